@@ -1,0 +1,9 @@
+//! Types that cross the wire between the browser (tracker, widget) and the zapis server.
+//!
+//! Everything here is plain data with serde derives: no I/O, compiles for wasm and native.
+//! The server decodes requests with these types at the edge; the widget encodes them.
+
+pub mod error;
+pub mod track;
+
+pub use error::{ErrorBody, ErrorDetail};

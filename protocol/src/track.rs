@@ -1,0 +1,146 @@
+//! Tracker beacons: `POST /api/v1/t`, body = one [`Batch`] as JSON (sent as `text/plain` by
+//! `navigator.sendBeacon`, so no CORS preflight).
+//!
+//! The tracker (no_std, in `tracker/`) writes this JSON by hand; `tests/contract` in this crate and
+//! the tracker's own tests keep the two in step. Keys are short because the tracker carries them
+//! as string literals in its wasm.
+
+use serde::{Deserialize, Serialize};
+
+/// Limits the server enforces on a batch (the tracker keeps under them).
+pub const MAX_BATCH_BYTES: usize = 32 * 1024;
+pub const MAX_EVENTS_PER_BATCH: usize = 50;
+pub const MAX_TEXT: usize = 2048;
+
+/// One beacon: the events of one page (or of a retried queue) of one visitor's session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    /// Site key from the snippet's `data-site`.
+    pub site: String,
+    /// Visitor id: 32 lowercase hex chars (128 random bits).
+    pub vid: String,
+    /// Session id: 32 lowercase hex chars.
+    pub sid: String,
+    /// The session's touch. Sent with every batch so that whichever batch of a session arrives
+    /// first creates the session with its attribution.
+    pub touch: Touch,
+    /// Session start, ms since the Unix epoch (browser clock).
+    pub started: u64,
+    pub events: Vec<Event>,
+}
+
+/// Where a session came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Touch {
+    /// Classified channel: see [`Channel`].
+    #[serde(default)]
+    pub ch: Channel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medium: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yclid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gclid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fbclid: Option<String>,
+    /// `document.referrer` at the session's landing (empty → none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
+    /// Landing URL path + query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub landing: Option<String>,
+    /// When this touch happened, ms since the Unix epoch.
+    #[serde(default)]
+    pub ts: u64,
+}
+
+/// A touch's channel, as the tracker classifies it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// Has utm parameters or a click id.
+    Paid,
+    /// Referred by a search engine (Yandex, Google, Bing, Mail.ru, DuckDuckGo, …).
+    Search,
+    /// Referred by a social network (VK, OK, Telegram, Facebook, Instagram, …).
+    Social,
+    /// Referred by any other site.
+    Referral,
+    /// No referrer, no campaign.
+    #[default]
+    Direct,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Paid => "paid",
+            Channel::Search => "search",
+            Channel::Social => "social",
+            Channel::Referral => "referral",
+            Channel::Direct => "direct",
+        }
+    }
+}
+
+/// One thing that happened on the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// `pageview`, `custom`, or a widget event (`widget_open`, `booked`).
+    pub t: EventType,
+    /// ms since the Unix epoch (browser clock).
+    pub ts: u64,
+    /// URL path + query of the page.
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Name of a custom event (`zapis('track', name, props)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Props of a custom event: a flat JSON object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub props: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventType {
+    Pageview,
+    Custom,
+    WidgetOpen,
+    Booked,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Pageview => "pageview",
+            EventType::Custom => "custom",
+            EventType::WidgetOpen => "widget_open",
+            EventType::Booked => "booked",
+        }
+    }
+}
+
+/// `true` when `s` is 32 lowercase hex chars: the form of visitor and session ids.
+pub fn is_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// What ingest answers on success.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ack {
+    /// Events stored durably.
+    pub stored: u32,
+}

@@ -1,0 +1,1 @@
+//! YCLIENTS REST client and sandbox. See `../shared/yclients-api.md`.
