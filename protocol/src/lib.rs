@@ -4,6 +4,7 @@
 //! The server decodes requests with these types at the edge; the widget encodes them.
 
 pub mod error;
+pub mod site;
 pub mod track;
 
 pub use error::{ErrorBody, ErrorDetail};

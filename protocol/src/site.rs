@@ -1,0 +1,79 @@
+//! What the embed needs to know about a site before it tracks or shows anything:
+//! `GET /api/v1/sites/{site}/embed` → [`EmbedConfig`]. Small and cacheable (short max-age).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmbedConfig {
+    pub site: String,
+    /// `none`: track at once. `required`: keep the session in memory only until
+    /// `zapis('consent', true)`.
+    pub consent: ConsentMode,
+    /// Honour Do-Not-Track and Global Privacy Control: when set and the browser sends either,
+    /// nothing is tracked or stored.
+    #[serde(default)]
+    pub honor_dnt: bool,
+    /// Track on localhost / 127.0.0.1 (off in production; on for the demo and tests).
+    #[serde(default)]
+    pub allow_localhost: bool,
+    /// Track browsers driven by automation (`navigator.webdriver`): only for tests.
+    #[serde(default)]
+    pub allow_webdriver: bool,
+    /// Default widget language (`ru` | `en`); the page may override it.
+    pub lang: String,
+    pub theme: Theme,
+    /// A floating "book" button the embed adds to every page, when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub float_button: Option<FloatButton>,
+    /// Analytics goals the embed fires on `booked`.
+    #[serde(default)]
+    pub goals: Goals,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsentMode {
+    #[default]
+    None,
+    Required,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Theme {
+    /// CSS colour, e.g. `#8a4baf`.
+    pub brand: String,
+    /// CSS length, e.g. `12px`.
+    pub radius: String,
+    /// CSS font-family list; empty = inherit the system UI font.
+    #[serde(default)]
+    pub font: String,
+    /// `light` | `dark` | `auto`.
+    pub mode: String,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self { brand: "#8a4baf".into(), radius: "12px".into(), font: String::new(), mode: "auto".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FloatButton {
+    /// `right` | `left`
+    pub position: String,
+    /// Button text per language; empty → the widget's default "Записаться" / "Book now".
+    #[serde(default)]
+    pub label_ru: String,
+    #[serde(default)]
+    pub label_en: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Goals {
+    /// Yandex Metrica counter id: the embed calls `ym(id, 'reachGoal', 'zapis_booked')`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrika: Option<String>,
+    /// Push `{event: 'zapis_booked', …}` to `window.dataLayer` (GA4 / GTM).
+    #[serde(default)]
+    pub ga4: bool,
+}
