@@ -1,1 +1,28 @@
+//! The shipped widget module: the functions embed.js calls. cdylib only, so LTO applies.
+//!
+//! - `open(opts_json)`: the booking modal;
+//! - `mount(el, opts_json)`: inline in a `[data-zapis-widget]` container;
+//! - `close()`, `set_language(lang)`.
 
+use wasm_bindgen::prelude::*;
+use widget::{Options, embed};
+
+#[wasm_bindgen]
+pub fn open(opts_json: &str) -> Result<(), JsValue> {
+    embed::open(Options::parse(opts_json)?)
+}
+
+#[wasm_bindgen]
+pub fn mount(el: web_sys::Element, opts_json: &str) -> Result<(), JsValue> {
+    embed::mount(el, Options::parse(opts_json)?)
+}
+
+#[wasm_bindgen]
+pub fn close() {
+    embed::close()
+}
+
+#[wasm_bindgen]
+pub fn set_language(lang: &str) {
+    embed::set_language(lang)
+}
