@@ -1,1 +1,15 @@
+//! The zapis server as a library: `startup::Application` builds and runs it; `tests/` start it on
+//! a free port through one `spawn_app` helper.
+//!
+//! Data flows one way: browser → `protocol` types → handler (`routes`, `ingest`) → domain →
+//! `store` or upstream (`yclients`).
 
+pub mod assets;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod routes;
+pub mod sites;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

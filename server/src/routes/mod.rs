@@ -1,0 +1,47 @@
+//! The HTTP surface: which path goes to which handler, and the layers around them.
+
+mod embed_config;
+mod health;
+mod static_files;
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    http::{HeaderName, Method, header},
+    middleware,
+    routing::{get, post},
+};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    cors::{AllowOrigin, CorsLayer},
+    limit::RequestBodyLimitLayer,
+};
+
+use crate::{error, ingest, startup::AppState};
+
+/// Largest request body any route accepts; routes set tighter limits of their own.
+const MAX_BODY: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let sites = state.sites.clone();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin, _| origin.to_str().is_ok_and(|o| sites.any_allows(o))))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT_LANGUAGE, HeaderName::from_static("idempotency-key")])
+        .max_age(Duration::from_secs(86_400));
+
+    let api = Router::new()
+        .route("/api/v1/t", post(ingest::ingest))
+        .route("/api/v1/sites/{site}/embed", get(embed_config::embed_config))
+        .layer(cors);
+
+    Router::new()
+        .merge(api)
+        .route("/health", get(health::health))
+        .fallback(static_files::serve)
+        .layer(middleware::from_fn(error::localize))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .with_state(state)
+}

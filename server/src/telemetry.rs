@@ -1,0 +1,16 @@
+//! Structured logs. `RUST_LOG` filters (default `info`); `ZAPIS_LOG=json` for JSON lines.
+//! Never log a token, a password, a phone or a name: log ids.
+
+use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+
+pub fn init() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let json = std::env::var("ZAPIS_LOG").is_ok_and(|v| v == "json");
+    let registry = tracing_subscriber::registry().with(filter);
+    // try_init: tests call this more than once in one process.
+    let _ = if json {
+        registry.with(fmt::layer().json().with_current_span(false)).try_init()
+    } else {
+        registry.with(fmt::layer().compact()).try_init()
+    };
+}

@@ -1,0 +1,133 @@
+//! `spawn_app`: the real application on 127.0.0.1:0 with its own database (a SQLite file in a
+//! temp dir, or a fresh PostgreSQL database dropped afterwards) and its own dist dir.
+
+use std::path::Path;
+
+use tempfile::TempDir;
+use zapis::{
+    config::{ServerSettings, Settings, SiteSettings},
+    startup::Application,
+    store::Store,
+};
+
+pub const ORIGIN: &str = "http://salon.test";
+
+#[derive(Debug, Clone, Copy)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub store: Store,
+    _tmp: TempDir,
+    _pg: Option<PgDatabase>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+/// Writes a small dist dir like `cargo xtask dist` makes.
+fn write_dist(dir: &Path) {
+    std::fs::write(dir.join("embed.js"), "/* embed */ console.log('zapis');").unwrap();
+    let wasm = b"\0asm\x01\0\0\0 pretend module";
+    std::fs::write(dir.join("widget.0123456789.wasm"), wasm).unwrap();
+    std::fs::write(dir.join("widget.0123456789.wasm.gz"), b"gz-bytes").unwrap();
+    std::fs::write(dir.join("widget.0123456789.wasm.br"), b"br-bytes").unwrap();
+}
+
+pub async fn spawn_app(db: Db) -> TestApp {
+    zapis::telemetry::init();
+    let tmp = tempfile::tempdir().unwrap();
+    let dist = tmp.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    write_dist(&dist);
+    let site_dir = tmp.path().join("site");
+    std::fs::create_dir(&site_dir).unwrap();
+    std::fs::write(site_dir.join("index.html"), "<!doctype html><title>Салон</title>").unwrap();
+
+    let (database_url, pg) = match db {
+        Db::Sqlite => (format!("sqlite://{}", tmp.path().join("zapis.db").display()), None),
+        Db::Postgres => {
+            let pg = PgDatabase::create().await;
+            (pg.url.clone(), Some(pg))
+        }
+    };
+    let settings = Settings {
+        server: ServerSettings {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            database_url,
+            dist_dir: dist,
+            site_dir: Some(site_dir),
+        },
+        sites: vec![SiteSettings::demo(&[ORIGIN])],
+    };
+    let app = Application::build(settings).await.expect("app builds");
+    let base = format!("http://{}", app.local_addr());
+    let store = app.state().store.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    TestApp { base, client: reqwest::Client::new(), store, _tmp: tmp, _pg: pg, stop: Some(stop) }
+}
+
+/// A fresh PostgreSQL database on 127.0.0.1:5432, dropped when this is dropped.
+pub struct PgDatabase {
+    pub url: String,
+    name: String,
+}
+
+const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+impl PgDatabase {
+    async fn create() -> Self {
+        use sqlx::Connection;
+        let name = format!("zapis_test_{:016x}", rand::random::<u64>());
+        let mut conn = sqlx::PgConnection::connect(PG_ADMIN).await.expect("PostgreSQL on 127.0.0.1:5432");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+        Self { url: format!("postgres://postgres@127.0.0.1:5432/{name}"), name }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime: do the async work on a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(PG_ADMIN).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                        .execute(&mut conn)
+                        .await;
+                }
+            })
+        })
+        .join();
+    }
+}
+
+/// Defines one `#[tokio::test]` per backend for an `async fn(Db)`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { super::$name($crate::helpers::Db::Sqlite).await } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { super::$name($crate::helpers::Db::Postgres).await } )* }
+    };
+}

@@ -1,0 +1,6 @@
+//! The server over real HTTP: started on a free loopback port by `helpers::spawn_app`, on SQLite
+//! and on PostgreSQL.
+
+mod assets;
+mod helpers;
+mod ingest;
