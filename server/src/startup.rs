@@ -23,8 +23,14 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let store = Store::open(&settings.server.database_url).await?;
         let listener = TcpListener::bind(settings.server.addr).await?;
+        Self::build_on(settings, listener).await
+    }
+
+    /// Builds on a listener bound beforehand (tests that must know the port before the
+    /// settings are final, e.g. to allow the server's own origin).
+    pub async fn build_on(settings: Settings, listener: TcpListener) -> anyhow::Result<Self> {
+        let store = Store::open(&settings.server.database_url).await?;
         let state = AppState {
             sites: Sites::new(&settings.sites),
             ingest: Writer::start(store.clone()),

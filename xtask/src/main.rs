@@ -1,1 +1,36 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's one entry point for people and CI.
+//!
+//! - `demo`: install what is missing, build the release assets and server, run zapis on
+//!   127.0.0.1:8080 with the built-in YCLIENTS sandbox and SQLite, print the URLs.
+//! - `test`: the same installs plus browsers, then every test; a summary at the end.
+//! - `dist`: only build the browser assets into `dist/`.
+
+mod dist;
+mod demo;
+mod sh;
+mod test;
+mod tools;
+
+const HELP: &str = "cargo xtask <command>
+
+  demo    build everything and run zapis on http://127.0.0.1:8080 (sandbox + SQLite)
+  test    install what is missing, then run every test (host, wasm in Chromium and Firefox, end-to-end)
+  dist    build the browser assets (tracker, widget, embed.js) into dist/";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo::run(&args[1..]),
+        Some("test") => test::run(&args[1..]),
+        Some("dist") => tools::ensure_build_tools().and_then(|_| dist::build().map(|_| ())),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command {other:?}\n\n{HELP}")),
+    };
+    if let Err(e) = result {
+        eprintln!("xtask: error: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -97,4 +97,9 @@ impl Store {
     pub async fn count_events(&self, site: &str) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE site = $1").bind(site).fetch_one(&self.pool).await
     }
+
+    /// Campaigns of a site's sessions, oldest first (tests, reports).
+    pub async fn session_campaigns(&self, site: &str) -> Result<Vec<Option<String>>, sqlx::Error> {
+        sqlx::query_scalar("SELECT campaign FROM sessions WHERE site = $1 ORDER BY started").bind(site).fetch_all(&self.pool).await
+    }
 }

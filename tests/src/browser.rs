@@ -1,0 +1,89 @@
+//! A headless Chromium for one test: its own chromedriver on a free port, its own profile.
+//! Dropping it ends the session and the driver.
+
+use std::{process::Stdio, time::Duration};
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::json;
+
+pub struct Browser {
+    pub client: Client,
+    driver: std::process::Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Chromium with a `width`×`height` window.
+    pub async fn chromium(width: u32, height: u32) -> anyhow::Result<Self> {
+        let driver_path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let driver = std::process::Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| anyhow::anyhow!("starting {driver_path}: {e}"))?;
+        let profile = tempfile::tempdir()?;
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        let caps = caps.as_object().unwrap().clone();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last = None;
+        for _ in 0..50 {
+            let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+            match builder.capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => return Ok(Self { client, driver, _profile: profile }),
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut driver = driver;
+        let _ = driver.kill();
+        anyhow::bail!("chromedriver did not start a session: {last:?}")
+    }
+
+    /// Runs `js` (a function body; `arguments` as in WebDriver) and returns its result.
+    pub async fn eval(&self, js: &str) -> anyhow::Result<serde_json::Value> {
+        Ok(self.client.execute(js, vec![]).await?)
+    }
+
+    /// Polls `js` until it returns something truthy, for up to `secs` seconds.
+    pub async fn wait_for(&self, js: &str, secs: u64) -> anyhow::Result<serde_json::Value> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let v = self.eval(js).await?;
+            let truthy = !matches!(&v, serde_json::Value::Null | serde_json::Value::Bool(false))
+                && v != json!("")
+                && v != json!(0);
+            if truthy {
+                return Ok(v);
+            }
+            if tokio::time::Instant::now() > deadline {
+                anyhow::bail!("timed out after {secs} s waiting for: {js}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}

@@ -1,0 +1,141 @@
+//! `cargo xtask test`: installs what is missing, builds the assets, runs every suite, and ends with
+//! a summary: one line per suite and the plain closing line `N passed, M failed`.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    time::Instant,
+};
+
+use crate::{
+    dist,
+    sh::{self, cmd, log},
+    tools,
+};
+
+struct Suite {
+    name: &'static str,
+    command: Command,
+}
+
+#[derive(Default)]
+struct Outcome {
+    ok: bool,
+    passed: u64,
+    failed: u64,
+    secs: f64,
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let only = args.first().map(String::as_str);
+    let started = Instant::now();
+    tools::ensure_test_tools()?;
+    let built = dist::build()?;
+    let geckodriver = sh::cargo_bin().join("geckodriver");
+
+    let mut suites = Vec::new();
+    let mut host = cmd("cargo");
+    host.args(["test", "--workspace", "--exclude", "widget", "--exclude", "widget-embed", "--exclude", "e2e"]);
+    suites.push(Suite { name: "host: unit and integration (SQLite + PostgreSQL)", command: host });
+
+    let mut tracker_host = cmd("cargo");
+    tracker_host.current_dir(sh::root().join("tracker")).args(["test", "--lib", "--tests"]);
+    suites.push(Suite { name: "tracker: native", command: tracker_host });
+
+    for (browser, var, driver) in [
+        ("Chromium", "CHROMEDRIVER", tools::CHROMEDRIVER.to_string()),
+        ("Firefox", "GECKODRIVER", geckodriver.to_string_lossy().into_owned()),
+    ] {
+        let mut w = cmd("cargo");
+        w.args(["test", "--target", "wasm32-unknown-unknown", "-p", "widget", "--tests"]).env(var, &driver);
+        w.env_remove(if var == "CHROMEDRIVER" { "GECKODRIVER" } else { "CHROMEDRIVER" });
+        suites.push(Suite { name: if browser == "Chromium" { "widget: wasm in headless Chromium" } else { "widget: wasm in headless Firefox" }, command: w });
+
+        let mut t = cmd("cargo");
+        t.current_dir(sh::root().join("tracker")).args(["test", "--target", "wasm32-unknown-unknown", "--tests"]).env(var, &driver);
+        t.env_remove(if var == "CHROMEDRIVER" { "GECKODRIVER" } else { "CHROMEDRIVER" });
+        suites.push(Suite { name: if browser == "Chromium" { "tracker: wasm in headless Chromium" } else { "tracker: wasm in headless Firefox" }, command: t });
+    }
+
+    let mut e2e = cmd("cargo");
+    e2e.args(["test", "-p", "e2e"]).env("ZAPIS_DIST", &built.dir).env("CHROMEDRIVER", tools::CHROMEDRIVER);
+    suites.push(Suite { name: "end-to-end: demo site in headless Chromium", command: e2e });
+
+    for s in &mut suites {
+        s.command.env("WASM_BINDGEN_TEST_TIMEOUT", "90");
+    }
+    let mut results = Vec::new();
+    for mut suite in suites {
+        if only.is_some_and(|o| !suite.name.contains(o)) {
+            continue;
+        }
+        log(format!("── {} ──", suite.name));
+        let outcome = run_suite(&mut suite.command);
+        results.push((suite.name, outcome));
+    }
+
+    println!();
+    println!("──────── zapis test summary ────────");
+    let (mut passed, mut failed, mut broken) = (0, 0, 0);
+    for (name, o) in &results {
+        let mark = if o.ok { "ok    " } else { "FAILED" };
+        println!("{mark} {name}: {} passed, {} failed ({:.0} s)", o.passed, o.failed, o.secs);
+        passed += o.passed;
+        failed += o.failed;
+        if !o.ok {
+            broken += 1;
+        }
+    }
+    println!("total time {:.0} s", started.elapsed().as_secs_f64());
+    println!("{passed} passed, {failed} failed");
+    if broken > 0 {
+        anyhow::bail!("{broken} suite(s) failed");
+    }
+    Ok(())
+}
+
+/// Runs one suite, echoing its output and counting `test result:` lines.
+fn run_suite(c: &mut Command) -> Outcome {
+    let start = Instant::now();
+    let mut out = Outcome::default();
+    let child = c.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn();
+    let mut child = match child {
+        Ok(ch) => ch,
+        Err(e) => {
+            eprintln!("cannot start `{}`: {e}", sh::describe(c));
+            return out;
+        }
+    };
+    let stdout = child.stdout.take().expect("piped stdout");
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        println!("{line}");
+        if let Some((p, f)) = parse_result(&line) {
+            out.passed += p;
+            out.failed += f;
+        }
+    }
+    out.ok = child.wait().is_ok_and(|s| s.success()) && out.failed == 0;
+    out.secs = start.elapsed().as_secs_f64();
+    out
+}
+
+/// `test result: ok. 3 passed; 0 failed; …` → (3, 0).
+fn parse_result(line: &str) -> Option<(u64, u64)> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let num = |word: &str| -> u64 {
+        rest.split(';')
+            .find_map(|part| part.trim().strip_suffix(word).map(|n| n.trim().rsplit(' ').next().unwrap_or("").parse().unwrap_or(0)))
+            .unwrap_or(0)
+    };
+    Some((num(" passed"), num(" failed")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_cargo_test_result_lines() {
+        assert_eq!(super::parse_result("test result: ok. 20 passed; 0 failed; 0 ignored"), Some((20, 0)));
+        assert_eq!(super::parse_result("test result: FAILED. 3 passed; 2 failed; 0 ignored"), Some((3, 2)));
+        assert_eq!(super::parse_result("running 3 tests"), None);
+    }
+}
