@@ -17,11 +17,14 @@ pub struct ErrorDetail {
     /// The field a validation error is about, when there is one (`phone`, `name`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// With `slot_taken`: the fresh free times of the same day, so the visitor can pick again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<Vec<crate::catalog::Slot>>,
 }
 
 impl ErrorBody {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { error: ErrorDetail { code: code.into(), message: message.into(), field: None } }
+        Self { error: ErrorDetail { code: code.into(), message: message.into(), field: None, times: None } }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
