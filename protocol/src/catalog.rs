@@ -110,7 +110,7 @@ pub struct Times {
     pub slots: Vec<Slot>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {
     /// `HH:MM`, branch-local.
     pub time: String,
