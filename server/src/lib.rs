@@ -5,6 +5,7 @@
 //! `store` or upstream (`yclients`).
 
 pub mod assets;
+pub mod booking;
 pub mod config;
 pub mod error;
 pub mod ingest;

@@ -1,0 +1,5 @@
+//! The booking domain: catalog reads through a cache, and the booking itself — parsed at the
+//! edge, stored before the visitor is answered, exactly one YCLIENTS record per booking.
+
+pub mod cache;
+pub mod phone;
