@@ -1,0 +1,82 @@
+//! Visitor and session ids: 128 random bits from `crypto.getRandomValues`, as 32 lowercase hex
+//! chars (`protocol::track::is_id`).
+
+use super::json::HEX;
+use alloc::string::String;
+
+/// A fresh random id: `crypto.getRandomValues` (`Math.random` where there is no Web Crypto).
+pub fn new_id() -> String {
+    let words = js_sys::Uint32Array::new_with_length(4);
+    let filled = !super::js::call(&super::js::root("crypto"), "getRandomValues", &words, &super::js::UNDEF).is_undefined();
+    let mut b = [0u8; 16];
+    for (i, c) in b.chunks_mut(4).enumerate() {
+        let w = if filled { words.get_index(i as u32) } else { (js_sys::Math::random() * 4294967296.0) as u32 };
+        c.copy_from_slice(&w.to_le_bytes());
+    }
+    hex(&b)
+}
+
+pub fn hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for &x in b {
+        s.push(HEX[(x >> 4) as usize] as char);
+        s.push(HEX[(x & 15) as usize] as char);
+    }
+    s
+}
+
+/// 32 lowercase hex chars.
+pub fn is_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| HEX.contains(&b))
+}
+
+/// The value of cookie `name` in a `document.cookie` string.
+pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
+    let mut rest = cookies;
+    while !rest.is_empty() {
+        let part = super::touch::cut(rest, b";");
+        if let Some(v) = part.trim_ascii_start().strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+            return Some(v);
+        }
+        rest = rest.get(part.len() + 1..).unwrap_or("");
+    }
+    None
+}
+
+/// A `document.cookie` assignment: first-party, whole site, `max_age` seconds (0 deletes).
+pub fn cookie_line(name: &str, value: &str, max_age: u32, secure: bool) -> String {
+    let mut s = String::from(name);
+    s.push('=');
+    s.push_str(value);
+    s.push_str("; Path=/; SameSite=Lax; Max-Age=");
+    super::json::num(&mut s, max_age as u64);
+    if secure {
+        s.push_str("; Secure");
+    }
+    s
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_32_lowercase_hex() {
+        let id = hex(&[0, 1, 0xab, 0xff, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0, 0xc0]);
+        assert_eq!(id, "0001abff102030405060708090a0b0c0");
+        assert!(is_id(&id) && protocol::track::is_id(&id));
+        for bad in ["", "0001ABFF102030405060708090a0b0c0", "0001abff102030405060708090a0b0c", "g001abff102030405060708090a0b0c0"] {
+            assert!(!is_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cookies() {
+        let c = "a=1; zapis_vid=abc; xzapis_vid=no; zapis_vid2=no";
+        assert_eq!(cookie_value(c, "zapis_vid"), Some("abc"));
+        assert_eq!(cookie_value("zapis_vid2=x;zapis_vid=y", "zapis_vid"), Some("y"));
+        assert_eq!(cookie_value("", "zapis_vid"), None);
+        assert_eq!(cookie_line("k", "v", 31_536_000, true), "k=v; Path=/; SameSite=Lax; Max-Age=31536000; Secure");
+        assert_eq!(cookie_line("k", "", 0, false), "k=; Path=/; SameSite=Lax; Max-Age=0");
+    }
+}

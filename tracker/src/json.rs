@@ -1,0 +1,221 @@
+//! Hand-built JSON for `protocol::track::Batch` and the booking context (no serde, no `format!`:
+//! both would cost kilobytes in the wasm). Pure functions; `tests/contract.rs` parses their
+//! output with the server's own serde types.
+
+use super::touch::KEYS;
+use alloc::string::String;
+
+/// A JSON string literal, escaped.
+pub fn string(out: &mut String, s: &str) {
+    out.push('"');
+    for &c in s.as_bytes() {
+        match c {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0..0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c >> 4) as usize] as char);
+                out.push(HEX[(c & 15) as usize] as char);
+            }
+            // SAFETY: every byte of `s` is copied in order, so `out` stays valid UTF-8.
+            _ => unsafe { out.as_mut_vec().push(c) },
+        }
+    }
+    out.push('"');
+}
+
+pub const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// A decimal number.
+pub fn num(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(b as char);
+    }
+}
+
+/// `,"key":` (or `"key":` when `first`). Keys are trusted literals.
+fn key(out: &mut String, k: &str) {
+    if !out.ends_with('{') {
+        out.push(',');
+    }
+    out.push('"');
+    out.push_str(k);
+    out.push_str("\":");
+}
+
+fn field(out: &mut String, k: &str, v: &str) {
+    if !v.is_empty() {
+        key(out, k);
+        string(out, v);
+    }
+}
+
+/// `protocol::track::Touch`: `f` holds the values of `touch::KEYS`; empty ones are left out.
+pub fn touch(ch: &str, f: &[&str; 10], ts: u64) -> String {
+    let mut out = String::from("{");
+    field(&mut out, "ch", ch);
+    for (k, v) in KEYS.iter().zip(f.iter()) {
+        field(&mut out, k, v);
+    }
+    key(&mut out, "ts");
+    num(&mut out, ts);
+    out.push('}');
+    out
+}
+
+/// `protocol::track::Event`. `props` is a JSON object text (already checked by the caller) or empty.
+pub fn event(out: &mut String, t: &str, ts: u64, path: &str, title: &str, name: &str, props: &str) {
+    out.push('{');
+    field(out, "t", t);
+    key(out, "ts");
+    num(out, ts);
+    key(out, "path");
+    string(out, path);
+    field(out, "title", title);
+    field(out, "name", name);
+    if !props.is_empty() {
+        key(out, "props");
+        out.push_str(props);
+    }
+    out.push('}');
+}
+
+/// Everything of a `Batch` before its events: `{"site":…,"started":N,"events":[`.
+/// A batch is `head + events joined by ',' + "]}"`.
+/// `touch` is a touch's JSON.
+pub fn head(site: &str, vid: &str, sid: &str, touch: &str, started: u64) -> String {
+    let mut out = String::from("{");
+    field(&mut out, "site", site);
+    field(&mut out, "vid", vid);
+    field(&mut out, "sid", sid);
+    key(&mut out, "touch");
+    out.push_str(touch);
+    key(&mut out, "started");
+    num(&mut out, started);
+    key(&mut out, "events");
+    out.push('[');
+    out
+}
+
+/// The booking context the widget sends with a booking: `{vid, sid, first, last|null}`, from
+/// touches' JSON.
+pub fn context(vid: &str, sid: &str, first: &str, last: Option<&str>) -> String {
+    let mut out = String::from("{");
+    field(&mut out, "vid", vid);
+    field(&mut out, "sid", sid);
+    key(&mut out, "first");
+    out.push_str(first);
+    key(&mut out, "last");
+    out.push_str(last.unwrap_or("null"));
+    out.push('}');
+    out
+}
+
+/// `true` when `s` looks like a JSON object (what `JSON.stringify` of an object gives).
+pub fn is_object(s: &str) -> bool {
+    s.starts_with('{') && s.ends_with('}')
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> String {
+        let mut o = String::new();
+        string(&mut o, v);
+        o
+    }
+
+    #[test]
+    fn escapes_quotes_backslashes_and_controls() {
+        assert_eq!(s("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(s("x\ny\u{1}"), "\"x\\u000ay\\u0001\"");
+        assert_eq!(s("Стрижка — 1 500 ₽"), "\"Стрижка — 1 500 ₽\"");
+    }
+
+    #[test]
+    fn numbers() {
+        for n in [0u64, 7, 10, 1_700_000_000_123, u64::MAX] {
+            let mut o = String::new();
+            num(&mut o, n);
+            assert_eq!(o, n.to_string());
+        }
+    }
+
+    #[test]
+    fn event_leaves_out_empty_fields() {
+        let mut o = String::new();
+        event(&mut o, "pageview", 5, "/a?b=1", "", "", "");
+        assert_eq!(o, r#"{"t":"pageview","ts":5,"path":"/a?b=1"}"#);
+        o.clear();
+        event(&mut o, "custom", 6, "/", "T", "call", r#"{"x":1}"#);
+        assert_eq!(o, r#"{"t":"custom","ts":6,"path":"/","title":"T","name":"call","props":{"x":1}}"#);
+    }
+
+    #[test]
+    fn objects() {
+        assert!(is_object("{}") && is_object(r#"{"a":[1]}"#));
+        assert!(!is_object("[1]") && !is_object("null") && !is_object("\"{}\"") && !is_object(""));
+    }
+
+    /// The contract with the server: what the tracker writes, `protocol` reads.
+    #[test]
+    fn batches_and_contexts_parse_as_the_server_reads_them() {
+        use crate::touch::tests::{page_at, wire};
+        use protocol::track::{Batch, Channel, EventType, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, MAX_TEXT, is_id};
+        assert_eq!((crate::MAX_EVENTS as usize, crate::MAX_BYTES, crate::touch::MAX_TEXT), (MAX_EVENTS_PER_BATCH, MAX_BATCH_BYTES, MAX_TEXT));
+        let (vid, sid) = ("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210");
+        let t = page_at("utm_source=vk&utm_campaign=spring", "https://vk.com/feed", 1_700_000_000_000);
+        let mut b = head("demo", vid, sid, &t.json, 1_700_000_000_000);
+        let events = [
+            ("pageview", "/услуги?x=1", "Услуги — \"Салон\"\n\t", "", ""),
+            ("custom", "/", "", "call", r#"{"phone":true,"n":2,"s":"a\"b"}"#),
+            ("widget_open", "/", "", "", ""),
+            ("booked", "/", "", "", r#"{"id":"b1"}"#),
+        ];
+        for (i, (ty, path, title, name, props)) in events.iter().enumerate() {
+            if i > 0 {
+                b.push(',');
+            }
+            event(&mut b, ty, 1_700_000_000_001 + i as u64, path, title, name, props);
+        }
+        b.push_str("]}");
+        let batch: Batch = serde_json::from_str(&b).unwrap_or_else(|e| panic!("{e}: {b}"));
+        assert_eq!((batch.site.as_str(), batch.vid.as_str(), batch.sid.as_str()), ("demo", vid, sid));
+        assert!(is_id(&batch.vid) && is_id(&batch.sid));
+        assert_eq!(batch.started, 1_700_000_000_000);
+        assert_eq!(batch.touch, wire(&t));
+        assert_eq!((batch.touch.ch, batch.touch.campaign.as_deref()), (Channel::Paid, Some("spring")));
+        let types: Vec<_> = batch.events.iter().map(|e| e.t).collect();
+        assert_eq!(types, [EventType::Pageview, EventType::Custom, EventType::WidgetOpen, EventType::Booked]);
+        let (pv, custom) = (&batch.events[0], &batch.events[1]);
+        assert_eq!((pv.ts, pv.path.as_str(), pv.title.as_deref()), (1_700_000_000_001, "/услуги?x=1", Some("Услуги — \"Салон\"\n\t")));
+        assert_eq!((custom.name.as_deref(), custom.title.as_deref()), (Some("call"), None));
+        let props = custom.props.as_ref().unwrap();
+        assert_eq!((props["phone"].as_bool(), props["n"].as_u64(), props["s"].as_str()), (Some(true), Some(2), Some("a\"b")));
+        assert_eq!(batch.events[3].props.as_ref().unwrap()["id"], "b1");
+
+        let first = page_at("", "", 1);
+        for last in [Some(&t), None] {
+            let c = context(vid, sid, &first.json, last.map(|t| t.json.as_str()));
+            let v: serde_json::Value = serde_json::from_str(&c).unwrap_or_else(|e| panic!("{e}: {c}"));
+            assert_eq!((v["vid"].as_str(), v["sid"].as_str()), (Some(vid), Some(sid)));
+            let first_back: protocol::track::Touch = serde_json::from_value(v["first"].clone()).unwrap();
+            assert_eq!(first_back, wire(&first));
+            match last {
+                Some(t) => assert_eq!(serde_json::from_value::<protocol::track::Touch>(v["last"].clone()).unwrap(), wire(t)),
+                None => assert!(v["last"].is_null()),
+            }
+        }
+    }
+}

@@ -1,0 +1,432 @@
+//! zapis visitor tracker (no_std wasm, a few KB): visitor id, sessions, touches, page views
+//! (SPA included), custom events, consent, beacons to `{api}/api/v1/t`.
+//!
+//! Exports (wasm-bindgen, called only by `embed/embed.js`):
+//!
+//! | export | what |
+//! |---|---|
+//! | `start(site, api, consent_required, honor_dnt, allow_localhost, allow_webdriver)` | Start on this page with the site's `EmbedConfig` flags; records the first page view and from then on SPA navigations (`pushState`, `replaceState`, `popstate`, bfcache `pageshow`). Batches go out on `pagehide`, `visibilitychange` (hidden), when full, and for `booked`. Calling it again restarts (tests do). |
+//! | `track(name, props_json)` | A custom event; `props_json` is a JSON object (`JSON.stringify(props)`) or empty. |
+//! | `widget(booked, props_json)` | A `widget_open` (`booked = false`) or `booked` event; `booked` is sent at once. |
+//! | `consent(granted)` | `true`: persist ids, remember the consent (mode `required`) and send what was held. `false`: forget everything stored and hold events in memory again. |
+//! | `optout(on)` | `true`: stop, clear ids, remember the opt-out (cookie + localStorage). `false`: forget the opt-out (tracking resumes on the next page). |
+//! | `context() -> String` | `{"vid","sid","first":Touch,"last":Touch\|null}` for a booking (last = last non-direct touch within 90 days), or `null` when not tracking. Counts as activity. |
+//!
+//! Modules: `id` (random ids, cookies), `touch` (campaigns, referrer classes, query codec),
+//! `session` (idle/campaign rules, first/last touch), `json` (the wire format, hand-built),
+//! `consent` (whether and how to track), `store` (cookie/localStorage), `transport` (beacon,
+//! fetch, retry queue). Pure logic has native tests (`cargo test`); `tests/web.rs` runs in
+//! headless browsers.
+
+#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
+extern crate alloc;
+
+mod consent;
+mod id;
+mod js;
+mod json;
+mod session;
+mod store;
+mod touch;
+mod transport;
+
+use alloc::string::String;
+use consent::{Cfg, Mode};
+use core::cell::{Cell, UnsafeCell};
+use session::{Attribution, Session};
+use touch::{Touch, clip};
+use wasm_bindgen::prelude::*;
+
+/// `protocol::track::MAX_EVENTS_PER_BATCH`.
+pub const MAX_EVENTS: u32 = 50;
+/// `protocol::track::MAX_BATCH_BYTES`.
+pub const MAX_BYTES: usize = 32 * 1024;
+
+struct Tracker {
+    mode: Mode,
+    cfg: Cfg,
+    site: String,
+    /// `{api}/api/v1/t`
+    url: String,
+    vid: String,
+    ses: Session,
+    attr: Attribution,
+    /// The events of the batch being filled, joined by `,`.
+    events: String,
+    n: u32,
+    /// Path + query of the last page view.
+    path: String,
+}
+
+struct Global(UnsafeCell<Option<Tracker>>, Cell<bool>);
+// wasm32-unknown-unknown is single-threaded; `Cell<bool>` guards against re-entry.
+unsafe impl Sync for Global {}
+static G: Global = Global(UnsafeCell::new(None), Cell::new(false));
+struct Once(Cell<bool>);
+unsafe impl Sync for Once {}
+static HOOKED: Once = Once(Cell::new(false));
+
+/// Runs `f` on the tracker slot, unless already inside (a JS call back into us).
+fn slot<R>(f: impl FnOnce(&mut Option<Tracker>) -> R) -> Option<R> {
+    if G.1.replace(true) {
+        return None;
+    }
+    // SAFETY: single thread, and the flag above makes this the only live reference.
+    let r = f(unsafe { &mut *G.0.get() });
+    G.1.set(false);
+    Some(r)
+}
+
+/// Runs `f` on the started tracker, unless it is off.
+fn with(f: impl FnOnce(&mut Tracker)) {
+    slot(|s| {
+        if let Some(t) = s.as_mut().filter(|t| t.mode != Mode::Off) {
+            f(t)
+        }
+    });
+}
+
+fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// The page's path + query, and the touch of a view of it at `now` after `referrer`.
+fn here(referrer: &str, now: u64) -> (String, Touch) {
+    let query = js::location("search");
+    let mut path = js::location("pathname");
+    path.push_str(&query);
+    let path = String::from(clip(&path));
+    let param = |k: &str| js::param(&query, k);
+    let rhost = js::hostname(referrer);
+    let t = Touch::of_page(&param, referrer, &rhost, &js::location("hostname"), &path, now);
+    (path, t)
+}
+
+impl Tracker {
+    /// Reads the visitor, session and touches kept by earlier pages.
+    fn load(&mut self) {
+        if let Some(vid) = store::visitor() {
+            self.vid = vid;
+            self.ses = store::get(store::SESSION).and_then(|s| Session::parse(&s)).unwrap_or_default();
+            self.attr.first = store::get(store::FIRST).and_then(|s| Touch::parse(&s));
+            self.attr.last = store::get(store::LAST).and_then(|s| Touch::parse(&s));
+        }
+    }
+
+    /// Keeps the session (and with `all` the visitor and touches), in `Mode::Persist` only.
+    fn save(&self, all: bool) {
+        if self.mode != Mode::Persist {
+            return;
+        }
+        store::set(store::SESSION, &self.ses.record());
+        if all {
+            store::save_visitor(&self.vid);
+            for (k, t) in [(store::FIRST, &self.attr.first), (store::LAST, &self.attr.last)] {
+                if let Some(t) = t {
+                    let mut s = String::new();
+                    t.record(&mut s);
+                    store::set(k, &s);
+                }
+            }
+        }
+    }
+
+    /// Something happened at `now` on a page whose touch is `page`: continue the session or
+    /// start a new one (after 30 minutes idle, or on a new campaign).
+    fn activity(&mut self, now: u64, page: &Touch) {
+        let new = self.ses.expired(now, page);
+        if new {
+            self.flush();
+            self.ses = Session { sid: id::new_id(), started: now, last: now, touch: page.clone() };
+            self.attr.add(page);
+        } else {
+            self.ses.last = now;
+        }
+        self.save(new);
+    }
+
+    /// Activity on the current page, not a landing (no referrer): returns (now, path).
+    fn touch_here(&mut self) -> (u64, String) {
+        let now = now();
+        let (path, page) = here("", now);
+        self.activity(now, &page);
+        (now, path)
+    }
+
+    /// A page view, unless the path did not change (`force`: count it anyway).
+    fn view(&mut self, referrer: &str, force: bool) {
+        let now = now();
+        let (path, page) = here(referrer, now);
+        if !force && path == self.path {
+            return;
+        }
+        self.activity(now, &page);
+        let title = js::text(&js::root("document"), "title");
+        self.event("pageview", now, &path, clip(&title), "", "");
+        self.path = path;
+    }
+
+    fn fits(&self, ev: &str) -> bool {
+        // The batch's head: site, ids, touch, start and keys; ids and numbers take < 120 bytes.
+        let head = 200 + self.site.len() + self.ses.touch.json.len();
+        self.n < MAX_EVENTS && head + self.events.len() + ev.len() <= MAX_BYTES
+    }
+
+    /// Adds an event to the batch, sending the batch first when it is full.
+    fn event(&mut self, t: &str, now: u64, path: &str, title: &str, name: &str, props: &str) {
+        let props = if json::is_object(props) && props.len() <= touch::MAX_TEXT { props } else { "" };
+        let mut ev = String::new();
+        json::event(&mut ev, t, now, path, title, clip(name), props);
+        if !self.fits(&ev) {
+            self.flush();
+        }
+        if !self.fits(&ev) {
+            return; // held in memory and full, or larger than any batch may be
+        }
+        if self.n > 0 {
+            self.events.push(',');
+        }
+        self.events.push_str(&ev);
+        self.n += 1;
+        if self.n == MAX_EVENTS {
+            self.flush();
+        }
+    }
+
+    /// Sends the batch (in `Mode::Persist`; otherwise it is held).
+    fn flush(&mut self) {
+        if self.mode != Mode::Persist || self.n == 0 {
+            return;
+        }
+        let mut body = json::head(&self.site, &self.vid, &self.ses.sid, &self.ses.touch.json, self.ses.started);
+        body.push_str(&self.events);
+        body.push_str("]}");
+        self.events.clear();
+        self.n = 0;
+        transport::send(&self.url, &body);
+    }
+}
+
+#[wasm_bindgen]
+pub fn start(site: &str, api: &str, consent_required: bool, honor_dnt: bool, allow_localhost: bool, allow_webdriver: bool) {
+    let cfg = Cfg { consent_required, honor_dnt, allow_localhost, allow_webdriver };
+    let mut env = consent::env();
+    env.opted_out = store::opted_out();
+    env.consented = store::get(store::CONSENT).is_some();
+    let mut url = String::from(api.trim_end_matches('/'));
+    url.push_str("/api/v1/t");
+    let mut t = Tracker {
+        mode: consent::mode(cfg, env),
+        cfg,
+        site: site.into(),
+        url,
+        vid: String::new(),
+        ses: Session::default(),
+        attr: Attribution::default(),
+        events: String::with_capacity(MAX_BYTES),
+        n: 0,
+        path: String::new(),
+    };
+    if t.mode == Mode::Persist {
+        t.load();
+        transport::retry(&t.url);
+    }
+    if t.vid.is_empty() {
+        t.vid = id::new_id();
+    }
+    let on = t.mode != Mode::Off;
+    slot(|s| *s = Some(t));
+    if on {
+        with(|t| {
+            t.view(&js::text(&js::root("document"), "referrer"), true);
+            t.save(true);
+        });
+        hook();
+    }
+}
+
+#[wasm_bindgen]
+pub fn track(name: &str, props_json: &str) {
+    if !name.is_empty() {
+        with(|t| {
+            let (now, path) = t.touch_here();
+            t.event("custom", now, &path, "", name, props_json);
+        });
+    }
+}
+
+#[wasm_bindgen]
+pub fn widget(booked: bool, props_json: &str) {
+    with(|t| {
+        let (now, path) = t.touch_here();
+        t.event(if booked { "booked" } else { "widget_open" }, now, &path, "", "", props_json);
+        if booked {
+            t.flush();
+        }
+    });
+}
+
+#[wasm_bindgen]
+pub fn consent(granted: bool) {
+    with(|t| {
+        if !granted {
+            store::clear();
+            t.mode = Mode::Memory;
+            return;
+        }
+        if t.cfg.consent_required {
+            store::set(store::CONSENT, "1");
+        }
+        if t.mode == Mode::Memory {
+            t.mode = Mode::Persist;
+            t.save(true);
+            transport::retry(&t.url);
+            t.flush();
+        }
+    });
+}
+
+#[wasm_bindgen]
+pub fn optout(on: bool) {
+    if on {
+        slot(|s| {
+            if let Some(t) = s {
+                t.mode = Mode::Off;
+                t.events.clear();
+                t.n = 0;
+            }
+        });
+        store::clear();
+        store::set(store::OPTOUT, "1");
+    } else {
+        store::del(store::OPTOUT);
+    }
+    store::set_cookie(store::OPTOUT, "1", on);
+}
+
+#[wasm_bindgen]
+pub fn context() -> String {
+    let mut out = String::from("null");
+    with(|t| {
+        let (now, _) = t.touch_here();
+        let first = t.attr.first.as_ref().unwrap_or(&t.ses.touch);
+        out = json::context(&t.vid, &t.ses.sid, &first.json, t.attr.last_at(now).map(|l| l.json.as_str()));
+    });
+    out
+}
+
+/// SPA navigations and page life cycle, hooked once per page.
+fn hook() {
+    if HOOKED.0.replace(true) {
+        return;
+    }
+    let on = Closure::<dyn FnMut(JsValue)>::new(|e: JsValue| match js::text(&e, "type").as_str() {
+        "popstate" => with(|t| t.view("", false)),
+        // Back from the bfcache: the page is shown again without a load.
+        "pageshow" => {
+            if js::get(&e, "persisted").is_truthy() {
+                with(|t| t.view("", true))
+            }
+        }
+        "pagehide" => with(Tracker::flush),
+        _ => {
+            if js::get(&js::root("document"), "hidden").is_truthy() {
+                with(Tracker::flush)
+            }
+        }
+    });
+    let listen = |target: &JsValue, ev: &str| js::call(target, "addEventListener", &JsValue::from_str(ev), on.as_ref());
+    for ev in ["popstate", "pageshow", "pagehide"] {
+        listen(&js::global(), ev);
+    }
+    listen(&js::root("document"), "visibilitychange");
+    on.forget();
+    let h = js::root("history");
+    for name in ["pushState", "replaceState"] {
+        let orig: js_sys::Function = js::get(&h, name).unchecked_into();
+        let this = h.clone();
+        let patched = Closure::<dyn FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(
+            move |state: JsValue, unused: JsValue, url: JsValue| {
+                let r = orig.call3(&this, &state, &unused, &url);
+                with(|t| t.view("", false));
+                r
+            },
+        );
+        js::set(&h, name, patched.as_ref());
+        patched.forget();
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+/// A bump allocator: the tracker allocates little and keeps most of it. Freeing or growing the
+/// newest block works in place, which covers the short-lived strings of JSON building.
+#[cfg(all(target_arch = "wasm32", not(test)))]
+mod bump {
+    use core::alloc::{GlobalAlloc, Layout};
+    use core::arch::wasm32;
+    use core::cell::UnsafeCell;
+
+    const PAGE: usize = 65536;
+
+    /// (next free byte, end of memory, start of the newest block)
+    struct Bump(UnsafeCell<(usize, usize, usize)>);
+    unsafe impl Sync for Bump {}
+
+    #[global_allocator]
+    static A: Bump = Bump(UnsafeCell::new((0, 0, 0)));
+
+    impl Bump {
+        /// Moves the free pointer to `end`, growing memory as needed.
+        fn reach(s: &mut (usize, usize, usize), end: usize) -> bool {
+            if end > s.1 {
+                let pages = (end - s.1).div_ceil(PAGE);
+                if wasm32::memory_grow(0, pages) == usize::MAX {
+                    return false;
+                }
+                s.1 += pages * PAGE;
+            }
+            s.0 = end;
+            true
+        }
+    }
+
+    unsafe impl GlobalAlloc for Bump {
+        unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+            let s = unsafe { &mut *self.0.get() };
+            if s.1 == 0 {
+                s.1 = wasm32::memory_size(0) * PAGE;
+                s.0 = s.1;
+            }
+            let p = (s.0 + l.align() - 1) & !(l.align() - 1);
+            if !Self::reach(s, p + l.size()) {
+                return core::ptr::null_mut();
+            }
+            s.2 = p;
+            p as *mut u8
+        }
+
+        unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+            let s = unsafe { &mut *self.0.get() };
+            if p as usize == s.2 && s.2 + l.size() == s.0 {
+                s.0 = s.2;
+            }
+        }
+
+        unsafe fn realloc(&self, p: *mut u8, l: Layout, size: usize) -> *mut u8 {
+            let s = unsafe { &mut *self.0.get() };
+            if p as usize == s.2 && s.2 + l.size() == s.0 {
+                return if Self::reach(s, s.2 + size) { p } else { core::ptr::null_mut() };
+            }
+            let n = unsafe { self.alloc(Layout::from_size_align_unchecked(size, l.align())) };
+            if !n.is_null() {
+                unsafe { core::ptr::copy_nonoverlapping(p, n, l.size().min(size)) };
+            }
+            n
+        }
+    }
+}

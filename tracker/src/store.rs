@@ -1,0 +1,69 @@
+//! What the tracker keeps on the salon's domain, and only in `Mode::Persist` (opt-out aside):
+//! the visitor id in a first-party cookie mirrored in localStorage, plus in localStorage the
+//! session, first and last touch, the remembered consent and the retry queue.
+
+use super::id::{cookie_line, cookie_value};
+use super::js::{self, UNDEF};
+use alloc::string::String;
+use wasm_bindgen::JsValue;
+
+pub const VID: &str = "zapis_vid";
+pub const SESSION: &str = "zapis_ses";
+pub const FIRST: &str = "zapis_ft";
+pub const LAST: &str = "zapis_lt";
+pub const QUEUE: &str = "zapis_q";
+pub const CONSENT: &str = "zapis_c";
+/// Opt-out: localStorage and cookie, so that it survives either being cleared.
+pub const OPTOUT: &str = "zapis_oo";
+/// Everything `clear` removes (not the opt-out).
+const ALL: [&str; 6] = [VID, SESSION, FIRST, LAST, QUEUE, CONSENT];
+
+const YEAR: u32 = 365 * 24 * 60 * 60;
+
+/// `localStorage[m](k, v)`; storage that is disabled or full is as good as empty.
+fn storage(m: &str, k: &str, v: &JsValue) -> JsValue {
+    js::call(&js::root("localStorage"), m, &JsValue::from_str(k), v)
+}
+
+pub fn get(k: &str) -> Option<String> {
+    storage("getItem", k, &UNDEF).as_string().filter(|v| !v.is_empty())
+}
+
+pub fn set(k: &str, v: &str) {
+    storage("setItem", k, &JsValue::from_str(v));
+}
+
+pub fn del(k: &str) {
+    storage("removeItem", k, &UNDEF);
+}
+
+pub fn cookie(name: &str) -> Option<String> {
+    cookie_value(&js::text(&js::root("document"), "cookie"), name).filter(|v| !v.is_empty()).map(String::from)
+}
+
+pub fn set_cookie(name: &str, value: &str, keep: bool) {
+    let line = cookie_line(name, value, if keep { YEAR } else { 0 }, js::location("protocol") == "https:");
+    js::set(&js::root("document"), "cookie", &JsValue::from_str(&line));
+}
+
+/// The visitor id from the cookie, else from localStorage.
+pub fn visitor() -> Option<String> {
+    [cookie(VID), get(VID)].into_iter().flatten().find(|v| super::id::is_id(v))
+}
+
+pub fn save_visitor(vid: &str) {
+    set_cookie(VID, vid, true);
+    set(VID, vid);
+}
+
+pub fn opted_out() -> bool {
+    get(OPTOUT).is_some() || cookie(OPTOUT).is_some()
+}
+
+/// Removes all the tracker keeps (ids, session, touches, queue, consent).
+pub fn clear() {
+    set_cookie(VID, "", false);
+    for k in ALL {
+        del(k);
+    }
+}

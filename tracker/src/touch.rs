@@ -1,0 +1,384 @@
+//! Touches: where a session came from. Campaign parameters (utm_*, yclid, gclid, fbclid) make a
+//! `paid` touch; otherwise the referrer is classified as search, social, referral or direct.
+//!
+//! A touch is kept as its wire JSON (`protocol::track::Touch`) plus the three numbers the
+//! session rules need; that is all the tracker ever does with one, and it keeps the wasm small.
+
+use alloc::string::String;
+
+/// Channels, as `protocol::track::Channel` spells them; `Touch::ch` indexes this.
+pub const CHANNELS: [&str; 5] = ["direct", "paid", "search", "social", "referral"];
+pub const DIRECT: u8 = 0;
+pub const PAID: u8 = 1;
+pub const SEARCH: u8 = 2;
+pub const SOCIAL: u8 = 3;
+pub const REFERRAL: u8 = 4;
+const MEDIUMS: [&str; 5] = ["", "", "organic", "social", "referral"];
+
+/// The text fields of a touch, in `protocol::track::Touch`'s names.
+pub const KEYS: [&str; 10] =
+    ["source", "medium", "campaign", "content", "term", "yclid", "gclid", "fbclid", "referrer", "landing"];
+/// The URL parameters behind `KEYS[..8]`.
+const PARAMS: [&str; 8] =
+    ["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "yclid", "gclid", "fbclid"];
+const SOURCE: usize = 0;
+const MEDIUM: usize = 1;
+const REFERRER: usize = 8;
+const LANDING: usize = 9;
+/// Click ids (`KEYS[5..8]`) and whose ads they come from.
+const CLICK_SOURCES: [&str; 3] = ["yandex", "google", "facebook"];
+
+/// The server's limit on one text value (`protocol::track::MAX_TEXT`).
+pub const MAX_TEXT: usize = 2048;
+
+/// Reads a decoded, non-empty URL parameter of the page.
+pub type Params<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(test, derive(Debug))]
+pub struct Touch {
+    /// Index into `CHANNELS`.
+    pub ch: u8,
+    /// A hash of the campaign parameters; 0 when there are none.
+    pub camp: u64,
+    /// When it happened, ms since the epoch.
+    pub ts: u64,
+    /// `protocol::track::Touch` as JSON.
+    pub json: String,
+}
+
+impl Touch {
+    /// The touch of a page view. `param` reads the page's URL parameters; `referrer` is
+    /// `document.referrer` (empty for SPA navigations) and `rhost` its host; `host` is
+    /// `location.hostname`; `landing` the page's path + query.
+    pub fn of_page(param: Params, referrer: &str, rhost: &str, host: &str, landing: &str, ts: u64) -> Touch {
+        let mut p: [String; 8] = Default::default();
+        let mut camp: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut any = false;
+        for (i, v) in p.iter_mut().enumerate() {
+            if let Some(x) = param(PARAMS[i]) {
+                *v = clip(&x).into();
+                any = true;
+            }
+            for b in v.bytes().chain([0]) {
+                camp = (camp ^ b as u64).wrapping_mul(0x100_0000_01b3); // FNV-1a
+            }
+        }
+        let mut f: [&str; 10] = Default::default();
+        for (x, v) in f.iter_mut().zip(p.iter()) {
+            *x = v;
+        }
+        let external = !rhost.is_empty() && bare(rhost) != bare(host);
+        let (mut ch, name) = if external { classify(rhost) } else { (DIRECT, "") };
+        if external {
+            f[REFERRER] = clip(cut(referrer, b"?#"));
+        }
+        f[LANDING] = clip(landing);
+        if any {
+            ch = PAID;
+            let click = (5..8).find(|&i| !f[i].is_empty());
+            if f[SOURCE].is_empty() {
+                f[SOURCE] = click.map_or(name, |i| CLICK_SOURCES[i - 5]);
+            }
+            if f[MEDIUM].is_empty() && click.is_some_and(|i| i < 7) {
+                f[MEDIUM] = "cpc"; // yclid, gclid: Yandex Direct, Google Ads
+            }
+        } else {
+            camp = 0;
+            if ch != DIRECT {
+                f[SOURCE] = name;
+                f[MEDIUM] = MEDIUMS[ch as usize];
+            }
+        }
+        Touch { ch, camp: camp | any as u64, ts, json: super::json::touch(CHANNELS[ch as usize], &f, ts) }
+    }
+
+    /// Has utm parameters or a click id.
+    pub fn is_campaign(&self) -> bool {
+        self.camp != 0
+    }
+
+    /// `ts ch camp json`: for storage, read back by [`Touch::parse`].
+    pub fn record(&self, out: &mut String) {
+        for n in [self.ts, self.ch as u64, self.camp] {
+            super::json::num(out, n);
+            out.push(' ');
+        }
+        out.push_str(&self.json);
+    }
+
+    /// Reads what [`Touch::record`] wrote.
+    pub fn parse(s: &str) -> Option<Touch> {
+        let mut w = Words(s);
+        let t = Touch { ts: w.num(), ch: w.num() as u8, camp: w.num(), json: w.0.into() };
+        (t.ts != 0 && t.ch <= REFERRAL && super::json::is_object(&t.json)).then_some(t)
+    }
+}
+
+/// Space-separated numbers at the front of a stored record; the rest stays in `.0`.
+pub struct Words<'a>(pub &'a str);
+
+impl<'a> Words<'a> {
+    pub fn word(&mut self) -> &'a str {
+        let w = cut(self.0, b" ");
+        self.0 = self.0.get(w.len() + 1..).unwrap_or("");
+        w
+    }
+
+    pub fn num(&mut self) -> u64 {
+        number(self.word())
+    }
+}
+
+/// Search engines and social networks, matched on the referrer's host (the domain itself or any
+/// subdomain). Checked in order, so `zen.yandex.ru` is social before `yandex` is search.
+const SITES: &[(&str, u8, &str)] = &[
+    ("dzen.ru", SOCIAL, "dzen"),
+    ("zen.yandex.ru", SOCIAL, "dzen"),
+    ("vk.com", SOCIAL, "vk"),
+    ("vk.ru", SOCIAL, "vk"),
+    ("vkontakte.ru", SOCIAL, "vk"),
+    ("ok.ru", SOCIAL, "ok"),
+    ("odnoklassniki.ru", SOCIAL, "ok"),
+    ("t.me", SOCIAL, "telegram"),
+    ("telegram.me", SOCIAL, "telegram"),
+    ("telegram.org", SOCIAL, "telegram"),
+    ("facebook.com", SOCIAL, "facebook"),
+    ("fb.com", SOCIAL, "facebook"),
+    ("instagram.com", SOCIAL, "instagram"),
+    ("youtube.com", SOCIAL, "youtube"),
+    ("youtu.be", SOCIAL, "youtube"),
+    ("rutube.ru", SOCIAL, "rutube"),
+    ("twitter.com", SOCIAL, "twitter"),
+    ("x.com", SOCIAL, "twitter"),
+    ("t.co", SOCIAL, "twitter"),
+    ("tiktok.com", SOCIAL, "tiktok"),
+    ("pinterest.com", SOCIAL, "pinterest"),
+    ("pinterest.ru", SOCIAL, "pinterest"),
+    ("linkedin.com", SOCIAL, "linkedin"),
+    ("wa.me", SOCIAL, "whatsapp"),
+    ("whatsapp.com", SOCIAL, "whatsapp"),
+    ("viber.com", SOCIAL, "viber"),
+    ("reddit.com", SOCIAL, "reddit"),
+    ("threads.net", SOCIAL, "threads"),
+    ("ya.ru", SEARCH, "yandex"),
+    ("go.mail.ru", SEARCH, "mail.ru"),
+    ("search.mail.ru", SEARCH, "mail.ru"),
+    ("bing.com", SEARCH, "bing"),
+    ("duckduckgo.com", SEARCH, "duckduckgo"),
+    ("rambler.ru", SEARCH, "rambler"),
+    ("ecosia.org", SEARCH, "ecosia"),
+    ("baidu.com", SEARCH, "baidu"),
+    ("search.brave.com", SEARCH, "brave"),
+    ("startpage.com", SEARCH, "startpage"),
+    ("qwant.com", SEARCH, "qwant"),
+    ("seznam.cz", SEARCH, "seznam"),
+    ("naver.com", SEARCH, "naver"),
+];
+/// Search engines with many country domains (`google.co.uk`, `yandex.com.tr`): any host label.
+const SEARCH_LABELS: [&str; 3] = ["yandex", "google", "yahoo"];
+
+/// Channel and source name of an external referrer host (lowercase, no port). Other sites are
+/// `referral`, with the host (without `www.`) as the source.
+pub fn classify(host: &str) -> (u8, &str) {
+    for &(d, ch, name) in SITES {
+        if host.strip_suffix(d).is_some_and(|h| h.is_empty() || h.ends_with('.')) {
+            return (ch, name);
+        }
+    }
+    for l in SEARCH_LABELS {
+        if has_label(host, l) {
+            return (SEARCH, l);
+        }
+    }
+    (REFERRAL, bare(host))
+}
+
+fn bare(host: &str) -> &str {
+    host.strip_prefix("www.").unwrap_or(host)
+}
+
+/// `host` has the dot-separated label `l` (`google` in `www.google.co.uk`).
+fn has_label(host: &str, l: &str) -> bool {
+    let (h, l) = (host.as_bytes(), l.as_bytes());
+    (0..h.len().saturating_sub(l.len()) + 1).any(|i| {
+        h[i..].starts_with(l) && (i == 0 || h[i - 1] == b'.') && h.get(i + l.len()).is_none_or(|&c| c == b'.')
+    })
+}
+
+/// `s` up to the first of the bytes in `stop`.
+pub fn cut<'a>(s: &'a str, stop: &[u8]) -> &'a str {
+    let n = s.bytes().position(|c| stop.contains(&c)).unwrap_or(s.len());
+    s.get(..n).unwrap_or(s)
+}
+
+/// `s` cut to at most `MAX_TEXT` bytes, on a char boundary.
+pub fn clip(s: &str) -> &str {
+    let mut n = s.len().min(MAX_TEXT);
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    s.get(..n).unwrap_or("")
+}
+
+/// A decimal number; 0 when it is not one.
+pub fn number(s: &str) -> u64 {
+    let mut n: u64 = 0;
+    for c in s.bytes() {
+        if !c.is_ascii_digit() {
+            return 0;
+        }
+        n = n.wrapping_mul(10).wrapping_add((c - b'0') as u64);
+    }
+    n
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub mod tests {
+    use super::*;
+    use protocol::track::{Channel, Touch as Wire};
+
+    /// Parameters of a query (no decoding here: the browser's `URLSearchParams` does that).
+    pub fn query(q: &str) -> impl Fn(&str) -> Option<String> + '_ {
+        move |k| {
+            q.split('&').find_map(|p| p.split_once('=').filter(|(pk, v)| *pk == k && !v.is_empty()).map(|(_, v)| v.into()))
+        }
+    }
+
+    /// What `new URL(r).hostname` gives for the URLs used in tests.
+    pub fn host(r: &str) -> &str {
+        r.split_once("://").map_or("", |(_, rest)| cut(rest, b"/:?#"))
+    }
+
+    /// The touch of a page on salon.ru with query `q` after referrer `r`, at `ts`.
+    pub fn page_at(q: &str, r: &str, ts: u64) -> Touch {
+        Touch::of_page(&query(q), r, host(r), "salon.ru", "/x", ts)
+    }
+
+    /// Its JSON, as the server reads it.
+    pub fn wire(t: &Touch) -> Wire {
+        serde_json::from_str(&t.json).unwrap_or_else(|e| panic!("{e}: {}", t.json))
+    }
+
+    fn page(q: &str, r: &str) -> Wire {
+        let t = page_at(q, r, 9);
+        let w = wire(&t);
+        assert_eq!((w.ch.as_str(), w.ts), (CHANNELS[t.ch as usize], 9));
+        w
+    }
+
+    #[test]
+    fn classifies_referrers() {
+        let cases = [
+            ("https://yandex.ru/", Channel::Search, "yandex"),
+            ("https://www.google.co.uk/search?q=x", Channel::Search, "google"),
+            ("https://ya.ru/", Channel::Search, "yandex"),
+            ("https://yandex.com.tr/", Channel::Search, "yandex"),
+            ("https://go.mail.ru/search?q=x", Channel::Search, "mail.ru"),
+            ("https://www.bing.com/", Channel::Search, "bing"),
+            ("https://duckduckgo.com/", Channel::Search, "duckduckgo"),
+            ("https://search.yahoo.com/", Channel::Search, "yahoo"),
+            ("android-app://com.google.android.googlequicksearchbox/", Channel::Search, "google"),
+            ("https://vk.com/away.php?to=x", Channel::Social, "vk"),
+            ("https://m.vk.com/", Channel::Social, "vk"),
+            ("https://ok.ru/", Channel::Social, "ok"),
+            ("https://t.me/salon", Channel::Social, "telegram"),
+            ("https://l.facebook.com/", Channel::Social, "facebook"),
+            ("https://l.instagram.com/", Channel::Social, "instagram"),
+            ("https://www.youtube.com/", Channel::Social, "youtube"),
+            ("https://dzen.ru/a/xyz#top", Channel::Social, "dzen"),
+            ("https://zen.yandex.ru/", Channel::Social, "dzen"),
+            ("https://www.beauty-blog.ru/top-10", Channel::Referral, "beauty-blog.ru"),
+            ("https://notvk.com/", Channel::Referral, "notvk.com"),
+            ("https://googleusercontent.com/", Channel::Referral, "googleusercontent.com"),
+            ("https://yandexx.ru/", Channel::Referral, "yandexx.ru"),
+        ];
+        for (r, ch, src) in cases {
+            let w = page("", r);
+            let medium = MEDIUMS[CHANNELS.iter().position(|c| *c == ch.as_str()).unwrap()];
+            assert_eq!((w.ch, w.source.as_deref(), w.medium.as_deref()), (ch, Some(src), Some(medium)), "{r}");
+            assert_eq!(w.referrer.as_deref(), Some(cut(r, b"?#")), "{r}");
+            assert!(w.campaign.is_none() && w.yclid.is_none(), "{r}");
+            assert!(!page_at("", r, 1).is_campaign(), "{r}");
+        }
+    }
+
+    #[test]
+    fn own_site_and_no_referrer_are_direct() {
+        for r in ["", "https://salon.ru/services", "https://www.salon.ru/"] {
+            let w = page("", r);
+            assert_eq!(w, Wire { ch: Channel::Direct, landing: Some("/x".into()), ts: 9, ..Wire::default() }, "{r}");
+        }
+    }
+
+    #[test]
+    fn campaign_parameters_make_paid_touches() {
+        let q = "utm_source=yandex&utm_medium=cpc&utm_campaign=spring \"sale\"&utm_content=ad1&utm_term=стрижка&yclid=123";
+        let w = page(q, "https://yandex.ru/");
+        let want = Wire {
+            ch: Channel::Paid,
+            source: Some("yandex".into()),
+            medium: Some("cpc".into()),
+            campaign: Some("spring \"sale\"".into()),
+            content: Some("ad1".into()),
+            term: Some("стрижка".into()),
+            yclid: Some("123".into()),
+            referrer: Some("https://yandex.ru/".into()),
+            landing: Some("/x".into()),
+            ts: 9,
+            ..Wire::default()
+        };
+        assert_eq!(w, want);
+        assert!(page_at(q, "", 1).is_campaign());
+
+        let sm = |q: &str, r: &str| {
+            let w = page(q, r);
+            (w.ch, w.source, w.medium)
+        };
+        let s = |v: &str| Some(String::from(v));
+        assert_eq!(sm("gclid=abc", ""), (Channel::Paid, s("google"), s("cpc")));
+        assert_eq!(sm("yclid=1&utm_source=direct", ""), (Channel::Paid, s("direct"), s("cpc")));
+        assert_eq!(sm("fbclid=zz", "https://l.facebook.com/"), (Channel::Paid, s("facebook"), None));
+        assert_eq!(sm("utm_campaign=x", "https://vk.com/"), (Channel::Paid, s("vk"), None));
+        assert_eq!(sm("utm_source=newsletter&utm_medium=email", ""), (Channel::Paid, s("newsletter"), s("email")));
+        // Empty values and other parameters are no campaign.
+        assert_eq!(sm("utm_source=&page=2&q=utm_source", ""), (Channel::Direct, None, None));
+        assert!(!page_at("utm_source=&page=2", "", 1).is_campaign());
+    }
+
+    #[test]
+    fn campaigns_compare_by_parameters() {
+        let a = page_at("utm_source=vk&utm_campaign=a", "", 1);
+        assert_eq!(a.camp, Touch::of_page(&query("utm_campaign=a&utm_source=vk"), "", "", "h", "/y", 99).camp);
+        for other in ["utm_source=vk&utm_campaign=b", "utm_source=vk&utm_campaign=a&gclid=1", "utm_source=vka", "utm_campaign=vk&utm_source=a"] {
+            assert_ne!(a.camp, page_at(other, "", 1).camp, "{other}");
+        }
+    }
+
+    #[test]
+    fn records_round_trip() {
+        let t = page_at("utm_term=x y", "https://ok.ru/p?q=1", 1_700_000_000_000);
+        let mut s = String::new();
+        t.record(&mut s);
+        assert!(s.starts_with("1700000000000 1 "), "{s}");
+        assert_eq!(Touch::parse(&s), Some(t));
+        for bad in ["", "0 1 2 {}", "5 9 2 {}", "5 1 2 nope", "5 1"] {
+            assert_eq!(Touch::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn labels_cuts_and_clipping() {
+        assert!(has_label("www.google.co.uk", "google") && has_label("google", "google"));
+        assert!(!has_label("googles.com", "google") && !has_label("mygoogle.com", "google") && !has_label("", "google"));
+        assert_eq!(cut("https://a.ru/p?q#h", b"?#"), "https://a.ru/p");
+        assert_eq!(cut("plain", b"?#"), "plain");
+        let long = "я".repeat(2000);
+        assert_eq!(clip(&long).len(), 2048);
+        assert!(clip(&long).chars().all(|c| c == 'я'));
+        assert_eq!(number("12x"), 0);
+        assert_eq!(number("1700000000000"), 1_700_000_000_000);
+        let mut w = Words("12 x 7 rest with spaces");
+        assert_eq!((w.num(), w.word(), w.num(), w.0), (12, "x", 7, "rest with spaces"));
+    }
+}
