@@ -1,0 +1,150 @@
+//! Booking endpoints: book_code, book_check, book_record, auth, user/auth, user/records.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::reply::{self, Caller, body, caller};
+use crate::model::{Appointment, BookCode, BookRecord, BookedRecord, UserAuth, WebhookStatus};
+use crate::sandbox::rules::{self, Refusal};
+use crate::sandbox::world::{Session, World, normalize_phone};
+use crate::sandbox::{Shared, control, render};
+
+type Answer = Result<Response, Response>;
+
+fn refused(world: &World, r: &Refusal) -> Response {
+    reply::refusal(world.error_style, r)
+}
+
+pub(crate) async fn book_code(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<u64>, raw: Bytes) -> Answer {
+    let request: BookCode = body(&raw)?;
+    let mut world = shared.world();
+    caller(&world, &headers)?.company(&world, id)?;
+    let Some(phone) = normalize_phone(&request.phone) else {
+        return Err(refused(&world, &Refusal { code: 431, status: 422, message: "Неверный формат номера телефона".into(), id: None }));
+    };
+    let code = format!("{:05}", rand::Rng::random_range(&mut world.rng, 0..100_000));
+    tracing::info!(company_id = id, %phone, %code, "sandbox SMS code (not sent anywhere)");
+    world.sms_codes.insert(phone, code);
+    Ok(reply::created())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CheckRequest {
+    #[serde(deserialize_with = "crate::decode::flex::list")]
+    appointments: Vec<Appointment>,
+}
+
+pub(crate) async fn book_check(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<u64>, raw: Bytes) -> Answer {
+    let request: CheckRequest = body(&raw)?;
+    let world = shared.world();
+    let company = caller(&world, &headers)?.company(&world, id)?;
+    rules::place(&world, company, &request.appointments).map_err(|r| refused(&world, &r))?;
+    Ok(reply::created())
+}
+
+pub(crate) async fn book_record(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<u64>, raw: Bytes) -> Answer {
+    let request: BookRecord = body(&raw)?;
+    let mut world = shared.world();
+    caller(&world, &headers)?.company(&world, id)?;
+    let made = rules::book(&mut world, id, &request).map_err(|r| refused(&world, &r))?;
+    let answer: Vec<BookedRecord> = made
+        .iter()
+        .map(|(appointment, record)| BookedRecord { id: *appointment, record_id: *record, record_hash: world.records[record].hash.clone() })
+        .collect();
+    for (_, record) in &made {
+        shared.record_changed(&world, *record, WebhookStatus::Create);
+    }
+    tracing::info!(company_id = id, records = ?made.iter().map(|m| m.1).collect::<Vec<_>>(), api_id = ?request.api_id, "sandbox booking made");
+    Ok(reply::ok(StatusCode::CREATED, &answer, json!([])))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Login {
+    #[serde(deserialize_with = "crate::decode::flex::text")]
+    login: String,
+    #[serde(deserialize_with = "crate::decode::flex::text")]
+    password: String,
+}
+
+pub(crate) async fn auth(State(shared): State<Arc<Shared>>, headers: HeaderMap, raw: Bytes) -> Answer {
+    let request: Login = body(&raw)?;
+    let world = shared.world();
+    let caller = caller(&world, &headers)?;
+    let network = world.network(caller.network_id).ok_or_else(reply::unauthorized)?;
+    let admin = network
+        .admins
+        .iter()
+        .find(|a| (a.login == request.login || a.phone == request.login) && a.password == request.password)
+        .ok_or_else(|| reply::fail(401, "Неверный логин или пароль"))?;
+    let data = json!({
+        "id": admin.id, "user_token": admin.user_token, "name": admin.name, "phone": admin.phone,
+        "login": admin.login, "email": admin.email, "avatar": "", "is_approved": true,
+    });
+    Ok(reply::ok(StatusCode::CREATED, &data, json!([])))
+}
+
+pub(crate) async fn user_auth(State(shared): State<Arc<Shared>>, headers: HeaderMap, raw: Bytes) -> Answer {
+    let request: UserAuth = body(&raw)?;
+    let mut world = shared.world();
+    caller(&world, &headers)?;
+    let phone = normalize_phone(&request.phone);
+    let matches = phone.as_ref().and_then(|p| world.sms_codes.get(p)).is_some_and(|c| *c == request.code.trim());
+    let (Some(phone), true) = (phone, matches) else {
+        return Err(refused(&world, &Refusal { code: 432, status: 422, message: "Неверный код подтверждения".into(), id: None }));
+    };
+    let token = world.hex32();
+    let id = world.next_user_id();
+    let name = world.clients.iter().find(|c| c.phone == phone).map(|c| c.name.clone()).unwrap_or_default();
+    world.sessions.insert(token.clone(), Session { phone: phone.clone() });
+    let data = json!({ "id": id, "user_token": token, "name": name, "phone": phone, "login": phone, "email": "", "is_approved": true });
+    Ok(reply::ok(StatusCode::CREATED, &data, json!([])))
+}
+
+/// The visitor may see a record with its hash, their own user token, or an admin token.
+fn may_see(world: &World, caller: &Caller, record_id: u64, hash: &str) -> Result<(), Response> {
+    let record = world.records.get(&record_id).ok_or_else(reply::not_found)?;
+    caller.company(world, record.company_id)?;
+    let own = caller
+        .user_token
+        .as_ref()
+        .and_then(|t| world.sessions.get(t))
+        .is_some_and(|s| world.client(record.client_id).is_some_and(|c| c.phone == s.phone));
+    if record.hash == hash || own || caller.is_admin(world) { Ok(()) } else { Err(reply::forbidden()) }
+}
+
+pub(crate) async fn user_records(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path((record_id, hash)): Path<(u64, String)>) -> Answer {
+    let world = shared.world();
+    let caller = caller(&world, &headers)?;
+    may_see(&world, &caller, record_id, &hash)?;
+    let record = render::record(&world, &world.records[&record_id], false);
+    Ok(reply::ok(StatusCode::OK, &[record], json!([])))
+}
+
+/// Cancelling is refused within the branch's `allow_delete_record_delay_step` (2 h) of the visit.
+pub(crate) async fn delete_user_record(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path((record_id, hash)): Path<(u64, String)>,
+) -> Answer {
+    let mut world = shared.world();
+    let caller = caller(&world, &headers)?;
+    may_see(&world, &caller, record_id, &hash)?;
+    let record = &world.records[&record_id];
+    if record.deleted {
+        return Err(reply::not_found());
+    }
+    if world.now().duration_until(record.start).as_secs() < 2 * 3600 {
+        return Err(reply::fail(422, "Отмена записи менее чем за 2 часа до визита невозможна"));
+    }
+    control::cancel(&mut world, record_id);
+    shared.record_changed(&world, record_id, WebhookStatus::Delete);
+    Ok(reply::ok(StatusCode::OK, &serde_json::Value::Null, json!([])))
+}

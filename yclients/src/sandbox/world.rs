@@ -1,0 +1,358 @@
+//! The sandbox's in-memory state: branches, records, clients, codes, the clock.
+//!
+//! One `World` sits behind one mutex; every booking rule runs with the lock held, so
+//! concurrent requests for one slot cannot both win.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Map, Value};
+
+use super::ErrorStyle;
+use super::seed::{AdminSeed, CompanySeed, SeedFile, ServiceSeed, StaffSeed};
+
+/// The clock: real time or a fixed instant, either one moved by an offset.
+#[derive(Debug, Clone)]
+pub(crate) struct Clock {
+    fixed: Option<Timestamp>,
+    offset: SignedDuration,
+}
+
+impl Clock {
+    pub(crate) fn new(fixed: Option<Timestamp>) -> Clock {
+        Clock { fixed, offset: SignedDuration::ZERO }
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        self.fixed.unwrap_or_else(Timestamp::now).saturating_add(self.offset).unwrap_or(Timestamp::MAX)
+    }
+
+    pub(crate) fn advance(&mut self, by: SignedDuration) {
+        self.offset = self.offset.saturating_add(by);
+    }
+
+    pub(crate) fn set(&mut self, to: Timestamp) {
+        match self.fixed {
+            Some(_) => {
+                self.fixed = Some(to);
+                self.offset = SignedDuration::ZERO;
+            }
+            None => self.offset = Timestamp::now().duration_until(to),
+        }
+    }
+}
+
+pub(crate) struct Network {
+    pub id: u64,
+    pub title: String,
+    pub partner_token: String,
+    pub admins: Vec<AdminSeed>,
+}
+
+pub(crate) struct Company {
+    pub seed: CompanySeed,
+    pub network_id: u64,
+    pub tz: TimeZone,
+    pub phone_confirmation: bool,
+    pub blacklist: BTreeSet<String>,
+    /// Services no longer bookable (438).
+    pub retired: BTreeSet<u64>,
+    /// Extra days off per master, as dates.
+    pub days_off: HashMap<u64, BTreeSet<Date>>,
+}
+
+impl Company {
+    pub(crate) fn id(&self) -> u64 {
+        self.seed.id
+    }
+
+    /// A service that can be booked individually now.
+    pub(crate) fn bookable_service(&self, id: u64) -> Option<&ServiceSeed> {
+        self.seed.service(id).filter(|s| !s.group && !self.retired.contains(&id))
+    }
+
+    /// Today's date in the branch.
+    pub(crate) fn today(&self, now: Timestamp) -> Date {
+        now.to_zoned_datetime(self.tz.clone()).date()
+    }
+
+    /// Total length in seconds of `services` with `staff`; `None` if the master does not do
+    /// one of them or one is not bookable.
+    pub(crate) fn length_secs(&self, staff: &StaffSeed, services: &[u64]) -> Option<i64> {
+        let mut minutes = 0i64;
+        for id in services {
+            minutes += i64::from(staff.minutes_for(self.bookable_service(*id)?)?);
+        }
+        (!services.is_empty()).then_some(minutes * 60)
+    }
+}
+
+pub(crate) struct Payment {
+    pub id: u64,
+    pub document_id: u64,
+    pub at: Timestamp,
+    pub amount: f64,
+}
+
+pub(crate) struct StoredRecord {
+    pub id: u64,
+    pub company_id: u64,
+    pub staff_id: u64,
+    pub service_ids: Vec<u64>,
+    pub start: Timestamp,
+    pub length: i64,
+    pub client_id: u64,
+    pub api_id: String,
+    pub comment: String,
+    pub custom_fields: Map<String, Value>,
+    pub created: Timestamp,
+    pub changed: Timestamp,
+    pub attendance: i8,
+    pub deleted: bool,
+    pub hash: String,
+    pub visit_id: u64,
+    pub online: bool,
+    pub source: String,
+    pub bookform_id: u64,
+    pub activity_id: u64,
+    pub clients_count: u32,
+    pub payments: Vec<Payment>,
+}
+
+impl StoredRecord {
+    pub(crate) fn end(&self) -> Timestamp {
+        self.start.saturating_add(SignedDuration::from_secs(self.length)).unwrap_or(Timestamp::MAX)
+    }
+}
+
+pub(crate) struct ClientCard {
+    pub id: u64,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub custom_fields: Map<String, Value>,
+}
+
+pub(crate) struct Activity {
+    pub id: u64,
+    pub company_id: u64,
+    pub service_id: u64,
+    pub staff_id: u64,
+    pub start: Timestamp,
+    pub length: i64,
+    pub capacity: u32,
+    pub records_count: u32,
+}
+
+/// Who an end-user token belongs to.
+pub(crate) struct Session {
+    pub phone: String,
+}
+
+/// What a new record is made of (`book_record`, activity booking, the seeder).
+pub(crate) struct NewRecord {
+    pub company_id: u64,
+    pub staff_id: u64,
+    pub service_ids: Vec<u64>,
+    pub start: Timestamp,
+    pub length: i64,
+    pub client_id: u64,
+    pub api_id: String,
+    pub comment: String,
+    pub custom_fields: Map<String, Value>,
+    pub online: bool,
+    pub source: String,
+    pub bookform_id: u64,
+    pub activity_id: u64,
+    pub clients_count: u32,
+}
+
+#[derive(Default)]
+struct Counters {
+    record: u64,
+    visit: u64,
+    client: u64,
+    payment: u64,
+    user: u64,
+}
+
+pub(crate) struct World {
+    pub networks: Vec<Network>,
+    pub companies: BTreeMap<u64, Company>,
+    pub records: BTreeMap<u64, StoredRecord>,
+    pub clients: Vec<ClientCard>,
+    pub activities: BTreeMap<u64, Activity>,
+    pub sms_codes: HashMap<String, String>,
+    pub sessions: HashMap<String, Session>,
+    pub clock: Clock,
+    pub rng: StdRng,
+    pub error_style: ErrorStyle,
+    next: Counters,
+}
+
+impl World {
+    /// An empty world over the seed's branches (bookings are added by `populate`).
+    pub(crate) fn new(seed: &SeedFile, rng_seed: u64, clock: Clock) -> World {
+        let now = clock.now();
+        let mut networks = Vec::new();
+        let mut companies = BTreeMap::new();
+        for network in &seed.networks {
+            for company in &network.companies {
+                let tz = TimeZone::get(&company.timezone).unwrap_or(TimeZone::UTC);
+                let today = now.to_zoned_datetime(tz.clone()).date();
+                let days_off = company
+                    .staff
+                    .iter()
+                    .map(|s| (s.id, s.days_off.iter().filter_map(|d| today.checked_add(jiff::Span::new().days(*d)).ok()).collect()))
+                    .collect();
+                let state = Company {
+                    seed: company.clone(),
+                    network_id: network.id,
+                    tz,
+                    phone_confirmation: company.phone_confirmation,
+                    blacklist: company.blacklist.iter().filter_map(|p| normalize_phone(p)).collect(),
+                    retired: BTreeSet::new(),
+                    days_off,
+                };
+                companies.insert(company.id, state);
+            }
+            networks.push(Network {
+                id: network.id,
+                title: network.title.clone(),
+                partner_token: network.partner_token.clone(),
+                admins: network.admins.clone(),
+            });
+        }
+        World {
+            networks,
+            companies,
+            records: BTreeMap::new(),
+            clients: Vec::new(),
+            activities: BTreeMap::new(),
+            sms_codes: HashMap::new(),
+            sessions: HashMap::new(),
+            clock,
+            rng: StdRng::seed_from_u64(rng_seed),
+            error_style: ErrorStyle::Current,
+            next: Counters { record: 600_000_000, visit: 510_000_000, client: 31_000_000, payment: 61_000_000, user: 77_000_000 },
+        }
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub(crate) fn network(&self, id: u64) -> Option<&Network> {
+        self.networks.iter().find(|n| n.id == id)
+    }
+
+    /// The client card for a phone, made on first use.
+    pub(crate) fn client_for(&mut self, phone: &str, name: &str, email: Option<&str>) -> u64 {
+        if let Some(card) = self.clients.iter_mut().find(|c| c.phone == phone) {
+            if let Some(email) = email.filter(|e| !e.is_empty()) {
+                card.email = email.to_owned();
+            }
+            return card.id;
+        }
+        self.next.client += 1;
+        let card = ClientCard {
+            id: self.next.client,
+            name: name.trim().to_owned(),
+            phone: phone.to_owned(),
+            email: email.unwrap_or_default().to_owned(),
+            custom_fields: Map::new(),
+        };
+        self.clients.push(card);
+        self.next.client
+    }
+
+    pub(crate) fn client(&self, id: u64) -> Option<&ClientCard> {
+        self.clients.iter().find(|c| c.id == id)
+    }
+
+    pub(crate) fn client_mut(&mut self, id: u64) -> Option<&mut ClientCard> {
+        self.clients.iter_mut().find(|c| c.id == id)
+    }
+
+    /// Stores a record and returns its id.
+    pub(crate) fn insert_record(&mut self, new: NewRecord, created: Timestamp) -> u64 {
+        self.next.record += 1;
+        self.next.visit += 1;
+        let id = self.next.record;
+        let hash = self.hex32();
+        let record = StoredRecord {
+            id,
+            company_id: new.company_id,
+            staff_id: new.staff_id,
+            service_ids: new.service_ids,
+            start: new.start,
+            length: new.length,
+            client_id: new.client_id,
+            api_id: new.api_id,
+            comment: new.comment,
+            custom_fields: new.custom_fields,
+            created,
+            changed: created,
+            attendance: 0,
+            deleted: false,
+            hash,
+            visit_id: self.next.visit,
+            online: new.online,
+            source: new.source,
+            bookform_id: new.bookform_id,
+            activity_id: new.activity_id,
+            clients_count: new.clients_count,
+            payments: Vec::new(),
+        };
+        self.records.insert(id, record);
+        id
+    }
+
+    /// Adds a payment to a record; returns the payment's index.
+    pub(crate) fn add_payment(&mut self, record_id: u64, amount: f64, at: Timestamp) -> Option<usize> {
+        self.next.payment += 1;
+        let id = self.next.payment;
+        let record = self.records.get_mut(&record_id)?;
+        record.payments.push(Payment { id, document_id: id + 9_000_000, at, amount });
+        record.changed = at;
+        Some(record.payments.len() - 1)
+    }
+
+    /// A fresh end-user id.
+    pub(crate) fn next_user_id(&mut self) -> u64 {
+        self.next.user += 1;
+        self.next.user
+    }
+
+    /// 32 lowercase hex characters from the seeded generator.
+    pub(crate) fn hex32(&mut self) -> String {
+        format!("{:032x}", self.rng.random::<u128>())
+    }
+
+    /// Records of a master that hold time (not deleted), as intervals.
+    pub(crate) fn busy(&self, staff_id: u64) -> Vec<(Timestamp, Timestamp)> {
+        let records = self.records.values().filter(|r| r.staff_id == staff_id && !r.deleted).map(|r| (r.start, r.end()));
+        let events = self.activities.values().filter(|a| a.staff_id == staff_id).map(|a| {
+            (a.start, a.start.saturating_add(SignedDuration::from_secs(a.length)).unwrap_or(Timestamp::MAX))
+        });
+        records.chain(events).collect()
+    }
+}
+
+/// Digits of a phone (`+7 (916) 123-45-67` → `79161234567`); `None` if it is not 10–15 digits.
+pub(crate) fn normalize_phone(raw: &str) -> Option<String> {
+    let mut digits = String::with_capacity(raw.len());
+    for (i, c) in raw.trim().chars().enumerate() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '+' if i == 0 => {}
+            ' ' | '-' | '(' | ')' => {}
+            _ => return None,
+        }
+    }
+    (10..=15).contains(&digits.len()).then_some(digits)
+}
