@@ -74,6 +74,9 @@ pub struct SandboxConfig {
     pub phone_confirmation: Option<bool>,
     /// Error body shape for refusals.
     pub error_style: ErrorStyle,
+    /// Add the seed file's generated bookings around today (off gives an exact schedule:
+    /// only the seed's listed bookings).
+    pub generate_bookings: bool,
 }
 
 impl Default for SandboxConfig {
@@ -88,6 +91,7 @@ impl Default for SandboxConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             phone_confirmation: None,
             error_style: ErrorStyle::Current,
+            generate_bookings: true,
         }
     }
 }
@@ -159,6 +163,9 @@ impl Sandbox {
             None => seed::DEFAULT_SEED.to_owned(),
         };
         let mut seed = SeedFile::parse(&text)?;
+        if !cfg.generate_bookings {
+            seed.generated.fill = 0.0;
+        }
         if let (Some(token), Some(first)) = (&cfg.partner_token, seed.networks.first_mut()) {
             first.partner_token = token.clone();
         }

@@ -1,0 +1,12 @@
+//! Integration tests of the YCLIENTS client and sandbox, all over real HTTP on 127.0.0.1.
+
+mod booking;
+mod catalog;
+mod common;
+mod concurrency;
+mod decoding;
+mod hooks;
+mod records;
+mod resilience;
+mod schedule_rules;
+mod secrets;
