@@ -14,6 +14,8 @@
 //! The reference this follows is `yclients-api.md`; choices on its UNCONFIRMED points are
 //! listed in this crate's README.
 
+#![warn(missing_docs)]
+
 mod client;
 pub mod decode;
 mod error;

@@ -21,6 +21,14 @@ impl Client {
         Ok(self.run(call).await?.data)
     }
 
+    /// `DELETE /record/{company_id}/{record_id}` (user token): the salon deletes a record.
+    /// Not retried once the request may have reached YCLIENTS.
+    pub async fn delete_record(&self, company_id: u64, record_id: u64) -> Result<()> {
+        let call = Call::delete("delete_record", format!("/api/v1/record/{company_id}/{record_id}")).auth(Auth::User);
+        self.run::<serde::de::IgnoredAny>(call).await?;
+        Ok(())
+    }
+
     /// `GET /records/{company_id}` (user token): one page of records.
     pub async fn records(&self, company_id: u64, query: &RecordsQuery) -> Result<RecordsPage> {
         self.records_page(company_id, query, Priority::Records).await

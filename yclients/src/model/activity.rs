@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Query, RecordStaff, push, push_ids};
+use super::{Contact, Query, RecordStaff, push, push_ids};
 use crate::decode::flex;
 
 /// Filters of `GET /activity/{company_id}/search/`.
@@ -122,27 +122,9 @@ pub struct ActivityService {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ActivityBooking {
-    /// Client's name.
-    #[serde(deserialize_with = "flex::text")]
-    pub fullname: String,
-    /// Phone, digits with country code.
-    #[serde(deserialize_with = "flex::text")]
-    pub phone: String,
-    /// E-mail.
-    #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// SMS code, when the company confirms phones.
-    #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Comment.
-    #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// Source of the booking.
-    #[serde(rename = "type", deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// Our id for the booking.
-    #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
-    pub api_id: Option<String>,
+    /// Who books, and the booking's tags.
+    #[serde(flatten)]
+    pub contact: Contact,
     /// Places to take (default 1).
     #[serde(deserialize_with = "flex::opt_int", skip_serializing_if = "Option::is_none")]
     pub clients_count: Option<u32>,

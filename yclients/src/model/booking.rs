@@ -46,11 +46,12 @@ impl Appointment {
     }
 }
 
-/// Body of `POST /book_record/{company_id}`.
+/// Who books, and how the booking is tagged: the fields `book_record` and activity
+/// booking share (flattened into both bodies).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct BookRecord {
-    /// Phone, digits with country code.
+pub struct Contact {
+    /// Phone, digits with country code (`79161234567`); a wrong format → 431.
     #[serde(deserialize_with = "flex::text")]
     pub phone: String,
     /// Client's name; empty → 435.
@@ -59,7 +60,7 @@ pub struct BookRecord {
     /// E-mail.
     #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// SMS code from `book_code`, when the company confirms phones.
+    /// SMS code from `book_code`, when the company confirms phones (else 432).
     #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Comment for the salon.
@@ -68,15 +69,31 @@ pub struct BookRecord {
     /// Source of the booking («Источник записи», e.g. `mobile`).
     #[serde(rename = "type", deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Our own id for the booking; stored on every record and readable back.
+    #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
+    pub api_id: Option<String>,
+}
+
+impl Contact {
+    /// A contact with a phone and a name.
+    pub fn new(phone: impl Into<String>, fullname: impl Into<String>) -> Contact {
+        Contact { phone: phone.into(), fullname: fullname.into(), ..Contact::default() }
+    }
+}
+
+/// Body of `POST /book_record/{company_id}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BookRecord {
+    /// Who books, and the booking's tags (`api_id`, `comment`, `type`).
+    #[serde(flatten)]
+    pub contact: Contact,
     /// Hours before the visit to send an SMS reminder (0 = none).
     #[serde(deserialize_with = "flex::opt_int", skip_serializing_if = "Option::is_none")]
     pub notify_by_sms: Option<u32>,
     /// Hours before the visit to send an e-mail reminder.
     #[serde(deserialize_with = "flex::opt_int", skip_serializing_if = "Option::is_none")]
     pub notify_by_email: Option<u32>,
-    /// Our own id for the booking; stored on every record and readable back.
-    #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
-    pub api_id: Option<String>,
     /// Client-card custom fields by code.
     #[serde(deserialize_with = "flex::object_map", skip_serializing_if = "Map::is_empty")]
     pub custom_fields: Map<String, Value>,

@@ -12,7 +12,7 @@ mod record;
 mod webhook;
 
 pub use activity::{Activity, ActivityBooked, ActivityBooking, ActivityQuery, ActivityService};
-pub use booking::{Appointment, AuthUser, BookCode, BookRecord, BookedRecord, UserAuth};
+pub use booking::{Appointment, AuthUser, BookCode, BookRecord, BookedRecord, Contact, UserAuth};
 pub use catalog::{BookDates, BookQuery, BookServices, BookStaff, Position, Service, ServiceCategory, StaffSeances, TimeSlot};
 pub use company::{Bookform, BookformRef, BookformStep, CompaniesQuery, Company};
 pub use record::{Attendance, FinanceTransaction, Record, RecordClient, RecordService, RecordStaff, RecordsPage, RecordsQuery, Titled};

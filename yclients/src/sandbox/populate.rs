@@ -9,7 +9,7 @@ use serde_json::Map;
 
 use super::schedule::Planner;
 use super::seed::{ClientSeed, SeedFile, StaffSeed};
-use super::world::{Activity, NewRecord, World, normalize_phone};
+use super::world::{Activity, Booking, World, normalize_phone};
 
 /// Adds seeded bookings, group events and generated bookings to `world`.
 pub(crate) fn populate(world: &mut World, seed: &SeedFile) {
@@ -65,7 +65,7 @@ fn add_seeded_bookings(world: &mut World, company_id: u64, clients: &[u64]) {
         let Some(staff) = company.seed.staff(booking.staff_id) else { continue };
         let Some(length) = company.length_secs(staff, &booking.service_ids) else { continue };
         let created = start.saturating_sub(SignedDuration::from_hours(72)).unwrap_or(start);
-        let new = NewRecord {
+        let new = Booking {
             company_id,
             staff_id: staff.id,
             service_ids: booking.service_ids.clone(),
@@ -130,7 +130,7 @@ fn generate(world: &mut World, company_id: u64, seed: &SeedFile, clients: &[u64]
             for (service_id, start, length) in planned {
                 let client_id = *clients.choose(&mut world.rng).unwrap_or(&clients[0]);
                 let online = world.rng.random_bool(0.4);
-                let new = NewRecord {
+                let new = Booking {
                     company_id,
                     staff_id: master.id,
                     service_ids: vec![service_id],

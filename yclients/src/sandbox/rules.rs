@@ -5,8 +5,8 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::schedule::Planner;
-use super::world::{Company, NewRecord, World, normalize_phone};
-use crate::model::{ActivityBooking, Appointment, BookRecord};
+use super::world::{Company, Booking, World, normalize_phone};
+use crate::model::{ActivityBooking, Appointment, BookRecord, Contact};
 
 /// A refusal, rendered by the routes as an error body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,9 +112,9 @@ fn plus(t: Timestamp, secs: i64) -> Timestamp {
 
 /// The contact checks shared by `book_record` and activity booking, in the order YCLIENTS
 /// documents them; returns the phone as digits.
-pub(crate) fn check_contact(world: &World, company: &Company, phone: &str, name: &str, code: Option<&str>) -> Result<String, Refusal> {
-    let phone = normalize_phone(phone).ok_or_else(|| Refusal::new(431, "Неверный формат номера телефона"))?;
-    if name.trim().is_empty() {
+fn check_contact(world: &World, company: &Company, contact: &Contact) -> Result<String, Refusal> {
+    let phone = normalize_phone(&contact.phone).ok_or_else(|| Refusal::new(431, "Неверный формат номера телефона"))?;
+    if contact.fullname.trim().is_empty() {
         return Err(Refusal::new(435, "Не указано имя клиента"));
     }
     if company.blacklist.contains(&phone) {
@@ -122,51 +122,59 @@ pub(crate) fn check_contact(world: &World, company: &Company, phone: &str, name:
     }
     if company.phone_confirmation {
         let expected = world.sms_codes.get(&phone);
-        if expected.is_none() || expected.map(String::as_str) != code.map(str::trim) {
+        if expected.is_none() || expected.map(String::as_str) != contact.code.as_deref().map(str::trim) {
             return Err(Refusal::new(432, "Неверный код подтверждения"));
         }
     }
     Ok(phone)
 }
 
+/// A booking for `placement` tagged with the contact's `api_id`, comment and source.
+fn booking(company_id: u64, client_id: u64, contact: &Contact, placement: Placement) -> Booking {
+    Booking {
+        company_id,
+        staff_id: placement.staff_id,
+        service_ids: placement.services,
+        start: placement.start,
+        length: placement.length,
+        client_id,
+        api_id: contact.api_id.clone().unwrap_or_default(),
+        comment: contact.comment.clone().unwrap_or_default(),
+        custom_fields: serde_json::Map::new(),
+        online: true,
+        source: contact.source.clone().unwrap_or_default(),
+        bookform_id: 0,
+        activity_id: 0,
+        clients_count: 1,
+    }
+}
+
 /// `book_record`: all checks, then one record per appointment, atomically (the caller holds
 /// the world lock). Returns `(appointment id, record id)` pairs in request order.
 pub(crate) fn book(world: &mut World, company_id: u64, request: &BookRecord) -> Result<Vec<(u64, u64)>, Refusal> {
+    let contact = &request.contact;
     let company = &world.companies[&company_id];
-    let phone = check_contact(world, company, &request.phone, &request.fullname, request.code.as_deref())?;
+    let phone = check_contact(world, company, contact)?;
     let placements = place(world, company, &request.appointments)?;
-    let now = world.now();
-    let client_id = world.client_for(&phone, &request.fullname, request.email.as_deref());
+    let client_id = world.client_for(&phone, &contact.fullname, contact.email.as_deref());
     if let Some(card) = world.client_mut(client_id) {
         card.custom_fields.extend(request.custom_fields.clone());
     }
+    let now = world.now();
     let mut made = Vec::with_capacity(placements.len());
     for (placement, appointment) in placements.into_iter().zip(&request.appointments) {
-        let new = NewRecord {
-            company_id,
-            staff_id: placement.staff_id,
-            service_ids: placement.services,
-            start: placement.start,
-            length: placement.length,
-            client_id,
-            api_id: request.api_id.clone().unwrap_or_default(),
-            comment: request.comment.clone().unwrap_or_default(),
-            custom_fields: appointment.custom_fields.clone(),
-            online: true,
-            source: request.source.clone().unwrap_or_default(),
-            bookform_id: request.bookform_id.unwrap_or_default(),
-            activity_id: 0,
-            clients_count: 1,
-        };
-        made.push((placement.appointment_id, world.insert_record(new, now)));
+        let appointment_id = placement.appointment_id;
+        let mut new = booking(company_id, client_id, contact, placement);
+        new.custom_fields = appointment.custom_fields.clone();
+        new.bookform_id = request.bookform_id.unwrap_or_default();
+        made.push((appointment_id, world.insert_record(new, now)));
     }
     Ok(made)
 }
 
 /// Activity booking: contact checks, then places (full → 422, code unconfirmed upstream).
 pub(crate) fn book_activity(world: &mut World, company_id: u64, activity_id: u64, request: &ActivityBooking) -> Result<u64, Refusal> {
-    let company = &world.companies[&company_id];
-    let phone = check_contact(world, company, &request.phone, &request.fullname, request.code.as_deref())?;
+    let phone = check_contact(world, &world.companies[&company_id], &request.contact)?;
     let Some(event) = world.activities.get(&activity_id).filter(|a| a.company_id == company_id) else {
         return Err(Refusal { code: 404, status: 404, message: "Групповое событие не найдено".into(), id: None });
     };
@@ -174,25 +182,12 @@ pub(crate) fn book_activity(world: &mut World, company_id: u64, activity_id: u64
     if event.records_count + wanted > event.capacity || event.start <= world.now() {
         return Err(Refusal::new(422, "Нет свободных мест на это событие"));
     }
-    let (staff_id, service_id, start, length) = (event.staff_id, event.service_id, event.start, event.length);
+    let placement = Placement { appointment_id: 0, staff_id: event.staff_id, start: event.start, length: event.length, services: vec![event.service_id] };
+    let client_id = world.client_for(&phone, &request.contact.fullname, request.contact.email.as_deref());
+    let mut new = booking(company_id, client_id, &request.contact, placement);
+    new.activity_id = activity_id;
+    new.clients_count = wanted;
     let now = world.now();
-    let client_id = world.client_for(&phone, &request.fullname, request.email.as_deref());
-    let new = NewRecord {
-        company_id,
-        staff_id,
-        service_ids: vec![service_id],
-        start,
-        length,
-        client_id,
-        api_id: request.api_id.clone().unwrap_or_default(),
-        comment: request.comment.clone().unwrap_or_default(),
-        custom_fields: serde_json::Map::new(),
-        online: true,
-        source: request.source.clone().unwrap_or_default(),
-        bookform_id: 0,
-        activity_id,
-        clients_count: wanted,
-    };
     let id = world.insert_record(new, now);
     if let Some(event) = world.activities.get_mut(&activity_id) {
         event.records_count += wanted;

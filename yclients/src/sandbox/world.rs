@@ -98,29 +98,26 @@ pub(crate) struct Payment {
     pub amount: f64,
 }
 
+/// A record: what was booked, plus what happened to it since.
 pub(crate) struct StoredRecord {
     pub id: u64,
-    pub company_id: u64,
-    pub staff_id: u64,
-    pub service_ids: Vec<u64>,
-    pub start: Timestamp,
-    pub length: i64,
-    pub client_id: u64,
-    pub api_id: String,
-    pub comment: String,
-    pub custom_fields: Map<String, Value>,
+    pub booking: Booking,
     pub created: Timestamp,
     pub changed: Timestamp,
     pub attendance: i8,
     pub deleted: bool,
     pub hash: String,
     pub visit_id: u64,
-    pub online: bool,
-    pub source: String,
-    pub bookform_id: u64,
-    pub activity_id: u64,
-    pub clients_count: u32,
     pub payments: Vec<Payment>,
+}
+
+/// Read access to the booking's fields (`record.start`, `record.staff_id`, …).
+impl std::ops::Deref for StoredRecord {
+    type Target = Booking;
+
+    fn deref(&self) -> &Booking {
+        &self.booking
+    }
 }
 
 impl StoredRecord {
@@ -153,8 +150,8 @@ pub(crate) struct Session {
     pub phone: String,
 }
 
-/// What a new record is made of (`book_record`, activity booking, the seeder).
-pub(crate) struct NewRecord {
+/// What a record is made of (`book_record`, activity booking, the seeder).
+pub(crate) struct Booking {
     pub company_id: u64,
     pub staff_id: u64,
     pub service_ids: Vec<u64>,
@@ -279,33 +276,19 @@ impl World {
     }
 
     /// Stores a record and returns its id.
-    pub(crate) fn insert_record(&mut self, new: NewRecord, created: Timestamp) -> u64 {
+    pub(crate) fn insert_record(&mut self, booking: Booking, created: Timestamp) -> u64 {
         self.next.record += 1;
         self.next.visit += 1;
         let id = self.next.record;
-        let hash = self.hex32();
         let record = StoredRecord {
             id,
-            company_id: new.company_id,
-            staff_id: new.staff_id,
-            service_ids: new.service_ids,
-            start: new.start,
-            length: new.length,
-            client_id: new.client_id,
-            api_id: new.api_id,
-            comment: new.comment,
-            custom_fields: new.custom_fields,
+            booking,
             created,
             changed: created,
             attendance: 0,
             deleted: false,
-            hash,
+            hash: self.hex32(),
             visit_id: self.next.visit,
-            online: new.online,
-            source: new.source,
-            bookform_id: new.bookform_id,
-            activity_id: new.activity_id,
-            clients_count: new.clients_count,
             payments: Vec::new(),
         };
         self.records.insert(id, record);

@@ -1,7 +1,7 @@
 //! Booking through the client against the sandbox: success, every refusal 431–438,
 //! SMS confirmation, the visitor's own records, group events.
 
-use yclients::model::{ActivityBooking, ActivityQuery, Appointment, BookRecord, RecordsQuery};
+use yclients::model::{ActivityBooking, ActivityQuery, Appointment, Contact, RecordsQuery};
 use yclients::sandbox::ErrorStyle;
 use yclients::{BookingCode, Error};
 
@@ -35,11 +35,9 @@ async fn api_id_comment_and_custom_fields_are_readable_back() {
     let slot = first_slot(&client, MOSCOW, ANNA, day(1), &[WOMEN_CUT]).await;
     let mut appointments = one(ANNA, &slot.datetime);
     appointments[0].custom_fields.insert("utm_source".into(), "yandex".into());
-    let request = BookRecord {
-        comment: Some("Источник: zapis / yandex / весна".into()),
-        source: Some("zapis".into()),
-        ..visitor("zapis-7f3e", appointments)
-    };
+    let mut request = visitor("zapis-7f3e", appointments);
+    request.contact.comment = Some("Источник: zapis / yandex / весна".into());
+    request.contact.source = Some("zapis".into());
     let made = client.book_record(MOSCOW, &request).await.unwrap();
     let record = client.record(MOSCOW, made[0].record_id).await.unwrap();
     assert_eq!(record.api_id, "zapis-7f3e");
@@ -52,13 +50,35 @@ async fn api_id_comment_and_custom_fields_are_readable_back() {
     assert!(page.records.iter().any(|r| r.api_id == "zapis-7f3e" && r.custom_fields["utm_source"] == "yandex"));
 }
 
-#[tokio::test]
-async fn a_phone_in_a_wrong_format_is_refused_with_431() {
-    let sandbox = busy_sandbox().await;
+/// Books Anna's first free slot tomorrow for the visitor changed by `edit`; returns the
+/// refusal's code and HTTP status.
+async fn refusal_for(edit: impl FnOnce(&mut Contact)) -> (Option<BookingCode>, Option<u16>) {
+    let sandbox = quiet_sandbox().await;
     let client = client(&sandbox);
     let slot = first_slot(&client, MOSCOW, ANNA, day(1), &[WOMEN_CUT]).await;
-    let request = BookRecord { phone: "позвоните мне".into(), ..visitor("x", one(ANNA, &slot.datetime)) };
-    assert_eq!(code_of(client.book_record(MOSCOW, &request).await), BookingCode::InvalidPhone);
+    let mut request = visitor("refused", one(ANNA, &slot.datetime));
+    edit(&mut request.contact);
+    let err = client.book_record(MOSCOW, &request).await.expect_err("the booking should be refused");
+    assert!(sandbox.records().iter().all(|r| r.api_id != "refused"));
+    (err.booking_code(), err.status())
+}
+
+#[tokio::test]
+async fn a_phone_in_a_wrong_format_is_refused_with_431() {
+    let refusal = refusal_for(|c| c.phone = "позвоните мне".into()).await;
+    assert_eq!(refusal, (Some(BookingCode::InvalidPhone), Some(422)));
+}
+
+#[tokio::test]
+async fn a_blacklisted_phone_is_refused_with_434_and_http_403() {
+    let refusal = refusal_for(|c| c.phone = "+7 (999) 000-00-13".into()).await;
+    assert_eq!(refusal, (Some(BookingCode::PhoneBlacklisted), Some(403)));
+}
+
+#[tokio::test]
+async fn a_missing_name_is_refused_with_435() {
+    let refusal = refusal_for(|c| c.fullname = "  ".into()).await;
+    assert_eq!(refusal, (Some(BookingCode::NameMissing), Some(422)));
 }
 
 #[tokio::test]
@@ -72,9 +92,11 @@ async fn a_wrong_sms_code_is_refused_with_432_and_the_right_one_books() {
     client.book_code(EKB, PHONE, "Алиса").await.unwrap();
     let code = sandbox.last_sms_code(PHONE).expect("book_code made a code");
     assert_eq!(code.len(), 5);
-    let wrong = BookRecord { code: Some("00000x".into()), ..without.clone() };
+    let mut wrong = without.clone();
+    wrong.contact.code = Some("00000x".into());
     assert_eq!(code_of(client.book_record(EKB, &wrong).await), BookingCode::WrongSmsCode);
-    let right = BookRecord { code: Some(code), ..without };
+    let mut right = without;
+    right.contact.code = Some(code);
     assert_eq!(client.book_record(EKB, &right).await.unwrap().len(), 1);
 }
 
@@ -91,25 +113,6 @@ async fn booking_a_taken_slot_is_refused_with_433() {
     assert!(refusal.message.contains("Анна Соколова"), "{}", refusal.message);
     let check = client.book_check(MOSCOW, &one(ANNA, &slot.datetime)).await;
     assert_eq!(code_of(check), BookingCode::SlotTaken);
-}
-
-#[tokio::test]
-async fn a_blacklisted_phone_is_refused_with_434_and_http_403() {
-    let sandbox = busy_sandbox().await;
-    let client = client(&sandbox);
-    let slot = first_slot(&client, MOSCOW, ANNA, day(1), &[WOMEN_CUT]).await;
-    let request = BookRecord { phone: "+7 (999) 000-00-13".into(), ..visitor("bl", one(ANNA, &slot.datetime)) };
-    let err = client.book_record(MOSCOW, &request).await.unwrap_err();
-    assert_eq!((err.booking_code(), err.status()), (Some(BookingCode::PhoneBlacklisted), Some(403)));
-}
-
-#[tokio::test]
-async fn a_missing_name_is_refused_with_435() {
-    let sandbox = busy_sandbox().await;
-    let client = client(&sandbox);
-    let slot = first_slot(&client, MOSCOW, ANNA, day(1), &[WOMEN_CUT]).await;
-    let request = BookRecord { fullname: "  ".into(), ..visitor("nm", one(ANNA, &slot.datetime)) };
-    assert_eq!(code_of(client.book_record(MOSCOW, &request).await), BookingCode::NameMissing);
 }
 
 #[tokio::test]
@@ -219,7 +222,7 @@ async fn a_group_event_place_is_booked_and_counted() {
     assert_eq!(events.len(), 2);
     let first = &events[0];
     assert_eq!((first.places_left(), first.date.as_str()), (3, "2025-03-13 19:00:00"));
-    let booking = ActivityBooking { fullname: "Алиса".into(), phone: PHONE.into(), api_id: Some("ev-1".into()), ..Default::default() };
+    let booking = ActivityBooking { contact: contact("ev-1"), clients_count: None };
     let booked = client.activity_book(MOSCOW, first.id, &booking).await.unwrap();
     assert_eq!(booked.hash.len(), 32);
     let again = client.activity_search(MOSCOW, &ActivityQuery::between(day(3), day(3))).await.unwrap();

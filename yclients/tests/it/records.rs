@@ -87,3 +87,14 @@ async fn a_salon_side_cancellation_frees_the_slot_and_shows_as_deleted() {
     assert!(found.deleted, "the lookup sees deleted records");
     assert!(client.book_times(MOSCOW, ANNA, day(2), &[WOMEN_CUT]).await.unwrap().iter().any(|s| s.datetime == at));
 }
+
+#[tokio::test]
+async fn an_admin_deletes_a_record_and_a_second_delete_finds_nothing() {
+    let sandbox = quiet_sandbox().await;
+    let id = book(&sandbox, "admin-delete", ANNA, "2025-03-13T11:00:00+03:00").await;
+    let client = client(&sandbox);
+    client.delete_record(MOSCOW, id).await.unwrap();
+    assert!(sandbox.control().record(id).unwrap().deleted);
+    assert_eq!(client.delete_record(MOSCOW, id).await.unwrap_err().status(), Some(404));
+    assert_eq!(sandbox.calls("delete_record"), 2);
+}

@@ -9,17 +9,11 @@ use yclients::model::{Appointment, BookQuery};
 use yclients::sandbox::{Fault, FaultKind, Sandbox};
 use yclients::{BookingCode, Client, Error, RateLimit, RetryPolicy};
 
+use crate::common::fixture::{Canned, FixtureServer};
 use crate::common::*;
 
 fn impatient(sandbox: &Sandbox) -> Client {
-    Client::builder(sandbox.partner_token())
-        .base_url(sandbox.base_url())
-        .user_token(sandbox.user_token())
-        .timeout(Duration::from_millis(400))
-        .retry(fast_retry())
-        .rate_limit(None)
-        .build()
-        .unwrap()
+    client_with_timeout(sandbox, Duration::from_millis(400))
 }
 
 fn anna_at_noon(api_id: &str) -> yclients::model::BookRecord {
@@ -237,6 +231,36 @@ async fn clones_of_a_client_share_one_budget() {
     y.unwrap();
     z.unwrap();
     assert!(started.elapsed() >= Duration::from_secs(1), "the third call waited: {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_proxys_html_502_is_retried_with_growing_pauses_then_reported() {
+    let server = FixtureServer::start().await;
+    server.script("/api/v1/company/1", vec![Canned::json(502, "<html><body>502 Bad Gateway</body></html>")]);
+    let err = server.client().company(1).await.unwrap_err();
+    assert!(matches!(&err, Error::Api { status: 502, message, .. } if message.contains("Bad Gateway")), "{err:?}");
+    let seen = server.seen();
+    assert_eq!(server.hits("/api/v1/company/1"), 3);
+    assert!(seen[1].at - seen[0].at >= Duration::from_millis(10), "backoff waits at least half its base delay");
+    assert!(seen[2].at - seen[1].at >= Duration::from_millis(20), "and doubles");
+}
+
+#[tokio::test]
+async fn a_429_without_retry_after_or_with_an_http_date_is_still_retried() {
+    let server = FixtureServer::start().await;
+    let a_past_date = "Sun, 06 Nov 1994 08:49:37 GMT";
+    server.script(
+        "/api/v1/bookform/1",
+        vec![
+            Canned::json(429, r#"{"success":false,"data":null,"meta":{"message":"Too Many Requests"}}"#),
+            Canned::json(429, "{}").header("retry-after", a_past_date),
+            Canned::fixture(200, "bookform.json"),
+        ],
+    );
+    let started = Instant::now();
+    server.client().bookform(1).await.unwrap();
+    assert_eq!(server.hits("/api/v1/bookform/1"), 3);
+    assert!(started.elapsed() >= Duration::from_secs(1), "a bare 429 waits at least a second");
 }
 
 /// Runs `n` futures made by `make` concurrently and collects their results in order.

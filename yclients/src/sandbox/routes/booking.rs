@@ -61,7 +61,7 @@ pub(crate) async fn book_record(State(shared): State<Arc<Shared>>, headers: Head
     for (_, record) in &made {
         shared.record_changed(&world, *record, WebhookStatus::Create);
     }
-    tracing::info!(company_id = id, records = ?made.iter().map(|m| m.1).collect::<Vec<_>>(), api_id = ?request.api_id, "sandbox booking made");
+    tracing::info!(company_id = id, records = ?made.iter().map(|m| m.1).collect::<Vec<_>>(), api_id = ?request.contact.api_id, "sandbox booking made");
     Ok(reply::ok(StatusCode::CREATED, &answer, json!([])))
 }
 

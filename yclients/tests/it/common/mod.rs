@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use yclients::model::{Appointment, BookRecord, TimeSlot};
+use yclients::model::{Appointment, BookRecord, Contact, TimeSlot};
 use yclients::sandbox::{Sandbox, SandboxConfig};
 use yclients::{Client, RetryPolicy};
 
@@ -79,10 +79,15 @@ pub fn fast_retry() -> RetryPolicy {
 
 /// A client of the sandbox with partner and admin user tokens, quick retries, no budget.
 pub fn client(sandbox: &Sandbox) -> Client {
+    client_with_timeout(sandbox, Duration::from_secs(3))
+}
+
+/// [`client`] with another per-attempt timeout.
+pub fn client_with_timeout(sandbox: &Sandbox, timeout: Duration) -> Client {
     Client::builder(sandbox.partner_token())
         .base_url(sandbox.base_url())
         .user_token(sandbox.user_token())
-        .timeout(Duration::from_secs(3))
+        .timeout(timeout)
         .retry(fast_retry())
         .rate_limit(None)
         .build()
@@ -91,14 +96,12 @@ pub fn client(sandbox: &Sandbox) -> Client {
 
 /// A booking request from the story's visitor.
 pub fn visitor(api_id: &str, appointments: Vec<Appointment>) -> BookRecord {
-    BookRecord {
-        phone: PHONE.to_owned(),
-        fullname: "Алиса Воронцова".to_owned(),
-        email: Some("alisa@example.ru".to_owned()),
-        api_id: Some(api_id.to_owned()),
-        appointments,
-        ..BookRecord::default()
-    }
+    BookRecord { contact: contact(api_id), appointments, ..BookRecord::default() }
+}
+
+/// The story's visitor, tagged with `api_id`.
+pub fn contact(api_id: &str) -> Contact {
+    Contact { email: Some("alisa@example.ru".to_owned()), api_id: Some(api_id.to_owned()), ..Contact::new(PHONE, "Алиса Воронцова") }
 }
 
 /// The first free slot of a master on a date.
