@@ -46,11 +46,10 @@ pub fn mode(c: Cfg, e: Env) -> Mode {
 }
 
 /// `localhost`, `*.localhost`, `127.x.x.x`, `[::1]`, or a page opened from a file.
-pub fn is_local(hostname: &str, protocol: &str) -> bool {
-    let h = hostname.trim_start_matches('[').trim_end_matches(']');
+pub fn is_local(h: &str, protocol: &str) -> bool {
     h == "localhost"
         || h.ends_with(".localhost")
-        || h == "::1"
+        || h == "[::1]"
         || h.strip_prefix("127.").is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
         || protocol == "file:"
 }
@@ -92,7 +91,7 @@ mod tests {
 
     #[test]
     fn local_hosts() {
-        for h in ["localhost", "app.localhost", "127.0.0.1", "127.1.2.3", "[::1]", "::1"] {
+        for h in ["localhost", "app.localhost", "127.0.0.1", "127.1.2.3", "[::1]"] {
             assert!(is_local(h, "http:"), "{h}");
         }
         for h in ["salon.ru", "127.0.0.1.nip.io", "localhost.salon.ru", "10.0.0.1", ""] {

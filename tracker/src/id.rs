@@ -1,17 +1,16 @@
 //! Visitor and session ids: 128 random bits from `crypto.getRandomValues`, as 32 lowercase hex
 //! chars (`protocol::track::is_id`).
 
-use super::json::HEX;
+use super::touch::Parts;
 use alloc::string::String;
 
 /// A fresh random id: `crypto.getRandomValues` (`Math.random` where there is no Web Crypto).
 pub fn new_id() -> String {
-    let words = js_sys::Uint32Array::new_with_length(4);
-    let filled = !super::js::call(&super::js::root("crypto"), "getRandomValues", &words, &super::js::UNDEF).is_undefined();
     let mut b = [0u8; 16];
-    for (i, c) in b.chunks_mut(4).enumerate() {
-        let w = if filled { words.get_index(i as u32) } else { (js_sys::Math::random() * 4294967296.0) as u32 };
-        c.copy_from_slice(&w.to_le_bytes());
+    if !super::js::random(&mut b) {
+        for x in b.iter_mut() {
+            *x = (super::js::math_random() * 256.0) as u8;
+        }
     }
     hex(&b)
 }
@@ -19,28 +18,19 @@ pub fn new_id() -> String {
 pub fn hex(b: &[u8]) -> String {
     let mut s = String::with_capacity(b.len() * 2);
     for &x in b {
-        s.push(HEX[(x >> 4) as usize] as char);
-        s.push(HEX[(x & 15) as usize] as char);
+        super::json::hex_byte(&mut s, x);
     }
     s
 }
 
 /// 32 lowercase hex chars.
 pub fn is_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| HEX.contains(&b))
+    s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// The value of cookie `name` in a `document.cookie` string.
 pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
-    let mut rest = cookies;
-    while !rest.is_empty() {
-        let part = super::touch::cut(rest, b";");
-        if let Some(v) = part.trim_ascii_start().strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
-            return Some(v);
-        }
-        rest = rest.get(part.len() + 1..).unwrap_or("");
-    }
-    None
+    Parts(cookies, b';').find_map(|c| c.trim_ascii_start().strip_prefix(name)?.strip_prefix('='))
 }
 
 /// A `document.cookie` assignment: first-party, whole site, `max_age` seconds (0 deletes).

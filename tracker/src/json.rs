@@ -8,23 +8,36 @@ use alloc::string::String;
 /// A JSON string literal, escaped.
 pub fn string(out: &mut String, s: &str) {
     out.push('"');
-    for &c in s.as_bytes() {
-        match c {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            0..0x20 => {
-                out.push_str("\\u00");
-                out.push(HEX[(c >> 4) as usize] as char);
-                out.push(HEX[(c & 15) as usize] as char);
+    let mut run = 0; // start of the bytes not yet copied
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            out.push_str(s.get(run..i).unwrap_or(""));
+            out.push('\\');
+            if c < 0x20 {
+                out.push_str("u00");
+                hex_byte(out, c);
+            } else {
+                out.push(c as char);
             }
-            // SAFETY: every byte of `s` is copied in order, so `out` stays valid UTF-8.
-            _ => unsafe { out.as_mut_vec().push(c) },
+            run = i + 1;
         }
     }
+    out.push_str(s.get(run..).unwrap_or(""));
     out.push('"');
 }
 
 pub const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends ASCII bytes.
+fn ascii(out: &mut String, b: &[u8]) {
+    // SAFETY: callers pass ASCII digits only.
+    out.push_str(unsafe { core::str::from_utf8_unchecked(b) });
+}
+
+/// Two lowercase hex digits.
+pub fn hex_byte(out: &mut String, b: u8) {
+    ascii(out, &[HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
+}
 
 /// A decimal number.
 pub fn num(out: &mut String, mut n: u64) {
@@ -38,9 +51,7 @@ pub fn num(out: &mut String, mut n: u64) {
             break;
         }
     }
-    for &b in &buf[i..] {
-        out.push(b as char);
-    }
+    ascii(out, &buf[i..]);
 }
 
 /// `,"key":` (or `"key":` when `first`). Keys are trusted literals.

@@ -1,22 +1,24 @@
-//! zapis visitor tracker (no_std wasm, a few KB): visitor id, sessions, touches, page views
-//! (SPA included), custom events, consent, beacons to `{api}/api/v1/t`.
+//! zapis visitor tracker (no_std wasm): visitor id, sessions, touches, page views (SPA
+//! included), custom events, consent, beacons to `{api}/api/v1/t`.
 //!
-//! Exports (wasm-bindgen, called only by `embed/embed.js`):
+//! Exports (wasm-bindgen), called only by `embed/embed.js`, which also does the DOM wiring
+//! (in JS that wiring costs a tenth of what wasm closures and their glue cost):
 //!
 //! | export | what |
 //! |---|---|
-//! | `start(site, api, consent_required, honor_dnt, allow_localhost, allow_webdriver)` | Start on this page with the site's `EmbedConfig` flags; records the first page view and from then on SPA navigations (`pushState`, `replaceState`, `popstate`, bfcache `pageshow`). Batches go out on `pagehide`, `visibilitychange` (hidden), when full, and for `booked`. Calling it again restarts (tests do). |
-//! | `track(name, props_json)` | A custom event; `props_json` is a JSON object (`JSON.stringify(props)`) or empty. |
-//! | `widget(booked, props_json)` | A `widget_open` (`booked = false`) or `booked` event; `booked` is sent at once. |
+//! | `start(site, api, consent_required, honor_dnt, allow_localhost, allow_webdriver)` | Start on this page with the site's `EmbedConfig` flags: decides whether and how to track, restores the visitor, sends what earlier pages queued, records the page view. Calling it again restarts (tests do). |
+//! | `page()` | A page view if the path or query changed: embed.js calls it after `pushState`, `replaceState` and on `popstate`. |
+//! | `flush()` | Sends the batch: embed.js calls it on `pagehide` and on `visibilitychange` to hidden. Batches also go out when full and on `booked`. |
+//! | `track(kind, name, props_json)` | kind 0: custom event `name`; 1: `widget_open`; 2: `booked` (sent at once). `props_json` is a JSON object (`JSON.stringify(props)`) or "". |
 //! | `consent(granted)` | `true`: persist ids, remember the consent (mode `required`) and send what was held. `false`: forget everything stored and hold events in memory again. |
 //! | `optout(on)` | `true`: stop, clear ids, remember the opt-out (cookie + localStorage). `false`: forget the opt-out (tracking resumes on the next page). |
-//! | `context() -> String` | `{"vid","sid","first":Touch,"last":Touch\|null}` for a booking (last = last non-direct touch within 90 days), or `null` when not tracking. Counts as activity. |
+//! | `context() -> string` | `{"vid","sid","first":Touch,"last":Touch\|null}` for a booking (last = last non-direct touch within 90 days), or `null` when not tracking. Counts as activity. |
 //!
-//! Modules: `id` (random ids, cookies), `touch` (campaigns, referrer classes, query codec),
-//! `session` (idle/campaign rules, first/last touch), `json` (the wire format, hand-built),
-//! `consent` (whether and how to track), `store` (cookie/localStorage), `transport` (beacon,
-//! fetch, retry queue). Pure logic has native tests (`cargo test`); `tests/web.rs` runs in
-//! headless browsers.
+//! Modules: `id` (random ids, cookies), `touch` (campaigns, referrer classes), `session`
+//! (idle/campaign rules, first/last touch, the stored record), `json` (the wire format,
+//! hand-built), `consent` (whether and how to track), `store` (cookie/localStorage),
+//! `transport` (beacon, fetch, retry queue), `js` (the few browser bindings). Pure logic has
+//! native tests (`cargo test`); `tests/web.rs` runs in headless browsers.
 
 #![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
 extern crate alloc;
@@ -33,7 +35,7 @@ mod transport;
 use alloc::string::String;
 use consent::{Cfg, Mode};
 use core::cell::{Cell, UnsafeCell};
-use session::{Attribution, Session};
+use session::Visit;
 use touch::{Touch, clip};
 use wasm_bindgen::prelude::*;
 
@@ -44,13 +46,12 @@ pub const MAX_BYTES: usize = 32 * 1024;
 
 struct Tracker {
     mode: Mode,
-    cfg: Cfg,
+    consent_required: bool,
     site: String,
     /// `{api}/api/v1/t`
     url: String,
     vid: String,
-    ses: Session,
-    attr: Attribution,
+    v: Visit,
     /// The events of the batch being filled, joined by `,`.
     events: String,
     n: u32,
@@ -59,22 +60,17 @@ struct Tracker {
 }
 
 struct Global(UnsafeCell<Option<Tracker>>, Cell<bool>);
-// wasm32-unknown-unknown is single-threaded; `Cell<bool>` guards against re-entry.
+// wasm32-unknown-unknown is single-threaded; the `Cell<bool>` guards against re-entry.
 unsafe impl Sync for Global {}
 static G: Global = Global(UnsafeCell::new(None), Cell::new(false));
-struct Once(Cell<bool>);
-unsafe impl Sync for Once {}
-static HOOKED: Once = Once(Cell::new(false));
 
 /// Runs `f` on the tracker slot, unless already inside (a JS call back into us).
-fn slot<R>(f: impl FnOnce(&mut Option<Tracker>) -> R) -> Option<R> {
-    if G.1.replace(true) {
-        return None;
+fn slot(f: impl FnOnce(&mut Option<Tracker>)) {
+    if !G.1.replace(true) {
+        // SAFETY: single thread, and the flag makes this the only live reference.
+        f(unsafe { &mut *G.0.get() });
+        G.1.set(false);
     }
-    // SAFETY: single thread, and the flag above makes this the only live reference.
-    let r = f(unsafe { &mut *G.0.get() });
-    G.1.set(false);
-    Some(r)
 }
 
 /// Runs `f` on the started tracker, unless it is off.
@@ -86,19 +82,14 @@ fn with(f: impl FnOnce(&mut Tracker)) {
     });
 }
 
-fn now() -> u64 {
-    js_sys::Date::now() as u64
-}
-
 /// The page's path + query, and the touch of a view of it at `now` after `referrer`.
 fn here(referrer: &str, now: u64) -> (String, Touch) {
     let query = js::location("search");
     let mut path = js::location("pathname");
     path.push_str(&query);
-    let path = String::from(clip(&path));
-    let param = |k: &str| js::param(&query, k);
+    path.truncate(clip(&path).len());
     let rhost = js::hostname(referrer);
-    let t = Touch::of_page(&param, referrer, &rhost, &js::location("hostname"), &path, now);
+    let t = Touch::of_page(&|k| js::param(&query, k), referrer, &rhost, &js::location("hostname"), &path, now);
     (path, t)
 }
 
@@ -107,68 +98,56 @@ impl Tracker {
     fn load(&mut self) {
         if let Some(vid) = store::visitor() {
             self.vid = vid;
-            self.ses = store::get(store::SESSION).and_then(|s| Session::parse(&s)).unwrap_or_default();
-            self.attr.first = store::get(store::FIRST).and_then(|s| Touch::parse(&s));
-            self.attr.last = store::get(store::LAST).and_then(|s| Touch::parse(&s));
+            self.v = store::get(store::VISIT).and_then(|s| Visit::parse(&s)).unwrap_or_default();
         }
     }
 
-    /// Keeps the session (and with `all` the visitor and touches), in `Mode::Persist` only.
+    /// Keeps the visit (and with `all` the visitor id, refreshing the cookie), in
+    /// `Mode::Persist` only.
     fn save(&self, all: bool) {
-        if self.mode != Mode::Persist {
-            return;
-        }
-        store::set(store::SESSION, &self.ses.record());
-        if all {
-            store::save_visitor(&self.vid);
-            for (k, t) in [(store::FIRST, &self.attr.first), (store::LAST, &self.attr.last)] {
-                if let Some(t) = t {
-                    let mut s = String::new();
-                    t.record(&mut s);
-                    store::set(k, &s);
-                }
+        if self.mode == Mode::Persist {
+            store::set(store::VISIT, &self.v.record());
+            if all {
+                store::save_visitor(&self.vid);
             }
         }
     }
 
     /// Something happened at `now` on a page whose touch is `page`: continue the session or
     /// start a new one (after 30 minutes idle, or on a new campaign).
-    fn activity(&mut self, now: u64, page: &Touch) {
-        let new = self.ses.expired(now, page);
+    fn activity(&mut self, now: u64, page: Touch) {
+        let new = self.v.expired(now, &page);
         if new {
             self.flush();
-            self.ses = Session { sid: id::new_id(), started: now, last: now, touch: page.clone() };
-            self.attr.add(page);
-        } else {
-            self.ses.last = now;
+            self.v.begin(id::new_id(), page);
         }
+        self.v.last = now;
         self.save(new);
     }
 
     /// Activity on the current page, not a landing (no referrer): returns (now, path).
     fn touch_here(&mut self) -> (u64, String) {
-        let now = now();
+        let now = js::now();
         let (path, page) = here("", now);
-        self.activity(now, &page);
+        self.activity(now, page);
         (now, path)
     }
 
     /// A page view, unless the path did not change (`force`: count it anyway).
     fn view(&mut self, referrer: &str, force: bool) {
-        let now = now();
+        let now = js::now();
         let (path, page) = here(referrer, now);
-        if !force && path == self.path {
-            return;
+        if force || path != self.path {
+            self.activity(now, page);
+            let title = js::text(&js::root("document"), "title");
+            self.event("pageview", now, &path, clip(&title), "", "");
+            self.path = path;
         }
-        self.activity(now, &page);
-        let title = js::text(&js::root("document"), "title");
-        self.event("pageview", now, &path, clip(&title), "", "");
-        self.path = path;
     }
 
     fn fits(&self, ev: &str) -> bool {
         // The batch's head: site, ids, touch, start and keys; ids and numbers take < 120 bytes.
-        let head = 200 + self.site.len() + self.ses.touch.json.len();
+        let head = 200 + self.site.len() + self.v.touch.len();
         self.n < MAX_EVENTS && head + self.events.len() + ev.len() <= MAX_BYTES
     }
 
@@ -195,15 +174,14 @@ impl Tracker {
 
     /// Sends the batch (in `Mode::Persist`; otherwise it is held).
     fn flush(&mut self) {
-        if self.mode != Mode::Persist || self.n == 0 {
-            return;
+        if self.mode == Mode::Persist && self.n > 0 {
+            let mut body = json::head(&self.site, &self.vid, &self.v.sid, &self.v.touch, self.v.started);
+            body.push_str(&self.events);
+            body.push_str("]}");
+            self.events.clear();
+            self.n = 0;
+            transport::send(&self.url, &body);
         }
-        let mut body = json::head(&self.site, &self.vid, &self.ses.sid, &self.ses.touch.json, self.ses.started);
-        body.push_str(&self.events);
-        body.push_str("]}");
-        self.events.clear();
-        self.n = 0;
-        transport::send(&self.url, &body);
     }
 }
 
@@ -213,16 +191,15 @@ pub fn start(site: &str, api: &str, consent_required: bool, honor_dnt: bool, all
     let mut env = consent::env();
     env.opted_out = store::opted_out();
     env.consented = store::get(store::CONSENT).is_some();
-    let mut url = String::from(api.trim_end_matches('/'));
+    let mut url = String::from(api.strip_suffix('/').unwrap_or(api));
     url.push_str("/api/v1/t");
     let mut t = Tracker {
         mode: consent::mode(cfg, env),
-        cfg,
+        consent_required,
         site: site.into(),
         url,
         vid: String::new(),
-        ses: Session::default(),
-        attr: Attribution::default(),
+        v: Visit::default(),
         events: String::with_capacity(MAX_BYTES),
         n: 0,
         path: String::new(),
@@ -234,34 +211,37 @@ pub fn start(site: &str, api: &str, consent_required: bool, honor_dnt: bool, all
     if t.vid.is_empty() {
         t.vid = id::new_id();
     }
-    let on = t.mode != Mode::Off;
     slot(|s| *s = Some(t));
-    if on {
-        with(|t| {
-            t.view(&js::text(&js::root("document"), "referrer"), true);
-            t.save(true);
-        });
-        hook();
-    }
-}
-
-#[wasm_bindgen]
-pub fn track(name: &str, props_json: &str) {
-    if !name.is_empty() {
-        with(|t| {
-            let (now, path) = t.touch_here();
-            t.event("custom", now, &path, "", name, props_json);
-        });
-    }
-}
-
-#[wasm_bindgen]
-pub fn widget(booked: bool, props_json: &str) {
     with(|t| {
-        let (now, path) = t.touch_here();
-        t.event(if booked { "booked" } else { "widget_open" }, now, &path, "", "", props_json);
-        if booked {
-            t.flush();
+        t.view(&js::text(&js::root("document"), "referrer"), true);
+        t.save(true);
+    });
+}
+
+/// A page view if the URL's path or query changed since the last one (SPA navigation).
+#[wasm_bindgen]
+pub fn page() {
+    with(|t| t.view("", false));
+}
+
+/// Sends the batch now (`pagehide`, `visibilitychange` to hidden).
+#[wasm_bindgen]
+pub fn flush() {
+    with(Tracker::flush);
+}
+
+/// Event types `track` records: `custom`, `widget_open`, `booked`.
+const KINDS: [&str; 3] = ["custom", "widget_open", "booked"];
+
+#[wasm_bindgen]
+pub fn track(kind: usize, name: &str, props_json: &str) {
+    with(|t| {
+        if let Some(ty) = KINDS.get(kind).filter(|_| kind > 0 || !name.is_empty()) {
+            let (now, path) = t.touch_here();
+            t.event(ty, now, &path, "", if kind == 0 { name } else { "" }, props_json);
+            if kind == 2 {
+                t.flush();
+            }
         }
     });
 }
@@ -274,7 +254,7 @@ pub fn consent(granted: bool) {
             t.mode = Mode::Memory;
             return;
         }
-        if t.cfg.consent_required {
+        if t.consent_required {
             store::set(store::CONSENT, "1");
         }
         if t.mode == Mode::Memory {
@@ -289,13 +269,7 @@ pub fn consent(granted: bool) {
 #[wasm_bindgen]
 pub fn optout(on: bool) {
     if on {
-        slot(|s| {
-            if let Some(t) = s {
-                t.mode = Mode::Off;
-                t.events.clear();
-                t.n = 0;
-            }
-        });
+        slot(|s| *s = None);
         store::clear();
         store::set(store::OPTOUT, "1");
     } else {
@@ -305,56 +279,14 @@ pub fn optout(on: bool) {
 }
 
 #[wasm_bindgen]
-pub fn context() -> String {
+pub fn context() -> JsValue {
     let mut out = String::from("null");
     with(|t| {
         let (now, _) = t.touch_here();
-        let first = t.attr.first.as_ref().unwrap_or(&t.ses.touch);
-        out = json::context(&t.vid, &t.ses.sid, &first.json, t.attr.last_at(now).map(|l| l.json.as_str()));
+        let first = if t.v.first.is_empty() { &t.v.touch } else { &t.v.first };
+        out = json::context(&t.vid, &t.v.sid, first, t.v.last_touch(now));
     });
-    out
-}
-
-/// SPA navigations and page life cycle, hooked once per page.
-fn hook() {
-    if HOOKED.0.replace(true) {
-        return;
-    }
-    let on = Closure::<dyn FnMut(JsValue)>::new(|e: JsValue| match js::text(&e, "type").as_str() {
-        "popstate" => with(|t| t.view("", false)),
-        // Back from the bfcache: the page is shown again without a load.
-        "pageshow" => {
-            if js::get(&e, "persisted").is_truthy() {
-                with(|t| t.view("", true))
-            }
-        }
-        "pagehide" => with(Tracker::flush),
-        _ => {
-            if js::get(&js::root("document"), "hidden").is_truthy() {
-                with(Tracker::flush)
-            }
-        }
-    });
-    let listen = |target: &JsValue, ev: &str| js::call(target, "addEventListener", &JsValue::from_str(ev), on.as_ref());
-    for ev in ["popstate", "pageshow", "pagehide"] {
-        listen(&js::global(), ev);
-    }
-    listen(&js::root("document"), "visibilitychange");
-    on.forget();
-    let h = js::root("history");
-    for name in ["pushState", "replaceState"] {
-        let orig: js_sys::Function = js::get(&h, name).unchecked_into();
-        let this = h.clone();
-        let patched = Closure::<dyn FnMut(JsValue, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(
-            move |state: JsValue, unused: JsValue, url: JsValue| {
-                let r = orig.call3(&this, &state, &unused, &url);
-                with(|t| t.view("", false));
-                r
-            },
-        );
-        js::set(&h, name, patched.as_ref());
-        patched.forget();
-    }
+    JsValue::from_str(&out)
 }
 
 #[cfg(all(target_arch = "wasm32", not(test)))]
@@ -363,8 +295,8 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-/// A bump allocator: the tracker allocates little and keeps most of it. Freeing or growing the
-/// newest block works in place, which covers the short-lived strings of JSON building.
+/// A bump allocator: the tracker allocates little. Growing the newest block works in place,
+/// which covers building strings.
 #[cfg(all(target_arch = "wasm32", not(test)))]
 mod bump {
     use core::alloc::{GlobalAlloc, Layout};
@@ -410,12 +342,9 @@ mod bump {
             p as *mut u8
         }
 
-        unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-            let s = unsafe { &mut *self.0.get() };
-            if p as usize == s.2 && s.2 + l.size() == s.0 {
-                s.0 = s.2;
-            }
-        }
+        /// Nothing is freed: a page allocates a few KB per event, and without frees the
+        /// compiler drops all the drop code (0.6 KB gzip of wasm).
+        unsafe fn dealloc(&self, _: *mut u8, _: Layout) {}
 
         unsafe fn realloc(&self, p: *mut u8, l: Layout, size: usize) -> *mut u8 {
             let s = unsafe { &mut *self.0.get() };

@@ -1,76 +1,79 @@
 //! Sessions and attribution rules: a new session after 30 minutes idle or when a new campaign
 //! arrives; the visitor's first touch is kept, and the last non-direct touch within 90 days.
 
-use super::touch::{DIRECT, Touch, Words};
+use super::json::num;
+use super::touch::{DIRECT, Parts, Touch};
 use alloc::string::String;
 
 pub const IDLE_MS: u64 = 30 * 60 * 1000;
 pub const LOOKBACK_MS: u64 = 90 * 24 * 60 * 60 * 1000;
 
+/// What the tracker remembers of a visitor: the current session and the attribution touches.
+/// Touches are kept as their JSON; "" while there is none.
 #[derive(Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(Debug))]
-pub struct Session {
+pub struct Visit {
     pub sid: String,
-    /// Start, ms since the epoch.
+    /// Session start and last activity, ms since the epoch.
     pub started: u64,
-    /// Last activity, ms since the epoch.
     pub last: u64,
-    /// Where it came from.
-    pub touch: Touch,
+    /// The session's campaign hash (`Touch::camp`) and touch.
+    pub camp: u64,
+    pub touch: String,
+    /// The visitor's first touch.
+    pub first: String,
+    /// The last non-direct touch, and when it happened.
+    pub nondirect: String,
+    pub nondirect_ts: u64,
 }
 
-impl Session {
+impl Visit {
     /// Whether `page` (the touch of the current page, at `now`) needs a new session.
     pub fn expired(&self, now: u64, page: &Touch) -> bool {
-        self.sid.is_empty()
-            || now.saturating_sub(self.last) > IDLE_MS
-            || (page.is_campaign() && page.camp != self.touch.camp)
+        self.sid.is_empty() || now.saturating_sub(self.last) > IDLE_MS || (page.is_campaign() && page.camp != self.camp)
     }
 
-    /// `sid started last ` + the touch's record: for storage.
-    pub fn record(&self) -> String {
-        let mut out = self.sid.clone();
-        for n in [self.started, self.last] {
-            out.push(' ');
-            super::json::num(&mut out, n);
+    /// Starts session `sid` with the touch `page`.
+    pub fn begin(&mut self, sid: String, page: Touch) {
+        self.sid = sid;
+        (self.started, self.last, self.camp) = (page.ts, page.ts, page.camp);
+        if self.first.is_empty() {
+            self.first = page.json.clone();
         }
-        out.push(' ');
-        self.touch.record(&mut out);
-        out
-    }
-
-    /// Reads what [`Session::record`] wrote.
-    pub fn parse(s: &str) -> Option<Session> {
-        let mut w = Words(s);
-        let sid = w.word().into();
-        let (started, last) = (w.num(), w.num());
-        let ses = Session { sid, started, last, touch: Touch::parse(w.0)? };
-        super::id::is_id(&ses.sid).then_some(ses)
-    }
-}
-
-/// A visitor's attribution: the first touch ever seen and the last non-direct one.
-#[derive(Clone, Default, PartialEq)]
-#[cfg_attr(test, derive(Debug))]
-pub struct Attribution {
-    pub first: Option<Touch>,
-    pub last: Option<Touch>,
-}
-
-impl Attribution {
-    /// Takes in the touch of a new session.
-    pub fn add(&mut self, t: &Touch) {
-        if self.first.is_none() {
-            self.first = Some(t.clone());
+        if page.ch != DIRECT {
+            (self.nondirect, self.nondirect_ts) = (page.json.clone(), page.ts);
         }
-        if t.ch != DIRECT {
-            self.last = Some(t.clone());
-        }
+        self.touch = page.json;
     }
 
     /// The last non-direct touch, if it is at most 90 days old at `now`.
-    pub fn last_at(&self, now: u64) -> Option<&Touch> {
-        self.last.as_ref().filter(|t| now.saturating_sub(t.ts) <= LOOKBACK_MS)
+    pub fn last_touch(&self, now: u64) -> Option<&str> {
+        (!self.nondirect.is_empty() && now.saturating_sub(self.nondirect_ts) <= LOOKBACK_MS).then_some(&self.nondirect)
+    }
+
+    /// `sid started last camp ts` and the three touches, one a line: for storage.
+    pub fn record(&self) -> String {
+        let mut out = self.sid.clone();
+        for n in [self.started, self.last, self.camp, self.nondirect_ts] {
+            out.push(' ');
+            num(&mut out, n);
+        }
+        for t in [&self.touch, &self.first, &self.nondirect] {
+            out.push('\n');
+            out.push_str(t);
+        }
+        out
+    }
+
+    /// Reads what [`Visit::record`] wrote.
+    pub fn parse(s: &str) -> Option<Visit> {
+        let mut lines = Parts(s, b'\n');
+        let mut w = Parts(lines.next()?, b' ');
+        let sid = w.next()?.into();
+        let (started, last, camp, nondirect_ts) = (w.num(), w.num(), w.num(), w.num());
+        let mut touch = || String::from(lines.next().unwrap_or(""));
+        let v = Visit { sid, started, last, camp, touch: touch(), first: touch(), nondirect: touch(), nondirect_ts };
+        (super::id::is_id(&v.sid) && super::json::is_object(&v.touch)).then_some(v)
     }
 }
 
@@ -78,62 +81,67 @@ impl Attribution {
 mod tests {
     use super::*;
     use crate::touch::tests::page_at as t;
-    use crate::touch::{PAID, SEARCH};
 
     const T0: u64 = 1_700_000_000_000;
+    const SID: &str = "0123456789abcdef0123456789abcdef";
 
-    fn ses(touch: Touch) -> Session {
-        Session { sid: "0123456789abcdef0123456789abcdef".into(), started: T0, last: T0, touch }
+    fn visit(page: Touch) -> Visit {
+        let mut v = Visit::default();
+        v.begin(SID.into(), page);
+        v
     }
 
     #[test]
     fn idle_timeout_starts_a_new_session() {
-        let s = ses(t("", "", T0));
+        let s = visit(t("", "", T0));
+        assert_eq!((s.started, s.last), (T0, T0));
         assert!(!s.expired(T0 + IDLE_MS, &t("", "", T0 + IDLE_MS)));
         assert!(s.expired(T0 + IDLE_MS + 1, &t("", "", T0 + IDLE_MS + 1)));
-        assert!(Session::default().expired(T0, &t("", "", T0)));
+        assert!(Visit::default().expired(T0, &t("", "", T0)));
         // A clock that went backwards is no reason for a new session.
         assert!(!s.expired(T0 - 5, &t("", "", T0)));
     }
 
     #[test]
     fn new_campaign_starts_a_new_session() {
-        let s = ses(t("utm_source=vk&utm_campaign=a", "", T0));
+        let s = visit(t("utm_source=vk&utm_campaign=a", "", T0));
         assert!(!s.expired(T0 + 1, &t("utm_source=vk&utm_campaign=a", "", T0 + 1)));
         assert!(!s.expired(T0 + 1, &t("", "https://google.com/", T0 + 1)), "a referrer alone is no campaign");
         assert!(!s.expired(T0 + 1, &t("", "", T0 + 1)));
         assert!(s.expired(T0 + 1, &t("utm_source=vk&utm_campaign=b", "", T0 + 1)));
         assert!(s.expired(T0 + 1, &t("gclid=1", "", T0 + 1)));
-        assert!(ses(t("", "", T0)).expired(T0 + 1, &t("yclid=5", "", T0 + 1)));
+        assert!(visit(t("", "", T0)).expired(T0 + 1, &t("yclid=5", "", T0 + 1)));
     }
 
     #[test]
     fn first_touch_kept_last_non_direct_with_lookback() {
-        let mut a = Attribution::default();
-        a.add(&t("", "", T0));
-        assert_eq!(a.first.as_ref().map(|t| t.ts), Some(T0));
-        assert_eq!(a.last_at(T0), None);
-        a.add(&t("", "https://yandex.ru/", T0 + 10));
-        a.add(&t("", "", T0 + 20));
-        assert_eq!(a.first.as_ref().map(|t| (t.ch, t.ts)), Some((DIRECT, T0)));
-        assert_eq!(a.last_at(T0 + 20).map(|t| (t.ch, t.ts)), Some((SEARCH, T0 + 10)));
-        a.add(&t("utm_source=vk", "", T0 + 30));
-        assert_eq!(a.last_at(T0 + 30).map(|t| t.ch), Some(PAID));
-        assert!(a.last_at(T0 + 30 + LOOKBACK_MS).is_some());
-        assert_eq!(a.last_at(T0 + 31 + LOOKBACK_MS), None);
-        assert_eq!(a.first.as_ref().map(|t| t.ch), Some(DIRECT));
+        let direct = t("", "", T0);
+        let mut v = visit(direct.clone());
+        assert_eq!((v.first.as_str(), v.last_touch(T0)), (direct.json.as_str(), None));
+        let search = t("", "https://yandex.ru/", T0 + 10);
+        v.begin(SID.into(), search.clone());
+        v.begin(SID.into(), t("", "", T0 + 20));
+        assert_eq!(v.first, direct.json);
+        assert_eq!(v.last_touch(T0 + 20), Some(search.json.as_str()));
+        let paid = t("utm_source=vk", "", T0 + 30);
+        v.begin(SID.into(), paid.clone());
+        assert_eq!(v.last_touch(T0 + 30 + LOOKBACK_MS), Some(paid.json.as_str()));
+        assert_eq!(v.last_touch(T0 + 31 + LOOKBACK_MS), None);
+        assert_eq!((v.first, v.camp, v.touch), (direct.json, paid.camp, paid.json));
     }
 
     #[test]
     fn records_round_trip() {
-        let mut s = ses(t("utm_source=vk&utm_term=a b", "https://vk.com/", T0));
-        s.last = T0 + 99;
-        let rec = s.record();
-        assert!(rec.starts_with("0123456789abcdef0123456789abcdef 1700000000000 1700000000099 1700000000000 1 "), "{rec}");
-        assert_eq!(Session::parse(&rec), Some(s.clone()));
-        s.sid = "nothex".into();
-        assert_eq!(Session::parse(&s.record()), None);
-        assert_eq!(Session::parse("garbage"), None);
-        assert_eq!(Session::parse(""), None);
+        let mut v = visit(t("utm_source=vk&utm_term=a b", "https://vk.com/", T0));
+        v.begin(SID.into(), t("", "", T0 + 50));
+        v.last = T0 + 99;
+        let rec = v.record();
+        assert!(rec.starts_with(&format!("{SID} {} {} 0 {T0}\n{{", T0 + 50, T0 + 99)), "{rec}");
+        assert_eq!(Visit::parse(&rec), Some(v.clone()));
+        v.sid = "nothex".into();
+        assert_eq!(Visit::parse(&v.record()), None);
+        for bad in ["", "garbage", SID, &format!("{SID} 1 2 3 4\nnot json")] {
+            assert_eq!(Visit::parse(bad), None, "{bad}");
+        }
     }
 }

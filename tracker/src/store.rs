@@ -1,6 +1,6 @@
 //! What the tracker keeps on the salon's domain, and only in `Mode::Persist` (opt-out aside):
 //! the visitor id in a first-party cookie mirrored in localStorage, plus in localStorage the
-//! session, first and last touch, the remembered consent and the retry queue.
+//! session with the attribution touches, the remembered consent and the retry queue.
 
 use super::id::{cookie_line, cookie_value};
 use super::js::{self, UNDEF};
@@ -8,15 +8,14 @@ use alloc::string::String;
 use wasm_bindgen::JsValue;
 
 pub const VID: &str = "zapis_vid";
-pub const SESSION: &str = "zapis_ses";
-pub const FIRST: &str = "zapis_ft";
-pub const LAST: &str = "zapis_lt";
+/// The session and attribution touches (`session::Visit::record`).
+pub const VISIT: &str = "zapis_visit";
 pub const QUEUE: &str = "zapis_q";
-pub const CONSENT: &str = "zapis_c";
+pub const CONSENT: &str = "zapis_consent";
 /// Opt-out: localStorage and cookie, so that it survives either being cleared.
-pub const OPTOUT: &str = "zapis_oo";
+pub const OPTOUT: &str = "zapis_optout";
 /// Everything `clear` removes (not the opt-out).
-const ALL: [&str; 6] = [VID, SESSION, FIRST, LAST, QUEUE, CONSENT];
+const ALL: [&str; 4] = [VID, VISIT, QUEUE, CONSENT];
 
 const YEAR: u32 = 365 * 24 * 60 * 60;
 

@@ -25,8 +25,6 @@ const SOURCE: usize = 0;
 const MEDIUM: usize = 1;
 const REFERRER: usize = 8;
 const LANDING: usize = 9;
-/// Click ids (`KEYS[5..8]`) and whose ads they come from.
-const CLICK_SOURCES: [&str; 3] = ["yandex", "google", "facebook"];
 
 /// The server's limit on one text value (`protocol::track::MAX_TEXT`).
 pub const MAX_TEXT: usize = 2048;
@@ -34,6 +32,7 @@ pub const MAX_TEXT: usize = 2048;
 /// Reads a decoded, non-empty URL parameter of the page.
 pub type Params<'a> = &'a dyn Fn(&str) -> Option<String>;
 
+/// A touch being made: the JSON goes on the wire and into storage; the numbers feed the rules.
 #[derive(Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(Debug))]
 pub struct Touch {
@@ -53,20 +52,20 @@ impl Touch {
     /// `location.hostname`; `landing` the page's path + query.
     pub fn of_page(param: Params, referrer: &str, rhost: &str, host: &str, landing: &str, ts: u64) -> Touch {
         let mut p: [String; 8] = Default::default();
-        let mut camp: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut f: [&str; 10] = [""; 10];
         let mut any = false;
-        for (i, v) in p.iter_mut().enumerate() {
-            if let Some(x) = param(PARAMS[i]) {
-                *v = clip(&x).into();
+        for i in 0..8 {
+            if let Some(v) = param(PARAMS[i]) {
+                p[i] = v;
                 any = true;
             }
-            for b in v.bytes().chain([0]) {
-                camp = (camp ^ b as u64).wrapping_mul(0x100_0000_01b3); // FNV-1a
-            }
         }
-        let mut f: [&str; 10] = Default::default();
-        for (x, v) in f.iter_mut().zip(p.iter()) {
-            *x = v;
+        let mut camp: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a
+        for i in 0..8 {
+            f[i] = clip(&p[i]);
+            for &b in f[i].as_bytes().iter().chain(&[0xff]) {
+                camp = (camp ^ b as u64).wrapping_mul(0x100_0000_01b3);
+            }
         }
         let external = !rhost.is_empty() && bare(rhost) != bare(host);
         let (mut ch, name) = if external { classify(rhost) } else { (DIRECT, "") };
@@ -76,114 +75,76 @@ impl Touch {
         f[LANDING] = clip(landing);
         if any {
             ch = PAID;
+            // Click ids (KEYS[5..8]) say whose ad it was: Yandex Direct, Google Ads (both cpc), Meta.
             let click = (5..8).find(|&i| !f[i].is_empty());
             if f[SOURCE].is_empty() {
-                f[SOURCE] = click.map_or(name, |i| CLICK_SOURCES[i - 5]);
+                f[SOURCE] = click.map_or(name, |i| ["yandex", "google", "facebook"][i - 5]);
             }
             if f[MEDIUM].is_empty() && click.is_some_and(|i| i < 7) {
-                f[MEDIUM] = "cpc"; // yclid, gclid: Yandex Direct, Google Ads
+                f[MEDIUM] = "cpc";
             }
-        } else {
-            camp = 0;
-            if ch != DIRECT {
-                f[SOURCE] = name;
-                f[MEDIUM] = MEDIUMS[ch as usize];
-            }
+        } else if external {
+            f[SOURCE] = name;
+            f[MEDIUM] = MEDIUMS[ch as usize];
         }
-        Touch { ch, camp: camp | any as u64, ts, json: super::json::touch(CHANNELS[ch as usize], &f, ts) }
+        Touch { ch, camp: if any { camp | 1 } else { 0 }, ts, json: super::json::touch(CHANNELS[ch as usize], &f, ts) }
     }
 
     /// Has utm parameters or a click id.
     pub fn is_campaign(&self) -> bool {
         self.camp != 0
     }
+}
 
-    /// `ts ch camp json`: for storage, read back by [`Touch::parse`].
-    pub fn record(&self, out: &mut String) {
-        for n in [self.ts, self.ch as u64, self.camp] {
-            super::json::num(out, n);
-            out.push(' ');
+/// The parts of `.0` separated by the byte `.1`; what is not yet read stays in `.0`.
+pub struct Parts<'a>(pub &'a str, pub u8);
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.0.is_empty() {
+            return None;
         }
-        out.push_str(&self.json);
-    }
-
-    /// Reads what [`Touch::record`] wrote.
-    pub fn parse(s: &str) -> Option<Touch> {
-        let mut w = Words(s);
-        let t = Touch { ts: w.num(), ch: w.num() as u8, camp: w.num(), json: w.0.into() };
-        (t.ts != 0 && t.ch <= REFERRAL && super::json::is_object(&t.json)).then_some(t)
-    }
-}
-
-/// Space-separated numbers at the front of a stored record; the rest stays in `.0`.
-pub struct Words<'a>(pub &'a str);
-
-impl<'a> Words<'a> {
-    pub fn word(&mut self) -> &'a str {
-        let w = cut(self.0, b" ");
+        let w = cut(self.0, &[self.1]);
         self.0 = self.0.get(w.len() + 1..).unwrap_or("");
-        w
-    }
-
-    pub fn num(&mut self) -> u64 {
-        number(self.word())
+        Some(w)
     }
 }
 
-/// Search engines and social networks, matched on the referrer's host (the domain itself or any
-/// subdomain). Checked in order, so `zen.yandex.ru` is social before `yandex` is search.
-const SITES: &[(&str, u8, &str)] = &[
-    ("dzen.ru", SOCIAL, "dzen"),
-    ("zen.yandex.ru", SOCIAL, "dzen"),
-    ("vk.com", SOCIAL, "vk"),
-    ("vk.ru", SOCIAL, "vk"),
-    ("vkontakte.ru", SOCIAL, "vk"),
-    ("ok.ru", SOCIAL, "ok"),
-    ("odnoklassniki.ru", SOCIAL, "ok"),
-    ("t.me", SOCIAL, "telegram"),
-    ("telegram.me", SOCIAL, "telegram"),
-    ("telegram.org", SOCIAL, "telegram"),
-    ("facebook.com", SOCIAL, "facebook"),
-    ("fb.com", SOCIAL, "facebook"),
-    ("instagram.com", SOCIAL, "instagram"),
-    ("youtube.com", SOCIAL, "youtube"),
-    ("youtu.be", SOCIAL, "youtube"),
-    ("rutube.ru", SOCIAL, "rutube"),
-    ("twitter.com", SOCIAL, "twitter"),
-    ("x.com", SOCIAL, "twitter"),
-    ("t.co", SOCIAL, "twitter"),
-    ("tiktok.com", SOCIAL, "tiktok"),
-    ("pinterest.com", SOCIAL, "pinterest"),
-    ("pinterest.ru", SOCIAL, "pinterest"),
-    ("linkedin.com", SOCIAL, "linkedin"),
-    ("wa.me", SOCIAL, "whatsapp"),
-    ("whatsapp.com", SOCIAL, "whatsapp"),
-    ("viber.com", SOCIAL, "viber"),
-    ("reddit.com", SOCIAL, "reddit"),
-    ("threads.net", SOCIAL, "threads"),
-    ("ya.ru", SEARCH, "yandex"),
-    ("go.mail.ru", SEARCH, "mail.ru"),
-    ("search.mail.ru", SEARCH, "mail.ru"),
-    ("bing.com", SEARCH, "bing"),
-    ("duckduckgo.com", SEARCH, "duckduckgo"),
-    ("rambler.ru", SEARCH, "rambler"),
-    ("ecosia.org", SEARCH, "ecosia"),
-    ("baidu.com", SEARCH, "baidu"),
-    ("search.brave.com", SEARCH, "brave"),
-    ("startpage.com", SEARCH, "startpage"),
-    ("qwant.com", SEARCH, "qwant"),
-    ("seznam.cz", SEARCH, "seznam"),
-    ("naver.com", SEARCH, "naver"),
-];
+impl Parts<'_> {
+    /// The next part as a number (0 when it is none).
+    pub fn num(&mut self) -> u64 {
+        number(self.next().unwrap_or(""))
+    }
+}
+
+/// Social networks and search engines by referrer domain (the domain itself or any subdomain):
+/// `domain,domain:source` entries. Social first, so that `zen.yandex.ru` is Dzen, not search.
+/// One string rather than a table of `&str`: pointers compress badly and count against the budget.
+const SOCIAL_SITES: &str = "dzen.ru,zen.yandex.ru:dzen vk.com,vk.ru,vkontakte.ru:vk ok.ru,odnoklassniki.ru:ok \
+    t.me,telegram.me,telegram.org:telegram facebook.com,fb.com:facebook instagram.com:instagram \
+    youtube.com,youtu.be:youtube rutube.ru:rutube twitter.com,x.com,t.co:twitter tiktok.com:tiktok \
+    pinterest.com,pinterest.ru:pinterest linkedin.com:linkedin wa.me,whatsapp.com:whatsapp \
+    viber.com:viber reddit.com:reddit threads.net:threads";
+const SEARCH_SITES: &str = "ya.ru:yandex go.mail.ru,search.mail.ru:mail.ru bing.com:bing \
+    duckduckgo.com:duckduckgo rambler.ru:rambler ecosia.org:ecosia baidu.com:baidu \
+    search.brave.com:brave startpage.com:startpage qwant.com:qwant seznam.cz:seznam naver.com:naver";
 /// Search engines with many country domains (`google.co.uk`, `yandex.com.tr`): any host label.
 const SEARCH_LABELS: [&str; 3] = ["yandex", "google", "yahoo"];
 
 /// Channel and source name of an external referrer host (lowercase, no port). Other sites are
 /// `referral`, with the host (without `www.`) as the source.
 pub fn classify(host: &str) -> (u8, &str) {
-    for &(d, ch, name) in SITES {
-        if host.strip_suffix(d).is_some_and(|h| h.is_empty() || h.ends_with('.')) {
-            return (ch, name);
+    for (ch, list) in [(SOCIAL, SOCIAL_SITES), (SEARCH, SEARCH_SITES)] {
+        for entry in Parts(list, b' ') {
+            let mut e = Parts(entry, b':');
+            let domains = e.next().unwrap_or("");
+            for d in Parts(domains, b',') {
+                if !d.is_empty() && host.strip_suffix(d).is_some_and(|h| h.is_empty() || h.ends_with('.')) {
+                    return (ch, e.0);
+                }
+            }
         }
     }
     for l in SEARCH_LABELS {
@@ -208,7 +169,7 @@ fn has_label(host: &str, l: &str) -> bool {
 
 /// `s` up to the first of the bytes in `stop`.
 pub fn cut<'a>(s: &'a str, stop: &[u8]) -> &'a str {
-    let n = s.bytes().position(|c| stop.contains(&c)).unwrap_or(s.len());
+    let n = s.bytes().position(|c| stop.iter().any(|&x| x == c)).unwrap_or(s.len());
     s.get(..n).unwrap_or(s)
 }
 
@@ -356,18 +317,6 @@ pub mod tests {
     }
 
     #[test]
-    fn records_round_trip() {
-        let t = page_at("utm_term=x y", "https://ok.ru/p?q=1", 1_700_000_000_000);
-        let mut s = String::new();
-        t.record(&mut s);
-        assert!(s.starts_with("1700000000000 1 "), "{s}");
-        assert_eq!(Touch::parse(&s), Some(t));
-        for bad in ["", "0 1 2 {}", "5 9 2 {}", "5 1 2 nope", "5 1"] {
-            assert_eq!(Touch::parse(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
     fn labels_cuts_and_clipping() {
         assert!(has_label("www.google.co.uk", "google") && has_label("google", "google"));
         assert!(!has_label("googles.com", "google") && !has_label("mygoogle.com", "google") && !has_label("", "google"));
@@ -378,7 +327,9 @@ pub mod tests {
         assert!(clip(&long).chars().all(|c| c == 'я'));
         assert_eq!(number("12x"), 0);
         assert_eq!(number("1700000000000"), 1_700_000_000_000);
-        let mut w = Words("12 x 7 rest with spaces");
-        assert_eq!((w.num(), w.word(), w.num(), w.0), (12, "x", 7, "rest with spaces"));
+        let mut w = Parts("12 x 7 rest with spaces", b' ');
+        assert_eq!((w.num(), w.next(), w.num(), w.0), (12, Some("x"), 7, "rest with spaces"));
+        assert_eq!(Parts("a\n\nb\n", b'\n').collect::<Vec<_>>(), ["a", "", "b"]);
+        assert_eq!(Parts("", b'\n').count(), 0);
     }
 }
