@@ -9,14 +9,59 @@ use std::{net::SocketAddr, path::PathBuf};
 use anyhow::Context;
 use protocol::site::{ConsentMode, FloatButton, Goals, Theme};
 use serde::Deserialize;
+use yclients::Secret;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     #[serde(default)]
     pub server: ServerSettings,
+    /// YCLIENTS accounts ("networks"), each with its own tokens.
+    #[serde(default)]
+    pub networks: Vec<NetworkSettings>,
+    /// Run the built-in YCLIENTS sandbox in-process (the demo); it becomes network `sandbox`.
+    #[serde(default)]
+    pub sandbox: Option<SandboxSettings>,
     #[serde(default)]
     pub sites: Vec<SiteSettings>,
+}
+
+/// One YCLIENTS account. Tokens come from the environment variables named here.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSettings {
+    pub name: String,
+    #[serde(default = "default_yclients_url")]
+    pub base_url: String,
+    /// Name of the environment variable holding the partner token.
+    #[serde(default)]
+    pub partner_token_env: String,
+    /// Name of the environment variable holding the user token (records, reconciliation).
+    #[serde(default)]
+    pub user_token_env: Option<String>,
+    #[serde(skip)]
+    pub partner_token: Option<Secret>,
+    #[serde(skip)]
+    pub user_token: Option<Secret>,
+}
+
+fn default_yclients_url() -> String {
+    yclients::PRODUCTION_BASE_URL.into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxSettings {
+    /// Port of the sandbox's own HTTP listener on 127.0.0.1 (0: any free port).
+    #[serde(default)]
+    pub port: u16,
+    /// Enforce YCLIENTS' documented rate limit (5/s, 200/min).
+    #[serde(default = "yes")]
+    pub rate_limit: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,11 +79,15 @@ pub struct ServerSettings {
     /// A static site served at `/` (the demo site). Env: `ZAPIS_SITE_DIR`.
     #[serde(default)]
     pub site_dir: Option<PathBuf>,
+    /// How visitors reach this server (`https://book.example.com`), for links in answers
+    /// (cancel links). Default: `http://{addr}`. Env: `ZAPIS_PUBLIC_URL`.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { addr: default_addr(), database_url: default_database_url(), dist_dir: default_dist(), site_dir: None }
+        Self { addr: default_addr(), database_url: default_database_url(), dist_dir: default_dist(), site_dir: None, public_url: None }
     }
 }
 
@@ -76,6 +125,38 @@ pub struct SiteSettings {
     pub float_button: Option<FloatButton>,
     #[serde(default)]
     pub goals: Goals,
+    /// Where bookings go. A site without it only tracks.
+    #[serde(default)]
+    pub yclients: Option<SiteYclients>,
+    /// Link to the personal-data policy shown beside the consent checkbox.
+    #[serde(default)]
+    pub privacy_url: Option<String>,
+    /// The visitor must tick consent to personal-data processing before booking.
+    #[serde(default = "yes")]
+    pub booking_consent: bool,
+}
+
+/// A site's YCLIENTS target: one company or a chain, and how bookings are tagged.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteYclients {
+    /// Which `[[networks]]` entry holds the tokens.
+    pub network: String,
+    /// One salon…
+    #[serde(default)]
+    pub company_id: Option<u64>,
+    /// …or a chain (its branches open for online booking).
+    #[serde(default)]
+    pub group_id: Option<u64>,
+    #[serde(default)]
+    pub bookform_id: Option<u64>,
+    /// Add a line "zapis: source / medium / campaign" to the record's comment for salon staff.
+    #[serde(default = "yes")]
+    pub comment_tag: bool,
+    /// YCLIENTS custom field code → what to put there: `vid`, `booking_id`,
+    /// `first.source|medium|campaign|channel`, `last.source|medium|campaign|channel`.
+    #[serde(default)]
+    pub custom_fields: std::collections::BTreeMap<String, String>,
 }
 
 fn default_lang() -> String {
@@ -101,6 +182,8 @@ impl Settings {
     pub fn demo() -> Self {
         Self {
             server: ServerSettings { site_dir: Some("demo-site".into()), ..ServerSettings::default() },
+            networks: Vec::new(),
+            sandbox: Some(SandboxSettings { port: 0, rate_limit: true }),
             sites: vec![SiteSettings::demo(&["http://127.0.0.1:8080", "http://localhost:8080"])],
         }
     }
@@ -115,13 +198,43 @@ impl Settings {
         if let Ok(v) = std::env::var("ZAPIS_DIST") {
             self.server.dist_dir = v.into();
         }
+        if let Ok(v) = std::env::var("ZAPIS_PUBLIC_URL") {
+            self.server.public_url = Some(v.trim_end_matches('/').to_owned());
+        }
         if let Ok(v) = std::env::var("ZAPIS_SITE_DIR") {
             self.server.site_dir = Some(v.into());
+        }
+        for n in &mut self.networks {
+            if !n.partner_token_env.is_empty() {
+                let token = std::env::var(&n.partner_token_env)
+                    .with_context(|| format!("network {}: environment variable {} (partner token) is not set", n.name, n.partner_token_env))?;
+                n.partner_token = Some(Secret::new(token));
+            }
+            if let Some(var) = &n.user_token_env {
+                let token = std::env::var(var)
+                    .with_context(|| format!("network {}: environment variable {var} (user token) is not set", n.name))?;
+                n.user_token = Some(Secret::new(token));
+            }
         }
         Ok(())
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        for n in &self.networks {
+            anyhow::ensure!(n.name != SANDBOX_NETWORK, "network name `sandbox` is reserved for the built-in sandbox");
+            anyhow::ensure!(n.partner_token.is_some(), "network {}: partner_token_env is required", n.name);
+        }
+        for s in &self.sites {
+            if let Some(y) = &s.yclients {
+                let known = self.networks.iter().any(|n| n.name == y.network) || (y.network == SANDBOX_NETWORK && self.sandbox.is_some());
+                anyhow::ensure!(known, "site {}: unknown network {}", s.key, y.network);
+                anyhow::ensure!(
+                    y.company_id.is_some() != y.group_id.is_some(),
+                    "site {}: set exactly one of company_id and group_id",
+                    s.key
+                );
+            }
+        }
         let mut keys = std::collections::HashSet::new();
         for s in &self.sites {
             anyhow::ensure!(!s.key.is_empty() && s.key.len() <= 64, "site key must be 1–64 characters");
@@ -152,6 +265,21 @@ impl SiteSettings {
             theme: Theme::default(),
             float_button: None,
             goals: Goals::default(),
+            yclients: Some(SiteYclients {
+                network: SANDBOX_NETWORK.into(),
+                company_id: None,
+                group_id: Some(DEMO_GROUP_ID),
+                bookform_id: None,
+                comment_tag: true,
+                custom_fields: [("zapis_visitor".to_string(), "vid".to_string())].into(),
+            }),
+            privacy_url: Some("/privacy.html".into()),
+            booking_consent: true,
         }
     }
 }
+
+/// The network name of the built-in sandbox.
+pub const SANDBOX_NETWORK: &str = "sandbox";
+/// The sandbox seed's chain «Лён».
+pub const DEMO_GROUP_ID: u64 = 120501;

@@ -19,11 +19,13 @@ pub struct ApiError {
     pub ru: String,
     pub en: String,
     pub field: Option<&'static str>,
+    /// With `slot_taken`: the day's fresh times.
+    pub times: Option<Vec<protocol::catalog::Slot>>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, ru: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { status, code, ru: ru.into(), en: en.into(), field: None }
+        Self { status, code, ru: ru.into(), en: en.into(), field: None, times: None }
     }
 
     pub fn field(mut self, field: &'static str) -> Self {
@@ -89,6 +91,7 @@ impl ApiError {
         };
         let mut body = ErrorBody::new(self.code, message.clone());
         body.error.field = self.field.map(str::to_owned);
+        body.error.times = self.times.clone();
         body
     }
 }

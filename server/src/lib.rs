@@ -9,6 +9,8 @@ pub mod booking;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod limits;
+pub mod metrics;
 pub mod routes;
 pub mod sites;
 pub mod startup;

@@ -4,7 +4,22 @@ use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc};
 
 use tokio::net::TcpListener;
 
-use crate::{assets::Assets, config::Settings, ingest::Writer, routes, sites::Sites, store::Store};
+use yclients::sandbox::{Sandbox, SandboxConfig};
+
+use crate::{
+    assets::Assets,
+    booking::{
+        catalog::Catalog,
+        upstream::{SandboxAccess, Upstreams},
+    },
+    config::Settings,
+    ingest::Writer,
+    limits::Limits,
+    metrics::Metrics,
+    routes,
+    sites::Sites,
+    store::Store,
+};
 
 /// Shared by every handler; cheap to clone.
 #[derive(Clone)]
@@ -14,6 +29,14 @@ pub struct AppState {
     pub ingest: Writer,
     pub assets: Assets,
     pub site_dir: Option<Arc<PathBuf>>,
+    pub upstreams: Upstreams,
+    pub catalog: Catalog,
+    pub metrics: Metrics,
+    pub limits: Limits,
+    /// Base of links we hand out, without a trailing slash.
+    pub public_url: Arc<str>,
+    /// The built-in YCLIENTS sandbox, when this server runs one (the demo, tests).
+    pub sandbox: Option<Arc<Sandbox>>,
 }
 
 pub struct Application {
@@ -31,12 +54,34 @@ impl Application {
     /// settings are final, e.g. to allow the server's own origin).
     pub async fn build_on(settings: Settings, listener: TcpListener) -> anyhow::Result<Self> {
         let store = Store::open(&settings.server.database_url).await?;
+        let sandbox = match &settings.sandbox {
+            Some(sb) => {
+                let cfg = SandboxConfig { addr: ([127, 0, 0, 1], sb.port).into(), rate_limit: sb.rate_limit, ..SandboxConfig::default() };
+                let sandbox = Sandbox::start(cfg).await?;
+                tracing::info!(url = %sandbox.base_url(), "built-in YCLIENTS sandbox running");
+                Some(Arc::new(sandbox))
+            }
+            None => None,
+        };
+        let access = sandbox.as_ref().map(|s| SandboxAccess {
+            base_url: s.base_url(),
+            partner_token: s.partner_token(),
+            user_token: s.user_token(),
+        });
+        let metrics = Metrics::default();
+        let public_url = settings.server.public_url.clone().unwrap_or_else(|| format!("http://{}", listener.local_addr().expect("bound")));
         let state = AppState {
             sites: Sites::new(&settings.sites),
             ingest: Writer::start(store.clone()),
             store,
             assets: Assets::load(&settings.server.dist_dir)?,
-            site_dir: settings.server.site_dir.map(Arc::new),
+            site_dir: settings.server.site_dir.clone().map(Arc::new),
+            upstreams: Upstreams::new(&settings, access.as_ref())?,
+            catalog: Catalog::new(metrics.clone()),
+            metrics,
+            limits: Limits::default(),
+            public_url: public_url.into(),
+            sandbox,
         };
         Ok(Self { listener, state })
     }

@@ -1,5 +1,6 @@
 //! The HTTP surface: which path goes to which handler, and the layers around them.
 
+mod booking;
 mod embed_config;
 mod health;
 mod static_files;
@@ -18,7 +19,7 @@ use tower_http::{
     limit::RequestBodyLimitLayer,
 };
 
-use crate::{error, ingest, startup::AppState};
+use crate::{error, ingest, metrics, startup::AppState};
 
 /// Largest request body any route accepts; routes set tighter limits of their own.
 const MAX_BODY: usize = 64 * 1024;
@@ -34,12 +35,21 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1/t", post(ingest::ingest))
         .route("/api/v1/sites/{site}/embed", get(embed_config::embed_config))
+        .route("/api/v1/sites/{site}/config", get(booking::config))
+        .route("/api/v1/sites/{site}/branches/{branch}/services", get(booking::services))
+        .route("/api/v1/sites/{site}/branches/{branch}/staff", get(booking::staff))
+        .route("/api/v1/sites/{site}/branches/{branch}/dates", get(booking::dates))
+        .route("/api/v1/sites/{site}/branches/{branch}/times", get(booking::times))
+        .route("/api/v1/sites/{site}/branches/{branch}/code", post(booking::code))
+        .route("/api/v1/sites/{site}/bookings", post(booking::create))
         .layer(cors);
 
     Router::new()
         .merge(api)
         .route("/health", get(health::health))
+        .route("/metrics", get(metrics::metrics))
         .fallback(static_files::serve)
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::count_requests))
         .layer(middleware::from_fn(error::localize))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(CatchPanicLayer::custom(error::panic_response))

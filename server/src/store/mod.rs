@@ -2,8 +2,10 @@
 //! (`postgres://…`). Queries are written once, in SQL both accept, and run through sqlx's `Any`
 //! driver; only the migrations differ per backend (`migrations/sqlite`, `migrations/postgres`).
 
+mod bookings;
 mod tracking;
 
+pub use bookings::{BookingState, Inserted, NewBooking, TouchColumns};
 pub use tracking::Received;
 
 use std::{str::FromStr, time::Duration};

@@ -4,8 +4,11 @@
 use std::path::Path;
 
 use tempfile::TempDir;
+use std::sync::Arc;
+
+use yclients::sandbox::Sandbox;
 use zapis::{
-    config::{ServerSettings, Settings, SiteSettings},
+    config::{SandboxSettings, ServerSettings, Settings, SiteSettings},
     startup::Application,
     store::Store,
 };
@@ -22,6 +25,7 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub store: Store,
+    pub sandbox: Arc<Sandbox>,
     _tmp: TempDir,
     _pg: Option<PgDatabase>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -73,17 +77,21 @@ pub async fn spawn_app(db: Db) -> TestApp {
             database_url,
             dist_dir: dist,
             site_dir: Some(site_dir),
+            public_url: None,
         },
+        networks: Vec::new(),
+        sandbox: Some(SandboxSettings { port: 0, rate_limit: false }),
         sites: vec![SiteSettings::demo(&[ORIGIN])],
     };
     let app = Application::build(settings).await.expect("app builds");
     let base = format!("http://{}", app.local_addr());
     let store = app.state().store.clone();
+    let sandbox = app.state().sandbox.clone().expect("the test app runs the sandbox");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
     }));
-    TestApp { base, client: reqwest::Client::new(), store, _tmp: tmp, _pg: pg, stop: Some(stop) }
+    TestApp { base, client: reqwest::Client::new(), store, sandbox, _tmp: tmp, _pg: pg, stop: Some(stop) }
 }
 
 /// A fresh PostgreSQL database on 127.0.0.1:5432, dropped when this is dropped.

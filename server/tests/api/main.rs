@@ -2,5 +2,7 @@
 //! and on PostgreSQL.
 
 mod assets;
+mod booking;
+mod booking_errors;
 mod helpers;
 mod ingest;

@@ -1,0 +1,182 @@
+//! Catalog reads for the widget, through the cache: branches, services, masters, dates, times.
+//! Each read checks that the branch belongs to the site before it spends upstream budget.
+
+use std::{sync::Arc, time::Duration};
+
+use jiff::civil::Date;
+use protocol::catalog::{Branch, Category, Dates, Service, Services, Slot, Staff, StaffList, Times};
+use yclients::model::{BookQuery, Company};
+
+use super::{
+    cache::{Cache, Hit, Policy},
+    upstream::{SiteUpstream, Target, UpstreamError},
+};
+use crate::metrics::Metrics;
+
+/// Branches, services and masters change rarely: fresh 5 min, then stale up to an hour.
+const CATALOG: Policy = Policy { ttl: Duration::from_secs(300), stale: Duration::from_secs(3600) };
+/// Free dates and times change with every booking: fresh 20 s, stale 40 s more (a booking
+/// drops the day's entries at once).
+const SLOTS: Policy = Policy { ttl: Duration::from_secs(20), stale: Duration::from_secs(40) };
+
+type Res<T> = Result<T, UpstreamError>;
+
+#[derive(Clone)]
+pub struct Catalog {
+    branches: Cache<Target, Arc<Vec<Branch>>, UpstreamError>,
+    services: Cache<(u64, u64), Arc<Services>, UpstreamError>,
+    staff: Cache<(u64, Vec<u64>), Arc<StaffList>, UpstreamError>,
+    dates: Cache<(u64, u64, Vec<u64>), Arc<Dates>, UpstreamError>,
+    times: Cache<(u64, u64, Vec<u64>, String), Arc<Times>, UpstreamError>,
+    metrics: Metrics,
+}
+
+impl Catalog {
+    pub fn new(metrics: Metrics) -> Self {
+        Self {
+            branches: Cache::new(1_000),
+            services: Cache::new(10_000),
+            staff: Cache::new(10_000),
+            dates: Cache::new(20_000),
+            times: Cache::new(50_000),
+            metrics,
+        }
+    }
+
+    fn count(&self, what: &'static str, hit: Hit) {
+        self.metrics.cache(what, hit);
+    }
+
+    /// The site's branches (one for a single company).
+    pub async fn branches(&self, up: &Arc<SiteUpstream>) -> Res<Arc<Vec<Branch>>> {
+        let client = up.client.clone();
+        let target = up.target;
+        let (r, hit) = self
+            .branches
+            .get(target, CATALOG, move || async move {
+                let companies = match target {
+                    Target::Company(id) => vec![client.company(id).await?],
+                    Target::Chain(group) => client.chain_companies(group).await?,
+                };
+                Ok(Arc::new(companies.into_iter().map(branch).collect()))
+            })
+            .await;
+        self.count("branches", hit);
+        r
+    }
+
+    /// The branch, if it belongs to the site.
+    pub async fn branch(&self, up: &Arc<SiteUpstream>, id: u64) -> Res<Option<Branch>> {
+        Ok(self.branches(up).await?.iter().find(|b| b.id == id).cloned())
+    }
+
+    pub async fn services(&self, up: &Arc<SiteUpstream>, company: u64, staff: u64) -> Res<Arc<Services>> {
+        let client = up.client.clone();
+        let (r, hit) = self
+            .services
+            .get((company, staff), CATALOG, move || async move {
+                let q = BookQuery { staff_id: (staff != 0).then_some(staff), ..BookQuery::default() };
+                let s = client.book_services(company, &q).await?;
+                Ok(Arc::new(Services {
+                    categories: s.categories.into_iter().map(|c| Category { id: c.id, title: c.title }).collect(),
+                    services: s
+                        .services
+                        .into_iter()
+                        .map(|s| Service {
+                            id: s.id,
+                            category_id: s.category_id,
+                            title: s.title,
+                            price_min: s.price_min,
+                            price_max: s.price_max.max(s.price_min),
+                            duration: s.seance_length.unwrap_or(3600),
+                            comment: s.comment,
+                        })
+                        .collect(),
+                }))
+            })
+            .await;
+        self.count("services", hit);
+        r
+    }
+
+    pub async fn staff(&self, up: &Arc<SiteUpstream>, company: u64, services: Vec<u64>) -> Res<Arc<StaffList>> {
+        let client = up.client.clone();
+        let (r, hit) = self
+            .staff
+            .get((company, services.clone()), CATALOG, move || async move {
+                let q = BookQuery { service_ids: services, ..BookQuery::default() };
+                let list = client.book_staff(company, &q).await?;
+                Ok(Arc::new(StaffList {
+                    staff: list
+                        .into_iter()
+                        .map(|s| Staff {
+                            id: s.id,
+                            position: s.position.map(|p| p.title).filter(|t| !t.is_empty()).unwrap_or(s.specialization),
+                            name: s.name,
+                            avatar: Some(s.avatar).filter(|a| !a.is_empty()),
+                            rating: s.rating as f32,
+                            bookable: s.bookable,
+                            nearest: s.seances.first().map(|t| t.datetime.clone()),
+                        })
+                        .collect(),
+                }))
+            })
+            .await;
+        self.count("staff", hit);
+        r
+    }
+
+    pub async fn dates(&self, up: &Arc<SiteUpstream>, branch: &Branch, staff: u64, services: Vec<u64>) -> Res<Arc<Dates>> {
+        let client = up.client.clone();
+        let (company, timezone) = (branch.id, branch.timezone.clone());
+        let (r, hit) = self
+            .dates
+            .get((company, staff, services.clone()), SLOTS, move || async move {
+                let q = BookQuery { staff_id: Some(staff), service_ids: services, ..BookQuery::default() };
+                let d = client.book_dates(company, &q).await?;
+                Ok(Arc::new(Dates { dates: d.booking_dates.iter().map(Date::to_string).collect(), timezone }))
+            })
+            .await;
+        self.count("dates", hit);
+        r
+    }
+
+    pub async fn times(&self, up: &Arc<SiteUpstream>, branch: &Branch, staff: u64, services: Vec<u64>, date: Date) -> Res<Arc<Times>> {
+        let client = up.client.clone();
+        let (company, timezone) = (branch.id, branch.timezone.clone());
+        let key = (company, staff, services.clone(), date.to_string());
+        let (r, hit) = self
+            .times
+            .get(key, SLOTS, move || async move {
+                let slots = client.book_times(company, staff, date, &services).await?;
+                Ok(Arc::new(Times {
+                    date: date.to_string(),
+                    timezone,
+                    slots: slots.into_iter().map(|t| Slot { time: t.time, datetime: t.datetime, length: t.seance_length }).collect(),
+                }))
+            })
+            .await;
+        self.count("times", hit);
+        r
+    }
+
+    /// A booking took time on `date` at `company`: drop that day's times and the dates.
+    pub fn slot_taken(&self, company: u64, date: &str) {
+        self.times.invalidate(|(c, _, _, d)| *c == company && d == date);
+        self.dates.invalidate(|(c, _, _)| *c == company);
+    }
+}
+
+fn branch(c: Company) -> Branch {
+    Branch {
+        id: c.id,
+        title: if c.public_title.is_empty() { c.title } else { c.public_title },
+        address: c.address,
+        timezone: if c.timezone_name.is_empty() { "Europe/Moscow".into() } else { c.timezone_name },
+        phone_confirmation: c.phone_confirmation,
+        email_required: c.booking_email_required,
+        comment_required: c.booking_comment_required,
+        nearest: Some(c.next_slot).filter(|s| !s.is_empty()),
+        phone: Some(c.phone).filter(|p| !p.is_empty()),
+    }
+}

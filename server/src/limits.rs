@@ -1,0 +1,97 @@
+//! Per-key sliding-window limits (per IP, per visitor, per phone) for the booking and SMS-code
+//! endpoints. In memory: a limit per server instance, which is what abuse protection needs.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+#[derive(Clone)]
+pub struct Limiter {
+    max: usize,
+    window: Duration,
+    hits: Arc<Mutex<HashMap<String, VecDeque<(Instant, u64)>>>>,
+}
+
+impl Limiter {
+    pub fn new(max: usize, window: Duration) -> Self {
+        Self { max, window, hits: Arc::new(Mutex::new(HashMap::new())) }
+    }
+
+    /// Records a hit for `key`; `false` when the key is over its limit (the hit is not counted).
+    pub fn allow(&self, key: &str) -> bool {
+        self.allow_distinct(key, 0)
+    }
+
+    /// Like [`allow`](Self::allow), but a repeat of the same `what` (a retried request with the
+    /// same Idempotency-Key) within the window is allowed without counting. `what` 0 counts
+    /// every hit.
+    pub fn allow_distinct(&self, key: &str, what: u64) -> bool {
+        let now = Instant::now();
+        let mut hits = self.hits.lock().expect("limiter lock");
+        if hits.len() > 100_000 {
+            hits.retain(|_, q| q.back().is_some_and(|(t, _)| now.duration_since(*t) < self.window));
+        }
+        let q = hits.entry(key.to_owned()).or_default();
+        while q.front().is_some_and(|(t, _)| now.duration_since(*t) >= self.window) {
+            q.pop_front();
+        }
+        if what != 0 && q.iter().any(|(_, w)| *w == what) {
+            return true;
+        }
+        if q.len() >= self.max {
+            return false;
+        }
+        q.push_back((now, what));
+        true
+    }
+}
+
+/// The limits of the booking API.
+#[derive(Clone)]
+pub struct Limits {
+    /// Booking attempts per client IP.
+    pub booking_ip: Limiter,
+    /// Booking attempts per visitor id.
+    pub booking_visitor: Limiter,
+    /// SMS code requests per IP and per phone.
+    pub code_ip: Limiter,
+    pub code_phone: Limiter,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            booking_ip: Limiter::new(30, Duration::from_secs(600)),
+            booking_visitor: Limiter::new(10, Duration::from_secs(600)),
+            code_ip: Limiter::new(10, Duration::from_secs(600)),
+            code_phone: Limiter::new(3, Duration::from_secs(600)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_over_its_limit_is_refused_until_the_window_passes() {
+        let l = Limiter::new(2, Duration::from_millis(50));
+        assert!(l.allow("a") && l.allow("a"));
+        assert!(!l.allow("a"));
+        assert!(l.allow("b"));
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(l.allow("a"));
+    }
+
+    #[test]
+    fn repeats_of_one_request_do_not_use_up_the_limit() {
+        let l = Limiter::new(2, Duration::from_secs(60));
+        for _ in 0..50 {
+            assert!(l.allow_distinct("ip", 7));
+        }
+        assert!(l.allow_distinct("ip", 8));
+        assert!(!l.allow_distinct("ip", 9));
+    }
+}
