@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
 use zapis::{
-    config::{ServerSettings, Settings, SiteSettings},
+    config::{SandboxSettings, ServerSettings, Settings, SiteSettings},
     startup::Application,
     store::Store,
 };
@@ -13,6 +13,7 @@ use zapis::{
 pub struct TestServer {
     pub base: String,
     pub store: Store,
+    pub sandbox: std::sync::Arc<yclients::sandbox::Sandbox>,
     _tmp: TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -51,16 +52,20 @@ impl TestServer {
                 database_url: format!("sqlite://{}", tmp.path().join("zapis.db").display()),
                 dist_dir: dist,
                 site_dir: Some(repo().join("demo-site")),
+                public_url: Some(base.clone()),
             },
+            networks: Vec::new(),
+            sandbox: Some(SandboxSettings { port: 0, rate_limit: false }),
             sites: vec![site],
         };
         let app = Application::build_on(settings, listener).await?;
         let store = app.state().store.clone();
+        let sandbox = app.state().sandbox.clone().expect("sandbox");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until_stopped(async {
             let _ = stopped.await;
         }));
-        Ok(Self { base, store, _tmp: tmp, stop: Some(stop) })
+        Ok(Self { base, store, sandbox, _tmp: tmp, stop: Some(stop) })
     }
 
     pub async fn start() -> anyhow::Result<Self> {
