@@ -146,6 +146,12 @@ pub struct Client {
     user: Option<Secret>,
 }
 
+// Clients are shared across tasks and threads.
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Client>();
+};
+
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")

@@ -39,7 +39,8 @@ impl Control {
         self.shared.world().clock.set(to);
     }
 
-    /// Requests received by an endpoint.
+    /// Requests received by an endpoint (counted on arrival: those refused by the rate limit or
+    /// a fault count too, as they would have cost upstream budget).
     pub fn calls(&self, endpoint: &str) -> u64 {
         self.shared.calls.lock().unwrap_or_else(|e| e.into_inner()).get(endpoint).copied().unwrap_or(0)
     }

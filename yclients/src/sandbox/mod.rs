@@ -247,6 +247,13 @@ impl Sandbox {
     }
 }
 
+// The server embeds the sandbox in its own tasks: keep the handle shareable.
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Sandbox>();
+    shareable::<Control>();
+};
+
 impl Drop for Sandbox {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
