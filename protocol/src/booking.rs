@@ -9,11 +9,13 @@ use crate::track::Touch;
 
 /// `POST /api/v1/sites/{site}/branches/{branch}/code` → 204: YCLIENTS sends an SMS code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeRequest {
     pub phone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingRequest {
     pub branch: u64,
     pub services: Vec<u64>,
@@ -44,6 +46,7 @@ pub struct BookingRequest {
 
 /// The tracker's context at booking time: what ties the booking to the visitor's journey.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attribution {
     pub vid: String,
     pub sid: String,
@@ -57,6 +60,7 @@ pub struct Attribution {
 
 /// `201` (or `200` on an idempotent repeat).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingResult {
     /// Our booking id (also YCLIENTS `api_id`).
     pub id: String,

@@ -10,6 +10,7 @@ use crate::site::Theme;
 
 /// `GET /api/v1/sites/{site}/config`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteInfo {
     pub site: String,
     /// Default language (`ru` | `en`).
@@ -23,6 +24,7 @@ pub struct SiteInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Branch {
     pub id: u64,
     pub title: String,
@@ -45,18 +47,21 @@ pub struct Branch {
 
 /// `GET /api/v1/sites/{site}/branches/{branch}/services[?staff=ID]`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Services {
     pub categories: Vec<Category>,
     pub services: Vec<Service>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Category {
     pub id: u64,
     pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Service {
     pub id: u64,
     pub category_id: u64,
@@ -72,11 +77,13 @@ pub struct Service {
 
 /// `GET /api/v1/sites/{site}/branches/{branch}/staff?services=1,2[&datetime=…]`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffList {
     pub staff: Vec<Staff>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Staff {
     pub id: u64,
     pub name: String,
@@ -96,6 +103,7 @@ pub struct Staff {
 
 /// `GET /api/v1/sites/{site}/branches/{branch}/dates?services=1,2&staff=ID` (staff 0 = any)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dates {
     /// Days with free time, `YYYY-MM-DD`, branch-local, ascending.
     pub dates: Vec<String>,
@@ -104,6 +112,7 @@ pub struct Dates {
 
 /// `GET /api/v1/sites/{site}/branches/{branch}/times?services=1,2&staff=ID&date=YYYY-MM-DD`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Times {
     pub date: String,
     pub timezone: String,
@@ -111,6 +120,7 @@ pub struct Times {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Slot {
     /// `HH:MM`, branch-local.
     pub time: String,

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmbedConfig {
     pub site: String,
     /// `none`: track at once. `required`: keep the session in memory only until
@@ -31,6 +32,7 @@ pub struct EmbedConfig {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ConsentMode {
     #[default]
@@ -39,6 +41,7 @@ pub enum ConsentMode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Theme {
     /// CSS colour, e.g. `#8a4baf`.
     pub brand: String,
@@ -58,6 +61,7 @@ impl Default for Theme {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FloatButton {
     /// `right` | `left`
     pub position: String,
@@ -69,6 +73,7 @@ pub struct FloatButton {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Goals {
     /// Yandex Metrica counter id: the embed calls `ym(id, 'reachGoal', 'zapis_booked')`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

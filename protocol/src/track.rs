@@ -14,6 +14,7 @@ pub const MAX_TEXT: usize = 2048;
 
 /// One beacon: the events of one page (or of a retried queue) of one visitor's session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Batch {
     /// Site key from the snippet's `data-site`.
@@ -32,6 +33,7 @@ pub struct Batch {
 
 /// Where a session came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Touch {
     /// Classified channel: see [`Channel`].
@@ -66,6 +68,7 @@ pub struct Touch {
 
 /// A touch's channel, as the tracker classifies it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     /// Has utm parameters or a click id.
@@ -95,6 +98,7 @@ impl Channel {
 
 /// One thing that happened on the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Event {
     /// `pageview`, `custom`, or a widget event (`widget_open`, `booked`).
@@ -110,10 +114,12 @@ pub struct Event {
     pub name: Option<String>,
     /// Props of a custom event: a flat JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub props: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EventType {
     Pageview,
@@ -140,6 +146,7 @@ pub fn is_id(s: &str) -> bool {
 
 /// What ingest answers on success.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ack {
     /// Events stored durably.
     pub stored: u32,

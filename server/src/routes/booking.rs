@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use protocol::{
-    booking::{BookingRequest, CodeRequest, codes},
+    booking::{BookingRequest, BookingResult, CodeRequest, codes},
     catalog::{Branch, Dates, Services, SiteInfo, StaffList, Times},
 };
 use serde::Deserialize;
@@ -68,6 +68,7 @@ fn cached<T: serde::Serialize>(value: &T, max_age: u32) -> Response {
     res
 }
 
+#[utoipa::path(get, path = "/api/v1/sites/{site}/config", params(("site" = String, Path, description = "Site key (the snippet's data-site)")), responses((status = 200, body = SiteInfo), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
 pub async fn config(State(app): State<AppState>, Path(key): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let up = app.upstreams.get(&site.key)?;
@@ -82,6 +83,7 @@ pub async fn config(State(app): State<AppState>, Path(key): Path<String>, header
     Ok(cached(&info, 60))
 }
 
+#[utoipa::path(get, path = "/api/v1/sites/{site}/branches/{branch}/services", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("branch" = u64, Path, description = "Branch (YCLIENTS company) id"), ("staff" = Option<u64>, Query, description = "Only this master's services")), responses((status = 200, body = Services), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
 pub async fn services(State(app): State<AppState>, Path((key, branch)): Path<(String, u64)>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let q = query(raw)?;
@@ -91,6 +93,7 @@ pub async fn services(State(app): State<AppState>, Path((key, branch)): Path<(St
     Ok(cached(list.as_ref(), 60))
 }
 
+#[utoipa::path(get, path = "/api/v1/sites/{site}/branches/{branch}/staff", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("branch" = u64, Path, description = "Branch (YCLIENTS company) id"), ("services" = String, Query, description = "Service ids, comma-separated")), responses((status = 200, body = StaffList), (status = 422, body = protocol::ErrorBody), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
 pub async fn staff(State(app): State<AppState>, Path((key, branch)): Path<(String, u64)>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let q = query(raw)?;
@@ -101,6 +104,7 @@ pub async fn staff(State(app): State<AppState>, Path((key, branch)): Path<(Strin
     Ok(cached(list.as_ref(), 60))
 }
 
+#[utoipa::path(get, path = "/api/v1/sites/{site}/branches/{branch}/dates", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("branch" = u64, Path, description = "Branch (YCLIENTS company) id"), ("services" = String, Query, description = "Service ids, comma-separated"), ("staff" = Option<u64>, Query, description = "Master id; 0 or absent = any master")), responses((status = 200, body = Dates), (status = 422, body = protocol::ErrorBody), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
 pub async fn dates(State(app): State<AppState>, Path((key, branch)): Path<(String, u64)>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let q = query(raw)?;
@@ -111,6 +115,7 @@ pub async fn dates(State(app): State<AppState>, Path((key, branch)): Path<(Strin
     Ok(cached(dates.as_ref(), 10))
 }
 
+#[utoipa::path(get, path = "/api/v1/sites/{site}/branches/{branch}/times", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("branch" = u64, Path, description = "Branch (YCLIENTS company) id"), ("services" = String, Query, description = "Service ids, comma-separated"), ("staff" = Option<u64>, Query, description = "Master id; 0 or absent = any master"), ("date" = String, Query, description = "YYYY-MM-DD, branch-local")), responses((status = 200, body = Times), (status = 422, body = protocol::ErrorBody), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
 pub async fn times(State(app): State<AppState>, Path((key, branch)): Path<(String, u64)>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let q = query(raw)?;
@@ -135,6 +140,7 @@ fn too_many() -> ApiError {
     )
 }
 
+#[utoipa::path(post, path = "/api/v1/sites/{site}/branches/{branch}/code", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("branch" = u64, Path, description = "Branch (YCLIENTS company) id")), request_body = CodeRequest, responses((status = 204, description = "SMS code sent"), (status = 403, body = protocol::ErrorBody), (status = 422, body = protocol::ErrorBody), (status = 429, body = protocol::ErrorBody), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
 pub async fn code(
     State(app): State<AppState>,
     Path((key, branch)): Path<(String, u64)>,
@@ -156,6 +162,7 @@ pub async fn code(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/v1/sites/{site}/bookings", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("Idempotency-Key" = String, Header, description = "One per booking attempt; reused on retry")), request_body = BookingRequest, responses((status = 201, description = "Booked", body = BookingResult), (status = 200, description = "A repeat of the same key", body = BookingResult), (status = 400, body = protocol::ErrorBody), (status = 403, body = protocol::ErrorBody), (status = 409, description = "slot_taken (with fresh times), staff_unavailable, service_gone", body = protocol::ErrorBody), (status = 422, body = protocol::ErrorBody), (status = 429, body = protocol::ErrorBody), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     Path(key): Path<String>,

@@ -3,6 +3,7 @@
 mod booking;
 mod embed_config;
 mod health;
+mod openapi;
 mod static_files;
 
 use std::time::Duration;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .route("/health", get(health::health))
         .route("/metrics", get(metrics::metrics))
+        .route("/api/openapi.json", get(openapi::openapi))
         .fallback(static_files::serve)
         .layer(middleware::from_fn_with_state(state.clone(), metrics::count_requests))
         .layer(middleware::from_fn(error::localize))

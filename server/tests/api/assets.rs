@@ -63,3 +63,17 @@ crate::on_both_databases!(
     the_static_site_is_served_at_the_root_and_unknown_paths_get_the_error_shape,
     the_embed_config_of_a_site_is_public_and_unknown_sites_are_404,
 );
+
+mod openapi {
+    #[tokio::test]
+    async fn the_api_document_lists_every_widget_endpoint_and_the_error_shape() {
+        let app = crate::helpers::spawn_app(crate::helpers::Db::Sqlite).await;
+        let doc: serde_json::Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        for path in ["/api/v1/t", "/api/v1/sites/{site}/config", "/api/v1/sites/{site}/bookings", "/api/v1/sites/{site}/branches/{branch}/times"] {
+            assert!(doc["paths"].get(path).is_some(), "{path} missing");
+        }
+        assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
+        assert!(doc["components"]["schemas"].get("BookingRequest").is_some());
+    }
+}
