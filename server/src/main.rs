@@ -8,6 +8,7 @@ const HELP: &str = "zapis — online booking embed and visitor attribution for Y
 
 USAGE:
   zapis [--config PATH]        serve (no config: the demo site, the built-in sandbox, SQLite zapis.db)
+  zapis sandbox [--port N]     run only the YCLIENTS sandbox on 127.0.0.1:N (default 8081)
   zapis --help
 
 ENVIRONMENT:
@@ -25,6 +26,7 @@ async fn main() -> anyhow::Result<()> {
     let mut config: Option<PathBuf> = std::env::var_os("ZAPIS_CONFIG").map(PathBuf::from);
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "sandbox" => return sandbox(args.collect()).await,
             "--config" => config = Some(args.next().ok_or_else(|| anyhow::anyhow!("--config needs a path"))?.into()),
             "-h" | "--help" => {
                 println!("{HELP}");
@@ -55,4 +57,26 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+/// `zapis sandbox --port N`: the YCLIENTS sandbox alone, with the documented rate limit on.
+async fn sandbox(args: Vec<String>) -> anyhow::Result<()> {
+    use yclients::sandbox::{Sandbox, SandboxConfig};
+    let mut port = 8081u16;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--port" => port = it.next().and_then(|p| p.parse().ok()).ok_or_else(|| anyhow::anyhow!("--port needs a number"))?,
+            other => anyhow::bail!("unknown argument {other:?}\n\n{HELP}"),
+        }
+    }
+    let sb = Sandbox::start(SandboxConfig { addr: ([127, 0, 0, 1], port).into(), rate_limit: true, ..SandboxConfig::default() }).await?;
+    println!("YCLIENTS sandbox on {}/api/v1/ (test hooks under /sandbox/)", sb.base_url());
+    for n in sb.networks() {
+        println!("  network {} «{}»: branches {:?}, admin login {}", n.id, n.title, n.company_ids, n.admin_login);
+    }
+    println!("  partner and user tokens: see yclients/seed/salon.json (sandbox-only values)");
+    shutdown_signal().await;
+    sb.shutdown().await;
+    Ok(())
 }
