@@ -4,41 +4,51 @@
 //! container. The mounted apps are kept in a thread-local registry (wasm is single-threaded);
 //! that registry is the only state outside Leptos signals.
 
-use std::cell::RefCell;
+use std::{cell::RefCell, rc::Rc};
 
-use leptos::mount::mount_to;
-use leptos::prelude::*;
+use reactive_graph::{owner::Owner, prelude::*, signal::RwSignal};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
-use crate::{app::BookingDialog, i18n::Lang, options::Options, style::CSS};
+use crate::{
+    api::{Api, Http},
+    dom::document,
+    app::booking_app,
+    i18n::Lang,
+    options::Options,
+    state::Ctx,
+    style::CSS,
+};
 
 /// Tag name of the element that hosts a shadow root.
 pub const HOST_TAG: &str = "zapis-root";
 
 struct Mounted {
     host: HtmlElement,
-    set_lang: WriteSignal<Lang>,
-    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+    lang: RwSignal<Lang>,
+    /// Owns every signal, effect and listener of this widget.
+    owner: Owner,
     /// Element focused before the modal opened; focus returns there on close.
     return_focus: Option<HtmlElement>,
 }
 
-thread_local! {
-    static MODAL: RefCell<Option<Mounted>> = const { RefCell::new(None) };
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.owner.cleanup();
+    }
 }
 
-fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("zapis widget runs in a page")
+thread_local! {
+    static MODAL: RefCell<Option<Mounted>> = const { RefCell::new(None) };
+    static INLINE: RefCell<Vec<Mounted>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Creates `<zapis-root>` with an open shadow root holding the stylesheet and an app container.
-fn make_host(theme_mode: &str) -> Result<(HtmlElement, HtmlElement), JsValue> {
+fn make_host() -> Result<(HtmlElement, HtmlElement), JsValue> {
     let doc = document();
     let host: HtmlElement = doc.create_element(HOST_TAG)?.unchecked_into();
     // Inline style beats any host-page selector (`*`, `div`…) that could hide or move the host.
-    host.set_attribute("style", "all:initial;display:contents")?;
-    host.set_attribute("data-theme", theme_mode)?;
+    host.set_attribute("style", "all:initial;display:block")?;
     let init = ShadowRootInit::new(ShadowRootMode::Open);
     let root = host.attach_shadow(&init)?;
     let style = doc.create_element("style")?;
@@ -59,67 +69,96 @@ pub fn dispatch(name: &str, detail: &JsValue) {
     }
 }
 
-/// Opens the booking modal with these options.
+fn http(opts: &Options) -> Api {
+    Rc::new(Http::new(&opts.api, &opts.site))
+}
+
+/// Builds the app in a fresh host, under its own reactive owner.
+fn mount_app(opts: Options, api: Api, modal: bool) -> Result<Mounted, JsValue> {
+    // Async work (fetches, effect updates) runs on the page's microtask queue.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let (host, container) = make_host()?;
+    let owner = Owner::new();
+    let (lang, app) = owner.with(|| {
+        let lang = RwSignal::new(opts.language().unwrap_or_default());
+        let ctx = Ctx::new(api, opts, lang, modal);
+        (lang, booking_app(ctx, modal.then_some(close as fn())))
+    });
+    container.append_child(app.node())?;
+    Ok(Mounted { host, lang, owner, return_focus: None })
+}
+
+/// Opens the booking modal with these options, talking to the zapis server at `opts.api`.
 pub fn open(opts: Options) -> Result<(), JsValue> {
-    close();
+    let api = http(&opts);
+    open_with(opts, api)
+}
+
+/// [`open`] against any [`Backend`](crate::api::Backend) (tests use a fake).
+pub fn open_with(opts: Options, api: Api) -> Result<(), JsValue> {
+    close_quietly();
     let doc = document();
     let return_focus = doc.active_element().and_then(|e| e.dyn_into::<HtmlElement>().ok());
-    let (host, container) = make_host("auto")?;
-    doc.body().ok_or("no body")?.append_child(&host)?;
-    let (lang, set_lang) = signal(opts.language());
-    let handle = mount_to(container, move || {
-        view! { <BookingDialog opts=opts.clone() lang=lang on_close=move |_| close() /> }.into_any()
-    });
-    focus_first(&host);
-    MODAL.with(|m| *m.borrow_mut() = Some(Mounted { host, set_lang, _handle: handle, return_focus }));
+    let mut mounted = mount_app(opts, api, true)?;
+    doc.body().ok_or("no body")?.append_child(&mounted.host)?;
+    focus_first(&mounted.host);
+    mounted.return_focus = return_focus;
+    MODAL.with(|m| *m.borrow_mut() = Some(mounted));
     dispatch("open", &JsValue::NULL);
     Ok(())
 }
 
-/// Closes the modal, if open, and returns focus to whatever had it before.
-pub fn close() {
-    let Some(mounted) = MODAL.with(|m| m.borrow_mut().take()) else { return };
+/// Removes the modal; `true` if one was open.
+fn close_quietly() -> bool {
+    let Some(mounted) = MODAL.with(|m| m.borrow_mut().take()) else { return false };
     mounted.host.remove();
     if let Some(el) = &mounted.return_focus {
         let _ = el.focus();
     }
-    drop(mounted);
-    dispatch("close", &JsValue::NULL);
+    true
 }
 
-/// Switches the language of whatever is mounted.
+/// Closes the modal, if open, and returns focus to whatever had it before.
+pub fn close() {
+    if close_quietly() {
+        dispatch("close", &JsValue::NULL);
+    }
+}
+
+/// Switches the language of every mounted widget (`zapis('language', 'en')`).
 pub fn set_language(tag: &str) {
-    let lang = Lang::pick(Some(tag));
+    let Some(lang) = Lang::recognise(tag) else { return };
     MODAL.with(|m| {
         if let Some(mounted) = m.borrow().as_ref() {
-            mounted.set_lang.set(lang);
+            mounted.lang.set(lang);
         }
     });
+    INLINE.with(|list| list.borrow().iter().for_each(|m| m.lang.set(lang)));
 }
 
-/// Mounts the widget inline inside `el` (a `[data-zapis-widget]` container). Not yet wired to
-/// the booking flow; see the widget issue.
+/// Mounts the widget inline inside `el` (a `[data-zapis-widget]` container), once per container.
 pub fn mount(el: Element, opts: Options) -> Result<(), JsValue> {
-    if el.get_attribute("data-zapis-mounted").is_some() {
+    let api = http(&opts);
+    mount_with(el, opts, api)
+}
+
+/// [`mount`] against any [`Backend`](crate::api::Backend).
+pub fn mount_with(el: Element, opts: Options, api: Api) -> Result<(), JsValue> {
+    // Widgets whose container a SPA took off the page are unmounted here.
+    INLINE.with(|list| list.borrow_mut().retain(|m| m.host.is_connected()));
+    if el.get_attribute("data-zapis-mounted").is_some() && el.query_selector(HOST_TAG)?.is_some() {
         return Ok(());
     }
     el.set_attribute("data-zapis-mounted", "")?;
-    let (host, container) = make_host("auto")?;
-    el.append_child(&host)?;
-    let (lang, _set_lang) = signal(opts.language());
-    let handle = mount_to(container, move || {
-        view! { <BookingDialog opts=opts.clone() lang=lang on_close=|_| () /> }.into_any()
-    });
-    handle.forget();
+    let mounted = mount_app(opts, api, false)?;
+    el.append_child(&mounted.host)?;
+    INLINE.with(|list| list.borrow_mut().push(mounted));
     Ok(())
 }
 
 fn focus_first(host: &HtmlElement) {
-    if let Some(root) = host.shadow_root() {
-        if let Ok(Some(el)) = root.query_selector("button") {
-            if let Ok(el) = el.dyn_into::<HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
+    let el = host.shadow_root().and_then(|root| root.query_selector(".zw-close").ok().flatten());
+    if let Some(el) = el.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        let _ = el.focus();
     }
 }

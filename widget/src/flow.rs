@@ -1,0 +1,363 @@
+//! Moving between steps, loading what each step shows, and sending the booking — with every
+//! error turned into a way forward (DESIGN §7).
+
+use any_spawner::Executor;
+use reactive_graph::{graph::untrack, prelude::*};
+use protocol::{
+    booking::{BookingRequest, CodeRequest, codes},
+    catalog::{SiteInfo, Times},
+};
+
+use crate::{
+    api::{ApiError, new_attempt_key},
+    embed,
+    i18n::Lang,
+    state::{Ctx, Skip, Step},
+    wire,
+};
+
+const ORDER: [Step; 8] =
+    [Step::Branch, Step::Services, Step::Staff, Step::Date, Step::Time, Step::Contact, Step::Code, Step::Done];
+
+/// Whether `step` is part of this site's flow at all.
+fn included(ctx: Ctx, step: Step) -> bool {
+    match step {
+        Step::Branch => ctx.chain(),
+        Step::Code => ctx.branch().is_some_and(|b| b.phone_confirmation),
+        _ => true,
+    }
+}
+
+/// Shows `step`; messages that belonged to the previous one go away.
+pub fn go(ctx: Ctx, step: Step) {
+    ctx.notice.set(None);
+    ctx.submit.error.set(None);
+    ctx.step.set(step);
+}
+
+/// Forward from the current step; a step settled by a preselected master is skipped once.
+pub fn next(ctx: Ctx) {
+    let from = ctx.step.get_untracked();
+    let mut after = ORDER.iter().copied().skip_while(|s| *s != from).skip(1);
+    let Some(mut step) = after.find(|s| untrack(|| included(ctx, *s))) else { return };
+    if step == Step::Staff && ctx.skip.get_untracked().staff {
+        ctx.skip.update(|s| s.staff = false);
+        step = Step::Date;
+    }
+    go(ctx, step);
+}
+
+/// The step Back leads to, if any (choices are kept: only the step changes).
+pub fn previous(ctx: Ctx) -> Option<Step> {
+    let from = ctx.step.get();
+    if matches!(from, Step::Start | Step::Done) {
+        return None;
+    }
+    ORDER.iter().copied().take_while(|s| *s != from).filter(|s| included(ctx, *s)).last()
+}
+
+pub fn back(ctx: Ctx) {
+    if let Some(step) = untrack(|| previous(ctx)) {
+        go(ctx, step);
+    }
+}
+
+fn ids(list: &str) -> Vec<u64> {
+    list.split(',').filter_map(|s| s.trim().parse().ok()).collect()
+}
+
+/// The site config is in: apply the preselection from the options and show the first step.
+pub fn start(ctx: Ctx, site: &SiteInfo) {
+    let opts = ctx.opts.get_value();
+    let d = ctx.draft;
+    let preselected = opts.branch.as_deref().and_then(|b| b.trim().parse::<u64>().ok());
+    let branch = match site.branches.as_slice() {
+        [only] => Some(only.id),
+        all => preselected.filter(|id| all.iter().any(|b| b.id == *id)),
+    };
+    d.branch.set(branch);
+    let services = opts.service.as_deref().map(ids).unwrap_or_default();
+    let staff = opts.staff.as_deref().and_then(|s| s.trim().parse::<u64>().ok());
+    ctx.skip.set(Skip { services: !services.is_empty(), staff: staff.is_some() });
+    d.services.set(services);
+    d.staff.set(staff);
+    go(ctx, if branch.is_some() { Step::Services } else { Step::Branch });
+}
+
+/// A branch was picked: a different one starts the choice of services over.
+pub fn choose_branch(ctx: Ctx, id: u64) {
+    let d = ctx.draft;
+    if d.branch.get_untracked() != Some(id) {
+        d.services.set(Vec::new());
+        d.staff.set(None);
+        d.date.set(None);
+        d.slot.set(None);
+        d.branch.set(Some(id));
+    }
+    next(ctx);
+}
+
+/// Adds or removes a service (several may go in one booking). The master is kept.
+pub fn toggle_service(ctx: Ctx, id: u64) {
+    let d = ctx.draft;
+    d.services.update(|list| match list.iter().position(|s| *s == id) {
+        Some(i) => {
+            list.remove(i);
+        }
+        None => list.push(id),
+    });
+    d.date.set(None);
+    d.slot.set(None);
+}
+
+/// A master (0 = any) was picked.
+pub fn choose_staff(ctx: Ctx, id: u64) {
+    let d = ctx.draft;
+    if d.staff.get_untracked() != Some(id) {
+        d.date.set(None);
+        d.slot.set(None);
+        d.staff.set(Some(id));
+    }
+    next(ctx);
+}
+
+pub fn choose_date(ctx: Ctx, date: String) {
+    let d = ctx.draft;
+    if d.date.get_untracked().as_deref() != Some(date.as_str()) {
+        d.slot.set(None);
+        d.date.set(Some(date));
+    }
+    next(ctx);
+}
+
+pub fn choose_slot(ctx: Ctx, slot: protocol::catalog::Slot) {
+    ctx.draft.slot.set(Some(slot));
+    next(ctx);
+}
+
+/// Starts over after a booking (inline widgets stay on the page).
+pub fn restart(ctx: Ctx) {
+    let d = ctx.draft;
+    d.services.set(Vec::new());
+    d.staff.set(None);
+    d.date.set(None);
+    d.slot.set(None);
+    d.code.set(String::new());
+    ctx.submit.result.set(None);
+    ctx.dates.invalidate();
+    ctx.times.invalidate();
+    go(ctx, if ctx.chain() { Step::Branch } else { Step::Services });
+}
+
+fn join(ids: &[u64]) -> String {
+    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// What the current choices ask of the API: (branch, services, staff, key prefix).
+fn query(ctx: Ctx) -> Option<(u64, Vec<u64>, u64, String)> {
+    let d = ctx.draft;
+    let branch = d.branch.get_untracked()?;
+    let services = d.services.get_untracked();
+    let staff = d.staff.get_untracked().unwrap_or(0);
+    let key = format!("{branch}|{}|{staff}", join(&services));
+    Some((branch, services, staff, key))
+}
+
+pub fn load_site(ctx: Ctx, force: bool) {
+    let (api, lang) = (ctx.api(), ctx.lang.get_untracked());
+    ctx.site.fetch(String::from("site"), force, move || api.config(lang));
+}
+
+pub fn load_services(ctx: Ctx, force: bool) {
+    let Some(branch) = ctx.draft.branch.get_untracked() else { return };
+    let (api, lang) = (ctx.api(), ctx.lang.get_untracked());
+    ctx.services.fetch(branch.to_string(), force, move || api.services(lang, branch));
+}
+
+pub fn load_staff(ctx: Ctx, force: bool) {
+    let Some((branch, services, _, _)) = query(ctx) else { return };
+    let (api, lang) = (ctx.api(), ctx.lang.get_untracked());
+    let key = format!("{branch}|{}", join(&services));
+    ctx.staff.fetch(key, force, move || api.staff(lang, branch, &services));
+}
+
+pub fn load_dates(ctx: Ctx, force: bool) {
+    let Some((branch, services, staff, key)) = query(ctx) else { return };
+    let (api, lang) = (ctx.api(), ctx.lang.get_untracked());
+    ctx.dates.fetch(key, force, move || api.dates(lang, branch, &services, staff));
+}
+
+fn times_key(ctx: Ctx) -> Option<(u64, Vec<u64>, u64, String, String)> {
+    let (branch, services, staff, key) = query(ctx)?;
+    let date = ctx.draft.date.get_untracked()?;
+    Some((branch, services, staff, format!("{key}|{date}"), date))
+}
+
+pub fn load_times(ctx: Ctx, force: bool) {
+    let Some((branch, services, staff, key, date)) = times_key(ctx) else { return };
+    let (api, lang) = (ctx.api(), ctx.lang.get_untracked());
+    ctx.times.fetch(key, force, move || api.times(lang, branch, &services, staff, &date));
+}
+
+/// The booking as the server wants it, from the draft.
+fn request(ctx: Ctx) -> Option<BookingRequest> {
+    let d = ctx.draft;
+    let some = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let sms = ctx.branch().is_some_and(|b| b.phone_confirmation);
+    let attribution = ctx.opts.with_value(|o| o.ctx.clone());
+    Some(BookingRequest {
+        branch: d.branch.get_untracked()?,
+        services: d.services.get_untracked(),
+        staff: d.staff.get_untracked().unwrap_or(0),
+        datetime: d.slot.get_untracked()?.datetime,
+        name: d.name.get_untracked().trim().to_owned(),
+        phone: d.phone.get_untracked(),
+        email: some(d.email.get_untracked()),
+        comment: some(d.comment.get_untracked()),
+        consent: d.consent.get_untracked(),
+        code: if sms { some(d.code.get_untracked()) } else { None },
+        website: some(d.website.get_untracked()),
+        attribution,
+    })
+}
+
+/// Marks the submission started; `false` when one is already under way.
+fn begin(ctx: Ctx) -> bool {
+    let s = ctx.submit;
+    if s.busy.get_untracked() {
+        return false;
+    }
+    s.busy.set(true);
+    s.error.set(None);
+    s.field_error.set(None);
+    true
+}
+
+/// Whether the widget was unmounted while a request was out.
+fn gone(ctx: Ctx) -> bool {
+    ctx.step.try_get_untracked().is_none()
+}
+
+/// The contact form is valid: ask for an SMS code first when the branch wants one, else book.
+pub fn submit_contact(ctx: Ctx) {
+    if untrack(|| ctx.branch()).is_some_and(|b| b.phone_confirmation) {
+        request_code(ctx);
+    } else {
+        book(ctx);
+    }
+}
+
+/// Asks for an SMS code (again); shows the code step once it is sent.
+pub fn request_code(ctx: Ctx) {
+    let Some(branch) = ctx.draft.branch.get_untracked() else { return };
+    if !begin(ctx) {
+        return;
+    }
+    let req = CodeRequest { phone: ctx.draft.phone.get_untracked() };
+    let fut = ctx.api().send_code(ctx.lang.get_untracked(), branch, &req);
+    Executor::spawn_local(async move {
+        let result = fut.await;
+        if gone(ctx) {
+            return;
+        }
+        ctx.submit.busy.set(false);
+        match result {
+            Ok(()) => {
+                ctx.submit.sent.update(|n| *n += 1);
+                if ctx.step.get_untracked() != Step::Code {
+                    go(ctx, Step::Code);
+                }
+            }
+            Err(e) => fail(ctx, e),
+        }
+    });
+}
+
+/// Sends the booking. A retry of the same attempt reuses its `Idempotency-Key`.
+pub fn book(ctx: Ctx) {
+    let Some(req) = untrack(|| request(ctx)) else { return };
+    if !begin(ctx) {
+        return;
+    }
+    let key = ctx.submit.key.get_untracked().unwrap_or_else(new_attempt_key);
+    ctx.submit.key.set(Some(key.clone()));
+    let fut = ctx.api().book(ctx.lang.get_untracked(), &key, &req);
+    Executor::spawn_local(async move {
+        let result = fut.await;
+        if gone(ctx) {
+            return;
+        }
+        ctx.submit.busy.set(false);
+        match result {
+            Ok(done) => {
+                ctx.submit.key.set(None);
+                let detail = wire::booking_result_js(&done);
+                ctx.submit.result.set(Some(done));
+                ctx.dates.invalidate();
+                ctx.times.invalidate();
+                go(ctx, Step::Done);
+                embed::dispatch("booked", &detail);
+            }
+            Err(e) => fail(ctx, e),
+        }
+    });
+}
+
+/// Turns a failed submission into the way forward for the visitor.
+fn fail(ctx: Ctx, err: ApiError) {
+    let s = ctx.submit;
+    if err.retryable() {
+        // Same attempt, same key: the retry button resends it.
+        s.error.set(Some(err));
+        return;
+    }
+    s.key.set(None);
+    let lang: Lang = ctx.lang.get_untracked();
+    let message = err.message(lang);
+    let ApiError::Server { detail, .. } = &err else { return };
+    let notice_at = |step: Step| {
+        go(ctx, step);
+        ctx.notice.set(Some(message.clone()));
+    };
+    match detail.code.as_str() {
+        codes::SLOT_TAKEN => {
+            ctx.draft.slot.set(None);
+            ctx.dates.invalidate();
+            match (detail.times.clone(), times_key(ctx)) {
+                (Some(slots), Some((.., key, date))) => {
+                    let timezone = untrack(|| ctx.branch()).map(|b| b.timezone).unwrap_or_default();
+                    ctx.times.put(key, Times { date, timezone, slots });
+                }
+                _ => ctx.times.invalidate(),
+            }
+            notice_at(Step::Time);
+        }
+        codes::SERVICE_GONE => {
+            ctx.services.invalidate();
+            notice_at(Step::Services);
+        }
+        codes::STAFF_UNAVAILABLE => {
+            ctx.staff.invalidate();
+            ctx.dates.invalidate();
+            notice_at(Step::Staff);
+        }
+        codes::CODE_REQUIRED => request_code(ctx),
+        codes::WRONG_CODE => s.field_error.set(Some(("code".into(), message))),
+        _ => match &detail.field {
+            Some(field) => {
+                s.field_error.set(Some((field.clone(), message)));
+                if field != "code" && ctx.step.get_untracked() == Step::Code {
+                    ctx.step.set(Step::Contact);
+                }
+            }
+            None => s.error.set(Some(err.clone())),
+        },
+    }
+}
+
+/// Languages: the site's default applies only when neither the host nor the page chose one.
+pub fn site_language(ctx: Ctx, site: &SiteInfo) {
+    if ctx.opts.with_value(|o| o.language().is_none()) {
+        ctx.lang.set(Lang::pick(Some(&site.lang)));
+    }
+}

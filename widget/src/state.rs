@@ -1,0 +1,252 @@
+//! The booking draft and everything the steps share, in signals. One [`Ctx`] per mounted widget
+//! (provided as context), so two widgets on a page never see each other's state.
+
+use any_spawner::Executor;
+use reactive_graph::{
+    owner::{LocalStorage, StoredValue},
+    prelude::*,
+    signal::RwSignal,
+};
+use protocol::{
+    booking::BookingResult,
+    catalog::{Branch, Dates, Services, SiteInfo, Slot, StaffList, Times},
+};
+
+use crate::{
+    api::{Api, ApiError, Reply},
+    i18n::{Lang, Texts},
+    options::Options,
+};
+
+/// Where the visitor is. `data-step` on the step's section is [`Step::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Site config is loading (or failed to).
+    Start,
+    Branch,
+    Services,
+    Staff,
+    Date,
+    Time,
+    Contact,
+    Code,
+    Done,
+}
+
+impl Step {
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Start => "start",
+            Step::Branch => "branch",
+            Step::Services => "services",
+            Step::Staff => "staff",
+            Step::Date => "date",
+            Step::Time => "time",
+            Step::Contact => "contact",
+            Step::Code => "code",
+            Step::Done => "success",
+        }
+    }
+}
+
+/// A value fetched from the API.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load<T> {
+    Loading,
+    Ready(T),
+    Failed(ApiError),
+}
+
+/// One fetched value and the request it answers (`key`): asking again with the same key reuses
+/// it, so Back and forth costs no requests; an answer for a stale key is dropped.
+pub struct Cell<T: Send + Sync + 'static> {
+    key: RwSignal<String>,
+    pub state: RwSignal<Load<T>>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Cell<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for Cell<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Default for Cell<T> {
+    fn default() -> Self {
+        Cell { key: RwSignal::new(String::new()), state: RwSignal::new(Load::Loading) }
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Cell<T> {
+    /// Starts `call` unless this key is already loaded or loading (`force` retries a failure).
+    pub fn fetch(self, key: String, force: bool, call: impl FnOnce() -> Reply<T>) {
+        let same = self.key.get_untracked() == key;
+        if same && !force && !matches!(self.state.get_untracked(), Load::Failed(_)) {
+            return;
+        }
+        self.key.set(key.clone());
+        self.state.set(Load::Loading);
+        let fut = call();
+        Executor::spawn_local(async move {
+            let result = fut.await;
+            if self.key.try_get_untracked().as_deref() == Some(key.as_str()) {
+                self.state.set(match result {
+                    Ok(v) => Load::Ready(v),
+                    Err(e) => Load::Failed(e),
+                });
+            }
+        });
+    }
+
+    /// Puts a value in directly (fresh times that came with `slot_taken`).
+    pub fn put(self, key: String, value: T) {
+        self.key.set(key);
+        self.state.set(Load::Ready(value));
+    }
+
+    /// Forgets the key, so the next fetch asks the server again.
+    pub fn invalidate(self) {
+        self.key.set(String::new());
+    }
+
+    pub fn ready(self) -> Option<T> {
+        match self.state.get() {
+            Load::Ready(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// What the visitor has chosen and typed. Kept while they move Back and forth.
+#[derive(Clone, Copy)]
+pub struct Draft {
+    pub branch: RwSignal<Option<u64>>,
+    pub services: RwSignal<Vec<u64>>,
+    /// `Some(0)` = any master.
+    pub staff: RwSignal<Option<u64>>,
+    pub date: RwSignal<Option<String>>,
+    pub slot: RwSignal<Option<Slot>>,
+    pub name: RwSignal<String>,
+    pub phone: RwSignal<String>,
+    pub email: RwSignal<String>,
+    pub comment: RwSignal<String>,
+    pub consent: RwSignal<bool>,
+    pub code: RwSignal<String>,
+    /// Honeypot: people never see it; bots fill it.
+    pub website: RwSignal<String>,
+}
+
+impl Draft {
+    fn new() -> Draft {
+        Draft {
+            branch: RwSignal::new(None),
+            services: RwSignal::new(Vec::new()),
+            staff: RwSignal::new(None),
+            date: RwSignal::new(None),
+            slot: RwSignal::new(None),
+            name: RwSignal::new(String::new()),
+            phone: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+            comment: RwSignal::new(String::new()),
+            consent: RwSignal::new(false),
+            code: RwSignal::new(String::new()),
+            website: RwSignal::new(String::new()),
+        }
+    }
+}
+
+/// Sending the booking (or the code request): progress, the outcome, and the attempt's key.
+#[derive(Clone, Copy)]
+pub struct Submit {
+    pub busy: RwSignal<bool>,
+    /// An error that is not about one field (shown as a banner; with retry when it may help).
+    pub error: RwSignal<Option<ApiError>>,
+    /// A server error about one field: (`phone`, message).
+    pub field_error: RwSignal<Option<(String, String)>>,
+    /// `Idempotency-Key` of the current attempt; kept across retries of that attempt.
+    pub key: RwSignal<Option<String>>,
+    pub result: RwSignal<Option<BookingResult>>,
+    /// How many SMS codes were sent (the resend countdown restarts on each).
+    pub sent: RwSignal<u32>,
+}
+
+/// Steps settled by preselection (`service` / `staff` opts) that forward moves skip once.
+#[derive(Clone, Copy, Default)]
+pub struct Skip {
+    pub services: bool,
+    pub staff: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub lang: RwSignal<Lang>,
+    pub api: StoredValue<Api, LocalStorage>,
+    pub opts: StoredValue<Options>,
+    /// Shown as a modal (focus trap, Esc, close button) rather than inline.
+    pub modal: bool,
+    pub site: Cell<SiteInfo>,
+    pub services: Cell<Services>,
+    pub staff: Cell<StaffList>,
+    pub dates: Cell<Dates>,
+    pub times: Cell<Times>,
+    pub step: RwSignal<Step>,
+    pub draft: Draft,
+    /// A message for the visitor on top of the current step (slot taken, service gone…).
+    pub notice: RwSignal<Option<String>>,
+    pub submit: Submit,
+    pub skip: RwSignal<Skip>,
+}
+
+impl Ctx {
+    pub fn new(api: Api, opts: Options, lang: RwSignal<Lang>, modal: bool) -> Ctx {
+        Ctx {
+            lang,
+            api: StoredValue::new_local(api),
+            opts: StoredValue::new(opts),
+            modal,
+            site: Cell::default(),
+            services: Cell::default(),
+            staff: Cell::default(),
+            dates: Cell::default(),
+            times: Cell::default(),
+            step: RwSignal::new(Step::Start),
+            draft: Draft::new(),
+            notice: RwSignal::new(None),
+            submit: Submit {
+                busy: RwSignal::new(false),
+                error: RwSignal::new(None),
+                field_error: RwSignal::new(None),
+                key: RwSignal::new(None),
+                result: RwSignal::new(None),
+                sent: RwSignal::new(0),
+            },
+            skip: RwSignal::new(Skip::default()),
+        }
+    }
+
+    /// The texts of the current language (tracks the language).
+    pub fn t(self) -> &'static Texts {
+        self.lang.get().t()
+    }
+
+    pub fn api(self) -> Api {
+        self.api.get_value()
+    }
+
+    /// The chosen branch, once the site config is in.
+    pub fn branch(self) -> Option<Branch> {
+        let id = self.draft.branch.get()?;
+        self.site.ready()?.branches.into_iter().find(|b| b.id == id)
+    }
+
+    pub fn chain(self) -> bool {
+        self.site.state.with(|s| matches!(s, Load::Ready(site) if site.branches.len() > 1))
+    }
+
+    /// The chosen services, resolved against the loaded list.
+    pub fn chosen_services(self) -> Vec<protocol::catalog::Service> {
+        let ids = self.draft.services.get();
+        let Some(list) = self.services.ready() else { return Vec::new() };
+        list.services.into_iter().filter(|s| ids.contains(&s.id)).collect()
+    }
+}

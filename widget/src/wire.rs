@@ -1,0 +1,290 @@
+//! JSON ↔ `protocol` types through the browser's own `JSON.parse` / `JSON.stringify`.
+//!
+//! serde_json's generated (de)serialisers cost about a third of the widget's wasm; reading the
+//! parsed value field by field costs a call per field. Decoding is lenient like the server's
+//! serde defaults: a missing optional field is `None`, a missing number is 0; a body that is not
+//! an object is an error.
+
+use js_sys::{Array, JSON, Object, Reflect};
+use protocol::{
+    ErrorDetail,
+    booking::{Attribution, BookingRequest, BookingResult, CodeRequest},
+    catalog::{Branch, Category, Dates, Service, Services, SiteInfo, Slot, Staff, StaffList, Times},
+    site::Theme,
+    track::{Channel, Touch},
+};
+use wasm_bindgen::JsValue;
+
+use crate::options::Options;
+
+/// `JSON.parse`, keeping only objects.
+pub fn parse(text: &str) -> Option<JsValue> {
+    JSON::parse(text).ok().filter(JsValue::is_object)
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn opt_str(v: &JsValue, key: &str) -> Option<String> {
+    get(v, key).as_string()
+}
+
+fn str(v: &JsValue, key: &str) -> String {
+    opt_str(v, key).unwrap_or_default()
+}
+
+fn num(v: &JsValue, key: &str) -> f64 {
+    get(v, key).as_f64().unwrap_or(0.0)
+}
+
+fn id(v: &JsValue, key: &str) -> u64 {
+    num(v, key) as u64
+}
+
+fn flag(v: &JsValue, key: &str) -> bool {
+    get(v, key).as_bool().unwrap_or(false)
+}
+
+fn list<T>(v: &JsValue, key: &str, item: fn(&JsValue) -> T) -> Vec<T> {
+    let a = get(v, key);
+    if !Array::is_array(&a) {
+        return Vec::new();
+    }
+    Array::from(&a).iter().map(|x| item(&x)).collect()
+}
+
+fn strings(v: &JsValue, key: &str) -> Vec<String> {
+    list(v, key, |x| x.as_string().unwrap_or_default())
+}
+
+fn theme(v: &JsValue) -> Theme {
+    let d = Theme::default();
+    Theme {
+        brand: opt_str(v, "brand").unwrap_or(d.brand),
+        radius: opt_str(v, "radius").unwrap_or(d.radius),
+        font: str(v, "font"),
+        mode: opt_str(v, "mode").unwrap_or(d.mode),
+    }
+}
+
+fn branch(v: &JsValue) -> Branch {
+    Branch {
+        id: id(v, "id"),
+        title: str(v, "title"),
+        address: str(v, "address"),
+        timezone: str(v, "timezone"),
+        phone_confirmation: flag(v, "phone_confirmation"),
+        email_required: flag(v, "email_required"),
+        comment_required: flag(v, "comment_required"),
+        nearest: opt_str(v, "nearest"),
+        phone: opt_str(v, "phone"),
+    }
+}
+
+pub fn site(v: &JsValue) -> SiteInfo {
+    SiteInfo {
+        site: str(v, "site"),
+        lang: str(v, "lang"),
+        theme: theme(&get(v, "theme")),
+        branches: list(v, "branches", branch),
+        privacy_url: opt_str(v, "privacy_url"),
+    }
+}
+
+pub fn services(v: &JsValue) -> Services {
+    Services {
+        categories: list(v, "categories", |c| Category { id: id(c, "id"), title: str(c, "title") }),
+        services: list(v, "services", |s| Service {
+            id: id(s, "id"),
+            category_id: id(s, "category_id"),
+            title: str(s, "title"),
+            price_min: num(s, "price_min"),
+            price_max: num(s, "price_max"),
+            duration: num(s, "duration") as u32,
+            comment: str(s, "comment"),
+        }),
+    }
+}
+
+pub fn staff(v: &JsValue) -> StaffList {
+    StaffList {
+        staff: list(v, "staff", |s| Staff {
+            id: id(s, "id"),
+            name: str(s, "name"),
+            position: str(s, "position"),
+            avatar: opt_str(s, "avatar"),
+            rating: num(s, "rating") as f32,
+            bookable: flag(s, "bookable"),
+            nearest: opt_str(s, "nearest"),
+        }),
+    }
+}
+
+pub fn dates(v: &JsValue) -> Dates {
+    Dates { dates: strings(v, "dates"), timezone: str(v, "timezone") }
+}
+
+fn slot(v: &JsValue) -> Slot {
+    Slot { time: str(v, "time"), datetime: str(v, "datetime"), length: num(v, "length") as u32 }
+}
+
+pub fn times(v: &JsValue) -> Times {
+    Times { date: str(v, "date"), timezone: str(v, "timezone"), slots: list(v, "slots", slot) }
+}
+
+pub fn booking_result(v: &JsValue) -> BookingResult {
+    BookingResult {
+        id: str(v, "id"),
+        branch: str(v, "branch"),
+        address: str(v, "address"),
+        datetime: str(v, "datetime"),
+        timezone: str(v, "timezone"),
+        length: num(v, "length") as u32,
+        services: strings(v, "services"),
+        staff: str(v, "staff"),
+        price_min: num(v, "price_min"),
+        price_max: num(v, "price_max"),
+        cancel_url: str(v, "cancel_url"),
+    }
+}
+
+/// The `error` member of an error body.
+pub fn error_detail(body: &JsValue) -> Option<ErrorDetail> {
+    let e = get(body, "error");
+    let code = opt_str(&e, "code")?;
+    let times = get(&e, "times");
+    Some(ErrorDetail {
+        code,
+        message: str(&e, "message"),
+        field: opt_str(&e, "field"),
+        times: Array::is_array(&times).then(|| list(&e, "times", slot)),
+    })
+}
+
+const TOUCH_TEXT: [&str; 11] =
+    ["source", "medium", "campaign", "content", "term", "yclid", "gclid", "fbclid", "referrer", "landing", "ch"];
+
+fn touch(v: &JsValue) -> Option<Touch> {
+    if !v.is_object() {
+        return None;
+    }
+    let [source, medium, campaign, content, term, yclid, gclid, fbclid, referrer, landing, ch] =
+        TOUCH_TEXT.map(|k| opt_str(v, k));
+    let ch = match ch.as_deref() {
+        Some("paid") => Channel::Paid,
+        Some("search") => Channel::Search,
+        Some("social") => Channel::Social,
+        Some("referral") => Channel::Referral,
+        _ => Channel::Direct,
+    };
+    let ts = num(v, "ts") as u64;
+    Some(Touch { ch, source, medium, campaign, content, term, yclid, gclid, fbclid, referrer, landing, ts })
+}
+
+/// The tracker context (`{vid, sid, first, last}`); `None` unless it has both ids.
+fn attribution(v: &JsValue) -> Option<Attribution> {
+    let (vid, sid) = (opt_str(v, "vid")?, opt_str(v, "sid")?);
+    Some(Attribution { vid, sid, first: touch(&get(v, "first")), last: touch(&get(v, "last")) })
+}
+
+/// The widget options embed.js passes.
+pub fn options(json: &str) -> Result<Options, String> {
+    let v = parse(json).ok_or("zapis: widget options must be a JSON object")?;
+    let site = opt_str(&v, "site").filter(|s| !s.is_empty()).ok_or("zapis: widget options need a `site`")?;
+    // Ids may come as numbers or strings (data attributes are strings).
+    let text = |k: &str| {
+        let x = get(&v, k);
+        x.as_string().or_else(|| x.as_f64().map(|n| (n as u64).to_string()))
+    };
+    Ok(Options {
+        site,
+        api: str(&v, "api"),
+        lang: opt_str(&v, "lang"),
+        service: text("service"),
+        staff: text("staff"),
+        branch: text("branch"),
+        ctx: attribution(&get(&v, "ctx")),
+        resend_after: None,
+    })
+}
+
+fn put(o: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(o, &JsValue::from_str(key), &value.into());
+}
+
+fn put_opt(o: &Object, key: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        put(o, key, v.as_str());
+    }
+}
+
+fn touch_js(t: &Touch) -> Object {
+    let o = Object::new();
+    put(&o, "ch", t.ch.as_str());
+    let fields = [&t.source, &t.medium, &t.campaign, &t.content, &t.term, &t.yclid, &t.gclid, &t.fbclid, &t.referrer, &t.landing];
+    for (key, value) in TOUCH_TEXT.iter().zip(fields) {
+        put_opt(&o, key, value);
+    }
+    put(&o, "ts", t.ts as f64);
+    o
+}
+
+fn stringify(o: &Object) -> String {
+    JSON::stringify(o).map(String::from).unwrap_or_default()
+}
+
+pub fn booking_request(r: &BookingRequest) -> String {
+    let o = Object::new();
+    put(&o, "branch", r.branch as f64);
+    put(&o, "services", r.services.iter().map(|s| JsValue::from(*s as f64)).collect::<Array>());
+    put(&o, "staff", r.staff as f64);
+    put(&o, "datetime", r.datetime.as_str());
+    put(&o, "name", r.name.as_str());
+    put(&o, "phone", r.phone.as_str());
+    put_opt(&o, "email", &r.email);
+    put_opt(&o, "comment", &r.comment);
+    put(&o, "consent", r.consent);
+    put_opt(&o, "code", &r.code);
+    put_opt(&o, "website", &r.website);
+    if let Some(a) = &r.attribution {
+        let at = Object::new();
+        put(&at, "vid", a.vid.as_str());
+        put(&at, "sid", a.sid.as_str());
+        if let Some(t) = &a.first {
+            put(&at, "first", touch_js(t));
+        }
+        if let Some(t) = &a.last {
+            put(&at, "last", touch_js(t));
+        }
+        put(&o, "attribution", at);
+    }
+    stringify(&o)
+}
+
+pub fn code_request(r: &CodeRequest) -> String {
+    let o = Object::new();
+    put(&o, "phone", r.phone.as_str());
+    stringify(&o)
+}
+
+/// The booking for the `zapis:booked` event detail (a plain JS object).
+pub fn booking_result_js(r: &BookingResult) -> JsValue {
+    let o = Object::new();
+    for (k, v) in [
+        ("id", &r.id),
+        ("branch", &r.branch),
+        ("address", &r.address),
+        ("datetime", &r.datetime),
+        ("timezone", &r.timezone),
+        ("staff", &r.staff),
+        ("cancel_url", &r.cancel_url),
+    ] {
+        put(&o, k, v.as_str());
+    }
+    put(&o, "length", r.length);
+    put(&o, "services", r.services.iter().map(|s| JsValue::from_str(s)).collect::<Array>());
+    put(&o, "price_min", r.price_min);
+    put(&o, "price_max", r.price_max);
+    o.into()
+}
