@@ -5,6 +5,7 @@
 //! - `test`: the same installs plus browsers, then every test; a summary at the end.
 //! - `dist`: only build the browser assets into `dist/`.
 
+mod bench;
 mod dist;
 mod demo;
 mod sh;
@@ -22,6 +23,7 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("dist") => tools::ensure_build_tools().and_then(|_| dist::build().map(|_| ())),
         Some("-h" | "--help" | "help") | None => {
             println!("{HELP}");

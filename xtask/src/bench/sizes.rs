@@ -1,0 +1,197 @@
+//! Sizes of what a host page downloads: the pasted snippet + embed.js, the tracker (glue + wasm),
+//! the widget (glue + wasm), each raw, gzip -9 and brotli -q 11 (file by file, summed: they are
+//! fetched as separate files), beside Plausible's tracker from npm measured the same way.
+//! [`check_sizes`] is the CI gate on the three gzip budgets.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, bail};
+use serde_json::json;
+
+use super::report::{Row, Section, Verdict, thousands};
+use crate::sh::{self, cmd};
+
+/// The snippet exactly as the owner pastes it (README, DESIGN §3): the queue stub and the tag.
+pub const SNIPPET: &str = "<script>window.zapis=window.zapis||function(){(zapis.q=zapis.q||[]).push(arguments)}</script>\n\
+<script async src=\"https://BOOKING-HOST/embed.js\" data-site=\"SITE-KEY\"></script>\n";
+
+/// DESIGN.md §8, in bytes of gzip (1 KB = 1024 B).
+pub const BUDGET_EMBED_GZ: u64 = 1536;
+pub const BUDGET_TRACKER_GZ: u64 = 8 * 1024;
+pub const BUDGET_WIDGET_GZ: u64 = 100 * 1024;
+
+pub const PLAUSIBLE_PACKAGE: &str = "@plausible-analytics/tracker";
+
+#[derive(Clone, Debug, Default)]
+pub struct Size {
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+    pub files: Vec<String>,
+}
+
+impl Size {
+    fn of(name: &str, bytes: &[u8]) -> anyhow::Result<Self> {
+        Ok(Self { raw: bytes.len() as u64, gzip: gzip(bytes)?, brotli: brotli(bytes)?, files: vec![name.to_owned()] })
+    }
+
+    fn add(mut self, o: Size) -> Self {
+        self.raw += o.raw;
+        self.gzip += o.gzip;
+        self.brotli += o.brotli;
+        self.files.extend(o.files);
+        self
+    }
+
+    fn json(&self) -> serde_json::Value {
+        json!({"raw": self.raw, "gzip": self.gzip, "brotli": self.brotli, "files": self.files})
+    }
+
+    fn show(&self) -> String {
+        format!("{} B gzip ({} raw, {} br)", thousands(self.gzip), thousands(self.raw), thousands(self.brotli))
+    }
+}
+
+pub struct Parts {
+    pub snippet: Size,
+    pub embed: Size,
+    pub tracker: Size,
+    pub widget: Size,
+}
+
+impl Parts {
+    pub fn stub_embed(&self) -> Size {
+        self.snippet.clone().add(self.embed.clone())
+    }
+}
+
+/// The built files in `dist` (`embed.js`, `tracker.<hash>.js|wasm`, `widget.<hash>.js|wasm`).
+pub fn measure(dist: &Path) -> anyhow::Result<Parts> {
+    let embed_path = dist.join("embed.js");
+    let embed = Size::of("embed.js", &std::fs::read(&embed_path).with_context(|| format!("{} (run `cargo xtask dist`)", embed_path.display()))?)?;
+    let snippet = Size::of("snippet (2 lines)", SNIPPET.as_bytes())?;
+    Ok(Parts { snippet, embed, tracker: module(dist, "tracker")?, widget: module(dist, "widget")? })
+}
+
+/// `name.<hash>.js` + `name.<hash>.wasm`.
+fn module(dist: &Path, name: &str) -> anyhow::Result<Size> {
+    let mut total = Size::default();
+    let mut found = 0;
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dist)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let parts: Vec<&str> = file.split('.').collect();
+        if parts.len() == 3 && parts[0] == name && (parts[2] == "js" || parts[2] == "wasm") {
+            total = total.add(Size::of(&file, &std::fs::read(&path)?)?);
+            found += 1;
+        }
+    }
+    if found != 2 {
+        bail!("expected {name}.<hash>.js and {name}.<hash>.wasm in {}, found {found} file(s)", dist.display());
+    }
+    Ok(total)
+}
+
+/// Fails when a budget is exceeded; prints the three figures either way.
+pub fn check_sizes(dist: &Path) -> anyhow::Result<()> {
+    let p = measure(dist)?;
+    let checks = [
+        ("snippet + embed.js", p.stub_embed().gzip, BUDGET_EMBED_GZ),
+        ("tracker (glue + wasm)", p.tracker.gzip, BUDGET_TRACKER_GZ),
+        ("widget (glue + wasm)", p.widget.gzip, BUDGET_WIDGET_GZ),
+    ];
+    let mut over = Vec::new();
+    for (what, gz, budget) in checks {
+        let ok = gz <= budget;
+        println!("{} {what:24} {:>7} B gzip  (budget {:>6} B)", if ok { "ok  " } else { "OVER" }, thousands(gz), thousands(budget));
+        if !ok {
+            over.push(format!("{what}: {gz} B gzip > {budget} B"));
+        }
+    }
+    if !over.is_empty() {
+        bail!("size budget exceeded (DESIGN.md §8): {}", over.join("; "));
+    }
+    Ok(())
+}
+
+/// Plausible's npm tracker as shipped (already minified), and the same file through our
+/// esbuild --minify for the record.
+fn plausible() -> anyhow::Result<(String, Size, Size)> {
+    let dir = sh::root().join(".ci/tools/node_modules").join(PLAUSIBLE_PACKAGE);
+    let pkg: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("package.json")).context("Plausible's tracker is not installed in .ci/tools")?)?;
+    let version = pkg["version"].as_str().unwrap_or("?").to_owned();
+    let file = pkg["module"].as_str().or(pkg["main"].as_str()).unwrap_or("plausible.js").trim_start_matches("./").to_owned();
+    let shipped = Size::of(&file, &std::fs::read(dir.join(&file))?)?;
+    let out = sh::root().join("bench/tmp/plausible.min.js");
+    std::fs::create_dir_all(out.parent().expect("dir"))?;
+    sh::run(cmd("esbuild").arg(dir.join(&file)).args(["--minify", "--format=esm", "--log-level=warning"]).arg(format!("--outfile={}", out.display())))?;
+    let minified = Size::of(&format!("{file} (esbuild --minify)"), &std::fs::read(&out)?)?;
+    Ok((version, shipped, minified))
+}
+
+pub fn run(dist: &Path) -> anyhow::Result<Section> {
+    let mut s = Section::new("sizes", "Sizes");
+    let p = measure(dist)?;
+    let (pv, pl, pl_min) = plausible()?;
+    let stub_embed = p.stub_embed();
+    let first_load = stub_embed.clone().add(p.tracker.clone());
+    let how = "dist/ of this run; gzip -9 (flate2), brotli q11 (brotli crate); per file, summed";
+    s.rows.push(Row::new(
+        "snippet + embed.js",
+        "≤ 1.5 KB gzip (1,536 B)",
+        stub_embed.show(),
+        Verdict::of(stub_embed.gzip <= BUDGET_EMBED_GZ),
+        how,
+    ));
+    s.rows.push(Row::new("tracker (glue + wasm)", "≤ 8 KB gzip (8,192 B)", p.tracker.show(), Verdict::of(p.tracker.gzip <= BUDGET_TRACKER_GZ), how));
+    s.rows.push(Row::new("widget (glue + wasm)", "≤ 100 KB gzip (102,400 B)", p.widget.show(), Verdict::of(p.widget.gzip <= BUDGET_WIDGET_GZ), how));
+    s.rows.push(Row::info(
+        format!("Plausible tracker (npm {PLAUSIBLE_PACKAGE}@{pv}, {})", pl.files[0]),
+        pl.show(),
+        "same run, same compressors; file as shipped (already minified)",
+    ));
+    s.rows.push(Row::info(
+        "ratio zapis tracker / Plausible (gzip)",
+        format!("{:.2}× ({} / {} B); brotli {:.2}×", p.tracker.gzip as f64 / pl.gzip as f64, p.tracker.gzip, pl.gzip, p.tracker.brotli as f64 / pl.brotli as f64),
+        "tracker glue + wasm vs plausible.js",
+    ));
+    s.rows.push(Row::info(
+        "ratio zapis on page load (snippet + embed.js + tracker) / Plausible (gzip)",
+        format!("{:.2}× ({} / {} B)", first_load.gzip as f64 / pl.gzip as f64, first_load.gzip, pl.gzip),
+        "what every page fetches before any intent to book",
+    ));
+    s.data = json!({
+        "snippet": p.snippet.json(), "embed": p.embed.json(), "snippet_plus_embed": stub_embed.json(),
+        "tracker": p.tracker.json(), "widget": p.widget.json(), "page_load_total": first_load.json(),
+        "plausible": {"package": PLAUSIBLE_PACKAGE, "version": pv, "shipped": pl.json(), "esbuild_minified": pl_min.json()},
+        "budgets_gzip": {"snippet_plus_embed": BUDGET_EMBED_GZ, "tracker": BUDGET_TRACKER_GZ, "widget": BUDGET_WIDGET_GZ},
+    });
+    s.notes = vec![
+        format!("Files: `dist/` as `cargo xtask dist` builds it (wasm-bindgen --target web, wasm-opt -Oz from npm binaryen 132, esbuild --minify); {}.", [&p.embed.files[..], &p.tracker.files[..], &p.widget.files[..]].concat().join(", ")),
+        "\"snippet\" is the two lines the owner pastes (README), placeholders included; it is inline HTML, compressed here on its own, which over-counts it slightly.".into(),
+        "Each file is compressed on its own (the browser fetches them separately) and the sizes are summed: gzip level 9 (flate2, as `gzip -9`), brotli quality 11, window 22 (as `brotli -q 11`). `gzip -9 -c FILE | wc -c` and `brotli -q 11 -c FILE | wc -c` give the same figures within a few bytes (gzip header).".into(),
+        format!("Peer: `npm install {PLAUSIBLE_PACKAGE}@{pv}` (pinned in .ci/tools/package.json), its `{}` as shipped: {} raw / {} gzip / {} br; through esbuild --minify: {} / {} / {}.", pl.files[0], pl.raw, pl.gzip, pl.brotli, pl_min.raw, pl_min.gzip, pl_min.brotli),
+        "Plausible's npm tracker is a JS module a site bundles; zapis's tracker is glue JS + wasm loaded by embed.js. Both are what a visitor downloads to be tracked.".into(),
+        "The same three gzip budgets are enforced by `cargo xtask bench check-sizes` (exit 1 when over), meant for CI.".into(),
+    ];
+    Ok(s)
+}
+
+pub fn gzip(bytes: &[u8]) -> anyhow::Result<u64> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?.len() as u64)
+}
+
+pub fn brotli(bytes: &[u8]) -> anyhow::Result<u64> {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        w.write_all(bytes)?;
+    }
+    Ok(out.len() as u64)
+}
