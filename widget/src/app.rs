@@ -2,7 +2,7 @@
 //! the current step. Focus moves to each new step's heading; in the modal, Tab cycles inside and
 //! Esc closes.
 
-use reactive_graph::{graph::untrack, prelude::*};
+use crate::reactive::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 

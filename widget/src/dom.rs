@@ -1,21 +1,19 @@
-//! A small DOM builder bound to Leptos' reactive graph (`reactive_graph`): elements are made
-//! once, and each reactive part (text, attribute, property, a list of children) is a
-//! `RenderEffect` that updates just that part when the signals it read change.
+//! A small DOM builder bound to the reactive core (`reactive.rs`): elements are made once, and
+//! each reactive part (text, attribute, property, a list of children) is an effect that updates
+//! just that part when the signals it read change.
 //!
-//! Why not `view!`: the same flow written with Leptos' `view!` came to 227 KB gzip (211 KB with
+//! Why not Leptos' `view!`: the same flow written with it came to 227 KB gzip (211 KB with
 //! `--cfg erase_components`), more than twice the 100 KB budget, because every view type is
-//! monomorphised into its own build/rebuild/mount code. Here every binding goes through one
-//! boxed closure type, so the code is little more than the calls that describe the markup.
+//! monomorphised into its own build/rebuild/mount code; on `reactive_graph` with this builder it
+//! was 100 KB. Here every binding goes through one boxed closure type, so the code is little
+//! more than the calls that describe the markup.
 //!
 //! Lifetimes follow the reactive owner: effects and listeners made while building belong to the
 //! current `Owner` and go away with it (a re-run of the enclosing effect, or the unmount).
 
 use std::time::Duration;
 
-use reactive_graph::{
-    effect::RenderEffect,
-    owner::{LocalStorage, StoredValue, on_cleanup},
-};
+use crate::reactive::*;
 use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt, closure::Closure};
 use web_sys::{Element, Event, HtmlElement};
 
@@ -36,11 +34,6 @@ pub fn button() -> El {
     el("button").attr("type", "button")
 }
 
-/// Keeps a `RenderEffect` alive as long as the current owner.
-fn keep(effect: RenderEffect<()>) {
-    on_cleanup(move || drop(effect));
-}
-
 /// Runs `f` now and again whenever a signal it read changes, for as long as the current owner
 /// lives. Anything `f` creates belongs to this run and is cleaned up before the next one.
 pub fn watch(f: impl Fn() + 'static) {
@@ -48,7 +41,7 @@ pub fn watch(f: impl Fn() + 'static) {
 }
 
 fn watch_boxed(f: Box<dyn Fn()>) {
-    keep(RenderEffect::new(move |_: Option<()>| f()));
+    effect(move || f());
 }
 
 impl El {
@@ -99,7 +92,7 @@ impl El {
     fn listen(self, event: &str, f: Box<dyn FnMut(Event)>) -> El {
         let closure = Closure::wrap(f);
         let _ = self.0.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
-        StoredValue::<_, LocalStorage>::new_local(closure);
+        StoredValue::new(closure);
         self
     }
 
@@ -199,7 +192,7 @@ pub fn every(period: Duration, f: impl FnMut() + 'static) {
     let id = w
         .set_interval_with_callback_and_timeout_and_arguments_0(closure.as_ref().unchecked_ref(), period.as_millis() as i32)
         .unwrap_or(0);
-    StoredValue::<_, LocalStorage>::new_local(closure);
+    StoredValue::new(closure);
     on_cleanup(move || {
         if let Some(w) = web_sys::window() {
             w.clear_interval_with_handle(id);

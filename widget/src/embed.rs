@@ -6,7 +6,7 @@
 
 use std::{cell::RefCell, rc::Rc};
 
-use reactive_graph::{owner::Owner, prelude::*, signal::RwSignal};
+use crate::reactive::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
@@ -34,7 +34,7 @@ struct Mounted {
 
 impl Drop for Mounted {
     fn drop(&mut self) {
-        self.owner.cleanup();
+        self.owner.dispose();
     }
 }
 
@@ -75,8 +75,6 @@ fn http(opts: &Options) -> Api {
 
 /// Builds the app in a fresh host, under its own reactive owner.
 fn mount_app(opts: Options, api: Api, modal: bool) -> Result<Mounted, JsValue> {
-    // Async work (fetches, effect updates) runs on the page's microtask queue.
-    let _ = any_spawner::Executor::init_wasm_bindgen();
     let (host, container) = make_host()?;
     let owner = Owner::new();
     let (lang, app) = owner.with(|| {

@@ -1,8 +1,7 @@
 //! Moving between steps, loading what each step shows, and sending the booking — with every
 //! error turned into a way forward (DESIGN §7).
 
-use any_spawner::Executor;
-use reactive_graph::{graph::untrack, prelude::*};
+use crate::reactive::*;
 use protocol::{
     booking::{BookingRequest, CodeRequest, codes},
     catalog::{SiteInfo, Times},
@@ -255,7 +254,7 @@ pub fn request_code(ctx: Ctx) {
     }
     let req = CodeRequest { phone: ctx.draft.phone.get_untracked() };
     let fut = ctx.api().send_code(ctx.lang.get_untracked(), branch, &req);
-    Executor::spawn_local(async move {
+    wasm_bindgen_futures::spawn_local(async move {
         let result = fut.await;
         if gone(ctx) {
             return;
@@ -282,7 +281,7 @@ pub fn book(ctx: Ctx) {
     let key = ctx.submit.key.get_untracked().unwrap_or_else(new_attempt_key);
     ctx.submit.key.set(Some(key.clone()));
     let fut = ctx.api().book(ctx.lang.get_untracked(), &key, &req);
-    Executor::spawn_local(async move {
+    wasm_bindgen_futures::spawn_local(async move {
         let result = fut.await;
         if gone(ctx) {
             return;

@@ -15,6 +15,7 @@ pub mod format;
 pub mod i18n;
 pub mod ics;
 pub mod options;
+pub mod reactive;
 pub mod state;
 mod style;
 pub mod validate;

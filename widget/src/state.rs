@@ -1,12 +1,7 @@
 //! The booking draft and everything the steps share, in signals. One [`Ctx`] per mounted widget
 //! (provided as context), so two widgets on a page never see each other's state.
 
-use any_spawner::Executor;
-use reactive_graph::{
-    owner::{LocalStorage, StoredValue},
-    prelude::*,
-    signal::RwSignal,
-};
+use crate::reactive::*;
 use protocol::{
     booking::BookingResult,
     catalog::{Branch, Dates, Services, SiteInfo, Slot, StaffList, Times},
@@ -87,7 +82,7 @@ impl<T: Clone + Send + Sync + 'static> Cell<T> {
         self.key.set(key.clone());
         self.state.set(Load::Loading);
         let fut = call();
-        Executor::spawn_local(async move {
+        wasm_bindgen_futures::spawn_local(async move {
             let result = fut.await;
             if self.key.try_get_untracked().as_deref() == Some(key.as_str()) {
                 self.state.set(match result {
@@ -180,7 +175,7 @@ pub struct Skip {
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub lang: RwSignal<Lang>,
-    pub api: StoredValue<Api, LocalStorage>,
+    pub api: StoredValue<Api>,
     pub opts: StoredValue<Options>,
     /// Shown as a modal (focus trap, Esc, close button) rather than inline.
     pub modal: bool,
@@ -201,7 +196,7 @@ impl Ctx {
     pub fn new(api: Api, opts: Options, lang: RwSignal<Lang>, modal: bool) -> Ctx {
         Ctx {
             lang,
-            api: StoredValue::new_local(api),
+            api: StoredValue::new(api),
             opts: StoredValue::new(opts),
             modal,
             site: Cell::default(),

@@ -1,6 +1,5 @@
 //! Step 1 (chains only): which branch, with its address and nearest free time.
 
-use reactive_graph::prelude::*;
 
 use super::step;
 use crate::{

@@ -3,7 +3,7 @@
 //! PageUp/PageDown by month; one day is in the tab order.
 
 use protocol::catalog::Dates;
-use reactive_graph::{owner::StoredValue, prelude::*, signal::RwSignal};
+use crate::reactive::*;
 use wasm_bindgen::JsCast;
 
 use super::{loaded, step, zone_note};

@@ -1,7 +1,7 @@
 //! Step 6: what is being booked, then name, phone (masked), email and comment when the company
 //! wants them, and consent. Checked as typed; each error sits beside its field and is announced.
 
-use reactive_graph::{graph::untrack, prelude::*, signal::RwSignal};
+use crate::reactive::*;
 use wasm_bindgen::JsCast;
 
 use super::{error_banner::error_banner, service_step::input_value, step, summary::summary};

@@ -1,7 +1,6 @@
 //! What the visitor sees instead of a blank screen: skeletons while loading, and errors that say
 //! what happened with a way forward.
 
-use reactive_graph::prelude::*;
 
 use crate::{
     api::ApiError,

@@ -13,7 +13,6 @@ pub mod success;
 pub mod summary;
 pub mod time_step;
 
-use reactive_graph::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::{

@@ -1,6 +1,6 @@
 //! Step 2: services by category, with search, prices and durations; several may be chosen.
 
-use reactive_graph::{prelude::*, signal::RwSignal};
+use crate::reactive::*;
 use protocol::catalog::{Service, Services};
 use wasm_bindgen::JsValue;
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use reactive_graph::{prelude::*, signal::RwSignal};
+use crate::reactive::*;
 
 use super::{
     contact_form::{Spec, field, server_error},

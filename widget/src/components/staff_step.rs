@@ -1,6 +1,5 @@
 //! Step 3: "any master" or a specific one, with photo, position, rating and nearest free time.
 
-use reactive_graph::prelude::*;
 use protocol::catalog::{Staff, StaffList};
 
 use super::{loaded, step};

@@ -1,6 +1,5 @@
 //! Step 8: booked. What, when and where; add to calendar; the cancel link; done.
 
-use reactive_graph::prelude::*;
 
 use super::{step, summary::summary};
 use crate::{

@@ -1,7 +1,6 @@
 //! Step 5: free times of the chosen day, grouped into morning, day and evening.
 
 use protocol::catalog::{Slot, Times};
-use reactive_graph::prelude::*;
 
 use super::{loaded, step, zone_note};
 use crate::{
