@@ -4,14 +4,11 @@
 use super::touch::Parts;
 use alloc::string::String;
 
-/// A fresh random id: `crypto.getRandomValues` (`Math.random` where there is no Web Crypto).
+/// A fresh random id from `crypto.getRandomValues` (every browser that runs the wasm-bindgen
+/// glue, which needs reference types, has it).
 pub fn new_id() -> String {
     let mut b = [0u8; 16];
-    if !super::js::random(&mut b) {
-        for x in b.iter_mut() {
-            *x = (super::js::math_random() * 256.0) as u8;
-        }
-    }
+    super::js::random(&mut b);
     hex(&b)
 }
 

@@ -23,8 +23,6 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     fn date_now() -> f64;
-    #[wasm_bindgen(js_namespace = Math, js_name = random)]
-    pub fn math_random() -> f64;
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
     fn get_random_values(b: &mut [u8]) -> Result<JsValue, JsValue>;
     /// `Object()`: a new empty object.
@@ -82,9 +80,9 @@ pub fn now() -> u64 {
     date_now() as u64
 }
 
-/// Fills `b` from `crypto.getRandomValues`; `false` when there is no Web Crypto.
-pub fn random(b: &mut [u8]) -> bool {
-    get_random_values(b).is_ok()
+/// Fills `b` from `crypto.getRandomValues`.
+pub fn random(b: &mut [u8]) {
+    let _ = get_random_values(b);
 }
 
 /// `new URLSearchParams(s).get(k)`: decoded, non-empty.

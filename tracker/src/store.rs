@@ -47,7 +47,7 @@ pub fn set_cookie(name: &str, value: &str, keep: bool) {
 
 /// The visitor id from the cookie, else from localStorage.
 pub fn visitor() -> Option<String> {
-    [cookie(VID), get(VID)].into_iter().flatten().find(|v| super::id::is_id(v))
+    cookie(VID).filter(|v| super::id::is_id(v)).or_else(|| get(VID).filter(|v| super::id::is_id(v)))
 }
 
 pub fn save_visitor(vid: &str) {
