@@ -37,6 +37,10 @@ pub fn dist_dir() -> PathBuf {
 impl TestServer {
     /// Starts the server; `tune` may change the demo site's settings (consent mode, …).
     pub async fn start_with(tune: impl FnOnce(&mut SiteSettings)) -> anyhow::Result<Self> {
+        Self::start_in(repo().join("demo-site"), tune).await
+    }
+
+    async fn start_in(site_dir: PathBuf, tune: impl FnOnce(&mut SiteSettings)) -> anyhow::Result<Self> {
         zapis::telemetry::init();
         let dist = dist_dir();
         anyhow::ensure!(dist.join("embed.js").exists(), "no {}/embed.js: run `cargo xtask dist` first", dist.display());
@@ -51,7 +55,7 @@ impl TestServer {
                 addr: listener.local_addr()?,
                 database_url: format!("sqlite://{}", tmp.path().join("zapis.db").display()),
                 dist_dir: dist,
-                site_dir: Some(repo().join("demo-site")),
+                site_dir: Some(site_dir),
                 public_url: Some(base.clone()),
             },
             networks: Vec::new(),
@@ -70,6 +74,32 @@ impl TestServer {
 
     pub async fn start() -> anyhow::Result<Self> {
         Self::start_with(|_| ()).await
+    }
+
+    /// Serves `tests/fixtures/` (pages made for a test: the snippet pasted twice, a SPA)
+    /// instead of the demo site.
+    pub async fn start_fixtures(tune: impl FnOnce(&mut SiteSettings)) -> anyhow::Result<Self> {
+        Self::start_in(repo().join("tests/fixtures"), tune).await
+    }
+
+    /// `(channel, source, medium, campaign)` of the site's sessions, oldest first.
+    pub async fn sessions(&self) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+        sqlx::query_as("SELECT channel, source, medium, campaign FROM sessions WHERE site = 'demo' ORDER BY started")
+            .fetch_all(self.store.pool())
+            .await
+            .unwrap_or_default()
+    }
+
+    /// `(kind, path)` of the site's events in the order they happened.
+    pub async fn events(&self) -> Vec<(String, String)> {
+        sqlx::query_as("SELECT kind, path FROM events WHERE site = 'demo' ORDER BY ts, id")
+            .fetch_all(self.store.pool())
+            .await
+            .unwrap_or_default()
+    }
+
+    pub async fn visitors(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM visitors WHERE site = 'demo'").fetch_one(self.store.pool()).await.unwrap_or(-1)
     }
 
     pub fn url(&self, path: &str) -> String {
