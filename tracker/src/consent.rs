@@ -36,7 +36,11 @@ pub struct Env {
 }
 
 pub fn mode(c: Cfg, e: Env) -> Mode {
-    if e.opted_out || (c.honor_dnt && e.dnt) || (e.webdriver && !c.allow_webdriver) || (e.localhost && !c.allow_localhost) {
+    if e.opted_out
+        || (c.honor_dnt && e.dnt)
+        || (e.webdriver && !c.allow_webdriver)
+        || (e.localhost && !c.allow_localhost)
+    {
         Mode::Off
     } else if c.consent_required && !e.consented {
         Mode::Memory
@@ -50,7 +54,8 @@ pub fn is_local(h: &str, protocol: &str) -> bool {
     h == "localhost"
         || h.ends_with(".localhost")
         || h == "[::1]"
-        || h.strip_prefix("127.").is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+        || h.strip_prefix("127.")
+            .is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
         || protocol == "file:"
 }
 
@@ -72,29 +77,112 @@ mod tests {
     #[test]
     fn modes() {
         let none = Cfg::default();
-        let req = Cfg { consent_required: true, ..none };
+        let req = Cfg {
+            consent_required: true,
+            ..none
+        };
         assert_eq!(mode(none, Env::default()), Mode::Persist);
         assert_eq!(mode(req, Env::default()), Mode::Memory);
-        assert_eq!(mode(req, Env { consented: true, ..Env::default() }), Mode::Persist);
-        assert_eq!(mode(none, Env { opted_out: true, ..Env::default() }), Mode::Off);
-        assert_eq!(mode(req, Env { opted_out: true, consented: true, ..Env::default() }), Mode::Off);
-        let dnt = Env { dnt: true, ..Env::default() };
-        assert_eq!(mode(none, dnt), Mode::Persist, "DNT only when the site honours it");
-        assert_eq!(mode(Cfg { honor_dnt: true, ..none }, dnt), Mode::Off);
-        let bot = Env { webdriver: true, ..Env::default() };
+        assert_eq!(
+            mode(
+                req,
+                Env {
+                    consented: true,
+                    ..Env::default()
+                }
+            ),
+            Mode::Persist
+        );
+        assert_eq!(
+            mode(
+                none,
+                Env {
+                    opted_out: true,
+                    ..Env::default()
+                }
+            ),
+            Mode::Off
+        );
+        assert_eq!(
+            mode(
+                req,
+                Env {
+                    opted_out: true,
+                    consented: true,
+                    ..Env::default()
+                }
+            ),
+            Mode::Off
+        );
+        let dnt = Env {
+            dnt: true,
+            ..Env::default()
+        };
+        assert_eq!(
+            mode(none, dnt),
+            Mode::Persist,
+            "DNT only when the site honours it"
+        );
+        assert_eq!(
+            mode(
+                Cfg {
+                    honor_dnt: true,
+                    ..none
+                },
+                dnt
+            ),
+            Mode::Off
+        );
+        let bot = Env {
+            webdriver: true,
+            ..Env::default()
+        };
         assert_eq!(mode(none, bot), Mode::Off);
-        assert_eq!(mode(Cfg { allow_webdriver: true, ..none }, bot), Mode::Persist);
-        let local = Env { localhost: true, ..Env::default() };
+        assert_eq!(
+            mode(
+                Cfg {
+                    allow_webdriver: true,
+                    ..none
+                },
+                bot
+            ),
+            Mode::Persist
+        );
+        let local = Env {
+            localhost: true,
+            ..Env::default()
+        };
         assert_eq!(mode(none, local), Mode::Off);
-        assert_eq!(mode(Cfg { allow_localhost: true, ..req }, local), Mode::Memory);
+        assert_eq!(
+            mode(
+                Cfg {
+                    allow_localhost: true,
+                    ..req
+                },
+                local
+            ),
+            Mode::Memory
+        );
     }
 
     #[test]
     fn local_hosts() {
-        for h in ["localhost", "app.localhost", "127.0.0.1", "127.1.2.3", "[::1]"] {
+        for h in [
+            "localhost",
+            "app.localhost",
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+        ] {
             assert!(is_local(h, "http:"), "{h}");
         }
-        for h in ["salon.ru", "127.0.0.1.nip.io", "localhost.salon.ru", "10.0.0.1", ""] {
+        for h in [
+            "salon.ru",
+            "127.0.0.1.nip.io",
+            "localhost.salon.ru",
+            "10.0.0.1",
+            "",
+        ] {
             assert!(!is_local(h, "https:"), "{h}");
         }
         assert!(is_local("", "file:"));

@@ -49,10 +49,18 @@ mod tests {
 
     #[test]
     fn ids_are_32_lowercase_hex() {
-        let id = hex(&[0, 1, 0xab, 0xff, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0, 0xc0]);
+        let id = hex(&[
+            0, 1, 0xab, 0xff, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0,
+            0xc0,
+        ]);
         assert_eq!(id, "0001abff102030405060708090a0b0c0");
         assert!(is_id(&id) && protocol::track::is_id(&id));
-        for bad in ["", "0001ABFF102030405060708090a0b0c0", "0001abff102030405060708090a0b0c", "g001abff102030405060708090a0b0c0"] {
+        for bad in [
+            "",
+            "0001ABFF102030405060708090a0b0c0",
+            "0001abff102030405060708090a0b0c",
+            "g001abff102030405060708090a0b0c0",
+        ] {
             assert!(!is_id(bad), "{bad}");
         }
     }
@@ -61,9 +69,18 @@ mod tests {
     fn cookies() {
         let c = "a=1; zapis_vid=abc; xzapis_vid=no; zapis_vid2=no";
         assert_eq!(cookie_value(c, "zapis_vid"), Some("abc"));
-        assert_eq!(cookie_value("zapis_vid2=x;zapis_vid=y", "zapis_vid"), Some("y"));
+        assert_eq!(
+            cookie_value("zapis_vid2=x;zapis_vid=y", "zapis_vid"),
+            Some("y")
+        );
         assert_eq!(cookie_value("", "zapis_vid"), None);
-        assert_eq!(cookie_line("k", "v", 31_536_000, true), "k=v; Path=/; SameSite=Lax; Max-Age=31536000; Secure");
-        assert_eq!(cookie_line("k", "", 0, false), "k=; Path=/; SameSite=Lax; Max-Age=0");
+        assert_eq!(
+            cookie_line("k", "v", 31_536_000, true),
+            "k=v; Path=/; SameSite=Lax; Max-Age=31536000; Secure"
+        );
+        assert_eq!(
+            cookie_line("k", "", 0, false),
+            "k=; Path=/; SameSite=Lax; Max-Age=0"
+        );
     }
 }

@@ -68,7 +68,10 @@ pub fn set(o: &JsValue, k: &str, v: &JsValue) {
 
 /// `o[m](a, b)`, or `undefined` when it is no function or throws.
 pub fn call(o: &JsValue, m: &str, a: &JsValue, b: &JsValue) -> JsValue {
-    get(o, m).unchecked_into::<Func>().call2(o, a, b).unwrap_or(UNDEF)
+    get(o, m)
+        .unchecked_into::<Func>()
+        .call2(o, a, b)
+        .unwrap_or(UNDEF)
 }
 
 /// `location[k]`: `pathname`, `search`, `hostname`, `protocol`.

@@ -170,7 +170,10 @@ mod tests {
         assert_eq!(o, r#"{"t":"pageview","ts":5,"path":"/a?b=1"}"#);
         o.clear();
         event(&mut o, "custom", 6, "/", "T", "call", r#"{"x":1}"#);
-        assert_eq!(o, r#"{"t":"custom","ts":6,"path":"/","title":"T","name":"call","props":{"x":1}}"#);
+        assert_eq!(
+            o,
+            r#"{"t":"custom","ts":6,"path":"/","title":"T","name":"call","props":{"x":1}}"#
+        );
     }
 
     #[test]
@@ -183,14 +186,36 @@ mod tests {
     #[test]
     fn batches_and_contexts_parse_as_the_server_reads_them() {
         use crate::touch::tests::{page_at, wire};
-        use protocol::track::{Batch, Channel, EventType, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, MAX_TEXT, is_id};
-        assert_eq!((crate::MAX_EVENTS as usize, crate::MAX_BYTES, crate::touch::MAX_TEXT), (MAX_EVENTS_PER_BATCH, MAX_BATCH_BYTES, MAX_TEXT));
-        let (vid, sid) = ("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210");
-        let t = page_at("utm_source=vk&utm_campaign=spring", "https://vk.com/feed", 1_700_000_000_000);
+        use protocol::track::{
+            Batch, Channel, EventType, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, MAX_TEXT, is_id,
+        };
+        assert_eq!(
+            (
+                crate::MAX_EVENTS as usize,
+                crate::MAX_BYTES,
+                crate::touch::MAX_TEXT
+            ),
+            (MAX_EVENTS_PER_BATCH, MAX_BATCH_BYTES, MAX_TEXT)
+        );
+        let (vid, sid) = (
+            "0123456789abcdef0123456789abcdef",
+            "fedcba9876543210fedcba9876543210",
+        );
+        let t = page_at(
+            "utm_source=vk&utm_campaign=spring",
+            "https://vk.com/feed",
+            1_700_000_000_000,
+        );
         let mut b = head("demo", vid, sid, &t.json, 1_700_000_000_000);
         let events = [
             ("pageview", "/услуги?x=1", "Услуги — \"Салон\"\n\t", "", ""),
-            ("custom", "/", "", "call", r#"{"phone":true,"n":2,"s":"a\"b"}"#),
+            (
+                "custom",
+                "/",
+                "",
+                "call",
+                r#"{"phone":true,"n":2,"s":"a\"b"}"#,
+            ),
             ("widget_open", "/", "", "", ""),
             ("booked", "/", "", "", r#"{"id":"b1"}"#),
         ];
@@ -198,33 +223,80 @@ mod tests {
             if i > 0 {
                 b.push(',');
             }
-            event(&mut b, ty, 1_700_000_000_001 + i as u64, path, title, name, props);
+            event(
+                &mut b,
+                ty,
+                1_700_000_000_001 + i as u64,
+                path,
+                title,
+                name,
+                props,
+            );
         }
         b.push_str("]}");
         let batch: Batch = serde_json::from_str(&b).unwrap_or_else(|e| panic!("{e}: {b}"));
-        assert_eq!((batch.site.as_str(), batch.vid.as_str(), batch.sid.as_str()), ("demo", vid, sid));
+        assert_eq!(
+            (batch.site.as_str(), batch.vid.as_str(), batch.sid.as_str()),
+            ("demo", vid, sid)
+        );
         assert!(is_id(&batch.vid) && is_id(&batch.sid));
         assert_eq!(batch.started, 1_700_000_000_000);
         assert_eq!(batch.touch, wire(&t));
-        assert_eq!((batch.touch.ch, batch.touch.campaign.as_deref()), (Channel::Paid, Some("spring")));
+        assert_eq!(
+            (batch.touch.ch, batch.touch.campaign.as_deref()),
+            (Channel::Paid, Some("spring"))
+        );
         let types: Vec<_> = batch.events.iter().map(|e| e.t).collect();
-        assert_eq!(types, [EventType::Pageview, EventType::Custom, EventType::WidgetOpen, EventType::Booked]);
+        assert_eq!(
+            types,
+            [
+                EventType::Pageview,
+                EventType::Custom,
+                EventType::WidgetOpen,
+                EventType::Booked
+            ]
+        );
         let (pv, custom) = (&batch.events[0], &batch.events[1]);
-        assert_eq!((pv.ts, pv.path.as_str(), pv.title.as_deref()), (1_700_000_000_001, "/услуги?x=1", Some("Услуги — \"Салон\"\n\t")));
-        assert_eq!((custom.name.as_deref(), custom.title.as_deref()), (Some("call"), None));
+        assert_eq!(
+            (pv.ts, pv.path.as_str(), pv.title.as_deref()),
+            (
+                1_700_000_000_001,
+                "/услуги?x=1",
+                Some("Услуги — \"Салон\"\n\t")
+            )
+        );
+        assert_eq!(
+            (custom.name.as_deref(), custom.title.as_deref()),
+            (Some("call"), None)
+        );
         let props = custom.props.as_ref().unwrap();
-        assert_eq!((props["phone"].as_bool(), props["n"].as_u64(), props["s"].as_str()), (Some(true), Some(2), Some("a\"b")));
+        assert_eq!(
+            (
+                props["phone"].as_bool(),
+                props["n"].as_u64(),
+                props["s"].as_str()
+            ),
+            (Some(true), Some(2), Some("a\"b"))
+        );
         assert_eq!(batch.events[3].props.as_ref().unwrap()["id"], "b1");
 
         let first = page_at("", "", 1);
         for last in [Some(&t), None] {
             let c = context(vid, sid, &first.json, last.map(|t| t.json.as_str()));
-            let v: serde_json::Value = serde_json::from_str(&c).unwrap_or_else(|e| panic!("{e}: {c}"));
-            assert_eq!((v["vid"].as_str(), v["sid"].as_str()), (Some(vid), Some(sid)));
-            let first_back: protocol::track::Touch = serde_json::from_value(v["first"].clone()).unwrap();
+            let v: serde_json::Value =
+                serde_json::from_str(&c).unwrap_or_else(|e| panic!("{e}: {c}"));
+            assert_eq!(
+                (v["vid"].as_str(), v["sid"].as_str()),
+                (Some(vid), Some(sid))
+            );
+            let first_back: protocol::track::Touch =
+                serde_json::from_value(v["first"].clone()).unwrap();
             assert_eq!(first_back, wire(&first));
             match last {
-                Some(t) => assert_eq!(serde_json::from_value::<protocol::track::Touch>(v["last"].clone()).unwrap(), wire(t)),
+                Some(t) => assert_eq!(
+                    serde_json::from_value::<protocol::track::Touch>(v["last"].clone()).unwrap(),
+                    wire(t)
+                ),
                 None => assert!(v["last"].is_null()),
             }
         }

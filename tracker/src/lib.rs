@@ -89,7 +89,14 @@ fn here(referrer: &str, now: u64) -> (String, Touch) {
     path.push_str(&query);
     path.truncate(clip(&path).len());
     let rhost = js::hostname(referrer);
-    let t = Touch::of_page(&|k| js::param(&query, k), referrer, &rhost, &js::location("hostname"), &path, now);
+    let t = Touch::of_page(
+        &|k| js::param(&query, k),
+        referrer,
+        &rhost,
+        &js::location("hostname"),
+        &path,
+        now,
+    );
     (path, t)
 }
 
@@ -98,7 +105,9 @@ impl Tracker {
     fn load(&mut self) {
         if let Some(vid) = store::visitor() {
             self.vid = vid;
-            self.v = store::get(store::VISIT).and_then(|s| Visit::parse(&s)).unwrap_or_default();
+            self.v = store::get(store::VISIT)
+                .and_then(|s| Visit::parse(&s))
+                .unwrap_or_default();
         }
     }
 
@@ -153,7 +162,11 @@ impl Tracker {
 
     /// Adds an event to the batch, sending the batch first when it is full.
     fn event(&mut self, t: &str, now: u64, path: &str, title: &str, name: &str, props: &str) {
-        let props = if json::is_object(props) && props.len() <= touch::MAX_TEXT { props } else { "" };
+        let props = if json::is_object(props) && props.len() <= touch::MAX_TEXT {
+            props
+        } else {
+            ""
+        };
         let mut ev = String::new();
         json::event(&mut ev, t, now, path, title, clip(name), props);
         if !self.fits(&ev) {
@@ -175,7 +188,13 @@ impl Tracker {
     /// Sends the batch (in `Mode::Persist`; otherwise it is held).
     fn flush(&mut self) {
         if self.mode == Mode::Persist && self.n > 0 {
-            let mut body = json::head(&self.site, &self.vid, &self.v.sid, &self.v.touch, self.v.started);
+            let mut body = json::head(
+                &self.site,
+                &self.vid,
+                &self.v.sid,
+                &self.v.touch,
+                self.v.started,
+            );
             body.push_str(&self.events);
             body.push_str("]}");
             self.events.clear();
@@ -186,8 +205,20 @@ impl Tracker {
 }
 
 #[wasm_bindgen]
-pub fn start(site: &str, api: &str, consent_required: bool, honor_dnt: bool, allow_localhost: bool, allow_webdriver: bool) {
-    let cfg = Cfg { consent_required, honor_dnt, allow_localhost, allow_webdriver };
+pub fn start(
+    site: &str,
+    api: &str,
+    consent_required: bool,
+    honor_dnt: bool,
+    allow_localhost: bool,
+    allow_webdriver: bool,
+) {
+    let cfg = Cfg {
+        consent_required,
+        honor_dnt,
+        allow_localhost,
+        allow_webdriver,
+    };
     let mut env = consent::env();
     env.opted_out = store::opted_out();
     env.consented = store::get(store::CONSENT).is_some();
@@ -238,7 +269,14 @@ pub fn track(kind: usize, name: &str, props_json: &str) {
     with(|t| {
         if let Some(ty) = KINDS.get(kind).filter(|_| kind > 0 || !name.is_empty()) {
             let (now, path) = t.touch_here();
-            t.event(ty, now, &path, "", if kind == 0 { name } else { "" }, props_json);
+            t.event(
+                ty,
+                now,
+                &path,
+                "",
+                if kind == 0 { name } else { "" },
+                props_json,
+            );
             if kind == 2 {
                 t.flush();
             }
@@ -283,7 +321,11 @@ pub fn context() -> JsValue {
     let mut out = String::from("null");
     with(|t| {
         let (now, _) = t.touch_here();
-        let first = if t.v.first.is_empty() { &t.v.touch } else { &t.v.first };
+        let first = if t.v.first.is_empty() {
+            &t.v.touch
+        } else {
+            &t.v.first
+        };
         out = json::context(&t.vid, &t.v.sid, first, t.v.last_touch(now));
     });
     JsValue::from_str(&out)
@@ -349,7 +391,11 @@ mod bump {
         unsafe fn realloc(&self, p: *mut u8, l: Layout, size: usize) -> *mut u8 {
             let s = unsafe { &mut *self.0.get() };
             if p as usize == s.2 && s.2 + l.size() == s.0 {
-                return if Self::reach(s, s.2 + size) { p } else { core::ptr::null_mut() };
+                return if Self::reach(s, s.2 + size) {
+                    p
+                } else {
+                    core::ptr::null_mut()
+                };
             }
             let n = unsafe { self.alloc(Layout::from_size_align_unchecked(size, l.align())) };
             if !n.is_null() {

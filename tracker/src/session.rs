@@ -30,7 +30,9 @@ pub struct Visit {
 impl Visit {
     /// Whether `page` (the touch of the current page, at `now`) needs a new session.
     pub fn expired(&self, now: u64, page: &Touch) -> bool {
-        self.sid.is_empty() || now.saturating_sub(self.last) > IDLE_MS || (page.is_campaign() && page.camp != self.camp)
+        self.sid.is_empty()
+            || now.saturating_sub(self.last) > IDLE_MS
+            || (page.is_campaign() && page.camp != self.camp)
     }
 
     /// Starts session `sid` with the touch `page`.
@@ -48,7 +50,8 @@ impl Visit {
 
     /// The last non-direct touch, if it is at most 90 days old at `now`.
     pub fn last_touch(&self, now: u64) -> Option<&str> {
-        (!self.nondirect.is_empty() && now.saturating_sub(self.nondirect_ts) <= LOOKBACK_MS).then_some(&self.nondirect)
+        (!self.nondirect.is_empty() && now.saturating_sub(self.nondirect_ts) <= LOOKBACK_MS)
+            .then_some(&self.nondirect)
     }
 
     /// `sid started last camp ts` and the three touches, one a line: for storage.
@@ -72,7 +75,16 @@ impl Visit {
         let sid = w.next()?.into();
         let (started, last, camp, nondirect_ts) = (w.num(), w.num(), w.num(), w.num());
         let mut touch = || String::from(lines.next().unwrap_or(""));
-        let v = Visit { sid, started, last, camp, touch: touch(), first: touch(), nondirect: touch(), nondirect_ts };
+        let v = Visit {
+            sid,
+            started,
+            last,
+            camp,
+            touch: touch(),
+            first: touch(),
+            nondirect: touch(),
+            nondirect_ts,
+        };
         (super::id::is_id(&v.sid) && super::json::is_object(&v.touch)).then_some(v)
     }
 }
@@ -106,7 +118,10 @@ mod tests {
     fn new_campaign_starts_a_new_session() {
         let s = visit(t("utm_source=vk&utm_campaign=a", "", T0));
         assert!(!s.expired(T0 + 1, &t("utm_source=vk&utm_campaign=a", "", T0 + 1)));
-        assert!(!s.expired(T0 + 1, &t("", "https://google.com/", T0 + 1)), "a referrer alone is no campaign");
+        assert!(
+            !s.expired(T0 + 1, &t("", "https://google.com/", T0 + 1)),
+            "a referrer alone is no campaign"
+        );
         assert!(!s.expired(T0 + 1, &t("", "", T0 + 1)));
         assert!(s.expired(T0 + 1, &t("utm_source=vk&utm_campaign=b", "", T0 + 1)));
         assert!(s.expired(T0 + 1, &t("gclid=1", "", T0 + 1)));
@@ -117,7 +132,10 @@ mod tests {
     fn first_touch_kept_last_non_direct_with_lookback() {
         let direct = t("", "", T0);
         let mut v = visit(direct.clone());
-        assert_eq!((v.first.as_str(), v.last_touch(T0)), (direct.json.as_str(), None));
+        assert_eq!(
+            (v.first.as_str(), v.last_touch(T0)),
+            (direct.json.as_str(), None)
+        );
         let search = t("", "https://yandex.ru/", T0 + 10);
         v.begin(SID.into(), search.clone());
         v.begin(SID.into(), t("", "", T0 + 20));
@@ -125,9 +143,15 @@ mod tests {
         assert_eq!(v.last_touch(T0 + 20), Some(search.json.as_str()));
         let paid = t("utm_source=vk", "", T0 + 30);
         v.begin(SID.into(), paid.clone());
-        assert_eq!(v.last_touch(T0 + 30 + LOOKBACK_MS), Some(paid.json.as_str()));
+        assert_eq!(
+            v.last_touch(T0 + 30 + LOOKBACK_MS),
+            Some(paid.json.as_str())
+        );
         assert_eq!(v.last_touch(T0 + 31 + LOOKBACK_MS), None);
-        assert_eq!((v.first, v.camp, v.touch), (direct.json, paid.camp, paid.json));
+        assert_eq!(
+            (v.first, v.camp, v.touch),
+            (direct.json, paid.camp, paid.json)
+        );
     }
 
     #[test]
@@ -136,7 +160,10 @@ mod tests {
         v.begin(SID.into(), t("", "", T0 + 50));
         v.last = T0 + 99;
         let rec = v.record();
-        assert!(rec.starts_with(&format!("{SID} {} {} 0 {T0}\n{{", T0 + 50, T0 + 99)), "{rec}");
+        assert!(
+            rec.starts_with(&format!("{SID} {} {} 0 {T0}\n{{", T0 + 50, T0 + 99)),
+            "{rec}"
+        );
         assert_eq!(Visit::parse(&rec), Some(v.clone()));
         v.sid = "nothex".into();
         assert_eq!(Visit::parse(&v.record()), None);

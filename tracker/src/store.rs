@@ -25,7 +25,9 @@ fn storage(m: &str, k: &str, v: &JsValue) -> JsValue {
 }
 
 pub fn get(k: &str) -> Option<String> {
-    storage("getItem", k, &UNDEF).as_string().filter(|v| !v.is_empty())
+    storage("getItem", k, &UNDEF)
+        .as_string()
+        .filter(|v| !v.is_empty())
 }
 
 pub fn set(k: &str, v: &str) {
@@ -37,17 +39,26 @@ pub fn del(k: &str) {
 }
 
 pub fn cookie(name: &str) -> Option<String> {
-    cookie_value(&js::text(&js::root("document"), "cookie"), name).filter(|v| !v.is_empty()).map(String::from)
+    cookie_value(&js::text(&js::root("document"), "cookie"), name)
+        .filter(|v| !v.is_empty())
+        .map(String::from)
 }
 
 pub fn set_cookie(name: &str, value: &str, keep: bool) {
-    let line = cookie_line(name, value, if keep { YEAR } else { 0 }, js::location("protocol") == "https:");
+    let line = cookie_line(
+        name,
+        value,
+        if keep { YEAR } else { 0 },
+        js::location("protocol") == "https:",
+    );
     js::set(&js::root("document"), "cookie", &JsValue::from_str(&line));
 }
 
 /// The visitor id from the cookie, else from localStorage.
 pub fn visitor() -> Option<String> {
-    cookie(VID).filter(|v| super::id::is_id(v)).or_else(|| get(VID).filter(|v| super::id::is_id(v)))
+    cookie(VID)
+        .filter(|v| super::id::is_id(v))
+        .or_else(|| get(VID).filter(|v| super::id::is_id(v)))
 }
 
 pub fn save_visitor(vid: &str) {

@@ -16,11 +16,21 @@ pub const REFERRAL: u8 = 4;
 const MEDIUMS: [&str; 5] = ["", "", "organic", "social", "referral"];
 
 /// The text fields of a touch, in `protocol::track::Touch`'s names.
-pub const KEYS: [&str; 10] =
-    ["source", "medium", "campaign", "content", "term", "yclid", "gclid", "fbclid", "referrer", "landing"];
+pub const KEYS: [&str; 10] = [
+    "source", "medium", "campaign", "content", "term", "yclid", "gclid", "fbclid", "referrer",
+    "landing",
+];
 /// The URL parameters behind `KEYS[..8]`.
-const PARAMS: [&str; 8] =
-    ["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "yclid", "gclid", "fbclid"];
+const PARAMS: [&str; 8] = [
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_content",
+    "utm_term",
+    "yclid",
+    "gclid",
+    "fbclid",
+];
 const SOURCE: usize = 0;
 const MEDIUM: usize = 1;
 const REFERRER: usize = 8;
@@ -50,7 +60,14 @@ impl Touch {
     /// The touch of a page view. `param` reads the page's URL parameters; `referrer` is
     /// `document.referrer` (empty for SPA navigations) and `rhost` its host; `host` is
     /// `location.hostname`; `landing` the page's path + query.
-    pub fn of_page(param: Params, referrer: &str, rhost: &str, host: &str, landing: &str, ts: u64) -> Touch {
+    pub fn of_page(
+        param: Params,
+        referrer: &str,
+        rhost: &str,
+        host: &str,
+        landing: &str,
+        ts: u64,
+    ) -> Touch {
         let mut p: [String; 8] = Default::default();
         let mut f: [&str; 10] = [""; 10];
         let mut any = false;
@@ -68,7 +85,11 @@ impl Touch {
             }
         }
         let external = !rhost.is_empty() && bare(rhost) != bare(host);
-        let (mut ch, name) = if external { classify(rhost) } else { (DIRECT, "") };
+        let (mut ch, name) = if external {
+            classify(rhost)
+        } else {
+            (DIRECT, "")
+        };
         if external {
             f[REFERRER] = clip(cut(referrer, b"?#"));
         }
@@ -87,7 +108,12 @@ impl Touch {
             f[SOURCE] = name;
             f[MEDIUM] = MEDIUMS[ch as usize];
         }
-        Touch { ch, camp: if any { camp | 1 } else { 0 }, ts, json: super::json::touch(CHANNELS[ch as usize], &f, ts) }
+        Touch {
+            ch,
+            camp: if any { camp | 1 } else { 0 },
+            ts,
+            json: super::json::touch(CHANNELS[ch as usize], &f, ts),
+        }
     }
 
     /// Has utm parameters or a click id.
@@ -141,7 +167,11 @@ pub fn classify(host: &str) -> (u8, &str) {
             let mut e = Parts(entry, b':');
             let domains = e.next().unwrap_or("");
             for d in Parts(domains, b',') {
-                if !d.is_empty() && host.strip_suffix(d).is_some_and(|h| h.is_empty() || h.ends_with('.')) {
+                if !d.is_empty()
+                    && host
+                        .strip_suffix(d)
+                        .is_some_and(|h| h.is_empty() || h.ends_with('.'))
+                {
                     return (ch, e.0);
                 }
             }
@@ -163,13 +193,19 @@ fn bare(host: &str) -> &str {
 fn has_label(host: &str, l: &str) -> bool {
     let (h, l) = (host.as_bytes(), l.as_bytes());
     (0..h.len().saturating_sub(l.len()) + 1).any(|i| {
-        h[i..].starts_with(l) && (i == 0 || h[i - 1] == b'.') && h.get(i + l.len()).is_none_or(|&c| c == b'.')
+        h[i..].starts_with(l)
+            && (i == 0 || h[i - 1] == b'.')
+            && h.get(i + l.len()).is_none_or(|&c| c == b'.')
     })
 }
 
 /// `s` up to the first of the bytes in `stop`.
+#[allow(clippy::manual_contains)] // `[u8]::contains` brings a 340-byte memchr into the wasm
 pub fn cut<'a>(s: &'a str, stop: &[u8]) -> &'a str {
-    let n = s.bytes().position(|c| stop.iter().any(|&x| x == c)).unwrap_or(s.len());
+    let n = s
+        .bytes()
+        .position(|c| stop.iter().any(|&x| x == c))
+        .unwrap_or(s.len());
     s.get(..n).unwrap_or(s)
 }
 
@@ -202,13 +238,18 @@ pub mod tests {
     /// Parameters of a query (no decoding here: the browser's `URLSearchParams` does that).
     pub fn query(q: &str) -> impl Fn(&str) -> Option<String> + '_ {
         move |k| {
-            q.split('&').find_map(|p| p.split_once('=').filter(|(pk, v)| *pk == k && !v.is_empty()).map(|(_, v)| v.into()))
+            q.split('&').find_map(|p| {
+                p.split_once('=')
+                    .filter(|(pk, v)| *pk == k && !v.is_empty())
+                    .map(|(_, v)| v.into())
+            })
         }
     }
 
     /// What `new URL(r).hostname` gives for the URLs used in tests.
     pub fn host(r: &str) -> &str {
-        r.split_once("://").map_or("", |(_, rest)| cut(rest, b"/:?#"))
+        r.split_once("://")
+            .map_or("", |(_, rest)| cut(rest, b"/:?#"))
     }
 
     /// The touch of a page on salon.ru with query `q` after referrer `r`, at `ts`.
@@ -232,14 +273,22 @@ pub mod tests {
     fn classifies_referrers() {
         let cases = [
             ("https://yandex.ru/", Channel::Search, "yandex"),
-            ("https://www.google.co.uk/search?q=x", Channel::Search, "google"),
+            (
+                "https://www.google.co.uk/search?q=x",
+                Channel::Search,
+                "google",
+            ),
             ("https://ya.ru/", Channel::Search, "yandex"),
             ("https://yandex.com.tr/", Channel::Search, "yandex"),
             ("https://go.mail.ru/search?q=x", Channel::Search, "mail.ru"),
             ("https://www.bing.com/", Channel::Search, "bing"),
             ("https://duckduckgo.com/", Channel::Search, "duckduckgo"),
             ("https://search.yahoo.com/", Channel::Search, "yahoo"),
-            ("android-app://com.google.android.googlequicksearchbox/", Channel::Search, "google"),
+            (
+                "android-app://com.google.android.googlequicksearchbox/",
+                Channel::Search,
+                "google",
+            ),
             ("https://vk.com/away.php?to=x", Channel::Social, "vk"),
             ("https://m.vk.com/", Channel::Social, "vk"),
             ("https://ok.ru/", Channel::Social, "ok"),
@@ -249,15 +298,27 @@ pub mod tests {
             ("https://www.youtube.com/", Channel::Social, "youtube"),
             ("https://dzen.ru/a/xyz#top", Channel::Social, "dzen"),
             ("https://zen.yandex.ru/", Channel::Social, "dzen"),
-            ("https://www.beauty-blog.ru/top-10", Channel::Referral, "beauty-blog.ru"),
+            (
+                "https://www.beauty-blog.ru/top-10",
+                Channel::Referral,
+                "beauty-blog.ru",
+            ),
             ("https://notvk.com/", Channel::Referral, "notvk.com"),
-            ("https://googleusercontent.com/", Channel::Referral, "googleusercontent.com"),
+            (
+                "https://googleusercontent.com/",
+                Channel::Referral,
+                "googleusercontent.com",
+            ),
             ("https://yandexx.ru/", Channel::Referral, "yandexx.ru"),
         ];
         for (r, ch, src) in cases {
             let w = page("", r);
             let medium = MEDIUMS[CHANNELS.iter().position(|c| *c == ch.as_str()).unwrap()];
-            assert_eq!((w.ch, w.source.as_deref(), w.medium.as_deref()), (ch, Some(src), Some(medium)), "{r}");
+            assert_eq!(
+                (w.ch, w.source.as_deref(), w.medium.as_deref()),
+                (ch, Some(src), Some(medium)),
+                "{r}"
+            );
             assert_eq!(w.referrer.as_deref(), Some(cut(r, b"?#")), "{r}");
             assert!(w.campaign.is_none() && w.yclid.is_none(), "{r}");
             assert!(!page_at("", r, 1).is_campaign(), "{r}");
@@ -268,7 +329,16 @@ pub mod tests {
     fn own_site_and_no_referrer_are_direct() {
         for r in ["", "https://salon.ru/services", "https://www.salon.ru/"] {
             let w = page("", r);
-            assert_eq!(w, Wire { ch: Channel::Direct, landing: Some("/x".into()), ts: 9, ..Wire::default() }, "{r}");
+            assert_eq!(
+                w,
+                Wire {
+                    ch: Channel::Direct,
+                    landing: Some("/x".into()),
+                    ts: 9,
+                    ..Wire::default()
+                },
+                "{r}"
+            );
         }
     }
 
@@ -298,20 +368,51 @@ pub mod tests {
         };
         let s = |v: &str| Some(String::from(v));
         assert_eq!(sm("gclid=abc", ""), (Channel::Paid, s("google"), s("cpc")));
-        assert_eq!(sm("yclid=1&utm_source=direct", ""), (Channel::Paid, s("direct"), s("cpc")));
-        assert_eq!(sm("fbclid=zz", "https://l.facebook.com/"), (Channel::Paid, s("facebook"), None));
-        assert_eq!(sm("utm_campaign=x", "https://vk.com/"), (Channel::Paid, s("vk"), None));
-        assert_eq!(sm("utm_source=newsletter&utm_medium=email", ""), (Channel::Paid, s("newsletter"), s("email")));
+        assert_eq!(
+            sm("yclid=1&utm_source=direct", ""),
+            (Channel::Paid, s("direct"), s("cpc"))
+        );
+        assert_eq!(
+            sm("fbclid=zz", "https://l.facebook.com/"),
+            (Channel::Paid, s("facebook"), None)
+        );
+        assert_eq!(
+            sm("utm_campaign=x", "https://vk.com/"),
+            (Channel::Paid, s("vk"), None)
+        );
+        assert_eq!(
+            sm("utm_source=newsletter&utm_medium=email", ""),
+            (Channel::Paid, s("newsletter"), s("email"))
+        );
         // Empty values and other parameters are no campaign.
-        assert_eq!(sm("utm_source=&page=2&q=utm_source", ""), (Channel::Direct, None, None));
+        assert_eq!(
+            sm("utm_source=&page=2&q=utm_source", ""),
+            (Channel::Direct, None, None)
+        );
         assert!(!page_at("utm_source=&page=2", "", 1).is_campaign());
     }
 
     #[test]
     fn campaigns_compare_by_parameters() {
         let a = page_at("utm_source=vk&utm_campaign=a", "", 1);
-        assert_eq!(a.camp, Touch::of_page(&query("utm_campaign=a&utm_source=vk"), "", "", "h", "/y", 99).camp);
-        for other in ["utm_source=vk&utm_campaign=b", "utm_source=vk&utm_campaign=a&gclid=1", "utm_source=vka", "utm_campaign=vk&utm_source=a"] {
+        assert_eq!(
+            a.camp,
+            Touch::of_page(
+                &query("utm_campaign=a&utm_source=vk"),
+                "",
+                "",
+                "h",
+                "/y",
+                99
+            )
+            .camp
+        );
+        for other in [
+            "utm_source=vk&utm_campaign=b",
+            "utm_source=vk&utm_campaign=a&gclid=1",
+            "utm_source=vka",
+            "utm_campaign=vk&utm_source=a",
+        ] {
             assert_ne!(a.camp, page_at(other, "", 1).camp, "{other}");
         }
     }
@@ -319,7 +420,11 @@ pub mod tests {
     #[test]
     fn labels_cuts_and_clipping() {
         assert!(has_label("www.google.co.uk", "google") && has_label("google", "google"));
-        assert!(!has_label("googles.com", "google") && !has_label("mygoogle.com", "google") && !has_label("", "google"));
+        assert!(
+            !has_label("googles.com", "google")
+                && !has_label("mygoogle.com", "google")
+                && !has_label("", "google")
+        );
         assert_eq!(cut("https://a.ru/p?q#h", b"?#"), "https://a.ru/p");
         assert_eq!(cut("plain", b"?#"), "plain");
         let long = "я".repeat(2000);
@@ -328,7 +433,10 @@ pub mod tests {
         assert_eq!(number("12x"), 0);
         assert_eq!(number("1700000000000"), 1_700_000_000_000);
         let mut w = Parts("12 x 7 rest with spaces", b' ');
-        assert_eq!((w.num(), w.next(), w.num(), w.0), (12, Some("x"), 7, "rest with spaces"));
+        assert_eq!(
+            (w.num(), w.next(), w.num(), w.0),
+            (12, Some("x"), 7, "rest with spaces")
+        );
         assert_eq!(Parts("a\n\nb\n", b'\n').collect::<Vec<_>>(), ["a", "", "b"]);
         assert_eq!(Parts("", b'\n').count(), 0);
     }

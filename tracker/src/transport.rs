@@ -54,7 +54,12 @@ pub fn send(url: &str, body: &str) {
         // No beacon, or the browser refused it: fetch with keepalive (`no-cors`: no CORS
         // headers needed, nothing read back).
         let init = js::object();
-        for (k, v) in [("method", "POST".into()), ("body", b), ("keepalive", true.into()), ("mode", "no-cors".into())] {
+        for (k, v) in [
+            ("method", "POST".into()),
+            ("body", b),
+            ("keepalive", true.into()),
+            ("mode", "no-cors".into()),
+        ] {
             js::set(&init, k, &v);
         }
         if js::call(&js::global(), "fetch", &u, &init).is_undefined() {
@@ -79,7 +84,10 @@ mod tests {
         for b in [big.as_str(), &big, "b"] {
             queue_push(&mut q, b);
         }
-        assert_eq!(Parts(&q, b'\n').map(str::len).collect::<Vec<_>>(), [40 * 1024, 1]);
+        assert_eq!(
+            Parts(&q, b'\n').map(str::len).collect::<Vec<_>>(),
+            [40 * 1024, 1]
+        );
         let mut q = String::from("a");
         queue_push(&mut q, &"y".repeat(QUEUE_BYTES + 1));
         assert_eq!(q, "");

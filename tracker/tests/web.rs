@@ -29,7 +29,9 @@ const DAY: u64 = 24 * 60 * MIN;
 const API: &str = "https://zapis.test";
 
 fn js(body: &str) -> JsValue {
-    js_sys::Function::new_no_args(body).call0(&JsValue::UNDEFINED).unwrap_or_else(|e| panic!("{body}: {e:?}"))
+    js_sys::Function::new_no_args(body)
+        .call0(&JsValue::UNDEFINED)
+        .unwrap_or_else(|e| panic!("{body}: {e:?}"))
 }
 
 fn js_str(body: &str) -> String {
@@ -87,8 +89,20 @@ fn start() {
     tracker::start("demo", API, false, false, true, true);
 }
 
-fn start_with(consent_required: bool, honor_dnt: bool, allow_localhost: bool, allow_webdriver: bool) {
-    tracker::start("demo", API, consent_required, honor_dnt, allow_localhost, allow_webdriver);
+fn start_with(
+    consent_required: bool,
+    honor_dnt: bool,
+    allow_localhost: bool,
+    allow_webdriver: bool,
+) {
+    tracker::start(
+        "demo",
+        API,
+        consent_required,
+        honor_dnt,
+        allow_localhost,
+        allow_webdriver,
+    );
 }
 
 /// The beacons sent since the last call, parsed with the server's types.
@@ -117,7 +131,10 @@ fn sid() -> String {
 }
 
 fn cookie(name: &str) -> Option<String> {
-    js_str("return document.cookie").split("; ").find_map(|c| c.strip_prefix(name)?.strip_prefix('=')).map(String::from)
+    js_str("return document.cookie")
+        .split("; ")
+        .find_map(|c| c.strip_prefix(name)?.strip_prefix('='))
+        .map(String::from)
 }
 
 fn stored(key: &str) -> Option<String> {
@@ -185,10 +202,17 @@ fn sessions_continue_across_pages_and_end_after_30_idle_minutes() {
     tracker::flush();
     let b = beacons();
     let sids: Vec<&str> = b.iter().map(|b| b.sid.as_str()).collect();
-    assert_eq!(sids, [s1.as_str(), s2.as_str()], "the old session's batch goes out before the new one starts");
+    assert_eq!(
+        sids,
+        [s1.as_str(), s2.as_str()],
+        "the old session's batch goes out before the new one starts"
+    );
     assert_eq!(paths(&b[1]), [(EventType::Pageview, "/masters")]);
     assert_eq!(b[1].started, T0 + 88 * MIN + 1);
-    assert_eq!((b[1].touch.ch, b[1].touch.landing.as_deref()), (Channel::Direct, Some("/masters")));
+    assert_eq!(
+        (b[1].touch.ch, b[1].touch.landing.as_deref()),
+        (Channel::Direct, Some("/masters"))
+    );
 }
 
 #[wasm_bindgen_test]
@@ -211,23 +235,61 @@ fn a_new_campaign_starts_a_new_session() {
     assert_ne!(s3, s2);
     tracker::flush();
     let b = beacons();
-    assert_eq!(b.iter().map(|b| b.sid.clone()).collect::<Vec<_>>(), [s1, s2, s3]);
+    assert_eq!(
+        b.iter().map(|b| b.sid.clone()).collect::<Vec<_>>(),
+        [s1, s2, s3]
+    );
     let t = &b[1].touch;
     assert_eq!(t.ch, Channel::Paid);
-    assert_eq!((t.source.as_deref(), t.medium.as_deref(), t.campaign.as_deref()), (Some("vk"), Some("social"), Some("spring")));
+    assert_eq!(
+        (
+            t.source.as_deref(),
+            t.medium.as_deref(),
+            t.campaign.as_deref()
+        ),
+        (Some("vk"), Some("social"), Some("spring"))
+    );
     assert_eq!(paths(&b[1]).len(), 3);
-    assert_eq!((b[2].touch.source.as_deref(), b[2].touch.gclid.as_deref()), (Some("google"), Some("abc")));
+    assert_eq!(
+        (b[2].touch.source.as_deref(), b[2].touch.gclid.as_deref()),
+        (Some("google"), Some("abc"))
+    );
 }
 
 #[wasm_bindgen_test]
 fn touches_classify_referrers_and_decode_campaign_parameters() {
     let host = js_str("return location.host");
     let cases = [
-        ("https://yandex.ru/search/?text=x", Channel::Search, Some("yandex"), Some("organic")),
-        ("https://www.google.com/", Channel::Search, Some("google"), Some("organic")),
-        ("https://vk.com/feed", Channel::Social, Some("vk"), Some("social")),
-        ("https://t.me/s/salon", Channel::Social, Some("telegram"), Some("social")),
-        ("https://beauty-blog.ru/post?id=1", Channel::Referral, Some("beauty-blog.ru"), Some("referral")),
+        (
+            "https://yandex.ru/search/?text=x",
+            Channel::Search,
+            Some("yandex"),
+            Some("organic"),
+        ),
+        (
+            "https://www.google.com/",
+            Channel::Search,
+            Some("google"),
+            Some("organic"),
+        ),
+        (
+            "https://vk.com/feed",
+            Channel::Social,
+            Some("vk"),
+            Some("social"),
+        ),
+        (
+            "https://t.me/s/salon",
+            Channel::Social,
+            Some("telegram"),
+            Some("social"),
+        ),
+        (
+            "https://beauty-blog.ru/post?id=1",
+            Channel::Referral,
+            Some("beauty-blog.ru"),
+            Some("referral"),
+        ),
         (&format!("http://{host}/other"), Channel::Direct, None, None),
         ("", Channel::Direct, None, None),
     ];
@@ -235,15 +297,22 @@ fn touches_classify_referrers_and_decode_campaign_parameters() {
         fresh();
         referrer(r);
         start();
-        let first: protocol::track::Touch = serde_json::from_value(context()["first"].clone()).unwrap();
-        assert_eq!((first.ch, first.source.as_deref(), first.medium.as_deref()), (ch, source, medium), "{r}");
+        let first: protocol::track::Touch =
+            serde_json::from_value(context()["first"].clone()).unwrap();
+        assert_eq!(
+            (first.ch, first.source.as_deref(), first.medium.as_deref()),
+            (ch, source, medium),
+            "{r}"
+        );
         let kept = (ch != Channel::Direct).then(|| r.split('?').next().unwrap());
         assert_eq!(first.referrer.as_deref(), kept, "{r}");
     }
 
     fresh();
     referrer("https://yandex.ru/");
-    js("history.replaceState(null, '', '/sale?utm_source=yandex&utm_medium=cpc&utm_campaign=spring%20sale&utm_term=%D1%81%D1%82%D1%80%D0%B8%D0%B6%D0%BA%D0%B0&utm_content=a+b&yclid=777')");
+    js(
+        "history.replaceState(null, '', '/sale?utm_source=yandex&utm_medium=cpc&utm_campaign=spring%20sale&utm_term=%D1%81%D1%82%D1%80%D0%B8%D0%B6%D0%BA%D0%B0&utm_content=a+b&yclid=777')",
+    );
     start();
     let t: protocol::track::Touch = serde_json::from_value(context()["first"].clone()).unwrap();
     assert_eq!(t.ch, Channel::Paid);
@@ -252,7 +321,12 @@ fn touches_classify_referrers_and_decode_campaign_parameters() {
     assert_eq!(t.content.as_deref(), Some("a b"));
     assert_eq!(t.yclid.as_deref(), Some("777"));
     assert_eq!(t.referrer.as_deref(), Some("https://yandex.ru/"));
-    assert!(t.landing.as_deref().unwrap().starts_with("/sale?utm_source=yandex"));
+    assert!(
+        t.landing
+            .as_deref()
+            .unwrap()
+            .starts_with("/sale?utm_source=yandex")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -270,12 +344,18 @@ fn first_touch_is_kept_and_last_non_direct_touch_looks_back_90_days() {
     referrer("");
     let c = context();
     assert_eq!(c["first"], first);
-    assert_eq!((c["last"]["ch"].as_str(), c["last"]["source"].as_str()), (Some("search"), Some("google")));
+    assert_eq!(
+        (c["last"]["ch"].as_str(), c["last"]["source"].as_str()),
+        (Some("search"), Some("google"))
+    );
 
     at(T0 + 2 * DAY);
     start(); // a direct session does not replace it
     let c = context();
-    assert_eq!((c["first"].clone(), c["last"]["source"].as_str()), (first.clone(), Some("google")));
+    assert_eq!(
+        (c["first"].clone(), c["last"]["source"].as_str()),
+        (first.clone(), Some("google"))
+    );
 
     at(T0 + DAY + 90 * DAY + 1);
     start();
@@ -303,7 +383,14 @@ fn consent_required_keeps_everything_in_memory_until_consent() {
     assert_eq!(stored("zapis_vid").as_deref(), Some(v.as_str()));
     let b = beacons();
     assert_eq!(b.len(), 1, "what was held goes out");
-    assert_eq!(paths(&b[0]), [(EventType::Pageview, "/?utm_source=vk"), (EventType::Custom, "/?utm_source=vk"), (EventType::Pageview, "/services")]);
+    assert_eq!(
+        paths(&b[0]),
+        [
+            (EventType::Pageview, "/?utm_source=vk"),
+            (EventType::Custom, "/?utm_source=vk"),
+            (EventType::Pageview, "/services")
+        ]
+    );
     assert_eq!(b[0].touch.source.as_deref(), Some("vk"));
 
     // The next page: consent is remembered.
@@ -356,9 +443,22 @@ fn spa_navigations_are_page_views_once_per_url() {
     let e = &b[0].events;
     assert_eq!(e[0].title.as_deref(), Some("Салон — главная"));
     assert_eq!(e[2].title.as_deref(), Some("Услуги"));
-    assert_eq!((e[3].name.as_deref(), e[3].props.as_ref().map(|p| p["n"].clone())), (Some("phone_click"), Some(1.into())));
-    assert_eq!((e[4].name.as_deref(), e[4].props.as_ref()), (Some("bad_props"), None));
-    assert_eq!(b[0].touch.landing.as_deref(), Some(orig.as_str()), "SPA views stay in the landing's session");
+    assert_eq!(
+        (
+            e[3].name.as_deref(),
+            e[3].props.as_ref().map(|p| p["n"].clone())
+        ),
+        (Some("phone_click"), Some(1.into()))
+    );
+    assert_eq!(
+        (e[4].name.as_deref(), e[4].props.as_ref()),
+        (Some("bad_props"), None)
+    );
+    assert_eq!(
+        b[0].touch.landing.as_deref(),
+        Some(orig.as_str()),
+        "SPA views stay in the landing's session"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -371,7 +471,14 @@ fn widget_events_and_booked_goes_out_at_once() {
     let b = beacons();
     assert_eq!(b.len(), 1);
     let types: Vec<EventType> = b[0].events.iter().map(|e| e.t).collect();
-    assert_eq!(types, [EventType::Pageview, EventType::WidgetOpen, EventType::Booked]);
+    assert_eq!(
+        types,
+        [
+            EventType::Pageview,
+            EventType::WidgetOpen,
+            EventType::Booked
+        ]
+    );
     assert_eq!(b[0].events[1].name, None);
     assert_eq!(b[0].events[2].props.as_ref().unwrap()["booking"], "b-1");
     tracker::track(7, "x", "");
@@ -387,7 +494,10 @@ fn full_batches_go_out_and_stay_within_the_limits() {
         tracker::track(0, &format!("e{i}"), "");
     }
     let b = beacons();
-    assert_eq!(b.iter().map(|b| b.events.len()).collect::<Vec<_>>(), [MAX_EVENTS_PER_BATCH, MAX_EVENTS_PER_BATCH]);
+    assert_eq!(
+        b.iter().map(|b| b.events.len()).collect::<Vec<_>>(),
+        [MAX_EVENTS_PER_BATCH, MAX_EVENTS_PER_BATCH]
+    );
     tracker::flush();
     let rest = beacons();
     assert_eq!(rest[0].events.len(), 121 - 2 * MAX_EVENTS_PER_BATCH);
@@ -419,7 +529,13 @@ fn offline_batches_wait_in_local_storage_for_the_next_page() {
     start(); // the next page sends the queue first
     let b = beacons();
     assert_eq!(b.len(), 1);
-    assert_eq!(b[0].events.iter().map(|e| e.name.as_deref()).collect::<Vec<_>>(), [None, Some("call")]);
+    assert_eq!(
+        b[0].events
+            .iter()
+            .map(|e| e.name.as_deref())
+            .collect::<Vec<_>>(),
+        [None, Some("call")]
+    );
     assert_eq!(stored("zapis_q"), None);
 }
 
@@ -429,10 +545,14 @@ fn fetch_keepalive_when_the_beacon_is_refused() {
     js("window.__noBeacon = true");
     start();
     tracker::flush();
-    let f: Vec<(String, String, String, bool, String)> = serde_json::from_str(&js_str("return JSON.stringify(window.__fetches)")).unwrap();
+    let f: Vec<(String, String, String, bool, String)> =
+        serde_json::from_str(&js_str("return JSON.stringify(window.__fetches)")).unwrap();
     assert_eq!(f.len(), 1);
     let (url, body, method, keepalive, mode) = &f[0];
-    assert_eq!((url.as_str(), method.as_str(), *keepalive, mode.as_str()), ("https://zapis.test/api/v1/t", "POST", true, "no-cors"));
+    assert_eq!(
+        (url.as_str(), method.as_str(), *keepalive, mode.as_str()),
+        ("https://zapis.test/api/v1/t", "POST", true, "no-cors")
+    );
     let b: Batch = serde_json::from_str(body).unwrap();
     assert_eq!(b.events.len(), 1);
     assert_eq!(stored("zapis_q"), None);
@@ -441,11 +561,19 @@ fn fetch_keepalive_when_the_beacon_is_refused() {
 #[wasm_bindgen_test]
 fn do_not_track_bots_and_localhost_are_not_tracked_unless_the_site_says_so() {
     let off = |what: &str| {
-        assert_eq!(tracker::context().as_string().as_deref(), Some("null"), "{what}");
+        assert_eq!(
+            tracker::context().as_string().as_deref(),
+            Some("null"),
+            "{what}"
+        );
         tracker::track(0, "x", "");
         tracker::flush();
         assert!(beacons().is_empty(), "{what}");
-        assert_eq!(js("return localStorage.length").as_f64(), Some(0.0), "{what}");
+        assert_eq!(
+            js("return localStorage.length").as_f64(),
+            Some(0.0),
+            "{what}"
+        );
         assert_eq!(cookie("zapis_vid"), None, "{what}");
     };
     fresh();
