@@ -41,7 +41,7 @@ impl TestServer {
     }
 
     async fn start_in(site_dir: PathBuf, tune: impl FnOnce(&mut SiteSettings)) -> anyhow::Result<Self> {
-        zapis::telemetry::init();
+        zapis::telemetry::init_for_tests();
         let dist = dist_dir();
         anyhow::ensure!(dist.join("embed.js").exists(), "no {}/embed.js: run `cargo xtask dist` first", dist.display());
         let tmp = tempfile::tempdir()?;

@@ -21,8 +21,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     println!();
     println!("  zapis demo — Ctrl-C stops it");
     println!("  salon site     {base}/");
-    println!("  campaigns      {base}/campaigns.html   (landings with UTM tags)");
-    println!("  health         {base}/health");
+    println!("  ad landings    {base}/campaigns.html   (links with UTM tags and click ids)");
+    println!("  dashboard      {base}/dashboard        (login demo / demo)");
+    println!("  API document   {base}/api/openapi.json");
+    println!("  metrics        {base}/metrics");
+    println!("  YCLIENTS       the built-in sandbox (its address is in the log below)");
     println!();
     let status = sh::status(
         cmd(&sh::root().join("target/release/zapis").to_string_lossy())

@@ -55,7 +55,7 @@ fn write_dist(dir: &Path) {
 }
 
 pub async fn spawn_app(db: Db) -> TestApp {
-    zapis::telemetry::init();
+    zapis::telemetry::init_for_tests();
     let tmp = tempfile::tempdir().unwrap();
     let dist = tmp.path().join("dist");
     std::fs::create_dir(&dist).unwrap();
