@@ -17,9 +17,9 @@ use wasm_bindgen::JsValue;
 
 use crate::options::Options;
 
-/// `JSON.parse`, keeping only objects.
+/// `JSON.parse`, keeping only objects (not arrays).
 pub fn parse(text: &str) -> Option<JsValue> {
-    JSON::parse(text).ok().filter(JsValue::is_object)
+    JSON::parse(text).ok().filter(|v| v.is_object() && !Array::is_array(v))
 }
 
 fn get(v: &JsValue, key: &str) -> JsValue {
