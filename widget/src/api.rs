@@ -29,7 +29,12 @@ impl ApiError {
     pub fn server(status: u16, code: &str, message: &str) -> ApiError {
         ApiError::Server {
             status,
-            detail: ErrorDetail { code: code.into(), message: message.into(), field: None, times: None },
+            detail: ErrorDetail {
+                code: code.into(),
+                message: message.into(),
+                field: None,
+                times: None,
+            },
         }
     }
 
@@ -70,7 +75,14 @@ pub trait Backend {
     fn staff(&self, lang: Lang, branch: u64, services: &[u64]) -> Reply<StaffList>;
     /// `staff` 0 = any master.
     fn dates(&self, lang: Lang, branch: u64, services: &[u64], staff: u64) -> Reply<Dates>;
-    fn times(&self, lang: Lang, branch: u64, services: &[u64], staff: u64, date: &str) -> Reply<Times>;
+    fn times(
+        &self,
+        lang: Lang,
+        branch: u64,
+        services: &[u64],
+        staff: u64,
+        date: &str,
+    ) -> Reply<Times>;
     /// Asks YCLIENTS to text a confirmation code.
     fn send_code(&self, lang: Lang, branch: u64, req: &CodeRequest) -> Reply<()>;
     /// `key` goes in `Idempotency-Key`: fresh per attempt, the same when an attempt is retried.
@@ -93,7 +105,9 @@ impl Http {
     pub fn new(api: &str, site: &str) -> Http {
         let slash = if api.ends_with('/') { "" } else { "/" };
         let site = String::from(js_sys::encode_uri_component(site));
-        Http { base: format!("{api}{slash}api/v1/sites/{site}/") }
+        Http {
+            base: format!("{api}{slash}api/v1/sites/{site}/"),
+        }
     }
 
     fn branch(&self, branch: u64, rest: &str) -> String {
@@ -102,11 +116,20 @@ impl Http {
 }
 
 fn ids(services: &[u64]) -> String {
-    services.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+    services
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Sends (with a JSON body when given) under a timeout; returns the status and parsed body.
-async fn send(req: RequestBuilder, json: Option<String>, lang: Lang, timeout_ms: i32) -> Result<(u16, JsValue), ApiError> {
+async fn send(
+    req: RequestBuilder,
+    json: Option<String>,
+    lang: Lang,
+    timeout_ms: i32,
+) -> Result<(u16, JsValue), ApiError> {
     let ctrl = web_sys::AbortController::new().map_err(|_| ApiError::Network)?;
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let abort = ctrl.clone();
@@ -115,12 +138,18 @@ async fn send(req: RequestBuilder, json: Option<String>, lang: Lang, timeout_ms:
         .set_timeout_with_callback_and_timeout_and_arguments_0(timer.unchecked_ref(), timeout_ms)
         .unwrap_or(0);
     let result = async {
-        let req = req.header("Accept-Language", lang.code()).abort_signal(Some(&ctrl.signal()));
+        let req = req
+            .header("Accept-Language", lang.code())
+            .abort_signal(Some(&ctrl.signal()));
         let req = match json {
             Some(body) => req.header("Content-Type", "application/json").body(body),
             None => req.build(),
         };
-        let resp = req.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
+        let resp = req
+            .map_err(|_| ApiError::Network)?
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
         let body = resp.text().await.map_err(|_| ApiError::Network)?;
         Ok((resp.status(), wire::parse(&body).unwrap_or(JsValue::NULL)))
     }
@@ -132,7 +161,11 @@ async fn send(req: RequestBuilder, json: Option<String>, lang: Lang, timeout_ms:
 /// A success body (an object), or the error the server (or a proxy) answered with.
 fn check(status: u16, body: JsValue) -> Result<JsValue, ApiError> {
     if (200..300).contains(&status) {
-        return if body.is_object() { Ok(body) } else { Err(ApiError::Network) };
+        return if body.is_object() {
+            Ok(body)
+        } else {
+            Err(ApiError::Network)
+        };
     }
     let detail = wire::error_detail(&body).unwrap_or_else(|| ErrorDetail {
         code: format!("http_{status}"),
@@ -163,14 +196,32 @@ impl Backend for Http {
     }
 
     fn staff(&self, lang: Lang, branch: u64, services: &[u64]) -> Reply<StaffList> {
-        fetch(self.branch(branch, &format!("staff?services={}", ids(services))), lang, wire::staff)
+        fetch(
+            self.branch(branch, &format!("staff?services={}", ids(services))),
+            lang,
+            wire::staff,
+        )
     }
 
     fn dates(&self, lang: Lang, branch: u64, services: &[u64], staff: u64) -> Reply<Dates> {
-        fetch(self.branch(branch, &format!("dates?services={}&staff={staff}", ids(services))), lang, wire::dates)
+        fetch(
+            self.branch(
+                branch,
+                &format!("dates?services={}&staff={staff}", ids(services)),
+            ),
+            lang,
+            wire::dates,
+        )
     }
 
-    fn times(&self, lang: Lang, branch: u64, services: &[u64], staff: u64, date: &str) -> Reply<Times> {
+    fn times(
+        &self,
+        lang: Lang,
+        branch: u64,
+        services: &[u64],
+        staff: u64,
+        date: &str,
+    ) -> Reply<Times> {
         let q = format!("times?services={}&staff={staff}&date={date}", ids(services));
         fetch(self.branch(branch, &q), lang, wire::times)
     }
@@ -179,12 +230,20 @@ impl Backend for Http {
         let (url, json) = (self.branch(branch, "code"), wire::code_request(req));
         Box::pin(async move {
             let (status, body) = send(Request::post(&url), Some(json), lang, TIMEOUT_MS).await?;
-            if (200..300).contains(&status) { Ok(()) } else { check(status, body).map(drop) }
+            if (200..300).contains(&status) {
+                Ok(())
+            } else {
+                check(status, body).map(drop)
+            }
         })
     }
 
     fn book(&self, lang: Lang, key: &str, req: &BookingRequest) -> Reply<BookingResult> {
-        let (url, key, json) = (format!("{}bookings", self.base), key.to_owned(), wire::booking_request(req));
+        let (url, key, json) = (
+            format!("{}bookings", self.base),
+            key.to_owned(),
+            wire::booking_request(req),
+        );
         Box::pin(async move {
             let req = Request::post(&url).header("Idempotency-Key", &key);
             let (status, body) = send(req, Some(json), lang, BOOK_TIMEOUT_MS).await?;

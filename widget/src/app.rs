@@ -8,9 +8,9 @@ use web_sys::{Element, HtmlElement, KeyboardEvent};
 
 use crate::{
     components::{
-        branch_step::branch_step, calendar::date_step, contact_form::contact_form, error_banner::error_banner,
-        error_banner::skeleton, service_step::service_step, sms_code::sms_code, staff_step::staff_step,
-        success::success, time_step::time_step,
+        branch_step::branch_step, calendar::date_step, contact_form::contact_form,
+        error_banner::error_banner, error_banner::skeleton, service_step::service_step,
+        sms_code::sms_code, staff_step::staff_step, success::success, time_step::time_step,
     },
     dom::{El, after, button, el, focus, watch},
     flow,
@@ -38,11 +38,19 @@ pub fn booking_app(ctx: Ctx, close: Option<fn()>) -> El {
 
     let modal = close.is_some();
     let frame = el("div")
-        .cls(if modal { "zw-frame zw-modal" } else { "zw-frame zw-inline" })
+        .cls(if modal {
+            "zw-frame zw-modal"
+        } else {
+            "zw-frame zw-inline"
+        })
         .attr("role", if modal { "dialog" } else { "region" })
         .attr("aria-labelledby", "zw-title")
         .testid("zapis");
-    let frame = if modal { frame.attr("aria-modal", "true") } else { frame };
+    let frame = if modal {
+        frame.attr("aria-modal", "true")
+    } else {
+        frame
+    };
     let frame_node = frame.node().clone();
     let body = el("div").cls("zw-body");
     let body_node = body.node().clone();
@@ -65,7 +73,9 @@ pub fn booking_app(ctx: Ctx, close: Option<fn()>) -> El {
 
     let frame_node = frame.node().clone();
     let frame = frame.on("keydown", move |ev| {
-        let (Some(close), Some(ev)) = (close, ev.dyn_ref::<KeyboardEvent>()) else { return };
+        let (Some(close), Some(ev)) = (close, ev.dyn_ref::<KeyboardEvent>()) else {
+            return;
+        };
         match ev.key().as_str() {
             "Escape" => {
                 ev.prevent_default();
@@ -86,7 +96,11 @@ pub fn booking_app(ctx: Ctx, close: Option<fn()>) -> El {
     let head = el("header")
         .cls("zw-head")
         .child(back)
-        .child(el("h2").attr("id", "zw-title").text_dyn(move || ctx.t().title.into()))
+        .child(
+            el("h2")
+                .attr("id", "zw-title")
+                .text_dyn(move || ctx.t().title.into()),
+        )
         .maybe(close.map(|close| {
             button()
                 .cls("zw-icon zw-close")
@@ -96,7 +110,13 @@ pub fn booking_app(ctx: Ctx, close: Option<fn()>) -> El {
                 .click(close)
         }));
     let notice = el("div").kid_dyn(move || {
-        ctx.notice.get().map(|m| el("div").cls("zw-alert").attr("role", "alert").testid("notice").text(&m))
+        ctx.notice.get().map(|m| {
+            el("div")
+                .cls("zw-alert")
+                .attr("role", "alert")
+                .testid("notice")
+                .text(&m)
+        })
     });
     let current = el("div").kid_dyn(move || {
         let step = ctx.step.get();
@@ -106,8 +126,17 @@ pub fn booking_app(ctx: Ctx, close: Option<fn()>) -> El {
     let app = el("div")
         .cls("zw-app")
         .attr_dyn("lang", move || Some(ctx.lang.get().code().into()))
-        .attr_dyn("data-theme", move || Some(ctx.site.ready().map(|s| s.theme.mode).unwrap_or_else(|| "auto".into())))
-        .attr_dyn("style", move || ctx.site.ready().map(|s| style::theme_vars(&s.theme)));
+        .attr_dyn("data-theme", move || {
+            Some(
+                ctx.site
+                    .ready()
+                    .map(|s| s.theme.mode)
+                    .unwrap_or_else(|| "auto".into()),
+            )
+        })
+        .attr_dyn("style", move || {
+            ctx.site.ready().map(|s| style::theme_vars(&s.theme))
+        });
     let app = match close {
         Some(close) => app.child(el("div").cls("zw-backdrop").click(close)),
         None => app,
@@ -131,29 +160,54 @@ fn step_view(ctx: Ctx, step: Step, close: Option<fn()>) -> El {
 
 /// Before the site config is in: a skeleton, or what went wrong with a retry.
 fn start_step(ctx: Ctx) -> El {
-    el("section").cls("zw-step").attr("data-step", "start").kid_dyn(move || {
-        Some(match ctx.site.state.get() {
-            Load::Failed(e) => error_banner(ctx, e, Some(Box::new(move || flow::load_site(ctx, true)))),
-            _ => skeleton(ctx),
+    el("section")
+        .cls("zw-step")
+        .attr("data-step", "start")
+        .kid_dyn(move || {
+            Some(match ctx.site.state.get() {
+                Load::Failed(e) => {
+                    error_banner(ctx, e, Some(Box::new(move || flow::load_site(ctx, true))))
+                }
+                _ => skeleton(ctx),
+            })
         })
-    })
 }
 
 /// The element focused inside this widget's shadow root, if any.
 fn active_in(frame: &Element) -> Option<Element> {
-    frame.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok()?.active_element()
+    frame
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()?
+        .active_element()
 }
 
 /// Keeps Tab inside the dialog: from the last control to the first, and Shift+Tab back.
 fn trap_tab(frame: &Element, ev: &KeyboardEvent) {
-    let Ok(list) = frame.query_selector_all(FOCUSABLE) else { return };
-    let items: Vec<HtmlElement> = (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect();
-    let (Some(first), Some(last)) = (items.first(), items.last()) else { return };
+    let Ok(list) = frame.query_selector_all(FOCUSABLE) else {
+        return;
+    };
+    let items: Vec<HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into().ok())
+        .collect();
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        return;
+    };
     let active = active_in(frame);
-    let at = |el: &HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<Element>());
+    let at = |el: &HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == el.unchecked_ref::<Element>())
+    };
     // Focus on the dialog's own headings moves on natively; only the ends wrap around.
-    let inside = active.as_ref().is_some_and(|a| frame.contains(Some(a.unchecked_ref())));
-    let target = if ev.shift_key() { (at(first) || !inside).then_some(last) } else { (at(last) || !inside).then_some(first) };
+    let inside = active
+        .as_ref()
+        .is_some_and(|a| frame.contains(Some(a.unchecked_ref())));
+    let target = if ev.shift_key() {
+        (at(first) || !inside).then_some(last)
+    } else {
+        (at(last) || !inside).then_some(first)
+    };
     if let Some(el) = target {
         ev.prevent_default();
         let _ = el.focus();

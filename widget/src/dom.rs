@@ -18,7 +18,9 @@ use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt, closure::Closure};
 use web_sys::{Element, Event, HtmlElement};
 
 pub fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect_throw("zapis widget runs in a page")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect_throw("zapis widget runs in a page")
 }
 
 /// An element under construction.
@@ -26,7 +28,9 @@ pub struct El(Element);
 
 /// `<tag>`.
 pub fn el(tag: &str) -> El {
-    El(document().create_element(tag).expect_throw("valid tag name"))
+    El(document()
+        .create_element(tag)
+        .expect_throw("valid tag name"))
 }
 
 /// `<button type="button">`.
@@ -41,7 +45,7 @@ pub fn watch(f: impl Fn() + 'static) {
 }
 
 fn watch_boxed(f: Box<dyn Fn()>) {
-    effect(move || f());
+    effect(f);
 }
 
 impl El {
@@ -91,7 +95,9 @@ impl El {
 
     fn listen(self, event: &str, f: Box<dyn FnMut(Event)>) -> El {
         let closure = Closure::wrap(f);
-        let _ = self.0.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+        let _ = self
+            .0
+            .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
         StoredValue::new(closure);
         self
     }
@@ -117,7 +123,12 @@ impl El {
     }
 
     /// A present-or-absent attribute (`disabled`, `aria-current="true"`…).
-    pub fn flag(self, name: &'static str, value: &'static str, f: impl Fn() -> bool + 'static) -> El {
+    pub fn flag(
+        self,
+        name: &'static str,
+        value: &'static str,
+        f: impl Fn() -> bool + 'static,
+    ) -> El {
         self.attr_boxed(name, Box::new(move || f().then(|| value.to_owned())))
     }
 
@@ -172,7 +183,11 @@ pub fn lower(s: &str) -> String {
 
 /// Focuses the first element matching `selector` under `root`.
 pub fn focus(root: &Element, selector: &str) -> bool {
-    let found = root.query_selector(selector).ok().flatten().and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    let found = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
     found.is_some_and(|e| e.focus().is_ok())
 }
 
@@ -190,7 +205,10 @@ pub fn every(period: Duration, f: impl FnMut() + 'static) {
     let f: Box<dyn FnMut()> = Box::new(f);
     let closure = Closure::wrap(f);
     let id = w
-        .set_interval_with_callback_and_timeout_and_arguments_0(closure.as_ref().unchecked_ref(), period.as_millis() as i32)
+        .set_interval_with_callback_and_timeout_and_arguments_0(
+            closure.as_ref().unchecked_ref(),
+            period.as_millis() as i32,
+        )
         .unwrap_or(0);
     StoredValue::new(closure);
     on_cleanup(move || {

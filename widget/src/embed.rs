@@ -12,8 +12,8 @@ use web_sys::{CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRootInit
 
 use crate::{
     api::{Api, Http},
-    dom::document,
     app::booking_app,
+    dom::document,
     i18n::Lang,
     options::Options,
     state::Ctx,
@@ -64,7 +64,10 @@ fn make_host() -> Result<(HtmlElement, HtmlElement), JsValue> {
 pub fn dispatch(name: &str, detail: &JsValue) {
     let init = CustomEventInit::new();
     init.set_detail(detail);
-    if let (Some(w), Ok(ev)) = (web_sys::window(), CustomEvent::new_with_event_init_dict(&format!("zapis:{name}"), &init)) {
+    if let (Some(w), Ok(ev)) = (
+        web_sys::window(),
+        CustomEvent::new_with_event_init_dict(&format!("zapis:{name}"), &init),
+    ) {
         let _ = w.dispatch_event(&ev);
     }
 }
@@ -79,11 +82,16 @@ fn mount_app(opts: Options, api: Api, modal: bool) -> Result<Mounted, JsValue> {
     let owner = Owner::new();
     let (lang, app) = owner.with(|| {
         let lang = RwSignal::new(opts.language().unwrap_or_default());
-        let ctx = Ctx::new(api, opts, lang, modal);
+        let ctx = Ctx::new(api, opts, lang);
         (lang, booking_app(ctx, modal.then_some(close as fn())))
     });
     container.append_child(app.node())?;
-    Ok(Mounted { host, lang, owner, return_focus: None })
+    Ok(Mounted {
+        host,
+        lang,
+        owner,
+        return_focus: None,
+    })
 }
 
 /// Opens the booking modal with these options, talking to the zapis server at `opts.api`.
@@ -96,7 +104,9 @@ pub fn open(opts: Options) -> Result<(), JsValue> {
 pub fn open_with(opts: Options, api: Api) -> Result<(), JsValue> {
     close_quietly();
     let doc = document();
-    let return_focus = doc.active_element().and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    let return_focus = doc
+        .active_element()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
     let mut mounted = mount_app(opts, api, true)?;
     doc.body().ok_or("no body")?.append_child(&mounted.host)?;
     focus_first(&mounted.host);
@@ -108,7 +118,9 @@ pub fn open_with(opts: Options, api: Api) -> Result<(), JsValue> {
 
 /// Removes the modal; `true` if one was open.
 fn close_quietly() -> bool {
-    let Some(mounted) = MODAL.with(|m| m.borrow_mut().take()) else { return false };
+    let Some(mounted) = MODAL.with(|m| m.borrow_mut().take()) else {
+        return false;
+    };
     mounted.host.remove();
     if let Some(el) = &mounted.return_focus {
         let _ = el.focus();
@@ -125,7 +137,9 @@ pub fn close() {
 
 /// Switches the language of every mounted widget (`zapis('language', 'en')`).
 pub fn set_language(tag: &str) {
-    let Some(lang) = Lang::recognise(tag) else { return };
+    let Some(lang) = Lang::recognise(tag) else {
+        return;
+    };
     MODAL.with(|m| {
         if let Some(mounted) = m.borrow().as_ref() {
             mounted.lang.set(lang);
@@ -155,7 +169,9 @@ pub fn mount_with(el: Element, opts: Options, api: Api) -> Result<(), JsValue> {
 }
 
 fn focus_first(host: &HtmlElement) {
-    let el = host.shadow_root().and_then(|root| root.query_selector(".zw-close").ok().flatten());
+    let el = host
+        .shadow_root()
+        .and_then(|root| root.query_selector(".zw-close").ok().flatten());
     if let Some(el) = el.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
         let _ = el.focus();
     }

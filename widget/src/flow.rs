@@ -15,8 +15,16 @@ use crate::{
     wire,
 };
 
-const ORDER: [Step; 8] =
-    [Step::Branch, Step::Services, Step::Staff, Step::Date, Step::Time, Step::Contact, Step::Code, Step::Done];
+const ORDER: [Step; 8] = [
+    Step::Branch,
+    Step::Services,
+    Step::Staff,
+    Step::Date,
+    Step::Time,
+    Step::Contact,
+    Step::Code,
+    Step::Done,
+];
 
 /// Whether `step` is part of this site's flow at all.
 fn included(ctx: Ctx, step: Step) -> bool {
@@ -38,7 +46,9 @@ pub fn go(ctx: Ctx, step: Step) {
 pub fn next(ctx: Ctx) {
     let from = ctx.step.get_untracked();
     let mut after = ORDER.iter().copied().skip_while(|s| *s != from).skip(1);
-    let Some(mut step) = after.find(|s| untrack(|| included(ctx, *s))) else { return };
+    let Some(mut step) = after.find(|s| untrack(|| included(ctx, *s))) else {
+        return;
+    };
     if step == Step::Staff && ctx.skip.get_untracked().staff {
         ctx.skip.update(|s| s.staff = false);
         step = Step::Date;
@@ -52,7 +62,12 @@ pub fn previous(ctx: Ctx) -> Option<Step> {
     if matches!(from, Step::Start | Step::Done) {
         return None;
     }
-    ORDER.iter().copied().take_while(|s| *s != from).filter(|s| included(ctx, *s)).last()
+    ORDER
+        .iter()
+        .copied()
+        .take_while(|s| *s != from)
+        .filter(|s| included(ctx, *s))
+        .last()
 }
 
 pub fn back(ctx: Ctx) {
@@ -62,25 +77,43 @@ pub fn back(ctx: Ctx) {
 }
 
 fn ids(list: &str) -> Vec<u64> {
-    list.split(',').filter_map(|s| s.trim().parse().ok()).collect()
+    list.split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
 }
 
 /// The site config is in: apply the preselection from the options and show the first step.
 pub fn start(ctx: Ctx, site: &SiteInfo) {
     let opts = ctx.opts.get_value();
     let d = ctx.draft;
-    let preselected = opts.branch.as_deref().and_then(|b| b.trim().parse::<u64>().ok());
+    let preselected = opts
+        .branch
+        .as_deref()
+        .and_then(|b| b.trim().parse::<u64>().ok());
     let branch = match site.branches.as_slice() {
         [only] => Some(only.id),
         all => preselected.filter(|id| all.iter().any(|b| b.id == *id)),
     };
     d.branch.set(branch);
     let services = opts.service.as_deref().map(ids).unwrap_or_default();
-    let staff = opts.staff.as_deref().and_then(|s| s.trim().parse::<u64>().ok());
-    ctx.skip.set(Skip { services: !services.is_empty(), staff: staff.is_some() });
+    let staff = opts
+        .staff
+        .as_deref()
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    ctx.skip.set(Skip {
+        services: !services.is_empty(),
+        staff: staff.is_some(),
+    });
     d.services.set(services);
     d.staff.set(staff);
-    go(ctx, if branch.is_some() { Step::Services } else { Step::Branch });
+    go(
+        ctx,
+        if branch.is_some() {
+            Step::Services
+        } else {
+            Step::Branch
+        },
+    );
 }
 
 /// A branch was picked: a different one starts the choice of services over.
@@ -96,15 +129,17 @@ pub fn choose_branch(ctx: Ctx, id: u64) {
     next(ctx);
 }
 
-/// Adds or removes a service (several may go in one booking). The master is kept.
+/// Adds or removes a service (up to [`MAX_SERVICES`] in one booking). The master is kept.
 pub fn toggle_service(ctx: Ctx, id: u64) {
     let d = ctx.draft;
-    d.services.update(|list| match list.iter().position(|s| *s == id) {
-        Some(i) => {
-            list.remove(i);
-        }
-        None => list.push(id),
-    });
+    d.services
+        .update(|list| match list.iter().position(|s| *s == id) {
+            Some(i) => {
+                list.remove(i);
+            }
+            None if list.len() < MAX_SERVICES => list.push(id),
+            None => {}
+        });
     d.date.set(None);
     d.slot.set(None);
 }
@@ -145,7 +180,14 @@ pub fn restart(ctx: Ctx) {
     ctx.submit.result.set(None);
     ctx.dates.invalidate();
     ctx.times.invalidate();
-    go(ctx, if ctx.chain() { Step::Branch } else { Step::Services });
+    go(
+        ctx,
+        if ctx.chain() {
+            Step::Branch
+        } else {
+            Step::Services
+        },
+    );
 }
 
 fn join(ids: &[u64]) -> String {
@@ -164,26 +206,38 @@ fn query(ctx: Ctx) -> Option<(u64, Vec<u64>, u64, String)> {
 
 pub fn load_site(ctx: Ctx, force: bool) {
     let (api, lang) = (ctx.api(), ctx.lang.get_untracked());
-    ctx.site.fetch(String::from("site"), force, move || api.config(lang));
+    ctx.site
+        .fetch(String::from("site"), force, move || api.config(lang));
 }
 
 pub fn load_services(ctx: Ctx, force: bool) {
-    let Some(branch) = ctx.draft.branch.get_untracked() else { return };
+    let Some(branch) = ctx.draft.branch.get_untracked() else {
+        return;
+    };
     let (api, lang) = (ctx.api(), ctx.lang.get_untracked());
-    ctx.services.fetch(branch.to_string(), force, move || api.services(lang, branch));
+    ctx.services.fetch(branch.to_string(), force, move || {
+        api.services(lang, branch)
+    });
 }
 
 pub fn load_staff(ctx: Ctx, force: bool) {
-    let Some((branch, services, _, _)) = query(ctx) else { return };
+    let Some((branch, services, _, _)) = query(ctx) else {
+        return;
+    };
     let (api, lang) = (ctx.api(), ctx.lang.get_untracked());
     let key = format!("{branch}|{}", join(&services));
-    ctx.staff.fetch(key, force, move || api.staff(lang, branch, &services));
+    ctx.staff
+        .fetch(key, force, move || api.staff(lang, branch, &services));
 }
 
 pub fn load_dates(ctx: Ctx, force: bool) {
-    let Some((branch, services, staff, key)) = query(ctx) else { return };
+    let Some((branch, services, staff, key)) = query(ctx) else {
+        return;
+    };
     let (api, lang) = (ctx.api(), ctx.lang.get_untracked());
-    ctx.dates.fetch(key, force, move || api.dates(lang, branch, &services, staff));
+    ctx.dates.fetch(key, force, move || {
+        api.dates(lang, branch, &services, staff)
+    });
 }
 
 fn times_key(ctx: Ctx) -> Option<(u64, Vec<u64>, u64, String, String)> {
@@ -193,9 +247,13 @@ fn times_key(ctx: Ctx) -> Option<(u64, Vec<u64>, u64, String, String)> {
 }
 
 pub fn load_times(ctx: Ctx, force: bool) {
-    let Some((branch, services, staff, key, date)) = times_key(ctx) else { return };
+    let Some((branch, services, staff, key, date)) = times_key(ctx) else {
+        return;
+    };
     let (api, lang) = (ctx.api(), ctx.lang.get_untracked());
-    ctx.times.fetch(key, force, move || api.times(lang, branch, &services, staff, &date));
+    ctx.times.fetch(key, force, move || {
+        api.times(lang, branch, &services, staff, &date)
+    });
 }
 
 /// The booking as the server wants it, from the draft.
@@ -214,7 +272,11 @@ fn request(ctx: Ctx) -> Option<BookingRequest> {
         email: some(d.email.get_untracked()),
         comment: some(d.comment.get_untracked()),
         consent: d.consent.get_untracked(),
-        code: if sms { some(d.code.get_untracked()) } else { None },
+        code: if sms {
+            some(d.code.get_untracked())
+        } else {
+            None
+        },
         website: some(d.website.get_untracked()),
         attribution,
     })
@@ -248,11 +310,15 @@ pub fn submit_contact(ctx: Ctx) {
 
 /// Asks for an SMS code (again); shows the code step once it is sent.
 pub fn request_code(ctx: Ctx) {
-    let Some(branch) = ctx.draft.branch.get_untracked() else { return };
+    let Some(branch) = ctx.draft.branch.get_untracked() else {
+        return;
+    };
     if !begin(ctx) {
         return;
     }
-    let req = CodeRequest { phone: ctx.draft.phone.get_untracked() };
+    let req = CodeRequest {
+        phone: ctx.draft.phone.get_untracked(),
+    };
     let fut = ctx.api().send_code(ctx.lang.get_untracked(), branch, &req);
     wasm_bindgen_futures::spawn_local(async move {
         let result = fut.await;
@@ -274,11 +340,17 @@ pub fn request_code(ctx: Ctx) {
 
 /// Sends the booking. A retry of the same attempt reuses its `Idempotency-Key`.
 pub fn book(ctx: Ctx) {
-    let Some(req) = untrack(|| request(ctx)) else { return };
+    let Some(req) = untrack(|| request(ctx)) else {
+        return;
+    };
     if !begin(ctx) {
         return;
     }
-    let key = ctx.submit.key.get_untracked().unwrap_or_else(new_attempt_key);
+    let key = ctx
+        .submit
+        .key
+        .get_untracked()
+        .unwrap_or_else(new_attempt_key);
     ctx.submit.key.set(Some(key.clone()));
     let fut = ctx.api().book(ctx.lang.get_untracked(), &key, &req);
     wasm_bindgen_futures::spawn_local(async move {
@@ -302,6 +374,12 @@ pub fn book(ctx: Ctx) {
     });
 }
 
+/// Fields whose server errors are shown beside them; others are shown above the button.
+const FORM_FIELDS: [&str; 6] = ["name", "phone", "email", "comment", "consent", "code"];
+
+/// Most services one booking may hold (the server's limit).
+pub const MAX_SERVICES: usize = 10;
+
 /// Turns a failed submission into the way forward for the visitor.
 fn fail(ctx: Ctx, err: ApiError) {
     let s = ctx.submit;
@@ -313,7 +391,9 @@ fn fail(ctx: Ctx, err: ApiError) {
     s.key.set(None);
     let lang: Lang = ctx.lang.get_untracked();
     let message = err.message(lang);
-    let ApiError::Server { detail, .. } = &err else { return };
+    let ApiError::Server { detail, .. } = &err else {
+        return;
+    };
     let notice_at = |step: Step| {
         go(ctx, step);
         ctx.notice.set(Some(message.clone()));
@@ -324,8 +404,17 @@ fn fail(ctx: Ctx, err: ApiError) {
             ctx.dates.invalidate();
             match (detail.times.clone(), times_key(ctx)) {
                 (Some(slots), Some((.., key, date))) => {
-                    let timezone = untrack(|| ctx.branch()).map(|b| b.timezone).unwrap_or_default();
-                    ctx.times.put(key, Times { date, timezone, slots });
+                    let timezone = untrack(|| ctx.branch())
+                        .map(|b| b.timezone)
+                        .unwrap_or_default();
+                    ctx.times.put(
+                        key,
+                        Times {
+                            date,
+                            timezone,
+                            slots,
+                        },
+                    );
                 }
                 _ => ctx.times.invalidate(),
             }
@@ -342,9 +431,9 @@ fn fail(ctx: Ctx, err: ApiError) {
         }
         codes::CODE_REQUIRED => request_code(ctx),
         codes::WRONG_CODE => s.field_error.set(Some(("code".into(), message))),
-        _ => match &detail.field {
+        _ => match detail.field.as_deref().filter(|f| FORM_FIELDS.contains(f)) {
             Some(field) => {
-                s.field_error.set(Some((field.clone(), message)));
+                s.field_error.set(Some((field.to_owned(), message)));
                 if field != "code" && ctx.step.get_untracked() == Step::Code {
                     ctx.step.set(Step::Contact);
                 }

@@ -91,8 +91,11 @@ impl Ymd {
         let y = s.get(0..4)?.parse().ok()?;
         let m = s.get(5..7)?.parse().ok()?;
         let d = s.get(8..10)?.parse().ok()?;
-        (s.as_bytes().get(4) == Some(&b'-') && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m))
-            .then_some(Ymd { y, m, d })
+        (s.as_bytes().get(4) == Some(&b'-')
+            && (1..=12).contains(&m)
+            && d >= 1
+            && d <= days_in_month(y, m))
+        .then_some(Ymd { y, m, d })
     }
 
     pub fn iso(self) -> String {
@@ -119,7 +122,11 @@ impl Ymd {
         let mp = (5 * doy + 2) / 153;
         let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        Ymd { y: (yoe + era * 400 + i64::from(m <= 2)) as i32, m, d }
+        Ymd {
+            y: (yoe + era * 400 + i64::from(m <= 2)) as i32,
+            m,
+            d,
+        }
     }
 
     pub fn add_days(self, n: i64) -> Ymd {
@@ -138,13 +145,20 @@ impl Ymd {
     /// The first day of the month `n` months away.
     pub fn add_months(self, n: i32) -> Ymd {
         let idx = self.y * 12 + self.m as i32 - 1 + n;
-        Ymd { y: idx.div_euclid(12), m: idx.rem_euclid(12) as u32 + 1, d: 1 }
+        Ymd {
+            y: idx.div_euclid(12),
+            m: idx.rem_euclid(12) as u32 + 1,
+            d: 1,
+        }
     }
 
     /// The same day `n` months away, clamped to that month's length.
     pub fn same_day_months(self, n: i32) -> Ymd {
         let first = self.add_months(n);
-        Ymd { d: self.d.min(days_in_month(first.y, first.m)), ..first }
+        Ymd {
+            d: self.d.min(days_in_month(first.y, first.m)),
+            ..first
+        }
     }
 }
 
@@ -170,7 +184,12 @@ pub fn date_long(lang: Lang, d: Ymd) -> String {
 /// `Ср, 12 марта` / `We, 12 March`.
 pub fn date_short(lang: Lang, d: Ymd) -> String {
     let t = lang.t();
-    format!("{}, {} {}", t.weekdays[d.weekday() as usize], d.d, t.months_of[d.m as usize - 1])
+    format!(
+        "{}, {} {}",
+        t.weekdays[d.weekday() as usize],
+        d.d,
+        t.months_of[d.m as usize - 1]
+    )
 }
 
 /// `HH:MM` of an ISO datetime (`2025-03-12T14:00:00+03:00` → `14:00`).
@@ -191,8 +210,14 @@ pub fn to_utc_stamp(iso: &str, add_minutes: i64) -> Option<String> {
     let date = Ymd::parse(iso)?;
     let num = |r: std::ops::Range<usize>| iso.get(r)?.parse::<i64>().ok();
     let (h, mi) = (num(11..13)?, num(14..16)?);
-    let s = if iso.as_bytes().get(16) == Some(&b':') { num(17..19)? } else { 0 };
-    let rest = iso.get(16..)?.trim_start_matches(|c: char| c == ':' || c.is_ascii_digit() || c == '.');
+    let s = if iso.as_bytes().get(16) == Some(&b':') {
+        num(17..19)?
+    } else {
+        0
+    };
+    let rest = iso
+        .get(16..)?
+        .trim_start_matches(|c: char| c == ':' || c.is_ascii_digit() || c == '.');
     let offset = match rest.as_bytes().first() {
         None | Some(b'Z') => 0,
         Some(&sign) => {
@@ -205,5 +230,13 @@ pub fn to_utc_stamp(iso: &str, add_minutes: i64) -> Option<String> {
     let total = (date.days() * 1440 + h * 60 + mi - offset + add_minutes) * 60 + s;
     let day = Ymd::from_days(total.div_euclid(86_400));
     let sec = total.rem_euclid(86_400);
-    Some(format!("{:04}{:02}{:02}T{:02}{:02}{:02}Z", day.y, day.m, day.d, sec / 3600, sec % 3600 / 60, sec % 60))
+    Some(format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        day.y,
+        day.m,
+        day.d,
+        sec / 3600,
+        sec % 3600 / 60,
+        sec % 60
+    ))
 }

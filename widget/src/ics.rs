@@ -26,8 +26,22 @@ pub fn calendar(res: &BookingResult) -> Option<String> {
     let start = to_utc_stamp(&res.datetime, 0)?;
     let end = to_utc_stamp(&res.datetime, i64::from(res.length.max(1)))?;
     let summary = text(&res.services.join(", "));
-    let location = text(&[res.branch.as_str(), res.address.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", "));
-    let description = text(&[res.staff.as_str(), res.cancel_url.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("\n"));
+    let location = text(
+        &[res.branch.as_str(), res.address.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let description = text(
+        &[res.staff.as_str(), res.cancel_url.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
     let lines = [
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".into(),
@@ -49,5 +63,8 @@ pub fn calendar(res: &BookingResult) -> Option<String> {
 
 /// `data:text/calendar,…` for an `<a download>`.
 pub fn data_url(ics: &str) -> String {
-    format!("data:text/calendar;charset=utf-8,{}", String::from(js_sys::encode_uri_component(ics)))
+    format!(
+        "data:text/calendar;charset=utf-8,{}",
+        String::from(js_sys::encode_uri_component(ics))
+    )
 }

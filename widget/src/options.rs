@@ -38,7 +38,10 @@ impl Options {
             .and_then(|d| d.document_element())
             .and_then(|e| e.get_attribute("lang"));
         let navigator = window.and_then(|w| w.navigator().language());
-        [self.lang.clone(), html, navigator].into_iter().flatten().find_map(|tag| Lang::recognise(&tag))
+        [self.lang.clone(), html, navigator]
+            .into_iter()
+            .flatten()
+            .find_map(|tag| Lang::recognise(&tag))
     }
 
     pub fn resend_seconds(&self) -> u32 {

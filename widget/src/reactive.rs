@@ -56,7 +56,9 @@ thread_local! {
 }
 
 fn live(nodes: &mut [Node], id: Id) -> Option<&mut Node> {
-    nodes.get_mut(id.idx as usize).filter(|n| n.alive && n.generation == id.generation)
+    nodes
+        .get_mut(id.idx as usize)
+        .filter(|n| n.alive && n.generation == id.generation)
 }
 
 impl Runtime {
@@ -69,7 +71,14 @@ impl Runtime {
         });
         let node = &mut nodes[idx as usize];
         let generation = node.generation.wrapping_add(1);
-        *node = Node { generation, alive: true, value, run, order: self.made.get(), ..Node::default() };
+        *node = Node {
+            generation,
+            alive: true,
+            value,
+            run,
+            order: self.made.get(),
+            ..Node::default()
+        };
         let id = Id { idx, generation };
         if let Some(owner) = self.owner.get().and_then(|o| live(&mut nodes, o)) {
             owner.children.push(id);
@@ -86,7 +95,9 @@ impl Runtime {
     fn reset(&self, id: Id, kill: bool) {
         let (children, cleanups, _sources, value, run) = {
             let mut nodes = self.nodes.borrow_mut();
-            let Some(n) = live(&mut nodes, id) else { return };
+            let Some(n) = live(&mut nodes, id) else {
+                return;
+            };
             let taken = (
                 std::mem::take(&mut n.children),
                 std::mem::take(&mut n.cleanups),
@@ -133,9 +144,13 @@ impl Runtime {
     }
 
     fn track(&self, source: Id) {
-        let Some(obs) = self.observer.get() else { return };
+        let Some(obs) = self.observer.get() else {
+            return;
+        };
         let mut nodes = self.nodes.borrow_mut();
-        let Some(s) = live(&mut nodes, source) else { return };
+        let Some(s) = live(&mut nodes, source) else {
+            return;
+        };
         if s.subs.contains(&obs) {
             return;
         }
@@ -148,7 +163,9 @@ impl Runtime {
     fn notify(&self, source: Id) {
         {
             let mut nodes = self.nodes.borrow_mut();
-            let Some(s) = live(&mut nodes, source) else { return };
+            let Some(s) = live(&mut nodes, source) else {
+                return;
+            };
             let subs = s.subs.clone();
             let mut queue = self.queue.borrow_mut();
             for e in subs {
@@ -169,7 +186,8 @@ impl Runtime {
                 let mut nodes = self.nodes.borrow_mut();
                 let mut queue = self.queue.borrow_mut();
                 queue.retain(|id| live(&mut nodes, *id).is_some_and(|n| n.dirty));
-                let oldest = (0..queue.len()).min_by_key(|i| live(&mut nodes, queue[*i]).map_or(0, |n| n.order));
+                let oldest = (0..queue.len())
+                    .min_by_key(|i| live(&mut nodes, queue[*i]).map_or(0, |n| n.order));
                 oldest.map(|i| queue.swap_remove(i))
             };
             match next {
@@ -197,11 +215,15 @@ impl<T> Copy for RwSignal<T> {}
 impl<T: 'static> RwSignal<T> {
     pub fn new(value: T) -> Self {
         let id = RT.with(|rt| rt.create(Some(Rc::new(RefCell::new(value))), None));
-        RwSignal { id, ty: PhantomData }
+        RwSignal {
+            id,
+            ty: PhantomData,
+        }
     }
 
     fn cell(&self) -> Option<Rc<RefCell<T>>> {
-        RT.with(|rt| rt.value(self.id)).and_then(|v| v.downcast::<RefCell<T>>().ok())
+        RT.with(|rt| rt.value(self.id))
+            .and_then(|v| v.downcast::<RefCell<T>>().ok())
     }
 
     /// Subscribes the running effect without reading.
@@ -214,7 +236,8 @@ impl<T: 'static> RwSignal<T> {
     }
 
     pub fn with_untracked<R>(&self, f: impl FnOnce(&T) -> R) -> R {
-        self.try_with_untracked(f).expect_throw("zapis: read of a disposed signal")
+        self.try_with_untracked(f)
+            .expect_throw("zapis: read of a disposed signal")
     }
 
     pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
@@ -313,7 +336,8 @@ impl Owner {
     }
 
     pub fn with<R>(&self, f: impl FnOnce() -> R) -> R {
-        let (owner, observer) = RT.with(|rt| (rt.owner.replace(Some(self.0)), rt.observer.replace(None)));
+        let (owner, observer) =
+            RT.with(|rt| (rt.owner.replace(Some(self.0)), rt.observer.replace(None)));
         let r = f();
         RT.with(|rt| {
             rt.owner.set(owner);

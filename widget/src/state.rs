@@ -68,7 +68,10 @@ impl<T: Send + Sync + 'static> Copy for Cell<T> {}
 
 impl<T: Clone + Send + Sync + 'static> Default for Cell<T> {
     fn default() -> Self {
-        Cell { key: RwSignal::new(String::new()), state: RwSignal::new(Load::Loading) }
+        Cell {
+            key: RwSignal::new(String::new()),
+            state: RwSignal::new(Load::Loading),
+        }
     }
 }
 
@@ -177,8 +180,6 @@ pub struct Ctx {
     pub lang: RwSignal<Lang>,
     pub api: StoredValue<Api>,
     pub opts: StoredValue<Options>,
-    /// Shown as a modal (focus trap, Esc, close button) rather than inline.
-    pub modal: bool,
     pub site: Cell<SiteInfo>,
     pub services: Cell<Services>,
     pub staff: Cell<StaffList>,
@@ -193,12 +194,11 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(api: Api, opts: Options, lang: RwSignal<Lang>, modal: bool) -> Ctx {
+    pub fn new(api: Api, opts: Options, lang: RwSignal<Lang>) -> Ctx {
         Ctx {
             lang,
             api: StoredValue::new(api),
             opts: StoredValue::new(opts),
-            modal,
             site: Cell::default(),
             services: Cell::default(),
             staff: Cell::default(),
@@ -235,13 +235,20 @@ impl Ctx {
     }
 
     pub fn chain(self) -> bool {
-        self.site.state.with(|s| matches!(s, Load::Ready(site) if site.branches.len() > 1))
+        self.site
+            .state
+            .with(|s| matches!(s, Load::Ready(site) if site.branches.len() > 1))
     }
 
     /// The chosen services, resolved against the loaded list.
     pub fn chosen_services(self) -> Vec<protocol::catalog::Service> {
         let ids = self.draft.services.get();
-        let Some(list) = self.services.ready() else { return Vec::new() };
-        list.services.into_iter().filter(|s| ids.contains(&s.id)).collect()
+        let Some(list) = self.services.ready() else {
+            return Vec::new();
+        };
+        list.services
+            .into_iter()
+            .filter(|s| ids.contains(&s.id))
+            .collect()
     }
 }

@@ -97,13 +97,19 @@ button,input,textarea,a{font:inherit;color:inherit}
 
 /// Keeps a theme value from closing the declaration it sits in.
 fn clean(v: &str) -> String {
-    v.chars().filter(|c| !matches!(c, ';' | '{' | '}' | '<' | '>' | '\\')).collect()
+    v.chars()
+        .filter(|c| !matches!(c, ';' | '{' | '}' | '<' | '>' | '\\'))
+        .collect()
 }
 
 /// The site's theme as custom properties on the app root; the host's `--zapis-*` still win.
 pub fn theme_vars(theme: &Theme) -> String {
     let mut out = String::new();
-    for (var, host, value) in [("--zb", "--zapis-brand", &theme.brand), ("--zr", "--zapis-radius", &theme.radius), ("--zf", "--zapis-font", &theme.font)] {
+    for (var, host, value) in [
+        ("--zb", "--zapis-brand", &theme.brand),
+        ("--zr", "--zapis-radius", &theme.radius),
+        ("--zf", "--zapis-font", &theme.font),
+    ] {
         if !value.trim().is_empty() {
             out.push_str(&format!("{var}:var({host},{});", clean(value)));
         }

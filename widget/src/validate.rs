@@ -22,7 +22,11 @@ fn is_russian(raw: &str, d: &str) -> bool {
 pub fn mask_phone(raw: &str) -> String {
     let d = digits(raw);
     if d.is_empty() {
-        return if raw.contains('+') { "+".into() } else { String::new() };
+        return if raw.contains('+') {
+            "+".into()
+        } else {
+            String::new()
+        };
     }
     if !is_russian(raw, &d) {
         return format!("+{}", &d[..d.len().min(15)]);
@@ -57,7 +61,11 @@ pub fn phone_error(t: &'static Texts, phone: &str) -> Option<&'static str> {
     if d.is_empty() {
         return Some(t.err_phone_empty);
     }
-    let complete = if is_russian(phone, &d) { d.len() == 11 } else { (8..=15).contains(&d.len()) };
+    let complete = if is_russian(phone, &d) {
+        d.len() == 11
+    } else {
+        (8..=15).contains(&d.len())
+    };
     (!complete).then_some(t.err_phone)
 }
 

@@ -9,7 +9,9 @@ use js_sys::{Array, JSON, Object, Reflect};
 use protocol::{
     ErrorDetail,
     booking::{Attribution, BookingRequest, BookingResult, CodeRequest},
-    catalog::{Branch, Category, Dates, Service, Services, SiteInfo, Slot, Staff, StaffList, Times},
+    catalog::{
+        Branch, Category, Dates, Service, Services, SiteInfo, Slot, Staff, StaffList, Times,
+    },
     site::Theme,
     track::{Channel, Touch},
 };
@@ -19,7 +21,9 @@ use crate::options::Options;
 
 /// `JSON.parse`, keeping only objects (not arrays).
 pub fn parse(text: &str) -> Option<JsValue> {
-    JSON::parse(text).ok().filter(|v| v.is_object() && !Array::is_array(v))
+    JSON::parse(text)
+        .ok()
+        .filter(|v| v.is_object() && !Array::is_array(v))
 }
 
 fn get(v: &JsValue, key: &str) -> JsValue {
@@ -94,7 +98,10 @@ pub fn site(v: &JsValue) -> SiteInfo {
 
 pub fn services(v: &JsValue) -> Services {
     Services {
-        categories: list(v, "categories", |c| Category { id: id(c, "id"), title: str(c, "title") }),
+        categories: list(v, "categories", |c| Category {
+            id: id(c, "id"),
+            title: str(c, "title"),
+        }),
         services: list(v, "services", |s| Service {
             id: id(s, "id"),
             category_id: id(s, "category_id"),
@@ -122,15 +129,26 @@ pub fn staff(v: &JsValue) -> StaffList {
 }
 
 pub fn dates(v: &JsValue) -> Dates {
-    Dates { dates: strings(v, "dates"), timezone: str(v, "timezone") }
+    Dates {
+        dates: strings(v, "dates"),
+        timezone: str(v, "timezone"),
+    }
 }
 
 fn slot(v: &JsValue) -> Slot {
-    Slot { time: str(v, "time"), datetime: str(v, "datetime"), length: num(v, "length") as u32 }
+    Slot {
+        time: str(v, "time"),
+        datetime: str(v, "datetime"),
+        length: num(v, "length") as u32,
+    }
 }
 
 pub fn times(v: &JsValue) -> Times {
-    Times { date: str(v, "date"), timezone: str(v, "timezone"), slots: list(v, "slots", slot) }
+    Times {
+        date: str(v, "date"),
+        timezone: str(v, "timezone"),
+        slots: list(v, "slots", slot),
+    }
 }
 
 pub fn booking_result(v: &JsValue) -> BookingResult {
@@ -162,15 +180,28 @@ pub fn error_detail(body: &JsValue) -> Option<ErrorDetail> {
     })
 }
 
-const TOUCH_TEXT: [&str; 11] =
-    ["source", "medium", "campaign", "content", "term", "yclid", "gclid", "fbclid", "referrer", "landing", "ch"];
+const TOUCH_TEXT: [&str; 11] = [
+    "source", "medium", "campaign", "content", "term", "yclid", "gclid", "fbclid", "referrer",
+    "landing", "ch",
+];
 
 fn touch(v: &JsValue) -> Option<Touch> {
     if !v.is_object() {
         return None;
     }
-    let [source, medium, campaign, content, term, yclid, gclid, fbclid, referrer, landing, ch] =
-        TOUCH_TEXT.map(|k| opt_str(v, k));
+    let [
+        source,
+        medium,
+        campaign,
+        content,
+        term,
+        yclid,
+        gclid,
+        fbclid,
+        referrer,
+        landing,
+        ch,
+    ] = TOUCH_TEXT.map(|k| opt_str(v, k));
     let ch = match ch.as_deref() {
         Some("paid") => Channel::Paid,
         Some("search") => Channel::Search,
@@ -179,23 +210,44 @@ fn touch(v: &JsValue) -> Option<Touch> {
         _ => Channel::Direct,
     };
     let ts = num(v, "ts") as u64;
-    Some(Touch { ch, source, medium, campaign, content, term, yclid, gclid, fbclid, referrer, landing, ts })
+    Some(Touch {
+        ch,
+        source,
+        medium,
+        campaign,
+        content,
+        term,
+        yclid,
+        gclid,
+        fbclid,
+        referrer,
+        landing,
+        ts,
+    })
 }
 
 /// The tracker context (`{vid, sid, first, last}`); `None` unless it has both ids.
 fn attribution(v: &JsValue) -> Option<Attribution> {
     let (vid, sid) = (opt_str(v, "vid")?, opt_str(v, "sid")?);
-    Some(Attribution { vid, sid, first: touch(&get(v, "first")), last: touch(&get(v, "last")) })
+    Some(Attribution {
+        vid,
+        sid,
+        first: touch(&get(v, "first")),
+        last: touch(&get(v, "last")),
+    })
 }
 
 /// The widget options embed.js passes.
 pub fn options(json: &str) -> Result<Options, String> {
     let v = parse(json).ok_or("zapis: widget options must be a JSON object")?;
-    let site = opt_str(&v, "site").filter(|s| !s.is_empty()).ok_or("zapis: widget options need a `site`")?;
+    let site = opt_str(&v, "site")
+        .filter(|s| !s.is_empty())
+        .ok_or("zapis: widget options need a `site`")?;
     // Ids may come as numbers or strings (data attributes are strings).
     let text = |k: &str| {
         let x = get(&v, k);
-        x.as_string().or_else(|| x.as_f64().map(|n| (n as u64).to_string()))
+        x.as_string()
+            .or_else(|| x.as_f64().map(|n| (n as u64).to_string()))
     };
     Ok(Options {
         site,
@@ -222,7 +274,18 @@ fn put_opt(o: &Object, key: &str, value: &Option<String>) {
 fn touch_js(t: &Touch) -> Object {
     let o = Object::new();
     put(&o, "ch", t.ch.as_str());
-    let fields = [&t.source, &t.medium, &t.campaign, &t.content, &t.term, &t.yclid, &t.gclid, &t.fbclid, &t.referrer, &t.landing];
+    let fields = [
+        &t.source,
+        &t.medium,
+        &t.campaign,
+        &t.content,
+        &t.term,
+        &t.yclid,
+        &t.gclid,
+        &t.fbclid,
+        &t.referrer,
+        &t.landing,
+    ];
     for (key, value) in TOUCH_TEXT.iter().zip(fields) {
         put_opt(&o, key, value);
     }
@@ -237,7 +300,14 @@ fn stringify(o: &Object) -> String {
 pub fn booking_request(r: &BookingRequest) -> String {
     let o = Object::new();
     put(&o, "branch", r.branch as f64);
-    put(&o, "services", r.services.iter().map(|s| JsValue::from(*s as f64)).collect::<Array>());
+    put(
+        &o,
+        "services",
+        r.services
+            .iter()
+            .map(|s| JsValue::from(*s as f64))
+            .collect::<Array>(),
+    );
     put(&o, "staff", r.staff as f64);
     put(&o, "datetime", r.datetime.as_str());
     put(&o, "name", r.name.as_str());
@@ -283,7 +353,14 @@ pub fn booking_result_js(r: &BookingResult) -> JsValue {
         put(&o, k, v.as_str());
     }
     put(&o, "length", r.length);
-    put(&o, "services", r.services.iter().map(|s| JsValue::from_str(s)).collect::<Array>());
+    put(
+        &o,
+        "services",
+        r.services
+            .iter()
+            .map(|s| JsValue::from_str(s))
+            .collect::<Array>(),
+    );
     put(&o, "price_min", r.price_min);
     put(&o, "price_max", r.price_max);
     o.into()

@@ -15,23 +15,53 @@ async fn the_whole_flow_books_and_tells_the_host_page() {
     let booked = Events::listen("booked");
     let ctx = r#","ctx":{"vid":"0123456789abcdef0123456789abcdef","sid":"fedcba9876543210fedcba9876543210","last":{"ch":"paid","source":"yandex","ts":5}}"#;
     let w = open(&fake, opts(ctx)).await;
-    assert_eq!(w.step(), "services", "one branch: the branch step is skipped");
+    assert_eq!(
+        w.step(),
+        "services",
+        "one branch: the branch step is skipped"
+    );
     w.choose_up_to_contact(10, 5).await;
-    assert!(w.text("[data-testid=summary]").contains("Женская стрижка"), "{}", w.text("[data-testid=summary]"));
+    assert!(
+        w.text("[data-testid=summary]").contains("Женская стрижка"),
+        "{}",
+        w.text("[data-testid=summary]")
+    );
     assert!(w.text("[data-testid=summary]").contains("Анна"));
-    assert!(w.text("[data-testid=summary]").contains("Ср, 12 марта, 10:00"), "{}", w.text("[data-testid=summary]"));
+    assert!(
+        w.text("[data-testid=summary]")
+            .contains("Ср, 12 марта, 10:00"),
+        "{}",
+        w.text("[data-testid=summary]")
+    );
+    assert!(
+        w.find("#zw-email").is_none(),
+        "no email field unless the company wants one"
+    );
+    assert_eq!(w.attr("#zw-name", "maxlength").as_deref(), Some("100"));
     w.fill_contact().await;
-    assert_eq!(w.value("#zw-phone"), "+7 (916) 123-45-67", "the phone is masked as typed");
+    assert_eq!(
+        w.value("#zw-phone"),
+        "+7 (916) 123-45-67",
+        "the phone is masked as typed"
+    );
     w.click("[data-testid=submit]");
     w.wait_step("success").await;
 
     let (key, req) = fake.bookings.borrow()[0].clone();
     assert_eq!(key.len(), 32, "a fresh 128-bit Idempotency-Key");
-    assert_eq!((req.branch, req.services.clone(), req.staff), (1, vec![10], 5));
+    assert_eq!(
+        (req.branch, req.services.clone(), req.staff),
+        (1, vec![10], 5)
+    );
     assert_eq!(req.datetime, format!("{DAY}T10:00:00+03:00"));
-    assert_eq!((req.name.as_str(), req.phone.as_str(), req.consent), ("Мария", "+7 (916) 123-45-67", true));
+    assert_eq!(
+        (req.name.as_str(), req.phone.as_str(), req.consent),
+        ("Мария", "+7 (916) 123-45-67", true)
+    );
     assert_eq!(req.code, None);
-    let attribution = req.attribution.expect("the tracker context goes with the booking");
+    let attribution = req
+        .attribution
+        .expect("the tracker context goes with the booking");
     assert_eq!(attribution.vid, "0123456789abcdef0123456789abcdef");
     assert_eq!(attribution.last.unwrap().source.as_deref(), Some("yandex"));
 
@@ -39,11 +69,24 @@ async fn the_whole_flow_books_and_tells_the_host_page() {
     assert!(w.text("[data-testid=summary]").contains("ул. Пушкина, 1"));
     let ics = w.attr("[data-testid=ics]", "href").unwrap();
     assert!(ics.starts_with("data:text/calendar"), "{ics}");
-    let ics = js_sys::decode_uri_component(&ics).unwrap().as_string().unwrap();
-    assert!(ics.contains("DTSTART:20310312T070000Z") && ics.contains("DTEND:20310312T080000Z"), "{ics}");
-    assert_eq!(w.attr("[data-testid=cancel-link]", "href").as_deref(), Some("https://zapis.example/b/bk1?hash=x"));
+    let ics = js_sys::decode_uri_component(&ics)
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        ics.contains("DTSTART:20310312T070000Z") && ics.contains("DTEND:20310312T080000Z"),
+        "{ics}"
+    );
+    assert_eq!(
+        w.attr("[data-testid=cancel-link]", "href").as_deref(),
+        Some("https://zapis.example/b/bk1?hash=x")
+    );
     assert_eq!(booked.seen.borrow().len(), 1);
-    assert!(booked.seen.borrow()[0].contains(r#""id":"bk1""#), "{}", booked.seen.borrow()[0]);
+    assert!(
+        booked.seen.borrow()[0].contains(r#""id":"bk1""#),
+        "{}",
+        booked.seen.borrow()[0]
+    );
 
     let closed = Events::listen("close");
     w.click("[data-testid=done]");
@@ -56,37 +99,68 @@ async fn the_whole_flow_books_and_tells_the_host_page() {
 async fn back_keeps_every_choice() {
     let fake = Fake::new();
     let w = open(&fake, opts("")).await;
-    assert!(w.q("[data-testid=back]").has_attribute("disabled"), "no Back on the first step");
+    assert!(
+        w.q("[data-testid=back]").has_attribute("disabled"),
+        "no Back on the first step"
+    );
     w.choose_up_to_contact(20, 6).await;
     w.type_in("#zw-name", "Пётр");
 
     w.click("[data-testid=back]");
     w.wait_step("time").await;
-    assert_eq!(w.attr("[data-time='10:00']", "aria-current").as_deref(), Some("true"));
+    assert_eq!(
+        w.attr("[data-time='10:00']", "aria-current").as_deref(),
+        Some("true")
+    );
     w.click("[data-testid=back]");
     w.wait_step("date").await;
-    w.wait(|w| w.find(&format!("[data-date='{DAY}']")).is_some(), "the calendar").await;
-    assert!(w.attr(&format!("[data-date='{DAY}']"), "class").unwrap().contains("zw-on"));
+    w.wait(
+        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
+        "the calendar",
+    )
+    .await;
+    assert!(
+        w.attr(&format!("[data-date='{DAY}']"), "class")
+            .unwrap()
+            .contains("zw-on")
+    );
     w.click("[data-testid=back]");
     w.wait_step("staff").await;
-    w.wait(|w| w.find("[data-testid=staff-6]").is_some(), "the masters").await;
-    assert_eq!(w.attr("[data-testid=staff-6]", "aria-current").as_deref(), Some("true"));
+    w.wait(|w| w.find("[data-testid=staff-6]").is_some(), "the masters")
+        .await;
+    assert_eq!(
+        w.attr("[data-testid=staff-6]", "aria-current").as_deref(),
+        Some("true")
+    );
     assert_eq!(w.attr("[data-testid=staff-5]", "aria-current"), None);
     w.click("[data-testid=back]");
     w.wait_step("services").await;
-    w.wait(|w| w.find("[data-testid=service-20]").is_some(), "the services").await;
+    w.wait(
+        |w| w.find("[data-testid=service-20]").is_some(),
+        "the services",
+    )
+    .await;
     assert!(w.checked("[data-testid=service-20]") && !w.checked("[data-testid=service-10]"));
 
     // Forward again: nothing was lost, and nothing was fetched twice.
     w.click("[data-testid=next]");
     w.wait_step("staff").await;
     w.click("[data-testid=staff-6]");
-    w.wait(|w| w.find(&format!("[data-date='{DAY}']")).is_some(), "the calendar").await;
+    w.wait(
+        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
+        "the calendar",
+    )
+    .await;
     w.click(&format!("[data-date='{DAY}']"));
-    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times").await;
+    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
+        .await;
     w.click("[data-time='10:00']");
     w.wait_step("contact").await;
-    assert_eq!(w.value("#zw-name"), "Пётр", "typed text survives Back and forth");
+    assert_eq!(
+        w.value("#zw-name"),
+        "Пётр",
+        "typed text survives Back and forth"
+    );
     assert_eq!(fake.calls_named("staff").len(), 1);
     assert_eq!(fake.calls_named("times").len(), 1);
     embed::close();
@@ -96,16 +170,36 @@ async fn back_keeps_every_choice() {
 async fn several_services_go_in_one_booking() {
     let fake = Fake::new();
     let w = open(&fake, opts("")).await;
-    w.wait(|w| w.find("[data-testid=service-10]").is_some(), "the services").await;
-    assert!(w.q("[data-testid=next]").has_attribute("disabled"), "nothing chosen yet");
-    assert_eq!(w.all("fieldset legend").iter().map(|l| l.text_content().unwrap()).collect::<Vec<_>>(), ["Стрижки", "Окрашивание"]);
-    assert!(w.text("label.zw-svc:first-of-type").contains("1\u{a0}500–2\u{a0}500\u{a0}₽"), "a range is from–to");
+    w.wait(
+        |w| w.find("[data-testid=service-10]").is_some(),
+        "the services",
+    )
+    .await;
+    assert!(
+        w.q("[data-testid=next]").has_attribute("disabled"),
+        "nothing chosen yet"
+    );
+    assert_eq!(
+        w.all("fieldset legend")
+            .iter()
+            .map(|l| l.text_content().unwrap())
+            .collect::<Vec<_>>(),
+        ["Стрижки", "Окрашивание"]
+    );
+    assert!(
+        w.text("label.zw-svc:first-of-type")
+            .contains("1\u{a0}500–2\u{a0}500\u{a0}₽"),
+        "a range is from–to"
+    );
     w.click("[data-testid=service-10]");
     w.click("[data-testid=service-20]");
     w.click("[data-testid=service-11]");
     w.click("[data-testid=service-11]");
     tick().await;
-    assert_eq!(w.text("[data-testid=services-total]"), "Выбрано: 2 услуги · 4\u{a0}500–7\u{a0}000\u{a0}₽ · 2\u{a0}ч 30\u{a0}мин");
+    assert_eq!(
+        w.text("[data-testid=services-total]"),
+        "Выбрано: 2 услуги · 4\u{a0}500–7\u{a0}000\u{a0}₽ · 2\u{a0}ч 30\u{a0}мин"
+    );
 
     w.type_in("[data-testid=service-search]", "окраш");
     tick().await;
@@ -119,18 +213,27 @@ async fn several_services_go_in_one_booking() {
     w.click("[data-testid=next]");
     w.wait_step("staff").await;
     assert_eq!(fake.calls_named("staff"), ["staff 1 10,20"]);
-    w.wait(|w| w.find("[data-testid=staff-5]").is_some(), "the masters").await;
+    w.wait(|w| w.find("[data-testid=staff-5]").is_some(), "the masters")
+        .await;
     w.click("[data-testid=staff-5]");
-    w.wait(|w| w.find(&format!("[data-date='{DAY}']")).is_some(), "the calendar").await;
+    w.wait(
+        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
+        "the calendar",
+    )
+    .await;
     w.click(&format!("[data-date='{DAY}']"));
-    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times").await;
+    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
+        .await;
     w.click("[data-time='10:00']");
     w.wait_step("contact").await;
     w.fill_contact().await;
     w.click("[data-testid=submit]");
     w.wait_step("success").await;
     assert_eq!(fake.bookings.borrow()[0].1.services, [10, 20]);
-    assert!(w.text("[data-testid=summary]").contains("Женская стрижка, Окрашивание корней"));
+    assert!(
+        w.text("[data-testid=summary]")
+            .contains("Женская стрижка, Окрашивание корней")
+    );
     embed::close();
 }
 
@@ -138,21 +241,37 @@ async fn several_services_go_in_one_booking() {
 async fn any_master_books_with_staff_zero() {
     let fake = Fake::new();
     let w = open(&fake, opts("")).await;
-    w.wait(|w| w.find("[data-testid=service-10]").is_some(), "the services").await;
+    w.wait(
+        |w| w.find("[data-testid=service-10]").is_some(),
+        "the services",
+    )
+    .await;
     w.click("[data-testid=service-10]");
     tick().await;
     w.click("[data-testid=next]");
-    w.wait(|w| w.find("[data-testid=staff-0]").is_some(), "the masters").await;
+    w.wait(|w| w.find("[data-testid=staff-0]").is_some(), "the masters")
+        .await;
     let any = w.text("[data-testid=staff-0]");
-    assert!(any.contains("Любой мастер") && any.contains("Ближайшее время: Ср, 12 марта, 15:00"), "{any}");
+    assert!(
+        any.contains("Любой мастер") && any.contains("Ближайшее время: Ср, 12 марта, 15:00"),
+        "{any}"
+    );
     assert!(w.text("[data-testid=staff-5]").contains("Топ-стилист"));
     assert!(w.text("[data-testid=staff-5]").contains("Рейтинг 4,9 из 5"));
-    assert!(w.q("[data-testid=staff-7]").has_attribute("disabled"), "a master who can't do it is not offered");
+    assert!(
+        w.q("[data-testid=staff-7]").has_attribute("disabled"),
+        "a master who can't do it is not offered"
+    );
     w.click("[data-testid=staff-0]");
-    w.wait(|w| w.find(&format!("[data-date='{DAY}']")).is_some(), "the calendar").await;
+    w.wait(
+        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
+        "the calendar",
+    )
+    .await;
     assert_eq!(fake.calls_named("dates"), ["dates 1 10 0"]);
     w.click(&format!("[data-date='{DAY}']"));
-    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times").await;
+    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
+        .await;
     w.click("[data-time='10:00']");
     w.wait_step("contact").await;
     assert!(w.text("[data-testid=summary]").contains("Любой мастер"));
@@ -167,37 +286,89 @@ async fn any_master_books_with_staff_zero() {
 async fn the_calendar_offers_only_free_days_and_is_a_keyboard_grid() {
     let fake = Fake::new();
     let w = open(&fake, opts(r#","service":"10","staff":"5""#)).await;
-    w.wait(|w| w.find(&format!("[data-date='{DAY}']")).is_some(), "the calendar").await;
+    w.wait(
+        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
+        "the calendar",
+    )
+    .await;
     assert_eq!(w.text("[data-testid=month]"), "Март 2031");
-    let free: Vec<String> = w.all("[data-date]:not([aria-disabled])").iter().map(|b| b.get_attribute("data-date").unwrap()).collect();
+    let free: Vec<String> = w
+        .all("[data-date]:not([aria-disabled])")
+        .iter()
+        .map(|b| b.get_attribute("data-date").unwrap())
+        .collect();
     assert_eq!(free, [DAY, "2031-03-13", "2031-03-20"]);
     assert_eq!(w.all("[data-date][aria-disabled=true]").len(), 31 - 3);
-    assert_eq!(w.attr("[role=grid] thead th", "scope").as_deref(), Some("col"));
-    assert_eq!(w.text("[role=grid] thead th"), "Пн", "weeks start on Monday");
-    assert_eq!(w.all("[data-date][tabindex='0']").len(), 1, "one day in the tab order");
-    assert_eq!(w.attr(&format!("[data-date='{DAY}']"), "aria-label").as_deref(), Some("12 марта 2031"));
-    assert!(w.find("[data-testid=tz-note]").is_some_and(|n| n.text_content().unwrap().contains("Europe/Moscow")) || js_tz() == "Europe/Moscow");
+    assert_eq!(
+        w.attr("[role=grid] thead th", "scope").as_deref(),
+        Some("col")
+    );
+    assert_eq!(
+        w.text("[role=grid] thead th"),
+        "Пн",
+        "weeks start on Monday"
+    );
+    assert_eq!(
+        w.all("[data-date][tabindex='0']").len(),
+        1,
+        "one day in the tab order"
+    );
+    assert_eq!(
+        w.attr(&format!("[data-date='{DAY}']"), "aria-label")
+            .as_deref(),
+        Some("12 марта 2031")
+    );
+    assert!(
+        w.find("[data-testid=tz-note]")
+            .is_some_and(|n| n.text_content().unwrap().contains("Europe/Moscow"))
+            || js_tz() == "Europe/Moscow"
+    );
 
     w.click("[data-date='2031-03-14']");
     tick().await;
     assert_eq!(w.step(), "date", "a day without free time can't be chosen");
 
-    w.q(&format!("[data-date='{DAY}']")).unchecked_ref::<web_sys::HtmlElement>().focus().unwrap();
+    w.q(&format!("[data-date='{DAY}']"))
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .focus()
+        .unwrap();
     w.click(&format!("[data-date='{DAY}']"));
     w.wait_step("time").await;
     w.click("[data-testid=back]");
-    w.wait(|w| w.find(&format!("[data-date='{DAY}']")).is_some(), "the calendar").await;
+    w.wait(
+        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
+        "the calendar",
+    )
+    .await;
     w.key("[role=grid]", "ArrowRight", false);
     sleep(20).await;
-    assert_eq!(w.focused().and_then(|e| e.get_attribute("data-date")).as_deref(), Some("2031-03-13"));
+    assert_eq!(
+        w.focused()
+            .and_then(|e| e.get_attribute("data-date"))
+            .as_deref(),
+        Some("2031-03-13")
+    );
     w.key("[role=grid]", "ArrowDown", false);
     sleep(20).await;
-    assert_eq!(w.focused().and_then(|e| e.get_attribute("data-date")).as_deref(), Some("2031-03-20"));
+    assert_eq!(
+        w.focused()
+            .and_then(|e| e.get_attribute("data-date"))
+            .as_deref(),
+        Some("2031-03-20")
+    );
     w.key("[role=grid]", "PageDown", false);
     sleep(20).await;
     assert_eq!(w.text("[data-testid=month]"), "Апрель 2031");
-    assert_eq!(w.focused().and_then(|e| e.get_attribute("data-date")).as_deref(), Some("2031-04-20"));
-    assert!(w.q("[data-testid=next-month]").has_attribute("disabled"), "no months past the last free day");
+    assert_eq!(
+        w.focused()
+            .and_then(|e| e.get_attribute("data-date"))
+            .as_deref(),
+        Some("2031-04-20")
+    );
+    assert!(
+        w.q("[data-testid=next-month]").has_attribute("disabled"),
+        "no months past the last free day"
+    );
     w.click("[data-testid=prev-month]");
     tick().await;
     assert_eq!(w.text("[data-testid=month]"), "Март 2031");
@@ -215,15 +386,32 @@ use wasm_bindgen::JsCast;
 async fn times_are_grouped_into_morning_day_and_evening() {
     let fake = Fake::new();
     let w = open(&fake, opts(r#","service":"10","staff":"5""#)).await;
-    w.wait(|w| w.find(&format!("[data-date='{DAY}']")).is_some(), "the calendar").await;
+    w.wait(
+        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
+        "the calendar",
+    )
+    .await;
     w.click(&format!("[data-date='{DAY}']"));
-    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times").await;
+    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
+        .await;
     let groups: Vec<(String, usize)> = w
         .all("[role=group]")
         .iter()
-        .map(|g| (g.get_attribute("aria-label").unwrap(), g.query_selector_all("button").unwrap().length() as usize))
+        .map(|g| {
+            (
+                g.get_attribute("aria-label").unwrap(),
+                g.query_selector_all("button").unwrap().length() as usize,
+            )
+        })
         .collect();
-    assert_eq!(groups, [("Утро".to_owned(), 2), ("День".to_owned(), 2), ("Вечер".to_owned(), 2)]);
+    assert_eq!(
+        groups,
+        [
+            ("Утро".to_owned(), 2),
+            ("День".to_owned(), 2),
+            ("Вечер".to_owned(), 2)
+        ]
+    );
     assert_eq!(w.text("[data-testid=time-date]"), "Ср, 12 марта");
     embed::close();
 }
@@ -235,13 +423,21 @@ async fn a_preselected_service_skips_its_step_and_back_still_reaches_it() {
     w.wait_step("staff").await;
     w.click("[data-testid=back]");
     w.wait_step("services").await;
-    w.wait(|w| w.find("[data-testid=service-20]").is_some(), "the services").await;
+    w.wait(
+        |w| w.find("[data-testid=service-20]").is_some(),
+        "the services",
+    )
+    .await;
     assert!(w.checked("[data-testid=service-20]"));
     embed::close();
 
     // An id the salon doesn't have is dropped and the visitor chooses.
     let w = open(&fake, opts(r#","service":"999""#)).await;
-    w.wait(|w| w.find("[data-testid=service-10]").is_some(), "the services").await;
+    w.wait(
+        |w| w.find("[data-testid=service-10]").is_some(),
+        "the services",
+    )
+    .await;
     sleep(20).await;
     assert_eq!(w.step(), "services");
     assert!(w.q("[data-testid=next]").has_attribute("disabled"));
@@ -251,21 +447,39 @@ async fn a_preselected_service_skips_its_step_and_back_still_reaches_it() {
 #[wasm_bindgen_test]
 async fn a_chain_starts_with_its_branches_unless_one_is_preselected() {
     let fake = Fake::new();
-    fake.site.borrow_mut().branches.push(branch(2, "Лён на Невском"));
+    fake.site
+        .borrow_mut()
+        .branches
+        .push(branch(2, "Лён на Невском"));
     let w = open(&fake, opts("")).await;
     assert_eq!(w.step(), "branch");
     let b2 = w.text("[data-testid=branch-2]");
-    assert!(b2.contains("Лён на Невском") && b2.contains("ул. Пушкина, 2") && b2.contains("Ближайшее время: Ср, 12 марта, 10:00"), "{b2}");
+    assert!(
+        b2.contains("Лён на Невском")
+            && b2.contains("ул. Пушкина, 2")
+            && b2.contains("Ближайшее время: Ср, 12 марта, 10:00"),
+        "{b2}"
+    );
     w.click("[data-testid=branch-2]");
-    w.wait(|w| w.find("[data-testid=service-10]").is_some(), "the services").await;
+    w.wait(
+        |w| w.find("[data-testid=service-10]").is_some(),
+        "the services",
+    )
+    .await;
     assert_eq!(fake.calls_named("services"), ["services 2"]);
     w.click("[data-testid=back]");
     w.wait_step("branch").await;
-    assert_eq!(w.attr("[data-testid=branch-2]", "aria-current").as_deref(), Some("true"));
+    assert_eq!(
+        w.attr("[data-testid=branch-2]", "aria-current").as_deref(),
+        Some("true")
+    );
     embed::close();
 
     let w = open(&fake, opts(r#","branch":"2","service":"10","staff":"6""#)).await;
     w.wait_step("date").await;
-    assert_eq!(fake.calls_named("dates").last().map(String::as_str), Some("dates 2 10 6"));
+    assert_eq!(
+        fake.calls_named("dates").last().map(String::as_str),
+        Some("dates 2 10 6")
+    );
     embed::close();
 }

@@ -17,21 +17,56 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 fn russian_and_english_plurals() {
     let forms = &Lang::Ru.t().services_forms;
-    let ru: Vec<String> = [1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111].iter().map(|n| format::count(Lang::Ru, *n, forms)).collect();
+    let ru: Vec<String> = [1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111]
+        .iter()
+        .map(|n| format::count(Lang::Ru, *n, forms))
+        .collect();
     assert_eq!(
         ru,
-        ["1 услуга", "2 услуги", "4 услуги", "5 услуг", "11 услуг", "12 услуг", "14 услуг", "21 услуга", "22 услуги", "25 услуг", "101 услуга", "111 услуг"]
+        [
+            "1 услуга",
+            "2 услуги",
+            "4 услуги",
+            "5 услуг",
+            "11 услуг",
+            "12 услуг",
+            "14 услуг",
+            "21 услуга",
+            "22 услуги",
+            "25 услуг",
+            "101 услуга",
+            "111 услуг"
+        ]
     );
     let en = &Lang::En.t().services_forms;
-    assert_eq!([format::count(Lang::En, 1, en), format::count(Lang::En, 2, en)], ["1 service", "2 services"]);
+    assert_eq!(
+        [
+            format::count(Lang::En, 1, en),
+            format::count(Lang::En, 2, en)
+        ],
+        ["1 service", "2 services"]
+    );
 }
 
 #[wasm_bindgen_test]
 fn prices_and_durations() {
-    assert_eq!(format::price(Lang::Ru, 1500.0, 1500.0).unwrap(), "1\u{a0}500\u{a0}₽");
-    assert_eq!(format::price(Lang::Ru, 900.0, 12500.0).unwrap(), "900–12\u{a0}500\u{a0}₽");
-    assert_eq!(format::price(Lang::En, 1234567.5, 0.0).unwrap(), "1,234,567.50\u{a0}₽");
-    assert_eq!(format::price(Lang::Ru, 0.0, 0.0), None, "no price is shown as none");
+    assert_eq!(
+        format::price(Lang::Ru, 1500.0, 1500.0).unwrap(),
+        "1\u{a0}500\u{a0}₽"
+    );
+    assert_eq!(
+        format::price(Lang::Ru, 900.0, 12500.0).unwrap(),
+        "900–12\u{a0}500\u{a0}₽"
+    );
+    assert_eq!(
+        format::price(Lang::En, 1234567.5, 0.0).unwrap(),
+        "1,234,567.50\u{a0}₽"
+    );
+    assert_eq!(
+        format::price(Lang::Ru, 0.0, 0.0),
+        None,
+        "no price is shown as none"
+    );
     assert_eq!(format::duration(Lang::Ru, 45 * 60), "45\u{a0}мин");
     assert_eq!(format::duration(Lang::Ru, 2 * 3600), "2\u{a0}ч");
     assert_eq!(format::duration(Lang::En, 5400), "1\u{a0}h 30\u{a0}min");
@@ -43,36 +78,74 @@ fn dates_by_hand() {
     assert_eq!(d.add_days(1).iso(), "2024-03-01");
     assert_eq!(Ymd::from_days(d.days()), d);
     assert_eq!(Ymd::parse("1970-01-01").unwrap().days(), 0);
-    assert_eq!(Ymd::parse("2031-03-12").unwrap().weekday(), 2, "a Wednesday");
+    assert_eq!(
+        Ymd::parse("2031-03-12").unwrap().weekday(),
+        2,
+        "a Wednesday"
+    );
     assert_eq!(Ymd::parse("2023-02-29"), None);
-    assert_eq!(Ymd::parse("2031-01-31").unwrap().same_day_months(1).iso(), "2031-02-28");
-    assert_eq!(Ymd::parse("2031-12-15").unwrap().add_months(1).iso(), "2032-01-01");
+    assert_eq!(
+        Ymd::parse("2031-01-31").unwrap().same_day_months(1).iso(),
+        "2031-02-28"
+    );
+    assert_eq!(
+        Ymd::parse("2031-12-15").unwrap().add_months(1).iso(),
+        "2032-01-01"
+    );
     assert_eq!(format::date_long(Lang::Ru, d), "29 февраля 2024");
     assert_eq!(format::date_short(Lang::En, d), "Th, 29 February");
-    assert_eq!(format::when(Lang::Ru, "2031-03-12T09:05:00+03:00"), "Ср, 12 марта, 09:05");
-    assert_eq!(format::to_utc_stamp("2031-03-12T01:30:00+03:00", 0).as_deref(), Some("20310311T223000Z"));
-    assert_eq!(format::to_utc_stamp("2031-12-31T23:00:00-05:00", 90).as_deref(), Some("20320101T053000Z"));
-    assert_eq!(format::to_utc_stamp("2031-03-12T10:00:00Z", 0).as_deref(), Some("20310312T100000Z"));
+    assert_eq!(
+        format::when(Lang::Ru, "2031-03-12T09:05:00+03:00"),
+        "Ср, 12 марта, 09:05"
+    );
+    assert_eq!(
+        format::to_utc_stamp("2031-03-12T01:30:00+03:00", 0).as_deref(),
+        Some("20310311T223000Z")
+    );
+    assert_eq!(
+        format::to_utc_stamp("2031-12-31T23:00:00-05:00", 90).as_deref(),
+        Some("20320101T053000Z")
+    );
+    assert_eq!(
+        format::to_utc_stamp("2031-03-12T10:00:00Z", 0).as_deref(),
+        Some("20310312T100000Z")
+    );
 }
 
 #[wasm_bindgen_test]
 fn the_phone_mask_and_checks() {
-    assert_eq!(validate::mask_phone("8 (916) 123 45 67"), "+7 (916) 123-45-67");
+    assert_eq!(
+        validate::mask_phone("8 (916) 123 45 67"),
+        "+7 (916) 123-45-67"
+    );
     assert_eq!(validate::mask_phone("9161234567"), "+7 (916) 123-45-67");
-    assert_eq!(validate::mask_phone("+7916123456789"), "+7 (916) 123-45-67", "extra digits are cut");
+    assert_eq!(
+        validate::mask_phone("+7916123456789"),
+        "+7 (916) 123-45-67",
+        "extra digits are cut"
+    );
     assert_eq!(validate::mask_phone("+7 9"), "+7 (9");
     assert_eq!(validate::mask_phone("+"), "+");
     assert_eq!(validate::mask_phone("+375 29 123 45 67"), "+375291234567");
     assert_eq!(validate::drop_last_digit("+7 (916) 1"), "+7 (916");
     let t = Lang::Ru.t();
     assert_eq!(validate::phone_error(t, ""), Some("Укажите телефон"));
-    assert_eq!(validate::phone_error(t, "+7 (916) 123-45-6"), Some("Номер введён не полностью"));
+    assert_eq!(
+        validate::phone_error(t, "+7 (916) 123-45-6"),
+        Some("Номер введён не полностью")
+    );
     assert_eq!(validate::phone_error(t, "+7 (916) 123-45-67"), None);
     assert_eq!(validate::phone_error(t, "+3752912345"), None);
-    assert_eq!(validate::phone_error(t, "+3751"), Some("Номер введён не полностью"));
+    assert_eq!(
+        validate::phone_error(t, "+3751"),
+        Some("Номер введён не полностью")
+    );
     assert_eq!(validate::name_error(t, "  "), Some("Укажите имя"));
     assert_eq!(validate::email_error(t, "", false), None);
-    assert_eq!(validate::email_error(t, "", true), Some("Проверьте адрес почты"));
+    assert_eq!(
+        validate::email_error(t, "", true),
+        Some("Проверьте адрес почты")
+    );
     for bad in ["a@b", "@b.ru", "a b@c.ru", "a@@b.ru", "a@.ru"] {
         assert!(validate::email_error(t, bad, false).is_some(), "{bad}");
     }
@@ -88,21 +161,51 @@ fn the_wire_format_reads_what_the_server_sends() {
     )
     .unwrap();
     let site = wire::site(&v);
-    assert_eq!((site.lang.as_str(), site.theme.brand.as_str(), site.theme.font.as_str()), ("en", "#111", ""));
+    assert_eq!(
+        (
+            site.lang.as_str(),
+            site.theme.brand.as_str(),
+            site.theme.font.as_str()
+        ),
+        ("en", "#111", "")
+    );
     let b = &site.branches[0];
-    assert_eq!((b.id, b.phone_confirmation, b.comment_required, b.phone.clone()), (7, true, false, None));
+    assert_eq!(
+        (
+            b.id,
+            b.phone_confirmation,
+            b.comment_required,
+            b.phone.clone()
+        ),
+        (7, true, false, None)
+    );
     assert_eq!(site.privacy_url.as_deref(), Some("https://p"));
 
     let v = wire::parse(r#"{"categories":[{"id":1,"title":"C"}],"services":[{"id":3,"category_id":1,"title":"S","price_min":100.5,"price_max":200,"duration":1800}]}"#).unwrap();
     let s = &wire::services(&v).services[0];
-    assert_eq!((s.id, s.price_min, s.price_max, s.duration, s.comment.as_str()), (3, 100.5, 200.0, 1800, ""));
+    assert_eq!(
+        (
+            s.id,
+            s.price_min,
+            s.price_max,
+            s.duration,
+            s.comment.as_str()
+        ),
+        (3, 100.5, 200.0, 1800, "")
+    );
 
     let v = wire::parse(r#"{"error":{"code":"slot_taken","message":"Занято","times":[{"time":"12:00","datetime":"2031-03-12T12:00:00+03:00","length":3600}]}}"#).unwrap();
     let e = wire::error_detail(&v).unwrap();
-    assert_eq!((e.code.as_str(), e.message.as_str(), e.field.clone()), ("slot_taken", "Занято", None));
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str(), e.field.clone()),
+        ("slot_taken", "Занято", None)
+    );
     assert_eq!(e.times.unwrap()[0].time, "12:00");
     assert!(wire::error_detail(&wire::parse(r#"{"oops":1}"#).unwrap()).is_none());
-    assert!(wire::parse("[1,2]").is_none() && wire::parse("<html>").is_none(), "only objects are bodies");
+    assert!(
+        wire::parse("[1,2]").is_none() && wire::parse("<html>").is_none(),
+        "only objects are bodies"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -111,11 +214,25 @@ fn options_and_the_booking_request_round_trip_through_json() {
         r#"{"site":"s1","api":"https://z/","service":123,"staff":"0","ctx":{"vid":"v","sid":"s","first":{"ch":"search","referrer":"https://ya.ru/","ts":1}}}"#,
     )
     .unwrap();
-    assert_eq!((o.service.as_deref(), o.staff.as_deref(), o.branch.clone()), (Some("123"), Some("0"), None));
+    assert_eq!(
+        (o.service.as_deref(), o.staff.as_deref(), o.branch.clone()),
+        (Some("123"), Some("0"), None)
+    );
     let ctx = o.ctx.clone().unwrap();
-    assert_eq!(ctx.first.as_ref().unwrap().ch, protocol::track::Channel::Search);
-    assert!(widget::Options::parse(r#"{"api":"x"}"#).is_err(), "a site is required");
-    assert!(widget::Options::parse(r#"{"site":"s","ctx":null}"#).unwrap().ctx.is_none());
+    assert_eq!(
+        ctx.first.as_ref().unwrap().ch,
+        protocol::track::Channel::Search
+    );
+    assert!(
+        widget::Options::parse(r#"{"api":"x"}"#).is_err(),
+        "a site is required"
+    );
+    assert!(
+        widget::Options::parse(r#"{"site":"s","ctx":null}"#)
+            .unwrap()
+            .ctx
+            .is_none()
+    );
 
     let req = protocol::booking::BookingRequest {
         branch: 1,
@@ -133,7 +250,10 @@ fn options_and_the_booking_request_round_trip_through_json() {
     };
     let json = wire::booking_request(&req);
     let back: protocol::booking::BookingRequest = serde_json::from_str(&json).unwrap();
-    assert_eq!(back, req, "what the widget sends is what the server's types read: {json}");
+    assert_eq!(
+        back, req,
+        "what the widget sends is what the server's types read: {json}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -169,7 +289,10 @@ fn the_calendar_file() {
 
 async fn tick() {
     let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
@@ -196,20 +319,36 @@ async fn effects_rerun_once_per_batch_and_owners_clean_up() {
         });
         (a, b, inner_runs)
     });
-    assert_eq!((runs.get(), inner_runs.get()), (1, 1), "effects run at once");
+    assert_eq!(
+        (runs.get(), inner_runs.get()),
+        (1, 1),
+        "effects run at once"
+    );
     a.set(2);
     a.set(3);
     assert_eq!(runs.get(), 1, "writes are batched");
     tick().await;
-    assert_eq!((runs.get(), cleaned.get(), inner_runs.get()), (2, 1, 2), "one re-run; the last run's cleanups and effects went first");
+    assert_eq!(
+        (runs.get(), cleaned.get(), inner_runs.get()),
+        (2, 1, 2),
+        "one re-run; the last run's cleanups and effects went first"
+    );
     b.set(11);
     tick().await;
-    assert_eq!((runs.get(), inner_runs.get()), (2, 3), "untracked reads don't subscribe; the inner effect did");
+    assert_eq!(
+        (runs.get(), inner_runs.get()),
+        (2, 3),
+        "untracked reads don't subscribe; the inner effect did"
+    );
     owner.dispose();
     assert_eq!(cleaned.get(), 2);
     assert_eq!(a.try_get_untracked(), None, "disposed with the owner");
     a.set(5);
     b.set(12);
     tick().await;
-    assert_eq!((runs.get(), inner_runs.get()), (2, 3), "nothing runs after disposal");
+    assert_eq!(
+        (runs.get(), inner_runs.get()),
+        (2, 3),
+        "nothing runs after disposal"
+    );
 }

@@ -1,6 +1,5 @@
 //! Step 1 (chains only): which branch, with its address and nearest free time.
 
-
 use super::step;
 use crate::{
     dom::{El, button, el},
@@ -17,12 +16,16 @@ pub fn branch_step(ctx: Ctx) -> El {
             .into_iter()
             .map(|b| {
                 let id = b.id;
-                let near = b.nearest.map(|n| format!("{}{}", t.nearest, format::when(lang, &n)));
+                let near = b
+                    .nearest
+                    .map(|n| format!("{}{}", t.nearest, format::when(lang, &n)));
                 el("li").child(
                     button()
                         .cls("zw-item")
                         .testid(&format!("branch-{id}"))
-                        .flag("aria-current", "true", move || ctx.draft.branch.get() == Some(id))
+                        .flag("aria-current", "true", move || {
+                            ctx.draft.branch.get() == Some(id)
+                        })
                         .click(move || flow::choose_branch(ctx, id))
                         .child(el("span").cls("zw-item-title").text(&b.title))
                         .child(el("span").cls("zw-muted").text(&b.address))

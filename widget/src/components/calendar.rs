@@ -2,8 +2,8 @@
 //! A keyboard grid (APG date picker): arrows move by day and week, Home/End to the week's ends,
 //! PageUp/PageDown by month; one day is in the tab order.
 
-use protocol::catalog::Dates;
 use crate::reactive::*;
+use protocol::catalog::Dates;
 use wasm_bindgen::JsCast;
 
 use super::{loaded, step, zone_note};
@@ -16,16 +16,27 @@ use crate::{
 
 pub fn date_step(ctx: Ctx) -> El {
     flow::load_dates(ctx, false);
-    step(ctx, "date", |t| t.choose_date).child(loaded(ctx, ctx.dates, flow::load_dates, move |d| calendar(ctx, d)))
+    step(ctx, "date", |t| t.choose_date).child(loaded(ctx, ctx.dates, flow::load_dates, move |d| {
+        calendar(ctx, d)
+    }))
 }
 
 fn calendar(ctx: Ctx, dates: Dates) -> El {
     // Ascending, as the API promises.
     let free: Vec<Ymd> = dates.dates.iter().filter_map(|d| Ymd::parse(d)).collect();
     let (Some(&first), Some(&last)) = (free.first(), free.last()) else {
-        return el("p").cls("zw-empty").attr("role", "status").testid("no-dates").text_dyn(move || ctx.t().no_dates.into());
+        return el("p")
+            .cls("zw-empty")
+            .attr("role", "status")
+            .testid("no-dates")
+            .text_dyn(move || ctx.t().no_dates.into());
     };
-    let chosen = ctx.draft.date.get_untracked().and_then(|d| Ymd::parse(&d)).filter(|d| free.contains(d));
+    let chosen = ctx
+        .draft
+        .date
+        .get_untracked()
+        .and_then(|d| Ymd::parse(&d))
+        .filter(|d| free.contains(d));
     let start = chosen.unwrap_or(first);
     let (lo, hi) = (first.first_of_month(), last.add_months(1).add_days(-1));
     let last_month = hi.first_of_month();
@@ -33,7 +44,10 @@ fn calendar(ctx: Ctx, dates: Dates) -> El {
     let cursor = RwSignal::new(start);
     let free = StoredValue::new(free);
 
-    let table = el("table").cls("zw-cal").attr("role", "grid").attr("aria-labelledby", "zw-cal-month");
+    let table = el("table")
+        .cls("zw-cal")
+        .attr("role", "grid")
+        .attr("aria-labelledby", "zw-cal-month");
     let grid = table.node().clone();
     let move_to = move |day: Ymd| {
         let day = day.clamp(lo, hi);
@@ -53,7 +67,9 @@ fn calendar(ctx: Ctx, dates: Dates) -> El {
         cursor.set(in_month.unwrap_or(m.max(lo)));
     };
     let table = table.on("keydown", move |ev| {
-        let Some(ev) = ev.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+        let Some(ev) = ev.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
         let d = cursor.get_untracked();
         let to = match ev.key().as_str() {
             "ArrowLeft" => d.add_days(-1),
@@ -70,7 +86,13 @@ fn calendar(ctx: Ctx, dates: Dates) -> El {
         move_to(to);
     });
 
-    let head = el("tr").kids_dyn(move || ctx.t().weekdays.iter().map(|w| el("th").attr("scope", "col").text(w)).collect());
+    let head = el("tr").kids_dyn(move || {
+        ctx.t()
+            .weekdays
+            .iter()
+            .map(|w| el("th").attr("scope", "col").text(w))
+            .collect()
+    });
     let body = el("tbody").kids_dyn(move || {
         let m = month.get();
         let lang = ctx.lang.get();
@@ -93,15 +115,22 @@ fn calendar(ctx: Ctx, dates: Dates) -> El {
             .collect()
     });
 
-    let nav = |id: &str, label: fn(&'static crate::i18n::Texts) -> &'static str, glyph: &str, n: i32| {
-        button()
-            .cls("zw-icon")
-            .testid(id)
-            .attr_dyn("aria-label", move || Some(label(ctx.t()).into()))
-            .flag("disabled", "", move || if n < 0 { month.get() <= lo } else { month.get() >= last_month })
-            .text(glyph)
-            .click(move || shift_month(n))
-    };
+    let nav =
+        |id: &str, label: fn(&'static crate::i18n::Texts) -> &'static str, glyph: &str, n: i32| {
+            button()
+                .cls("zw-icon")
+                .testid(id)
+                .attr_dyn("aria-label", move || Some(label(ctx.t()).into()))
+                .flag("disabled", "", move || {
+                    if n < 0 {
+                        month.get() <= lo
+                    } else {
+                        month.get() >= last_month
+                    }
+                })
+                .text(glyph)
+                .click(move || shift_month(n))
+        };
     el("div")
         .maybe(zone_note(ctx, dates.timezone))
         .child(
@@ -120,13 +149,22 @@ fn calendar(ctx: Ctx, dates: Dates) -> El {
         .child(table.child(el("thead").child(head)).child(body))
 }
 
-fn day_cell(ctx: Ctx, day: Ymd, open: bool, on: bool, cursor: RwSignal<Ymd>, lang: crate::i18n::Lang) -> El {
+fn day_cell(
+    ctx: Ctx,
+    day: Ymd,
+    open: bool,
+    on: bool,
+    cursor: RwSignal<Ymd>,
+    lang: crate::i18n::Lang,
+) -> El {
     let iso = day.iso();
     let mut b = button()
         .cls(if on { "zw-day zw-on" } else { "zw-day" })
         .attr("data-date", &iso)
         .attr("aria-label", &format::date_long(lang, day))
-        .attr_dyn("tabindex", move || Some(if cursor.get() == day { "0" } else { "-1" }.into()))
+        .attr_dyn("tabindex", move || {
+            Some(if cursor.get() == day { "0" } else { "-1" }.into())
+        })
         .text(&day.d.to_string())
         .click(move || {
             cursor.set(day);
@@ -137,5 +175,8 @@ fn day_cell(ctx: Ctx, day: Ymd, open: bool, on: bool, cursor: RwSignal<Ymd>, lan
     if !open {
         b = b.attr("aria-disabled", "true");
     }
-    el("td").attr("role", "gridcell").attr("aria-selected", if on { "true" } else { "false" }).child(b)
+    el("td")
+        .attr("role", "gridcell")
+        .attr("aria-selected", if on { "true" } else { "false" })
+        .child(b)
 }

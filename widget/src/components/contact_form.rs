@@ -18,15 +18,29 @@ const PHONE: u8 = 2;
 const EMAIL: u8 = 4;
 const COMMENT: u8 = 8;
 const CONSENT: u8 = 16;
-const FIELDS: [(u8, &str); 5] = [(NAME, "name"), (PHONE, "phone"), (EMAIL, "email"), (COMMENT, "comment"), (CONSENT, "consent")];
+const FIELDS: [(u8, &str); 5] = [
+    (NAME, "name"),
+    (PHONE, "phone"),
+    (EMAIL, "email"),
+    (COMMENT, "comment"),
+    (CONSENT, "consent"),
+];
 
 /// The server's error about `field`, until the visitor edits that field.
 pub fn server_error(ctx: Ctx, field: &str) -> Option<String> {
-    ctx.submit.field_error.with(|e| e.as_ref().filter(|(f, _)| f == field).map(|(_, m)| m.clone()))
+    ctx.submit.field_error.with(|e| {
+        e.as_ref()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
+    })
 }
 
 fn clear_server_error(ctx: Ctx, field: &str) {
-    if ctx.submit.field_error.with_untracked(|e| e.as_ref().is_some_and(|(f, _)| f == field)) {
+    if ctx
+        .submit
+        .field_error
+        .with_untracked(|e| e.as_ref().is_some_and(|(f, _)| f == field))
+    {
         ctx.submit.field_error.set(None);
     }
 }
@@ -34,7 +48,11 @@ fn clear_server_error(ctx: Ctx, field: &str) {
 /// Keeps the phone masked; a Backspace that only removed mask punctuation removes a digit.
 fn phone_mask(old: &str, new: &str, deleting: bool) -> String {
     let masked = mask_phone(new);
-    if deleting && masked == old { drop_last_digit(old) } else { masked }
+    if deleting && masked == old {
+        drop_last_digit(old)
+    } else {
+        masked
+    }
 }
 
 /// How a text field looks and behaves.
@@ -46,11 +64,21 @@ pub struct Spec {
     pub inputmode: &'static str,
     pub multiline: bool,
     pub mask: Option<fn(&str, &str, bool) -> String>,
+    /// `maxlength` (the server's limit).
+    pub max: &'static str,
 }
 
 impl Spec {
     pub const fn text(key: &'static str, autocomplete: &'static str) -> Spec {
-        Spec { key, kind: "text", autocomplete, inputmode: "text", multiline: false, mask: None }
+        Spec {
+            key,
+            kind: "text",
+            autocomplete,
+            inputmode: "text",
+            multiline: false,
+            mask: None,
+            max: "100",
+        }
     }
 }
 
@@ -69,11 +97,15 @@ pub fn field(
     let control = if spec.multiline {
         el("textarea").attr("rows", "2")
     } else {
-        el("input").attr("type", spec.kind).attr("autocomplete", spec.autocomplete).attr("inputmode", spec.inputmode)
+        el("input")
+            .attr("type", spec.kind)
+            .attr("autocomplete", spec.autocomplete)
+            .attr("inputmode", spec.inputmode)
     };
     let control = control
         .attr("id", &id)
         .attr("name", spec.key)
+        .attr("maxlength", spec.max)
         .testid(spec.key)
         .cls("zw-input")
         .attr("aria-describedby", &err_id)
@@ -84,14 +116,17 @@ pub fn field(
             let raw = input_value(&ev);
             let next = match spec.mask {
                 Some(mask) => {
-                    let deleting =
-                        ev.dyn_ref::<web_sys::InputEvent>().is_some_and(|e| e.input_type().starts_with("delete"));
+                    let deleting = ev
+                        .dyn_ref::<web_sys::InputEvent>()
+                        .is_some_and(|e| e.input_type().starts_with("delete"));
                     mask(&value.get_untracked(), &raw, deleting)
                 }
                 None => raw.clone(),
             };
             if next != raw
-                && let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                && let Some(input) = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
             {
                 input.set_value(&next);
             }
@@ -102,7 +137,13 @@ pub fn field(
         .cls("zw-field")
         .child(el("label").attr("for", &id).text_dyn(label))
         .child(control)
-        .child(el("p").cls("zw-err").attr("id", &err_id).attr("aria-live", "polite").text_dyn(move || error().unwrap_or_default()))
+        .child(
+            el("p")
+                .cls("zw-err")
+                .attr("id", &err_id)
+                .attr("aria-live", "polite")
+                .text_dyn(move || error().unwrap_or_default()),
+        )
 }
 
 /// What is being booked, from the draft.
@@ -114,19 +155,48 @@ fn booking_summary(ctx: Ctx) -> El {
         let chosen = ctx.chosen_services();
         let staff = match d.staff.get() {
             None | Some(0) => t.any_staff.to_owned(),
-            Some(id) => ctx.staff.ready().and_then(|l| l.staff.into_iter().find(|s| s.id == id)).map(|s| s.name).unwrap_or_default(),
+            Some(id) => ctx
+                .staff
+                .ready()
+                .and_then(|l| l.staff.into_iter().find(|s| s.id == id))
+                .map(|s| s.name)
+                .unwrap_or_default(),
         };
-        let (min, max) = chosen.iter().fold((0.0, 0.0), |(a, b), s| (a + s.price_min, b + s.price_max));
+        let (min, max) = chosen
+            .iter()
+            .fold((0.0, 0.0), |(a, b), s| (a + s.price_min, b + s.price_max));
         let slot = d.slot.get();
         let planned: u32 = chosen.iter().map(|s| s.duration).sum();
-        let length = slot.as_ref().map(|s| s.length).filter(|l| *l > 0).unwrap_or(planned);
-        let branch = if ctx.chain() { ctx.branch().map(|b| b.title).unwrap_or_default() } else { String::new() };
+        let length = slot
+            .as_ref()
+            .map(|s| s.length)
+            .filter(|l| *l > 0)
+            .unwrap_or(planned);
+        let branch = if ctx.chain() {
+            ctx.branch().map(|b| b.title).unwrap_or_default()
+        } else {
+            String::new()
+        };
         Some(summary(vec![
             (t.sum_branch, branch),
-            (t.sum_services, chosen.iter().map(|s| s.title.as_str()).collect::<Vec<_>>().join(", ")),
+            (
+                t.sum_services,
+                chosen
+                    .iter()
+                    .map(|s| s.title.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
             (t.sum_staff, staff),
-            (t.sum_when, slot.map(|s| format::when(lang, &s.datetime)).unwrap_or_default()),
-            (t.sum_price, format::price(lang, min, max).unwrap_or_default()),
+            (
+                t.sum_when,
+                slot.map(|s| format::when(lang, &s.datetime))
+                    .unwrap_or_default(),
+            ),
+            (
+                t.sum_price,
+                format::price(lang, min, max).unwrap_or_default(),
+            ),
             (t.sum_length, format::duration(lang, length)),
         ]))
     })
@@ -135,8 +205,10 @@ fn booking_summary(ctx: Ctx) -> El {
 pub fn contact_form(ctx: Ctx) -> El {
     let d = ctx.draft;
     let branch = ctx.branch();
-    let (email_required, comment_required, sms) =
-        branch.as_ref().map(|b| (b.email_required, b.comment_required, b.phone_confirmation)).unwrap_or_default();
+    let (email_required, comment_required, sms) = branch
+        .as_ref()
+        .map(|b| (b.email_required, b.comment_required, b.phone_confirmation))
+        .unwrap_or_default();
     if d.staff.get_untracked().is_some_and(|s| s != 0) {
         flow::load_staff(ctx, false);
     }
@@ -160,15 +232,37 @@ pub fn contact_form(ctx: Ctx) -> El {
     let label = move |text: fn(&'static Texts) -> &'static str, required: bool| {
         move || {
             let t = ctx.t();
-            if required { text(t).to_owned() } else { format!("{}{}", text(t), t.optional) }
+            if required {
+                text(t).to_owned()
+            } else {
+                format!("{}{}", text(t), t.optional)
+            }
         }
     };
     let leave = move |bit: u8| move || touched.update(|t| *t |= bit);
 
-    let phone = Spec { kind: "tel", inputmode: "tel", mask: Some(phone_mask), ..Spec::text("phone", "tel") };
-    let email = Spec { kind: "email", inputmode: "email", ..Spec::text("email", "email") };
-    let comment = Spec { multiline: true, ..Spec::text("comment", "off") };
-    let privacy = ctx.site.ready().and_then(|s| s.privacy_url).filter(|u| !u.is_empty());
+    let phone = Spec {
+        kind: "tel",
+        inputmode: "tel",
+        mask: Some(phone_mask),
+        max: "24",
+        ..Spec::text("phone", "tel")
+    };
+    let email = Spec {
+        kind: "email",
+        inputmode: "email",
+        ..Spec::text("email", "email")
+    };
+    let comment = Spec {
+        multiline: true,
+        max: "1000",
+        ..Spec::text("comment", "off")
+    };
+    let privacy = ctx
+        .site
+        .ready()
+        .and_then(|s| s.privacy_url)
+        .filter(|u| !u.is_empty());
 
     let consent_box = el("input")
         .attr("type", "checkbox")
@@ -176,25 +270,50 @@ pub fn contact_form(ctx: Ctx) -> El {
         .testid("consent")
         .attr("aria-describedby", "zw-err-consent")
         .prop_dyn("checked", move || d.consent.get().into())
-        .attr_dyn("aria-invalid", move || Some(shown(CONSENT, "consent").is_some().to_string()))
+        .attr_dyn("aria-invalid", move || {
+            Some(shown(CONSENT, "consent").is_some().to_string())
+        })
         .on("change", move |ev| {
-            let checked = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked());
+            let checked = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|i| i.checked());
             d.consent.set(checked);
             touched.update(|t| *t |= CONSENT);
             clear_server_error(ctx, "consent");
         });
-    let consent_label = el("label").attr("for", "zw-consent").text_dyn(move || ctx.t().consent.into()).maybe(privacy.map(|url| {
-        let link = el("a").attr("href", &url).attr("target", "_blank").attr("rel", "noopener").testid("policy");
-        el("span").text(" (").child(link.text_dyn(move || ctx.t().policy.into())).text(")")
-    }));
+    let consent_label = el("label")
+        .attr("for", "zw-consent")
+        .text_dyn(move || ctx.t().consent.into())
+        .maybe(privacy.map(|url| {
+            let link = el("a")
+                .attr("href", &url)
+                .attr("target", "_blank")
+                .attr("rel", "noopener")
+                .testid("policy");
+            el("span")
+                .text(" (")
+                .child(link.text_dyn(move || ctx.t().policy.into()))
+                .text(")")
+        }));
     let consent = el("div")
         .cls("zw-field zw-check")
         .child(consent_box)
         .child(consent_label)
-        .child(el("p").cls("zw-err").attr("id", "zw-err-consent").attr("aria-live", "polite").text_dyn(move || shown(CONSENT, "consent").unwrap_or_default()));
+        .child(
+            el("p")
+                .cls("zw-err")
+                .attr("id", "zw-err-consent")
+                .attr("aria-live", "polite")
+                .text_dyn(move || shown(CONSENT, "consent").unwrap_or_default()),
+        );
     let honeypot = el("div").cls("zw-hp").attr("aria-hidden", "true").child(
         el("label").text("Website").child(
-            el("input").attr("name", "website").attr("tabindex", "-1").attr("autocomplete", "off").on("input", move |ev| d.website.set(input_value(&ev))),
+            el("input")
+                .attr("name", "website")
+                .attr("tabindex", "-1")
+                .attr("autocomplete", "off")
+                .on("input", move |ev| d.website.set(input_value(&ev))),
         ),
     );
     let submit = el("button")
@@ -204,7 +323,14 @@ pub fn contact_form(ctx: Ctx) -> El {
         .flag("disabled", "", move || ctx.submit.busy.get())
         .text_dyn(move || {
             let t = ctx.t();
-            if ctx.submit.busy.get() { t.sending } else if sms { t.get_code } else { t.submit }.into()
+            if ctx.submit.busy.get() {
+                t.sending
+            } else if sms {
+                t.get_code
+            } else {
+                t.submit
+            }
+            .into()
         });
 
     let form = el("form").cls("zw-form").attr("novalidate", "");
@@ -213,7 +339,10 @@ pub fn contact_form(ctx: Ctx) -> El {
         .on("submit", move |ev| {
             ev.prevent_default();
             touched.set(u8::MAX);
-            if let Some((_, key)) = FIELDS.iter().find(|(bit, _)| untrack(|| check(*bit)).is_some()) {
+            if let Some((_, key)) = FIELDS
+                .iter()
+                .find(|(bit, _)| untrack(|| check(*bit)).is_some())
+            {
                 tried.set(true);
                 focus(&form_node, &format!("#zw-{key}"));
                 return;
@@ -221,19 +350,64 @@ pub fn contact_form(ctx: Ctx) -> El {
             tried.set(false);
             flow::submit_contact(ctx);
         })
-        .child(field(ctx, Spec::text("name", "name"), label(|t| t.name, true), d.name, move || shown(NAME, "name"), leave(NAME)))
-        .child(field(ctx, phone, label(|t| t.phone, true), d.phone, move || shown(PHONE, "phone"), leave(PHONE)))
-        .child(field(ctx, email, label(|t| t.email, email_required), d.email, move || shown(EMAIL, "email"), leave(EMAIL)))
-        .child(field(ctx, comment, label(|t| t.comment, comment_required), d.comment, move || shown(COMMENT, "comment"), leave(COMMENT)))
+        .child(field(
+            ctx,
+            Spec::text("name", "name"),
+            label(|t| t.name, true),
+            d.name,
+            move || shown(NAME, "name"),
+            leave(NAME),
+        ))
+        .child(field(
+            ctx,
+            phone,
+            label(|t| t.phone, true),
+            d.phone,
+            move || shown(PHONE, "phone"),
+            leave(PHONE),
+        ))
+        .maybe(email_required.then(|| {
+            field(
+                ctx,
+                email,
+                label(|t| t.email, true),
+                d.email,
+                move || shown(EMAIL, "email"),
+                leave(EMAIL),
+            )
+        }))
+        .child(field(
+            ctx,
+            comment,
+            label(|t| t.comment, comment_required),
+            d.comment,
+            move || shown(COMMENT, "comment"),
+            leave(COMMENT),
+        ))
         .child(consent)
         .child(honeypot)
-        .child(el("p").cls("zw-form-err").attr("role", "alert").text_dyn(move || {
-            let invalid = tried.get() && FIELDS.iter().any(|(bit, _)| check(*bit).is_some());
-            if invalid { ctx.t().form_invalid.into() } else { String::new() }
-        }))
+        .child(
+            el("p")
+                .cls("zw-form-err")
+                .attr("role", "alert")
+                .text_dyn(move || {
+                    let invalid =
+                        tried.get() && FIELDS.iter().any(|(bit, _)| check(*bit).is_some());
+                    if invalid {
+                        ctx.t().form_invalid.into()
+                    } else {
+                        String::new()
+                    }
+                }),
+        )
         .child(el("div").kid_dyn(move || {
-            ctx.submit.error.get().map(|e| error_banner(ctx, e, Some(Box::new(move || flow::submit_contact(ctx)))))
+            ctx.submit
+                .error
+                .get()
+                .map(|e| error_banner(ctx, e, Some(Box::new(move || flow::submit_contact(ctx)))))
         }))
         .child(el("div").cls("zw-foot").child(submit));
-    step(ctx, "contact", |t| t.contact).child(booking_summary(ctx)).child(form)
+    step(ctx, "contact", |t| t.contact)
+        .child(booking_summary(ctx))
+        .child(form)
 }

@@ -1,7 +1,6 @@
 //! What the visitor sees instead of a blank screen: skeletons while loading, and errors that say
 //! what happened with a way forward.
 
-
 use crate::{
     api::ApiError,
     dom::{El, button, el},
@@ -19,7 +18,11 @@ pub fn error_banner(ctx: Ctx, error: ApiError, retry: Option<Box<dyn Fn()>>) -> 
         .attr("data-code", &code)
         .child(el("p").text_dyn(move || error.message(ctx.lang.get())))
         .maybe(retry.map(|f| {
-            button().cls("zw-btn zw-ghost").testid("retry").text_dyn(move || ctx.t().retry.into()).click(move || f())
+            button()
+                .cls("zw-btn zw-ghost")
+                .testid("retry")
+                .text_dyn(move || ctx.t().retry.into())
+                .click(f)
         }))
 }
 
@@ -30,6 +33,10 @@ pub fn skeleton(ctx: Ctx) -> El {
         .attr("role", "status")
         .attr("aria-busy", "true")
         .testid("loading")
-        .child(el("span").cls("zw-sr").text_dyn(move || ctx.t().loading.into()))
+        .child(
+            el("span")
+                .cls("zw-sr")
+                .text_dyn(move || ctx.t().loading.into()),
+        )
         .kids((0..4).map(|_| el("i")))
 }

@@ -35,7 +35,12 @@ pub fn step(ctx: Ctx, name: &str, title: fn(&'static Texts) -> &'static str) -> 
 }
 
 /// A fetched value: a skeleton while loading, the error with a retry when it failed.
-pub fn loaded<T>(ctx: Ctx, cell: Cell<T>, retry: fn(Ctx, bool), ready: impl Fn(T) -> El + 'static) -> El
+pub fn loaded<T>(
+    ctx: Ctx,
+    cell: Cell<T>,
+    retry: fn(Ctx, bool),
+    ready: impl Fn(T) -> El + 'static,
+) -> El
 where
     T: Clone + Send + Sync + 'static,
 {
@@ -61,6 +66,9 @@ pub fn visitor_zone() -> String {
 pub fn zone_note(ctx: Ctx, zone: String) -> Option<El> {
     (!zone.is_empty() && zone != visitor_zone()).then(|| {
         let zone = zone.replace('_', " ");
-        el("p").cls("zw-note").testid("tz-note").text_dyn(move || format!("{}{zone}", ctx.t().tz_note))
+        el("p")
+            .cls("zw-note")
+            .testid("tz-note")
+            .text_dyn(move || format!("{}{zone}", ctx.t().tz_note))
     })
 }

@@ -18,13 +18,19 @@ pub fn service_step(ctx: Ctx) -> El {
 
     // Services preselected by the host: once the list confirms they exist, go straight on.
     watch(move || {
-        let Some(list) = ctx.services.ready() else { return };
+        let Some(list) = ctx.services.ready() else {
+            return;
+        };
         if !ctx.skip.get_untracked().services {
             return;
         }
         ctx.skip.update(|s| s.services = false);
         let wanted = ctx.draft.services.get_untracked();
-        let valid: Vec<u64> = wanted.iter().copied().filter(|id| list.services.iter().any(|s| s.id == *id)).collect();
+        let valid: Vec<u64> = wanted
+            .iter()
+            .copied()
+            .filter(|id| list.services.iter().any(|s| s.id == *id))
+            .collect();
         let all = valid.len() == wanted.len();
         ctx.draft.services.set(valid);
         if all {
@@ -42,19 +48,32 @@ pub fn service_step(ctx: Ctx) -> El {
 
     let foot = el("div")
         .cls("zw-foot")
-        .child(el("p").cls("zw-total").attr("aria-live", "polite").testid("services-total").text_dyn(move || total(ctx)))
+        .child(
+            el("p")
+                .cls("zw-total")
+                .attr("aria-live", "polite")
+                .testid("services-total")
+                .text_dyn(move || total(ctx)),
+        )
         .child(
             button()
                 .cls("zw-btn")
                 .testid("next")
-                .flag("disabled", "", move || ctx.draft.services.with(Vec::is_empty))
+                .flag("disabled", "", move || {
+                    ctx.draft.services.with(Vec::is_empty)
+                })
                 .text_dyn(move || ctx.t().next.into())
                 .click(move || flow::next(ctx)),
         );
 
     step(ctx, "services", |t| t.choose_service)
         .child(search)
-        .child(loaded(ctx, ctx.services, flow::load_services, move |list| service_list(ctx, list, query)))
+        .child(loaded(
+            ctx,
+            ctx.services,
+            flow::load_services,
+            move |list| service_list(ctx, list, query),
+        ))
         .child(foot)
 }
 
@@ -73,11 +92,23 @@ fn total(ctx: Ctx) -> String {
     if chosen.is_empty() {
         return String::new();
     }
-    let (min, max) = chosen.iter().fold((0.0, 0.0), |(a, b), s| (a + s.price_min, b + s.price_max));
+    let (min, max) = chosen
+        .iter()
+        .fold((0.0, 0.0), |(a, b), s| (a + s.price_min, b + s.price_max));
     let length: u32 = chosen.iter().map(|s| s.duration).sum();
     let t = lang.t();
-    let mut text = format!("{}{}", t.selected, format::count(lang, chosen.len() as u64, &t.services_forms));
-    for part in [format::price(lang, min, max), Some(format::duration(lang, length))].into_iter().flatten() {
+    let mut text = format!(
+        "{}{}",
+        t.selected,
+        format::count(lang, chosen.len() as u64, &t.services_forms)
+    );
+    for part in [
+        format::price(lang, min, max),
+        Some(format::duration(lang, length)),
+    ]
+    .into_iter()
+    .flatten()
+    {
         text.push_str(" · ");
         text.push_str(&part);
     }
@@ -91,13 +122,24 @@ fn service_list(ctx: Ctx, list: Services, query: RwSignal<String>) -> El {
         let q = lower(query.get().trim());
         let matches = |s: &&Service| q.is_empty() || lower(&s.title).contains(&q);
         let in_cat = |id: u64| list.services.iter().filter(move |s| s.category_id == id);
-        let mut groups: Vec<(&str, Vec<&Service>)> =
-            list.categories.iter().map(|c| (c.title.as_str(), in_cat(c.id).filter(matches).collect())).collect();
-        let orphans = list.services.iter().filter(|s| !list.categories.iter().any(|c| c.id == s.category_id));
+        let mut groups: Vec<(&str, Vec<&Service>)> = list
+            .categories
+            .iter()
+            .map(|c| (c.title.as_str(), in_cat(c.id).filter(matches).collect()))
+            .collect();
+        let orphans = list
+            .services
+            .iter()
+            .filter(|s| !list.categories.iter().any(|c| c.id == s.category_id));
         groups.push(("", orphans.filter(matches).collect()));
         groups.retain(|(_, items)| !items.is_empty());
         if groups.is_empty() {
-            return vec![el("p").cls("zw-empty").attr("role", "status").text(lang.t().nothing_found)];
+            return vec![
+                el("p")
+                    .cls("zw-empty")
+                    .attr("role", "status")
+                    .text(lang.t().nothing_found),
+            ];
         }
         groups
             .into_iter()
@@ -116,7 +158,11 @@ fn service_row(ctx: Ctx, lang: Lang, s: &Service) -> El {
     let about = el("span")
         .cls("zw-svc-main")
         .child(el("span").cls("zw-item-title").text(&s.title))
-        .child(el("span").cls("zw-muted").text(&format::duration(lang, s.duration)))
+        .child(
+            el("span")
+                .cls("zw-muted")
+                .text(&format::duration(lang, s.duration)),
+        )
         .maybe((!s.comment.is_empty()).then(|| el("span").cls("zw-muted").text(&s.comment)));
     el("label")
         .cls("zw-svc")
@@ -124,9 +170,20 @@ fn service_row(ctx: Ctx, lang: Lang, s: &Service) -> El {
             el("input")
                 .attr("type", "checkbox")
                 .testid(&format!("service-{id}"))
-                .prop_dyn("checked", move || ctx.draft.services.with(|l| l.contains(&id)).into())
+                .prop_dyn("checked", move || {
+                    ctx.draft.services.with(|l| l.contains(&id)).into()
+                })
+                .flag("disabled", "", move || {
+                    ctx.draft
+                        .services
+                        .with(|l| l.len() >= flow::MAX_SERVICES && !l.contains(&id))
+                })
                 .on("change", move |_| flow::toggle_service(ctx, id)),
         )
         .child(about)
-        .child(el("span").cls("zw-price").text(&format::price(lang, s.price_min, s.price_max).unwrap_or_default()))
+        .child(
+            el("span")
+                .cls("zw-price")
+                .text(&format::price(lang, s.price_min, s.price_max).unwrap_or_default()),
+        )
 }

@@ -31,19 +31,33 @@ pub fn sms_code(ctx: Ctx) -> El {
         ctx.submit.sent.track();
         left.set(wait);
     });
-    every(Duration::from_secs(1), move || left.update(|s| *s = s.saturating_sub(1)));
+    every(Duration::from_secs(1), move || {
+        left.update(|s| *s = s.saturating_sub(1))
+    });
 
     let error = move || {
         let empty = d.code.with(|c| c.trim().is_empty());
-        (touched.get() && empty).then(|| ctx.t().err_code.to_owned()).or_else(|| server_error(ctx, "code"))
+        (touched.get() && empty)
+            .then(|| ctx.t().err_code.to_owned())
+            .or_else(|| server_error(ctx, "code"))
     };
-    let code = Spec { inputmode: "numeric", ..Spec::text("code", "one-time-code") };
+    let code = Spec {
+        inputmode: "numeric",
+        ..Spec::text("code", "one-time-code")
+    };
     let confirm = el("button")
         .attr("type", "submit")
         .cls("zw-btn zw-wide")
         .testid("confirm")
         .flag("disabled", "", move || ctx.submit.busy.get())
-        .text_dyn(move || if ctx.submit.busy.get() { ctx.t().sending } else { ctx.t().confirm }.into());
+        .text_dyn(move || {
+            if ctx.submit.busy.get() {
+                ctx.t().sending
+            } else {
+                ctx.t().confirm
+            }
+            .into()
+        });
     let form = el("form")
         .cls("zw-form")
         .attr("novalidate", "")
@@ -54,13 +68,27 @@ pub fn sms_code(ctx: Ctx) -> El {
                 flow::book(ctx);
             }
         })
-        .child(field(ctx, code, move || ctx.t().code_label.into(), d.code, error, move || touched.set(true)))
-        .child(el("div").kid_dyn(move || ctx.submit.error.get().map(|e| error_banner(ctx, e, Some(Box::new(move || flow::book(ctx)))))))
+        .child(field(
+            ctx,
+            code,
+            move || ctx.t().code_label.into(),
+            d.code,
+            error,
+            move || touched.set(true),
+        ))
+        .child(el("div").kid_dyn(move || {
+            ctx.submit
+                .error
+                .get()
+                .map(|e| error_banner(ctx, e, Some(Box::new(move || flow::book(ctx)))))
+        }))
         .child(el("div").cls("zw-foot").child(confirm));
     let resend = button()
         .cls("zw-btn zw-ghost zw-wide")
         .testid("resend")
-        .flag("disabled", "", move || left.get() > 0 || ctx.submit.busy.get())
+        .flag("disabled", "", move || {
+            left.get() > 0 || ctx.submit.busy.get()
+        })
         .text_dyn(move || {
             let t = ctx.t();
             match left.get() {
@@ -70,7 +98,12 @@ pub fn sms_code(ctx: Ctx) -> El {
         })
         .click(move || flow::request_code(ctx));
     step(ctx, "code", |t| t.code_title)
-        .child(el("p").cls("zw-sub").text_dyn(move || ctx.t().code_sent.into()).child(el("b").attr("dir", "ltr").text_dyn(move || d.phone.get())))
+        .child(
+            el("p")
+                .cls("zw-sub")
+                .text_dyn(move || ctx.t().code_sent.into())
+                .child(el("b").attr("dir", "ltr").text_dyn(move || d.phone.get())),
+        )
         .child(form)
         .child(resend)
 }

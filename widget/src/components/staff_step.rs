@@ -12,7 +12,12 @@ use crate::{
 
 pub fn staff_step(ctx: Ctx) -> El {
     flow::load_staff(ctx, false);
-    step(ctx, "staff", |t| t.choose_staff).child(loaded(ctx, ctx.staff, flow::load_staff, move |list| cards(ctx, list)))
+    step(ctx, "staff", |t| t.choose_staff).child(loaded(
+        ctx,
+        ctx.staff,
+        flow::load_staff,
+        move |list| cards(ctx, list),
+    ))
 }
 
 /// `4,9` / `4.9` without pulling in float formatting.
@@ -26,10 +31,30 @@ fn cards(ctx: Ctx, list: StaffList) -> El {
     el("div").kids_dyn(move || {
         let lang = ctx.lang.get();
         let t = lang.t();
-        let near = |n: &Option<String>| n.as_ref().map(|n| format!("{}{}", t.nearest, format::when(lang, n)));
-        let soonest = list.staff.iter().filter(|s| s.bookable).filter_map(|s| s.nearest.clone()).min();
-        let any_photo = el("span").cls("zw-ava zw-any").attr("aria-hidden", "true").text("✦");
-        let any = card(ctx, 0, any_photo, t.any_staff, t.any_staff_hint, None, near(&soonest), true);
+        let near = |n: &Option<String>| {
+            n.as_ref()
+                .map(|n| format!("{}{}", t.nearest, format::when(lang, n)))
+        };
+        let soonest = list
+            .staff
+            .iter()
+            .filter(|s| s.bookable)
+            .filter_map(|s| s.nearest.clone())
+            .min();
+        let any_photo = el("span")
+            .cls("zw-ava zw-any")
+            .attr("aria-hidden", "true")
+            .text("✦");
+        let any = card(
+            ctx,
+            0,
+            any_photo,
+            t.any_staff,
+            t.any_staff_hint,
+            None,
+            near(&soonest),
+            true,
+        );
         let people = list.staff.iter().map(|s: &Staff| {
             let photo = match &s.avatar {
                 Some(src) if !src.is_empty() => el("img")
@@ -39,17 +64,41 @@ fn cards(ctx: Ctx, list: StaffList) -> El {
                     .attr("width", "48")
                     .attr("height", "48")
                     .attr("loading", "lazy"),
-                _ => el("span").cls("zw-ava").attr("aria-hidden", "true").text(&s.name.chars().take(1).collect::<String>()),
+                _ => el("span")
+                    .cls("zw-ava")
+                    .attr("aria-hidden", "true")
+                    .text(&s.name.chars().take(1).collect::<String>()),
             };
             let stars = (s.rating > 0.0).then(|| {
                 let r = rating(lang, s.rating);
                 el("span")
                     .cls("zw-rating")
-                    .child(el("span").attr("aria-hidden", "true").text(&format!("★ {r}")))
-                    .child(el("span").cls("zw-sr").text(&format!("{}{r}{}", t.rating, t.of_five)))
+                    .child(
+                        el("span")
+                            .attr("aria-hidden", "true")
+                            .text(&format!("★ {r}")),
+                    )
+                    .child(
+                        el("span")
+                            .cls("zw-sr")
+                            .text(&format!("{}{r}{}", t.rating, t.of_five)),
+                    )
             });
-            let note = if s.bookable { near(&s.nearest) } else { Some(t.not_bookable.into()) };
-            card(ctx, s.id, photo, &s.name, &s.position, stars, note, s.bookable)
+            let note = if s.bookable {
+                near(&s.nearest)
+            } else {
+                Some(t.not_bookable.into())
+            };
+            card(
+                ctx,
+                s.id,
+                photo,
+                &s.name,
+                &s.position,
+                stars,
+                note,
+                s.bookable,
+            )
         });
         std::iter::once(any).chain(people).collect()
     })
@@ -75,7 +124,9 @@ fn card(
     let b = button()
         .cls("zw-item zw-person")
         .testid(&format!("staff-{id}"))
-        .flag("aria-current", "true", move || ctx.draft.staff.get() == Some(id))
+        .flag("aria-current", "true", move || {
+            ctx.draft.staff.get() == Some(id)
+        })
         .click(move || flow::choose_staff(ctx, id))
         .child(photo)
         .child(text);

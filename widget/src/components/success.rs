@@ -1,6 +1,5 @@
 //! Step 8: booked. What, when and where; add to calendar; the cancel link; done.
 
-
 use super::{step, summary::summary};
 use crate::{
     dom::{El, button, el},
@@ -10,7 +9,9 @@ use crate::{
 
 /// `close` finishes a modal; inline widgets offer to book again instead.
 pub fn success(ctx: Ctx, close: Option<fn()>) -> El {
-    let Some(res) = ctx.submit.result.get_untracked() else { return el("div") };
+    let Some(res) = ctx.submit.result.get_untracked() else {
+        return el("div");
+    };
     let ics_url = ics::calendar(&res).map(|c| ics::data_url(&c));
     let cancel = Some(res.cancel_url.clone()).filter(|u| !u.is_empty());
     let rows = el("div").kid_dyn(move || {
@@ -22,7 +23,10 @@ pub fn success(ctx: Ctx, close: Option<fn()>) -> El {
             (t.sum_when, format::when(lang, &res.datetime)),
             (t.sum_branch, res.branch.clone()),
             (t.sum_address, res.address.clone()),
-            (t.sum_price, format::price(lang, res.price_min, res.price_max).unwrap_or_default()),
+            (
+                t.sum_price,
+                format::price(lang, res.price_min, res.price_max).unwrap_or_default(),
+            ),
             (t.sum_length, format::duration(lang, res.length * 60)),
         ]))
     });
@@ -48,16 +52,29 @@ pub fn success(ctx: Ctx, close: Option<fn()>) -> El {
     let done = button()
         .cls("zw-btn zw-wide")
         .testid("done")
-        .text_dyn(move || if close.is_some() { ctx.t().done } else { ctx.t().book_again }.into())
+        .text_dyn(move || {
+            if close.is_some() {
+                ctx.t().done
+            } else {
+                ctx.t().book_again
+            }
+            .into()
+        })
         .click(move || match close {
             Some(close) => close(),
             None => flow::restart(ctx),
         });
-    let tick = el("div").cls("zw-tick").attr("aria-hidden", "true").text("✓");
+    let tick = el("div")
+        .cls("zw-tick")
+        .attr("aria-hidden", "true")
+        .text("✓");
     let section = step(ctx, "success", |t| t.done_title).cls("zw-step zw-done");
     let heading = section.node().first_element_child();
     if let Some(h) = heading {
         let _ = section.node().insert_before(tick.node(), Some(&h));
     }
-    section.child(rows).child(links).child(el("div").cls("zw-foot").child(done))
+    section
+        .child(rows)
+        .child(links)
+        .child(el("div").cls("zw-foot").child(done))
 }

@@ -7,7 +7,9 @@ use std::{cell::RefCell, collections::VecDeque, rc::Rc};
 use protocol::{
     ErrorDetail,
     booking::{BookingRequest, BookingResult, CodeRequest},
-    catalog::{Branch, Category, Dates, Service, Services, SiteInfo, Slot, Staff, StaffList, Times},
+    catalog::{
+        Branch, Category, Dates, Service, Services, SiteInfo, Slot, Staff, StaffList, Times,
+    },
     site::Theme,
 };
 use wasm_bindgen::{JsCast, closure::Closure};
@@ -36,7 +38,15 @@ pub fn branch(id: u64, title: &str) -> Branch {
 }
 
 fn service(id: u64, category_id: u64, title: &str, min: f64, max: f64, minutes: u32) -> Service {
-    Service { id, category_id, title: title.into(), price_min: min, price_max: max, duration: minutes * 60, comment: String::new() }
+    Service {
+        id,
+        category_id,
+        title: title.into(),
+        price_min: min,
+        price_max: max,
+        duration: minutes * 60,
+        comment: String::new(),
+    }
 }
 
 fn person(id: u64, name: &str, position: &str, rating: f32, bookable: bool) -> Staff {
@@ -52,7 +62,11 @@ fn person(id: u64, name: &str, position: &str, rating: f32, bookable: bool) -> S
 }
 
 pub fn slot(date: &str, time: &str) -> Slot {
-    Slot { time: time.into(), datetime: format!("{date}T{time}:00+03:00"), length: 3600 }
+    Slot {
+        time: time.into(),
+        datetime: format!("{date}T{time}:00+03:00"),
+        length: 3600,
+    }
 }
 
 /// One call the widget made: its name and arguments, as text.
@@ -84,7 +98,16 @@ impl Fake {
                 privacy_url: Some("https://salon.example/privacy".into()),
             }),
             services: RefCell::new(Services {
-                categories: vec![Category { id: 1, title: "Стрижки".into() }, Category { id: 2, title: "Окрашивание".into() }],
+                categories: vec![
+                    Category {
+                        id: 1,
+                        title: "Стрижки".into(),
+                    },
+                    Category {
+                        id: 2,
+                        title: "Окрашивание".into(),
+                    },
+                ],
                 services: vec![
                     service(10, 1, "Женская стрижка", 1500.0, 2500.0, 60),
                     service(11, 1, "Мужская стрижка", 1200.0, 1200.0, 45),
@@ -98,7 +121,12 @@ impl Fake {
                     person(7, "Ирина", "Колорист", 0.0, false),
                 ],
             }),
-            dates: RefCell::new(vec![DAY.into(), "2031-03-13".into(), "2031-03-20".into(), "2031-04-02".into()]),
+            dates: RefCell::new(vec![
+                DAY.into(),
+                "2031-03-13".into(),
+                "2031-03-20".into(),
+                "2031-04-02".into(),
+            ]),
             times: RefCell::new(vec!["10:00", "11:30", "13:00", "15:30", "18:00", "19:30"]),
             calls: RefCell::new(Vec::new()),
             bookings: RefCell::new(Vec::new()),
@@ -121,13 +149,23 @@ impl Fake {
     }
 
     pub fn calls_named(&self, prefix: &str) -> Vec<Call> {
-        self.calls.borrow().iter().filter(|c| c.starts_with(prefix)).cloned().collect()
+        self.calls
+            .borrow()
+            .iter()
+            .filter(|c| c.starts_with(prefix))
+            .cloned()
+            .collect()
     }
 
     fn answer<T: 'static>(&self, call: String, ok: impl FnOnce() -> T) -> Reply<T> {
         let name = call.split(' ').next().unwrap_or_default().to_owned();
         self.calls.borrow_mut().push(call);
-        let err = self.failures.borrow_mut().iter_mut().find(|(c, _)| *c == name).and_then(|(_, q)| q.pop_front());
+        let err = self
+            .failures
+            .borrow_mut()
+            .iter_mut()
+            .find(|(c, _)| *c == name)
+            .and_then(|(_, q)| q.pop_front());
         let result = match err {
             Some(e) => Err(e),
             None => Ok(ok()),
@@ -137,7 +175,10 @@ impl Fake {
 }
 
 fn ids(list: &[u64]) -> String {
-    list.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+    list.iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 impl Backend for Fake {
@@ -158,17 +199,32 @@ impl Backend for Fake {
 
     fn dates(&self, _: Lang, branch: u64, services: &[u64], staff: u64) -> Reply<Dates> {
         let dates = self.dates.borrow().clone();
-        self.answer(format!("dates {branch} {} {staff}", ids(services)), || Dates { dates, timezone: "Europe/Moscow".into() })
+        self.answer(format!("dates {branch} {} {staff}", ids(services)), || {
+            Dates {
+                dates,
+                timezone: "Europe/Moscow".into(),
+            }
+        })
     }
 
-    fn times(&self, _: Lang, branch: u64, services: &[u64], staff: u64, date: &str) -> Reply<Times> {
+    fn times(
+        &self,
+        _: Lang,
+        branch: u64,
+        services: &[u64],
+        staff: u64,
+        date: &str,
+    ) -> Reply<Times> {
         let slots = self.times.borrow().iter().map(|t| slot(date, t)).collect();
         let date = date.to_owned();
-        self.answer(format!("times {branch} {} {staff} {date}", ids(services)), || Times {
-            date,
-            timezone: "Europe/Moscow".into(),
-            slots,
-        })
+        self.answer(
+            format!("times {branch} {} {staff} {date}", ids(services)),
+            || Times {
+                date,
+                timezone: "Europe/Moscow".into(),
+                slots,
+            },
+        )
     }
 
     fn send_code(&self, _: Lang, branch: u64, req: &CodeRequest) -> Reply<()> {
@@ -177,10 +233,22 @@ impl Backend for Fake {
     }
 
     fn book(&self, _: Lang, key: &str, req: &BookingRequest) -> Reply<BookingResult> {
-        self.bookings.borrow_mut().push((key.to_owned(), req.clone()));
-        let staff = self.staff.borrow().staff.iter().find(|s| s.id == req.staff).map(|s| s.name.clone());
+        self.bookings
+            .borrow_mut()
+            .push((key.to_owned(), req.clone()));
+        let staff = self
+            .staff
+            .borrow()
+            .staff
+            .iter()
+            .find(|s| s.id == req.staff)
+            .map(|s| s.name.clone());
         let services = self.services.borrow();
-        let chosen: Vec<&Service> = services.services.iter().filter(|s| req.services.contains(&s.id)).collect();
+        let chosen: Vec<&Service> = services
+            .services
+            .iter()
+            .filter(|s| req.services.contains(&s.id))
+            .collect();
         let result = BookingResult {
             id: format!("bk{}", self.bookings.borrow().len()),
             branch: "Лён на Пушкина".into(),
@@ -202,12 +270,20 @@ impl Backend for Fake {
 pub fn server_error(status: u16, code: &str, message: &str, field: Option<&str>) -> ApiError {
     ApiError::Server {
         status,
-        detail: ErrorDetail { code: code.into(), message: message.into(), field: field.map(Into::into), times: None },
+        detail: ErrorDetail {
+            code: code.into(),
+            message: message.into(),
+            field: field.map(Into::into),
+            times: None,
+        },
     }
 }
 
 pub fn opts(extra: &str) -> Options {
-    let mut o = Options::parse(&format!(r#"{{"site":"demo","api":"http://127.0.0.1:9/","lang":"ru"{extra}}}"#)).unwrap();
+    let mut o = Options::parse(&format!(
+        r#"{{"site":"demo","api":"http://127.0.0.1:9/","lang":"ru"{extra}}}"#
+    ))
+    .unwrap();
     o.resend_after = Some(1);
     o
 }
@@ -218,14 +294,20 @@ pub fn document() -> web_sys::Document {
 
 pub async fn tick() {
     let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
 
 pub async fn sleep(ms: i32) {
     let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
@@ -240,7 +322,12 @@ pub fn modal() -> Option<W> {
 }
 
 pub fn inline(container: &Element) -> W {
-    W(container.query_selector(embed::HOST_TAG).unwrap().expect("a mounted widget").shadow_root().unwrap())
+    W(container
+        .query_selector(embed::HOST_TAG)
+        .unwrap()
+        .expect("a mounted widget")
+        .shadow_root()
+        .unwrap())
 }
 
 /// Opens a fresh modal on `fake`, and waits for its first step.
@@ -258,12 +345,15 @@ impl W {
     }
 
     pub fn q(&self, sel: &str) -> Element {
-        self.find(sel).unwrap_or_else(|| panic!("no `{sel}` in step `{}`", self.step()))
+        self.find(sel)
+            .unwrap_or_else(|| panic!("no `{sel}` in step `{}`", self.step()))
     }
 
     pub fn all(&self, sel: &str) -> Vec<Element> {
         let list = self.0.query_selector_all(sel).unwrap();
-        (0..list.length()).map(|i| list.item(i).unwrap().unchecked_into()).collect()
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().unchecked_into())
+            .collect()
     }
 
     pub fn text(&self, sel: &str) -> String {
@@ -276,7 +366,9 @@ impl W {
 
     /// `data-step` of the step shown.
     pub fn step(&self) -> String {
-        self.find("[data-step]").and_then(|e| e.get_attribute("data-step")).unwrap_or_default()
+        self.find("[data-step]")
+            .and_then(|e| e.get_attribute("data-step"))
+            .unwrap_or_default()
     }
 
     pub fn click(&self, sel: &str) {
@@ -291,7 +383,8 @@ impl W {
         let init = web_sys::InputEventInit::new();
         init.set_bubbles(true);
         init.set_input_type("insertText");
-        el.dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+        el.dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap())
+            .unwrap();
     }
 
     pub fn blur(&self, sel: &str) {
@@ -299,11 +392,15 @@ impl W {
     }
 
     pub fn value(&self, sel: &str) -> String {
-        self.q(sel).unchecked_into::<web_sys::HtmlInputElement>().value()
+        self.q(sel)
+            .unchecked_into::<web_sys::HtmlInputElement>()
+            .value()
     }
 
     pub fn checked(&self, sel: &str) -> bool {
-        self.q(sel).unchecked_into::<web_sys::HtmlInputElement>().checked()
+        self.q(sel)
+            .unchecked_into::<web_sys::HtmlInputElement>()
+            .checked()
     }
 
     pub fn key(&self, sel: &str, key: &str, shift: bool) {
@@ -312,7 +409,8 @@ impl W {
         init.set_shift_key(shift);
         init.set_bubbles(true);
         init.set_cancelable(true);
-        let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
         self.q(sel).dispatch_event(&ev).unwrap();
     }
 
@@ -333,20 +431,37 @@ impl W {
     }
 
     pub async fn wait_step(&self, step: &str) {
-        self.wait(|w| w.step() == step, &format!("step `{step}`")).await;
+        self.wait(|w| w.step() == step, &format!("step `{step}`"))
+            .await;
     }
 
     /// Services → master → date → time, choosing the first of each; ends on the contact form.
     pub async fn choose_up_to_contact(&self, service: u64, staff: u64) {
-        self.wait(|w| w.find(&format!("[data-testid=service-{service}]")).is_some(), "the services").await;
+        self.wait(
+            |w| {
+                w.find(&format!("[data-testid=service-{service}]"))
+                    .is_some()
+            },
+            "the services",
+        )
+        .await;
         self.click(&format!("[data-testid=service-{service}]"));
         tick().await;
         self.click("[data-testid=next]");
-        self.wait(|w| w.find(&format!("[data-testid=staff-{staff}]")).is_some(), "the masters").await;
+        self.wait(
+            |w| w.find(&format!("[data-testid=staff-{staff}]")).is_some(),
+            "the masters",
+        )
+        .await;
         self.click(&format!("[data-testid=staff-{staff}]"));
-        self.wait(|w| w.find(&format!("[data-date='{DAY}']")).is_some(), "the calendar").await;
+        self.wait(
+            |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
+            "the calendar",
+        )
+        .await;
         self.click(&format!("[data-date='{DAY}']"));
-        self.wait(|w| w.find("[data-time='10:00']").is_some(), "the times").await;
+        self.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
+            .await;
         self.click("[data-time='10:00']");
         self.wait_step("contact").await;
     }
@@ -371,13 +486,23 @@ impl Events {
     pub fn listen(name: &str) -> Events {
         let seen = Rc::new(RefCell::new(Vec::new()));
         let sink = seen.clone();
-        let listener = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
-            let json = js_sys::JSON::stringify(&e.detail()).map(String::from).unwrap_or_default();
-            sink.borrow_mut().push(json);
-        });
+        let listener =
+            Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+                let json = js_sys::JSON::stringify(&e.detail())
+                    .map(String::from)
+                    .unwrap_or_default();
+                sink.borrow_mut().push(json);
+            });
         let name = format!("zapis:{name}");
-        web_sys::window().unwrap().add_event_listener_with_callback(&name, listener.as_ref().unchecked_ref()).unwrap();
-        Events { seen, name, listener }
+        web_sys::window()
+            .unwrap()
+            .add_event_listener_with_callback(&name, listener.as_ref().unchecked_ref())
+            .unwrap();
+        Events {
+            seen,
+            name,
+            listener,
+        }
     }
 }
 
@@ -385,6 +510,9 @@ impl Drop for Events {
     fn drop(&mut self) {
         let _ = web_sys::window()
             .unwrap()
-            .remove_event_listener_with_callback(&self.name, self.listener.as_ref().unchecked_ref());
+            .remove_event_listener_with_callback(
+                &self.name,
+                self.listener.as_ref().unchecked_ref(),
+            );
     }
 }
