@@ -18,6 +18,7 @@ pub mod options;
 pub mod reactive;
 pub mod state;
 mod style;
+pub mod submit;
 pub mod validate;
 pub mod wire;
 

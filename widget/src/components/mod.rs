@@ -6,6 +6,7 @@ pub mod branch_step;
 pub mod calendar;
 pub mod contact_form;
 pub mod error_banner;
+pub mod field;
 pub mod service_step;
 pub mod sms_code;
 pub mod staff_step;

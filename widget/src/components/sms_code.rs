@@ -5,14 +5,14 @@ use std::time::Duration;
 use crate::reactive::*;
 
 use super::{
-    contact_form::{Spec, field, server_error},
     error_banner::error_banner,
+    field::{Spec, field, server_error},
     step,
 };
 use crate::{
     dom::{El, button, el, every, watch},
-    flow,
     state::Ctx,
+    submit,
 };
 
 /// `0:59`.
@@ -65,7 +65,7 @@ pub fn sms_code(ctx: Ctx) -> El {
             ev.prevent_default();
             touched.set(true);
             if d.code.with_untracked(|c| !c.trim().is_empty()) {
-                flow::book(ctx);
+                submit::book(ctx);
             }
         })
         .child(field(
@@ -80,7 +80,7 @@ pub fn sms_code(ctx: Ctx) -> El {
             ctx.submit
                 .error
                 .get()
-                .map(|e| error_banner(ctx, e, Some(Box::new(move || flow::book(ctx)))))
+                .map(|e| error_banner(ctx, e, Some(Box::new(move || submit::book(ctx)))))
         }))
         .child(el("div").cls("zw-foot").child(confirm));
     let resend = button()
@@ -96,7 +96,7 @@ pub fn sms_code(ctx: Ctx) -> El {
                 s => format!("{}{}", t.resend_in, clock(s)),
             }
         })
-        .click(move || flow::request_code(ctx));
+        .click(move || submit::request_code(ctx));
     step(ctx, "code", |t| t.code_title)
         .child(
             el("p")

@@ -1,0 +1,211 @@
+//! Single steps against the fake API, in a real browser: the calendar grid, the times, the
+//! branches of a chain, preselection from the host page.
+
+mod common;
+
+use common::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use widget::embed;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn the_calendar_offers_only_free_days_and_is_a_keyboard_grid() {
+    let fake = Fake::new();
+    let w = open(&fake, opts(r#","service":"10","staff":"5""#)).await;
+    w.wait(
+        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
+        "the calendar",
+    )
+    .await;
+    assert_eq!(w.text("[data-testid=month]"), "Март 2031");
+    let free: Vec<String> = w
+        .all("[data-date]:not([aria-disabled])")
+        .iter()
+        .map(|b| b.get_attribute("data-date").unwrap())
+        .collect();
+    assert_eq!(free, [DAY, "2031-03-13", "2031-03-20"]);
+    assert_eq!(w.all("[data-date][aria-disabled=true]").len(), 31 - 3);
+    assert_eq!(
+        w.attr("[role=grid] thead th", "scope").as_deref(),
+        Some("col")
+    );
+    assert_eq!(
+        w.text("[role=grid] thead th"),
+        "Пн",
+        "weeks start on Monday"
+    );
+    assert_eq!(
+        w.all("[data-date][tabindex='0']").len(),
+        1,
+        "one day in the tab order"
+    );
+    assert_eq!(
+        w.attr(&format!("[data-date='{DAY}']"), "aria-label")
+            .as_deref(),
+        Some("12 марта 2031")
+    );
+    assert!(
+        w.find("[data-testid=tz-note]")
+            .is_some_and(|n| n.text_content().unwrap().contains("Europe/Moscow"))
+            || js_tz() == "Europe/Moscow"
+    );
+
+    w.click("[data-date='2031-03-14']");
+    tick().await;
+    assert_eq!(w.step(), "date", "a day without free time can't be chosen");
+
+    w.q(&format!("[data-date='{DAY}']"))
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .focus()
+        .unwrap();
+    w.click(&format!("[data-date='{DAY}']"));
+    w.wait_step("time").await;
+    w.click("[data-testid=back]");
+    w.wait(
+        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
+        "the calendar",
+    )
+    .await;
+    w.key("[role=grid]", "ArrowRight", false);
+    sleep(20).await;
+    assert_eq!(
+        w.focused()
+            .and_then(|e| e.get_attribute("data-date"))
+            .as_deref(),
+        Some("2031-03-13")
+    );
+    w.key("[role=grid]", "ArrowDown", false);
+    sleep(20).await;
+    assert_eq!(
+        w.focused()
+            .and_then(|e| e.get_attribute("data-date"))
+            .as_deref(),
+        Some("2031-03-20")
+    );
+    w.key("[role=grid]", "PageDown", false);
+    sleep(20).await;
+    assert_eq!(w.text("[data-testid=month]"), "Апрель 2031");
+    assert_eq!(
+        w.focused()
+            .and_then(|e| e.get_attribute("data-date"))
+            .as_deref(),
+        Some("2031-04-20")
+    );
+    assert!(
+        w.q("[data-testid=next-month]").has_attribute("disabled"),
+        "no months past the last free day"
+    );
+    w.click("[data-testid=prev-month]");
+    tick().await;
+    assert_eq!(w.text("[data-testid=month]"), "Март 2031");
+    assert!(w.q("[data-testid=prev-month]").has_attribute("disabled"));
+    embed::close();
+}
+
+fn js_tz() -> String {
+    widget::components::visitor_zone()
+}
+
+#[wasm_bindgen_test]
+async fn times_are_grouped_into_morning_day_and_evening() {
+    let fake = Fake::new();
+    let w = open(&fake, opts(r#","service":"10","staff":"5""#)).await;
+    w.wait(
+        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
+        "the calendar",
+    )
+    .await;
+    w.click(&format!("[data-date='{DAY}']"));
+    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
+        .await;
+    let groups: Vec<(String, usize)> = w
+        .all("[role=group]")
+        .iter()
+        .map(|g| {
+            (
+                g.get_attribute("aria-label").unwrap(),
+                g.query_selector_all("button").unwrap().length() as usize,
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("Утро".to_owned(), 2),
+            ("День".to_owned(), 2),
+            ("Вечер".to_owned(), 2)
+        ]
+    );
+    assert_eq!(w.text("[data-testid=time-date]"), "Ср, 12 марта");
+    embed::close();
+}
+
+#[wasm_bindgen_test]
+async fn a_preselected_service_skips_its_step_and_back_still_reaches_it() {
+    let fake = Fake::new();
+    let w = open(&fake, opts(r#","service":"20""#)).await;
+    w.wait_step("staff").await;
+    w.click("[data-testid=back]");
+    w.wait_step("services").await;
+    w.wait(
+        |w| w.find("[data-testid=service-20]").is_some(),
+        "the services",
+    )
+    .await;
+    assert!(w.checked("[data-testid=service-20]"));
+    embed::close();
+
+    // An id the salon doesn't have is dropped and the visitor chooses.
+    let w = open(&fake, opts(r#","service":"999""#)).await;
+    w.wait(
+        |w| w.find("[data-testid=service-10]").is_some(),
+        "the services",
+    )
+    .await;
+    sleep(20).await;
+    assert_eq!(w.step(), "services");
+    assert!(w.q("[data-testid=next]").has_attribute("disabled"));
+    embed::close();
+}
+
+#[wasm_bindgen_test]
+async fn a_chain_starts_with_its_branches_unless_one_is_preselected() {
+    let fake = Fake::new();
+    fake.site
+        .borrow_mut()
+        .branches
+        .push(branch(2, "Лён на Невском"));
+    let w = open(&fake, opts("")).await;
+    assert_eq!(w.step(), "branch");
+    let b2 = w.text("[data-testid=branch-2]");
+    assert!(
+        b2.contains("Лён на Невском")
+            && b2.contains("ул. Пушкина, 2")
+            && b2.contains("Ближайшее время: Ср, 12 марта, 10:00"),
+        "{b2}"
+    );
+    w.click("[data-testid=branch-2]");
+    w.wait(
+        |w| w.find("[data-testid=service-10]").is_some(),
+        "the services",
+    )
+    .await;
+    assert_eq!(fake.calls_named("services"), ["services 2"]);
+    w.click("[data-testid=back]");
+    w.wait_step("branch").await;
+    assert_eq!(
+        w.attr("[data-testid=branch-2]", "aria-current").as_deref(),
+        Some("true")
+    );
+    embed::close();
+
+    let w = open(&fake, opts(r#","branch":"2","service":"10","staff":"6""#)).await;
+    w.wait_step("date").await;
+    assert_eq!(
+        fake.calls_named("dates").last().map(String::as_str),
+        Some("dates 2 10 6")
+    );
+    embed::close();
+}
