@@ -176,42 +176,46 @@ fn check(status: u16, body: JsValue) -> Result<JsValue, ApiError> {
     Err(ApiError::Server { status, detail })
 }
 
-async fn get(url: String, lang: Lang) -> Result<JsValue, ApiError> {
-    let (status, body) = send(Request::get(&url), None, lang, TIMEOUT_MS).await?;
+/// Query parameters of a GET.
+type Query = Vec<(&'static str, String)>;
+
+async fn get(url: String, query: Query, lang: Lang) -> Result<JsValue, ApiError> {
+    let req = Request::get(&url).query(query.iter().map(|(k, v)| (*k, v)));
+    let (status, body) = send(req, None, lang, TIMEOUT_MS).await?;
     check(status, body)
 }
 
-/// `GET url`, decoded by `decode`.
-fn fetch<T: 'static>(url: String, lang: Lang, decode: fn(&JsValue) -> T) -> Reply<T> {
-    Box::pin(async move { get(url, lang).await.map(|v| decode(&v)) })
+/// `GET url?query`, decoded by `decode`.
+fn fetch<T: 'static>(url: String, query: Query, lang: Lang, decode: fn(&JsValue) -> T) -> Reply<T> {
+    Box::pin(async move { get(url, query, lang).await.map(|v| decode(&v)) })
 }
 
 impl Backend for Http {
     fn config(&self, lang: Lang) -> Reply<SiteInfo> {
-        fetch(format!("{}config", self.base), lang, wire::site)
+        fetch(format!("{}config", self.base), Vec::new(), lang, wire::site)
     }
 
     fn services(&self, lang: Lang, branch: u64) -> Reply<Services> {
-        fetch(self.branch(branch, "services"), lang, wire::services)
+        fetch(
+            self.branch(branch, "services"),
+            Vec::new(),
+            lang,
+            wire::services,
+        )
     }
 
     fn staff(&self, lang: Lang, branch: u64, services: &[u64]) -> Reply<StaffList> {
         fetch(
-            self.branch(branch, &format!("staff?services={}", ids(services))),
+            self.branch(branch, "staff"),
+            vec![("services", ids(services))],
             lang,
             wire::staff,
         )
     }
 
     fn dates(&self, lang: Lang, branch: u64, services: &[u64], staff: u64) -> Reply<Dates> {
-        fetch(
-            self.branch(
-                branch,
-                &format!("dates?services={}&staff={staff}", ids(services)),
-            ),
-            lang,
-            wire::dates,
-        )
+        let query = vec![("services", ids(services)), ("staff", staff.to_string())];
+        fetch(self.branch(branch, "dates"), query, lang, wire::dates)
     }
 
     fn times(
@@ -222,8 +226,12 @@ impl Backend for Http {
         staff: u64,
         date: &str,
     ) -> Reply<Times> {
-        let q = format!("times?services={}&staff={staff}&date={date}", ids(services));
-        fetch(self.branch(branch, &q), lang, wire::times)
+        let query = vec![
+            ("services", ids(services)),
+            ("staff", staff.to_string()),
+            ("date", date.to_owned()),
+        ];
+        fetch(self.branch(branch, "times"), query, lang, wire::times)
     }
 
     fn send_code(&self, lang: Lang, branch: u64, req: &CodeRequest) -> Reply<()> {

@@ -154,10 +154,11 @@ impl El {
         let node = self.0.clone();
         let f: Box<dyn Fn() -> Vec<El>> = Box::new(f);
         watch_boxed(Box::new(move || {
-            node.set_text_content(None);
             for c in f() {
                 let _ = node.append_child(&c.0);
             }
+            let node = node.clone();
+            on_cleanup(move || node.set_text_content(None));
         }));
         self
     }

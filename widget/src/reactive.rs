@@ -119,11 +119,13 @@ impl Runtime {
         if kill {
             self.free.borrow_mut().push(id.idx);
         }
-        for child in children.into_iter().rev() {
-            self.reset(child, true);
-        }
+        // Own cleanups first: a region takes its DOM out while the listeners in it still live
+        // (removing a focused input fires `blur`).
         for f in cleanups {
             f();
+        }
+        for child in children.into_iter().rev() {
+            self.reset(child, true);
         }
         drop((value, run));
     }

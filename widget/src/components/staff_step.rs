@@ -56,8 +56,9 @@ fn cards(ctx: Ctx, list: StaffList) -> El {
             true,
         );
         let people = list.staff.iter().map(|s: &Staff| {
+            // YCLIENTS gives masters without a photo a stock picture; their initial reads better.
             let photo = match &s.avatar {
-                Some(src) if !src.is_empty() => el("img")
+                Some(src) if !src.is_empty() && !src.contains("no-master") => el("img")
                     .cls("zw-ava")
                     .attr("src", src)
                     .attr("alt", "")
