@@ -61,11 +61,11 @@ pub fn is_local(h: &str, protocol: &str) -> bool {
 
 /// Reads the browser's side (not the remembered opt-out and consent: see `store`).
 pub fn env() -> Env {
-    let n = js::root("navigator");
     Env {
-        dnt: js::text(&n, "doNotTrack") == "1" || js::get(&n, "globalPrivacyControl").is_truthy(),
-        webdriver: js::get(&n, "webdriver").is_truthy(),
-        localhost: is_local(&js::location("hostname"), &js::location("protocol")),
+        dnt: js::text("navigator.doNotTrack") == "1"
+            || js::is_true(&js::at("navigator.globalPrivacyControl")),
+        webdriver: js::is_true(&js::at("navigator.webdriver")),
+        localhost: is_local(&js::text("location.hostname"), &js::text("location.protocol")),
         ..Env::default()
     }
 }

@@ -1,7 +1,10 @@
-//! Browser access through a handful of hand-declared bindings (`Reflect.get/set`,
-//! `Function.prototype.call`, …) instead of js-sys/web-sys: every binding becomes a JS glue
-//! function, and the glue counts against the tracker's size budget as much as the wasm does.
+//! Browser access through two generic bindings, `Reflect.get` and `Function.prototype.call`,
+//! instead of js-sys/web-sys or one binding per API: every binding becomes a JS glue function
+//! plus an import with a long hashed name, and the glue counts against the tracker's size
+//! budget as much as the wasm does. Everything else (`Reflect.set`, `Date.now`, `new URL`,
+//! `String(v)`, …) is reached through those two.
 
+use super::touch::Parts;
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
@@ -13,87 +16,98 @@ extern "C" {
     static GLOBAL: JsValue;
 
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
-    fn reflect_get(o: &JsValue, k: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set, catch)]
-    fn reflect_set(o: &JsValue, k: &str, v: &JsValue) -> Result<JsValue, JsValue>;
+    fn reflect_get(o: &JsValue, k: &JsValue) -> Result<JsValue, JsValue>;
 
     type Func;
     #[wasm_bindgen(method, js_name = call, catch)]
-    fn call2(f: &Func, this: &JsValue, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(js_namespace = Date, js_name = now)]
-    fn date_now() -> f64;
-    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
-    fn get_random_values(b: &mut [u8]) -> Result<JsValue, JsValue>;
-    /// `Object()`: a new empty object.
-    #[wasm_bindgen(js_name = Object)]
-    pub fn object() -> JsValue;
-
-    type Params;
-    #[wasm_bindgen(constructor, js_class = URLSearchParams, catch)]
-    fn new(s: &str) -> Result<Params, JsValue>;
-    #[wasm_bindgen(method, js_class = URLSearchParams)]
-    fn get(this: &Params, k: &str) -> Option<String>;
-
-    type Url;
-    #[wasm_bindgen(constructor, js_class = URL, catch)]
-    fn new(s: &str) -> Result<Url, JsValue>;
-    #[wasm_bindgen(method, getter, js_class = URL)]
-    fn hostname(this: &Url) -> String;
+    fn call3(f: &Func, this: &JsValue, a: &JsValue, b: &JsValue, c: &JsValue)
+    -> Result<JsValue, JsValue>;
 }
 
-/// `globalThis`.
-pub fn global() -> JsValue {
-    GLOBAL.with(JsValue::clone)
-}
-
-/// `globalThis[k]`: `location`, `document`, `navigator`, `localStorage`.
-pub fn root(k: &str) -> JsValue {
-    get(&global(), k)
+/// A JS string.
+pub fn s(v: &str) -> JsValue {
+    JsValue::from_str(v)
 }
 
 /// `o[k]`, or `undefined` when it throws (e.g. `localStorage` with storage disabled).
 pub fn get(o: &JsValue, k: &str) -> JsValue {
-    reflect_get(o, k).unwrap_or(UNDEF)
+    reflect_get(o, &s(k)).unwrap_or(UNDEF)
 }
 
-/// `o[k]` as a string ("" when it is none).
-pub fn text(o: &JsValue, k: &str) -> String {
-    get(o, k).as_string().unwrap_or_default()
+/// `globalThis.a.b…` for the path `a.b…`.
+pub fn at(path: &str) -> JsValue {
+    Parts(path, b'.').fold(GLOBAL.with(JsValue::clone), |o, k| get(&o, k))
 }
 
-pub fn set(o: &JsValue, k: &str, v: &JsValue) {
-    let _ = reflect_set(o, k, v);
+/// The string at `path` ("" when it is none).
+pub fn text(path: &str) -> String {
+    at(path).as_string().unwrap_or_default()
 }
 
-/// `o[m](a, b)`, or `undefined` when it is no function or throws.
-pub fn call(o: &JsValue, m: &str, a: &JsValue, b: &JsValue) -> JsValue {
+/// `o[m](a, b, c)`, or `undefined` when it is no function or throws.
+pub fn call(o: &JsValue, m: &str, a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue {
     get(o, m)
         .unchecked_into::<Func>()
-        .call2(o, a, b)
+        .call3(o, a, b, c)
         .unwrap_or(UNDEF)
 }
 
-/// `location[k]`: `pathname`, `search`, `hostname`, `protocol`.
-pub fn location(k: &str) -> String {
-    text(&root("location"), k)
+/// Calls the function at `path` as a method of its parent (`localStorage.getItem`).
+pub fn invoke(path: &str, a: &JsValue, b: &JsValue) -> JsValue {
+    let dot = path.len() - Parts(path, b'.').last().unwrap_or("").len();
+    let parent = path.get(..dot.saturating_sub(1)).unwrap_or("");
+    call(&at(parent), path.get(dot..).unwrap_or(""), a, b, &UNDEF)
 }
 
+/// `String(v)`: how flags and numbers reach the wasm.
+pub fn string(v: &JsValue) -> String {
+    invoke("String", v, &UNDEF).as_string().unwrap_or_default()
+}
+
+/// `v` is `true`.
+pub fn is_true(v: &JsValue) -> bool {
+    string(v) == "true"
+}
+
+/// `Reflect.set(o, k, v)`.
+pub fn set(o: &JsValue, k: &str, v: &JsValue) {
+    call(&at("Reflect"), "set", o, &s(k), v);
+}
+
+/// `new C(arg)` for the constructor `C` at `class` (`Reflect.construct`); `undefined` when it
+/// throws.
+pub fn new(class: &str, arg: &JsValue) -> JsValue {
+    let (c, args) = (at(class), invoke("Array.of", arg, &UNDEF));
+    // `newTarget` too: an explicit `undefined` there would throw.
+    call(&at("Reflect"), "construct", &c, &args, &c)
+}
+
+/// `Date.now()`.
 pub fn now() -> u64 {
-    date_now() as u64
+    super::touch::number(&string(&invoke("Date.now", &UNDEF, &UNDEF)))
 }
 
-/// Fills `b` from `crypto.getRandomValues`.
-pub fn random(b: &mut [u8]) {
-    let _ = get_random_values(b);
+/// 16 random bytes from `crypto.getRandomValues`, as `String(bytes)`: `"12,255,…"`.
+pub fn random16() -> String {
+    let bytes = invoke("Uint8Array.from", &s("0123456789abcdef"), &UNDEF);
+    string(&invoke("crypto.getRandomValues", &bytes, &UNDEF))
 }
 
-/// `new URLSearchParams(s).get(k)`: decoded, non-empty.
-pub fn param(s: &str, k: &str) -> Option<String> {
-    Params::new(s).ok()?.get(k).filter(|v| !v.is_empty())
+/// `new URLSearchParams(query)`; read it with [`param`].
+pub fn params(query: &str) -> JsValue {
+    new("URLSearchParams", &s(query))
+}
+
+/// `params.get(k)`: decoded, non-empty.
+pub fn param(params: &JsValue, k: &str) -> Option<String> {
+    call(params, "get", &s(k), &UNDEF, &UNDEF)
+        .as_string()
+        .filter(|v| !v.is_empty())
 }
 
 /// The host of an absolute URL (`new URL(u).hostname`), "" when it has none.
 pub fn hostname(u: &str) -> String {
-    Url::new(u).map(|u| u.hostname()).unwrap_or_default()
+    get(&new("URL", &s(u)), "hostname")
+        .as_string()
+        .unwrap_or_default()
 }

@@ -84,16 +84,17 @@ fn with(f: impl FnOnce(&mut Tracker)) {
 
 /// The page's path + query, and the touch of a view of it at `now` after `referrer`.
 fn here(referrer: &str, now: u64) -> (String, Touch) {
-    let query = js::location("search");
-    let mut path = js::location("pathname");
+    let query = js::text("location.search");
+    let mut path = js::text("location.pathname");
     path.push_str(&query);
     path.truncate(clip(&path).len());
     let rhost = js::hostname(referrer);
+    let params = js::params(&query);
     let t = Touch::of_page(
-        &|k| js::param(&query, k),
+        &|k| js::param(&params, k),
         referrer,
         &rhost,
-        &js::location("hostname"),
+        &js::text("location.hostname"),
         &path,
         now,
     );
@@ -148,7 +149,7 @@ impl Tracker {
         let (path, page) = here(referrer, now);
         if force || path != self.path {
             self.activity(now, page);
-            let title = js::text(&js::root("document"), "title");
+            let title = js::text("document.title");
             self.event("pageview", now, &path, clip(&title), "", "");
             self.path = path;
         }
@@ -206,8 +207,8 @@ impl Tracker {
 
 #[wasm_bindgen]
 pub fn start(
-    site: &str,
-    api: &str,
+    site: JsValue,
+    api: JsValue,
     consent_required: bool,
     honor_dnt: bool,
     allow_localhost: bool,
@@ -222,12 +223,13 @@ pub fn start(
     let mut env = consent::env();
     env.opted_out = store::opted_out();
     env.consented = store::get(store::CONSENT).is_some();
-    let mut url = String::from(api.strip_suffix('/').unwrap_or(api));
+    let api = api.as_string().unwrap_or_default();
+    let mut url = String::from(api.strip_suffix('/').unwrap_or(&api));
     url.push_str("/api/v1/t");
     let mut t = Tracker {
         mode: consent::mode(cfg, env),
         consent_required,
-        site: site.into(),
+        site: site.as_string().unwrap_or_default(),
         url,
         vid: String::new(),
         v: Visit::default(),
@@ -244,7 +246,7 @@ pub fn start(
     }
     slot(|s| *s = Some(t));
     with(|t| {
-        t.view(&js::text(&js::root("document"), "referrer"), true);
+        t.view(&js::text("document.referrer"), true);
         t.save(true);
     });
 }
@@ -265,7 +267,9 @@ pub fn flush() {
 const KINDS: [&str; 3] = ["custom", "widget_open", "booked"];
 
 #[wasm_bindgen]
-pub fn track(kind: usize, name: &str, props_json: &str) {
+pub fn track(kind: usize, name: JsValue, props_json: JsValue) {
+    let name = &name.as_string().unwrap_or_default();
+    let props_json = &props_json.as_string().unwrap_or_default();
     with(|t| {
         if let Some(ty) = KINDS.get(kind).filter(|_| kind > 0 || !name.is_empty()) {
             let (now, path) = t.touch_here();

@@ -3,7 +3,7 @@
 //! session with the attribution touches, the remembered consent and the retry queue.
 
 use super::id::{cookie_line, cookie_value};
-use super::js::{self, UNDEF};
+use super::js::{self, UNDEF, s};
 use alloc::string::String;
 use wasm_bindgen::JsValue;
 
@@ -21,7 +21,7 @@ const YEAR: u32 = 365 * 24 * 60 * 60;
 
 /// `localStorage[m](k, v)`; storage that is disabled or full is as good as empty.
 fn storage(m: &str, k: &str, v: &JsValue) -> JsValue {
-    js::call(&js::root("localStorage"), m, &JsValue::from_str(k), v)
+    js::call(&js::at("localStorage"), m, &s(k), v, &UNDEF)
 }
 
 pub fn get(k: &str) -> Option<String> {
@@ -39,7 +39,7 @@ pub fn del(k: &str) {
 }
 
 pub fn cookie(name: &str) -> Option<String> {
-    cookie_value(&js::text(&js::root("document"), "cookie"), name)
+    cookie_value(&js::text("document.cookie"), name)
         .filter(|v| !v.is_empty())
         .map(String::from)
 }
@@ -49,9 +49,9 @@ pub fn set_cookie(name: &str, value: &str, keep: bool) {
         name,
         value,
         if keep { YEAR } else { 0 },
-        js::location("protocol") == "https:",
+        js::text("location.protocol") == "https:",
     );
-    js::set(&js::root("document"), "cookie", &JsValue::from_str(&line));
+    js::set(&js::at("document"), "cookie", &s(&line));
 }
 
 /// The visitor id from the cookie, else from localStorage.

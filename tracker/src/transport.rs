@@ -6,7 +6,6 @@ use super::js;
 use super::store;
 use super::touch::{Parts, cut};
 use alloc::string::String;
-use wasm_bindgen::JsValue;
 
 /// At most this many batches wait in the queue (the oldest go first)…
 pub const QUEUE_MAX: usize = 10;
@@ -46,14 +45,13 @@ pub fn retry(url: &str) {
 
 /// Sends one batch, or queues it when offline or when there is no way to send.
 pub fn send(url: &str, body: &str) {
-    let n = js::root("navigator");
-    let (u, b) = (JsValue::from_str(url), JsValue::from_str(body));
-    if !js::get(&n, "onLine").is_truthy() {
+    let (u, b) = (js::s(url), js::s(body));
+    if !js::is_true(&js::at("navigator.onLine")) {
         enqueue(body);
-    } else if !js::call(&n, "sendBeacon", &u, &b).is_truthy() {
+    } else if !js::is_true(&js::invoke("navigator.sendBeacon", &u, &b)) {
         // No beacon, or the browser refused it: fetch with keepalive (`no-cors`: no CORS
         // headers needed, nothing read back).
-        let init = js::object();
+        let init = js::invoke("Object", &js::UNDEF, &js::UNDEF);
         for (k, v) in [
             ("method", "POST".into()),
             ("body", b),
@@ -62,7 +60,7 @@ pub fn send(url: &str, body: &str) {
         ] {
             js::set(&init, k, &v);
         }
-        if js::call(&js::global(), "fetch", &u, &init).is_undefined() {
+        if js::string(&js::invoke("fetch", &u, &init)) == "undefined" {
             enqueue(body);
         }
     }

@@ -86,7 +86,7 @@ fn go(url: &str) {
 
 /// A page load: the tracker starts afresh (what survives is in cookies and localStorage).
 fn start() {
-    tracker::start("demo", API, false, false, true, true);
+    start_with(false, false, true, true);
 }
 
 fn start_with(
@@ -96,13 +96,18 @@ fn start_with(
     allow_webdriver: bool,
 ) {
     tracker::start(
-        "demo",
-        API,
+        "demo".into(),
+        API.into(),
         consent_required,
         honor_dnt,
         allow_localhost,
         allow_webdriver,
     );
+}
+
+/// A custom event (0), widget_open (1) or booked (2), as embed.js sends them.
+fn track(kind: usize, name: &str, props: &str) {
+    tracker::track(kind, name.into(), props.into());
 }
 
 /// The beacons sent since the last call, parsed with the server's types.
@@ -371,7 +376,7 @@ fn consent_required_keeps_everything_in_memory_until_consent() {
     start_with(true, false, true, true);
     let v = vid();
     assert!(is_id(&v), "a session in memory: a booking still carries it");
-    tracker::track(0, "call", r#"{"where":"header"}"#);
+    track(0, "call", r#"{"where":"header"}"#);
     go("/services");
     tracker::flush();
     assert!(beacons().is_empty());
@@ -423,9 +428,9 @@ fn spa_navigations_are_page_views_once_per_url() {
     tracker::page(); // only the hash changed
     js("document.title = 'Услуги'");
     go("/services?cat=hair");
-    tracker::track(0, "", "{}"); // a custom event needs a name
-    tracker::track(0, "phone_click", r#"{"n":1}"#);
-    tracker::track(0, "bad_props", "[1]");
+    track(0, "", "{}"); // a custom event needs a name
+    track(0, "phone_click", r#"{"n":1}"#);
+    track(0, "bad_props", "[1]");
     tracker::flush();
     let b = beacons();
     assert_eq!(b.len(), 1);
@@ -465,9 +470,9 @@ fn spa_navigations_are_page_views_once_per_url() {
 fn widget_events_and_booked_goes_out_at_once() {
     fresh();
     start();
-    tracker::track(1, "ignored", "");
+    track(1, "ignored", "");
     assert!(beacons().is_empty());
-    tracker::track(2, "", r#"{"booking":"b-1"}"#);
+    track(2, "", r#"{"booking":"b-1"}"#);
     let b = beacons();
     assert_eq!(b.len(), 1);
     let types: Vec<EventType> = b[0].events.iter().map(|e| e.t).collect();
@@ -481,7 +486,7 @@ fn widget_events_and_booked_goes_out_at_once() {
     );
     assert_eq!(b[0].events[1].name, None);
     assert_eq!(b[0].events[2].props.as_ref().unwrap()["booking"], "b-1");
-    tracker::track(7, "x", "");
+    track(7, "x", "");
     tracker::flush();
     assert!(beacons().is_empty(), "unknown kinds are dropped");
 }
@@ -491,7 +496,7 @@ fn full_batches_go_out_and_stay_within_the_limits() {
     fresh();
     start();
     for i in 0..120 {
-        tracker::track(0, &format!("e{i}"), "");
+        track(0, &format!("e{i}"), "");
     }
     let b = beacons();
     assert_eq!(
@@ -506,7 +511,7 @@ fn full_batches_go_out_and_stay_within_the_limits() {
     // Big events: the byte limit splits batches before the event limit does.
     let props = format!(r#"{{"text":"{}"}}"#, "я".repeat(1000));
     for _ in 0..30 {
-        tracker::track(0, "big", &props);
+        track(0, "big", &props);
     }
     tracker::flush();
     let b = beacons();
@@ -519,7 +524,7 @@ fn offline_batches_wait_in_local_storage_for_the_next_page() {
     fresh();
     js("window.__offline = true");
     start();
-    tracker::track(0, "call", "");
+    track(0, "call", "");
     tracker::flush();
     assert!(beacons().is_empty());
     let queued = stored("zapis_q").expect("queued");
@@ -566,7 +571,7 @@ fn do_not_track_bots_and_localhost_are_not_tracked_unless_the_site_says_so() {
             Some("null"),
             "{what}"
         );
-        tracker::track(0, "x", "");
+        track(0, "x", "");
         tracker::flush();
         assert!(beacons().is_empty(), "{what}");
         assert_eq!(
@@ -621,3 +626,4 @@ fn opt_out_clears_ids_and_is_remembered() {
     let w = vid();
     assert!(is_id(&w) && w != v);
 }
+
