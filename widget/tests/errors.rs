@@ -305,7 +305,7 @@ async fn the_sms_code_step_with_a_resend_countdown() {
     assert!(w.q("[data-testid=resend]").has_attribute("disabled"));
     assert_eq!(
         w.text("[data-testid=resend]"),
-        "Отправить ещё раз можно через 0:01"
+        "Новый код через 0:01"
     );
 
     w.click("[data-testid=confirm]");

@@ -8,6 +8,7 @@ use widget::{
     format::{self, Ymd},
     i18n::Lang,
     ics,
+    dom::el,
     reactive::{Owner, RwSignal, effect, on_cleanup, untrack},
     validate, wire,
 };
@@ -351,4 +352,31 @@ async fn effects_rerun_once_per_batch_and_owners_clean_up() {
         (2, 3),
         "nothing runs after disposal"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_region_takes_its_dom_out_while_its_listeners_still_live() {
+    // Removing a focused input fires `blur`; its listener must still be there to hear it.
+    let owner = Owner::new();
+    let (shown, blurs) = (RwSignal::new(0), Rc::new(Cell::new(0)));
+    let b = blurs.clone();
+    let root = owner.with(|| {
+        el("div").kids_dyn(move || {
+            let b = b.clone();
+            let input = el("input").on("blur", move |_| b.set(b.get() + 1));
+            vec![el("p").text(&shown.get().to_string()), input]
+        })
+    });
+    let root = root.into_element();
+    web_sys::window().unwrap().document().unwrap().body().unwrap().append_child(&root).unwrap();
+    let input: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root.query_selector("input").unwrap().unwrap());
+    input.focus().unwrap();
+    shown.set(1);
+    tick().await;
+    assert_eq!(root.query_selector("p").unwrap().unwrap().text_content().as_deref(), Some("1"), "re-rendered");
+    assert_eq!(root.query_selector_all("input").unwrap().length(), 1, "the old children are gone");
+    assert_eq!(blurs.get(), 1, "the old input's blur was heard, not thrown at a dropped closure");
+    owner.dispose();
+    assert_eq!(root.child_element_count(), 0, "disposing the owner empties the region");
+    root.remove();
 }
