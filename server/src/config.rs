@@ -24,6 +24,40 @@ pub struct Settings {
     pub sandbox: Option<SandboxSettings>,
     #[serde(default)]
     pub sites: Vec<SiteSettings>,
+    /// Dashboard accounts: site owners, each with an argon2 password hash and their sites.
+    #[serde(default)]
+    pub owners: Vec<OwnerSettings>,
+    /// How often bookings are checked against YCLIENTS (a missed webhook never leaves one wrong).
+    #[serde(default)]
+    pub reconciler: ReconcilerSettings,
+}
+
+/// A dashboard account. `password_hash` is what `zapis hash-password` prints (argon2id, PHC form).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerSettings {
+    pub login: String,
+    pub password_hash: String,
+    /// Site keys this owner sees; every other site answers 404.
+    pub sites: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReconcilerSettings {
+    /// Seconds between runs; 0 turns the periodic run off (the dashboard button still works).
+    #[serde(default = "default_reconcile_secs")]
+    pub interval_secs: u64,
+}
+
+impl Default for ReconcilerSettings {
+    fn default() -> Self {
+        Self { interval_secs: default_reconcile_secs() }
+    }
+}
+
+fn default_reconcile_secs() -> u64 {
+    300
 }
 
 /// One YCLIENTS account. Tokens come from the environment variables named here.
@@ -134,6 +168,20 @@ pub struct SiteSettings {
     /// The visitor must tick consent to personal-data processing before booking.
     #[serde(default = "yes")]
     pub booking_consent: bool,
+    /// Name of the environment variable holding this site's webhook secret: YCLIENTS posts to
+    /// `/hooks/yclients/{site}/{secret}`. Without it the site gets no webhooks (the reconciler
+    /// still reads the records).
+    #[serde(default)]
+    pub webhook_secret_env: Option<String>,
+    #[serde(skip)]
+    pub webhook_secret: Option<Secret>,
+    /// Time zone of the reports (day boundaries, times shown).
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+}
+
+fn default_timezone() -> String {
+    "Europe/Moscow".into()
 }
 
 /// A site's YCLIENTS target: one company or a chain, and how bookings are tagged.
@@ -185,6 +233,8 @@ impl Settings {
             networks: Vec::new(),
             sandbox: Some(SandboxSettings { port: 0, rate_limit: true }),
             sites: vec![SiteSettings::demo(&["http://127.0.0.1:8080", "http://localhost:8080"])],
+            owners: vec![OwnerSettings { login: "demo".into(), password_hash: DEMO_PASSWORD_HASH.into(), sites: vec!["demo".into()] }],
+            reconciler: ReconcilerSettings { interval_secs: 60 },
         }
     }
 
@@ -203,6 +253,12 @@ impl Settings {
         }
         if let Ok(v) = std::env::var("ZAPIS_SITE_DIR") {
             self.server.site_dir = Some(v.into());
+        }
+        for s in &mut self.sites {
+            if let Some(var) = &s.webhook_secret_env {
+                let secret = std::env::var(var).with_context(|| format!("site {}: environment variable {var} (webhook secret) is not set", s.key))?;
+                s.webhook_secret = Some(Secret::new(secret));
+            }
         }
         for n in &mut self.networks {
             if !n.partner_token_env.is_empty() {
@@ -233,6 +289,19 @@ impl Settings {
                     "site {}: set exactly one of company_id and group_id",
                     s.key
                 );
+            }
+        }
+        for o in &self.owners {
+            anyhow::ensure!(!o.login.is_empty(), "an owner has an empty login");
+            anyhow::ensure!(o.password_hash.starts_with("$argon2"), "owner {}: password_hash must be an argon2 hash (zapis hash-password)", o.login);
+            for site in &o.sites {
+                anyhow::ensure!(self.sites.iter().any(|s| &s.key == site), "owner {}: unknown site {site}", o.login);
+            }
+        }
+        for s in &self.sites {
+            anyhow::ensure!(jiff::tz::TimeZone::get(&s.timezone).is_ok(), "site {}: unknown timezone {}", s.key, s.timezone);
+            if let Some(secret) = &s.webhook_secret {
+                anyhow::ensure!(secret.expose().len() >= 16, "site {}: the webhook secret must be at least 16 characters", s.key);
             }
         }
         let mut keys = std::collections::HashSet::new();
@@ -275,9 +344,16 @@ impl SiteSettings {
             }),
             privacy_url: Some("/privacy.html".into()),
             booking_consent: true,
+            // A fresh secret per run: the built-in sandbox is pointed at it at startup.
+            webhook_secret_env: None,
+            webhook_secret: Some(Secret::new(format!("{:032x}", rand::random::<u128>()))),
+            timezone: default_timezone(),
         }
     }
 }
+
+/// The demo owner's password, `demo`, hashed (the demo prints login and password).
+pub const DEMO_PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$aW/3xNTz2kNGc5dF9tbWOA$ny4CjKP/f4LOvI4ch9WveUawqGMfUcFnElYUqEIbPxQ";
 
 /// The network name of the built-in sandbox.
 pub const SANDBOX_NETWORK: &str = "sandbox";

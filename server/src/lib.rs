@@ -5,14 +5,19 @@
 //! `store` or upstream (`yclients`).
 
 pub mod assets;
+pub mod auth;
 pub mod booking;
 pub mod config;
+pub mod dashboard;
 pub mod error;
 pub mod ingest;
 pub mod limits;
 pub mod metrics;
+pub mod reconcile;
+pub mod reports;
 pub mod routes;
 pub mod sites;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod webhooks;

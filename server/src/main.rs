@@ -9,6 +9,7 @@ const HELP: &str = "zapis — online booking embed and visitor attribution for Y
 USAGE:
   zapis [--config PATH]        serve (no config: the demo site, the built-in sandbox, SQLite zapis.db)
   zapis sandbox [--port N]     run only the YCLIENTS sandbox on 127.0.0.1:N (default 8081)
+  zapis hash-password          read a password from stdin, print its argon2 hash for [[owners]]
   zapis --help
 
 ENVIRONMENT:
@@ -27,6 +28,7 @@ async fn main() -> anyhow::Result<()> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "sandbox" => return sandbox(args.collect()).await,
+            "hash-password" => return hash_password(),
             "--config" => config = Some(args.next().ok_or_else(|| anyhow::anyhow!("--config needs a path"))?.into()),
             "-h" | "--help" => {
                 println!("{HELP}");
@@ -35,11 +37,15 @@ async fn main() -> anyhow::Result<()> {
             other => anyhow::bail!("unknown argument {other:?}\n\n{HELP}"),
         }
     }
+    let demo = config.is_none();
     let settings = Settings::load(config.as_deref())?;
     let app = Application::build(settings).await?;
     let addr = app.local_addr();
     tracing::info!(%addr, "zapis listening");
     println!("zapis listening on http://{addr}/");
+    if demo {
+        println!("dashboard: http://{addr}/dashboard (login demo, password demo)");
+    }
     app.run_until_stopped(shutdown_signal()).await
 }
 
@@ -57,6 +63,19 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+/// `zapis hash-password`: one line from stdin (a terminal or a pipe) → the PHC hash on stdout.
+fn hash_password() -> anyhow::Result<()> {
+    use std::io::BufRead;
+    eprintln!("password (one line, then Enter):");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    anyhow::ensure!(!password.is_empty(), "the password is empty");
+    println!("{}", zapis::auth::password::hash(password)?);
+    Ok(())
 }
 
 /// `zapis sandbox --port N`: the YCLIENTS sandbox alone, with the documented rate limit on.

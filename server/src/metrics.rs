@@ -26,6 +26,8 @@ const HELP: &[(&str, &str)] = &[
     ("zapis_upstream_calls_total", "YCLIENTS calls made for bookings, by operation and outcome."),
     ("zapis_bookings_total", "Bookings by outcome."),
     ("zapis_events_ingested_total", "Tracker events stored."),
+    ("zapis_webhooks_total", "YCLIENTS webhook deliveries by result (received, duplicate, refused, processed, ignored, failed)."),
+    ("zapis_reconcile_total", "Reconciler work by kind (checked, updated, resolved, released, error)."),
 ];
 
 impl Metrics {

@@ -8,6 +8,7 @@ use yclients::sandbox::{Sandbox, SandboxConfig};
 
 use crate::{
     assets::Assets,
+    auth::Auth,
     booking::{
         catalog::Catalog,
         upstream::{SandboxAccess, Upstreams},
@@ -16,9 +17,11 @@ use crate::{
     ingest::Writer,
     limits::Limits,
     metrics::Metrics,
+    reconcile::Reconciler,
     routes,
     sites::Sites,
     store::Store,
+    webhooks::Hooks,
 };
 
 /// Shared by every handler; cheap to clone.
@@ -37,6 +40,11 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// The built-in YCLIENTS sandbox, when this server runs one (the demo, tests).
     pub sandbox: Option<Arc<Sandbox>>,
+    /// Webhook processing (woken when a delivery is stored).
+    pub hooks: Hooks,
+    pub reconciler: Reconciler,
+    /// Dashboard owners and cookie settings.
+    pub auth: Auth,
 }
 
 pub struct Application {
@@ -70,6 +78,17 @@ impl Application {
         });
         let metrics = Metrics::default();
         let public_url = settings.server.public_url.clone().unwrap_or_else(|| format!("http://{}", listener.local_addr().expect("bound")));
+        if let Some(sb) = &sandbox {
+            // The built-in sandbox posts its webhooks to us, at each sandbox site's secret URL.
+            let local = listener.local_addr()?;
+            let urls = settings
+                .sites
+                .iter()
+                .filter(|s| s.yclients.as_ref().is_some_and(|y| y.network == crate::config::SANDBOX_NETWORK))
+                .filter_map(|s| Some(format!("http://{local}/hooks/yclients/{}/{}", s.key, s.webhook_secret.as_ref()?.expose())))
+                .collect();
+            sb.control().set_webhook_urls(urls);
+        }
         let state = AppState {
             sites: Sites::new(&settings.sites),
             ingest: Writer::start(store.clone()),
@@ -80,6 +99,9 @@ impl Application {
             catalog: Catalog::new(metrics.clone()),
             metrics,
             limits: Limits::default(),
+            hooks: Hooks::default(),
+            reconciler: Reconciler::new(&settings),
+            auth: Auth::new(&settings, &public_url),
             public_url: public_url.into(),
             sandbox,
         };
@@ -97,10 +119,13 @@ impl Application {
     /// Serves until `shutdown` resolves, then finishes in-flight requests and closes the store.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let store = self.state.store.clone();
+        let tasks = [tokio::spawn(crate::webhooks::run(self.state.clone())), tokio::spawn(crate::reconcile::run(self.state.clone()))];
         let app = routes::router(self.state);
-        axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        tasks.iter().for_each(|t| t.abort());
+        served?;
         store.close().await;
         Ok(())
     }

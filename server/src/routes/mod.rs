@@ -47,6 +47,9 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(api)
+        .merge(crate::reports::api::router())
+        .merge(crate::dashboard::router())
+        .route("/hooks/yclients/{site}/{secret}", post(crate::webhooks::receive))
         .route("/health", get(health::health))
         .route("/metrics", get(metrics::metrics))
         .route("/api/openapi.json", get(openapi::openapi))

@@ -2,10 +2,17 @@
 //! (`postgres://…`). Queries are written once, in SQL both accept, and run through sqlx's `Any`
 //! driver; only the migrations differ per backend (`migrations/sqlite`, `migrations/postgres`).
 
+mod attribution;
 mod bookings;
+mod erasure;
+mod owners;
+mod reports;
 mod tracking;
 
 pub use bookings::{BookingState, Inserted, NewBooking, TouchColumns};
+pub use attribution::{BookingRef, Delivery, Payment, RecordState};
+pub use erasure::Erased;
+pub use reports::*;
 pub use tracking::Received;
 
 use std::{str::FromStr, time::Duration};

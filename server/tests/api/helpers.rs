@@ -55,6 +55,11 @@ fn write_dist(dir: &Path) {
 }
 
 pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with(db, |_| {}).await
+}
+
+/// [`spawn_app`] with the settings changed first (owners, more sites, webhook secrets).
+pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> TestApp {
     zapis::telemetry::init_for_tests();
     let tmp = tempfile::tempdir().unwrap();
     let dist = tmp.path().join("dist");
@@ -71,7 +76,7 @@ pub async fn spawn_app(db: Db) -> TestApp {
             (pg.url.clone(), Some(pg))
         }
     };
-    let settings = Settings {
+    let mut settings = Settings {
         server: ServerSettings {
             addr: "127.0.0.1:0".parse().unwrap(),
             database_url,
@@ -82,7 +87,10 @@ pub async fn spawn_app(db: Db) -> TestApp {
         networks: Vec::new(),
         sandbox: Some(SandboxSettings { port: 0, rate_limit: false }),
         sites: vec![SiteSettings::demo(&[ORIGIN])],
+        owners: Vec::new(),
+        reconciler: Default::default(),
     };
+    customize(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
     let base = format!("http://{}", app.local_addr());
     let store = app.state().store.clone();

@@ -4,5 +4,10 @@
 mod assets;
 mod booking;
 mod booking_errors;
+mod dashboard;
+mod deletion;
 mod helpers;
 mod ingest;
+mod journey;
+mod reports;
+mod webhooks;

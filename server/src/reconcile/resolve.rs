@@ -1,0 +1,90 @@
+//! Bookings the booking flow left `pending` (the store failed after YCLIENTS answered, or the
+//! process died) or `unknown` (the answer was lost): looked up by `api_id`. Found → confirmed
+//! with a result built from the record, as the flow would have; absent long enough → let go
+//! (`forget_pending_booking`, the flow's own "nothing was made" path), so the visitor's retry
+//! with the same key books afresh.
+
+use std::sync::Arc;
+
+use protocol::booking::BookingResult;
+use yclients::model::Record;
+
+use super::Report;
+use crate::{
+    booking::upstream::SiteUpstream,
+    ingest::now_ms,
+    startup::AppState,
+    store::BookingRef,
+    webhooks::apply::{Present, record_state},
+};
+
+/// Untouched this long, a pending booking is no longer in the booking flow's hands.
+const SETTLED_MS: i64 = 2 * 60 * 1000;
+/// Absent upstream this long after it was made, a booking is let go.
+const RELEASE_MS: i64 = 15 * 60 * 1000;
+/// Lookups per run (each may read a few pages of one day's records).
+const PER_RUN: i64 = 10;
+
+pub async fn unresolved(app: &AppState, up: &Arc<SiteUpstream>, site: &str) -> Report {
+    let mut report = Report::default();
+    let now = now_ms();
+    let list = match app.store.unresolved_for_site(site, now - SETTLED_MS, PER_RUN).await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::warn!(site, error = %e, "reconciler: store unavailable");
+            report.errors += 1;
+            return report;
+        }
+    };
+    for b in list {
+        let Some(date) = b.datetime.get(..10).and_then(|d| d.parse().ok()) else { continue };
+        match up.client.find_record_by_api_id(b.company_id as u64, &b.id, date).await {
+            Ok(Some(record)) => {
+                report.checked += 1;
+                if confirm(app, up, &b, &record).await.unwrap_or(false) {
+                    tracing::info!(site, booking = %b.id, record = record.id, "unresolved booking found in YCLIENTS and confirmed");
+                    report.resolved += 1;
+                }
+            }
+            Ok(None) if now - b.created > RELEASE_MS => {
+                report.checked += 1;
+                if app.store.forget_pending_booking(&b.id).await.is_ok() {
+                    tracing::info!(site, booking = %b.id, "unresolved booking absent from YCLIENTS; released");
+                    report.released += 1;
+                }
+            }
+            Ok(None) => report.checked += 1,
+            Err(e) => {
+                tracing::warn!(site, booking = %b.id, error = %e, "reconciler: lookup by api_id failed");
+                report.errors += 1;
+                break;
+            }
+        }
+    }
+    report
+}
+
+async fn confirm(app: &AppState, up: &Arc<SiteUpstream>, b: &BookingRef, record: &Record) -> Result<bool, sqlx::Error> {
+    let branch = app.catalog.branch(up, b.company_id as u64).await.ok().flatten();
+    let result = BookingResult {
+        id: b.id.clone(),
+        branch: branch.as_ref().map(|br| br.title.clone()).unwrap_or_default(),
+        address: branch.as_ref().map(|br| br.address.clone()).unwrap_or_default(),
+        datetime: if record.datetime.is_empty() { b.datetime.clone() } else { record.datetime.clone() },
+        timezone: branch.as_ref().map(|br| br.timezone.clone()).unwrap_or_default(),
+        length: record.length / 60,
+        services: record.services.iter().map(|s| s.title.clone()).collect(),
+        staff: record.staff.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+        price_min: b.price_min,
+        price_max: b.price_max,
+        cancel_url: String::new(),
+    };
+    let records = serde_json::json!([{ "record_id": record.id, "record_hash": "" }]).to_string();
+    let result = serde_json::to_string(&result).unwrap_or_default();
+    let resolved = app.store.resolve_booking(&b.id, record.id as i64, &records, &result, now_ms()).await?;
+    if resolved {
+        let state = record_state(b, record, Present::ALL, false);
+        app.store.apply_record_state(&b.id, &state).await?;
+    }
+    Ok(resolved)
+}

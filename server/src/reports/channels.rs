@@ -1,0 +1,105 @@
+//! Channels: visitors, sessions, bookings, conversion, came rate and revenue by source, medium
+//! and campaign, attributed to the first or the last touch; and the funnel
+//! visits → widget opened → booked → came → paid.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Filters, by_name, touch_name};
+use crate::{config::SiteSettings, error::ApiError, startup::AppState, store::ChannelRow};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ChannelLine {
+    pub source: String,
+    pub medium: String,
+    pub campaign: String,
+    pub visitors: i64,
+    pub sessions: i64,
+    pub bookings: i64,
+    /// Bookings per visitor.
+    pub conversion: f64,
+    pub came: i64,
+    /// Visits made per booking.
+    pub came_rate: f64,
+    /// Bookings with a payment.
+    pub paid: i64,
+    pub revenue: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Funnel {
+    pub visits: i64,
+    pub widget_opened: i64,
+    pub booked: i64,
+    pub came: i64,
+    pub paid: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelsReport {
+    pub touch: &'static str,
+    pub by: &'static str,
+    pub from: String,
+    pub to: String,
+    /// By revenue, then bookings, then visitors.
+    pub rows: Vec<ChannelLine>,
+    pub totals: ChannelLine,
+    pub funnel: Funnel,
+}
+
+fn ratio(a: i64, b: i64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+fn finish(mut l: ChannelLine) -> ChannelLine {
+    l.conversion = ratio(l.bookings, l.visitors);
+    l.came_rate = ratio(l.came, l.bookings);
+    l
+}
+
+pub async fn report(app: &AppState, site: &SiteSettings, f: &Filters) -> Result<ChannelsReport, ApiError> {
+    let store = &app.store;
+    let key = &site.key;
+    let sessions = store.channel_sessions(key, f.from_ms, f.to_ms, f.touch, f.by).await.map_err(ApiError::unavailable)?;
+    let bookings = store.channel_bookings(key, f.from_ms, f.to_ms, f.touch, f.by).await.map_err(ApiError::unavailable)?;
+    let (visitors, visits) = store.visit_totals(key, f.from_ms, f.to_ms).await.map_err(ApiError::unavailable)?;
+    let widget_opened = store.widget_sessions(key, f.from_ms, f.to_ms).await.map_err(ApiError::unavailable)?;
+
+    let mut lines: BTreeMap<(String, String, String), ChannelLine> = BTreeMap::new();
+    merge(&mut lines, &sessions, &bookings);
+
+    let mut rows: Vec<ChannelLine> = lines.into_values().map(finish).collect();
+    rows.sort_by(|a, b| b.revenue.total_cmp(&a.revenue).then(b.bookings.cmp(&a.bookings)).then(b.visitors.cmp(&a.visitors)));
+    let totals = finish(ChannelLine {
+        source: String::new(),
+        medium: String::new(),
+        campaign: String::new(),
+        visitors,
+        sessions: visits,
+        bookings: rows.iter().map(|r| r.bookings).sum(),
+        came: rows.iter().map(|r| r.came).sum(),
+        paid: rows.iter().map(|r| r.paid).sum(),
+        revenue: rows.iter().map(|r| r.revenue).sum(),
+        ..ChannelLine::default()
+    });
+    let funnel = Funnel { visits, widget_opened, booked: totals.bookings, came: totals.came, paid: totals.paid };
+    Ok(ChannelsReport { touch: touch_name(f.touch), by: by_name(f.by), from: f.from.to_string(), to: f.to.to_string(), rows, totals, funnel })
+}
+
+fn merge(lines: &mut BTreeMap<(String, String, String), ChannelLine>, sessions: &[ChannelRow], bookings: &[ChannelRow]) {
+    for r in sessions.iter().chain(bookings) {
+        let l = lines.entry((r.source.clone(), r.medium.clone(), r.campaign.clone())).or_insert_with(|| ChannelLine {
+            source: r.source.clone(),
+            medium: r.medium.clone(),
+            campaign: r.campaign.clone(),
+            ..ChannelLine::default()
+        });
+        l.visitors += r.visitors;
+        l.sessions += r.sessions;
+        l.bookings += r.bookings;
+        l.came += r.came;
+        l.paid += r.paid;
+        l.revenue += r.revenue;
+    }
+}

@@ -1,0 +1,90 @@
+//! The leads report as CSV for Excel: UTF-8 with a BOM, `;` between cells for Russian (what
+//! Russian Excel expects) and `,` for English; text cells that a spreadsheet would read as a
+//! formula (`= + - @`, tab, carriage return) are prefixed with `'`.
+
+use super::leads::Lead;
+use crate::error::Lang;
+
+const BOM: &str = "\u{feff}";
+
+/// A text cell, safe against formula injection and quoted when needed.
+pub fn cell(value: &str, sep: char) -> String {
+    let mut v = String::with_capacity(value.len() + 2);
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        v.push('\'');
+    }
+    v.push_str(value);
+    if v.contains([sep, '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+fn money(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+}
+
+pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
+    let (sep, header) = match lang {
+        Lang::Ru => (
+            ';',
+            [
+                "Создана", "Визит", "Посетитель", "Первый источник", "Первый канал", "Первая кампания", "Последний источник",
+                "Последний канал", "Последняя кампания", "Страница входа", "Услуги", "Мастер", "Филиал", "Сумма от", "Сумма до",
+                "Статус", "Оплачено",
+            ],
+        ),
+        Lang::En => (
+            ',',
+            [
+                "Created", "Visit", "Visitor", "First source", "First medium", "First campaign", "Last source", "Last medium",
+                "Last campaign", "Landing page", "Services", "Master", "Branch", "Planned from", "Planned to", "State", "Paid",
+            ],
+        ),
+    };
+    let mut out = String::from(BOM);
+    let line = |cells: Vec<String>| cells.join(&sep.to_string()) + "\r\n";
+    out.push_str(&line(header.iter().map(|h| cell(h, sep)).collect()));
+    for l in rows {
+        let text = [
+            l.created.as_str(),
+            l.visit.as_str(),
+            l.vid.as_deref().unwrap_or(""),
+            l.first.source.as_str(),
+            l.first.medium.as_str(),
+            l.first.campaign.as_str(),
+            l.last.source.as_str(),
+            l.last.medium.as_str(),
+            l.last.campaign.as_str(),
+            l.landing.as_deref().unwrap_or(""),
+            &l.services.join(", "),
+            l.master.as_str(),
+            l.branch.as_str(),
+        ];
+        let mut cells: Vec<String> = text.iter().map(|t| cell(t, sep)).collect();
+        cells.push(money(l.planned_min));
+        cells.push(money(l.planned_max));
+        cells.push(cell(&crate::dashboard::i18n::state(lang, &l.state), sep));
+        cells.push(money(l.paid));
+        out.push_str(&line(cells));
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_look_like_formulas_are_defused() {
+        assert_eq!(cell("=HYPERLINK(\"x\")", ','), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+7 916", ';'), "'+7 916");
+        assert_eq!(cell("-1", ';'), "'-1");
+        assert_eq!(cell("@cmd", ';'), "'@cmd");
+        assert_eq!(cell("\tx", ';'), "'\tx");
+        assert_eq!(cell("\rx", ';'), "\"'\rx\"");
+        assert_eq!(cell("a;b", ';'), "\"a;b\"");
+        assert_eq!(cell("yandex", ';'), "yandex");
+    }
+}

@@ -1,0 +1,123 @@
+//! Leads («Заявки»): each booking with its time, visitor, first and last touch, landing page,
+//! services, master, branch, planned sum, state and paid sum.
+
+use std::collections::BTreeMap;
+
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use super::{Filters, TouchView, local_time, zone};
+use crate::{
+    config::SiteSettings,
+    error::ApiError,
+    startup::AppState,
+    store::{LeadQuery, LeadRow, TouchCols},
+};
+
+/// At most this many rows per report (and per CSV export).
+pub const MAX_ROWS: i64 = 5000;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lead {
+    pub id: String,
+    /// When the booking was made, in the site's zone.
+    pub created: String,
+    /// The visit time YCLIENTS has now (after a reschedule, the new one).
+    pub visit: String,
+    pub vid: Option<String>,
+    pub first: TouchView,
+    pub last: TouchView,
+    pub landing: Option<String>,
+    pub services: Vec<String>,
+    pub master: String,
+    pub branch_id: u64,
+    pub branch: String,
+    pub planned_min: f64,
+    pub planned_max: f64,
+    /// pending, unknown (being checked), or upcoming, came, no_show, cancelled_client,
+    /// cancelled_salon, rescheduled.
+    pub state: String,
+    pub paid: f64,
+    pub paid_full: bool,
+    /// Personal data erased (the row stays for the totals).
+    pub erased: bool,
+}
+
+fn touch(t: &TouchCols) -> TouchView {
+    TouchView::new(t.channel.as_deref(), t.source.as_deref(), t.medium.as_deref(), t.campaign.as_deref())
+}
+
+fn landing(t: &TouchCols) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(t.json.as_deref()?).ok()?;
+    v.get("landing")?.as_str().map(str::to_owned)
+}
+
+impl Lead {
+    pub fn from_row(r: LeadRow, tz: &TimeZone, branches: &BTreeMap<u64, String>) -> Lead {
+        let result: serde_json::Value = r.result.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
+        let text = |k: &str| result.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+        let services = r
+            .service_titles
+            .as_deref()
+            .and_then(|j| serde_json::from_str::<Vec<String>>(j).ok())
+            .or_else(|| serde_json::from_value(result.get("services")?.clone()).ok())
+            .unwrap_or_default();
+        let branch_id = r.company_id as u64;
+        let branch = branches.get(&branch_id).cloned().filter(|b| !b.is_empty()).unwrap_or_else(|| {
+            let t = text("branch");
+            if t.is_empty() { branch_id.to_string() } else { t }
+        });
+        let state = if r.state == "confirmed" { r.outcome.clone().unwrap_or_else(|| "upcoming".into()) } else { r.state.clone() };
+        let (planned_min, planned_max) = match r.cost {
+            Some(c) if c > 0.0 => (c, c),
+            _ => (r.price_min, r.price_max),
+        };
+        Lead {
+            created: local_time(r.created, tz),
+            visit: r.visit_at.clone().unwrap_or_else(|| r.datetime.clone()),
+            first: touch(&r.first),
+            last: touch(&r.last),
+            landing: landing(&r.last).or_else(|| landing(&r.first)),
+            services,
+            master: r.staff_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| text("staff")),
+            branch_id,
+            branch,
+            planned_min,
+            planned_max,
+            state,
+            paid: r.paid,
+            paid_full: r.paid_full,
+            erased: r.erased,
+            vid: r.vid,
+            id: r.id,
+        }
+    }
+}
+
+/// Branch titles of a site, from the catalog (cached); empty when YCLIENTS is unreachable.
+pub async fn branch_titles(app: &AppState, site: &SiteSettings) -> BTreeMap<u64, String> {
+    let Ok(up) = app.upstreams.get(&site.key) else { return BTreeMap::new() };
+    let fetch = app.catalog.branches(&up);
+    match tokio::time::timeout(std::time::Duration::from_secs(3), fetch).await {
+        Ok(Ok(list)) => list.iter().map(|b| (b.id, b.title.clone())).collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// The leads matching the filters, newest first.
+pub async fn leads(app: &AppState, site: &SiteSettings, f: &Filters) -> Result<Vec<Lead>, ApiError> {
+    let q = LeadQuery {
+        site: site.key.clone(),
+        from: f.from_ms,
+        to: f.to_ms,
+        branch: f.branch.map(|b| b as i64),
+        source: f.source.clone(),
+        touch: f.touch,
+        vid: None,
+        limit: MAX_ROWS,
+    };
+    let rows = app.store.leads(&q).await.map_err(ApiError::unavailable)?;
+    let branches = branch_titles(app, site).await;
+    let tz = zone(site);
+    Ok(rows.into_iter().map(|r| Lead::from_row(r, &tz, &branches)).collect())
+}

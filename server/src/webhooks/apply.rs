@@ -1,0 +1,102 @@
+//! A record's state in YCLIENTS applied to our booking: the outcome (upcoming, came, no-show,
+//! cancelled by the client or the salon, rescheduled), what it holds, and its payments. Used by
+//! the webhook processor and by the reconciler, so both judge a record the same way.
+
+use serde_json::Value;
+use yclients::model::{FinanceTransaction, Record};
+
+use crate::store::{BookingRef, Payment, RecordState, Store};
+
+/// The outcomes a booking moves through.
+pub mod outcome {
+    pub const UPCOMING: &str = "upcoming";
+    pub const CAME: &str = "came";
+    pub const NO_SHOW: &str = "no_show";
+    pub const CANCELLED_CLIENT: &str = "cancelled_client";
+    pub const CANCELLED_SALON: &str = "cancelled_salon";
+    pub const RESCHEDULED: &str = "rescheduled";
+}
+
+/// Which fields a delivery really carried: webhook `data` may hold only the changed ones, and a
+/// missing field must not read as "attendance 0" or "not deleted".
+#[derive(Debug, Clone, Copy)]
+pub struct Present {
+    pub attendance: bool,
+    pub datetime: bool,
+    pub deleted: bool,
+    pub services: bool,
+    pub staff: bool,
+    pub paid_full: bool,
+}
+
+impl Present {
+    /// Everything: a record read through the API.
+    pub const ALL: Present = Present { attendance: true, datetime: true, deleted: true, services: true, staff: true, paid_full: true };
+
+    /// The keys present in a webhook's `data`.
+    pub fn of(data: &Value) -> Present {
+        let has = |k: &str| data.get(k).is_some_and(|v| !v.is_null());
+        Present {
+            attendance: has("attendance") || has("visit_attendance"),
+            datetime: has("datetime"),
+            deleted: has("deleted"),
+            services: has("services"),
+            staff: has("staff"),
+            paid_full: has("paid_full"),
+        }
+    }
+}
+
+/// The state to store for `record`, judged against the booking. `deleted` is forced by a
+/// `delete` delivery.
+pub fn record_state(booking: &BookingRef, record: &Record, present: Present, deleted: bool) -> RecordState {
+    let deleted = deleted || (present.deleted && record.deleted);
+    let moved = present.datetime && !record.datetime.is_empty() && !same_instant(&record.datetime, &booking.datetime);
+    let outcome = if deleted {
+        Some(if booking.client_cancelled.is_some() { outcome::CANCELLED_CLIENT } else { outcome::CANCELLED_SALON })
+    } else if present.attendance {
+        Some(match record.attendance {
+            1 => outcome::CAME,
+            i8::MIN..=-1 => outcome::NO_SHOW,
+            _ if moved => outcome::RESCHEDULED,
+            _ => outcome::UPCOMING,
+        })
+    } else if moved {
+        Some(outcome::RESCHEDULED)
+    } else if present.deleted {
+        // Restored after a deletion, attendance unknown: upcoming until told otherwise.
+        booking.outcome.as_deref().filter(|o| o.starts_with("cancelled")).map(|_| outcome::UPCOMING)
+    } else {
+        None
+    };
+    let titles: Vec<&str> = record.services.iter().map(|s| s.title.as_str()).collect();
+    RecordState {
+        record_id: record.id as i64,
+        outcome,
+        visit_at: (present.datetime && !record.datetime.is_empty()).then(|| record.datetime.clone()),
+        changed: yclients::time::parse_instant(&record.last_change_date).map_or(0, |t| t.as_millisecond()),
+        staff_name: record.staff.as_ref().filter(|_| present.staff).map(|s| s.name.clone()),
+        service_titles: (present.services && !titles.is_empty()).then(|| serde_json::to_string(&titles).unwrap_or_default()),
+        cost: (present.services && !record.services.is_empty()).then(|| record.total_cost()),
+        paid_full: present.paid_full.then_some(record.paid_full == 1),
+    }
+}
+
+fn same_instant(a: &str, b: &str) -> bool {
+    match (yclients::time::parse_instant(a), yclients::time::parse_instant(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.get(..16) == b.get(..16),
+    }
+}
+
+pub fn payment(t: &FinanceTransaction) -> Payment {
+    Payment { id: t.id as i64, amount: t.amount, paid_at: t.date.clone() }
+}
+
+/// Applies a full record read through the API: state and the complete list of payments.
+pub async fn apply_full_record(store: &Store, booking: &BookingRef, record: &Record) -> Result<(), sqlx::Error> {
+    let state = record_state(booking, record, Present::ALL, false);
+    store.apply_record_state(&booking.id, &state).await?;
+    let payments: Vec<Payment> = record.finance_transactions.iter().map(payment).collect();
+    store.replace_payments(&booking.site, &booking.id, record.id as i64, &payments).await
+}

@@ -1,0 +1,106 @@
+//! Processing stored deliveries: `record` events move a booking through its outcomes,
+//! `finances_operation` events add or remove its payments. Unknown records are ignored with a
+//! log line (ids only: a delivery carries the client's name and phone).
+
+use std::time::Duration;
+
+use serde_json::Value;
+use yclients::model::{Record, WebhookEvent, WebhookStatus};
+
+use super::{
+    METRIC,
+    apply::{Present, payment, record_state},
+};
+use crate::{ingest::now_ms, startup::AppState, store::Delivery};
+
+/// Deliveries taken per store read.
+const BATCH: i64 = 50;
+/// Leftovers (from a crash, or another instance's wake-up) are looked for this often.
+const POLL: Duration = Duration::from_secs(30);
+
+/// The processor: drains on every wake-up and every [`POLL`].
+pub async fn run(app: AppState) {
+    loop {
+        if let Err(e) = drain(&app).await {
+            tracing::warn!(error = %e, "webhook processing failed; will retry");
+        }
+        tokio::select! {
+            _ = app.hooks.wake.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// Processes every stored delivery; returns how many.
+pub async fn drain(app: &AppState) -> Result<usize, sqlx::Error> {
+    let _one_at_a_time = app.hooks.draining.lock().await;
+    let mut done = 0;
+    loop {
+        let batch = app.store.new_deliveries(BATCH).await?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        for delivery in &batch {
+            let result = process(app, delivery).await?;
+            app.store.finish_delivery(delivery.id, result, now_ms()).await?;
+            app.metrics.add(METRIC, &[("result", result)], 1);
+            done += 1;
+        }
+    }
+}
+
+async fn process(app: &AppState, d: &Delivery) -> Result<&'static str, sqlx::Error> {
+    let Ok(event) = WebhookEvent::parse(d.body.as_bytes()) else {
+        tracing::warn!(site = %d.site, delivery = d.id, "webhook body is not a YCLIENTS event; dropped");
+        return Ok("failed");
+    };
+    app.store.backfill_record_ids(&d.site).await?;
+    match event.resource.as_str() {
+        "record" => record_event(app, &d.site, &event).await,
+        "finances_operation" => finance_event(app, &d.site, &event).await,
+        _ => Ok("ignored"),
+    }
+}
+
+fn ignored(site: &str, event: &WebhookEvent, record_id: u64) -> &'static str {
+    tracing::info!(site, resource = %event.resource, company = event.company_id, record = record_id, "webhook for a record that is not a zapis booking ignored");
+    "ignored"
+}
+
+async fn record_event(app: &AppState, site: &str, event: &WebhookEvent) -> Result<&'static str, sqlx::Error> {
+    let data = if event.data.is_object() { event.data.clone() } else { Value::Object(Default::default()) };
+    let mut record: Record = serde_json::from_value(data.clone()).unwrap_or_default();
+    if record.id == 0 {
+        record.id = event.resource_id;
+    }
+    let api_id = data.get("api_id").and_then(Value::as_str);
+    let Some(booking) = app.store.booking_for_record(site, api_id, record.id as i64).await? else {
+        return Ok(ignored(site, event, record.id));
+    };
+    let state = record_state(&booking, &record, Present::of(&data), event.status == WebhookStatus::Delete);
+    let applied = app.store.apply_record_state(&booking.id, &state).await?;
+    tracing::info!(site, booking = %booking.id, record = record.id, outcome = state.outcome.unwrap_or("-"), applied, "record webhook applied");
+    Ok("processed")
+}
+
+async fn finance_event(app: &AppState, site: &str, event: &WebhookEvent) -> Result<&'static str, sqlx::Error> {
+    let Some(op) = event.finance_operation() else { return Ok("failed") };
+    let mut record_id = op.transaction.record_id;
+    if record_id == 0 {
+        record_id = event.data.pointer("/record/id").and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok())).unwrap_or(0);
+    }
+    let Some(booking) = app.store.booking_for_record(site, None, record_id as i64).await? else {
+        return Ok(ignored(site, event, record_id));
+    };
+    let mut p = payment(&op.transaction);
+    if p.id == 0 {
+        p.id = event.resource_id as i64;
+    }
+    if event.status == WebhookStatus::Delete {
+        app.store.delete_payment(site, &booking.id, p.id).await?;
+    } else {
+        app.store.upsert_payment(site, &booking.id, record_id as i64, &p).await?;
+    }
+    tracing::info!(site, booking = %booking.id, record = record_id, "payment webhook applied");
+    Ok("processed")
+}
