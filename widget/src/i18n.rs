@@ -219,6 +219,22 @@ pub static RU: Texts = Texts {
     weekdays: ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"],
 };
 
+/// English uses the same month names in "March 2031" and "12 March".
+const EN_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 pub static EN: Texts = Texts {
     title: "Book online",
     close: "Close",
@@ -290,33 +306,7 @@ pub static EN: Texts = Texts {
     services_forms: ["service", "services", "services"],
     hours: "h",
     minutes: "min",
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    months_of: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
+    months: EN_MONTHS,
+    months_of: EN_MONTHS,
     weekdays: ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"],
 };

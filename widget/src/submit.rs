@@ -9,7 +9,7 @@ use protocol::{
 };
 
 use crate::{
-    api::{ApiError, new_attempt_key},
+    api::{ApiError, Reply, new_attempt_key},
     embed,
     flow::{go, times_key},
     i18n::Lang,
@@ -82,19 +82,25 @@ pub fn request_code(ctx: Ctx) {
         phone: ctx.draft.phone.get_untracked(),
     };
     let fut = ctx.api().send_code(ctx.lang.get_untracked(), branch, &req);
+    settle(ctx, fut, move |()| {
+        ctx.submit.sent.update(|n| *n += 1);
+        if ctx.step.get_untracked() != Step::Code {
+            go(ctx, Step::Code);
+        }
+    });
+}
+
+/// Waits for a submission's answer: `done` with a success, [`fail`] with an error; nothing if
+/// the widget was closed meanwhile.
+fn settle<T: 'static>(ctx: Ctx, reply: Reply<T>, done: impl FnOnce(T) + 'static) {
     wasm_bindgen_futures::spawn_local(async move {
-        let result = fut.await;
+        let result = reply.await;
         if gone(ctx) {
             return;
         }
         ctx.submit.busy.set(false);
         match result {
-            Ok(()) => {
-                ctx.submit.sent.update(|n| *n += 1);
-                if ctx.step.get_untracked() != Step::Code {
-                    go(ctx, Step::Code);
-                }
-            }
+            Ok(v) => done(v),
             Err(e) => fail(ctx, e),
         }
     });
@@ -115,24 +121,14 @@ pub fn book(ctx: Ctx) {
         .unwrap_or_else(new_attempt_key);
     ctx.submit.key.set(Some(key.clone()));
     let fut = ctx.api().book(ctx.lang.get_untracked(), &key, &req);
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = fut.await;
-        if gone(ctx) {
-            return;
-        }
-        ctx.submit.busy.set(false);
-        match result {
-            Ok(done) => {
-                ctx.submit.key.set(None);
-                let detail = wire::booking_result_js(&done);
-                ctx.submit.result.set(Some(done));
-                ctx.dates.invalidate();
-                ctx.times.invalidate();
-                go(ctx, Step::Done);
-                embed::dispatch("booked", &detail);
-            }
-            Err(e) => fail(ctx, e),
-        }
+    settle(ctx, fut, move |done| {
+        ctx.submit.key.set(None);
+        let detail = wire::booking_result_js(&done);
+        ctx.submit.result.set(Some(done));
+        ctx.dates.invalidate();
+        ctx.times.invalidate();
+        go(ctx, Step::Done);
+        embed::dispatch("booked", &detail);
     });
 }
 

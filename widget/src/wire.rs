@@ -180,49 +180,37 @@ pub fn error_detail(body: &JsValue) -> Option<ErrorDetail> {
     })
 }
 
-const TOUCH_TEXT: [&str; 11] = [
+/// A touch's text fields, in the order [`touch_js`] writes them.
+const TOUCH_TEXT: [&str; 10] = [
     "source", "medium", "campaign", "content", "term", "yclid", "gclid", "fbclid", "referrer",
-    "landing", "ch",
+    "landing",
 ];
 
 fn touch(v: &JsValue) -> Option<Touch> {
     if !v.is_object() {
         return None;
     }
-    let [
-        source,
-        medium,
-        campaign,
-        content,
-        term,
-        yclid,
-        gclid,
-        fbclid,
-        referrer,
-        landing,
-        ch,
-    ] = TOUCH_TEXT.map(|k| opt_str(v, k));
-    let ch = match ch.as_deref() {
+    let text = |k: &str| opt_str(v, k);
+    let ch = match text("ch").as_deref() {
         Some("paid") => Channel::Paid,
         Some("search") => Channel::Search,
         Some("social") => Channel::Social,
         Some("referral") => Channel::Referral,
         _ => Channel::Direct,
     };
-    let ts = num(v, "ts") as u64;
     Some(Touch {
         ch,
-        source,
-        medium,
-        campaign,
-        content,
-        term,
-        yclid,
-        gclid,
-        fbclid,
-        referrer,
-        landing,
-        ts,
+        source: text("source"),
+        medium: text("medium"),
+        campaign: text("campaign"),
+        content: text("content"),
+        term: text("term"),
+        yclid: text("yclid"),
+        gclid: text("gclid"),
+        fbclid: text("fbclid"),
+        referrer: text("referrer"),
+        landing: text("landing"),
+        ts: num(v, "ts") as u64,
     })
 }
 

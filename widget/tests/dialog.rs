@@ -78,11 +78,7 @@ async fn focus_moves_in_is_trapped_and_esc_returns_it_to_the_trigger() {
         Some("close"),
         "focus moves into the dialog"
     );
-    w.wait(
-        |w| w.find("[data-testid=service-10]").is_some(),
-        "the services",
-    )
-    .await;
+    w.shows("[data-testid=service-10]").await;
     sleep(20).await;
     assert_eq!(
         w.focused().map(|e| e.tag_name()).as_deref(),
@@ -140,11 +136,7 @@ async fn focus_moves_in_is_trapped_and_esc_returns_it_to_the_trigger() {
 async fn the_language_comes_from_the_host_the_page_or_the_browser_and_can_switch() {
     let fake = Fake::new();
     let w = open(&fake, opts("")).await;
-    w.wait(
-        |w| w.find("[data-testid=service-10]").is_some(),
-        "the services",
-    )
-    .await;
+    w.shows("[data-testid=service-10]").await;
     assert_eq!(w.text("[data-step=services] h3"), "Выберите услуги");
     assert_eq!(w.attr(".zw-app", "lang").as_deref(), Some("ru"));
     w.click("[data-testid=service-10]");
@@ -217,16 +209,8 @@ async fn two_inline_widgets_on_one_page_keep_to_themselves() {
         "mounted once per container"
     );
     let (wa, wb) = (inline(&ca), inline(&cb));
-    wa.wait(
-        |w| w.find("[data-testid=service-10]").is_some(),
-        "A's services",
-    )
-    .await;
-    wb.wait(
-        |w| w.find("[data-testid=service-20]").is_some(),
-        "B's services",
-    )
-    .await;
+    wa.shows("[data-testid=service-10]").await;
+    wb.shows("[data-testid=service-20]").await;
     assert_eq!(
         wa.attr("[data-testid=zapis]", "role").as_deref(),
         Some("region"),

@@ -93,11 +93,7 @@ async fn a_network_failure_offers_a_retry_that_keeps_the_form_and_the_key() {
         ),
     );
     w.click("[data-testid=submit]");
-    w.wait(
-        |w| w.find("[data-testid=retry]").is_some(),
-        "a retry button",
-    )
-    .await;
+    w.shows("[data-testid=retry]").await;
     assert_eq!(w.step(), "contact");
     assert!(
         w.text("[data-testid=error]")
@@ -144,11 +140,7 @@ async fn loading_failures_show_a_retry_instead_of_a_blank_screen() {
     embed::close();
     embed::open_with(opts(""), fake.api()).unwrap();
     let w = modal().unwrap();
-    w.wait(
-        |w| w.find("[data-testid=retry]").is_some(),
-        "a retry for the config",
-    )
-    .await;
+    w.shows("[data-testid=retry]").await;
     assert_eq!(w.step(), "start");
     fake.fail(
         "services",
@@ -169,11 +161,7 @@ async fn loading_failures_show_a_retry_instead_of_a_blank_screen() {
             .contains("YCLIENTS недоступен")
     );
     w.click("[data-testid=retry]");
-    w.wait(
-        |w| w.find("[data-testid=service-10]").is_some(),
-        "the services",
-    )
-    .await;
+    w.shows("[data-testid=service-10]").await;
     assert_eq!(fake.calls_named("services").len(), 2);
     embed::close();
 }
@@ -303,10 +291,7 @@ async fn the_sms_code_step_with_a_resend_countdown() {
         Some("one-time-code")
     );
     assert!(w.q("[data-testid=resend]").has_attribute("disabled"));
-    assert_eq!(
-        w.text("[data-testid=resend]"),
-        "Новый код через 0:01"
-    );
+    assert_eq!(w.text("[data-testid=resend]"), "Новый код через 0:01");
 
     w.click("[data-testid=confirm]");
     tick().await;
@@ -376,22 +361,9 @@ async fn a_gone_service_or_master_goes_back_to_choose_again() {
         "book",
         server_error(403, "blacklisted", "Онлайн-запись для вас недоступна", None),
     );
-    w.wait(|w| w.find("[data-testid=staff-5]").is_some(), "the masters")
-        .await;
-    w.click("[data-testid=staff-5]");
-    w.wait(
-        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
-        "the calendar",
-    )
-    .await;
-    w.click(&format!("[data-date='{DAY}']"));
-    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
-        .await;
-    w.click("[data-time='10:00']");
-    w.wait_step("contact").await;
+    w.master_to_contact(5).await;
     w.click("[data-testid=submit]");
-    w.wait(|w| w.find("[data-testid=error]").is_some(), "the refusal")
-        .await;
+    w.shows("[data-testid=error]").await;
     assert_eq!(
         w.text("[data-testid=error]"),
         "Онлайн-запись для вас недоступна",

@@ -114,11 +114,7 @@ async fn back_keeps_every_choice() {
     );
     w.click("[data-testid=back]");
     w.wait_step("date").await;
-    w.wait(
-        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
-        "the calendar",
-    )
-    .await;
+    w.shows(&format!("[data-date='{DAY}']")).await;
     assert!(
         w.attr(&format!("[data-date='{DAY}']"), "class")
             .unwrap()
@@ -126,8 +122,7 @@ async fn back_keeps_every_choice() {
     );
     w.click("[data-testid=back]");
     w.wait_step("staff").await;
-    w.wait(|w| w.find("[data-testid=staff-6]").is_some(), "the masters")
-        .await;
+    w.shows("[data-testid=staff-6]").await;
     assert_eq!(
         w.attr("[data-testid=staff-6]", "aria-current").as_deref(),
         Some("true")
@@ -135,27 +130,12 @@ async fn back_keeps_every_choice() {
     assert_eq!(w.attr("[data-testid=staff-5]", "aria-current"), None);
     w.click("[data-testid=back]");
     w.wait_step("services").await;
-    w.wait(
-        |w| w.find("[data-testid=service-20]").is_some(),
-        "the services",
-    )
-    .await;
+    w.shows("[data-testid=service-20]").await;
     assert!(w.checked("[data-testid=service-20]") && !w.checked("[data-testid=service-10]"));
 
     // Forward again: nothing was lost, and nothing was fetched twice.
     w.click("[data-testid=next]");
-    w.wait_step("staff").await;
-    w.click("[data-testid=staff-6]");
-    w.wait(
-        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
-        "the calendar",
-    )
-    .await;
-    w.click(&format!("[data-date='{DAY}']"));
-    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
-        .await;
-    w.click("[data-time='10:00']");
-    w.wait_step("contact").await;
+    w.master_to_contact(6).await;
     assert_eq!(
         w.value("#zw-name"),
         "Пётр",
@@ -170,11 +150,7 @@ async fn back_keeps_every_choice() {
 async fn several_services_go_in_one_booking() {
     let fake = Fake::new();
     let w = open(&fake, opts("")).await;
-    w.wait(
-        |w| w.find("[data-testid=service-10]").is_some(),
-        "the services",
-    )
-    .await;
+    w.shows("[data-testid=service-10]").await;
     assert!(
         w.q("[data-testid=next]").has_attribute("disabled"),
         "nothing chosen yet"
@@ -213,19 +189,7 @@ async fn several_services_go_in_one_booking() {
     w.click("[data-testid=next]");
     w.wait_step("staff").await;
     assert_eq!(fake.calls_named("staff"), ["staff 1 10,20"]);
-    w.wait(|w| w.find("[data-testid=staff-5]").is_some(), "the masters")
-        .await;
-    w.click("[data-testid=staff-5]");
-    w.wait(
-        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
-        "the calendar",
-    )
-    .await;
-    w.click(&format!("[data-date='{DAY}']"));
-    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
-        .await;
-    w.click("[data-time='10:00']");
-    w.wait_step("contact").await;
+    w.master_to_contact(5).await;
     w.fill_contact().await;
     w.click("[data-testid=submit]");
     w.wait_step("success").await;
@@ -241,16 +205,10 @@ async fn several_services_go_in_one_booking() {
 async fn any_master_books_with_staff_zero() {
     let fake = Fake::new();
     let w = open(&fake, opts("")).await;
-    w.wait(
-        |w| w.find("[data-testid=service-10]").is_some(),
-        "the services",
-    )
-    .await;
-    w.click("[data-testid=service-10]");
+    w.tap("[data-testid=service-10]").await;
     tick().await;
     w.click("[data-testid=next]");
-    w.wait(|w| w.find("[data-testid=staff-0]").is_some(), "the masters")
-        .await;
+    w.shows("[data-testid=staff-0]").await;
     let any = w.text("[data-testid=staff-0]");
     assert!(
         any.contains("Любой мастер") && any.contains("Ближайшее время: Ср, 12 марта, 15:00"),
@@ -263,16 +221,10 @@ async fn any_master_books_with_staff_zero() {
         "a master who can't do it is not offered"
     );
     w.click("[data-testid=staff-0]");
-    w.wait(
-        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
-        "the calendar",
-    )
-    .await;
+    w.shows(&format!("[data-date='{DAY}']")).await;
     assert_eq!(fake.calls_named("dates"), ["dates 1 10 0"]);
     w.click(&format!("[data-date='{DAY}']"));
-    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
-        .await;
-    w.click("[data-time='10:00']");
+    w.tap("[data-time='10:00']").await;
     w.wait_step("contact").await;
     assert!(w.text("[data-testid=summary]").contains("Любой мастер"));
     w.fill_contact().await;

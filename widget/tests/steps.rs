@@ -14,11 +14,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 async fn the_calendar_offers_only_free_days_and_is_a_keyboard_grid() {
     let fake = Fake::new();
     let w = open(&fake, opts(r#","service":"10","staff":"5""#)).await;
-    w.wait(
-        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
-        "the calendar",
-    )
-    .await;
+    w.shows(&format!("[data-date='{DAY}']")).await;
     assert_eq!(w.text("[data-testid=month]"), "Март 2031");
     let free: Vec<String> = w
         .all("[data-date]:not([aria-disabled])")
@@ -63,36 +59,17 @@ async fn the_calendar_offers_only_free_days_and_is_a_keyboard_grid() {
     w.click(&format!("[data-date='{DAY}']"));
     w.wait_step("time").await;
     w.click("[data-testid=back]");
-    w.wait(
-        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
-        "the calendar",
-    )
-    .await;
+    w.shows(&format!("[data-date='{DAY}']")).await;
     w.key("[role=grid]", "ArrowRight", false);
     sleep(20).await;
-    assert_eq!(
-        w.focused()
-            .and_then(|e| e.get_attribute("data-date"))
-            .as_deref(),
-        Some("2031-03-13")
-    );
+    assert_eq!(w.focused_date().as_deref(), Some("2031-03-13"));
     w.key("[role=grid]", "ArrowDown", false);
     sleep(20).await;
-    assert_eq!(
-        w.focused()
-            .and_then(|e| e.get_attribute("data-date"))
-            .as_deref(),
-        Some("2031-03-20")
-    );
+    assert_eq!(w.focused_date().as_deref(), Some("2031-03-20"));
     w.key("[role=grid]", "PageDown", false);
     sleep(20).await;
     assert_eq!(w.text("[data-testid=month]"), "Апрель 2031");
-    assert_eq!(
-        w.focused()
-            .and_then(|e| e.get_attribute("data-date"))
-            .as_deref(),
-        Some("2031-04-20")
-    );
+    assert_eq!(w.focused_date().as_deref(), Some("2031-04-20"));
     assert!(
         w.q("[data-testid=next-month]").has_attribute("disabled"),
         "no months past the last free day"
@@ -112,14 +89,8 @@ fn js_tz() -> String {
 async fn times_are_grouped_into_morning_day_and_evening() {
     let fake = Fake::new();
     let w = open(&fake, opts(r#","service":"10","staff":"5""#)).await;
-    w.wait(
-        |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
-        "the calendar",
-    )
-    .await;
-    w.click(&format!("[data-date='{DAY}']"));
-    w.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
-        .await;
+    w.tap(&format!("[data-date='{DAY}']")).await;
+    w.shows("[data-time='10:00']").await;
     let groups: Vec<(String, usize)> = w
         .all("[role=group]")
         .iter()
@@ -149,21 +120,13 @@ async fn a_preselected_service_skips_its_step_and_back_still_reaches_it() {
     w.wait_step("staff").await;
     w.click("[data-testid=back]");
     w.wait_step("services").await;
-    w.wait(
-        |w| w.find("[data-testid=service-20]").is_some(),
-        "the services",
-    )
-    .await;
+    w.shows("[data-testid=service-20]").await;
     assert!(w.checked("[data-testid=service-20]"));
     embed::close();
 
     // An id the salon doesn't have is dropped and the visitor chooses.
     let w = open(&fake, opts(r#","service":"999""#)).await;
-    w.wait(
-        |w| w.find("[data-testid=service-10]").is_some(),
-        "the services",
-    )
-    .await;
+    w.shows("[data-testid=service-10]").await;
     sleep(20).await;
     assert_eq!(w.step(), "services");
     assert!(w.q("[data-testid=next]").has_attribute("disabled"));
@@ -187,11 +150,7 @@ async fn a_chain_starts_with_its_branches_unless_one_is_preselected() {
         "{b2}"
     );
     w.click("[data-testid=branch-2]");
-    w.wait(
-        |w| w.find("[data-testid=service-10]").is_some(),
-        "the services",
-    )
-    .await;
+    w.shows("[data-testid=service-10]").await;
     assert_eq!(fake.calls_named("services"), ["services 2"]);
     w.click("[data-testid=back]");
     w.wait_step("branch").await;

@@ -1,14 +1,18 @@
 //! The pure parts, in the browser: formatting per language, the phone mask and checks, the JSON
 //! wire format, the calendar file, and the reactive core.
 
+mod common;
+
 use std::{cell::Cell, rc::Rc};
+
+use common::tick;
 
 use wasm_bindgen_test::*;
 use widget::{
+    dom::el,
     format::{self, Ymd},
     i18n::Lang,
     ics,
-    dom::el,
     reactive::{Owner, RwSignal, effect, on_cleanup, untrack},
     validate, wire,
 };
@@ -288,16 +292,6 @@ fn the_calendar_file() {
     assert!(ics::data_url(&cal).starts_with("data:text/calendar;charset=utf-8,BEGIN%3AVCALENDAR"));
 }
 
-async fn tick() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
-
 #[wasm_bindgen_test]
 async fn effects_rerun_once_per_batch_and_owners_clean_up() {
     let owner = Owner::new();
@@ -368,15 +362,43 @@ async fn a_region_takes_its_dom_out_while_its_listeners_still_live() {
         })
     });
     let root = root.into_element();
-    web_sys::window().unwrap().document().unwrap().body().unwrap().append_child(&root).unwrap();
-    let input: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root.query_selector("input").unwrap().unwrap());
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .body()
+        .unwrap()
+        .append_child(&root)
+        .unwrap();
+    let input: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(root.query_selector("input").unwrap().unwrap());
     input.focus().unwrap();
     shown.set(1);
     tick().await;
-    assert_eq!(root.query_selector("p").unwrap().unwrap().text_content().as_deref(), Some("1"), "re-rendered");
-    assert_eq!(root.query_selector_all("input").unwrap().length(), 1, "the old children are gone");
-    assert_eq!(blurs.get(), 1, "the old input's blur was heard, not thrown at a dropped closure");
+    assert_eq!(
+        root.query_selector("p")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("1"),
+        "re-rendered"
+    );
+    assert_eq!(
+        root.query_selector_all("input").unwrap().length(),
+        1,
+        "the old children are gone"
+    );
+    assert_eq!(
+        blurs.get(),
+        1,
+        "the old input's blur was heard, not thrown at a dropped closure"
+    );
     owner.dispose();
-    assert_eq!(root.child_element_count(), 0, "disposing the owner empties the region");
+    assert_eq!(
+        root.child_element_count(),
+        0,
+        "disposing the owner empties the region"
+    );
     root.remove();
 }

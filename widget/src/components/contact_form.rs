@@ -126,18 +126,23 @@ pub fn contact_form(ctx: Ctx) -> El {
         let client = (touched.get() & bit != 0).then(|| check(bit)).flatten();
         client.map(String::from).or_else(|| server_error(ctx, key))
     };
-    let label = move |text: fn(&'static Texts) -> &'static str, required: bool| {
-        move || {
+    // A field with its label ("(optional)" unless required) and its error once it was left.
+    let input = move |spec: Spec,
+                      text: fn(&'static Texts) -> &'static str,
+                      required: bool,
+                      value,
+                      bit: u8| {
+        let label = move || {
             let t = ctx.t();
             if required {
                 text(t).to_owned()
             } else {
                 format!("{}{}", text(t), t.optional)
             }
-        }
+        };
+        let left = move || touched.update(|t| *t |= bit);
+        field(ctx, spec, label, value, move || shown(bit, spec.key), left)
     };
-    let leave = move |bit: u8| move || touched.update(|t| *t |= bit);
-
     let phone = Spec {
         kind: "tel",
         inputmode: "tel",
@@ -247,39 +252,21 @@ pub fn contact_form(ctx: Ctx) -> El {
             tried.set(false);
             submit::submit_contact(ctx);
         })
-        .child(field(
-            ctx,
+        .child(input(
             Spec::text("name", "name"),
-            label(|t| t.name, true),
+            |t| t.name,
+            true,
             d.name,
-            move || shown(NAME, "name"),
-            leave(NAME),
+            NAME,
         ))
-        .child(field(
-            ctx,
-            phone,
-            label(|t| t.phone, true),
-            d.phone,
-            move || shown(PHONE, "phone"),
-            leave(PHONE),
-        ))
-        .maybe(email_required.then(|| {
-            field(
-                ctx,
-                email,
-                label(|t| t.email, true),
-                d.email,
-                move || shown(EMAIL, "email"),
-                leave(EMAIL),
-            )
-        }))
-        .child(field(
-            ctx,
+        .child(input(phone, |t| t.phone, true, d.phone, PHONE))
+        .maybe(email_required.then(|| input(email, |t| t.email, true, d.email, EMAIL)))
+        .child(input(
             comment,
-            label(|t| t.comment, comment_required),
+            |t| t.comment,
+            comment_required,
             d.comment,
-            move || shown(COMMENT, "comment"),
-            leave(COMMENT),
+            COMMENT,
         ))
         .child(consent)
         .child(honeypot)

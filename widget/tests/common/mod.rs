@@ -167,35 +167,36 @@ impl W {
             .await;
     }
 
-    /// Services → master → date → time, choosing the first of each; ends on the contact form.
+    /// Waits until `sel` is shown.
+    pub async fn shows(&self, sel: &str) {
+        self.wait(|w| w.find(sel).is_some(), sel).await;
+    }
+
+    /// Waits until `sel` is shown, then clicks it.
+    pub async fn tap(&self, sel: &str) {
+        self.shows(sel).await;
+        self.click(sel);
+    }
+
+    /// Master → the test day → 10:00; ends on the contact form.
+    pub async fn master_to_contact(&self, staff: u64) {
+        self.tap(&format!("[data-testid=staff-{staff}]")).await;
+        self.tap(&format!("[data-date='{DAY}']")).await;
+        self.tap("[data-time='10:00']").await;
+        self.wait_step("contact").await;
+    }
+
+    /// Services → master → date → time; ends on the contact form.
     pub async fn choose_up_to_contact(&self, service: u64, staff: u64) {
-        self.wait(
-            |w| {
-                w.find(&format!("[data-testid=service-{service}]"))
-                    .is_some()
-            },
-            "the services",
-        )
-        .await;
-        self.click(&format!("[data-testid=service-{service}]"));
+        self.tap(&format!("[data-testid=service-{service}]")).await;
         tick().await;
         self.click("[data-testid=next]");
-        self.wait(
-            |w| w.find(&format!("[data-testid=staff-{staff}]")).is_some(),
-            "the masters",
-        )
-        .await;
-        self.click(&format!("[data-testid=staff-{staff}]"));
-        self.wait(
-            |w| w.find(&format!("[data-date='{DAY}']")).is_some(),
-            "the calendar",
-        )
-        .await;
-        self.click(&format!("[data-date='{DAY}']"));
-        self.wait(|w| w.find("[data-time='10:00']").is_some(), "the times")
-            .await;
-        self.click("[data-time='10:00']");
-        self.wait_step("contact").await;
+        self.master_to_contact(staff).await;
+    }
+
+    /// `data-date` of the focused calendar day.
+    pub fn focused_date(&self) -> Option<String> {
+        self.focused().and_then(|e| e.get_attribute("data-date"))
     }
 
     /// Fills the contact form validly.
