@@ -2,13 +2,29 @@
 //! instead of js-sys/web-sys or one binding per API: every binding becomes a JS glue function
 //! plus an import with a long hashed name, and the glue counts against the tracker's size
 //! budget as much as the wasm does. Everything else (`Reflect.set`, `Date.now`, `new URL`,
-//! `String(v)`, …) is reached through those two.
+//! `String(v)`, `JSON.stringify`, …) is reached through those two.
+//!
+//! JS values are never released ([`Js`]), like the memory of the bump allocator: a page view
+//! holds on to a few dozen small strings and objects, and without drops the wasm has no drop
+//! code at all (0.2 KB gzip).
 
 use super::touch::Parts;
 use alloc::string::String;
+use core::mem::{ManuallyDrop, forget};
 use wasm_bindgen::prelude::*;
 
 pub const UNDEF: JsValue = JsValue::UNDEFINED;
+
+/// A JS value that is never released (its externref slot is kept).
+pub type Js = ManuallyDrop<JsValue>;
+
+/// The value, or `undefined` for an exception.
+fn keep(r: Result<JsValue, JsValue>) -> Js {
+    ManuallyDrop::new(r.unwrap_or_else(|e| {
+        forget(e);
+        UNDEF
+    }))
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -20,23 +36,30 @@ extern "C" {
 
     type Func;
     #[wasm_bindgen(method, js_name = call, catch)]
-    fn call3(f: &Func, this: &JsValue, a: &JsValue, b: &JsValue, c: &JsValue)
-    -> Result<JsValue, JsValue>;
+    fn call3(
+        f: &Func,
+        this: &JsValue,
+        a: &JsValue,
+        b: &JsValue,
+        c: &JsValue,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// A JS string.
-pub fn s(v: &str) -> JsValue {
-    JsValue::from_str(v)
+pub fn s(v: &str) -> Js {
+    ManuallyDrop::new(JsValue::from_str(v))
 }
 
 /// `o[k]`, or `undefined` when it throws (e.g. `localStorage` with storage disabled).
-pub fn get(o: &JsValue, k: &str) -> JsValue {
-    reflect_get(o, &s(k)).unwrap_or(UNDEF)
+pub fn get(o: &JsValue, k: &str) -> Js {
+    keep(reflect_get(o, &s(k)))
 }
 
 /// `globalThis.a.b…` for the path `a.b…`.
-pub fn at(path: &str) -> JsValue {
-    Parts(path, b'.').fold(GLOBAL.with(JsValue::clone), |o, k| get(&o, k))
+pub fn at(path: &str) -> Js {
+    Parts(path, b'.').fold(ManuallyDrop::new(GLOBAL.with(JsValue::clone)), |o, k| {
+        get(&o, k)
+    })
 }
 
 /// The string at `path` ("" when it is none).
@@ -45,15 +68,13 @@ pub fn text(path: &str) -> String {
 }
 
 /// `o[m](a, b, c)`, or `undefined` when it is no function or throws.
-pub fn call(o: &JsValue, m: &str, a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue {
-    get(o, m)
-        .unchecked_into::<Func>()
-        .call3(o, a, b, c)
-        .unwrap_or(UNDEF)
+pub fn call(o: &JsValue, m: &str, a: &JsValue, b: &JsValue, c: &JsValue) -> Js {
+    let f = get(o, m);
+    keep(f.unchecked_ref::<Func>().call3(o, a, b, c))
 }
 
 /// Calls the function at `path` as a method of its parent (`localStorage.getItem`).
-pub fn invoke(path: &str, a: &JsValue, b: &JsValue) -> JsValue {
+pub fn invoke(path: &str, a: &JsValue, b: &JsValue) -> Js {
     let dot = path.len() - Parts(path, b'.').last().unwrap_or("").len();
     let parent = path.get(..dot.saturating_sub(1)).unwrap_or("");
     call(&at(parent), path.get(dot..).unwrap_or(""), a, b, &UNDEF)
@@ -76,7 +97,7 @@ pub fn set(o: &JsValue, k: &str, v: &JsValue) {
 
 /// `new C(arg)` for the constructor `C` at `class` (`Reflect.construct`); `undefined` when it
 /// throws.
-pub fn new(class: &str, arg: &JsValue) -> JsValue {
+pub fn new(class: &str, arg: &JsValue) -> Js {
     let (c, args) = (at(class), invoke("Array.of", arg, &UNDEF));
     // `newTarget` too: an explicit `undefined` there would throw.
     call(&at("Reflect"), "construct", &c, &args, &c)
@@ -94,7 +115,7 @@ pub fn random16() -> String {
 }
 
 /// `new URLSearchParams(query)`; read it with [`param`].
-pub fn params(query: &str) -> JsValue {
+pub fn params(query: &str) -> Js {
     new("URLSearchParams", &s(query))
 }
 

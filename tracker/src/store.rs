@@ -20,7 +20,7 @@ const ALL: [&str; 4] = [VID, VISIT, QUEUE, CONSENT];
 const YEAR: u32 = 365 * 24 * 60 * 60;
 
 /// `localStorage[m](k, v)`; storage that is disabled or full is as good as empty.
-fn storage(m: &str, k: &str, v: &JsValue) -> JsValue {
+fn storage(m: &str, k: &str, v: &JsValue) -> js::Js {
     js::call(&js::at("localStorage"), m, &s(k), v, &UNDEF)
 }
 

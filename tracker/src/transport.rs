@@ -51,15 +51,12 @@ pub fn send(url: &str, body: &str) {
     } else if !js::is_true(&js::invoke("navigator.sendBeacon", &u, &b)) {
         // No beacon, or the browser refused it: fetch with keepalive (`no-cors`: no CORS
         // headers needed, nothing read back).
-        let init = js::invoke("Object", &js::UNDEF, &js::UNDEF);
-        for (k, v) in [
-            ("method", "POST".into()),
-            ("body", b),
-            ("keepalive", true.into()),
-            ("mode", "no-cors".into()),
-        ] {
-            js::set(&init, k, &v);
-        }
+        let init = js::invoke(
+            "JSON.parse",
+            &js::s(r#"{"method":"POST","keepalive":true,"mode":"no-cors"}"#),
+            &js::UNDEF,
+        );
+        js::set(&init, "body", &b);
         if js::string(&js::invoke("fetch", &u, &init)) == "undefined" {
             enqueue(body);
         }

@@ -426,7 +426,7 @@ fn spa_navigations_are_page_views_once_per_url() {
     tracker::page(); // replaceState/popstate with the same URL
     js("history.replaceState(null, '', '/services#prices')");
     tracker::page(); // only the hash changed
-    js("document.title = 'Услуги'");
+    js(r#"document.title = 'Услуги "VIP" \\ цены'"#);
     go("/services?cat=hair");
     track(0, "", "{}"); // a custom event needs a name
     track(0, "phone_click", r#"{"n":1}"#);
@@ -447,7 +447,7 @@ fn spa_navigations_are_page_views_once_per_url() {
     );
     let e = &b[0].events;
     assert_eq!(e[0].title.as_deref(), Some("Салон — главная"));
-    assert_eq!(e[2].title.as_deref(), Some("Услуги"));
+    assert_eq!(e[2].title.as_deref(), Some(r#"Услуги "VIP" \ цены"#));
     assert_eq!(
         (
             e[3].name.as_deref(),
@@ -626,4 +626,3 @@ fn opt_out_clears_ids_and_is_remembered() {
     let w = vid();
     assert!(is_id(&w) && w != v);
 }
-
