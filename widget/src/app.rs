@@ -93,7 +93,7 @@ pub fn booking_app(ctx: Ctx, close: Option<fn()>) -> El {
         .flag("disabled", "", move || flow::previous(ctx).is_none())
         .text("←")
         .click(move || flow::back(ctx));
-    let head = el("header")
+    let head = el("div")
         .cls("zw-head")
         .child(back)
         .child(
