@@ -7,17 +7,14 @@ use alloc::string::String;
 /// A fresh random id from `crypto.getRandomValues` (every browser that runs the wasm-bindgen
 /// glue, which needs reference types, has it).
 pub fn new_id() -> String {
-    let mut b = [0u8; 16];
-    for (x, n) in b.iter_mut().zip(Parts(&super::js::random16(), b',')) {
-        *x = super::touch::number(n) as u8;
-    }
-    hex(&b)
+    hex(&super::js::random16())
 }
 
-pub fn hex(b: &[u8]) -> String {
-    let mut s = String::with_capacity(b.len() * 2);
-    for &x in b {
-        super::json::hex_byte(&mut s, x);
+/// Bytes written as decimals separated by commas (`String(uint8Array)`), as lowercase hex.
+pub fn hex(bytes: &str) -> String {
+    let mut s = String::new();
+    for b in Parts(bytes, b',') {
+        super::json::hex_byte(&mut s, super::touch::number(b) as u8);
     }
     s
 }
@@ -51,10 +48,7 @@ mod tests {
 
     #[test]
     fn ids_are_32_lowercase_hex() {
-        let id = hex(&[
-            0, 1, 0xab, 0xff, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0,
-            0xc0,
-        ]);
+        let id = hex("0,1,171,255,16,32,48,64,80,96,112,128,144,160,176,192");
         assert_eq!(id, "0001abff102030405060708090a0b0c0");
         assert!(is_id(&id) && protocol::track::is_id(&id));
         for bad in [

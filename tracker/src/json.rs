@@ -2,7 +2,6 @@
 //! both would cost kilobytes in the wasm). Pure functions; `tests/contract.rs` parses their
 //! output with the server's own serde types.
 
-use super::touch::KEYS;
 use alloc::string::String;
 
 /// A JSON string literal, escaped: `JSON.stringify(s)` (a Rust escaper costs 0.15 KB gzip).
@@ -62,7 +61,7 @@ pub fn num(out: &mut String, mut n: u64) {
 }
 
 /// `,"key":` (or `"key":` when `first`). Keys are trusted literals.
-fn key(out: &mut String, k: &str) {
+pub fn key(out: &mut String, k: &str) {
     if !out.ends_with('{') {
         out.push(',');
     }
@@ -71,24 +70,11 @@ fn key(out: &mut String, k: &str) {
     out.push_str("\":");
 }
 
-fn field(out: &mut String, k: &str, v: &str) {
+pub fn field(out: &mut String, k: &str, v: &str) {
     if !v.is_empty() {
         key(out, k);
         string(out, v);
     }
-}
-
-/// `protocol::track::Touch`: `f` holds the values of `touch::KEYS`; empty ones are left out.
-pub fn touch(ch: &str, f: &[&str; 10], ts: u64) -> String {
-    let mut out = String::from("{");
-    field(&mut out, "ch", ch);
-    for (k, v) in KEYS.iter().zip(f.iter()) {
-        field(&mut out, k, v);
-    }
-    key(&mut out, "ts");
-    num(&mut out, ts);
-    out.push('}');
-    out
 }
 
 /// `protocol::track::Event`. `props` is a JSON object text (already checked by the caller) or empty.

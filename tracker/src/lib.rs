@@ -264,14 +264,15 @@ pub fn flush() {
 }
 
 /// Event types `track` records: `custom`, `widget_open`, `booked`.
-const KINDS: [&str; 3] = ["custom", "widget_open", "booked"];
+const KINDS: &str = "custom widget_open booked";
 
 #[wasm_bindgen]
 pub fn track(kind: usize, name: JsValue, props_json: JsValue) {
     let name = &name.as_string().unwrap_or_default();
     let props_json = &props_json.as_string().unwrap_or_default();
     with(|t| {
-        if let Some(ty) = KINDS.get(kind).filter(|_| kind > 0 || !name.is_empty()) {
+        let ty = touch::word(KINDS, kind);
+        if !ty.is_empty() && (kind > 0 || !name.is_empty()) {
             let (now, path) = t.touch_here();
             t.event(
                 ty,

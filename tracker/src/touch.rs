@@ -4,37 +4,26 @@
 //! A touch is kept as its wire JSON (`protocol::track::Touch`) plus the three numbers the
 //! session rules need; that is all the tracker ever does with one, and it keeps the wasm small.
 
+use super::json;
 use alloc::string::String;
 
 /// Channels, as `protocol::track::Channel` spells them; `Touch::ch` indexes this.
-pub const CHANNELS: [&str; 5] = ["direct", "paid", "search", "social", "referral"];
+/// (Word lists rather than arrays of `&str` here and below: pointers compress badly.)
+pub const CHANNELS: &str = "direct paid search social referral";
 pub const DIRECT: u8 = 0;
 pub const PAID: u8 = 1;
 pub const SEARCH: u8 = 2;
 pub const SOCIAL: u8 = 3;
 pub const REFERRAL: u8 = 4;
-const MEDIUMS: [&str; 5] = ["", "", "organic", "social", "referral"];
+/// The medium of a referrer's channel (SEARCH.. in `CHANNELS`).
+const MEDIUMS: &str = "organic social referral";
 
-/// The text fields of a touch, in `protocol::track::Touch`'s names.
-pub const KEYS: [&str; 10] = [
-    "source", "medium", "campaign", "content", "term", "yclid", "gclid", "fbclid", "referrer",
-    "landing",
-];
-/// The URL parameters behind `KEYS[..8]`.
-const PARAMS: [&str; 8] = [
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_content",
-    "utm_term",
-    "yclid",
-    "gclid",
-    "fbclid",
-];
+/// The URL parameters of a campaign; without `utm_`, their names are `protocol::track::Touch`'s.
+const PARAMS: &str = "utm_source utm_medium utm_campaign utm_content utm_term yclid gclid fbclid";
 const SOURCE: usize = 0;
 const MEDIUM: usize = 1;
-const REFERRER: usize = 8;
-const LANDING: usize = 9;
+/// The first click id in `PARAMS`.
+const CLICK: usize = 5;
 
 /// The server's limit on one text value (`protocol::track::MAX_TEXT`).
 pub const MAX_TEXT: usize = 2048;
@@ -68,20 +57,27 @@ impl Touch {
         landing: &str,
         ts: u64,
     ) -> Touch {
-        let mut p: [String; 8] = Default::default();
-        let mut f: [&str; 10] = [""; 10];
+        let mut out = String::from("{");
+        let (mut src, mut med) = (String::new(), String::new());
         let mut any = false;
-        for i in 0..8 {
-            if let Some(v) = param(PARAMS[i]) {
-                p[i] = v;
-                any = true;
-            }
-        }
-        let mut camp: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a
-        for i in 0..8 {
-            f[i] = clip(&p[i]);
-            for &b in f[i].as_bytes().iter().chain(&[0xff]) {
+        let mut click = 0; // index of the first click id in PARAMS, or 0
+        let mut camp: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a of all the parameters
+        for (i, p) in Parts(PARAMS, b' ').enumerate() {
+            let v = param(p).unwrap_or_default();
+            let v = clip(&v);
+            for &b in v.as_bytes().iter().chain(&[0xff]) {
                 camp = (camp ^ b as u64).wrapping_mul(0x100_0000_01b3);
+            }
+            if !v.is_empty() {
+                any = true;
+                if click == 0 && i >= CLICK {
+                    click = i;
+                }
+                match i {
+                    SOURCE => src = v.into(),
+                    MEDIUM => med = v.into(),
+                    _ => json::field(&mut out, p.strip_prefix("utm_").unwrap_or(p), v),
+                }
             }
         }
         let external = !rhost.is_empty() && bare(rhost) != bare(host);
@@ -90,29 +86,36 @@ impl Touch {
         } else {
             (DIRECT, "")
         };
-        if external {
-            f[REFERRER] = clip(cut(referrer, b"?#"));
-        }
-        f[LANDING] = clip(landing);
+        let (mut source, mut medium) = (name, word(MEDIUMS, (ch as usize).wrapping_sub(2)));
         if any {
             ch = PAID;
-            // Click ids (KEYS[5..8]) say whose ad it was: Yandex Direct, Google Ads (both cpc), Meta.
-            let click = (5..8).find(|&i| !f[i].is_empty());
-            if f[SOURCE].is_empty() {
-                f[SOURCE] = click.map_or(name, |i| ["yandex", "google", "facebook"][i - 5]);
-            }
-            if f[MEDIUM].is_empty() && click.is_some_and(|i| i < 7) {
-                f[MEDIUM] = "cpc";
-            }
-        } else if external {
-            f[SOURCE] = name;
-            f[MEDIUM] = MEDIUMS[ch as usize];
+            // Click ids say whose ad it was: Yandex Direct, Google Ads (both cpc), Meta.
+            source = match (src.is_empty(), click) {
+                (false, _) => &src,
+                (true, 0) => name,
+                (true, i) => word("yandex google facebook", i - CLICK),
+            };
+            medium = match (med.is_empty(), click) {
+                (false, _) => &med,
+                (true, i) if i > 0 && i < CLICK + 2 => "cpc",
+                _ => "",
+            };
         }
+        if external {
+            json::field(&mut out, "referrer", clip(cut(referrer, b"?#")));
+        }
+        json::field(&mut out, "landing", clip(landing));
+        json::field(&mut out, "source", source);
+        json::field(&mut out, "medium", medium);
+        json::field(&mut out, "ch", word(CHANNELS, ch as usize));
+        json::key(&mut out, "ts");
+        json::num(&mut out, ts);
+        out.push('}');
         Touch {
             ch,
             camp: if any { camp | 1 } else { 0 },
             ts,
-            json: super::json::touch(CHANNELS[ch as usize], &f, ts),
+            json: out,
         }
     }
 
@@ -138,6 +141,11 @@ impl<'a> Iterator for Parts<'a> {
     }
 }
 
+/// Word `i` of the space-separated `list` ("" past the end).
+pub fn word(list: &str, i: usize) -> &str {
+    Parts(list, b' ').nth(i).unwrap_or("")
+}
+
 impl Parts<'_> {
     /// The next part as a number (0 when it is none).
     pub fn num(&mut self) -> u64 {
@@ -157,7 +165,7 @@ const SEARCH_SITES: &str = "ya.ru:yandex go.mail.ru,search.mail.ru:mail.ru bing.
     duckduckgo.com:duckduckgo rambler.ru:rambler ecosia.org:ecosia baidu.com:baidu \
     search.brave.com:brave startpage.com:startpage qwant.com:qwant seznam.cz:seznam naver.com:naver";
 /// Search engines with many country domains (`google.co.uk`, `yandex.com.tr`): any host label.
-const SEARCH_LABELS: [&str; 3] = ["yandex", "google", "yahoo"];
+const SEARCH_LABELS: &str = "yandex google yahoo";
 
 /// Channel and source name of an external referrer host (lowercase, no port). Other sites are
 /// `referral`, with the host (without `www.`) as the source.
@@ -177,7 +185,7 @@ pub fn classify(host: &str) -> (u8, &str) {
             }
         }
     }
-    for l in SEARCH_LABELS {
+    for l in Parts(SEARCH_LABELS, b' ') {
         if has_label(host, l) {
             return (SEARCH, l);
         }
@@ -265,7 +273,7 @@ pub mod tests {
     fn page(q: &str, r: &str) -> Wire {
         let t = page_at(q, r, 9);
         let w = wire(&t);
-        assert_eq!((w.ch.as_str(), w.ts), (CHANNELS[t.ch as usize], 9));
+        assert_eq!((w.ch.as_str(), w.ts), (word(CHANNELS, t.ch as usize), 9));
         w
     }
 
@@ -313,7 +321,10 @@ pub mod tests {
         ];
         for (r, ch, src) in cases {
             let w = page("", r);
-            let medium = MEDIUMS[CHANNELS.iter().position(|c| *c == ch.as_str()).unwrap()];
+            let ch_index = Parts(CHANNELS, b' ')
+                .position(|c| c == ch.as_str())
+                .unwrap();
+            let medium = word(MEDIUMS, ch_index - 2);
             assert_eq!(
                 (w.ch, w.source.as_deref(), w.medium.as_deref()),
                 (ch, Some(src), Some(medium)),
