@@ -39,8 +39,9 @@ pub async fn failed(store: &Store, login: &str, ip: &str, now: i64) -> Result<()
     store.purge_owner_state(now, now - WINDOW_MS).await
 }
 
-pub async fn succeeded(store: &Store, login: &str) -> Result<(), sqlx::Error> {
-    store.clear_login_failures("account", &account_key(login)).await
+pub async fn succeeded(store: &Store, login: &str, now: i64) -> Result<(), sqlx::Error> {
+    store.clear_login_failures("account", &account_key(login)).await?;
+    store.purge_owner_state(now, now - WINDOW_MS).await
 }
 
 #[cfg(test)]

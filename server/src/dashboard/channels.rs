@@ -67,10 +67,11 @@ fn form(h: &mut Html, l: L, site: &str, f: &Filters) {
     h.put("</select></p><p><button type=\"submit\" id=\"apply\">{}</button></p></form>", &[&l.t("Показать", "Show")]);
 }
 
-fn line(h: &mut Html, l: L, c: &ChannelLine, head: &str) {
+fn line(h: &mut Html, l: L, line: &ChannelLine, head: &str) {
+    let c = &line.counts;
     h.put("<th scope=\"row\">{}</th><td>{}</td><td>{}</td>", &[&head, &c.medium, &c.campaign]);
-    h.put("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>", &[&c.visitors, &c.sessions, &c.bookings, &percent(c.conversion, l.ru())]);
-    h.put("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>", &[&c.came, &percent(c.came_rate, l.ru()), &money(c.revenue, l.ru())]);
+    h.put("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>", &[&c.visitors, &c.sessions, &c.bookings, &percent(line.conversion, l.ru())]);
+    h.put("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>", &[&c.came, &percent(line.came_rate, l.ru()), &money(c.revenue, l.ru())]);
 }
 
 fn table(h: &mut Html, l: L, r: &ChannelsReport) {
@@ -86,7 +87,7 @@ fn table(h: &mut Html, l: L, r: &ChannelsReport) {
     h.raw("</tr></thead><tbody>");
     for (i, c) in r.rows.iter().enumerate() {
         h.put("<tr id=\"channel-{}\">", &[&i]);
-        line(h, l, c, if c.source.is_empty() { "—" } else { &c.source });
+        line(h, l, c, if c.counts.source.is_empty() { "—" } else { &c.counts.source });
         h.raw("</tr>");
     }
     h.raw("</tbody><tfoot><tr id=\"channel-total\">");
@@ -119,6 +120,7 @@ fn revenue(h: &mut Html, l: L, r: &ChannelsReport) {
     let data: Vec<Bar> = r
         .rows
         .iter()
+        .map(|line| &line.counts)
         .filter(|c| c.revenue > 0.0)
         .take(12)
         .map(|c| {

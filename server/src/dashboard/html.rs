@@ -100,6 +100,11 @@ pub fn money(v: f64, ru: bool) -> String {
     if cents == 0 { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{}{cents:02}", if ru { ',' } else { '.' }) }
 }
 
+/// `2025-07-13T12:10:00+05:00` as `2025-07-13 12:10` (the branch's local time, as booked).
+pub fn short_time(iso: &str) -> String {
+    iso.replacen('T', " ", 1).chars().take(16).collect()
+}
+
 /// A share as a percentage: `12,5 %` / `12.5%`.
 pub fn percent(v: f64, ru: bool) -> String {
     let p = format!("{:.1}", v * 100.0);

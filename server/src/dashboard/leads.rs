@@ -8,7 +8,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 
-use super::{Frame, error_page, here, html::{Html, money, seg}, i18n::{self, L}, login::{CsrfForm, form_ok}, not_found, page as render_page};
+use super::{Frame, error_page, here, html::{Html, money, seg, short_time}, i18n::{self, L}, login::{CsrfForm, form_ok}, not_found, page as render_page};
 use crate::{
     auth::DashSession,
     reconcile,
@@ -92,7 +92,7 @@ fn table(h: &mut Html, l: L, site: &str, f: &Filters, rows: &[Lead]) {
         h.put("<tr><td colspan=\"12\">{}</td></tr>", &[&l.t("За этот период заявок нет.", "No leads in this period.")]);
     }
     for r in rows {
-        h.put("<tr id=\"lead-{}\"><th scope=\"row\">{}</th><td>{}</td><td>", &[&r.id, &r.created, &r.visit.replace('T', " ").get(..16).unwrap_or(&r.visit)]);
+        h.put("<tr id=\"lead-{}\"><th scope=\"row\" class=\"when\">{}</th><td class=\"when\">{}</td><td>", &[&r.id, &r.created, &short_time(&r.visit)]);
         match &r.vid {
             Some(vid) if !r.erased => {
                 h.put("<a class=\"vid\" href=\"/dashboard/sites/{}/visitors/{}\" title=\"{}\">{}…</a>", &[&seg(site), &seg(vid), vid, &vid.get(..8).unwrap_or(vid)]);
@@ -107,7 +107,7 @@ fn table(h: &mut Html, l: L, site: &str, f: &Filters, rows: &[Lead]) {
         h.raw("</td>");
         touch_cell(h, &r.first);
         touch_cell(h, &r.last);
-        h.put("<td>{}</td><td>{}</td><td>{}</td><td>{}</td>", &[&r.landing.as_deref().unwrap_or(""), &r.services.join(", "), &r.master, &r.branch]);
+        h.put("<td class=\"landing\">{}</td><td>{}</td><td>{}</td><td>{}</td>", &[&r.landing.as_deref().unwrap_or(""), &r.services.join(", "), &r.master, &r.branch]);
         let planned = if r.planned_min == r.planned_max { money(r.planned_min, l.ru()) } else { format!("{}–{}", money(r.planned_min, l.ru()), money(r.planned_max, l.ru())) };
         h.put("<td class=\"num\">{}</td><td class=\"state state-{}\">{}</td><td class=\"num paid\">{}</td></tr>", &[&planned, &r.state, &i18n::state(l.0, &r.state), &money(r.paid, l.ru())]);
     }

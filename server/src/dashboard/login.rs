@@ -121,7 +121,7 @@ pub async fn submit(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<
         let m = l.t("Неверный логин или пароль.", "Wrong login or password.");
         return login_page(&app, l, StatusCode::UNAUTHORIZED, Some(m.into()), &form.login);
     }
-    let _ = lockout::succeeded(&app.store, &form.login).await;
+    let _ = lockout::succeeded(&app.store, &form.login, now).await;
     let token = match Session::start(&app, &form.login).await {
         Ok(t) => t,
         Err(e) => return ApiError::unavailable(e).into_response(),

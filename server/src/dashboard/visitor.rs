@@ -7,7 +7,7 @@ use axum::{
     response::Response,
 };
 
-use super::{Frame, error_page, here, html::{Html, money}, i18n::{self, L}, not_found, page};
+use super::{Frame, error_page, here, html::{Html, money, short_time}, i18n::{self, L}, not_found, page};
 use crate::{auth::DashSession, reports::visitor::{SessionView, card}, startup::AppState};
 
 /// `GET /dashboard/sites/{site}/visitors/{vid}`
@@ -43,7 +43,7 @@ pub async fn page_handler(State(app): State<AppState>, DashSession(s): DashSessi
         h.put("<tr><td colspan=\"6\">{}</td></tr>", &[&l.t("Заявок нет.", "No bookings.")]);
     }
     for b in &c.bookings {
-        h.put("<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td>", &[&b.created, &b.visit, &b.services.join(", "), &b.last.source]);
+        h.put("<tr><th scope=\"row\" class=\"when\">{}</th><td class=\"when\">{}</td><td>{}</td><td>{}</td>", &[&b.created, &short_time(&b.visit), &b.services.join(", "), &b.last.source]);
         h.put("<td class=\"state state-{}\">{}</td><td class=\"num\">{}</td></tr>", &[&b.state, &i18n::state(l.0, &b.state), &money(b.paid, l.ru())]);
     }
     h.raw("</tbody></table>");

@@ -9,22 +9,16 @@ use serde::Serialize;
 use super::{Filters, by_name, touch_name};
 use crate::{config::SiteSettings, error::ApiError, startup::AppState, store::ChannelRow};
 
+/// A channel's counts (source, medium, campaign, visitors, sessions, bookings, came, paid
+/// bookings, revenue) and its rates.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ChannelLine {
-    pub source: String,
-    pub medium: String,
-    pub campaign: String,
-    pub visitors: i64,
-    pub sessions: i64,
-    pub bookings: i64,
+    #[serde(flatten)]
+    pub counts: ChannelRow,
     /// Bookings per visitor.
     pub conversion: f64,
-    pub came: i64,
     /// Visits made per booking.
     pub came_rate: f64,
-    /// Bookings with a payment.
-    pub paid: i64,
-    pub revenue: f64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -52,10 +46,8 @@ fn ratio(a: i64, b: i64) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
-fn finish(mut l: ChannelLine) -> ChannelLine {
-    l.conversion = ratio(l.bookings, l.visitors);
-    l.came_rate = ratio(l.came, l.bookings);
-    l
+fn finish(counts: ChannelRow) -> ChannelLine {
+    ChannelLine { conversion: ratio(counts.bookings, counts.visitors), came_rate: ratio(counts.came, counts.bookings), counts }
 }
 
 pub async fn report(app: &AppState, site: &SiteSettings, f: &Filters) -> Result<ChannelsReport, ApiError> {
@@ -66,34 +58,36 @@ pub async fn report(app: &AppState, site: &SiteSettings, f: &Filters) -> Result<
     let (visitors, visits) = store.visit_totals(key, f.from_ms, f.to_ms).await.map_err(ApiError::unavailable)?;
     let widget_opened = store.widget_sessions(key, f.from_ms, f.to_ms).await.map_err(ApiError::unavailable)?;
 
-    let mut lines: BTreeMap<(String, String, String), ChannelLine> = BTreeMap::new();
+    let mut lines: BTreeMap<(String, String, String), ChannelRow> = BTreeMap::new();
     merge(&mut lines, &sessions, &bookings);
 
     let mut rows: Vec<ChannelLine> = lines.into_values().map(finish).collect();
-    rows.sort_by(|a, b| b.revenue.total_cmp(&a.revenue).then(b.bookings.cmp(&a.bookings)).then(b.visitors.cmp(&a.visitors)));
-    let totals = finish(ChannelLine {
-        source: String::new(),
-        medium: String::new(),
-        campaign: String::new(),
+    rows.sort_by(|a, b| {
+        let (a, b) = (&a.counts, &b.counts);
+        b.revenue.total_cmp(&a.revenue).then(b.bookings.cmp(&a.bookings)).then(b.visitors.cmp(&a.visitors))
+    });
+    let sum = |f: fn(&ChannelRow) -> i64| rows.iter().map(|r| f(&r.counts)).sum::<i64>();
+    let totals = finish(ChannelRow {
         visitors,
         sessions: visits,
-        bookings: rows.iter().map(|r| r.bookings).sum(),
-        came: rows.iter().map(|r| r.came).sum(),
-        paid: rows.iter().map(|r| r.paid).sum(),
-        revenue: rows.iter().map(|r| r.revenue).sum(),
-        ..ChannelLine::default()
+        bookings: sum(|r| r.bookings),
+        came: sum(|r| r.came),
+        paid: sum(|r| r.paid),
+        revenue: rows.iter().map(|r| r.counts.revenue).sum(),
+        ..ChannelRow::default()
     });
-    let funnel = Funnel { visits, widget_opened, booked: totals.bookings, came: totals.came, paid: totals.paid };
+    let t = &totals.counts;
+    let funnel = Funnel { visits, widget_opened, booked: t.bookings, came: t.came, paid: t.paid };
     Ok(ChannelsReport { touch: touch_name(f.touch), by: by_name(f.by), from: f.from.to_string(), to: f.to.to_string(), rows, totals, funnel })
 }
 
-fn merge(lines: &mut BTreeMap<(String, String, String), ChannelLine>, sessions: &[ChannelRow], bookings: &[ChannelRow]) {
+fn merge(lines: &mut BTreeMap<(String, String, String), ChannelRow>, sessions: &[ChannelRow], bookings: &[ChannelRow]) {
     for r in sessions.iter().chain(bookings) {
-        let l = lines.entry((r.source.clone(), r.medium.clone(), r.campaign.clone())).or_insert_with(|| ChannelLine {
+        let l = lines.entry((r.source.clone(), r.medium.clone(), r.campaign.clone())).or_insert_with(|| ChannelRow {
             source: r.source.clone(),
             medium: r.medium.clone(),
             campaign: r.campaign.clone(),
-            ..ChannelLine::default()
+            ..ChannelRow::default()
         });
         l.visitors += r.visitors;
         l.sessions += r.sessions;

@@ -152,7 +152,7 @@ pub struct EventRow {
 }
 
 /// One row of the channel report, before rates are worked out.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct ChannelRow {
     pub source: String,
     pub medium: String,

@@ -39,15 +39,27 @@ async fn a_paid_visit_shows_its_revenue_in_the_leads_report(db: Db) {
     assert!(m.contains("zapis_webhooks_total{result=\"received\"}") && m.contains("zapis_webhooks_total{result=\"processed\"}"), "{m}");
 }
 
-async fn the_salon_cancelling_or_a_no_show_moves_the_booking_along(db: Db) {
+async fn cancellations_no_shows_and_moves_reach_the_booking(db: Db) {
     let app = spawn(db).await;
     let (b, _) = logged_in(&app, ANNA).await;
     let (first, record_a) = land_and_book(&app, "cancel-0001").await;
     let (second, record_b) = land_and_book(&app, "noshow-0001").await;
+    let (third, record_c) = land_and_book(&app, "moved-0001").await;
+    let (fourth, record_d) = land_and_book(&app, "client-cancel-0001").await;
     app.sandbox.control().cancel_record(record_a).unwrap();
     app.sandbox.control().set_attendance(record_b, -1).unwrap();
     wait_for_lead(&app, &b, &first, |r| r["state"] == "cancelled_salon").await;
     wait_for_lead(&app, &b, &second, |r| r["state"] == "no_show").await;
+    // The salon moves a visit (a record update with another time; the data may be partial).
+    let moved = json!({"company_id": 410201, "resource": "record", "resource_id": record_c, "status": "update",
+                       "data": {"id": record_c, "datetime": "2031-05-05T15:30:00+03:00"}});
+    assert_eq!(post_hook(&app, SECRET, &moved).await.status(), 200);
+    let row = wait_for_lead(&app, &b, &third, |r| r["state"] == "rescheduled").await;
+    assert_eq!(row["visit"], "2031-05-05T15:30:00+03:00");
+    // A client who cancelled through us reads "cancelled by the client".
+    app.store.mark_client_cancelled(&fourth, 1).await.unwrap();
+    app.sandbox.control().cancel_record(record_d).unwrap();
+    wait_for_lead(&app, &b, &fourth, |r| r["state"] == "cancelled_client").await;
 }
 
 async fn the_same_webhook_delivered_twice_changes_nothing(db: Db) {
@@ -159,7 +171,7 @@ async fn a_booking_whose_answer_was_lost_is_confirmed_by_the_reconciler(db: Db) 
 
 crate::on_both_databases!(
     a_paid_visit_shows_its_revenue_in_the_leads_report,
-    the_salon_cancelling_or_a_no_show_moves_the_booking_along,
+    cancellations_no_shows_and_moves_reach_the_booking,
     the_same_webhook_delivered_twice_changes_nothing,
     a_webhook_with_a_wrong_secret_is_refused,
     with_webhooks_off_the_reconciler_gets_it_right,
