@@ -5,7 +5,7 @@ mod common;
 
 use std::{cell::Cell, rc::Rc};
 
-use common::tick;
+use common::{document, tick};
 
 use wasm_bindgen_test::*;
 use widget::{
@@ -350,7 +350,8 @@ async fn effects_rerun_once_per_batch_and_owners_clean_up() {
 
 #[wasm_bindgen_test]
 async fn a_region_takes_its_dom_out_while_its_listeners_still_live() {
-    // Removing a focused input fires `blur`; its listener must still be there to hear it.
+    // Removing a focused input fires `blur` in Chromium (not in Firefox); when it does, the
+    // input's own listener must still be there to hear it.
     let owner = Owner::new();
     let (shown, blurs) = (RwSignal::new(0), Rc::new(Cell::new(0)));
     let b = blurs.clone();
@@ -362,14 +363,16 @@ async fn a_region_takes_its_dom_out_while_its_listeners_still_live() {
         })
     });
     let root = root.into_element();
-    web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .body()
-        .unwrap()
-        .append_child(&root)
-        .unwrap();
+    let seen = Rc::new(Cell::new(0));
+    let s = seen.clone();
+    let spy = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || s.set(s.get() + 1));
+    root.add_event_listener_with_callback_and_bool(
+        "blur",
+        wasm_bindgen::JsCast::unchecked_ref(spy.as_ref()),
+        true,
+    )
+    .unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
     let input: web_sys::HtmlElement =
         wasm_bindgen::JsCast::unchecked_into(root.query_selector("input").unwrap().unwrap());
     input.focus().unwrap();
@@ -391,8 +394,8 @@ async fn a_region_takes_its_dom_out_while_its_listeners_still_live() {
     );
     assert_eq!(
         blurs.get(),
-        1,
-        "the old input's blur was heard, not thrown at a dropped closure"
+        seen.get(),
+        "every blur the page saw reached the input's listener"
     );
     owner.dispose();
     assert_eq!(
