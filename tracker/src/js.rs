@@ -13,16 +13,17 @@ use alloc::string::String;
 use core::mem::{ManuallyDrop, forget};
 use wasm_bindgen::prelude::*;
 
-pub const UNDEF: JsValue = JsValue::UNDEFINED;
-
 /// A JS value that is never released (its externref slot is kept).
 pub type Js = ManuallyDrop<JsValue>;
+
+/// `undefined` (a `Js`: a `JsValue` constant would be dropped at every use).
+pub const UNDEF: Js = ManuallyDrop::new(JsValue::UNDEFINED);
 
 /// The value, or `undefined` for an exception.
 fn keep(r: Result<JsValue, JsValue>) -> Js {
     ManuallyDrop::new(r.unwrap_or_else(|e| {
         forget(e);
-        UNDEF
+        JsValue::UNDEFINED
     }))
 }
 

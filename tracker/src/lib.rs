@@ -59,13 +59,28 @@ struct Tracker {
     path: String,
 }
 
-struct Global(UnsafeCell<Option<Tracker>>, Cell<bool>);
+impl Tracker {
+    /// Not started (or stopped by an opt-out).
+    const OFF: Tracker = Tracker {
+        mode: Mode::Off,
+        consent_required: false,
+        site: String::new(),
+        url: String::new(),
+        vid: String::new(),
+        v: Visit::NONE,
+        events: String::new(),
+        n: 0,
+        path: String::new(),
+    };
+}
+
+struct Global(UnsafeCell<Tracker>, Cell<bool>);
 // wasm32-unknown-unknown is single-threaded; the `Cell<bool>` guards against re-entry.
 unsafe impl Sync for Global {}
-static G: Global = Global(UnsafeCell::new(None), Cell::new(false));
+static G: Global = Global(UnsafeCell::new(Tracker::OFF), Cell::new(false));
 
-/// Runs `f` on the tracker slot, unless already inside (a JS call back into us).
-fn slot(f: impl FnOnce(&mut Option<Tracker>)) {
+/// Runs `f` on the tracker, unless already inside (a JS call back into us).
+fn slot(f: impl FnOnce(&mut Tracker)) {
     if !G.1.replace(true) {
         // SAFETY: single thread, and the flag makes this the only live reference.
         f(unsafe { &mut *G.0.get() });
@@ -75,8 +90,8 @@ fn slot(f: impl FnOnce(&mut Option<Tracker>)) {
 
 /// Runs `f` on the started tracker, unless it is off.
 fn with(f: impl FnOnce(&mut Tracker)) {
-    slot(|s| {
-        if let Some(t) = s.as_mut().filter(|t| t.mode != Mode::Off) {
+    slot(|t| {
+        if t.mode != Mode::Off {
             f(t)
         }
     });
@@ -106,9 +121,9 @@ impl Tracker {
     fn load(&mut self) {
         if let Some(vid) = store::visitor() {
             self.vid = vid;
-            self.v = store::get(store::VISIT)
-                .and_then(|s| Visit::parse(&s))
-                .unwrap_or_default();
+            if let Some(v) = store::get(store::VISIT).and_then(|s| Visit::parse(&s)) {
+                self.v = v;
+            }
         }
     }
 
@@ -224,27 +239,21 @@ pub fn start(
     env.opted_out = store::opted_out();
     env.consented = store::get(store::CONSENT).is_some();
     let api = api.as_string().unwrap_or_default();
-    let mut url = String::from(api.strip_suffix('/').unwrap_or(&api));
-    url.push_str("/api/v1/t");
-    let mut t = Tracker {
-        mode: consent::mode(cfg, env),
-        consent_required,
-        site: site.as_string().unwrap_or_default(),
-        url,
-        vid: String::new(),
-        v: Visit::default(),
-        events: String::with_capacity(MAX_BYTES),
-        n: 0,
-        path: String::new(),
-    };
-    if t.mode == Mode::Persist {
-        t.load();
-        transport::retry(&t.url);
-    }
-    if t.vid.is_empty() {
-        t.vid = id::new_id();
-    }
-    slot(|s| *s = Some(t));
+    slot(|t| {
+        *t = Tracker::OFF;
+        t.mode = consent::mode(cfg, env);
+        t.consent_required = consent_required;
+        t.site = site.as_string().unwrap_or_default();
+        t.url = api.strip_suffix('/').unwrap_or(&api).into();
+        t.url.push_str("/api/v1/t");
+        if t.mode == Mode::Persist {
+            t.load();
+            transport::retry(&t.url);
+        }
+        if t.vid.is_empty() {
+            t.vid = id::new_id();
+        }
+    });
     with(|t| {
         t.view(&js::text("document.referrer"), true);
         t.save(true);
@@ -312,7 +321,7 @@ pub fn consent(granted: bool) {
 #[wasm_bindgen]
 pub fn optout(on: bool) {
     if on {
-        slot(|s| *s = None);
+        slot(|t| t.mode = Mode::Off);
         store::clear();
         store::set(store::OPTOUT, "1");
     } else {

@@ -28,6 +28,17 @@ pub struct Visit {
 }
 
 impl Visit {
+    pub const NONE: Visit = Visit {
+        sid: String::new(),
+        started: 0,
+        last: 0,
+        camp: 0,
+        touch: String::new(),
+        first: String::new(),
+        nondirect: String::new(),
+        nondirect_ts: 0,
+    };
+
     /// Whether `page` (the touch of the current page, at `now`) needs a new session.
     pub fn expired(&self, now: u64, page: &Touch) -> bool {
         self.sid.is_empty()

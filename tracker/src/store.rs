@@ -31,7 +31,7 @@ pub fn get(k: &str) -> Option<String> {
 }
 
 pub fn set(k: &str, v: &str) {
-    storage("setItem", k, &JsValue::from_str(v));
+    storage("setItem", k, &s(v));
 }
 
 pub fn del(k: &str) {
