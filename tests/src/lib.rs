@@ -6,6 +6,8 @@
 
 pub mod browser;
 pub mod server;
+pub mod widget;
 
 pub use browser::Browser;
 pub use server::TestServer;
+pub use widget::Widget;

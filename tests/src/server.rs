@@ -50,18 +50,19 @@ impl TestServer {
         let mut site = SiteSettings::demo(&[&base]);
         site.allow_webdriver = true;
         tune(&mut site);
-        let settings = Settings {
-            server: ServerSettings {
-                addr: listener.local_addr()?,
-                database_url: format!("sqlite://{}", tmp.path().join("zapis.db").display()),
-                dist_dir: dist,
-                site_dir: Some(site_dir),
-                public_url: Some(base.clone()),
-            },
-            networks: Vec::new(),
-            sandbox: Some(SandboxSettings { port: 0, rate_limit: false }),
-            sites: vec![site],
+        // The demo's settings (owner demo/demo, reconciler…) with this test's server, store,
+        // sandbox and site.
+        let mut settings = Settings::demo();
+        settings.server = ServerSettings {
+            addr: listener.local_addr()?,
+            database_url: format!("sqlite://{}", tmp.path().join("zapis.db").display()),
+            dist_dir: dist,
+            site_dir: Some(site_dir),
+            public_url: Some(base.clone()),
         };
+        settings.networks = Vec::new();
+        settings.sandbox = Some(SandboxSettings { port: 0, rate_limit: false });
+        settings.sites = vec![site];
         let app = Application::build_on(settings, listener).await?;
         let store = app.state().store.clone();
         let sandbox = app.state().sandbox.clone().expect("sandbox");
