@@ -12,6 +12,9 @@ pub fn branch_step(ctx: Ctx) -> El {
         let lang = ctx.lang.get();
         let t = lang.t();
         let branches = ctx.site.ready().map(|s| s.branches).unwrap_or_default();
+        if branches.is_empty() {
+            return vec![el("li").cls("zw-empty").attr("role", "status").text(t.nothing_found)];
+        }
         branches
             .into_iter()
             .map(|b| {
