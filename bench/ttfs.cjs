@@ -1,38 +1,47 @@
-// Time to first screen: in headless Chromium, open the page in a fresh browser context (empty
-// HTTP cache), wait until embed.js has run, press the first [data-zapis-book] button, and time
-// until the widget lists services (inside <zapis-root>'s shadow root) and the next frame is drawn.
+// Time to first screen: in headless Chromium, open a demo-site page in a fresh browser context
+// (empty HTTP cache, no stored visitor), wait until embed.js has run, press a booking button, and
+// time until the widget's first screen is listed inside <zapis-root>'s shadow root and the next
+// frame has run.
 //
-//   node bench/ttfs.cjs URL RUNS OUT.json
+//   node bench/ttfs.cjs BASE_URL RUNS OUT.json
 //
-// Each run does it twice, each in a fresh context: "cold" presses as soon as embed.js has run
-// (the widget is fetched because of the press), "idle" presses 1.5 s after the load event (by
-// then embed.js has fetched the widget on idle, as it does on pages with a booking button).
+// Scenarios (each run does every scenario and mode, interleaved):
+// - services: contacts.html, the Pokrovka branch button (data-branch, no service): the widget
+//   opens on the services step; the time ends when service rows are listed.
+// - home: index.html, the first booking button (no preset): the widget opens on its first step
+//   (for the two-branch demo chain, the branch list); the time ends when that list is shown.
+// Modes: "cold" presses as soon as embed.js has run (the press fetches the widget); "idle" presses
+// 1.5 s after the load event (embed.js has prefetched the widget on idle by then).
 //
 // Run by `cargo xtask bench ttfs`; puppeteer-core comes from .ci/tools (pinned there), Chromium is
-// Debian's (CHROME_PATH, default /usr/bin/chromium). Prints nothing; writes OUT.json.
+// Debian's (CHROME_PATH, default /usr/bin/chromium). Writes OUT.json; errors go to stderr.
 'use strict';
 const path = require('path');
 const fs = require('fs');
 const os = require('os');
 const puppeteer = require(path.join(__dirname, '..', '.ci', 'tools', 'node_modules', 'puppeteer-core'));
 
-const [url, runsArg, out] = process.argv.slice(2);
+const [base, runsArg, out] = process.argv.slice(2);
 const runs = Number(runsArg || 10);
 // TOOLCHAIN.md §7.
 const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SCENARIOS = [
+  { name: 'services', page: 'contacts.html', button: '[data-zapis-book][data-branch="410201"]:not([data-service]):not([data-staff])', modes: ['cold', 'idle'] },
+  { name: 'home', page: '', button: '[data-zapis-book]', modes: ['cold'] },
+];
 
-// Runs in the page: click, then watch the shadow DOM. Returns times in ms since the click.
-async function pressAndWait(timeoutMs) {
-  const btn = document.querySelector('[data-zapis-book]');
-  if (!btn) return { error: 'no [data-zapis-book] on the page' };
+// Runs in the page: click, then watch the shadow DOM. Times in ms since the click.
+async function pressAndWait(selector, timeoutMs) {
+  const btn = document.querySelector(selector);
+  if (!btn) return { error: 'no ' + selector + ' on ' + location.pathname };
   const widgetFetched = () => performance.getEntriesByType('resource').some((e) => /\/widget\.[0-9a-f]+\.(js|wasm)$/.test(e.name));
   const preloaded = widgetFetched();
-  const label = (btn.textContent || '').trim().slice(0, 40);
+  const ITEMS = { services: '[data-testid^="service-"]', branch: '[data-testid^="branch-"]', staff: '[data-testid^="staff-"]' };
   const t0 = performance.now();
   btn.click();
   return await new Promise((resolve) => {
-    const r = { preloaded, label, dialog: null, firstStep: null, firstStepName: null, services: null, items: 0, painted: null, end: null };
+    const r = { preloaded, dialog: null, step: null, items: 0, listed: null, painted: null, end: null };
     let done = false;
     const check = () => {
       if (done) return;
@@ -41,23 +50,18 @@ async function pressAndWait(timeoutMs) {
       const root = host && host.shadowRoot;
       if (root) {
         if (r.dialog === null && root.querySelector('[role="dialog"], dialog')) r.dialog = now;
-        const step = root.querySelector('[data-step]');
-        if (r.firstStep === null && step && step.textContent.trim()) {
-          r.firstStep = now;
-          r.firstStepName = step.getAttribute('data-step');
-        }
-        const svc = root.querySelector('[data-step="services"]');
-        const items = svc ? svc.querySelectorAll('[data-testid^="service-"], .zw-svc').length : 0;
-        if (items > 0) {
-          done = true;
-          r.services = now;
-          r.items = items;
-          r.end = 'services';
-          requestAnimationFrame(() => {
-            r.painted = performance.now() - t0;
-            resolve(r);
-          });
-          return;
+        for (const step of root.querySelectorAll('[data-step]')) {
+          const name = step.getAttribute('data-step');
+          const items = ITEMS[name] ? step.querySelectorAll(ITEMS[name]).length : 0;
+          if (items > 0) {
+            done = true;
+            Object.assign(r, { step: name, items, listed: now, end: 'listed' });
+            requestAnimationFrame(() => {
+              r.painted = performance.now() - t0;
+              resolve(r);
+            });
+            return;
+          }
         }
       }
       if (now > timeoutMs) {
@@ -94,29 +98,26 @@ async function pressAndWait(timeoutMs) {
   const results = [];
   try {
     for (let i = 0; i < runs; i++) {
-      // cold: press as soon as embed.js has run (nothing of the widget fetched yet);
-      // idle: press 1.5 s after the load event (embed.js has prefetched the widget on idle).
-      for (const mode of ['cold', 'idle']) {
-        const context = await browser.createBrowserContext(); // its own empty cache
-        const page = await context.newPage();
-        await page.setViewport({ width: 412, height: 823, isMobile: true, hasTouch: true });
-        const started = Date.now();
-        await page.goto(url, { waitUntil: mode == 'cold' ? 'domcontentloaded' : 'load' });
-        await page.waitForFunction(() => window.zapis && window.zapis.l === 1, { timeout: 15000, polling: 1 });
-        if (mode == 'idle') await new Promise((r) => setTimeout(r, 1500));
-        const r = await page.evaluate(pressAndWait, 10000);
-        r.mode = mode;
-        r.run = i + 1;
-        r.loadToClickMs = Date.now() - started;
-        results.push(r);
-        await context.close();
+      for (const sc of SCENARIOS) {
+        for (const mode of sc.modes) {
+          const context = await browser.createBrowserContext(); // its own empty cache
+          const page = await context.newPage();
+          await page.setViewport({ width: 412, height: 823, isMobile: true, hasTouch: true });
+          await page.goto(base + sc.page, { waitUntil: mode == 'cold' ? 'domcontentloaded' : 'load' });
+          await page.waitForFunction(() => window.zapis && window.zapis.l === 1, { timeout: 15000, polling: 1 });
+          if (mode == 'idle') await new Promise((r) => setTimeout(r, 1500));
+          const r = await page.evaluate(pressAndWait, sc.button, 10000);
+          Object.assign(r, { scenario: sc.name, page: '/' + sc.page, button: sc.button, mode, run: i + 1 });
+          results.push(r);
+          await context.close();
+        }
       }
     }
   } finally {
     await browser.close();
     fs.rmSync(userDataDir, { recursive: true, force: true });
   }
-  fs.writeFileSync(out, JSON.stringify({ url, runs: results }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ base, runs: results }, null, 2));
 })().catch((e) => {
   console.error(e && e.stack ? e.stack : String(e));
   process.exit(1);

@@ -143,7 +143,9 @@ impl Conn {
             }
         }
         let mut body = Vec::new();
-        if chunked {
+        if status == 204 || status == 304 || (100..200).contains(&status) {
+            // No body by definition.
+        } else if chunked {
             loop {
                 line.clear();
                 s.read_line(&mut line)?;

@@ -118,6 +118,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Vec<Section>> {
             let acked: Arc<Mutex<u64>> = Arc::default();
             let tally = acked.clone();
             let sampler = RssSampler::start(server.pid(), Duration::from_millis(200));
+            let (cpu_server0, cpu_gen0) = (procs::cpu_secs(Some(server.pid())), procs::cpu_secs(None));
             let o = origin.clone();
             let samples = http::closed_loop(
                 addr,
@@ -131,6 +132,9 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Vec<Section>> {
                     }
                 },
             );
+            let wall = samples.elapsed.as_secs_f64();
+            let cpu_server = (procs::cpu_secs(Some(server.pid())) - cpu_server0) / wall;
+            let cpu_gen = (procs::cpu_secs(None) - cpu_gen0) / wall;
             let (rss_max, rss_median) = sampler.finish();
             let (_, hwm) = server.rss_kib();
             server.stop();
@@ -154,6 +158,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Vec<Section>> {
                 if sqlite { Verdict::of(eps >= BUDGET_SQLITE_EPS && acked == stored) } else if acked == stored { Verdict::Info } else { Verdict::NotMet },
                 format!("xtask load generator, closed loop, {} s", duration.as_secs()),
             ));
+            s.notes.push(format!(
+                "{}: the server used {cpu_server:.2} cores and the load generator {cpu_gen:.2} cores on average during the load (CPU time ÷ wall time, /proc/PID/stat){}.",
+                b.name,
+                if b.name == "PostgreSQL" { "; PostgreSQL's own processes are not counted" } else { "" }
+            ));
             if acked != stored {
                 s.notes.push(format!("**{}: acknowledged {acked} ≠ stored {stored}.**", b.name));
             }
@@ -168,6 +177,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Vec<Section>> {
                 "events_per_s": eps, "batches_per_s": samples.ok as f64 / samples.elapsed.as_secs_f64(),
                 "p50_ms": samples.pct_ms(0.5), "p90_ms": samples.pct_ms(0.9), "p99_ms": samples.pct_ms(0.99), "max_ms": samples.pct_ms(1.0),
                 "acked_events": acked, "stored_events": stored, "equal": acked == stored,
+                "cpu_cores_used": {"server": cpu_server, "load_generator": cpu_gen},
             }));
             mem_data.insert(key, json!({"idle_kib": idle_rss, "load_median_kib": rss_median, "load_max_kib": rss_max, "peak_hwm_kib": hwm}));
         }

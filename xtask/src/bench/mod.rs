@@ -53,6 +53,7 @@ use report::{Report, Section};
 const USAGE: &str = "cargo xtask bench [PART…] [--quick]
   PART: sizes host ttfs proxy ingest upstream (default: all; memory comes with ingest)
   --quick: shorter runs, for trying the bench itself (figures are not comparable)
+  env ZAPIS_BENCH_SERVER=PATH: use this zapis binary instead of building target/release/zapis
 cargo xtask bench check-sizes [DIST]   fail when a size budget is exceeded (default DIST: build dist/)";
 
 const PARTS: &[&str] = &["sizes", "host", "ttfs", "proxy", "ingest", "upstream"];
@@ -170,14 +171,23 @@ impl Ctx {
             debs.push("sqlite3");
         }
         apt_install(&debs)?;
-        if parts.iter().any(|p| p != "sizes") {
-            log("building the server (release)");
-            sh::run(cmd("cargo").args(["build", "--quiet", "--release", "-p", "zapis"]))?;
-        }
+        let zapis = match std::env::var_os("ZAPIS_BENCH_SERVER") {
+            Some(bin) => {
+                log(format!("using the server binary ZAPIS_BENCH_SERVER={}", PathBuf::from(&bin).display()));
+                PathBuf::from(bin)
+            }
+            None => {
+                if parts.iter().any(|p| p != "sizes") {
+                    log("building the server (release)");
+                    sh::run(cmd("cargo").args(["build", "--quiet", "--release", "-p", "zapis"]))?;
+                }
+                root.join("target/release/zapis")
+            }
+        };
         let tmp = root.join("bench/tmp/run");
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp)?;
-        Ok(Self { zapis: root.join("target/release/zapis"), root, dist, tmp, quick })
+        Ok(Self { zapis, root, dist, tmp, quick })
     }
 
     /// Scales a duration in seconds down for `--quick`.
@@ -290,7 +300,13 @@ fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     }
     log(format!("apt-get install {}", packages.join(" ")));
     sh::run(cmd("apt-get").args(["update", "-qq"]))?;
-    sh::run(cmd("apt-get").env("DEBIAN_FRONTEND", "noninteractive").args(["install", "-y", "-qq", "--no-install-recommends"]).args(packages))
+    sh::run(
+        cmd("apt-get")
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args(["install", "-y", "-qq", "--no-install-recommends", "-o", "Dpkg::Use-Pty=0"])
+            .args(packages)
+            .stdout(std::process::Stdio::null()),
+    )
 }
 
 /// Versions and the machine, for the report.
@@ -311,7 +327,10 @@ fn environment() -> serde_json::Value {
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
         .and_then(|v| v["version"].as_str().map(str::to_owned))
         .unwrap_or_else(|| "not found".into());
+    let commit = sh::output(cmd("git").args(["rev-parse", "--short", "HEAD"])).unwrap_or_default();
+    let dirty = sh::output(cmd("git").args(["status", "--porcelain", "--untracked-files=no"])).is_some_and(|s| !s.is_empty());
     serde_json::json!({
+        "commit": format!("{commit}{}", if dirty { " (with uncommitted changes)" } else { "" }),
         "machine": format!("{} cores, {} ({}), shared with other builds and tests", std::thread::available_parallelism().map_or(0, |n| n.get()), cpu, first_line(Command::new("uname").arg("-r"))),
         "memory": first_line(Command::new("sh").args(["-c", "free -h | awk '/Mem:/{print $2\" total\"}'"])),
         "rustc": first_line(&mut cmd("rustc").arg("--version")),

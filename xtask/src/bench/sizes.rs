@@ -173,7 +173,7 @@ pub fn run(dist: &Path) -> anyhow::Result<Section> {
     s.notes = vec![
         format!("Files: `dist/` as `cargo xtask dist` builds it (wasm-bindgen --target web, wasm-opt -Oz from npm binaryen 132, esbuild --minify); {}.", [&p.embed.files[..], &p.tracker.files[..], &p.widget.files[..]].concat().join(", ")),
         "\"snippet\" is the two lines the owner pastes (README), placeholders included; it is inline HTML, compressed here on its own, which over-counts it slightly.".into(),
-        "Each file is compressed on its own (the browser fetches them separately) and the sizes are summed: gzip level 9 (flate2, as `gzip -9`), brotli quality 11, window 22 (as `brotli -q 11`). `gzip -9 -c FILE | wc -c` and `brotli -q 11 -c FILE | wc -c` give the same figures within a few bytes (gzip header).".into(),
+        "Each file is compressed on its own (the browser fetches them separately) and the sizes are summed: gzip level 9 (flate2, as `gzip -9`), brotli quality 11, window 22 (as `brotli -q 11`). `gzip -9n -c FILE | wc -c` and `brotli -q 11 -c FILE | wc -c` give the same figures (brotli within a byte or two).".into(),
         format!("Peer: `npm install {PLAUSIBLE_PACKAGE}@{pv}` (pinned in .ci/tools/package.json), its `{}` as shipped: {} raw / {} gzip / {} br; through esbuild --minify: {} / {} / {}.", pl.files[0], pl.raw, pl.gzip, pl.brotli, pl_min.raw, pl_min.gzip, pl_min.brotli),
         "Plausible's npm tracker is a JS module a site bundles; zapis's tracker is glue JS + wasm loaded by embed.js. Both are what a visitor downloads to be tracked.".into(),
         "The same three gzip budgets are enforced by `cargo xtask bench check-sizes` (exit 1 when over), meant for CI.".into(),

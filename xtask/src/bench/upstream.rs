@@ -170,6 +170,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     let total: u64 = lookups.values().sum();
     let hits: u64 = lookups.iter().filter(|((_, r), _)| r != "miss").map(|(_, n)| n).sum();
     let ratio = if total > 0 { hits as f64 / total as f64 } else { f64::NAN };
+    // Without the branch lookup every endpoint makes first (always a hit after the first).
+    let main: Vec<(&(String, String), &u64)> = lookups.iter().filter(|((k, _), _)| k != "branches").collect();
+    let main_total: u64 = main.iter().map(|(_, n)| **n).sum();
+    let main_hits: u64 = main.iter().filter(|((_, r), _)| r != "miss").map(|(_, n)| **n).sum();
+    let main_ratio = if main_total > 0 { main_hits as f64 / main_total as f64 } else { f64::NAN };
     let errors = all.error_count();
     let requests = all.latencies_us.len();
     let how = format!("{visitors} visitor threads, think {}–{} s, {} s; sandbox call counter; zapis /metrics", THINK.0, THINK.1, duration.as_secs());
@@ -189,8 +194,15 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     ));
     s.rows.push(Row::info(
         "  cache hit ratio / visitor latency",
-        format!("{:.1} % of {total} lookups; p50 {:.1} ms, p99 {:.1} ms, max {:.0} ms", ratio * 100.0, all.pct_ms(0.5), all.pct_ms(0.99), all.pct_ms(1.0)),
-        "hit = fresh + stale + shared (coalesced) lookups",
+        format!(
+            "{:.1} % of {main_total} catalogue/slot lookups ({:.1} % with branch lookups); visitor p50 {:.1} ms, p99 {:.0} ms, max {:.0} ms",
+            main_ratio * 100.0,
+            ratio * 100.0,
+            all.pct_ms(0.5),
+            all.pct_ms(0.99),
+            all.pct_ms(1.0)
+        ),
+        "hit = fresh + stale + shared (coalesced); zapis /metrics",
     ));
     let steps: serde_json::Map<String, Value> = per_step
         .lock()
@@ -203,13 +215,13 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         "visitor_requests": requests, "visitor_errors": errors_json(&all), "visitor_p50_ms": all.pct_ms(0.5), "visitor_p99_ms": all.pct_ms(0.99),
         "upstream_calls": upstream_calls, "upstream_rps": rps, "upstream_calls_per_second": per_second, "upstream_by_endpoint": by_endpoint,
         "cache_lookups": lookups.iter().map(|((k, r), n)| json!({"kind": k, "result": r, "n": n})).collect::<Vec<_>>(),
-        "cache_hit_ratio": ratio, "steps": steps,
+        "cache_hit_ratio": main_ratio, "cache_hit_ratio_with_branch_lookups": ratio, "steps": steps,
     });
     s.notes = vec![
         "Upstream: `zapis sandbox --port N` (release), its documented rate limit on (5 calls/s and 200/min per IP, then 429). zapis: release build, cold cache at the start, network `bench` pointing at the sandbox, SQLite.".into(),
         format!("Visitors: {visitors} threads, each a stream of visitors for {} s: a new visitor opens a connection and asks, with {}–{} s of think time between steps (uniform), `config` → `services` of the Moscow branch → `staff` for one service (picked with Zipf-like popularity 1/k over the list) → `dates` for any master (half) or a bookable one → `times` for one of the first 7 dates (Zipf-like), then leaves. Starts are spread over 3 s. Requests carry the site's Origin, like the widget's.", duration.as_secs(), THINK.0, THINK.1),
         "Upstream calls: the sandbox's counter (`GET /sandbox/calls`, every endpoint, 429s included) read once a second; `max in one second` is over those 1-s reads (the sandbox's own window slides, so a read can split a burst). Budget: ≤ 5 in any second and ≤ 200 a minute.".into(),
-        "Visitor-facing errors: any answer from zapis that is not 2xx, or no answer within 30 s. Cache hit ratio: zapis's `zapis_cache_lookups_total` — fresh, stale (served while refreshing) and shared (joined an identical in-flight call) count as hits, miss as a miss.".into(),
+        "Visitor-facing errors: any answer from zapis that is not 2xx, or no answer within 30 s. Cache hit ratio: zapis's `zapis_cache_lookups_total` — fresh, stale (served while refreshing) and shared (joined an identical in-flight call) count as hits, miss as a miss. The headline ratio leaves out the `branches` lookup that every endpoint makes before its own (a hit after the first); the ratio with it is given beside. Per-step latencies and errors are in results.json (`steps`).".into(),
     ];
     Ok(s)
 }
