@@ -85,7 +85,10 @@ impl Application {
                 .sites
                 .iter()
                 .filter(|s| s.yclients.as_ref().is_some_and(|y| y.network == crate::config::SANDBOX_NETWORK))
-                .filter_map(|s| Some(format!("http://{local}/hooks/yclients/{}/{}", s.key, s.webhook_secret.as_ref()?.expose())))
+                .filter_map(|s| {
+                    let secret = s.webhook_secret.as_ref()?.expose();
+                    Some(format!("http://{local}/hooks/yclients/{}/{}", crate::dashboard::html::seg(&s.key), crate::dashboard::html::seg(secret)))
+                })
                 .collect();
             sb.control().set_webhook_urls(urls);
         }

@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::Store;
 
 /// A booking as attribution sees it: enough to match a record and judge its outcome.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BookingRef {
     pub id: String,
     pub site: String,

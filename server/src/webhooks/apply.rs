@@ -100,3 +100,35 @@ pub async fn apply_full_record(store: &Store, booking: &BookingRef, record: &Rec
     let payments: Vec<Payment> = record.finance_transactions.iter().map(payment).collect();
     store.replace_payments(&booking.site, &booking.id, record.id as i64, &payments).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn booked() -> BookingRef {
+        BookingRef { datetime: "2026-03-01T12:00:00+03:00".into(), outcome: Some("upcoming".into()), ..BookingRef::default() }
+    }
+
+    fn state(data: Value, deleted: bool) -> RecordState {
+        let record: Record = serde_json::from_value(data.clone()).unwrap();
+        record_state(&booked(), &record, Present::of(&data), deleted)
+    }
+
+    #[test]
+    fn each_record_state_maps_to_an_outcome() {
+        assert_eq!(state(serde_json::json!({"attendance": 1, "datetime": "2026-03-01T12:00:00+03:00"}), false).outcome, Some(outcome::CAME));
+        assert_eq!(state(serde_json::json!({"attendance": -1}), false).outcome, Some(outcome::NO_SHOW));
+        assert_eq!(state(serde_json::json!({"attendance": 0, "datetime": "2026-03-01T09:00:00Z"}), false).outcome, Some(outcome::UPCOMING), "the same instant");
+        assert_eq!(state(serde_json::json!({"attendance": 2, "datetime": "2026-03-02T12:00:00+03:00"}), false).outcome, Some(outcome::RESCHEDULED));
+        assert_eq!(state(serde_json::json!({"deleted": true}), false).outcome, Some(outcome::CANCELLED_SALON));
+        assert_eq!(state(serde_json::json!({}), true).outcome, Some(outcome::CANCELLED_SALON));
+    }
+
+    #[test]
+    fn a_partial_delivery_changes_only_what_it_carries() {
+        let s = state(serde_json::json!({"id": 5, "comment": "позвонить"}), false);
+        assert_eq!((s.outcome, s.visit_at, s.paid_full, s.cost, s.staff_name), (None, None, None, None, None));
+        let s = state(serde_json::json!({"paid_full": 1, "last_change_date": "2026-03-01T12:30:00+0300"}), false);
+        assert_eq!((s.paid_full, s.changed), (Some(true), 1_772_357_400_000));
+    }
+}
