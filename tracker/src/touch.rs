@@ -102,7 +102,7 @@ impl Touch {
             };
         }
         if external {
-            json::field(&mut out, "referrer", clip(cut(referrer, b"?#")));
+            json::field(&mut out, "referrer", clip(cut(cut(referrer, b'?'), b'#')));
         }
         json::field(&mut out, "landing", clip(landing));
         json::field(&mut out, "source", source);
@@ -135,7 +135,7 @@ impl<'a> Iterator for Parts<'a> {
         if self.0.is_empty() {
             return None;
         }
-        let w = cut(self.0, &[self.1]);
+        let w = cut(self.0, self.1);
         self.0 = self.0.get(w.len() + 1..).unwrap_or("");
         Some(w)
     }
@@ -154,14 +154,15 @@ impl Parts<'_> {
 }
 
 /// Social networks and search engines by referrer domain (the domain itself or any subdomain):
-/// `domain,domain:source` entries. Social first, so that `zen.yandex.ru` is Dzen, not search.
+/// `domain:source` entries. Social first, so that `zen.yandex.ru` is Dzen, not search.
 /// One string rather than a table of `&str`: pointers compress badly and count against the budget.
-const SOCIAL_SITES: &str = "dzen.ru,zen.yandex.ru:dzen vk.com,vk.ru,vkontakte.ru:vk ok.ru,odnoklassniki.ru:ok \
-    t.me,telegram.me,telegram.org:telegram facebook.com,fb.com:facebook instagram.com:instagram \
-    youtube.com,youtu.be:youtube rutube.ru:rutube twitter.com,x.com,t.co:twitter tiktok.com:tiktok \
-    pinterest.com,pinterest.ru:pinterest linkedin.com:linkedin wa.me,whatsapp.com:whatsapp \
-    viber.com:viber reddit.com:reddit threads.net:threads";
-const SEARCH_SITES: &str = "ya.ru:yandex go.mail.ru,search.mail.ru:mail.ru bing.com:bing \
+const SOCIAL_SITES: &str = "dzen.ru:dzen zen.yandex.ru:dzen vk.com:vk vk.ru:vk vkontakte.ru:vk \
+    ok.ru:ok odnoklassniki.ru:ok t.me:telegram telegram.me:telegram telegram.org:telegram \
+    facebook.com:facebook fb.com:facebook instagram.com:instagram youtube.com:youtube \
+    youtu.be:youtube rutube.ru:rutube twitter.com:twitter x.com:twitter t.co:twitter \
+    tiktok.com:tiktok pinterest.com:pinterest pinterest.ru:pinterest linkedin.com:linkedin \
+    wa.me:whatsapp whatsapp.com:whatsapp viber.com:viber reddit.com:reddit threads.net:threads";
+const SEARCH_SITES: &str = "ya.ru:yandex go.mail.ru:mail.ru search.mail.ru:mail.ru bing.com:bing \
     duckduckgo.com:duckduckgo rambler.ru:rambler ecosia.org:ecosia baidu.com:baidu \
     search.brave.com:brave startpage.com:startpage qwant.com:qwant seznam.cz:seznam naver.com:naver";
 /// Search engines with many country domains (`google.co.uk`, `yandex.com.tr`): any host label.
@@ -170,50 +171,39 @@ const SEARCH_LABELS: &str = "yandex google yahoo";
 /// Channel and source name of an external referrer host (lowercase, no port). Other sites are
 /// `referral`, with the host (without `www.`) as the source.
 pub fn classify(host: &str) -> (u8, &str) {
-    for (ch, list) in [(SOCIAL, SOCIAL_SITES), (SEARCH, SEARCH_SITES)] {
-        for entry in Parts(list, b' ') {
-            let mut e = Parts(entry, b':');
-            let domains = e.next().unwrap_or("");
-            for d in Parts(domains, b',') {
-                if !d.is_empty()
-                    && host
-                        .strip_suffix(d)
-                        .is_some_and(|h| h.is_empty() || h.ends_with('.'))
-                {
-                    return (ch, e.0);
-                }
-            }
-        }
+    if let Some(source) = site(SOCIAL_SITES, host) {
+        return (SOCIAL, source);
     }
-    for l in Parts(SEARCH_LABELS, b' ') {
-        if has_label(host, l) {
-            return (SEARCH, l);
+    if let Some(source) = site(SEARCH_SITES, host) {
+        return (SEARCH, source);
+    }
+    for label in Parts(host, b'.') {
+        if Parts(SEARCH_LABELS, b' ').any(|l| l == label) {
+            return (SEARCH, label);
         }
     }
     (REFERRAL, bare(host))
+}
+
+/// The source of the first `domain:source` entry of `list` for `host` or a domain above it.
+fn site<'a>(list: &'a str, host: &str) -> Option<&'a str> {
+    for entry in Parts(list, b' ') {
+        let mut e = Parts(entry, b':');
+        let above = host.strip_suffix(e.next()?);
+        if above.is_some_and(|h| h.is_empty() || h.ends_with(".")) {
+            return Some(e.0);
+        }
+    }
+    None
 }
 
 fn bare(host: &str) -> &str {
     host.strip_prefix("www.").unwrap_or(host)
 }
 
-/// `host` has the dot-separated label `l` (`google` in `www.google.co.uk`).
-fn has_label(host: &str, l: &str) -> bool {
-    let (h, l) = (host.as_bytes(), l.as_bytes());
-    (0..h.len().saturating_sub(l.len()) + 1).any(|i| {
-        h[i..].starts_with(l)
-            && (i == 0 || h[i - 1] == b'.')
-            && h.get(i + l.len()).is_none_or(|&c| c == b'.')
-    })
-}
-
-/// `s` up to the first of the bytes in `stop`.
-#[allow(clippy::manual_contains)] // `[u8]::contains` brings a 340-byte memchr into the wasm
-pub fn cut<'a>(s: &'a str, stop: &[u8]) -> &'a str {
-    let n = s
-        .bytes()
-        .position(|c| stop.iter().any(|&x| x == c))
-        .unwrap_or(s.len());
+/// `s` up to the first byte `stop`.
+pub fn cut(s: &str, stop: u8) -> &str {
+    let n = s.bytes().position(|c| c == stop).unwrap_or(s.len());
     s.get(..n).unwrap_or(s)
 }
 
@@ -257,7 +247,7 @@ pub mod tests {
     /// What `new URL(r).hostname` gives for the URLs used in tests.
     pub fn host(r: &str) -> &str {
         r.split_once("://")
-            .map_or("", |(_, rest)| cut(rest, b"/:?#"))
+            .map_or("", |(_, rest)| rest.split(['/', ':', '?', '#']).next().unwrap())
     }
 
     /// The touch of a page on salon.ru with query `q` after referrer `r`, at `ts`.
@@ -330,7 +320,7 @@ pub mod tests {
                 (ch, Some(src), Some(medium)),
                 "{r}"
             );
-            assert_eq!(w.referrer.as_deref(), Some(cut(r, b"?#")), "{r}");
+            assert_eq!(w.referrer.as_deref(), r.split(['?', '#']).next(), "{r}");
             assert!(w.campaign.is_none() && w.yclid.is_none(), "{r}");
             assert!(!page_at("", r, 1).is_campaign(), "{r}");
         }
@@ -430,14 +420,13 @@ pub mod tests {
 
     #[test]
     fn labels_cuts_and_clipping() {
-        assert!(has_label("www.google.co.uk", "google") && has_label("google", "google"));
-        assert!(
-            !has_label("googles.com", "google")
-                && !has_label("mygoogle.com", "google")
-                && !has_label("", "google")
-        );
-        assert_eq!(cut("https://a.ru/p?q#h", b"?#"), "https://a.ru/p");
-        assert_eq!(cut("plain", b"?#"), "plain");
+        assert_eq!(classify("www.google.co.uk"), (SEARCH, "google"));
+        assert_eq!(classify("google"), (SEARCH, "google"));
+        for h in ["googles.com", "mygoogle.com", ""] {
+            assert_eq!(classify(h), (REFERRAL, h));
+        }
+        assert_eq!(cut("https://a.ru/p?q#h", b'?'), "https://a.ru/p");
+        assert_eq!(cut("plain", b'?'), "plain");
         let long = "я".repeat(2000);
         assert_eq!(clip(&long).len(), 2048);
         assert!(clip(&long).chars().all(|c| c == 'я'));

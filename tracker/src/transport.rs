@@ -19,7 +19,7 @@ pub fn queue_push(q: &mut String, body: &str) {
     }
     q.push_str(body);
     while q.len() > QUEUE_BYTES || q.bytes().filter(|&b| b == b'\n').count() >= QUEUE_MAX {
-        let rest = q.get(cut(q, b"\n").len() + 1..).unwrap_or("");
+        let rest = q.get(cut(q, b'\n').len() + 1..).unwrap_or("");
         *q = rest.into();
     }
 }
