@@ -75,6 +75,37 @@ impl Browser {
         }
     }
 
+    /// Presses keys, each down then up, on whatever has focus (WebDriver key actions: they
+    /// reach elements inside shadow roots, as a keyboard does).
+    pub async fn keys(&self, keys: &[char]) -> anyhow::Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut seq = KeyActions::new("keyboard".into());
+        for k in keys {
+            seq = seq.then(KeyAction::Down { value: *k }).then(KeyAction::Up { value: *k });
+        }
+        self.client.perform_actions(seq).await?;
+        Ok(())
+    }
+
+    /// Types `text` with the keyboard.
+    pub async fn type_keys(&self, text: &str) -> anyhow::Result<()> {
+        self.keys(&text.chars().collect::<Vec<_>>()).await
+    }
+
+    /// Presses Tab until the focused element (looking through shadow roots) matches `sel`.
+    pub async fn tab_to(&self, sel: &str) -> anyhow::Result<()> {
+        let js = format!(
+            "let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement; return !!a && a.matches({sel:?});"
+        );
+        for _ in 0..120 {
+            if self.eval(&js).await? == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            self.keys(&[key::TAB]).await?;
+        }
+        anyhow::bail!("Tab never reached {sel}")
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
@@ -86,4 +117,13 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
     }
+}
+
+/// WebDriver key codes.
+pub mod key {
+    pub const TAB: char = '\u{e004}';
+    pub const ENTER: char = '\u{e007}';
+    pub const ESCAPE: char = '\u{e00c}';
+    pub const SPACE: char = '\u{e00d}';
+    pub const ARROW_RIGHT: char = '\u{e014}';
 }

@@ -6,7 +6,7 @@ use protocol::site::Theme;
 
 pub const CSS: &str = r#"
 :host{all:initial}
-.zw-app{--zb:var(--zapis-brand,#8a4baf);--zr:var(--zapis-radius,12px);--zf:var(--zapis-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);--bg:#fff;--fg:#1d1b20;--mu:#5f5b66;--ln:#d9d5de;--sk:#eceaef;--tint:color-mix(in srgb,var(--zb) 12%,transparent);--bad:#b3261e;--badbg:#fdecea;font:15px/1.4 var(--zf);color:var(--fg);-webkit-text-size-adjust:100%}
+.zw-app{all:initial;display:block;--zb:var(--zapis-brand,#8a4baf);--zr:var(--zapis-radius,12px);--zf:var(--zapis-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);--bg:#fff;--fg:#1d1b20;--mu:#5f5b66;--ln:#d9d5de;--sk:#eceaef;--tint:color-mix(in srgb,var(--zb) 12%,transparent);--bad:#b3261e;--badbg:#fdecea;font:15px/1.4 var(--zf);color:var(--fg);-webkit-text-size-adjust:100%}
 .zw-app[data-theme=dark]{--bg:#1f1d22;--fg:#eeeaf2;--mu:#b3aebb;--ln:#45414c;--sk:#2e2b33;--bad:#ffb4ab;--badbg:#3b1d1b}
 @media (prefers-color-scheme:dark){.zw-app[data-theme=auto]{--bg:#1f1d22;--fg:#eeeaf2;--mu:#b3aebb;--ln:#45414c;--sk:#2e2b33;--bad:#ffb4ab;--badbg:#3b1d1b}}
 *{box-sizing:border-box}
