@@ -93,8 +93,9 @@ pub fn build() -> anyhow::Result<Built> {
     )))?;
 
     let mut manifest = serde_json::Map::new();
-    for entry in std::fs::read_dir(&dist)? {
-        let path = entry?.path();
+    // Listed before the loop: the loop adds the .gz/.br files to the same directory.
+    let files: Vec<PathBuf> = std::fs::read_dir(&dist)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    for path in files {
         let bytes = std::fs::read(&path)?;
         let gz = gzip(&bytes)?;
         let br = brotli(&bytes)?;
