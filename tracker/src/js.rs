@@ -10,6 +10,7 @@
 
 use super::touch::Parts;
 use alloc::string::String;
+use core::cell::UnsafeCell;
 use core::mem::{ManuallyDrop, forget};
 use wasm_bindgen::prelude::*;
 
@@ -29,9 +30,6 @@ fn keep(r: Result<JsValue, JsValue>) -> Js {
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
-    static GLOBAL: JsValue;
-
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
     fn reflect_get(o: &JsValue, k: &JsValue) -> Result<JsValue, JsValue>;
 
@@ -58,9 +56,20 @@ pub fn get(o: &JsValue, k: &str) -> Js {
 
 /// `globalThis.a.b…` for the path `a.b…`.
 pub fn at(path: &str) -> Js {
-    Parts(path, b'.').fold(ManuallyDrop::new(GLOBAL.with(JsValue::clone)), |o, k| {
-        get(&o, k)
-    })
+    // SAFETY: single thread; `set_root` does not run while this reads.
+    let root = unsafe { (*ROOT.0.get()).clone() };
+    Parts(path, b'.').fold(ManuallyDrop::new(root), |o, k| get(&o, k))
+}
+
+/// `globalThis`, as embed.js passes it to `start` (a binding for it costs 0.14 KB gzip).
+struct Root(UnsafeCell<JsValue>);
+// SAFETY: wasm32-unknown-unknown is single-threaded.
+unsafe impl Sync for Root {}
+static ROOT: Root = Root(UnsafeCell::new(JsValue::UNDEFINED));
+
+pub fn set_root(global: JsValue) {
+    // SAFETY: single thread, and no reference to it is alive.
+    unsafe { *ROOT.0.get() = global };
 }
 
 /// The string at `path` ("" when it is none).

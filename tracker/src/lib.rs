@@ -6,7 +6,7 @@
 //!
 //! | export | what |
 //! |---|---|
-//! | `start(site, api, consent_required, honor_dnt, allow_localhost, allow_webdriver)` | Start on this page with the site's `EmbedConfig` flags: decides whether and how to track, restores the visitor, sends what earlier pages queued, records the page view. Calling it again restarts (tests do). |
+//! | `start(globalThis, site, api, consent_required, honor_dnt, allow_localhost, allow_webdriver)` | Start on this page with the site's `EmbedConfig` flags: decides whether and how to track, restores the visitor, sends what earlier pages queued, records the page view. Calling it again restarts (tests do). |
 //! | `page()` | A page view if the path or query changed: embed.js calls it after `pushState`, `replaceState` and on `popstate`. |
 //! | `flush()` | Sends the batch: embed.js calls it on `pagehide` and on `visibilitychange` to hidden. Batches also go out when full and on `booked`. |
 //! | `track(kind, name, props_json)` | kind 0: custom event `name`; 1: `widget_open`; 2: `booked` (sent at once). `props_json` is a JSON object (`JSON.stringify(props)`) or "". |
@@ -222,6 +222,7 @@ impl Tracker {
 
 #[wasm_bindgen]
 pub fn start(
+    global: JsValue,
     site: JsValue,
     api: JsValue,
     consent_required: bool,
@@ -229,6 +230,7 @@ pub fn start(
     allow_localhost: bool,
     allow_webdriver: bool,
 ) {
+    js::set_root(global);
     let cfg = Cfg {
         consent_required,
         honor_dnt,

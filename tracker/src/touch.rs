@@ -246,8 +246,9 @@ pub mod tests {
 
     /// What `new URL(r).hostname` gives for the URLs used in tests.
     pub fn host(r: &str) -> &str {
-        r.split_once("://")
-            .map_or("", |(_, rest)| rest.split(['/', ':', '?', '#']).next().unwrap())
+        r.split_once("://").map_or("", |(_, rest)| {
+            rest.split(['/', ':', '?', '#']).next().unwrap()
+        })
     }
 
     /// The touch of a page on salon.ru with query `q` after referrer `r`, at `ts`.

@@ -96,6 +96,7 @@ fn start_with(
     allow_webdriver: bool,
 ) {
     tracker::start(
+        js_sys::global().into(),
         "demo".into(),
         API.into(),
         consent_required,
