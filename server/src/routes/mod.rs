@@ -1,6 +1,7 @@
 //! The HTTP surface: which path goes to which handler, and the layers around them.
 
 mod booking;
+mod cancel;
 mod embed_config;
 mod health;
 mod openapi;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::dashboard::router())
         .route("/hooks/yclients/{site}/{secret}", post(crate::webhooks::receive))
         .route("/health", get(health::health))
+        .route("/cancel/{site}/{id}", get(cancel::show).post(cancel::cancel))
         .route("/metrics", get(metrics::metrics))
         .route("/api/openapi.json", get(openapi::openapi))
         .fallback(static_files::serve)

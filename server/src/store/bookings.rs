@@ -175,4 +175,35 @@ impl Store {
     pub async fn count_bookings(&self, site: &str, state: &str) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE site = $1 AND state = $2").bind(site).bind(state).fetch_one(&self.pool).await
     }
+
+    /// The visitor's cancellation was refused upstream: the booking stands.
+    pub async fn unmark_client_cancelled(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE bookings SET client_cancelled = NULL WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// What the visitor's cancel link needs: site, company, records JSON, result JSON, state.
+    pub async fn booking_for_cancel(&self, id: &str) -> Result<Option<CancelView>, sqlx::Error> {
+        let row = sqlx::query("SELECT site, company_id, records, result, COALESCE(outcome, state) AS state FROM bookings WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        row.map(|r| {
+            Ok(CancelView {
+                site: r.try_get("site")?,
+                company_id: r.try_get("company_id")?,
+                records: r.try_get("records")?,
+                result: r.try_get("result")?,
+                state: r.try_get("state")?,
+            })
+        })
+        .transpose()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CancelView {
+    pub site: String,
+    pub company_id: i64,
+    pub records: Option<String>,
+    pub result: Option<String>,
+    /// The outcome in YCLIENTS when known (`cancelled_client`, …), else the booking state.
+    pub state: String,
 }

@@ -9,7 +9,7 @@ mod owners;
 mod reports;
 mod tracking;
 
-pub use bookings::{BookingState, Inserted, NewBooking, TouchColumns};
+pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};
 pub use erasure::Erased;
 pub use reports::*;

@@ -4,6 +4,7 @@
 mod assets;
 mod booking;
 mod booking_errors;
+mod cancel;
 mod dashboard;
 mod deletion;
 mod helpers;
