@@ -10,8 +10,9 @@
 //   opens on the services step; the time ends when service rows are listed.
 // - home: index.html, the first booking button (no preset): the widget opens on its first step
 //   (for the two-branch demo chain, the branch list); the time ends when that list is shown.
-// Modes: "cold" presses as soon as embed.js has run (the press fetches the widget); "idle" presses
-// 1.5 s after the load event (embed.js has prefetched the widget on idle by then).
+// Modes: "cold" presses as soon as embed.js has run, with embed.js's idle prefetch of the widget
+// held back (requestIdleCallback stubbed), so the press fetches and compiles the widget; "idle"
+// presses 1.5 s after the load event (embed.js has prefetched the widget on idle by then).
 //
 // Run by `cargo xtask bench ttfs`; puppeteer-core comes from .ci/tools (pinned there), Chromium is
 // Debian's (CHROME_PATH, default /usr/bin/chromium). Writes OUT.json; errors go to stderr.
@@ -103,6 +104,8 @@ async function pressAndWait(selector, timeoutMs) {
           const context = await browser.createBrowserContext(); // its own empty cache
           const page = await context.newPage();
           await page.setViewport({ width: 412, height: 823, isMobile: true, hasTouch: true });
+          // cold: hold back embed.js's prefetch of the widget on idle, so the press itself fetches it.
+          if (mode == 'cold') await page.evaluateOnNewDocument(() => { window.requestIdleCallback = () => 0; });
           await page.goto(base + sc.page, { waitUntil: mode == 'cold' ? 'domcontentloaded' : 'load' });
           await page.waitForFunction(() => window.zapis && window.zapis.l === 1, { timeout: 15000, polling: 1 });
           if (mode == 'idle') await new Promise((r) => setTimeout(r, 1500));

@@ -89,6 +89,8 @@ fn lighthouse(ctx: &Ctx, url: &str, out: &Path) -> anyhow::Result<Run> {
         "bytes": audit("total-byte-weight"),
         "mainthread_ms": audit("mainthread-work-breakdown"),
         "bootup_ms": audit("bootup-time"),
+        "long_tasks": r["audits"]["long-tasks"]["details"]["items"].as_array().map(|a| a.iter().map(|t| json!({"url": t["url"], "start_ms": t["startTime"], "ms": t["duration"]})).collect::<Vec<_>>()).unwrap_or_default(),
+        "bootup_by_script": r["audits"]["bootup-time"]["details"]["items"].as_array().map(|a| a.iter().map(|t| json!({"url": t["url"], "total_ms": t["total"], "scripting_ms": t["scripting"]})).collect::<Vec<_>>()).unwrap_or_default(),
     });
     Ok(Run { score, tbt: audit("total-blocking-time"), metrics })
 }
@@ -169,6 +171,30 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
             mm(&without, "bytes") / 1024.0
         ),
         "same Lighthouse runs",
+    ));
+    let tasks = |v: &[Run]| -> String {
+        // The run with the median TBT.
+        let mut sorted: Vec<&Run> = v.iter().collect();
+        sorted.sort_by(|a, b| a.tbt.partial_cmp(&b.tbt).unwrap_or(std::cmp::Ordering::Equal));
+        let Some(r) = sorted.get(sorted.len() / 2) else { return String::new() };
+        let list: Vec<String> = r.metrics["long_tasks"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|t| {
+                        let url = t["url"].as_str().unwrap_or("?");
+                        let name = url.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or(url);
+                        format!("{name} {:.0} ms", t["ms"].as_f64().unwrap_or(0.0))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if list.is_empty() { "none".into() } else { list.join(", ") }
+    };
+    s.rows.push(Row::info(
+        "  long tasks in the median run, with / without",
+        format!("with: {}; without: {}", tasks(&with), tasks(&without)),
+        "Lighthouse long-tasks audit (simulated 4× CPU)",
     ));
     s.notes = vec![
         format!("Pages: the demo site (demo-site/) copied to bench/tmp/run/site and served by the release `zapis` (in-process sandbox, SQLite) on 127.0.0.1; `/` is index.html as shipped, `/{WITHOUT}` the same file with the two snippet tags removed. Same server, same origin, same assets."),
