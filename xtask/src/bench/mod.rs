@@ -103,6 +103,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     for part in PARTS.iter().filter(|p| parts.iter().any(|x| x == *p)) {
         log(format!("── bench: {part} ──"));
         let t = Instant::now();
+        let load_before = loadavg();
         let result: anyhow::Result<Vec<Section>> = match *part {
             "sizes" => sizes::run(&ctx.dist).map(|s| vec![s]),
             "host" => host::run(&ctx).map(|s| vec![s]),
@@ -114,8 +115,12 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         };
         match result {
             Ok(sections) => {
+                let load_after = loadavg();
                 for mut s in sections {
                     s.secs = t.elapsed().as_secs_f64();
+                    s.notes.push(format!(
+                        "Machine load average (1 min, /proc/loadavg) when this part started: {load_before}; when it ended: {load_after} (2 cores; other sessions' builds and tests run on the same machine)."
+                    ));
                     if quick {
                         s.notes.insert(0, "**--quick run: shortened, not comparable with full runs.**".into());
                     }
@@ -139,6 +144,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         bail!("{} part(s) could not be measured:\n  {}", failed.len(), failed.join("\n  "));
     }
     Ok(())
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg").ok().and_then(|l| l.split_whitespace().next().map(str::to_owned)).unwrap_or_default()
 }
 
 /// What the parts share: paths, the release server binary, the scratch directory.
