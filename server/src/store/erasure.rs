@@ -64,7 +64,7 @@ impl Store {
     /// Erases one visitor of a site, with the bookings made under their id. Nothing found:
     /// nothing changes and nothing is logged.
     pub async fn erase_visitor(&self, site: &str, vid: &str, actor: &str, now: i64) -> Result<Erased, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let erased = erase_visitor_in(&mut tx, site, vid, now).await?;
         if erased == Erased::default() {
             return Ok(erased);
@@ -77,7 +77,7 @@ impl Store {
     /// Erases a client of a site by phone (digits): their bookings and every visitor id those
     /// bookings carry.
     pub async fn erase_client(&self, site: &str, phone: &str, actor: &str, now: i64) -> Result<Erased, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let vids: Vec<Option<String>> = sqlx::query_scalar("SELECT DISTINCT vid FROM bookings WHERE site = $1 AND phone = $2")
             .bind(site)
             .bind(phone)

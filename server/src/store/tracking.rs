@@ -18,7 +18,7 @@ const EVENTS_PER_INSERT: usize = 500;
 impl Store {
     /// Stores many batches in ONE transaction (the group commit). Returns when it has committed.
     pub async fn insert_batches(&self, batches: &[Received]) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for r in batches {
             let b = &r.batch;
             let started = b.started.min(i64::MAX as u64) as i64;
