@@ -16,12 +16,26 @@ use axum::{
     routing::{get, post},
 };
 use tower_http::{
+    request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    trace::TraceLayer,
     catch_panic::CatchPanicLayer,
     cors::{AllowOrigin, CorsLayer},
     limit::RequestBodyLimitLayer,
 };
 
 use crate::{error, ingest, metrics, startup::AppState};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Request ids: 64 random bits in hex.
+#[derive(Clone, Copy)]
+struct MakeRequestUuid;
+
+impl MakeRequestId for MakeRequestUuid {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        format!("{:016x}", rand::random::<u64>()).parse().ok().map(RequestId::new)
+    }
+}
 
 /// Largest request body any route accepts; routes set tighter limits of their own.
 const MAX_BODY: usize = 64 * 1024;
@@ -60,5 +74,14 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(error::localize))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(CatchPanicLayer::custom(error::panic_response))
+        // Every request gets an id (or keeps the one a proxy gave it): on its log span and in
+        // the `x-request-id` answer header. The span holds the method, not the path or query
+        // (they can carry ids and personal data); handlers log what they need.
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", request_id = %id, method = %req.method())
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
 }

@@ -29,6 +29,7 @@ async fn embed_js_is_cached_briefly_and_revalidated_by_etag(db: Db) {
     let app = spawn_app(db).await;
     let res = app.client.get(app.url("/embed.js")).send().await.unwrap();
     assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-request-id"].len(), 16, "every answer carries its request id");
     assert_eq!(res.headers()["content-type"], "text/javascript; charset=utf-8");
     assert_eq!(res.headers()["cache-control"], "public, max-age=300, must-revalidate");
     let etag = res.headers()["etag"].to_str().unwrap().to_owned();
