@@ -75,6 +75,22 @@ impl Browser {
         }
     }
 
+    /// Runs axe-core (from `.ci/tools`, installed by xtask) on `context_js` (an expression for
+    /// the element to check) and returns its violations as `id: help (targets)` lines.
+    pub async fn axe(&self, context_js: &str) -> anyhow::Result<Vec<String>> {
+        let loaded = self.eval("return typeof window.axe === 'object'").await?;
+        if loaded != serde_json::Value::Bool(true) {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/tools/node_modules/axe-core/axe.min.js");
+            let source = std::fs::read_to_string(&path).map_err(|e| anyhow::anyhow!("{}: {e} (run cargo xtask test once)", path.display()))?;
+            self.client.execute(&source, vec![]).await?;
+        }
+        let js = format!(
+            "const done = arguments[arguments.length - 1]; axe.run({context_js}).then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => JSON.stringify(n.target)).join(', ') + ')'))).catch(e => done(['axe failed: ' + e]));"
+        );
+        let v = self.client.execute_async(&js, vec![]).await?;
+        Ok(v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default())
+    }
+
     /// Presses keys, each down then up, on whatever has focus (WebDriver key actions: they
     /// reach elements inside shadow roots, as a keyboard does).
     pub async fn keys(&self, keys: &[char]) -> anyhow::Result<()> {
