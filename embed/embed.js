@@ -4,8 +4,8 @@
  *
  * - Loads the tracker at once and GET {base}api/v1/sites/{site}/embed (EmbedConfig) in parallel,
  *   then starts the tracker with the config's flags (no config: memory only, nothing sent) and
- *   does its DOM wiring: history.pushState/replaceState and popstate -> page(); pagehide and
- *   visibilitychange to hidden -> flush().
+ *   does its DOM wiring: history.pushState/replaceState (in a microtask, after the SPA's own
+ *   code) and popstate -> page(); pagehide and visibilitychange to hidden -> flush().
  * - Loads the widget on intent (pointerover / focusin / touchstart on a trigger) or at idle time
  *   after load when the page has a trigger. Triggers: [data-zapis-book] (data-service,
  *   data-staff, data-branch), inline containers [data-zapis-widget] (mounted once each, also when
@@ -25,25 +25,26 @@
  * {"tracker":["tracker.<h>.js","tracker.<h>.wasm"],"widget":["widget.<h>.js","widget.<h>.wasm"]}):
  * both are wasm-bindgen --target web modules: import(base + js), then default({module_or_path}).
  * - tracker: start(globalThis, site, api, consent_required, honor_dnt, allow_localhost, allow_webdriver),
- *   page(), flush(), track(kind 0 custom | 1 widget_open | 2 booked, name, props_json),
- *   consent(bool), optout(bool), context() -> JSON text ({vid, sid, first, last} or null).
+ *   page(), flush(), track(kind 0 custom | 1 widget_open | 2 booked, name, props_json) (a name or
+ *   props that is no string counts as ""), consent(bool), optout(bool),
+ *   context() -> JSON text ({vid, sid, first, last} or null).
  * - widget: open(opts_json), mount(el, opts_json), set_language(lang), where opts_json =
- *   {site, api: base (ends with "/"), lang?, service?, staff?, branch? (strings), ctx: context}.
+ *   {site, api: base (ends with "/"), lang?, service?, staff?, branch? (strings or numbers), ctx}
+ *   (ctx: the tracker's context, absent without a tracker; other keys of the trigger's dataset
+ *   or of zapis('open', …) ride along and are ignored).
  */
 ((w, d) => {
-  let z = w.zapis;
+  const z = w.zapis;
   if (z && z.l) return;
-  const queued = (z && z.q) || [];
   (w.zapis = (...a) => command(...a)).l = 1;
 
-  const script = d.currentScript || d.querySelector('script[src*="embed.js"][data-site]');
+  const script = d.currentScript;
   const base = new URL('.', script.src).href;
   const site = script.dataset.site;
   let lang = script.dataset.lang;
   const assets = __ZAPIS_ASSETS__;
   const TRIGGERS = '[data-zapis-book],[data-zapis-widget]';
   const handlers = {};
-  const mounted = new WeakSet();
   const nothing = () => {};
   const on = (target, type, f, o) => target.addEventListener(type, f, o);
 
@@ -53,25 +54,20 @@
   const config = fetch(base + 'api/v1/sites/' + site + '/embed')
     .then((r) => r.ok && r.json())
     .catch(nothing)
-    .then((c) => c || { consent: 'required' });
+    .then((c) => c || { consent: 'required', goals: {} });
 
   const tracker = Promise.all([load('tracker'), config]).then(([t, c]) => {
     t.start(w, site, base, c.consent == 'required', c.honor_dnt, c.allow_localhost, c.allow_webdriver);
-    const page = () => {
-      try {
-        t.page();
-      } catch (e) {}
-    };
+    // page() runs after the SPA's own code (title updated) and cannot break it by throwing.
     for (const m of ['pushState', 'replaceState']) {
       const original = history[m];
       history[m] = function () {
-        const r = original.apply(this, arguments);
-        page();
-        return r;
+        queueMicrotask(t.page);
+        return original.apply(this, arguments);
       };
     }
-    on(w, 'popstate', page);
-    on(w, 'pagehide', () => t.flush());
+    on(w, 'popstate', t.page);
+    on(w, 'pagehide', t.flush);
     on(d, 'visibilitychange', () => d.hidden && t.flush());
     return t;
   });
@@ -79,22 +75,20 @@
 
   let widget;
   const loadWidget = () => (widget = widget || load('widget'));
-  // The widget, and the tracker's context for the booking (null without a tracker).
-  const ready = (f) =>
-    Promise.all([loadWidget(), tracker.catch(nothing)]).then(([wg, t]) => f(wg, t ? JSON.parse(t.context()) : null));
-  const str = (v) => (v == null ? v : '' + v);
-  const options = (o, ctx) =>
-    JSON.stringify({ site, api: base, lang, service: str(o.service), staff: str(o.staff), branch: str(o.branch), ctx });
+  // The widget and its options: `o`'s ids, and the tracker's context for the booking.
+  const ready = (o, f) =>
+    Promise.all([loadWidget(), withTracker((t) => JSON.parse(t.context()))]).then(([wg, ctx]) =>
+      f(wg, JSON.stringify({ ...o, site, api: base, lang, ctx })),
+    );
 
   // Opening again replaces what the modal shows: of several early clicks the last one stays.
-  const open = (o, link) =>
-    ready((wg, ctx) => wg.open(options(o, ctx))).catch(() => link && (location.href = link.href));
+  const open = (o, link) => ready(o, (wg, opts) => wg.open(opts)).catch(() => link && (location.href = link));
 
   const command = (name, a, b) => {
-    if (name == 'open') open(a || {});
+    if (name == 'open') open(a);
     if (name == 'on') (handlers[a] = handlers[a] || []).push(b);
     if (name == 'consent' || name == 'optout') withTracker((t) => t[name](a !== false));
-    if (name == 'track') withTracker((t) => t.track(0, '' + a, JSON.stringify(b || {})));
+    if (name == 'track') withTracker((t) => t.track(0, '' + a, JSON.stringify(b)));
     if (name == 'language') {
       lang = a;
       widget && widget.then((wg) => wg.set_language(a), nothing);
@@ -108,29 +102,27 @@
     const el = target(e, '[data-zapis-book]');
     if (el && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
-      open(el.dataset, el.href && el);
+      open(el.dataset, el.href);
     }
   });
 
-  for (const n of ['open', 'booked', 'close'])
-    on(w, 'zapis:' + n, (e) => {
-      const detail = e.detail;
-      if (n == 'open') withTracker((t) => t.track(1, '', ''));
-      if (n == 'booked') {
-        withTracker((t) => t.track(2, '', JSON.stringify(detail) || ''));
+  // widget_open and booked go to the tracker (kinds 1 and 2); booked fires the goals.
+  ['open', 'booked', 'close'].forEach((n, i) =>
+    on(w, 'zapis:' + n, ({ detail }) => {
+      if (i < 2) withTracker((t) => t.track(i + 1, 0, JSON.stringify(detail)));
+      if (i == 1)
         config.then(({ goals: g }) => {
-          if (g && g.metrika && w.ym) w.ym(+g.metrika, 'reachGoal', 'zapis_booked');
-          if (g && g.ga4) (w.dataLayer = w.dataLayer || []).push({ event: 'zapis_booked', zapis: detail });
+          if (g.metrika && w.ym) w.ym(+g.metrika, 'reachGoal', 'zapis_booked');
+          if (g.ga4) (w.dataLayer = w.dataLayer || []).push({ event: 'zapis_booked', zapis: detail });
         });
-      }
       for (const f of handlers[n] || []) f(detail);
-    });
+    }),
+  );
 
   config.then((c) => {
     const f = c.float_button;
     if (f) {
       const b = d.createElement('button');
-      b.type = 'button';
       b.dataset.zapisBook = '';
       b.textContent = ((lang || c.lang) == 'en' ? f.label_en || 'Book now' : f.label_ru) || 'Записаться';
       b.style.cssText =
@@ -142,9 +134,9 @@
 
   const scan = () =>
     d.querySelectorAll('[data-zapis-widget]').forEach((el) => {
-      if (!mounted.has(el)) {
-        mounted.add(el);
-        ready((wg, ctx) => wg.mount(el, options(el.dataset, ctx))).catch(nothing);
+      if (!el.zapis) {
+        el.zapis = 1;
+        ready(el.dataset, (wg, opts) => wg.mount(el, opts)).catch(nothing);
       }
     });
   new MutationObserver(scan).observe(d.documentElement, { childList: true, subtree: true });
@@ -152,5 +144,5 @@
   const idle = () => (w.requestIdleCallback || setTimeout)(() => d.querySelector(TRIGGERS) && loadWidget(), { timeout: 3000 });
   d.readyState == 'complete' ? idle() : on(w, 'load', idle);
 
-  for (const a of queued) command(...a);
+  for (const a of (z && z.q) || []) command(...a);
 })(window, document);
