@@ -30,6 +30,31 @@ pub struct Settings {
     /// How often bookings are checked against YCLIENTS (a missed webhook never leaves one wrong).
     #[serde(default)]
     pub reconciler: ReconcilerSettings,
+    /// How zapis talks to YCLIENTS (timeouts, the client-side rate budget).
+    #[serde(default)]
+    pub upstream: UpstreamSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpstreamSettings {
+    /// Timeout of one attempt of one YCLIENTS call, milliseconds.
+    #[serde(default = "default_upstream_timeout_ms")]
+    pub timeout_ms: u64,
+    /// Keep to YCLIENTS' documented 5 requests/s and 200/min on our side. Off only for tests
+    /// against a sandbox that does not enforce them.
+    #[serde(default = "yes")]
+    pub rate_budget: bool,
+}
+
+impl Default for UpstreamSettings {
+    fn default() -> Self {
+        Self { timeout_ms: default_upstream_timeout_ms(), rate_budget: true }
+    }
+}
+
+fn default_upstream_timeout_ms() -> u64 {
+    8000
 }
 
 /// A dashboard account. `password_hash` is what `zapis hash-password` prints (argon2id, PHC form).
@@ -235,6 +260,7 @@ impl Settings {
             sites: vec![SiteSettings::demo(&["http://127.0.0.1:8080", "http://localhost:8080"])],
             owners: vec![OwnerSettings { login: "demo".into(), password_hash: DEMO_PASSWORD_HASH.into(), sites: vec!["demo".into()] }],
             reconciler: ReconcilerSettings { interval_secs: 60 },
+            upstream: UpstreamSettings::default(),
         }
     }
 

@@ -39,9 +39,11 @@ pub struct SandboxAccess {
 impl Upstreams {
     pub fn new(settings: &Settings, sandbox: Option<&SandboxAccess>) -> anyhow::Result<Self> {
         let mut clients: HashMap<String, Client> = HashMap::new();
+        let timeout = Duration::from_millis(settings.upstream.timeout_ms);
+        let budget = if settings.upstream.rate_budget { Some(yclients::RateLimit::default()) } else { None };
         for n in &settings.networks {
             let partner = n.partner_token.clone().context("partner token resolved at load")?;
-            let mut b = Client::builder(partner).base_url(&n.base_url).timeout(Duration::from_secs(8));
+            let mut b = Client::builder(partner).base_url(&n.base_url).timeout(timeout).rate_limit(budget);
             if let Some(user) = &n.user_token {
                 b = b.user_token(user.clone());
             }
@@ -51,7 +53,8 @@ impl Upstreams {
             let client = Client::builder(Secret::new(sb.partner_token.clone()))
                 .base_url(&sb.base_url)
                 .user_token(Secret::new(sb.user_token.clone()))
-                .timeout(Duration::from_secs(8))
+                .timeout(timeout)
+                .rate_limit(budget)
                 .build()?;
             clients.insert(SANDBOX_NETWORK.into(), client);
         }

@@ -53,6 +53,9 @@ pub struct Reconciler {
     every: Duration,
     /// One run at a time per server: the periodic one and the dashboard's button queue.
     running: Arc<tokio::sync::Mutex<()>>,
+    /// When this process started (ms): a booking untouched since before then is in no booking
+    /// flow of ours — the process that ran it died — so it is resolved without waiting.
+    started_ms: i64,
 }
 
 impl Reconciler {
@@ -61,24 +64,26 @@ impl Reconciler {
             sites: Arc::new(settings.sites.iter().filter(|s| s.yclients.is_some()).map(|s| s.key.clone()).collect()),
             every: Duration::from_secs(settings.reconciler.interval_secs),
             running: Arc::default(),
+            started_ms: crate::ingest::now_ms(),
         }
     }
 }
 
-/// The periodic task (nothing when the interval is 0).
+/// The periodic task: once at start (bookings a killed process left in flight are resolved
+/// at once), then every interval (never again when the interval is 0).
 pub async fn run(app: AppState) {
     let every = app.reconciler.every;
-    if every.is_zero() {
-        return;
-    }
     loop {
-        tokio::time::sleep(every).await;
         for site in app.reconciler.sites.iter() {
             let report = reconcile_site(&app, site).await;
             if report != Report::default() {
                 tracing::info!(site, ?report, "reconciled with YCLIENTS");
             }
         }
+        if every.is_zero() {
+            return;
+        }
+        tokio::time::sleep(every).await;
     }
 }
 
@@ -90,7 +95,7 @@ pub async fn reconcile_site(app: &AppState, site: &str) -> Report {
         tracing::warn!(site, error = %e, "reconciler: store unavailable");
         return Report { errors: 1, ..Report::default() };
     }
-    let mut report = resolve::unresolved(app, &up, site).await;
+    let mut report = resolve::unresolved(app, &up, site, app.reconciler.started_ms).await;
     if report.errors == 0 {
         report.add(sweep::open_bookings(app, &up, site).await);
     }

@@ -25,10 +25,12 @@ const RELEASE_MS: i64 = 15 * 60 * 1000;
 /// Lookups per run (each may read a few pages of one day's records).
 const PER_RUN: i64 = 10;
 
-pub async fn unresolved(app: &AppState, up: &Arc<SiteUpstream>, site: &str) -> Report {
+/// `started_ms`: when this process started; rows untouched since before then are settled too.
+pub async fn unresolved(app: &AppState, up: &Arc<SiteUpstream>, site: &str, started_ms: i64) -> Report {
     let mut report = Report::default();
     let now = now_ms();
-    let list = match app.store.unresolved_for_site(site, now - SETTLED_MS, PER_RUN).await {
+    let settled_before = (now - SETTLED_MS).max(started_ms);
+    let list = match app.store.unresolved_for_site(site, settled_before, PER_RUN).await {
         Ok(list) => list,
         Err(e) => {
             tracing::warn!(site, error = %e, "reconciler: store unavailable");

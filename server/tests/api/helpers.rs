@@ -89,6 +89,7 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
         sites: vec![SiteSettings::demo(&[ORIGIN])],
         owners: Vec::new(),
         reconciler: Default::default(),
+        upstream: Default::default(),
     };
     customize(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
