@@ -127,14 +127,11 @@ impl Tracker {
         }
     }
 
-    /// Keeps the visit (and with `all` the visitor id, refreshing the cookie), in
-    /// `Mode::Persist` only.
-    fn save(&self, all: bool) {
+    /// Keeps the visitor id (refreshing the cookie) and the visit, in `Mode::Persist` only.
+    fn save(&self) {
         if self.mode == Mode::Persist {
+            store::save_visitor(&self.vid);
             store::set(store::VISIT, &self.v.record());
-            if all {
-                store::save_visitor(&self.vid);
-            }
         }
     }
 
@@ -147,7 +144,7 @@ impl Tracker {
             self.v.begin(id::new_id(), page);
         }
         self.v.last = now;
-        self.save(new);
+        self.save();
     }
 
     /// Activity on the current page, not a landing (no referrer): returns (now, path).
@@ -258,7 +255,7 @@ pub fn start(
     });
     with(|t| {
         t.view(&js::text("document.referrer"), true);
-        t.save(true);
+        t.save();
     });
 }
 
@@ -313,7 +310,7 @@ pub fn consent(granted: bool) {
         }
         if t.mode == Mode::Memory {
             t.mode = Mode::Persist;
-            t.save(true);
+            t.save();
             transport::retry(&t.url);
             t.flush();
         }

@@ -143,7 +143,11 @@ impl<'a> Iterator for Parts<'a> {
 
 /// Word `i` of the space-separated `list` ("" past the end).
 pub fn word(list: &str, i: usize) -> &str {
-    Parts(list, b' ').nth(i).unwrap_or("")
+    let mut words = Parts(list, b' ');
+    for _ in 0..i {
+        words.next();
+    }
+    words.next().unwrap_or("")
 }
 
 impl Parts<'_> {
