@@ -242,42 +242,51 @@ pub fn percentile_us(values: &[u64], q: f64) -> u64 {
     v[rank - 1]
 }
 
-/// Sends `reqs` round-robin at `rate` requests per second for `duration`, from `workers`
-/// threads with one keep-alive connection each. Latency runs from the request's scheduled send
-/// time to the end of its answer, so time spent queued behind a slow answer counts.
-pub fn fixed_rate(addr: SocketAddr, reqs: &[Req], rate: f64, duration: Duration, workers: usize) -> Samples {
-    let total = (rate * duration.as_secs_f64()).round() as u64;
-    let interval = Duration::from_secs_f64(1.0 / rate);
+/// Several targets under the same load at the same time: request `i` goes to target
+/// `i % targets.len()` (each target's requests round-robin), at `rate_each` requests per second
+/// per target, so that every target meets the same moments of machine noise. Each of the
+/// `workers` threads keeps one keep-alive connection per target. Latency runs from the request's scheduled send time to the end of its answer (open loop), so
+/// time spent queued behind a slow answer counts.
+pub fn fixed_rate_mixed(targets: &[(SocketAddr, Vec<Req>)], rate_each: f64, duration: Duration, workers: usize) -> Vec<Samples> {
+    let n = targets.len() as u64;
+    let total = (rate_each * n as f64 * duration.as_secs_f64()).round() as u64;
+    let interval = Duration::from_secs_f64(1.0 / (rate_each * n as f64));
     let next = Arc::new(AtomicU64::new(0));
-    let reqs = Arc::new(reqs.to_vec());
+    let targets = Arc::new(targets.to_vec());
     let start = Instant::now() + Duration::from_millis(50);
     let handles: Vec<_> = (0..workers)
         .map(|_| {
-            let (next, reqs) = (next.clone(), reqs.clone());
+            let (next, targets) = (next.clone(), targets.clone());
             std::thread::spawn(move || {
-                let mut conn = Conn::new(addr).timeout(Duration::from_secs(10));
-                let mut s = Samples::default();
+                let mut conns: Vec<Conn> = targets.iter().map(|(a, _)| Conn::new(*a).timeout(Duration::from_secs(10))).collect();
+                let mut s: Vec<Samples> = vec![Samples::default(); targets.len()];
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= total {
                         break;
                     }
+                    let (t, k) = ((i % n) as usize, (i / n) as usize);
                     let due = start + interval.mul_f64(i as f64);
                     if let Some(wait) = due.checked_duration_since(Instant::now()) {
                         std::thread::sleep(wait);
                     }
-                    let status = conn.send(&reqs[(i % reqs.len() as u64) as usize]).map_or(0, |r| r.status);
-                    s.record(due.elapsed(), status);
+                    let reqs = &targets[t].1;
+                    let status = conns[t].send(&reqs[k % reqs.len()]).map_or(0, |r| r.status);
+                    s[t].record(due.elapsed(), status);
                 }
                 s
             })
         })
         .collect();
-    let mut all = Samples::default();
+    let mut all: Vec<Samples> = vec![Samples::default(); n as usize];
     for h in handles {
-        all.merge(h.join().unwrap_or_default());
+        for (t, s) in h.join().unwrap_or_default().into_iter().enumerate() {
+            all[t].merge(s);
+        }
     }
-    all.elapsed = start.elapsed();
+    for s in &mut all {
+        s.elapsed = start.elapsed();
+    }
     all
 }
 

@@ -52,7 +52,7 @@ fn visitor(za: SocketAddr, origin: String, seed: u64, deadline: Instant, per_ste
     std::thread::sleep(Duration::from_secs_f64(rng.range_f64(0.0, 3.0)));
     while Instant::now() < deadline {
         // A new visitor on a new connection (a new page view).
-        let mut conn = Conn::new(za).timeout(Duration::from_secs(30));
+        let mut conn = Conn::new(za).timeout(Duration::from_secs(60));
         if call(&mut conn, "config", "/config".into()).is_none() || !think(&mut rng, deadline) {
             continue;
         }
@@ -166,6 +166,8 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     let upstream_calls = end_calls - start_calls;
     let rps = upstream_calls as f64 / elapsed.as_secs_f64();
     let max_second = per_second.iter().copied().max().unwrap_or(0);
+    // The most calls in any 60 consecutive 1-s reads (the sandbox's per-minute window).
+    let max_minute: u64 = if per_second.len() <= 60 { per_second.iter().sum() } else { per_second.windows(60).map(|w| w.iter().sum()).max().unwrap_or(0) };
     let lookups = cache_lookups(&metrics);
     let total: u64 = lookups.values().sum();
     let hits: u64 = lookups.iter().filter(|((_, r), _)| r != "miss").map(|(_, n)| n).sum();
@@ -181,8 +183,8 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     s.rows.push(Row::new(
         format!("upstream calls while {visitors} visitors browse one salon"),
         "within 5 rps",
-        format!("{rps:.2} calls/s mean, max {max_second} in one second, {upstream_calls} in {:.0} s", elapsed.as_secs_f64()),
-        Verdict::of(max_second <= 5 && upstream_calls as f64 <= 200.0 * (elapsed.as_secs_f64() / 60.0).max(1.0)),
+        format!("{rps:.2} calls/s mean, max {max_second} in a second, max {max_minute} in a minute ({upstream_calls} in {:.0} s)", elapsed.as_secs_f64()),
+        Verdict::of(max_second <= 5 && max_minute <= 200),
         &how,
     ));
     s.rows.push(Row::new(
@@ -204,6 +206,13 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         ),
         "hit = fresh + stale + shared (coalesced); zapis /metrics",
     ));
+    if let Some(t) = per_step.lock().expect("steps").get("times") {
+        s.rows.push(Row::info(
+            "  visitor wait for free times (the step that needs fresh upstream data)",
+            format!("p50 {:.0} ms, p90 {:.0} ms, p99 {:.0} ms over {} requests", t.pct_ms(0.5), t.pct_ms(0.9), t.pct_ms(0.99), t.latencies_us.len()),
+            "same run",
+        ));
+    }
     let steps: serde_json::Map<String, Value> = per_step
         .lock()
         .expect("steps")
@@ -213,15 +222,15 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     s.data = json!({
         "visitors": visitors, "seconds": elapsed.as_secs_f64(), "think_s": [THINK.0, THINK.1],
         "visitor_requests": requests, "visitor_errors": errors_json(&all), "visitor_p50_ms": all.pct_ms(0.5), "visitor_p99_ms": all.pct_ms(0.99),
-        "upstream_calls": upstream_calls, "upstream_rps": rps, "upstream_calls_per_second": per_second, "upstream_by_endpoint": by_endpoint,
+        "upstream_calls": upstream_calls, "upstream_rps": rps, "upstream_max_per_second": max_second, "upstream_max_per_minute": max_minute, "upstream_calls_per_second": per_second, "upstream_by_endpoint": by_endpoint,
         "cache_lookups": lookups.iter().map(|((k, r), n)| json!({"kind": k, "result": r, "n": n})).collect::<Vec<_>>(),
         "cache_hit_ratio": main_ratio, "cache_hit_ratio_with_branch_lookups": ratio, "steps": steps,
     });
     s.notes = vec![
         "Upstream: `zapis sandbox --port N` (release), its documented rate limit on (5 calls/s and 200/min per IP, then 429). zapis: release build, cold cache at the start, network `bench` pointing at the sandbox, SQLite.".into(),
         format!("Visitors: {visitors} threads, each a stream of visitors for {} s: a new visitor opens a connection and asks, with {}–{} s of think time between steps (uniform), `config` → `services` of the Moscow branch → `staff` for one service (picked with Zipf-like popularity 1/k over the list) → `dates` for any master (half) or a bookable one → `times` for one of the first 7 dates (Zipf-like), then leaves. Starts are spread over 3 s. Requests carry the site's Origin, like the widget's.", duration.as_secs(), THINK.0, THINK.1),
-        "Upstream calls: the sandbox's counter (`GET /sandbox/calls`, every endpoint, 429s included) read once a second; `max in one second` is over those 1-s reads (the sandbox's own window slides, so a read can split a burst). Budget: ≤ 5 in any second and ≤ 200 a minute.".into(),
-        "Visitor-facing errors: any answer from zapis that is not 2xx, or no answer within 30 s. Cache hit ratio: zapis's `zapis_cache_lookups_total` — fresh, stale (served while refreshing) and shared (joined an identical in-flight call) count as hits, miss as a miss. The headline ratio leaves out the `branches` lookup that every endpoint makes before its own (a hit after the first); the ratio with it is given beside. Per-step latencies and errors are in results.json (`steps`).".into(),
+        "Upstream calls: the sandbox's counter (`GET /sandbox/calls`, every endpoint, 429s included) read once a second; `max in a second` is over those 1-s reads and `max in a minute` over any 60 consecutive reads (the sandbox's own windows slide, so a read can split a burst). Budget: ≤ 5 in any second and ≤ 200 in any minute. The run lasts longer than 60 s when requests queued behind the budget are still being answered: visitors stop asking at 60 s, and every request asked is waited for.".into(),
+        "Visitor-facing errors: any answer from zapis that is not 2xx, or none (the generator waits up to 60 s for each read). Slow answers are not errors here; their latency is in the third row and per step in results.json. Cache hit ratio: zapis's `zapis_cache_lookups_total` — fresh, stale (served while refreshing) and shared (joined an identical in-flight call) count as hits, miss as a miss. The headline ratio leaves out the `branches` lookup that every endpoint makes before its own (a hit after the first); the ratio with it is given beside. Per-step latencies and errors are in results.json (`steps`).".into(),
     ];
     Ok(s)
 }
