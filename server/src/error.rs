@@ -181,6 +181,15 @@ pub fn bad_json(detail: impl std::fmt::Display) -> ApiError {
     )
 }
 
+/// Keeps the error shape on answers made outside the handlers: the body-size limit refuses an
+/// oversized request with a bare 413 before any extractor runs.
+pub async fn shape_layer_errors(res: Response) -> Response {
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && res.extensions().get::<ApiError>().is_none() {
+        return ApiError::payload_too_large().into_response();
+    }
+    res
+}
+
 /// Fallback for unknown routes.
 pub async fn not_found() -> ApiError {
     ApiError::not_found()

@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), metrics::count_requests))
         .layer(middleware::from_fn(error::localize))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(middleware::map_response(error::shape_layer_errors))
         .layer(CatchPanicLayer::custom(error::panic_response))
         // Every request gets an id (or keeps the one a proxy gave it): on its log span and in
         // the `x-request-id` answer header. The span holds the method, not the path or query

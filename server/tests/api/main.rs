@@ -1,6 +1,7 @@
 //! The server over real HTTP: started on a free loopback port by `helpers::spawn_app`, on SQLite
 //! and on PostgreSQL.
 
+mod access;
 mod assets;
 mod booking;
 mod booking_errors;
@@ -11,6 +12,7 @@ mod faults;
 mod helpers;
 mod ingest;
 mod journey;
+mod limits;
 mod reports;
 mod storm;
 mod webhooks;
