@@ -78,3 +78,4 @@ mod openapi {
         assert!(doc["components"]["schemas"].get("BookingRequest").is_some());
     }
 }
+
