@@ -12,6 +12,7 @@ mod faults;
 mod helpers;
 mod ingest;
 mod journey;
+mod leaks;
 mod limits;
 mod reports;
 mod storm;

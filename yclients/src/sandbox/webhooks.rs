@@ -32,10 +32,12 @@ impl Webhooks {
         for url in urls {
             let request = self.http.post(&url).json(&event);
             let (resource, status, id) = (event.resource.clone(), event.status, event.resource_id);
+            // The URL's path holds the receiver's secret: log only where it went.
+            let host = reqwest::Url::parse(&url).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
             self.runtime.spawn(async move {
                 match request.send().await {
-                    Ok(answer) => tracing::info!(%url, %resource, ?status, id, code = answer.status().as_u16(), "sandbox webhook sent"),
-                    Err(e) => tracing::warn!(%url, %resource, ?status, id, error = %e, "sandbox webhook failed (not retried)"),
+                    Ok(answer) => tracing::info!(%host, %resource, ?status, id, code = answer.status().as_u16(), "sandbox webhook sent"),
+                    Err(e) => tracing::warn!(%host, %resource, ?status, id, error = %e.without_url(), "sandbox webhook failed (not retried)"),
                 }
             });
         }
