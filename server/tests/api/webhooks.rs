@@ -28,7 +28,8 @@ async fn a_paid_visit_shows_its_revenue_in_the_leads_report(db: Db) {
     app.sandbox.control().set_attendance(record, 1).unwrap();
     app.sandbox.control().pay_in_full(record).unwrap();
 
-    let row = wait_for_lead(&app, &b, &id, |r| r["state"] == "came" && r["paid"].as_f64() == Some(cost)).await;
+    // The payment and the record update (paid_full) are separate webhooks: wait for both.
+    let row = wait_for_lead(&app, &b, &id, |r| r["state"] == "came" && r["paid"].as_f64() == Some(cost) && r["paid_full"] == true).await;
     assert_eq!((row["last"]["source"].as_str(), row["last"]["campaign"].as_str()), (Some("yandex"), Some("spring")));
     assert_eq!(row["first"]["source"], "yandex");
     assert_eq!(row["vid"], VID);
