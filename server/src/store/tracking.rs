@@ -2,7 +2,24 @@
 
 use protocol::track::Batch;
 
+use std::collections::BTreeMap;
+
 use super::Store;
+
+/// Browser-clock milliseconds as the i64 the store keeps.
+fn ms(v: u64) -> i64 {
+    v.min(i64::MAX as u64) as i64
+}
+
+/// Appends `rows` placeholder tuples of `cols` values: `($1,…),($n,…)`.
+fn values(sql: &mut String, rows: usize, cols: usize) {
+    for i in 0..rows {
+        if i > 0 {
+            sql.push(',');
+        }
+        super::row_params(sql, 1 + i * cols, cols);
+    }
+}
 
 /// A validated batch and when it arrived (ms since the Unix epoch).
 #[derive(Debug, Clone)]
@@ -12,6 +29,9 @@ pub struct Received {
 }
 
 const EVENT_COLS: usize = 10;
+const SESSION_COLS: usize = 17;
+/// Rows of one visitors/sessions upsert: 17 × 500 parameters stays under both databases' limits.
+const ROWS_PER_UPSERT: usize = 500;
 /// Keeps one INSERT under SQLite's and PostgreSQL's bound-parameter limits.
 const EVENTS_PER_INSERT: usize = 500;
 
@@ -19,47 +39,68 @@ impl Store {
     /// Stores many batches in ONE transaction (the group commit). Returns when it has committed.
     pub async fn insert_batches(&self, batches: &[Received]) -> Result<(), sqlx::Error> {
         let mut tx = self.begin_write().await?;
+        // One multi-row upsert per table and commit, with each key once (PostgreSQL refuses to
+        // update a row twice in one statement): a visitor's earliest start and latest arrival,
+        // a session's first-seen touch and latest arrival.
+        let mut visitors: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
+        let mut sessions: BTreeMap<(&str, &str), (&Received, i64)> = BTreeMap::new();
         for r in batches {
             let b = &r.batch;
-            let started = b.started.min(i64::MAX as u64) as i64;
-            sqlx::query(
-                "INSERT INTO visitors (site, vid, first_seen, last_seen) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (site, vid) DO UPDATE SET \
+            let started = ms(b.started);
+            let v = visitors.entry((&b.site, &b.vid)).or_insert((started.min(r.at), r.at));
+            v.0 = v.0.min(started.min(r.at));
+            v.1 = v.1.max(r.at);
+            let s = sessions.entry((&b.site, &b.sid)).or_insert((r, r.at));
+            s.1 = s.1.max(r.at);
+        }
+        let visitors: Vec<_> = visitors.into_iter().collect();
+        for chunk in visitors.chunks(ROWS_PER_UPSERT) {
+            let mut sql = String::from("INSERT INTO visitors (site, vid, first_seen, last_seen) VALUES ");
+            values(&mut sql, chunk.len(), 4);
+            sql.push_str(
+                " ON CONFLICT (site, vid) DO UPDATE SET \
                  last_seen = CASE WHEN excluded.last_seen > visitors.last_seen THEN excluded.last_seen ELSE visitors.last_seen END",
-            )
-            .bind(&b.site)
-            .bind(&b.vid)
-            .bind(started.min(r.at))
-            .bind(r.at)
-            .execute(&mut *tx)
-            .await?;
-            let t = &b.touch;
-            sqlx::query(
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for ((site, vid), (first, last)) in chunk {
+                q = q.bind(*site).bind(*vid).bind(*first).bind(*last);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let sessions: Vec<_> = sessions.into_values().collect();
+        for chunk in sessions.chunks(ROWS_PER_UPSERT) {
+            let mut sql = String::from(
                 "INSERT INTO sessions (site, sid, vid, started, last_seen, channel, source, medium, campaign, content, term, \
-                 yclid, gclid, fbclid, referrer, landing, touch_ts) \
-                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) \
-                 ON CONFLICT (site, sid) DO UPDATE SET \
+                 yclid, gclid, fbclid, referrer, landing, touch_ts) VALUES ",
+            );
+            values(&mut sql, chunk.len(), SESSION_COLS);
+            sql.push_str(
+                " ON CONFLICT (site, sid) DO UPDATE SET \
                  last_seen = CASE WHEN excluded.last_seen > sessions.last_seen THEN excluded.last_seen ELSE sessions.last_seen END",
-            )
-            .bind(&b.site)
-            .bind(&b.sid)
-            .bind(&b.vid)
-            .bind(started)
-            .bind(r.at)
-            .bind(t.ch.as_str())
-            .bind(&t.source)
-            .bind(&t.medium)
-            .bind(&t.campaign)
-            .bind(&t.content)
-            .bind(&t.term)
-            .bind(&t.yclid)
-            .bind(&t.gclid)
-            .bind(&t.fbclid)
-            .bind(&t.referrer)
-            .bind(&t.landing)
-            .bind(t.ts.min(i64::MAX as u64) as i64)
-            .execute(&mut *tx)
-            .await?;
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (r, last) in chunk {
+                let (b, t) = (&r.batch, &r.batch.touch);
+                q = q
+                    .bind(&b.site)
+                    .bind(&b.sid)
+                    .bind(&b.vid)
+                    .bind(ms(b.started))
+                    .bind(*last)
+                    .bind(t.ch.as_str())
+                    .bind(&t.source)
+                    .bind(&t.medium)
+                    .bind(&t.campaign)
+                    .bind(&t.content)
+                    .bind(&t.term)
+                    .bind(&t.yclid)
+                    .bind(&t.gclid)
+                    .bind(&t.fbclid)
+                    .bind(&t.referrer)
+                    .bind(&t.landing)
+                    .bind(ms(t.ts));
+            }
+            q.execute(&mut *tx).await?;
         }
         let events = batches.iter().flat_map(|r| r.batch.events.iter().map(move |e| (r, e)));
         let all: Vec<_> = events.collect();
@@ -67,12 +108,7 @@ impl Store {
             // Built by hand: sqlx's QueryBuilder writes `?` for `Any`, which PostgreSQL rejects;
             // `$n` works on both.
             let mut sql = String::from("INSERT INTO events (site, sid, vid, ts, received, kind, path, title, name, props) VALUES ");
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push(',');
-                }
-                super::row_params(&mut sql, 1 + i * EVENT_COLS, EVENT_COLS);
-            }
+            values(&mut sql, chunk.len(), EVENT_COLS);
             // Only placeholders are generated; every value is bound.
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (r, e) in chunk {
@@ -80,7 +116,7 @@ impl Store {
                     .bind(&r.batch.site)
                     .bind(&r.batch.sid)
                     .bind(&r.batch.vid)
-                    .bind(e.ts.min(i64::MAX as u64) as i64)
+                    .bind(ms(e.ts))
                     .bind(r.at)
                     .bind(e.t.as_str())
                     .bind(&e.path)
