@@ -199,7 +199,7 @@ mod tests {
             "https://vk.com/feed",
             1_700_000_000_000,
         );
-        let mut b = head("demo", vid, sid, &t.json, 1_700_000_000_000);
+        let mut b = head("demo", vid, sid, t.json, 1_700_000_000_000);
         let events = [
             ("pageview", "/услуги?x=1", "Услуги — \"Салон\"\n\t", "", ""),
             (
@@ -275,7 +275,7 @@ mod tests {
 
         let first = page_at("", "", 1);
         for last in [Some(&t), None] {
-            let c = context(vid, sid, &first.json, last.map(|t| t.json.as_str()));
+            let c = context(vid, sid, first.json, last.map(|t| t.json));
             let v: serde_json::Value =
                 serde_json::from_str(&c).unwrap_or_else(|e| panic!("{e}: {c}"));
             assert_eq!(

@@ -33,6 +33,10 @@ mod touch;
 mod transport;
 
 use alloc::string::String;
+
+/// Text that lives as long as the page: the bump allocator never frees, so leaking a `String`
+/// into one costs nothing, and copies of it are pointer copies (no clone code in the wasm).
+pub type Text = &'static str;
 use consent::{Cfg, Mode};
 use core::cell::{Cell, UnsafeCell};
 use session::Visit;
@@ -47,16 +51,16 @@ pub const MAX_BYTES: usize = 32 * 1024;
 struct Tracker {
     mode: Mode,
     consent_required: bool,
-    site: String,
+    site: Text,
     /// `{api}/api/v1/t`
-    url: String,
-    vid: String,
+    url: Text,
+    vid: Text,
     v: Visit,
     /// The events of the batch being filled, joined by `,`.
     events: String,
     n: u32,
     /// Path + query of the last page view.
-    path: String,
+    path: Text,
 }
 
 impl Tracker {
@@ -64,13 +68,13 @@ impl Tracker {
     const OFF: Tracker = Tracker {
         mode: Mode::Off,
         consent_required: false,
-        site: String::new(),
-        url: String::new(),
-        vid: String::new(),
+        site: "",
+        url: "",
+        vid: "",
         v: Visit::NONE,
         events: String::new(),
         n: 0,
-        path: String::new(),
+        path: "",
     };
 }
 
@@ -98,7 +102,7 @@ fn with(f: impl FnOnce(&mut Tracker)) {
 }
 
 /// The page's path + query, and the touch of a view of it at `now` after `referrer`.
-fn here(referrer: &str, now: u64) -> (String, Touch) {
+fn here(referrer: &str, now: u64) -> (Text, Touch) {
     let query = js::text("location.search");
     let mut path = js::text("location.pathname");
     path.push_str(&query);
@@ -113,7 +117,7 @@ fn here(referrer: &str, now: u64) -> (String, Touch) {
         &path,
         now,
     );
-    (path, t)
+    (path.leak(), t)
 }
 
 impl Tracker {
@@ -121,7 +125,7 @@ impl Tracker {
     fn load(&mut self) {
         if let Some(vid) = store::visitor() {
             self.vid = vid;
-            if let Some(v) = store::get(store::VISIT).and_then(|s| Visit::parse(&s)) {
+            if let Some(v) = store::get(store::VISIT).and_then(Visit::parse) {
                 self.v = v;
             }
         }
@@ -130,7 +134,7 @@ impl Tracker {
     /// Keeps the visitor id (refreshing the cookie) and the visit, in `Mode::Persist` only.
     fn save(&self) {
         if self.mode == Mode::Persist {
-            store::save_visitor(&self.vid);
+            store::save_visitor(self.vid);
             store::set(store::VISIT, &self.v.record());
         }
     }
@@ -141,14 +145,14 @@ impl Tracker {
         let new = self.v.expired(now, &page);
         if new {
             self.flush();
-            self.v.begin(id::new_id(), page);
+            self.v.begin(id::new_id(), &page);
         }
         self.v.last = now;
         self.save();
     }
 
     /// Activity on the current page, not a landing (no referrer): returns (now, path).
-    fn touch_here(&mut self) -> (u64, String) {
+    fn touch_here(&mut self) -> (u64, Text) {
         let now = js::now();
         let (path, page) = here("", now);
         self.activity(now, page);
@@ -162,7 +166,7 @@ impl Tracker {
         if force || path != self.path {
             self.activity(now, page);
             let title = js::text("document.title");
-            self.event("pageview", now, &path, clip(&title), "", "");
+            self.event("pageview", now, path, clip(&title), "", "");
             self.path = path;
         }
     }
@@ -202,17 +206,17 @@ impl Tracker {
     fn flush(&mut self) {
         if self.mode == Mode::Persist && self.n > 0 {
             let mut body = json::head(
-                &self.site,
-                &self.vid,
-                &self.v.sid,
-                &self.v.touch,
+                self.site,
+                self.vid,
+                self.v.sid,
+                self.v.touch,
                 self.v.started,
             );
             body.push_str(&self.events);
             body.push_str("]}");
             self.events.clear();
             self.n = 0;
-            transport::send(&self.url, &body);
+            transport::send(self.url, &body);
         }
     }
 }
@@ -242,12 +246,13 @@ pub fn start(
         *t = Tracker::OFF;
         t.mode = consent::mode(cfg, env);
         t.consent_required = consent_required;
-        t.site = site.as_string().unwrap_or_default();
-        t.url = api.strip_suffix('/').unwrap_or(&api).into();
-        t.url.push_str("/api/v1/t");
+        t.site = site.as_string().unwrap_or_default().leak();
+        let mut url = String::from(api.strip_suffix('/').unwrap_or(&api));
+        url.push_str("/api/v1/t");
+        t.url = url.leak();
         if t.mode == Mode::Persist {
             t.load();
-            transport::retry(&t.url);
+            transport::retry(t.url);
         }
         if t.vid.is_empty() {
             t.vid = id::new_id();
@@ -285,7 +290,7 @@ pub fn track(kind: usize, name: JsValue, props_json: JsValue) {
             t.event(
                 ty,
                 now,
-                &path,
+                path,
                 "",
                 if kind == 0 { name } else { "" },
                 props_json,
@@ -311,7 +316,7 @@ pub fn consent(granted: bool) {
         if t.mode == Mode::Memory {
             t.mode = Mode::Persist;
             t.save();
-            transport::retry(&t.url);
+            transport::retry(t.url);
             t.flush();
         }
     });
@@ -335,11 +340,11 @@ pub fn context() -> JsValue {
     with(|t| {
         let (now, _) = t.touch_here();
         let first = if t.v.first.is_empty() {
-            &t.v.touch
+            t.v.touch
         } else {
-            &t.v.first
+            t.v.first
         };
-        out = json::context(&t.vid, &t.v.sid, first, t.v.last_touch(now));
+        out = json::context(t.vid, t.v.sid, first, t.v.last_touch(now));
     });
     JsValue::from_str(&out)
 }

@@ -1,6 +1,7 @@
 //! Sessions and attribution rules: a new session after 30 minutes idle or when a new campaign
 //! arrives; the visitor's first touch is kept, and the last non-direct touch within 90 days.
 
+use super::Text;
 use super::json::num;
 use super::touch::{DIRECT, Parts, Touch};
 use alloc::string::String;
@@ -13,29 +14,29 @@ pub const LOOKBACK_MS: u64 = 90 * 24 * 60 * 60 * 1000;
 #[derive(Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(Debug))]
 pub struct Visit {
-    pub sid: String,
+    pub sid: Text,
     /// Session start and last activity, ms since the epoch.
     pub started: u64,
     pub last: u64,
     /// The session's campaign hash (`Touch::camp`) and touch.
     pub camp: u64,
-    pub touch: String,
+    pub touch: Text,
     /// The visitor's first touch.
-    pub first: String,
+    pub first: Text,
     /// The last non-direct touch, and when it happened.
-    pub nondirect: String,
+    pub nondirect: Text,
     pub nondirect_ts: u64,
 }
 
 impl Visit {
     pub const NONE: Visit = Visit {
-        sid: String::new(),
+        sid: "",
         started: 0,
         last: 0,
         camp: 0,
-        touch: String::new(),
-        first: String::new(),
-        nondirect: String::new(),
+        touch: "",
+        first: "",
+        nondirect: "",
         nondirect_ts: 0,
     };
 
@@ -47,32 +48,32 @@ impl Visit {
     }
 
     /// Starts session `sid` with the touch `page`.
-    pub fn begin(&mut self, sid: String, page: Touch) {
+    pub fn begin(&mut self, sid: Text, page: &Touch) {
         self.sid = sid;
         (self.started, self.last, self.camp) = (page.ts, page.ts, page.camp);
         if self.first.is_empty() {
-            self.first = page.json.clone();
+            self.first = page.json;
         }
         if page.ch != DIRECT {
-            (self.nondirect, self.nondirect_ts) = (page.json.clone(), page.ts);
+            (self.nondirect, self.nondirect_ts) = (page.json, page.ts);
         }
         self.touch = page.json;
     }
 
     /// The last non-direct touch, if it is at most 90 days old at `now`.
-    pub fn last_touch(&self, now: u64) -> Option<&str> {
+    pub fn last_touch(&self, now: u64) -> Option<Text> {
         (!self.nondirect.is_empty() && now.saturating_sub(self.nondirect_ts) <= LOOKBACK_MS)
-            .then_some(&self.nondirect)
+            .then_some(self.nondirect)
     }
 
     /// `sid started last camp ts` and the three touches, one a line: for storage.
     pub fn record(&self) -> String {
-        let mut out = self.sid.clone();
+        let mut out = String::from(self.sid);
         for n in [self.started, self.last, self.camp, self.nondirect_ts] {
             out.push(' ');
             num(&mut out, n);
         }
-        for t in [&self.touch, &self.first, &self.nondirect] {
+        for t in [self.touch, self.first, self.nondirect] {
             out.push('\n');
             out.push_str(t);
         }
@@ -80,12 +81,12 @@ impl Visit {
     }
 
     /// Reads what [`Visit::record`] wrote.
-    pub fn parse(s: &str) -> Option<Visit> {
+    pub fn parse(s: Text) -> Option<Visit> {
         let mut lines = Parts(s, b'\n');
         let mut w = Parts(lines.next()?, b' ');
-        let sid = w.next()?.into();
+        let sid = w.next()?;
         let (started, last, camp, nondirect_ts) = (w.num(), w.num(), w.num(), w.num());
-        let mut touch = || String::from(lines.next().unwrap_or(""));
+        let mut touch = || lines.next().unwrap_or("");
         let v = Visit {
             sid,
             started,
@@ -96,7 +97,7 @@ impl Visit {
             nondirect: touch(),
             nondirect_ts,
         };
-        (super::id::is_id(&v.sid) && super::json::is_object(&v.touch)).then_some(v)
+        (super::id::is_id(v.sid) && super::json::is_object(v.touch)).then_some(v)
     }
 }
 
@@ -110,7 +111,7 @@ mod tests {
 
     fn visit(page: Touch) -> Visit {
         let mut v = Visit::default();
-        v.begin(SID.into(), page);
+        v.begin(SID, &page);
         v
     }
 
@@ -143,21 +144,15 @@ mod tests {
     fn first_touch_kept_last_non_direct_with_lookback() {
         let direct = t("", "", T0);
         let mut v = visit(direct.clone());
-        assert_eq!(
-            (v.first.as_str(), v.last_touch(T0)),
-            (direct.json.as_str(), None)
-        );
+        assert_eq!((v.first, v.last_touch(T0)), (direct.json, None));
         let search = t("", "https://yandex.ru/", T0 + 10);
-        v.begin(SID.into(), search.clone());
-        v.begin(SID.into(), t("", "", T0 + 20));
+        v.begin(SID, &search);
+        v.begin(SID, &t("", "", T0 + 20));
         assert_eq!(v.first, direct.json);
-        assert_eq!(v.last_touch(T0 + 20), Some(search.json.as_str()));
+        assert_eq!(v.last_touch(T0 + 20), Some(search.json));
         let paid = t("utm_source=vk", "", T0 + 30);
-        v.begin(SID.into(), paid.clone());
-        assert_eq!(
-            v.last_touch(T0 + 30 + LOOKBACK_MS),
-            Some(paid.json.as_str())
-        );
+        v.begin(SID, &paid);
+        assert_eq!(v.last_touch(T0 + 30 + LOOKBACK_MS), Some(paid.json));
         assert_eq!(v.last_touch(T0 + 31 + LOOKBACK_MS), None);
         assert_eq!(
             (v.first, v.camp, v.touch),
@@ -168,17 +163,22 @@ mod tests {
     #[test]
     fn records_round_trip() {
         let mut v = visit(t("utm_source=vk&utm_term=a b", "https://vk.com/", T0));
-        v.begin(SID.into(), t("", "", T0 + 50));
+        v.begin(SID, &t("", "", T0 + 50));
         v.last = T0 + 99;
         let rec = v.record();
         assert!(
             rec.starts_with(&format!("{SID} {} {} 0 {T0}\n{{", T0 + 50, T0 + 99)),
             "{rec}"
         );
-        assert_eq!(Visit::parse(&rec), Some(v.clone()));
-        v.sid = "nothex".into();
-        assert_eq!(Visit::parse(&v.record()), None);
-        for bad in ["", "garbage", SID, &format!("{SID} 1 2 3 4\nnot json")] {
+        assert_eq!(Visit::parse(rec.leak()), Some(v.clone()));
+        v.sid = "nothex";
+        assert_eq!(Visit::parse(v.record().leak()), None);
+        for bad in [
+            "",
+            "garbage",
+            SID,
+            format!("{SID} 1 2 3 4\nnot json").leak(),
+        ] {
             assert_eq!(Visit::parse(bad), None, "{bad}");
         }
     }

@@ -2,9 +2,9 @@
 //! the visitor id in a first-party cookie mirrored in localStorage, plus in localStorage the
 //! session with the attribution touches, the remembered consent and the retry queue.
 
+use super::Text;
 use super::id::{cookie_line, cookie_value};
 use super::js::{self, UNDEF, s};
-use alloc::string::String;
 use wasm_bindgen::JsValue;
 
 pub const VID: &str = "zapis_vid";
@@ -24,10 +24,9 @@ fn storage(m: &str, k: &str, v: &JsValue) -> js::Js {
     js::call(&js::at("localStorage"), m, &s(k), v, &UNDEF)
 }
 
-pub fn get(k: &str) -> Option<String> {
-    storage("getItem", k, &UNDEF)
-        .as_string()
-        .filter(|v| !v.is_empty())
+pub fn get(k: &str) -> Option<Text> {
+    let v = storage("getItem", k, &UNDEF).as_string()?;
+    (!v.is_empty()).then(|| v.leak() as Text)
 }
 
 pub fn set(k: &str, v: &str) {
@@ -38,10 +37,8 @@ pub fn del(k: &str) {
     storage("removeItem", k, &UNDEF);
 }
 
-pub fn cookie(name: &str) -> Option<String> {
-    cookie_value(&js::text("document.cookie"), name)
-        .filter(|v| !v.is_empty())
-        .map(String::from)
+pub fn cookie(name: &str) -> Option<Text> {
+    cookie_value(js::text("document.cookie").leak(), name).filter(|v| !v.is_empty())
 }
 
 pub fn set_cookie(name: &str, value: &str, keep: bool) {
@@ -55,7 +52,7 @@ pub fn set_cookie(name: &str, value: &str, keep: bool) {
 }
 
 /// The visitor id from the cookie, else from localStorage.
-pub fn visitor() -> Option<String> {
+pub fn visitor() -> Option<Text> {
     cookie(VID)
         .filter(|v| super::id::is_id(v))
         .or_else(|| get(VID).filter(|v| super::id::is_id(v)))

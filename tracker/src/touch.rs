@@ -15,8 +15,8 @@ pub const PAID: u8 = 1;
 pub const SEARCH: u8 = 2;
 pub const SOCIAL: u8 = 3;
 pub const REFERRAL: u8 = 4;
-/// The medium of a referrer's channel (SEARCH.. in `CHANNELS`).
-const MEDIUMS: &str = "organic social referral";
+/// The medium of each channel (none for direct and paid).
+const MEDIUMS: &str = "  organic social referral";
 
 /// The URL parameters of a campaign; without `utm_`, their names are `protocol::track::Touch`'s.
 const PARAMS: &str = "utm_source utm_medium utm_campaign utm_content utm_term yclid gclid fbclid";
@@ -42,7 +42,7 @@ pub struct Touch {
     /// When it happened, ms since the epoch.
     pub ts: u64,
     /// `protocol::track::Touch` as JSON.
-    pub json: String,
+    pub json: super::Text,
 }
 
 impl Touch {
@@ -86,7 +86,7 @@ impl Touch {
         } else {
             (DIRECT, "")
         };
-        let (mut source, mut medium) = (name, word(MEDIUMS, (ch as usize).wrapping_sub(2)));
+        let (mut source, mut medium) = (name, word(MEDIUMS, ch as usize));
         if any {
             ch = PAID;
             // Click ids say whose ad it was: Yandex Direct, Google Ads (both cpc), Meta.
@@ -115,7 +115,7 @@ impl Touch {
             ch,
             camp: if any { camp | 1 } else { 0 },
             ts,
-            json: out,
+            json: out.leak(),
         }
     }
 
@@ -145,9 +145,11 @@ impl<'a> Iterator for Parts<'a> {
 pub fn word(list: &str, i: usize) -> &str {
     let mut words = Parts(list, b' ');
     for _ in 0..i {
-        words.next();
+        if words.next().is_none() {
+            break;
+        }
     }
-    words.next().unwrap_or("")
+    words.next().unwrap_or("") // (`nth` costs more code)
 }
 
 impl Parts<'_> {
@@ -262,7 +264,7 @@ pub mod tests {
 
     /// Its JSON, as the server reads it.
     pub fn wire(t: &Touch) -> Wire {
-        serde_json::from_str(&t.json).unwrap_or_else(|e| panic!("{e}: {}", t.json))
+        serde_json::from_str(t.json).unwrap_or_else(|e| panic!("{e}: {}", t.json))
     }
 
     fn page(q: &str, r: &str) -> Wire {
@@ -319,7 +321,7 @@ pub mod tests {
             let ch_index = Parts(CHANNELS, b' ')
                 .position(|c| c == ch.as_str())
                 .unwrap();
-            let medium = word(MEDIUMS, ch_index - 2);
+            let medium = word(MEDIUMS, ch_index);
             assert_eq!(
                 (w.ch, w.source.as_deref(), w.medium.as_deref()),
                 (ch, Some(src), Some(medium)),

@@ -26,7 +26,7 @@ pub fn queue_push(q: &mut String, body: &str) {
 
 /// Keeps `body` for the next page.
 pub fn enqueue(body: &str) {
-    let mut q = store::get(store::QUEUE).unwrap_or_default();
+    let mut q = String::from(store::get(store::QUEUE).unwrap_or(""));
     queue_push(&mut q, body);
     store::set(store::QUEUE, &q);
 }
@@ -35,7 +35,7 @@ pub fn enqueue(body: &str) {
 pub fn retry(url: &str) {
     if let Some(q) = store::get(store::QUEUE) {
         store::del(store::QUEUE);
-        for body in Parts(&q, b'\n') {
+        for body in Parts(q, b'\n') {
             if !body.is_empty() {
                 send(url, body);
             }
