@@ -130,6 +130,16 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             Err(e) => {
                 eprintln!("xtask: bench {part} failed: {e:#}");
                 failed.push(format!("{part}: {e:#}"));
+                // No stale figures: the part's rows say it was not measured, and why.
+                let keys: &[&'static str] = if *part == "ingest" { &["ingest", "memory"] } else { std::slice::from_ref(part) };
+                for key in keys {
+                    let title = report::SECTIONS.iter().find(|(k, _)| k == key).map_or("", |(_, t)| t);
+                    let mut s = Section::new(key, title);
+                    let first_line = format!("{e:#}").lines().next().unwrap_or("").chars().take(160).collect::<String>();
+                    s.rows.push(report::Row::new(format!("{title}: not measured"), "—", first_line, report::Verdict::NotMet, "see notes"));
+                    s.notes.push(format!("The run failed: {e:#}"));
+                    report.set(s);
+                }
             }
         }
         // Write after every part: a run cut short keeps what it measured.
