@@ -83,16 +83,16 @@ pub fn call(o: &JsValue, m: &str, a: &JsValue, b: &JsValue, c: &JsValue) -> Js {
     keep(f.unchecked_ref::<Func>().call3(o, a, b, c))
 }
 
-/// Calls the function at `path` as a method of its parent (`localStorage.getItem`).
-pub fn invoke(path: &str, a: &JsValue, b: &JsValue) -> Js {
-    let dot = path.len() - Parts(path, b'.').last().unwrap_or("").len();
-    let parent = path.get(..dot.saturating_sub(1)).unwrap_or("");
-    call(&at(parent), path.get(dot..).unwrap_or(""), a, b, &UNDEF)
+/// `o[m](a, b)` for the object at `path` (`invoke("JSON", "parse", …)`).
+pub fn invoke(path: &str, m: &str, a: &JsValue, b: &JsValue) -> Js {
+    call(&at(path), m, a, b, &UNDEF)
 }
 
 /// `String(v)`: how flags and numbers reach the wasm.
 pub fn string(v: &JsValue) -> String {
-    invoke("String", v, &UNDEF).as_string().unwrap_or_default()
+    invoke("", "String", v, &UNDEF)
+        .as_string()
+        .unwrap_or_default()
 }
 
 /// `v` is `true`.
@@ -108,20 +108,20 @@ pub fn set(o: &JsValue, k: &str, v: &JsValue) {
 /// `new C(arg)` for the constructor `C` at `class` (`Reflect.construct`); `undefined` when it
 /// throws.
 pub fn new(class: &str, arg: &JsValue) -> Js {
-    let (c, args) = (at(class), invoke("Array.of", arg, &UNDEF));
+    let (c, args) = (at(class), invoke("Array", "of", arg, &UNDEF));
     // `newTarget` too: an explicit `undefined` there would throw.
     call(&at("Reflect"), "construct", &c, &args, &c)
 }
 
 /// `Date.now()`.
 pub fn now() -> u64 {
-    super::touch::number(&string(&invoke("Date.now", &UNDEF, &UNDEF)))
+    super::touch::number(&string(&invoke("Date", "now", &UNDEF, &UNDEF)))
 }
 
 /// 16 random bytes from `crypto.getRandomValues`, as `String(bytes)`: `"12,255,…"`.
 pub fn random16() -> String {
-    let bytes = invoke("Uint8Array.from", &s("0123456789abcdef"), &UNDEF);
-    string(&invoke("crypto.getRandomValues", &bytes, &UNDEF))
+    let bytes = invoke("Uint8Array", "from", &s("0123456789abcdef"), &UNDEF);
+    string(&invoke("crypto", "getRandomValues", &bytes, &UNDEF))
 }
 
 /// `new URLSearchParams(query)`; read it with [`param`].

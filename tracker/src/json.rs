@@ -7,7 +7,7 @@ use alloc::string::String;
 /// A JSON string literal, escaped: `JSON.stringify(s)` (a Rust escaper costs 0.15 KB gzip).
 #[cfg(target_arch = "wasm32")]
 pub fn string(out: &mut String, s: &str) {
-    let q = super::js::invoke("JSON.stringify", &super::js::s(s), &super::js::UNDEF);
+    let q = super::js::invoke("JSON", "stringify", &super::js::s(s), &super::js::UNDEF);
     out.push_str(&q.as_string().unwrap_or_default());
 }
 /// The same on the host, for the native tests.

@@ -136,7 +136,9 @@ impl<'a> Iterator for Parts<'a> {
             return None;
         }
         let w = cut(self.0, self.1);
-        self.0 = self.0.get(w.len() + 1..).unwrap_or("");
+        // SAFETY: past an ASCII separator, or the end: a char boundary. (The checked `get`
+        // and its fallback cost code everywhere this is inlined.)
+        self.0 = unsafe { self.0.get_unchecked((w.len() + 1).min(self.0.len())..) };
         Some(w)
     }
 }
@@ -210,7 +212,8 @@ fn bare(host: &str) -> &str {
 /// `s` up to the first byte `stop`.
 pub fn cut(s: &str, stop: u8) -> &str {
     let n = s.bytes().position(|c| c == stop).unwrap_or(s.len());
-    s.get(..n).unwrap_or(s)
+    // SAFETY: up to an ASCII byte, or the end: a char boundary.
+    unsafe { s.get_unchecked(..n) }
 }
 
 /// `s` cut to at most `MAX_TEXT` bytes, on a char boundary.
@@ -219,7 +222,8 @@ pub fn clip(s: &str) -> &str {
     while !s.is_char_boundary(n) {
         n -= 1;
     }
-    s.get(..n).unwrap_or("")
+    // SAFETY: a char boundary, at most the length.
+    unsafe { s.get_unchecked(..n) }
 }
 
 /// A decimal number; 0 when it is not one.

@@ -4,7 +4,7 @@
 
 use super::js;
 use super::store;
-use super::touch::{Parts, cut};
+use super::touch::Parts;
 use alloc::string::String;
 
 /// At most this many batches wait in the queue (the oldest go first)…
@@ -19,8 +19,9 @@ pub fn queue_push(q: &mut String, body: &str) {
     }
     q.push_str(body);
     while q.len() > QUEUE_BYTES || q.bytes().filter(|&b| b == b'\n').count() >= QUEUE_MAX {
-        let rest = q.get(cut(q, b'\n').len() + 1..).unwrap_or("");
-        *q = rest.into();
+        let mut batches = Parts(q, b'\n');
+        batches.next();
+        *q = batches.0.into();
     }
 }
 
@@ -48,16 +49,17 @@ pub fn send(url: &str, body: &str) {
     let (u, b) = (js::s(url), js::s(body));
     if !js::is_true(&js::at("navigator.onLine")) {
         enqueue(body);
-    } else if !js::is_true(&js::invoke("navigator.sendBeacon", &u, &b)) {
+    } else if !js::is_true(&js::invoke("navigator", "sendBeacon", &u, &b)) {
         // No beacon, or the browser refused it: fetch with keepalive (`no-cors`: no CORS
         // headers needed, nothing read back).
         let init = js::invoke(
-            "JSON.parse",
+            "JSON",
+            "parse",
             &js::s(r#"{"method":"POST","keepalive":true,"mode":"no-cors"}"#),
             &js::UNDEF,
         );
         js::set(&init, "body", &b);
-        if js::string(&js::invoke("fetch", &u, &init)) == "undefined" {
+        if js::string(&js::invoke("", "fetch", &u, &init)) == "undefined" {
             enqueue(body);
         }
     }
