@@ -26,13 +26,19 @@ pub fn is_id(s: &str) -> bool {
 
 /// The value of cookie `name` in a `document.cookie` string.
 pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
-    Parts(cookies, b';').find_map(|c| c.trim_ascii_start().strip_prefix(name)?.strip_prefix('='))
+    for c in Parts(cookies, b';') {
+        let mut kv = Parts(c.trim_ascii_start(), b'=');
+        if kv.next() == Some(name) {
+            return Some(kv.0);
+        }
+    }
+    None
 }
 
 /// A `document.cookie` assignment: first-party, whole site, `max_age` seconds (0 deletes).
 pub fn cookie_line(name: &str, value: &str, max_age: u32, secure: bool) -> String {
     let mut s = String::from(name);
-    s.push('=');
+    s.push_str("=");
     s.push_str(value);
     s.push_str("; Path=/; SameSite=Lax; Max-Age=");
     super::json::num(&mut s, max_age as u64);

@@ -13,12 +13,12 @@ pub fn string(out: &mut String, s: &str) {
 /// The same on the host, for the native tests.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn string(out: &mut String, s: &str) {
-    out.push('"');
+    out.push_str("\"");
     let mut run = 0; // start of the bytes not yet copied
     for (i, &c) in s.as_bytes().iter().enumerate() {
         if c == b'"' || c == b'\\' || c < 0x20 {
             out.push_str(s.get(run..i).unwrap_or(""));
-            out.push('\\');
+            out.push_str("\\");
             if c < 0x20 {
                 out.push_str("u00");
                 hex_byte(out, c);
@@ -29,7 +29,7 @@ pub fn string(out: &mut String, s: &str) {
         }
     }
     out.push_str(s.get(run..).unwrap_or(""));
-    out.push('"');
+    out.push_str("\"");
 }
 
 pub const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -63,9 +63,9 @@ pub fn num(out: &mut String, mut n: u64) {
 /// `,"key":` (or `"key":` when `first`). Keys are trusted literals.
 pub fn key(out: &mut String, k: &str) {
     if !out.ends_with('{') {
-        out.push(',');
+        out.push_str(",");
     }
-    out.push('"');
+    out.push_str("\"");
     out.push_str(k);
     out.push_str("\":");
 }
@@ -79,7 +79,7 @@ pub fn field(out: &mut String, k: &str, v: &str) {
 
 /// `protocol::track::Event`. `props` is a JSON object text (already checked by the caller) or empty.
 pub fn event(out: &mut String, t: &str, ts: u64, path: &str, title: &str, name: &str, props: &str) {
-    out.push('{');
+    out.push_str("{");
     field(out, "t", t);
     key(out, "ts");
     num(out, ts);
@@ -91,7 +91,7 @@ pub fn event(out: &mut String, t: &str, ts: u64, path: &str, title: &str, name: 
         key(out, "props");
         out.push_str(props);
     }
-    out.push('}');
+    out.push_str("}");
 }
 
 /// Everything of a `Batch` before its events: `{"site":…,"started":N,"events":[`.
@@ -107,7 +107,7 @@ pub fn head(site: &str, vid: &str, sid: &str, touch: &str, started: u64) -> Stri
     key(&mut out, "started");
     num(&mut out, started);
     key(&mut out, "events");
-    out.push('[');
+    out.push_str("[");
     out
 }
 
@@ -121,7 +121,7 @@ pub fn context(vid: &str, sid: &str, first: &str, last: Option<&str>) -> String 
     out.push_str(first);
     key(&mut out, "last");
     out.push_str(last.unwrap_or("null"));
-    out.push('}');
+    out.push_str("}");
     out
 }
 

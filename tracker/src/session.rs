@@ -70,11 +70,11 @@ impl Visit {
     pub fn record(&self) -> String {
         let mut out = String::from(self.sid);
         for n in [self.started, self.last, self.camp, self.nondirect_ts] {
-            out.push(' ');
+            out.push_str(" ");
             num(&mut out, n);
         }
         for t in [self.touch, self.first, self.nondirect] {
-            out.push('\n');
+            out.push_str("\n");
             out.push_str(t);
         }
         out

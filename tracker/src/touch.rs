@@ -110,7 +110,7 @@ impl Touch {
         json::field(&mut out, "ch", word(CHANNELS, ch as usize));
         json::key(&mut out, "ts");
         json::num(&mut out, ts);
-        out.push('}');
+        out.push_str("}");
         Touch {
             ch,
             camp: if any { camp | 1 } else { 0 },
@@ -162,17 +162,17 @@ impl Parts<'_> {
 }
 
 /// Social networks and search engines by referrer domain (the domain itself or any subdomain):
-/// `domain:source` entries. Social first, so that `zen.yandex.ru` is Dzen, not search.
-/// One string rather than a table of `&str`: pointers compress badly and count against the budget.
-const SOCIAL_SITES: &str = "dzen.ru:dzen zen.yandex.ru:dzen vk.com:vk vk.ru:vk vkontakte.ru:vk \
-    ok.ru:ok odnoklassniki.ru:ok t.me:telegram telegram.me:telegram telegram.org:telegram \
-    facebook.com:facebook fb.com:facebook instagram.com:instagram youtube.com:youtube \
-    youtu.be:youtube rutube.ru:rutube twitter.com:twitter x.com:twitter t.co:twitter \
-    tiktok.com:tiktok pinterest.com:pinterest pinterest.ru:pinterest linkedin.com:linkedin \
-    wa.me:whatsapp whatsapp.com:whatsapp viber.com:viber reddit.com:reddit threads.net:threads";
-const SEARCH_SITES: &str = "ya.ru:yandex go.mail.ru:mail.ru search.mail.ru:mail.ru bing.com:bing \
-    duckduckgo.com:duckduckgo rambler.ru:rambler ecosia.org:ecosia baidu.com:baidu \
-    search.brave.com:brave startpage.com:startpage qwant.com:qwant seznam.cz:seznam naver.com:naver";
+/// `domain[:source]` entries, the source being the domain's first label unless given. Social
+/// first, so that `zen.yandex.ru` is Dzen, not search. One string rather than a table of `&str`:
+/// pointers compress badly and count against the budget.
+const SOCIAL_SITES: &str = "dzen.ru zen.yandex.ru:dzen vk.com vk.ru vkontakte.ru:vk ok.ru \
+    odnoklassniki.ru:ok t.me:telegram telegram.me telegram.org facebook.com fb.com:facebook \
+    instagram.com youtube.com youtu.be:youtube rutube.ru twitter.com x.com:twitter t.co:twitter \
+    tiktok.com pinterest.com pinterest.ru linkedin.com wa.me:whatsapp whatsapp.com viber.com \
+    reddit.com threads.net";
+const SEARCH_SITES: &str = "ya.ru:yandex go.mail.ru:mail.ru search.mail.ru:mail.ru bing.com \
+    duckduckgo.com rambler.ru ecosia.org baidu.com search.brave.com:brave startpage.com \
+    qwant.com seznam.cz naver.com";
 /// Search engines with many country domains (`google.co.uk`, `yandex.com.tr`): any host label.
 const SEARCH_LABELS: &str = "yandex google yahoo";
 
@@ -193,13 +193,14 @@ pub fn classify(host: &str) -> (u8, &str) {
     (REFERRAL, bare(host))
 }
 
-/// The source of the first `domain:source` entry of `list` for `host` or a domain above it.
+/// The source of the first `domain[:source]` entry of `list` for `host` or a domain above it.
 fn site<'a>(list: &'a str, host: &str) -> Option<&'a str> {
     for entry in Parts(list, b' ') {
         let mut e = Parts(entry, b':');
-        let above = host.strip_suffix(e.next()?);
+        let domain = e.next()?;
+        let above = host.strip_suffix(domain);
         if above.is_some_and(|h| h.is_empty() || h.ends_with(".")) {
-            return Some(e.0);
+            return Some(if e.0.is_empty() { cut(domain, b'.') } else { e.0 });
         }
     }
     None

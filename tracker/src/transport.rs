@@ -15,7 +15,7 @@ pub const QUEUE_BYTES: usize = 64 * 1024;
 /// Appends `body` to `q` (batches, one a line), dropping the oldest beyond the limits.
 pub fn queue_push(q: &mut String, body: &str) {
     if !q.is_empty() {
-        q.push('\n');
+        q.push_str("\n");
     }
     q.push_str(body);
     while q.len() > QUEUE_BYTES || q.bytes().filter(|&b| b == b'\n').count() >= QUEUE_MAX {
