@@ -62,7 +62,7 @@ pub fn num(out: &mut String, mut n: u64) {
 
 /// `,"key":` (or `"key":` when `first`). Keys are trusted literals.
 pub fn key(out: &mut String, k: &str) {
-    if !out.ends_with('{') {
+    if !out.ends_with("{") {
         out.push_str(",");
     }
     out.push_str("\"");
@@ -127,7 +127,7 @@ pub fn context(vid: &str, sid: &str, first: &str, last: Option<&str>) -> String 
 
 /// `true` when `s` looks like a JSON object (what `JSON.stringify` of an object gives).
 pub fn is_object(s: &str) -> bool {
-    s.starts_with('{') && s.ends_with('}')
+    s.starts_with("{") && s.ends_with("}")
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

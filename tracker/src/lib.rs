@@ -249,7 +249,7 @@ pub fn start(
         t.mode = consent::mode(cfg, env);
         t.consent_required = consent_required;
         t.site = site.as_string().unwrap_or_default().leak();
-        let mut url = String::from(api.strip_suffix('/').unwrap_or(&api));
+        let mut url = String::from(api.strip_suffix("/").unwrap_or(&api));
         url.push_str("/api/v1/t");
         t.url = url.leak();
         if t.mode == Mode::Persist {
