@@ -80,6 +80,15 @@ impl Tracker {
     };
 }
 
+/// Whether `Tracker::activity` is a page view.
+#[derive(PartialEq)]
+enum View {
+    No,
+    /// If the path or query changed since the last one.
+    Changed,
+    Force,
+}
+
 struct Global(UnsafeCell<Tracker>, Cell<bool>);
 // wasm32-unknown-unknown is single-threaded; the `Cell<bool>` guards against re-entry.
 unsafe impl Sync for Global {}
@@ -141,36 +150,26 @@ impl Tracker {
         }
     }
 
-    /// Something happened at `now` on a page whose touch is `page`: continue the session or
-    /// start a new one (after 30 minutes idle, or on a new campaign).
-    fn activity(&mut self, now: u64, page: Touch) {
-        let new = self.v.expired(now, &page);
-        if new {
-            self.flush();
-            self.v.begin(id::new_id(), &page);
-        }
-        self.v.last = now;
-        self.save();
-    }
-
-    /// Activity on the current page, not a landing (no referrer): returns (now, path).
-    fn touch_here(&mut self) -> (u64, Text) {
-        let now = js::now();
-        let (path, page) = here("", now);
-        self.activity(now, page);
-        (now, path)
-    }
-
-    /// A page view, unless the path did not change (`force`: count it anyway).
-    fn view(&mut self, referrer: &str, force: bool) {
+    /// Activity on this page: continues the session or starts a new one (after 30 minutes
+    /// idle, or on a new campaign). A page view after `referrer` too with `view`, unless the
+    /// path did not change (`Force`: count it anyway). Returns (now, path).
+    fn activity(&mut self, referrer: &str, view: View) -> (u64, Text) {
         let now = js::now();
         let (path, page) = here(referrer, now);
-        if force || path != self.path {
-            self.activity(now, page);
-            let title = js::text("document.title");
-            self.event("pageview", now, path, clip(&title), "", "");
-            self.path = path;
+        if view != View::Changed || path != self.path {
+            if self.v.expired(now, &page) {
+                self.flush();
+                self.v.begin(id::new_id(), &page);
+            }
+            self.v.last = now;
+            self.save();
+            if view != View::No {
+                let title = js::text("document.title");
+                self.event("pageview", now, path, clip(&title), "", "");
+                self.path = path;
+            }
         }
+        (now, path)
     }
 
     fn fits(&self, ev: &str) -> bool {
@@ -261,7 +260,7 @@ pub fn start(
         }
     });
     with(|t| {
-        t.view(&js::text("document.referrer"), true);
+        t.activity(&js::text("document.referrer"), View::Force);
         t.save();
     });
 }
@@ -269,7 +268,9 @@ pub fn start(
 /// A page view if the URL's path or query changed since the last one (SPA navigation).
 #[wasm_bindgen]
 pub fn page() {
-    with(|t| t.view("", false));
+    with(|t| {
+        t.activity("", View::Changed);
+    });
 }
 
 /// Sends the batch now (`pagehide`, `visibilitychange` to hidden).
@@ -288,7 +289,7 @@ pub fn track(kind: usize, name: JsValue, props_json: JsValue) {
     with(|t| {
         let ty = touch::word(KINDS, kind);
         if !ty.is_empty() && (kind > 0 || !name.is_empty()) {
-            let (now, path) = t.touch_here();
+            let (now, path) = t.activity("", View::No);
             t.event(
                 ty,
                 now,
@@ -340,7 +341,7 @@ pub fn optout(on: bool) {
 pub fn context() -> JsValue {
     let mut out = String::from("null");
     with(|t| {
-        let (now, _) = t.touch_here();
+        let (now, _) = t.activity("", View::No);
         let first = if t.v.first.is_empty() {
             t.v.touch
         } else {

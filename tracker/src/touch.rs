@@ -61,12 +61,12 @@ impl Touch {
         let (mut src, mut med) = (String::new(), String::new());
         let mut any = false;
         let mut click = 0; // index of the first click id in PARAMS, or 0
-        let mut camp: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a of all the parameters
+        let mut camp: u32 = 0x811c_9dc5; // FNV-1a of all the parameters
         for (i, p) in Parts(PARAMS, b' ').enumerate() {
             let v = param(p).unwrap_or_default();
             let v = clip(&v);
             for &b in v.as_bytes().iter().chain(&[0xff]) {
-                camp = (camp ^ b as u64).wrapping_mul(0x100_0000_01b3);
+                camp = (camp ^ b as u32).wrapping_mul(0x0100_0193);
             }
             if !v.is_empty() {
                 any = true;
@@ -113,7 +113,7 @@ impl Touch {
         out.push_str("}");
         Touch {
             ch,
-            camp: if any { camp | 1 } else { 0 },
+            camp: if any { camp as u64 | 1 } else { 0 },
             ts,
             json: out.leak(),
         }
@@ -200,7 +200,11 @@ fn site<'a>(list: &'a str, host: &str) -> Option<&'a str> {
         let domain = e.next()?;
         let above = host.strip_suffix(domain);
         if above.is_some_and(|h| h.is_empty() || h.ends_with(".")) {
-            return Some(if e.0.is_empty() { cut(domain, b'.') } else { e.0 });
+            return Some(if e.0.is_empty() {
+                cut(domain, b'.')
+            } else {
+                e.0
+            });
         }
     }
     None
