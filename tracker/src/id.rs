@@ -28,7 +28,7 @@ pub fn is_id(s: &str) -> bool {
 pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
     for c in Parts(cookies, b';') {
         let mut kv = Parts(c.trim_ascii_start(), b'=');
-        if kv.next() == Some(name) {
+        if kv.part() == name {
             return Some(kv.0);
         }
     }

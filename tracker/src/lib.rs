@@ -136,9 +136,7 @@ impl Tracker {
     fn load(&mut self) {
         if let Some(vid) = store::visitor() {
             self.vid = vid;
-            if let Some(v) = store::get(store::VISIT).and_then(Visit::parse) {
-                self.v = v;
-            }
+            self.v.parse(store::get(store::VISIT).unwrap_or(""));
         }
     }
 

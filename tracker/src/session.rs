@@ -80,24 +80,22 @@ impl Visit {
         out
     }
 
-    /// Reads what [`Visit::record`] wrote.
-    pub fn parse(s: Text) -> Option<Visit> {
+    /// Reads what [`Visit::record`] wrote into `self`; false (and `self` unchanged) when `s`
+    /// is not such a record.
+    pub fn parse(&mut self, s: Text) -> bool {
         let mut lines = Parts(s, b'\n');
-        let mut w = Parts(lines.next()?, b' ');
-        let sid = w.next()?;
-        let (started, last, camp, nondirect_ts) = (w.num(), w.num(), w.num(), w.num());
-        let mut touch = || lines.next().unwrap_or("");
-        let v = Visit {
-            sid,
-            started,
-            last,
-            camp,
-            touch: touch(),
-            first: touch(),
-            nondirect: touch(),
-            nondirect_ts,
-        };
-        (super::id::is_id(v.sid) && super::json::is_object(v.touch)).then_some(v)
+        let mut w = Parts(lines.part(), b' ');
+        let sid = w.part();
+        let numbers = [w.num(), w.num(), w.num(), w.num()];
+        let touch = lines.part();
+        let ok = super::id::is_id(sid) && super::json::is_object(touch);
+        if ok {
+            [self.started, self.last, self.camp, self.nondirect_ts] = numbers;
+            (self.sid, self.touch) = (sid, touch);
+            self.first = lines.part();
+            self.nondirect = lines.part();
+        }
+        ok
     }
 }
 
@@ -170,16 +168,18 @@ mod tests {
             rec.starts_with(&format!("{SID} {} {} 0 {T0}\n{{", T0 + 50, T0 + 99)),
             "{rec}"
         );
-        assert_eq!(Visit::parse(rec.leak()), Some(v.clone()));
+        let mut back = Visit::NONE;
+        assert!(back.parse(rec.leak()));
+        assert_eq!(back, v);
         v.sid = "nothex";
-        assert_eq!(Visit::parse(v.record().leak()), None);
+        assert!(!back.parse(v.record().leak()));
         for bad in [
             "",
             "garbage",
             SID,
             format!("{SID} 1 2 3 4\nnot json").leak(),
         ] {
-            assert_eq!(Visit::parse(bad), None, "{bad}");
+            assert!(!back.parse(bad), "{bad}");
         }
     }
 }

@@ -128,37 +128,37 @@ impl Touch {
 /// The parts of `.0` separated by the byte `.1`; what is not yet read stays in `.0`.
 pub struct Parts<'a>(pub &'a str, pub u8);
 
-impl<'a> Iterator for Parts<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        if self.0.is_empty() {
-            return None;
-        }
+impl<'a> Parts<'a> {
+    /// The next part; "" when there is none.
+    pub fn part(&mut self) -> &'a str {
         let w = cut(self.0, self.1);
         // SAFETY: past an ASCII separator, or the end: a char boundary. (The checked `get`
         // and its fallback cost code everywhere this is inlined.)
         self.0 = unsafe { self.0.get_unchecked((w.len() + 1).min(self.0.len())..) };
-        Some(w)
+        w
     }
-}
 
-/// Word `i` of the space-separated `list` ("" past the end).
-pub fn word(list: &str, i: usize) -> &str {
-    let mut words = Parts(list, b' ');
-    for _ in 0..i {
-        if words.next().is_none() {
-            break;
-        }
-    }
-    words.next().unwrap_or("") // (`nth` costs more code)
-}
-
-impl Parts<'_> {
     /// The next part as a number (0 when it is none).
     pub fn num(&mut self) -> u64 {
-        number(self.next().unwrap_or(""))
+        number(self.part())
     }
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        (!self.0.is_empty()).then(|| self.part())
+    }
+}
+
+/// Word `i` of the space-separated `list` of at most 10 words ("" past the end).
+pub fn word(list: &str, i: usize) -> &str {
+    let mut words = Parts(list, b' ');
+    for _ in 0..i.min(9) {
+        words.part();
+    }
+    words.part() // (`nth` costs more code)
 }
 
 /// Social networks and search engines by referrer domain (the domain itself or any subdomain):

@@ -20,7 +20,7 @@ pub fn queue_push(q: &mut String, body: &str) {
     q.push_str(body);
     while q.len() > QUEUE_BYTES || q.bytes().filter(|&b| b == b'\n').count() >= QUEUE_MAX {
         let mut batches = Parts(q, b'\n');
-        batches.next();
+        batches.part();
         *q = batches.0.into();
     }
 }
