@@ -69,14 +69,21 @@ impl Visit {
     /// `sid started last camp ts` and the three touches, one a line: for storage.
     pub fn record(&self) -> String {
         let mut out = String::from(self.sid);
-        for n in [self.started, self.last, self.camp, self.nondirect_ts] {
-            out.push_str(" ");
-            num(&mut out, n);
-        }
-        for t in [self.touch, self.first, self.nondirect] {
-            out.push_str("\n");
-            out.push_str(t);
-        }
+        // Straight-line: looping over an array of them costs 0.1 KB gzip more.
+        out.push_str(" ");
+        num(&mut out, self.started);
+        out.push_str(" ");
+        num(&mut out, self.last);
+        out.push_str(" ");
+        num(&mut out, self.camp);
+        out.push_str(" ");
+        num(&mut out, self.nondirect_ts);
+        out.push_str("\n");
+        out.push_str(self.touch);
+        out.push_str("\n");
+        out.push_str(self.first);
+        out.push_str("\n");
+        out.push_str(self.nondirect);
         out
     }
 
