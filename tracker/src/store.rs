@@ -14,8 +14,6 @@ pub const QUEUE: &str = "zapis_q";
 pub const CONSENT: &str = "zapis_consent";
 /// Opt-out: localStorage and cookie, so that it survives either being cleared.
 pub const OPTOUT: &str = "zapis_optout";
-/// Everything `clear` removes (not the opt-out).
-const ALL: [&str; 4] = [VID, VISIT, QUEUE, CONSENT];
 
 const YEAR: u32 = 365 * 24 * 60 * 60;
 
@@ -70,7 +68,8 @@ pub fn opted_out() -> bool {
 /// Removes all the tracker keeps (ids, session, touches, queue, consent).
 pub fn clear() {
     set_cookie(VID, "", false);
-    for k in ALL {
-        del(k);
-    }
+    del(VID);
+    del(VISIT);
+    del(QUEUE);
+    del(CONSENT);
 }
