@@ -65,10 +65,7 @@ pub fn env() -> Env {
         dnt: js::text("navigator.doNotTrack") == "1"
             || js::is_true(&js::at("navigator.globalPrivacyControl")),
         webdriver: js::is_true(&js::at("navigator.webdriver")),
-        localhost: is_local(
-            &js::text("location.hostname"),
-            &js::text("location.protocol"),
-        ),
+        localhost: is_local(js::text("location.hostname"), js::text("location.protocol")),
         ..Env::default()
     }
 }

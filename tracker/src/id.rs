@@ -7,7 +7,7 @@ use alloc::string::String;
 /// A fresh random id from `crypto.getRandomValues` (every browser that runs the wasm-bindgen
 /// glue, which needs reference types, has it).
 pub fn new_id() -> super::Text {
-    hex(&super::js::random16()).leak()
+    hex(super::js::random16()).leak()
 }
 
 /// Bytes written as decimals separated by commas (`String(uint8Array)`), as lowercase hex.

@@ -8,8 +8,8 @@
 //! holds on to a few dozen small strings and objects, and without drops the wasm has no drop
 //! code at all (0.2 KB gzip).
 
+use super::Text;
 use super::touch::Parts;
-use alloc::string::String;
 use core::cell::UnsafeCell;
 use core::mem::{ManuallyDrop, forget};
 use wasm_bindgen::prelude::*;
@@ -72,9 +72,15 @@ pub fn set_root(global: JsValue) {
     unsafe { *ROOT.0.get() = global };
 }
 
+/// `v` if it is a string, else "".
+#[inline(never)]
+pub fn str(v: &JsValue) -> Text {
+    v.as_string().map_or("", |s| s.leak())
+}
+
 /// The string at `path` ("" when it is none).
-pub fn text(path: &str) -> String {
-    at(path).as_string().unwrap_or_default()
+pub fn text(path: &str) -> Text {
+    str(&at(path))
 }
 
 /// `o[m](a, b, c)`, or `undefined` when it is no function or throws.
@@ -89,10 +95,8 @@ pub fn invoke(path: &str, m: &str, a: &JsValue, b: &JsValue) -> Js {
 }
 
 /// `String(v)`: how flags and numbers reach the wasm.
-pub fn string(v: &JsValue) -> String {
-    invoke("", "String", v, &UNDEF)
-        .as_string()
-        .unwrap_or_default()
+pub fn string(v: &JsValue) -> Text {
+    str(&invoke("", "String", v, &UNDEF))
 }
 
 /// `v` is `true`.
@@ -115,11 +119,11 @@ pub fn new(class: &str, arg: &JsValue) -> Js {
 
 /// `Date.now()`.
 pub fn now() -> u64 {
-    super::touch::number(&string(&invoke("Date", "now", &UNDEF, &UNDEF)))
+    super::touch::number(string(&invoke("Date", "now", &UNDEF, &UNDEF)))
 }
 
 /// 16 random bytes from `crypto.getRandomValues`, as `String(bytes)`: `"12,255,…"`.
-pub fn random16() -> String {
+pub fn random16() -> Text {
     let bytes = invoke("Uint8Array", "from", &s("0123456789abcdef"), &UNDEF);
     string(&invoke("crypto", "getRandomValues", &bytes, &UNDEF))
 }
@@ -129,16 +133,12 @@ pub fn params(query: &str) -> Js {
     new("URLSearchParams", &s(query))
 }
 
-/// `params.get(k)`: decoded, non-empty.
-pub fn param(params: &JsValue, k: &str) -> Option<String> {
-    call(params, "get", &s(k), &UNDEF, &UNDEF)
-        .as_string()
-        .filter(|v| !v.is_empty())
+/// `params.get(k)`, decoded ("" when it is not there).
+pub fn param(params: &JsValue, k: &str) -> Text {
+    str(&call(params, "get", &s(k), &UNDEF, &UNDEF))
 }
 
 /// The host of an absolute URL (`new URL(u).hostname`), "" when it has none.
-pub fn hostname(u: &str) -> String {
-    get(&new("URL", &s(u)), "hostname")
-        .as_string()
-        .unwrap_or_default()
+pub fn hostname(u: &str) -> Text {
+    str(&get(&new("URL", &s(u)), "hostname"))
 }

@@ -8,7 +8,7 @@ use alloc::string::String;
 #[cfg(target_arch = "wasm32")]
 pub fn string(out: &mut String, s: &str) {
     let q = super::js::invoke("JSON", "stringify", &super::js::s(s), &super::js::UNDEF);
-    out.push_str(&q.as_string().unwrap_or_default());
+    out.push_str(super::js::str(&q));
 }
 /// The same on the host, for the native tests.
 #[cfg(not(target_arch = "wasm32"))]

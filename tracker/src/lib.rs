@@ -115,16 +115,16 @@ fn with(f: impl FnOnce(&mut Tracker)) {
 /// The page's path + query, and the touch of a view of it at `now` after `referrer`.
 fn here(referrer: &str, now: u64) -> (Text, Touch) {
     let query = js::text("location.search");
-    let mut path = js::text("location.pathname");
-    path.push_str(&query);
+    let mut path = String::from(js::text("location.pathname"));
+    path.push_str(query);
     path.truncate(clip(&path).len());
     let rhost = js::hostname(referrer);
-    let params = js::params(&query);
+    let params = js::params(query);
     let t = Touch::of_page(
         &|k| js::param(&params, k),
         referrer,
-        &rhost,
-        &js::text("location.hostname"),
+        rhost,
+        js::text("location.hostname"),
         &path,
         now,
     );
@@ -163,7 +163,7 @@ impl Tracker {
             self.save();
             if view != View::No {
                 let title = js::text("document.title");
-                self.event("pageview", now, path, clip(&title), "", "");
+                self.event("pageview", now, path, clip(title), "", "");
                 self.path = path;
             }
         }
@@ -187,9 +187,9 @@ impl Tracker {
         json::event(&mut ev, t, now, path, title, clip(name), props);
         if !self.fits(&ev) {
             self.flush();
-        }
-        if !self.fits(&ev) {
-            return; // held in memory and full, or larger than any batch may be
+            if !self.fits(&ev) {
+                return; // held in memory and full, or larger than any batch may be
+            }
         }
         if self.n > 0 {
             self.events.push_str(",");
@@ -240,13 +240,13 @@ pub fn start(
     let mut env = consent::env();
     env.opted_out = store::opted_out();
     env.consented = store::get(store::CONSENT).is_some();
-    let api = api.as_string().unwrap_or_default();
+    let api = js::str(&api);
     slot(|t| {
         *t = Tracker::OFF;
         t.mode = consent::mode(cfg, env);
         t.consent_required = consent_required;
-        t.site = site.as_string().unwrap_or_default().leak();
-        let mut url = String::from(api.strip_suffix("/").unwrap_or(&api));
+        t.site = js::str(&site);
+        let mut url = String::from(api.strip_suffix("/").unwrap_or(api));
         url.push_str("/api/v1/t");
         t.url = url.leak();
         if t.mode == Mode::Persist {
@@ -258,7 +258,7 @@ pub fn start(
         }
     });
     with(|t| {
-        t.activity(&js::text("document.referrer"), View::Force);
+        t.activity(js::text("document.referrer"), View::Force);
         t.save();
     });
 }
@@ -282,8 +282,7 @@ const KINDS: &str = "custom widget_open booked";
 
 #[wasm_bindgen]
 pub fn track(kind: usize, name: JsValue, props_json: JsValue) {
-    let name = &name.as_string().unwrap_or_default();
-    let props_json = &props_json.as_string().unwrap_or_default();
+    let (name, props_json) = (js::str(&name), js::str(&props_json));
     with(|t| {
         let ty = touch::word(KINDS, kind);
         if !ty.is_empty() && (kind > 0 || !name.is_empty()) {

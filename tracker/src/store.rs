@@ -23,8 +23,8 @@ fn storage(m: &str, k: &str, v: &JsValue) -> js::Js {
 }
 
 pub fn get(k: &str) -> Option<Text> {
-    let v = storage("getItem", k, &UNDEF).as_string()?;
-    (!v.is_empty()).then(|| v.leak() as Text)
+    let v = js::str(&storage("getItem", k, &UNDEF));
+    (!v.is_empty()).then_some(v)
 }
 
 pub fn set(k: &str, v: &str) {
@@ -36,7 +36,7 @@ pub fn del(k: &str) {
 }
 
 pub fn cookie(name: &str) -> Option<Text> {
-    cookie_value(js::text("document.cookie").leak(), name).filter(|v| !v.is_empty())
+    cookie_value(js::text("document.cookie"), name).filter(|v| !v.is_empty())
 }
 
 pub fn set_cookie(name: &str, value: &str, keep: bool) {

@@ -28,8 +28,8 @@ const CLICK: usize = 5;
 /// The server's limit on one text value (`protocol::track::MAX_TEXT`).
 pub const MAX_TEXT: usize = 2048;
 
-/// Reads a decoded, non-empty URL parameter of the page.
-pub type Params<'a> = &'a dyn Fn(&str) -> Option<String>;
+/// Reads a decoded URL parameter of the page ("" when it is not there).
+pub type Params<'a> = &'a dyn Fn(&str) -> super::Text;
 
 /// A touch being made: the JSON goes on the wire and into storage; the numbers feed the rules.
 #[derive(Clone, Default, PartialEq)]
@@ -58,13 +58,12 @@ impl Touch {
         ts: u64,
     ) -> Touch {
         let mut out = String::from("{");
-        let (mut src, mut med) = (String::new(), String::new());
+        let (mut src, mut med) = ("", "");
         let mut any = false;
         let mut click = 0; // index of the first click id in PARAMS, or 0
         let mut camp: u32 = 0x811c_9dc5; // FNV-1a of all the parameters
         for (i, p) in Parts(PARAMS, b' ').enumerate() {
-            let v = param(p).unwrap_or_default();
-            let v = clip(&v);
+            let v = clip(param(p));
             for &b in v.as_bytes().iter().chain(&[0xff]) {
                 camp = (camp ^ b as u32).wrapping_mul(0x0100_0193);
             }
@@ -74,8 +73,8 @@ impl Touch {
                     click = i;
                 }
                 match i {
-                    SOURCE => src = v.into(),
-                    MEDIUM => med = v.into(),
+                    SOURCE => src = v,
+                    MEDIUM => med = v,
                     _ => json::field(&mut out, p.strip_prefix("utm_").unwrap_or(p), v),
                 }
             }
@@ -91,12 +90,12 @@ impl Touch {
             ch = PAID;
             // Click ids say whose ad it was: Yandex Direct, Google Ads (both cpc), Meta.
             source = match (src.is_empty(), click) {
-                (false, _) => &src,
+                (false, _) => src,
                 (true, 0) => name,
                 (true, i) => word("yandex google facebook", i - CLICK),
             };
             medium = match (med.is_empty(), click) {
-                (false, _) => &med,
+                (false, _) => med,
                 (true, i) if i > 0 && i < CLICK + 2 => "cpc",
                 _ => "",
             };
@@ -249,13 +248,11 @@ pub mod tests {
     use protocol::track::{Channel, Touch as Wire};
 
     /// Parameters of a query (no decoding here: the browser's `URLSearchParams` does that).
-    pub fn query(q: &str) -> impl Fn(&str) -> Option<String> + '_ {
+    pub fn query(q: &str) -> impl Fn(&str) -> crate::Text + '_ {
         move |k| {
-            q.split('&').find_map(|p| {
-                p.split_once('=')
-                    .filter(|(pk, v)| *pk == k && !v.is_empty())
-                    .map(|(_, v)| v.into())
-            })
+            q.split('&')
+                .find_map(|p| p.split_once('=').filter(|(pk, _)| *pk == k))
+                .map_or("", |(_, v)| String::from(v).leak())
         }
     }
 
