@@ -25,14 +25,14 @@ pub fn is_id(s: &str) -> bool {
 }
 
 /// The value of cookie `name` in a `document.cookie` string.
-pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
+pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> &'a str {
     for c in Parts(cookies, b';') {
         let mut kv = Parts(c.trim_ascii_start(), b'=');
         if kv.part() == name {
-            return Some(kv.0);
+            return kv.0;
         }
     }
-    None
+    ""
 }
 
 /// A `document.cookie` assignment: first-party, whole site, `max_age` seconds (0 deletes).
@@ -70,12 +70,9 @@ mod tests {
     #[test]
     fn cookies() {
         let c = "a=1; zapis_vid=abc; xzapis_vid=no; zapis_vid2=no";
-        assert_eq!(cookie_value(c, "zapis_vid"), Some("abc"));
-        assert_eq!(
-            cookie_value("zapis_vid2=x;zapis_vid=y", "zapis_vid"),
-            Some("y")
-        );
-        assert_eq!(cookie_value("", "zapis_vid"), None);
+        assert_eq!(cookie_value(c, "zapis_vid"), "abc");
+        assert_eq!(cookie_value("zapis_vid2=x;zapis_vid=y", "zapis_vid"), "y");
+        assert_eq!(cookie_value("", "zapis_vid"), "");
         assert_eq!(
             cookie_line("k", "v", 31_536_000, true),
             "k=v; Path=/; SameSite=Lax; Max-Age=31536000; Secure"

@@ -134,9 +134,9 @@ fn here(referrer: &str, now: u64) -> (Text, Touch) {
 impl Tracker {
     /// Reads the visitor, session and touches kept by earlier pages.
     fn load(&mut self) {
-        if let Some(vid) = store::visitor() {
-            self.vid = vid;
-            self.v.parse(store::get(store::VISIT).unwrap_or(""));
+        self.vid = store::visitor();
+        if !self.vid.is_empty() {
+            self.v.parse(store::get(store::VISIT));
         }
     }
 
@@ -239,7 +239,7 @@ pub fn start(
     };
     let mut env = consent::env();
     env.opted_out = store::opted_out();
-    env.consented = store::get(store::CONSENT).is_some();
+    env.consented = !store::get(store::CONSENT).is_empty();
     let api = js::str(&api);
     slot(|t| {
         *t = Tracker::OFF;

@@ -3,7 +3,7 @@
 //! session with the attribution touches, the remembered consent and the retry queue.
 
 use super::Text;
-use super::id::{cookie_line, cookie_value};
+use super::id::{cookie_line, cookie_value, is_id};
 use super::js::{self, UNDEF, s};
 use wasm_bindgen::JsValue;
 
@@ -22,9 +22,9 @@ fn storage(m: &str, k: &str, v: &JsValue) -> js::Js {
     js::call(&js::at("localStorage"), m, &s(k), v, &UNDEF)
 }
 
-pub fn get(k: &str) -> Option<Text> {
-    let v = js::str(&storage("getItem", k, &UNDEF));
-    (!v.is_empty()).then_some(v)
+/// The stored value ("" when there is none).
+pub fn get(k: &str) -> Text {
+    js::str(&storage("getItem", k, &UNDEF))
 }
 
 pub fn set(k: &str, v: &str) {
@@ -35,8 +35,9 @@ pub fn del(k: &str) {
     storage("removeItem", k, &UNDEF);
 }
 
-pub fn cookie(name: &str) -> Option<Text> {
-    cookie_value(js::text("document.cookie"), name).filter(|v| !v.is_empty())
+/// The cookie's value ("" when there is none).
+pub fn cookie(name: &str) -> Text {
+    cookie_value(js::text("document.cookie"), name)
 }
 
 pub fn set_cookie(name: &str, value: &str, keep: bool) {
@@ -49,11 +50,14 @@ pub fn set_cookie(name: &str, value: &str, keep: bool) {
     js::set(&js::at("document"), "cookie", &s(&line));
 }
 
-/// The visitor id from the cookie, else from localStorage.
-pub fn visitor() -> Option<Text> {
-    cookie(VID)
-        .filter(|v| super::id::is_id(v))
-        .or_else(|| get(VID).filter(|v| super::id::is_id(v)))
+/// The visitor id from the cookie, else from localStorage ("" when neither has one).
+pub fn visitor() -> Text {
+    let vid = cookie(VID);
+    if is_id(vid) {
+        return vid;
+    }
+    let vid = get(VID);
+    if is_id(vid) { vid } else { "" }
 }
 
 pub fn save_visitor(vid: &str) {
@@ -62,7 +66,7 @@ pub fn save_visitor(vid: &str) {
 }
 
 pub fn opted_out() -> bool {
-    get(OPTOUT).is_some() || cookie(OPTOUT).is_some()
+    !get(OPTOUT).is_empty() || !cookie(OPTOUT).is_empty()
 }
 
 /// Removes all the tracker keeps (ids, session, touches, queue, consent).

@@ -27,14 +27,15 @@ pub fn queue_push(q: &mut String, body: &str) {
 
 /// Keeps `body` for the next page.
 pub fn enqueue(body: &str) {
-    let mut q = String::from(store::get(store::QUEUE).unwrap_or(""));
+    let mut q = String::from(store::get(store::QUEUE));
     queue_push(&mut q, body);
     store::set(store::QUEUE, &q);
 }
 
 /// Sends the batches queued by earlier pages.
 pub fn retry(url: &str) {
-    if let Some(q) = store::get(store::QUEUE) {
+    let q = store::get(store::QUEUE);
+    if !q.is_empty() {
         store::del(store::QUEUE);
         for body in Parts(q, b'\n') {
             if !body.is_empty() {
