@@ -290,6 +290,10 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         "Cache misses: each `times` question (service, master, a later date) is new to zapis, so zapis makes exactly one book_times call for it (checked with the sandbox's call counter). Per question: the call to the sandbox, then through nginx, then zapis's endpoint, one at a time on keep-alive connections, three questions a second (within zapis's upstream budget of 5/s). Added latency = for each question, its time through zapis (or nginx) − its time direct; the row gives percentiles of those differences (nearest rank: with 60 questions p99 is the largest difference, so one descheduled request on the shared machine decides it; p90 is given too).".into(),
         "Load generator: xtask/src/bench/http.rs (HTTP/1.1 over std TcpStream, one thread per connection, built in debug like all of xtask); its own cost is the same for every target. The sandbox, nginx, zapis and the generator share the 2 cores.".into(),
     ];
+    s.notes.push(format!(
+        "Reading the miss row: the median difference (+{mz50:.2} ms) is zapis's own work per miss (parse, cache miss, the upstream call through its pooled HTTP client and rate budget, decoding YCLIENTS' JSON, encoding the answer); the p99 is the largest of {} differences, and nginx's largest difference in the same run was {mn99:+.2} ms, so the tail is mostly the shared machine.",
+        paired_zapis.len()
+    ));
     if errors > 0 {
         s.notes.push(format!("Errors (non-2xx or transport) seen: {errors} — the figures above include them."));
     }

@@ -219,6 +219,10 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         .iter()
         .map(|(k, v)| (k.to_string(), json!({"requests": v.latencies_us.len(), "errors": errors_json(v), "p50_ms": v.pct_ms(0.5), "p99_ms": v.pct_ms(0.99), "max_ms": v.pct_ms(1.0)})))
         .collect();
+    let misses: u64 = lookups.iter().filter(|((_, r), _)| r == "miss").map(|(_, n)| n).sum();
+    s.notes.push(format!(
+        "Reading it: {misses} lookups missed the cache in this run (mostly `times` and `dates`, whose answers live 20 s), each needing an upstream call, while the budget allows 5 a second and 200 a minute. zapis keeps to the budget and shows visitors no error, but the calls queue: after about 200 calls the minute window is full and calls wait for it, which is the long wait on the `times` step (fourth row)."
+    ));
     s.data = json!({
         "visitors": visitors, "seconds": elapsed.as_secs_f64(), "think_s": [THINK.0, THINK.1],
         "visitor_requests": requests, "visitor_errors": errors_json(&all), "visitor_p50_ms": all.pct_ms(0.5), "visitor_p99_ms": all.pct_ms(0.99),
