@@ -24,12 +24,22 @@ const WITHOUT: &str = "index-nosnippet.html";
 pub fn strip_snippet(html: &str) -> anyhow::Result<String> {
     let mut out = html.to_owned();
     let mut removed = 0;
-    let preds: [fn(&str, &str) -> bool; 2] = [|tag, body| tag == "<script>" && body.contains("zapis.q"), |tag, _| tag.contains("embed.js")];
+    let preds: [fn(&str, &str) -> bool; 2] = [
+        |tag, body| tag == "<script>" && body.contains("zapis.q"),
+        |tag, _| tag.contains("embed.js"),
+    ];
     for pred in preds {
         let mut from = 0;
         while let Some(i) = out[from..].find("<script").map(|i| i + from) {
-            let Some(tag_end) = out[i..].find('>').map(|e| i + e + 1) else { break };
-            let Some(close) = out[tag_end..].find("</script>").map(|e| tag_end + e + "</script>".len()) else { break };
+            let Some(tag_end) = out[i..].find('>').map(|e| i + e + 1) else {
+                break;
+            };
+            let Some(close) = out[tag_end..]
+                .find("</script>")
+                .map(|e| tag_end + e + "</script>".len())
+            else {
+                break;
+            };
             if pred(&out[i..tag_end], &out[tag_end..close]) {
                 let mut end = close;
                 if out[end..].starts_with("\r\n") {
@@ -37,7 +47,10 @@ pub fn strip_snippet(html: &str) -> anyhow::Result<String> {
                 } else if out[end..].starts_with('\n') {
                     end += 1;
                 }
-                let start = out[..i].rfind('\n').filter(|&n| out[n + 1..i].trim().is_empty()).map_or(i, |n| n + 1);
+                let start = out[..i]
+                    .rfind('\n')
+                    .filter(|&n| out[n + 1..i].trim().is_empty())
+                    .map_or(i, |n| n + 1);
                 out.replace_range(start..end, "");
                 removed += 1;
                 break;
@@ -58,13 +71,19 @@ struct Run {
 }
 
 fn lighthouse(ctx: &Ctx, url: &str, out: &Path) -> anyhow::Result<Run> {
-    let profile = ctx.tmp.join(format!("lh-profile-{}", out.file_stem().unwrap_or_default().to_string_lossy()));
+    let profile = ctx.tmp.join(format!(
+        "lh-profile-{}",
+        out.file_stem().unwrap_or_default().to_string_lossy()
+    ));
     std::fs::create_dir_all(&profile)?;
     let mut c = sh::cmd("lighthouse");
     c.arg(url)
         .args(["--quiet", "--output=json", "--only-categories=performance"])
         .arg(format!("--output-path={}", out.display()))
-        .arg(format!("--chrome-flags={CHROME_FLAGS} --user-data-dir={}", profile.display()))
+        .arg(format!(
+            "--chrome-flags={CHROME_FLAGS} --user-data-dir={}",
+            profile.display()
+        ))
         .env("CHROME_PATH", "/usr/bin/chromium");
     let mut p = procs::Proc::spawn("lighthouse", c, &out.with_extension("log"))?;
     let status = p.wait_exit(Duration::from_secs(180))?;
@@ -77,7 +96,10 @@ fn lighthouse(ctx: &Ctx, url: &str, out: &Path) -> anyhow::Result<Run> {
         bail!("lighthouse runtime error on {url}: {e}");
     }
     let audit = |k: &str| r["audits"][k]["numericValue"].as_f64().unwrap_or(f64::NAN);
-    let score = r["categories"]["performance"]["score"].as_f64().context("no performance score")? * 100.0;
+    let score = r["categories"]["performance"]["score"]
+        .as_f64()
+        .context("no performance score")?
+        * 100.0;
     let metrics = json!({
         "score": score,
         "tbt_ms": audit("total-blocking-time"),
@@ -92,7 +114,11 @@ fn lighthouse(ctx: &Ctx, url: &str, out: &Path) -> anyhow::Result<Run> {
         "long_tasks": r["audits"]["long-tasks"]["details"]["items"].as_array().map(|a| a.iter().map(|t| json!({"url": t["url"], "start_ms": t["startTime"], "ms": t["duration"]})).collect::<Vec<_>>()).unwrap_or_default(),
         "bootup_by_script": r["audits"]["bootup-time"]["details"]["items"].as_array().map(|a| a.iter().map(|t| json!({"url": t["url"], "total_ms": t["total"], "scripting_ms": t["scripting"]})).collect::<Vec<_>>()).unwrap_or_default(),
     });
-    Ok(Run { score, tbt: audit("total-blocking-time"), metrics })
+    Ok(Run {
+        score,
+        tbt: audit("total-blocking-time"),
+        metrics,
+    })
 }
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
@@ -119,14 +145,25 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         let _ = super::http::send(addr, &super::http::Req::get(path));
     }
     for i in 0..runs {
-        let order: [bool; 2] = if i % 2 == 0 { [true, false] } else { [false, true] };
+        let order: [bool; 2] = if i % 2 == 0 {
+            [true, false]
+        } else {
+            [false, true]
+        };
         for snippet in order {
             let page = if snippet { "" } else { WITHOUT };
             let url = format!("http://127.0.0.1:{port}/{page}");
-            let out = ctx.tmp.join(format!("lh-{}-{i}.json", if snippet { "with" } else { "without" }));
+            let out = ctx.tmp.join(format!(
+                "lh-{}-{i}.json",
+                if snippet { "with" } else { "without" }
+            ));
             sh::log(format!("lighthouse {url} (run {}/{runs})", i + 1));
             let r = lighthouse(ctx, &url, &out)?;
-            if snippet { with.push(r) } else { without.push(r) }
+            if snippet {
+                with.push(r)
+            } else {
+                without.push(r)
+            }
         }
     }
     server.stop();
@@ -134,7 +171,9 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     let m = |v: &[Run], f: fn(&Run) -> f64| median(&v.iter().map(f).collect::<Vec<_>>());
     let (sw, so) = (m(&with, |r| r.score), m(&without, |r| r.score));
     let (tw, to) = (m(&with, |r| r.tbt), m(&without, |r| r.tbt));
-    let how = format!("Lighthouse 12, mobile preset (simulated throttling), median of {runs} interleaved runs each");
+    let how = format!(
+        "Lighthouse 12, mobile preset (simulated throttling), median of {runs} interleaved runs each"
+    );
     s.rows.push(Row::new(
         "host page Lighthouse performance: with snippet / without",
         "equal",
@@ -150,7 +189,13 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         &how,
     ));
     let metric_list = |v: &[Run]| v.iter().map(|r| r.metrics.clone()).collect::<Vec<_>>();
-    let mm = |v: &[Run], k: &str| median(&v.iter().map(|r| r.metrics[k].as_f64().unwrap_or(f64::NAN)).collect::<Vec<_>>());
+    let mm = |v: &[Run], k: &str| {
+        median(
+            &v.iter()
+                .map(|r| r.metrics[k].as_f64().unwrap_or(f64::NAN))
+                .collect::<Vec<_>>(),
+        )
+    };
     s.data = json!({
         "url_with": "/ (demo-site/index.html)", "url_without": format!("/{WITHOUT}"), "runs_each": runs,
         "median": {
@@ -175,21 +220,35 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     let tasks = |v: &[Run]| -> String {
         // The run with the median TBT.
         let mut sorted: Vec<&Run> = v.iter().collect();
-        sorted.sort_by(|a, b| a.tbt.partial_cmp(&b.tbt).unwrap_or(std::cmp::Ordering::Equal));
-        let Some(r) = sorted.get(sorted.len() / 2) else { return String::new() };
+        sorted.sort_by(|a, b| {
+            a.tbt
+                .partial_cmp(&b.tbt)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let Some(r) = sorted.get(sorted.len() / 2) else {
+            return String::new();
+        };
         let list: Vec<String> = r.metrics["long_tasks"]
             .as_array()
             .map(|a| {
                 a.iter()
                     .map(|t| {
                         let url = t["url"].as_str().unwrap_or("?");
-                        let name = url.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or(url);
+                        let name = url
+                            .rsplit('/')
+                            .next()
+                            .filter(|n| !n.is_empty())
+                            .unwrap_or(url);
                         format!("{name} {:.0} ms", t["ms"].as_f64().unwrap_or(0.0))
                     })
                     .collect()
             })
             .unwrap_or_default();
-        if list.is_empty() { "none".into() } else { list.join(", ") }
+        if list.is_empty() {
+            "none".into()
+        } else {
+            list.join(", ")
+        }
     };
     s.rows.push(Row::info(
         "  long tasks in the median run, with / without",
@@ -211,7 +270,10 @@ mod tests {
     fn strips_exactly_the_two_snippet_tags() {
         let page = "<head>\n  <link rel=stylesheet href=style.css>\n  <script>window.zapis=window.zapis||function(){(zapis.q=zapis.q||[]).push(arguments)}</script>\n  <script async src=\"/embed.js\" data-site=\"demo\"></script>\n  <script>console.log(1)</script>\n</head>";
         let out = super::strip_snippet(page).unwrap();
-        assert_eq!(out, "<head>\n  <link rel=stylesheet href=style.css>\n  <script>console.log(1)</script>\n</head>");
+        assert_eq!(
+            out,
+            "<head>\n  <link rel=stylesheet href=style.css>\n  <script>console.log(1)</script>\n</head>"
+        );
         assert!(super::strip_snippet("<p>no snippet</p>").is_err());
     }
 }

@@ -28,11 +28,21 @@ pub struct Req {
 
 impl Req {
     pub fn get(path: impl Into<String>) -> Self {
-        Self { method: "GET", path: path.into(), headers: Vec::new(), body: Vec::new() }
+        Self {
+            method: "GET",
+            path: path.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
 
     pub fn post(path: impl Into<String>, body: impl Into<Vec<u8>>) -> Self {
-        Self { method: "POST", path: path.into(), headers: Vec::new(), body: body.into() }
+        Self {
+            method: "POST",
+            path: path.into(),
+            headers: Vec::new(),
+            body: body.into(),
+        }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -41,7 +51,10 @@ impl Req {
     }
 
     fn encode(&self, host: &SocketAddr) -> Vec<u8> {
-        let mut out = format!("{} {} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: zapis-bench\r\n", self.method, self.path);
+        let mut out = format!(
+            "{} {} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: zapis-bench\r\n",
+            self.method, self.path
+        );
         for (k, v) in &self.headers {
             out.push_str(&format!("{k}: {v}\r\n"));
         }
@@ -63,7 +76,13 @@ pub struct Resp {
 
 impl Resp {
     pub fn json(&self) -> anyhow::Result<serde_json::Value> {
-        serde_json::from_slice(&self.body).with_context(|| format!("status {}: {}", self.status, String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).with_context(|| {
+            format!(
+                "status {}: {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
     }
 }
 
@@ -76,7 +95,11 @@ pub struct Conn {
 
 impl Conn {
     pub fn new(addr: SocketAddr) -> Self {
-        Self { addr, stream: None, timeout: Duration::from_secs(30) }
+        Self {
+            addr,
+            stream: None,
+            timeout: Duration::from_secs(30),
+        }
     }
 
     pub fn timeout(mut self, t: Duration) -> Self {
@@ -86,7 +109,8 @@ impl Conn {
 
     fn connect(&mut self) -> anyhow::Result<&mut BufReader<TcpStream>> {
         if self.stream.is_none() {
-            let s = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5)).with_context(|| format!("connecting to {}", self.addr))?;
+            let s = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5))
+                .with_context(|| format!("connecting to {}", self.addr))?;
             s.set_nodelay(true)?;
             s.set_read_timeout(Some(self.timeout))?;
             s.set_write_timeout(Some(self.timeout))?;
@@ -117,11 +141,17 @@ impl Conn {
         let s = self.connect()?;
         // A failure before the first byte of the answer: the server had closed the connection.
         let mut line = String::new();
-        if s.get_mut().write_all(bytes).is_err() || !matches!(s.read_line(&mut line), Ok(n) if n > 0) {
+        if s.get_mut().write_all(bytes).is_err()
+            || !matches!(s.read_line(&mut line), Ok(n) if n > 0)
+        {
             self.stream = None;
             return Err(Closed.into());
         }
-        let status: u16 = line.split(' ').nth(1).and_then(|c| c.parse().ok()).with_context(|| format!("bad status line {line:?}"))?;
+        let status: u16 = line
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .with_context(|| format!("bad status line {line:?}"))?;
         let (mut length, mut chunked, mut close) = (None, false, false);
         loop {
             line.clear();
@@ -149,7 +179,8 @@ impl Conn {
             loop {
                 line.clear();
                 s.read_line(&mut line)?;
-                let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or(""), 16).context("bad chunk size")?;
+                let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or(""), 16)
+                    .context("bad chunk size")?;
                 if size == 0 {
                     line.clear();
                     s.read_line(&mut line)?;
@@ -247,7 +278,12 @@ pub fn percentile_us(values: &[u64], q: f64) -> u64 {
 /// per target, so that every target meets the same moments of machine noise. Each of the
 /// `workers` threads keeps one keep-alive connection per target. Latency runs from the request's scheduled send time to the end of its answer (open loop), so
 /// time spent queued behind a slow answer counts.
-pub fn fixed_rate_mixed(targets: &[(SocketAddr, Vec<Req>)], rate_each: f64, duration: Duration, workers: usize) -> Vec<Samples> {
+pub fn fixed_rate_mixed(
+    targets: &[(SocketAddr, Vec<Req>)],
+    rate_each: f64,
+    duration: Duration,
+    workers: usize,
+) -> Vec<Samples> {
     let n = targets.len() as u64;
     let total = (rate_each * n as f64 * duration.as_secs_f64()).round() as u64;
     let interval = Duration::from_secs_f64(1.0 / (rate_each * n as f64));
@@ -258,7 +294,10 @@ pub fn fixed_rate_mixed(targets: &[(SocketAddr, Vec<Req>)], rate_each: f64, dura
         .map(|_| {
             let (next, targets) = (next.clone(), targets.clone());
             std::thread::spawn(move || {
-                let mut conns: Vec<Conn> = targets.iter().map(|(a, _)| Conn::new(*a).timeout(Duration::from_secs(10))).collect();
+                let mut conns: Vec<Conn> = targets
+                    .iter()
+                    .map(|(a, _)| Conn::new(*a).timeout(Duration::from_secs(10)))
+                    .collect();
                 let mut s: Vec<Samples> = vec![Samples::default(); targets.len()];
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -292,7 +331,13 @@ pub fn fixed_rate_mixed(targets: &[(SocketAddr, Vec<Req>)], rate_each: f64, dura
 
 /// `senders` threads each send what `next(sender, i)` makes, back to back, until `duration`
 /// has passed; each finishes the request it has in flight. `on_answer` sees every answer.
-pub fn closed_loop<F, A>(addr: SocketAddr, senders: usize, duration: Duration, next: F, on_answer: A) -> Samples
+pub fn closed_loop<F, A>(
+    addr: SocketAddr,
+    senders: usize,
+    duration: Duration,
+    next: F,
+    on_answer: A,
+) -> Samples
 where
     F: Fn(usize, u64) -> Req + Send + Sync + 'static,
     A: Fn(&Resp) + Send + Sync + 'static,

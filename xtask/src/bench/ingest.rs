@@ -55,7 +55,21 @@ struct Backend {
 }
 
 fn psql(db: &str, sql: &str) -> anyhow::Result<String> {
-    let out = Command::new("psql").args(["-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-Atc", sql]).output().context("psql")?;
+    let out = Command::new("psql")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            db,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-Atc",
+            sql,
+        ])
+        .output()
+        .context("psql")?;
     if !out.status.success() {
         bail!("psql {sql:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
@@ -69,8 +83,15 @@ fn backends(ctx: &Ctx) -> anyhow::Result<Vec<Backend>> {
         name: "SQLite",
         url: format!("sqlite://{}", file.display()),
         count: Box::new(move || {
-            let out = Command::new("sqlite3").arg(&f2).arg("SELECT count(*) FROM events").output().context("sqlite3")?;
-            String::from_utf8_lossy(&out.stdout).trim().parse().context("sqlite3 count")
+            let out = Command::new("sqlite3")
+                .arg(&f2)
+                .arg("SELECT count(*) FROM events")
+                .output()
+                .context("sqlite3")?;
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse()
+                .context("sqlite3 count")
         }),
         cleanup: Box::new(|| {}),
     };
@@ -81,9 +102,16 @@ fn backends(ctx: &Ctx) -> anyhow::Result<Vec<Backend>> {
     let pg = Backend {
         name: "PostgreSQL",
         url: format!("postgres://postgres@127.0.0.1:5432/{db}"),
-        count: Box::new(move || psql(&d1, "SELECT count(*) FROM events")?.parse().context("psql count")),
+        count: Box::new(move || {
+            psql(&d1, "SELECT count(*) FROM events")?
+                .parse()
+                .context("psql count")
+        }),
         cleanup: Box::new(move || {
-            let _ = psql("postgres", &format!("DROP DATABASE IF EXISTS {d2} WITH (FORCE)"));
+            let _ = psql(
+                "postgres",
+                &format!("DROP DATABASE IF EXISTS {d2} WITH (FORCE)"),
+            );
         }),
     };
     Ok(vec![sqlite, pg])
@@ -100,34 +128,66 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Vec<Section>> {
     let result = (|| -> anyhow::Result<()> {
         for b in &backends {
             let port = procs::free_port()?;
-            let cfg = ZapisConfig { port, database_url: b.url.clone(), dist: &ctx.dist, site_dir: None, site_key: "bench", upstream: None };
+            let cfg = ZapisConfig {
+                port,
+                database_url: b.url.clone(),
+                dist: &ctx.dist,
+                site_dir: None,
+                site_key: "bench",
+                upstream: None,
+            };
             let origin = cfg.origin();
-            let (server, addr) = ctx.zapis(&format!("zapis-ingest-{}", b.name.to_lowercase()), port, &cfg.toml(), &[])?;
+            let (server, addr) = ctx.zapis(
+                &format!("zapis-ingest-{}", b.name.to_lowercase()),
+                port,
+                &cfg.toml(),
+                &[],
+            )?;
             std::thread::sleep(Duration::from_secs(2));
             let (idle_rss, _) = server.rss_kib();
             // A few batches first (first-request costs), not counted below.
-            let warm = Req::post("/api/v1/t", batch("bench", 9999, 0)).header("Origin", &origin).header("Content-Type", "text/plain;charset=UTF-8");
+            let warm = Req::post("/api/v1/t", batch("bench", 9999, 0))
+                .header("Origin", &origin)
+                .header("Content-Type", "text/plain;charset=UTF-8");
             for _ in 0..20 {
                 let r = http::send(addr, &warm)?;
                 if r.status != 200 {
-                    bail!("ingest warm-up on {}: {} {}", b.name, r.status, String::from_utf8_lossy(&r.body));
+                    bail!(
+                        "ingest warm-up on {}: {} {}",
+                        b.name,
+                        r.status,
+                        String::from_utf8_lossy(&r.body)
+                    );
                 }
             }
             let before = (b.count)()?;
-            sh_log(format!("{}: {SENDERS} senders × batches of {EVENTS_PER_BATCH} for {} s", b.name, duration.as_secs()));
+            sh_log(format!(
+                "{}: {SENDERS} senders × batches of {EVENTS_PER_BATCH} for {} s",
+                b.name,
+                duration.as_secs()
+            ));
             let acked: Arc<Mutex<u64>> = Arc::default();
             let tally = acked.clone();
             let sampler = RssSampler::start(server.pid(), Duration::from_millis(200));
-            let (cpu_server0, cpu_gen0) = (procs::cpu_secs(Some(server.pid())), procs::cpu_secs(None));
+            let (cpu_server0, cpu_gen0) =
+                (procs::cpu_secs(Some(server.pid())), procs::cpu_secs(None));
             let o = origin.clone();
             let samples = http::closed_loop(
                 addr,
                 SENDERS,
                 duration,
-                move |n, i| Req::post("/api/v1/t", batch("bench", n, i)).header("Origin", &o).header("Content-Type", "text/plain;charset=UTF-8"),
+                move |n, i| {
+                    Req::post("/api/v1/t", batch("bench", n, i))
+                        .header("Origin", &o)
+                        .header("Content-Type", "text/plain;charset=UTF-8")
+                },
                 move |r| {
                     if r.status == 200 {
-                        let stored = r.json().ok().and_then(|v| v["stored"].as_u64()).unwrap_or(0);
+                        let stored = r
+                            .json()
+                            .ok()
+                            .and_then(|v| v["stored"].as_u64())
+                            .unwrap_or(0);
                         *tally.lock().expect("tally") += stored;
                     }
                 },
@@ -145,18 +205,38 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Vec<Section>> {
             let sqlite = b.name == "SQLite";
             let errs = samples.error_count();
             s.rows.push(Row::new(
-                format!("ingest, durable, {}, {SENDERS} senders × {EVENTS_PER_BATCH} events", b.name),
-                if sqlite { "≥ 50,000 events/s (2 cores)" } else { "—" },
+                format!(
+                    "ingest, durable, {}, {SENDERS} senders × {EVENTS_PER_BATCH} events",
+                    b.name
+                ),
+                if sqlite {
+                    "≥ 50,000 events/s (2 cores)"
+                } else {
+                    "—"
+                },
                 format!(
                     "{} events/s, p99 {:.1} ms, acked {} = stored {}{}",
                     thousands(eps.round() as u64),
                     samples.pct_ms(0.99),
                     thousands(acked),
                     thousands(stored),
-                    if errs > 0 { format!(", {errs} refused") } else { String::new() }
+                    if errs > 0 {
+                        format!(", {errs} refused")
+                    } else {
+                        String::new()
+                    }
                 ),
-                if sqlite { Verdict::of(eps >= BUDGET_SQLITE_EPS && acked == stored) } else if acked == stored { Verdict::Info } else { Verdict::NotMet },
-                format!("xtask load generator, closed loop, {} s", duration.as_secs()),
+                if sqlite {
+                    Verdict::of(eps >= BUDGET_SQLITE_EPS && acked == stored)
+                } else if acked == stored {
+                    Verdict::Info
+                } else {
+                    Verdict::NotMet
+                },
+                format!(
+                    "xtask load generator, closed loop, {} s",
+                    duration.as_secs()
+                ),
             ));
             s.notes.push(format!(
                 "{}: the server used {cpu_server:.2} cores and the load generator {cpu_gen:.2} cores on average during the load (CPU time ÷ wall time, /proc/PID/stat){}.",
@@ -171,11 +251,20 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Vec<Section>> {
                 ));
             }
             if acked != stored {
-                s.notes.push(format!("**{}: acknowledged {acked} ≠ stored {stored}.**", b.name));
+                s.notes.push(format!(
+                    "**{}: acknowledged {acked} ≠ stored {stored}.**",
+                    b.name
+                ));
             }
             mem.rows.push(Row::info(
                 format!("server RSS, {}: idle / under the ingest load", b.name),
-                format!("{:.1} MiB idle; {:.1} MiB median, {:.1} MiB max under load (peak {:.1})", idle_rss as f64 / 1024.0, rss_median as f64 / 1024.0, rss_max as f64 / 1024.0, hwm as f64 / 1024.0),
+                format!(
+                    "{:.1} MiB idle; {:.1} MiB median, {:.1} MiB max under load (peak {:.1})",
+                    idle_rss as f64 / 1024.0,
+                    rss_median as f64 / 1024.0,
+                    rss_max as f64 / 1024.0,
+                    hwm as f64 / 1024.0
+                ),
                 "/proc/PID/status VmRSS (every 200 ms), VmHWM",
             ));
             data.insert(key.clone(), json!({

@@ -97,7 +97,14 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let md_path = ctx.root.join("bench/RESULTS.md");
     let mut report = Report::load(&json_path);
     report.environment = environment();
-    let command = format!("cargo xtask bench{}", if args.is_empty() { String::new() } else { format!(" {}", args.join(" ")) });
+    let command = format!(
+        "cargo xtask bench{}",
+        if args.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", args.join(" "))
+        }
+    );
 
     let mut failed = Vec::new();
     for part in PARTS.iter().filter(|p| parts.iter().any(|x| x == *p)) {
@@ -122,7 +129,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                         "Machine load average (1 min, /proc/loadavg) when this part started: {load_before}; when it ended: {load_after} (2 cores; other sessions' builds and tests run on the same machine)."
                     ));
                     if quick {
-                        s.notes.insert(0, "**--quick run: shortened, not comparable with full runs.**".into());
+                        s.notes.insert(
+                            0,
+                            "**--quick run: shortened, not comparable with full runs.**".into(),
+                        );
                     }
                     report.set(s);
                 }
@@ -131,12 +141,31 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 eprintln!("xtask: bench {part} failed: {e:#}");
                 failed.push(format!("{part}: {e:#}"));
                 // No stale figures: the part's rows say it was not measured, and why.
-                let keys: &[&'static str] = if *part == "ingest" { &["ingest", "memory"] } else { std::slice::from_ref(part) };
+                let keys: &[&'static str] = if *part == "ingest" {
+                    &["ingest", "memory"]
+                } else {
+                    std::slice::from_ref(part)
+                };
                 for key in keys {
-                    let title = report::SECTIONS.iter().find(|(k, _)| k == key).map_or("", |(_, t)| t);
+                    let title = report::SECTIONS
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .map_or("", |(_, t)| t);
                     let mut s = Section::new(key, title);
-                    let first_line = format!("{e:#}").lines().next().unwrap_or("").chars().take(160).collect::<String>();
-                    s.rows.push(report::Row::new(format!("{title}: not measured"), "—", first_line, report::Verdict::NotMet, "see notes"));
+                    let first_line = format!("{e:#}")
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .take(160)
+                        .collect::<String>();
+                    s.rows.push(report::Row::new(
+                        format!("{title}: not measured"),
+                        "—",
+                        first_line,
+                        report::Verdict::NotMet,
+                        "see notes",
+                    ));
                     s.notes.push(format!("The run failed: {e:#}"));
                     report.set(s);
                 }
@@ -147,17 +176,27 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     drop(ctx);
     println!();
-    println!("──────── zapis bench ({:.0} s) ────────", started.elapsed().as_secs_f64());
+    println!(
+        "──────── zapis bench ({:.0} s) ────────",
+        started.elapsed().as_secs_f64()
+    );
     print!("{}", report.terminal_table());
     println!("written: bench/RESULTS.md, bench/results.json");
     if !failed.is_empty() {
-        bail!("{} part(s) could not be measured:\n  {}", failed.len(), failed.join("\n  "));
+        bail!(
+            "{} part(s) could not be measured:\n  {}",
+            failed.len(),
+            failed.join("\n  ")
+        );
     }
     Ok(())
 }
 
 fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg").ok().and_then(|l| l.split_whitespace().next().map(str::to_owned)).unwrap_or_default()
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// What the parts share: paths, the release server binary, the scratch directory.
@@ -192,7 +231,10 @@ impl Ctx {
         apt_install(&debs)?;
         let zapis = match std::env::var_os("ZAPIS_BENCH_SERVER") {
             Some(bin) => {
-                log(format!("using the server binary ZAPIS_BENCH_SERVER={}", PathBuf::from(&bin).display()));
+                log(format!(
+                    "using the server binary ZAPIS_BENCH_SERVER={}",
+                    PathBuf::from(&bin).display()
+                ));
                 PathBuf::from(bin)
             }
             None => {
@@ -206,7 +248,13 @@ impl Ctx {
         let tmp = root.join("bench/tmp/run");
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp)?;
-        Ok(Self { zapis, root, dist, tmp, quick })
+        Ok(Self {
+            zapis,
+            root,
+            dist,
+            tmp,
+            quick,
+        })
     }
 
     /// Scales a duration in seconds down for `--quick`.
@@ -218,7 +266,8 @@ impl Ctx {
     pub fn sandbox(&self, name: &str) -> anyhow::Result<(Proc, SocketAddr)> {
         let port = free_port()?;
         let mut c = Command::new(&self.zapis);
-        c.args(["sandbox", "--port", &port.to_string()]).current_dir(&self.root);
+        c.args(["sandbox", "--port", &port.to_string()])
+            .current_dir(&self.root);
         let mut p = Proc::spawn(name, c, &self.tmp.join(format!("{name}.log")))?;
         let addr = loopback(port);
         p.wait_ready(addr, "/sandbox/clock", 30)?;
@@ -226,12 +275,25 @@ impl Ctx {
     }
 
     /// zapis with the config `toml` (written to bench/tmp/run/NAME.toml), ready on `port`.
-    pub fn zapis(&self, name: &str, port: u16, toml: &str, env: &[(&str, &str)]) -> anyhow::Result<(Proc, SocketAddr)> {
+    pub fn zapis(
+        &self,
+        name: &str,
+        port: u16,
+        toml: &str,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<(Proc, SocketAddr)> {
         let config = self.tmp.join(format!("{name}.toml"));
         std::fs::write(&config, toml)?;
         let mut c = Command::new(&self.zapis);
         c.arg("--config").arg(&config).current_dir(&self.root);
-        for v in ["DATABASE_URL", "ZAPIS_ADDR", "ZAPIS_DIST", "ZAPIS_SITE_DIR", "ZAPIS_CONFIG", "ZAPIS_PUBLIC_URL"] {
+        for v in [
+            "DATABASE_URL",
+            "ZAPIS_ADDR",
+            "ZAPIS_DIST",
+            "ZAPIS_SITE_DIR",
+            "ZAPIS_CONFIG",
+            "ZAPIS_PUBLIC_URL",
+        ] {
             c.env_remove(v);
         }
         for (k, v) in env {
@@ -287,7 +349,9 @@ impl ZapisConfig<'_> {
             p = self.port
         ));
         if let Some(n) = network {
-            t.push_str(&format!("\n[sites.yclients]\nnetwork = \"{n}\"\ngroup_id = {GROUP_ID}\n"));
+            t.push_str(&format!(
+                "\n[sites.yclients]\nnetwork = \"{n}\"\ngroup_id = {GROUP_ID}\n"
+            ));
         }
         t
     }
@@ -306,7 +370,11 @@ fn has_nginx() -> bool {
 }
 
 pub fn nginx_bin() -> PathBuf {
-    if Path::new("/usr/sbin/nginx").exists() { PathBuf::from("/usr/sbin/nginx") } else { PathBuf::from("nginx") }
+    if Path::new("/usr/sbin/nginx").exists() {
+        PathBuf::from("/usr/sbin/nginx")
+    } else {
+        PathBuf::from("nginx")
+    }
 }
 
 fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
@@ -315,14 +383,24 @@ fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     }
     let root = sh::output(cmd("id").arg("-u")).is_some_and(|u| u == "0");
     if !root {
-        bail!("missing Debian packages: {0}. Install them with:\n    sudo apt-get install -y --no-install-recommends {0}", packages.join(" "));
+        bail!(
+            "missing Debian packages: {0}. Install them with:\n    sudo apt-get install -y --no-install-recommends {0}",
+            packages.join(" ")
+        );
     }
     log(format!("apt-get install {}", packages.join(" ")));
     sh::run(cmd("apt-get").args(["update", "-qq"]))?;
     sh::run(
         cmd("apt-get")
             .env("DEBIAN_FRONTEND", "noninteractive")
-            .args(["install", "-y", "-qq", "--no-install-recommends", "-o", "Dpkg::Use-Pty=0"])
+            .args([
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "-o",
+                "Dpkg::Use-Pty=0",
+            ])
             .args(packages)
             .stdout(std::process::Stdio::null()),
     )
@@ -330,29 +408,46 @@ fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
 
 /// Versions and the machine, for the report.
 fn environment() -> serde_json::Value {
-    let first_line = |c: &mut Command| sh::output(c).map(|s| s.lines().next().unwrap_or("").to_owned()).unwrap_or_else(|| "not found".into());
+    let first_line = |c: &mut Command| {
+        sh::output(c)
+            .map(|s| s.lines().next().unwrap_or("").to_owned())
+            .unwrap_or_else(|| "not found".into())
+    };
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find_map(|l| l.strip_prefix("model name").map(|r| r.trim_start_matches([' ', '\t', ':']).to_owned())))
+        .and_then(|c| {
+            c.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|r| r.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+        })
         .unwrap_or_default();
-    let nginx = Command::new(nginx_bin()).arg("-v").output().ok().map(|o| String::from_utf8_lossy(&o.stderr).trim().to_owned()).unwrap_or_else(|| "not found".into());
-    let lighthouse = std::fs::read(sh::root().join(".ci/tools/node_modules/lighthouse/package.json"))
+    let nginx = Command::new(nginx_bin())
+        .arg("-v")
+        .output()
         .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|v| v["version"].as_str().map(str::to_owned))
+        .map(|o| String::from_utf8_lossy(&o.stderr).trim().to_owned())
         .unwrap_or_else(|| "not found".into());
-    let puppeteer = std::fs::read(sh::root().join(".ci/tools/node_modules/puppeteer-core/package.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|v| v["version"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| "not found".into());
+    let lighthouse =
+        std::fs::read(sh::root().join(".ci/tools/node_modules/lighthouse/package.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v["version"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| "not found".into());
+    let puppeteer =
+        std::fs::read(sh::root().join(".ci/tools/node_modules/puppeteer-core/package.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v["version"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| "not found".into());
     let commit = sh::output(cmd("git").args(["rev-parse", "--short", "HEAD"])).unwrap_or_default();
-    let dirty = sh::output(cmd("git").args(["status", "--porcelain", "--untracked-files=no"])).is_some_and(|s| !s.is_empty());
+    let dirty = sh::output(cmd("git").args(["status", "--porcelain", "--untracked-files=no"]))
+        .is_some_and(|s| !s.is_empty());
     serde_json::json!({
         "commit": format!("{commit}{}", if dirty { " (with uncommitted changes)" } else { "" }),
         "machine": format!("{} cores, {} ({}), shared with other builds and tests", std::thread::available_parallelism().map_or(0, |n| n.get()), cpu, first_line(Command::new("uname").arg("-r"))),
         "memory": first_line(Command::new("sh").args(["-c", "free -h | awk '/Mem:/{print $2\" total\"}'"])),
-        "rustc": first_line(&mut cmd("rustc").arg("--version")),
+        "rustc": first_line(cmd("rustc").arg("--version")),
         "node": first_line(Command::new("node").arg("--version")),
         "chromium": first_line(Command::new("/usr/bin/chromium").arg("--version")),
         "lighthouse": lighthouse,
@@ -395,7 +490,11 @@ pub fn median(v: &[f64]) -> f64 {
     let mut s = v.to_vec();
     s.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     let n = s.len();
-    if n % 2 == 1 { s[n / 2] } else { (s[n / 2 - 1] + s[n / 2]) / 2.0 }
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
 }
 
 /// Nearest-rank percentile of floats.

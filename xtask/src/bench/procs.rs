@@ -32,9 +32,17 @@ pub struct Proc {
 impl Proc {
     pub fn spawn(name: &str, mut cmd: Command, log: &Path) -> anyhow::Result<Self> {
         let out = std::fs::File::create(log).with_context(|| format!("{}", log.display()))?;
-        cmd.stdin(Stdio::null()).stdout(out.try_clone()?).stderr(out);
-        let child = cmd.spawn().with_context(|| format!("starting {name}: `{}`", sh::describe(&cmd)))?;
-        Ok(Self { name: name.to_owned(), child, log: log.to_owned() })
+        cmd.stdin(Stdio::null())
+            .stdout(out.try_clone()?)
+            .stderr(out);
+        let child = cmd
+            .spawn()
+            .with_context(|| format!("starting {name}: `{}`", sh::describe(&cmd)))?;
+        Ok(Self {
+            name: name.to_owned(),
+            child,
+            log: log.to_owned(),
+        })
     }
 
     pub fn pid(&self) -> u32 {
@@ -46,13 +54,23 @@ impl Proc {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             if let Some(status) = self.child.try_wait()? {
-                bail!("{} exited ({status}) before answering; log: {}\n{}", self.name, self.log.display(), tail(&self.log));
+                bail!(
+                    "{} exited ({status}) before answering; log: {}\n{}",
+                    self.name,
+                    self.log.display(),
+                    tail(&self.log)
+                );
             }
             if http::send(addr, &Req::get(path)).is_ok_and(|r| (200..300).contains(&r.status)) {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                bail!("{} did not answer on {addr}{path} within {secs} s; log: {}\n{}", self.name, self.log.display(), tail(&self.log));
+                bail!(
+                    "{} did not answer on {addr}{path} within {secs} s; log: {}\n{}",
+                    self.name,
+                    self.log.display(),
+                    tail(&self.log)
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -67,7 +85,12 @@ impl Proc {
             }
             if Instant::now() > deadline {
                 self.terminate();
-                bail!("{} did not finish within {} s; log: {}", self.name, limit.as_secs(), self.log.display());
+                bail!(
+                    "{} did not finish within {} s; log: {}",
+                    self.name,
+                    limit.as_secs(),
+                    self.log.display()
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -87,7 +110,10 @@ impl Proc {
         if self.child.try_wait().ok().flatten().is_some() {
             return;
         }
-        let _ = Command::new("kill").arg("-TERM").arg(self.pid().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.pid().to_string())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if self.child.try_wait().ok().flatten().is_some() {
@@ -122,11 +148,17 @@ pub fn rss_kib(pid: u32) -> (u64, u64) {
 /// CPU time (user + system) a process has used so far, in seconds (`/proc/PID/stat`, at
 /// 100 ticks a second as on Linux). `None` = this process.
 pub fn cpu_secs(pid: Option<u32>) -> f64 {
-    let path = pid.map_or_else(|| "/proc/self/stat".to_owned(), |p| format!("/proc/{p}/stat"));
+    let path = pid.map_or_else(
+        || "/proc/self/stat".to_owned(),
+        |p| format!("/proc/{p}/stat"),
+    );
     let stat = std::fs::read_to_string(path).unwrap_or_default();
     // Fields after the command name (which may hold spaces) in parentheses.
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<u64> = rest.split_whitespace().map(|x| x.parse().unwrap_or(0)).collect();
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
     (f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0)) as f64 / 100.0
 }
@@ -163,6 +195,9 @@ impl RssSampler {
     pub fn finish(self) -> (u64, u64) {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
         let v = self.handle.join().unwrap_or_default();
-        (v.iter().copied().max().unwrap_or(0), http::percentile_us(&v, 0.5))
+        (
+            v.iter().copied().max().unwrap_or(0),
+            http::percentile_us(&v, 0.5),
+        )
     }
 }

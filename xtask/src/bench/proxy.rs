@@ -20,9 +20,8 @@ use serde_json::{Value, json};
 
 use super::{
     BRANCH, Ctx, PARTNER_TOKEN, ZapisConfig,
-    median, pct,
     http::{self, Conn, Req, Samples},
-    nginx_bin,
+    median, nginx_bin, pct,
     procs::{self, Proc},
     report::{Row, Section, Verdict},
 };
@@ -41,44 +40,81 @@ pub struct Combo {
 }
 
 fn upstream(path: String) -> Req {
-    Req::get(path).header("Authorization", &format!("Bearer {PARTNER_TOKEN}")).header("Accept", "application/vnd.yclients.v2+json")
+    Req::get(path)
+        .header("Authorization", &format!("Bearer {PARTNER_TOKEN}"))
+        .header("Accept", "application/vnd.yclients.v2+json")
 }
 
 /// The YCLIENTS calls zapis makes for the four endpoints.
 fn direct_reqs(c: &Combo) -> [Req; 4] {
     [
         upstream(format!("/api/v1/book_services/{BRANCH}")),
-        upstream(format!("/api/v1/book_staff/{BRANCH}?service_ids%5B%5D={}", c.service)),
-        upstream(format!("/api/v1/book_dates/{BRANCH}?staff_id={}&service_ids%5B%5D={}", c.staff, c.service)),
+        upstream(format!(
+            "/api/v1/book_staff/{BRANCH}?service_ids%5B%5D={}",
+            c.service
+        )),
+        upstream(format!(
+            "/api/v1/book_dates/{BRANCH}?staff_id={}&service_ids%5B%5D={}",
+            c.staff, c.service
+        )),
         direct_times(c),
     ]
 }
 
 fn direct_times(c: &Combo) -> Req {
-    upstream(format!("/api/v1/book_times/{BRANCH}/{}/{}?service_ids%5B%5D={}", c.staff, c.date, c.service))
+    upstream(format!(
+        "/api/v1/book_times/{BRANCH}/{}/{}?service_ids%5B%5D={}",
+        c.staff, c.date, c.service
+    ))
 }
 
 pub fn api(site: &str, origin: &str, path: &str) -> Req {
-    Req::get(format!("/api/v1/sites/{site}{path}")).header("Origin", origin).header("Accept", "application/json")
+    Req::get(format!("/api/v1/sites/{site}{path}"))
+        .header("Origin", origin)
+        .header("Accept", "application/json")
 }
 
 fn zapis_reqs(origin: &str, c: &Combo) -> [Req; 4] {
     [
         api("bench", origin, &format!("/branches/{BRANCH}/services")),
-        api("bench", origin, &format!("/branches/{BRANCH}/staff?services={}", c.service)),
-        api("bench", origin, &format!("/branches/{BRANCH}/dates?services={}&staff={}", c.service, c.staff)),
+        api(
+            "bench",
+            origin,
+            &format!("/branches/{BRANCH}/staff?services={}", c.service),
+        ),
+        api(
+            "bench",
+            origin,
+            &format!(
+                "/branches/{BRANCH}/dates?services={}&staff={}",
+                c.service, c.staff
+            ),
+        ),
         zapis_times(origin, c),
     ]
 }
 
 fn zapis_times(origin: &str, c: &Combo) -> Req {
-    api("bench", origin, &format!("/branches/{BRANCH}/times?services={}&staff={}&date={}", c.service, c.staff, c.date))
+    api(
+        "bench",
+        origin,
+        &format!(
+            "/branches/{BRANCH}/times?services={}&staff={}&date={}",
+            c.service, c.staff, c.date
+        ),
+    )
 }
 
 fn get_json(conn: &mut Conn, req: &Req) -> anyhow::Result<Value> {
     let r = conn.send(req)?;
     if r.status != 200 {
-        bail!("{} {} → {}: {}", req.method, req.path, r.status, String::from_utf8_lossy(&r.body));
+        bail!(
+            "{} {} → {}: {}",
+            req.method,
+            req.path,
+            r.status,
+            String::from_utf8_lossy(&r.body)
+        );
     }
     r.json()
 }
@@ -87,27 +123,71 @@ fn get_json(conn: &mut Conn, req: &Req) -> anyhow::Result<Value> {
 /// `COMBOS` (service, master, first date) for the load, and the other dates for cache misses.
 fn discover(zapis: SocketAddr, origin: &str) -> anyhow::Result<(Vec<Combo>, Vec<Combo>)> {
     let mut conn = Conn::new(zapis);
-    let services = get_json(&mut conn, &api("bench", origin, &format!("/branches/{BRANCH}/services")))?;
-    let ids: Vec<u64> = services["services"].as_array().context("services")?.iter().filter_map(|s| s["id"].as_u64()).collect();
+    let services = get_json(
+        &mut conn,
+        &api("bench", origin, &format!("/branches/{BRANCH}/services")),
+    )?;
+    let ids: Vec<u64> = services["services"]
+        .as_array()
+        .context("services")?
+        .iter()
+        .filter_map(|s| s["id"].as_u64())
+        .collect();
     let (mut load, mut spare) = (Vec::new(), Vec::new());
     for sid in ids {
         if load.len() >= COMBOS {
             break;
         }
-        let staff = get_json(&mut conn, &api("bench", origin, &format!("/branches/{BRANCH}/staff?services={sid}")))?;
-        let Some(m) = staff["staff"].as_array().and_then(|a| a.iter().find(|s| s["bookable"] == true)).and_then(|s| s["id"].as_u64()) else {
+        let staff = get_json(
+            &mut conn,
+            &api(
+                "bench",
+                origin,
+                &format!("/branches/{BRANCH}/staff?services={sid}"),
+            ),
+        )?;
+        let Some(m) = staff["staff"]
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s["bookable"] == true))
+            .and_then(|s| s["id"].as_u64())
+        else {
             continue;
         };
-        let dates = get_json(&mut conn, &api("bench", origin, &format!("/branches/{BRANCH}/dates?services={sid}&staff={m}")))?;
-        let dates: Vec<String> = dates["dates"].as_array().map(|a| a.iter().filter_map(|d| d.as_str().map(str::to_owned)).collect()).unwrap_or_default();
+        let dates = get_json(
+            &mut conn,
+            &api(
+                "bench",
+                origin,
+                &format!("/branches/{BRANCH}/dates?services={sid}&staff={m}"),
+            ),
+        )?;
+        let dates: Vec<String> = dates["dates"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
         let Some(first) = dates.first() else { continue };
-        let c = Combo { service: sid, staff: m, date: first.clone() };
+        let c = Combo {
+            service: sid,
+            staff: m,
+            date: first.clone(),
+        };
         get_json(&mut conn, &zapis_times(origin, &c))?;
         load.push(c);
-        spare.extend(dates[1..].iter().map(|d| Combo { service: sid, staff: m, date: d.clone() }));
+        spare.extend(dates[1..].iter().map(|d| Combo {
+            service: sid,
+            staff: m,
+            date: d.clone(),
+        }));
     }
     if load.len() < 2 {
-        bail!("the sandbox offered too few bookable choices ({})", load.len());
+        bail!(
+            "the sandbox offered too few bookable choices ({})",
+            load.len()
+        );
     }
     Ok((load, spare))
 }
@@ -151,7 +231,12 @@ http {{
     let path = prefix.join("nginx.conf");
     std::fs::write(&path, conf)?;
     let mut c = Command::new(nginx_bin());
-    c.arg("-p").arg(&prefix).arg("-c").arg(&path).arg("-e").arg(prefix.join("logs/error.log"));
+    c.arg("-p")
+        .arg(&prefix)
+        .arg("-c")
+        .arg(&path)
+        .arg("-e")
+        .arg(prefix.join("logs/error.log"));
     let mut proc = Proc::spawn("nginx", c, &ctx.tmp.join("nginx.log"))?;
     let addr = procs::loopback(port);
     proc.wait_ready(addr, "/sandbox/clock", 15)?;
@@ -169,9 +254,16 @@ fn summary(s: &Samples) -> Value {
 pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     let mut s = Section::new("proxy", "Proxy overhead");
     let (sandbox, sb) = ctx.sandbox("sandbox-proxy")?;
-    let off = http::send(sb, &Req::post("/sandbox/rate_limit", r#"{"enabled": false}"#).header("Content-Type", "application/json"))?;
+    let off = http::send(
+        sb,
+        &Req::post("/sandbox/rate_limit", r#"{"enabled": false}"#)
+            .header("Content-Type", "application/json"),
+    )?;
     if !(200..300).contains(&off.status) {
-        bail!("could not switch the sandbox's rate limit off: {}", off.status);
+        bail!(
+            "could not switch the sandbox's rate limit off: {}",
+            off.status
+        );
     }
     let (nginx, ng) = nginx(ctx, sb)?;
     let port = procs::free_port()?;
@@ -184,7 +276,12 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         upstream: Some(Some(sb)),
     };
     let origin = cfg.origin();
-    let (zapis, za) = ctx.zapis("zapis-proxy", port, &cfg.toml(), &[("ZAPIS_BENCH_PARTNER_TOKEN", PARTNER_TOKEN)])?;
+    let (zapis, za) = ctx.zapis(
+        "zapis-proxy",
+        port,
+        &cfg.toml(),
+        &[("ZAPIS_BENCH_PARTNER_TOKEN", PARTNER_TOKEN)],
+    )?;
 
     sh_log("discovering bookable choices through zapis (fills its cache)");
     let (combos, spare) = discover(za, &origin)?;
@@ -196,7 +293,12 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         for r in reqs.iter() {
             let a = conn.send(r)?;
             if a.status != 200 {
-                bail!("warm-up {} on {addr}: {} {}", r.path, a.status, String::from_utf8_lossy(&a.body));
+                bail!(
+                    "warm-up {} on {addr}: {} {}",
+                    r.path,
+                    a.status,
+                    String::from_utf8_lossy(&a.body)
+                );
             }
         }
     }
@@ -204,14 +306,32 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     // 1. Under load: the three targets at the same rate, interleaved request by request.
     let phase = ctx.secs(16);
     let workers = 48;
-    sh_log(format!("sandbox, nginx and zapis at {RATE} req/s each, interleaved, for {} s", phase.as_secs()));
-    let mixed = http::fixed_rate_mixed(&[(sb, direct.clone()), (ng, direct.clone()), (za, through.clone())], RATE, phase, workers);
+    sh_log(format!(
+        "sandbox, nginx and zapis at {RATE} req/s each, interleaved, for {} s",
+        phase.as_secs()
+    ));
+    let mixed = http::fixed_rate_mixed(
+        &[
+            (sb, direct.clone()),
+            (ng, direct.clone()),
+            (za, through.clone()),
+        ],
+        RATE,
+        phase,
+        workers,
+    );
     let load: [Samples; 3] = [mixed[0].clone(), mixed[1].clone(), mixed[2].clone()];
     let calls_before = sandbox_calls(sb, "book_times")?;
 
     // 2. Cache misses, one at a time.
-    let misses: Vec<Combo> = spare.into_iter().take(if ctx.quick { 15 } else { MISSES }).collect();
-    sh_log(format!("{} cache misses, sandbox / nginx / zapis in turn, 3 per second", misses.len()));
+    let misses: Vec<Combo> = spare
+        .into_iter()
+        .take(if ctx.quick { 15 } else { MISSES })
+        .collect();
+    sh_log(format!(
+        "{} cache misses, sandbox / nginx / zapis in turn, 3 per second",
+        misses.len()
+    ));
     let mut miss: [Samples; 3] = Default::default();
     let (mut paired_zapis, mut paired_nginx): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
     let (mut cs, mut cn, mut cz) = (Conn::new(sb), Conn::new(ng), Conn::new(za));
@@ -222,7 +342,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
             std::thread::sleep(w);
         }
         let mut took = [0.0f64; 3];
-        for (i, conn, req) in [(0, &mut cs, direct_times(c)), (1, &mut cn, direct_times(c)), (2, &mut cz, zapis_times(&origin, c))] {
+        for (i, conn, req) in [
+            (0, &mut cs, direct_times(c)),
+            (1, &mut cn, direct_times(c)),
+            (2, &mut cz, zapis_times(&origin, c)),
+        ] {
             let t = Instant::now();
             let status = conn.send(&req).map_or(0, |r| r.status);
             miss[i].record(t.elapsed(), status);
@@ -236,17 +360,33 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         m.elapsed = start.elapsed();
     }
     let upstream_calls = sandbox_calls(sb, "book_times")? - calls_before;
-    let metrics = http::send(za, &Req::get("/metrics")).map(|r| String::from_utf8_lossy(&r.body).into_owned()).unwrap_or_default();
+    let metrics = http::send(za, &Req::get("/metrics"))
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .unwrap_or_default();
     zapis.stop();
     nginx.stop();
     sandbox.stop();
 
-    let errors: u64 = load.iter().chain(miss.iter()).map(Samples::error_count).sum();
+    let errors: u64 = load
+        .iter()
+        .chain(miss.iter())
+        .map(Samples::error_count)
+        .sum();
     let added = |a: &Samples, b: &Samples, q: f64| a.pct_ms(q) - b.pct_ms(q);
-    let (lz50, lz99) = (added(&load[2], &load[0], 0.5), added(&load[2], &load[0], 0.99));
-    let (ln50, ln99) = (added(&load[1], &load[0], 0.5), added(&load[1], &load[0], 0.99));
+    let (lz50, lz99) = (
+        added(&load[2], &load[0], 0.5),
+        added(&load[2], &load[0], 0.99),
+    );
+    let (ln50, ln99) = (
+        added(&load[1], &load[0], 0.5),
+        added(&load[1], &load[0], 0.99),
+    );
     // Cache misses: the added time of each question (zapis − the same call direct), paired.
-    let (mz50, mz90, mz99) = (median(&paired_zapis), pct(&paired_zapis, 0.9), pct(&paired_zapis, 0.99));
+    let (mz50, mz90, mz99) = (
+        median(&paired_zapis),
+        pct(&paired_zapis, 0.9),
+        pct(&paired_zapis, 0.99),
+    );
     let (mn50, mn99) = (median(&paired_nginx), pct(&paired_nginx, 0.99));
     let n_load = load[0].latencies_us.len();
     s.rows.push(Row::new(
@@ -258,7 +398,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     ));
     s.rows.push(Row::info(
         "  same load: nginx (Debian) vs sandbox direct",
-        format!("added p50 {ln50:+.2} ms, p99 {ln99:+.2} ms (nginx {:.2}/{:.2})", load[1].pct_ms(0.5), load[1].pct_ms(0.99)),
+        format!(
+            "added p50 {ln50:+.2} ms, p99 {ln99:+.2} ms (nginx {:.2}/{:.2})",
+            load[1].pct_ms(0.5),
+            load[1].pct_ms(0.99)
+        ),
         "same run",
     ));
     s.rows.push(Row::new(
@@ -295,13 +439,29 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         paired_zapis.len()
     ));
     if errors > 0 {
-        s.notes.push(format!("Errors (non-2xx or transport) seen: {errors} — the figures above include them."));
+        s.notes.push(format!(
+            "Errors (non-2xx or transport) seen: {errors} — the figures above include them."
+        ));
     }
     Ok(s)
 }
 
 pub fn errors_json(s: &Samples) -> Value {
-    Value::Object(s.errors.iter().map(|(k, v)| (if *k == 0 { "transport".to_owned() } else { k.to_string() }, json!(v))).collect())
+    Value::Object(
+        s.errors
+            .iter()
+            .map(|(k, v)| {
+                (
+                    if *k == 0 {
+                        "transport".to_owned()
+                    } else {
+                        k.to_string()
+                    },
+                    json!(v),
+                )
+            })
+            .collect(),
+    )
 }
 
 fn sandbox_calls(sb: SocketAddr, endpoint: &str) -> anyhow::Result<u64> {

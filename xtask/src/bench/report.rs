@@ -38,11 +38,27 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn new(metric: impl Into<String>, budget: impl Into<String>, measured: impl Into<String>, verdict: Verdict, how: impl Into<String>) -> Self {
-        Self { metric: metric.into(), budget: budget.into(), measured: measured.into(), verdict, how: how.into() }
+    pub fn new(
+        metric: impl Into<String>,
+        budget: impl Into<String>,
+        measured: impl Into<String>,
+        verdict: Verdict,
+        how: impl Into<String>,
+    ) -> Self {
+        Self {
+            metric: metric.into(),
+            budget: budget.into(),
+            measured: measured.into(),
+            verdict,
+            how: how.into(),
+        }
     }
 
-    pub fn info(metric: impl Into<String>, measured: impl Into<String>, how: impl Into<String>) -> Self {
+    pub fn info(
+        metric: impl Into<String>,
+        measured: impl Into<String>,
+        how: impl Into<String>,
+    ) -> Self {
         Self::new(metric, "—", measured, Verdict::Info, how)
     }
 }
@@ -61,7 +77,15 @@ pub struct Section {
 
 impl Section {
     pub fn new(key: &'static str, title: &'static str) -> Self {
-        Self { key, title, date: now_utc(), secs: 0.0, rows: Vec::new(), data: json!({}), notes: Vec::new() }
+        Self {
+            key,
+            title,
+            date: now_utc(),
+            secs: 0.0,
+            rows: Vec::new(),
+            data: json!({}),
+            notes: Vec::new(),
+        }
     }
 
     fn to_json(&self) -> Value {
@@ -90,10 +114,19 @@ impl Section {
                     Some("NOT met") => Verdict::NotMet,
                     _ => Verdict::Info,
                 };
-                Row { metric: f("metric"), budget: f("budget"), measured: f("measured"), verdict, how: f("how") }
+                Row {
+                    metric: f("metric"),
+                    budget: f("budget"),
+                    measured: f("measured"),
+                    verdict,
+                    how: f("how"),
+                }
             })
             .collect();
-        let title = SECTIONS.iter().find(|(k, _)| *k == key).map_or("", |(_, t)| t);
+        let title = SECTIONS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("", |(_, t)| t);
         Some(Self {
             key,
             title,
@@ -101,7 +134,14 @@ impl Section {
             secs: v["seconds"].as_f64().unwrap_or(0.0),
             rows,
             data: v["data"].clone(),
-            notes: v["notes"].as_array().map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect()).unwrap_or_default(),
+            notes: v["notes"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|n| n.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 }
@@ -125,9 +165,18 @@ pub struct Report {
 impl Report {
     /// The previous results (sections not re-run this time are kept).
     pub fn load(path: &Path) -> Self {
-        let old: Value = std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or(Value::Null);
-        let sections = SECTIONS.iter().filter_map(|(k, _)| Section::from_json(k, &old["sections"][*k])).collect();
-        Self { sections, environment: old["environment"].clone() }
+        let old: Value = std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or(Value::Null);
+        let sections = SECTIONS
+            .iter()
+            .filter_map(|(k, _)| Section::from_json(k, &old["sections"][*k]))
+            .collect();
+        Self {
+            sections,
+            environment: old["environment"].clone(),
+        }
     }
 
     pub fn set(&mut self, s: Section) {
@@ -155,7 +204,9 @@ impl Report {
 
     /// The table alone (printed at the end of a run).
     pub fn table(&self) -> String {
-        let mut out = String::from("| metric | budget | measured | verdict | how | date |\n|---|---|---|---|---|---|\n");
+        let mut out = String::from(
+            "| metric | budget | measured | verdict | how | date |\n|---|---|---|---|---|---|\n",
+        );
         for s in &self.sections {
             for r in &s.rows {
                 out.push_str(&format!(
@@ -174,13 +225,29 @@ impl Report {
 
     /// A compact table for the terminal.
     pub fn terminal_table(&self) -> String {
-        let mut rows = vec![["metric".to_owned(), "budget".to_owned(), "measured".to_owned(), "verdict".to_owned()]];
+        let mut rows = vec![[
+            "metric".to_owned(),
+            "budget".to_owned(),
+            "measured".to_owned(),
+            "verdict".to_owned(),
+        ]];
         for s in &self.sections {
             for r in &s.rows {
-                rows.push([r.metric.clone(), r.budget.clone(), r.measured.clone(), r.verdict.as_str().to_owned()]);
+                rows.push([
+                    r.metric.clone(),
+                    r.budget.clone(),
+                    r.measured.clone(),
+                    r.verdict.as_str().to_owned(),
+                ]);
             }
         }
-        let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0).min(70);
+        let width = |i: usize| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(70)
+        };
         let w = [width(0), width(1), width(2), width(3)];
         let mut out = String::new();
         for (n, r) in rows.iter().enumerate() {
@@ -215,12 +282,18 @@ impl Report {
         md.push_str("\n## Environment\n\n");
         if let Some(env) = self.environment.as_object() {
             for (k, v) in env {
-                md.push_str(&format!("- {k}: {}\n", v.as_str().map_or_else(|| v.to_string(), str::to_owned)));
+                md.push_str(&format!(
+                    "- {k}: {}\n",
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                ));
             }
         }
         md.push_str("\n## How each part is measured\n");
         for s in &self.sections {
-            md.push_str(&format!("\n### {} ({}, {:.0} s)\n\n", s.title, s.date, s.secs));
+            md.push_str(&format!(
+                "\n### {} ({}, {:.0} s)\n\n",
+                s.title, s.date, s.secs
+            ));
             for n in &s.notes {
                 md.push_str(&format!("- {n}\n"));
             }
@@ -248,7 +321,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -35,7 +35,12 @@ pub struct Size {
 
 impl Size {
     fn of(name: &str, bytes: &[u8]) -> anyhow::Result<Self> {
-        Ok(Self { raw: bytes.len() as u64, gzip: gzip(bytes)?, brotli: brotli(bytes)?, files: vec![name.to_owned()] })
+        Ok(Self {
+            raw: bytes.len() as u64,
+            gzip: gzip(bytes)?,
+            brotli: brotli(bytes)?,
+            files: vec![name.to_owned()],
+        })
     }
 
     fn add(mut self, o: Size) -> Self {
@@ -51,7 +56,12 @@ impl Size {
     }
 
     fn show(&self) -> String {
-        format!("{} B gzip ({} raw, {} br)", thousands(self.gzip), thousands(self.raw), thousands(self.brotli))
+        format!(
+            "{} B gzip ({} raw, {} br)",
+            thousands(self.gzip),
+            thousands(self.raw),
+            thousands(self.brotli)
+        )
     }
 }
 
@@ -71,19 +81,34 @@ impl Parts {
 /// The built files in `dist` (`embed.js`, `tracker.<hash>.js|wasm`, `widget.<hash>.js|wasm`).
 pub fn measure(dist: &Path) -> anyhow::Result<Parts> {
     let embed_path = dist.join("embed.js");
-    let embed = Size::of("embed.js", &std::fs::read(&embed_path).with_context(|| format!("{} (run `cargo xtask dist`)", embed_path.display()))?)?;
+    let embed = Size::of(
+        "embed.js",
+        &std::fs::read(&embed_path)
+            .with_context(|| format!("{} (run `cargo xtask dist`)", embed_path.display()))?,
+    )?;
     let snippet = Size::of("snippet (2 lines)", SNIPPET.as_bytes())?;
-    Ok(Parts { snippet, embed, tracker: module(dist, "tracker")?, widget: module(dist, "widget")? })
+    Ok(Parts {
+        snippet,
+        embed,
+        tracker: module(dist, "tracker")?,
+        widget: module(dist, "widget")?,
+    })
 }
 
 /// `name.<hash>.js` + `name.<hash>.wasm`.
 fn module(dist: &Path, name: &str) -> anyhow::Result<Size> {
     let mut total = Size::default();
     let mut found = 0;
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dist)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dist)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for path in entries {
-        let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let file = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let parts: Vec<&str> = file.split('.').collect();
         if parts.len() == 3 && parts[0] == name && (parts[2] == "js" || parts[2] == "wasm") {
             total = total.add(Size::of(&file, &std::fs::read(&path)?)?);
@@ -91,7 +116,10 @@ fn module(dist: &Path, name: &str) -> anyhow::Result<Size> {
         }
     }
     if found != 2 {
-        bail!("expected {name}.<hash>.js and {name}.<hash>.wasm in {}, found {found} file(s)", dist.display());
+        bail!(
+            "expected {name}.<hash>.js and {name}.<hash>.wasm in {}, found {found} file(s)",
+            dist.display()
+        );
     }
     Ok(total)
 }
@@ -107,7 +135,12 @@ pub fn check_sizes(dist: &Path) -> anyhow::Result<()> {
     let mut over = Vec::new();
     for (what, gz, budget) in checks {
         let ok = gz <= budget;
-        println!("{} {what:24} {:>7} B gzip  (budget {:>6} B)", if ok { "ok  " } else { "OVER" }, thousands(gz), thousands(budget));
+        println!(
+            "{} {what:24} {:>7} B gzip  (budget {:>6} B)",
+            if ok { "ok  " } else { "OVER" },
+            thousands(gz),
+            thousands(budget)
+        );
         if !ok {
             over.push(format!("{what}: {gz} B gzip > {budget} B"));
         }
@@ -121,14 +154,29 @@ pub fn check_sizes(dist: &Path) -> anyhow::Result<()> {
 /// Plausible's npm tracker as shipped (already minified), and the same file through our
 /// esbuild --minify for the record.
 fn plausible() -> anyhow::Result<(String, Size, Size)> {
-    let dir = sh::root().join(".ci/tools/node_modules").join(PLAUSIBLE_PACKAGE);
-    let pkg: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("package.json")).context("Plausible's tracker is not installed in .ci/tools")?)?;
+    let dir = sh::root()
+        .join(".ci/tools/node_modules")
+        .join(PLAUSIBLE_PACKAGE);
+    let pkg: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("package.json"))
+            .context("Plausible's tracker is not installed in .ci/tools")?,
+    )?;
     let version = pkg["version"].as_str().unwrap_or("?").to_owned();
-    let file = pkg["module"].as_str().or(pkg["main"].as_str()).unwrap_or("plausible.js").trim_start_matches("./").to_owned();
+    let file = pkg["module"]
+        .as_str()
+        .or(pkg["main"].as_str())
+        .unwrap_or("plausible.js")
+        .trim_start_matches("./")
+        .to_owned();
     let shipped = Size::of(&file, &std::fs::read(dir.join(&file))?)?;
     let out = sh::root().join("bench/tmp/plausible.min.js");
     std::fs::create_dir_all(out.parent().expect("dir"))?;
-    sh::run(cmd("esbuild").arg(dir.join(&file)).args(["--minify", "--format=esm", "--log-level=warning"]).arg(format!("--outfile={}", out.display())))?;
+    sh::run(
+        cmd("esbuild")
+            .arg(dir.join(&file))
+            .args(["--minify", "--format=esm", "--log-level=warning"])
+            .arg(format!("--outfile={}", out.display())),
+    )?;
     let minified = Size::of(&format!("{file} (esbuild --minify)"), &std::fs::read(&out)?)?;
     Ok((version, shipped, minified))
 }
@@ -147,21 +195,47 @@ pub fn run(dist: &Path) -> anyhow::Result<Section> {
         Verdict::of(stub_embed.gzip <= BUDGET_EMBED_GZ),
         how,
     ));
-    s.rows.push(Row::new("tracker (glue + wasm)", "≤ 8 KB gzip (8,192 B)", p.tracker.show(), Verdict::of(p.tracker.gzip <= BUDGET_TRACKER_GZ), how));
-    s.rows.push(Row::new("widget (glue + wasm)", "≤ 100 KB gzip (102,400 B)", p.widget.show(), Verdict::of(p.widget.gzip <= BUDGET_WIDGET_GZ), how));
+    s.rows.push(Row::new(
+        "tracker (glue + wasm)",
+        "≤ 8 KB gzip (8,192 B)",
+        p.tracker.show(),
+        Verdict::of(p.tracker.gzip <= BUDGET_TRACKER_GZ),
+        how,
+    ));
+    s.rows.push(Row::new(
+        "widget (glue + wasm)",
+        "≤ 100 KB gzip (102,400 B)",
+        p.widget.show(),
+        Verdict::of(p.widget.gzip <= BUDGET_WIDGET_GZ),
+        how,
+    ));
     s.rows.push(Row::info(
-        format!("Plausible tracker (npm {PLAUSIBLE_PACKAGE}@{pv}, {})", pl.files[0]),
+        format!(
+            "Plausible tracker (npm {PLAUSIBLE_PACKAGE}@{pv}, {})",
+            pl.files[0]
+        ),
         pl.show(),
         "same run, same compressors; file as shipped (already minified)",
     ));
     s.rows.push(Row::info(
         "ratio zapis tracker / Plausible (gzip)",
-        format!("{:.2}× ({} / {} B); brotli {:.2}×", p.tracker.gzip as f64 / pl.gzip as f64, p.tracker.gzip, pl.gzip, p.tracker.brotli as f64 / pl.brotli as f64),
+        format!(
+            "{:.2}× ({} / {} B); brotli {:.2}×",
+            p.tracker.gzip as f64 / pl.gzip as f64,
+            p.tracker.gzip,
+            pl.gzip,
+            p.tracker.brotli as f64 / pl.brotli as f64
+        ),
         "tracker glue + wasm vs plausible.js",
     ));
     s.rows.push(Row::info(
         "ratio zapis on page load (snippet + embed.js + tracker) / Plausible (gzip)",
-        format!("{:.2}× ({} / {} B)", first_load.gzip as f64 / pl.gzip as f64, first_load.gzip, pl.gzip),
+        format!(
+            "{:.2}× ({} / {} B)",
+            first_load.gzip as f64 / pl.gzip as f64,
+            first_load.gzip,
+            pl.gzip
+        ),
         "what every page fetches before any intent to book",
     ));
     s.data = json!({

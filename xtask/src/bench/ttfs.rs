@@ -31,8 +31,14 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     let runs = if ctx.quick { 3 } else { 10 };
     let out = ctx.tmp.join("ttfs.json");
     let mut c = sh::cmd("node");
-    c.arg(ctx.root.join("bench/ttfs.cjs")).arg(format!("http://127.0.0.1:{port}/")).arg(runs.to_string()).arg(&out).env("CHROME_PATH", "/usr/bin/chromium");
-    sh::log(format!("headless Chromium: {runs} × 3 presses of a booking button (services cold/idle, home cold)"));
+    c.arg(ctx.root.join("bench/ttfs.cjs"))
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .arg(runs.to_string())
+        .arg(&out)
+        .env("CHROME_PATH", "/usr/bin/chromium");
+    sh::log(format!(
+        "headless Chromium: {runs} × 3 presses of a booking button (services cold/idle, home cold)"
+    ));
     let mut p = procs::Proc::spawn("ttfs.cjs", c, &ctx.tmp.join("ttfs.log"))?;
     let ok = p.wait_exit(Duration::from_secs(420))?;
     server.stop();
@@ -41,33 +47,71 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     }
     let r: Value = serde_json::from_slice(&std::fs::read(&out)?).context("ttfs.json")?;
     let all = r["runs"].as_array().context("no runs")?.clone();
-    let done = all.iter().filter_map(|x| x["run"].as_u64()).max().unwrap_or(0);
+    let done = all
+        .iter()
+        .filter_map(|x| x["run"].as_u64())
+        .max()
+        .unwrap_or(0);
     if let Some(e) = all.iter().find_map(|x| x["error"].as_str()) {
         bail!("ttfs: {e}");
     }
 
-    let group = |sc: &str, m: &str| all.iter().filter(|x| x["scenario"] == sc && x["mode"] == m).cloned().collect::<Vec<_>>();
+    let group = |sc: &str, m: &str| {
+        all.iter()
+            .filter(|x| x["scenario"] == sc && x["mode"] == m)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     // The end point: the first screen's items listed and the next frame run; if they never are
     // (the widget not finished), the dialog's appearance, said so in the row.
     let end = |v: &[Value]| -> (Vec<f64>, String) {
         if !v.is_empty() && v.iter().all(|x| x["end"] == "listed") {
             let mut steps: Vec<&str> = v.iter().filter_map(|x| x["step"].as_str()).collect();
             steps.dedup();
-            (v.iter().filter_map(|x| x["painted"].as_f64().or(x["listed"].as_f64())).collect(), format!("{} listed", steps.join("/")))
+            (
+                v.iter()
+                    .filter_map(|x| x["painted"].as_f64().or(x["listed"].as_f64()))
+                    .collect(),
+                format!("{} listed", steps.join("/")),
+            )
         } else if !v.is_empty() && v.iter().all(|x| x["dialog"].is_number()) {
-            (v.iter().filter_map(|x| x["dialog"].as_f64()).collect(), "dialog shown (its list never appeared within 30 s)".into())
+            (
+                v.iter().filter_map(|x| x["dialog"].as_f64()).collect(),
+                "dialog shown (its list never appeared within 30 s)".into(),
+            )
         } else {
-            (Vec::new(), format!("ends: {:?}", v.iter().map(|x| x["end"].as_str().unwrap_or("?")).collect::<Vec<_>>()))
+            (
+                Vec::new(),
+                format!(
+                    "ends: {:?}",
+                    v.iter()
+                        .map(|x| x["end"].as_str().unwrap_or("?"))
+                        .collect::<Vec<_>>()
+                ),
+            )
         }
     };
-    let (cold, idle, home) = (group("services", "cold"), group("services", "idle"), group("home", "cold"));
+    let (cold, idle, home) = (
+        group("services", "cold"),
+        group("services", "idle"),
+        group("home", "cold"),
+    );
     let (cold_ms, cold_end) = end(&cold);
     let (idle_ms, idle_end) = end(&idle);
     let (home_ms, home_end) = end(&home);
     let preloaded = cold.iter().filter(|x| x["preloaded"] == true).count();
-    let how = format!("headless Chromium (puppeteer-core), fresh context per press, press right after embed.js ran, {} presses", cold_ms.len());
+    let how = format!(
+        "headless Chromium (puppeteer-core), fresh context per press, press right after embed.js ran, {} presses",
+        cold_ms.len()
+    );
     if cold_ms.is_empty() {
-        s.rows.push(Row::new("click on \"book\" → services listed (cold cache)", "≤ 300 ms", format!("not measured: {cold_end}"), Verdict::NotMet, &how));
+        s.rows.push(Row::new(
+            "click on \"book\" → services listed (cold cache)",
+            "≤ 300 ms",
+            format!("not measured: {cold_end}"),
+            Verdict::NotMet,
+            &how,
+        ));
     } else {
         let (p50, p95) = (median(&cold_ms), pct(&cold_ms, 0.95));
         let services = cold_end == "services listed";
@@ -75,21 +119,33 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
             format!("click on \"book\" → {cold_end} (cold cache)"),
             "≤ 300 ms",
             format!("median {p50:.0} ms, p95 {p95:.0} ms"),
-            if services { Verdict::of(p50 <= BUDGET_MS) } else { Verdict::NotMet },
+            if services {
+                Verdict::of(p50 <= BUDGET_MS)
+            } else {
+                Verdict::NotMet
+            },
             &how,
         ));
     }
     if !idle_ms.is_empty() {
         s.rows.push(Row::info(
             format!("  same, widget prefetched on idle (press 1.5 s after load) → {idle_end}"),
-            format!("median {:.0} ms, p95 {:.0} ms", median(&idle_ms), pct(&idle_ms, 0.95)),
+            format!(
+                "median {:.0} ms, p95 {:.0} ms",
+                median(&idle_ms),
+                pct(&idle_ms, 0.95)
+            ),
             "same runs, fresh context each",
         ));
     }
     if !home_ms.is_empty() {
         s.rows.push(Row::info(
             format!("  home page button (no preset, cold) → {home_end}"),
-            format!("median {:.0} ms, p95 {:.0} ms", median(&home_ms), pct(&home_ms, 0.95)),
+            format!(
+                "median {:.0} ms, p95 {:.0} ms",
+                median(&home_ms),
+                pct(&home_ms, 0.95)
+            ),
             "same runs, fresh context each",
         ));
     }

@@ -36,7 +36,13 @@ fn think(rng: &mut Rng, deadline: Instant) -> bool {
 }
 
 /// One visitor after another on this thread until the deadline; every answer is recorded.
-fn visitor(za: SocketAddr, origin: String, seed: u64, deadline: Instant, per_step: Arc<Mutex<BTreeMap<&'static str, Samples>>>) -> Samples {
+fn visitor(
+    za: SocketAddr,
+    origin: String,
+    seed: u64,
+    deadline: Instant,
+    per_step: Arc<Mutex<BTreeMap<&'static str, Samples>>>,
+) -> Samples {
     let mut rng = Rng::new(seed);
     let mut all = Samples::default();
     let mut call = |conn: &mut Conn, step: &'static str, path: String| -> Option<Value> {
@@ -45,8 +51,15 @@ fn visitor(za: SocketAddr, origin: String, seed: u64, deadline: Instant, per_ste
         let r = conn.send(&req);
         let status = r.as_ref().map_or(0, |r| r.status);
         all.record(t.elapsed(), status);
-        per_step.lock().expect("steps").entry(step).or_default().record(t.elapsed(), status);
-        r.ok().filter(|r| r.status == 200).and_then(|r| r.json().ok())
+        per_step
+            .lock()
+            .expect("steps")
+            .entry(step)
+            .or_default()
+            .record(t.elapsed(), status);
+        r.ok()
+            .filter(|r| r.status == 200)
+            .and_then(|r| r.json().ok())
     };
     // Arrivals spread over the first seconds.
     std::thread::sleep(Duration::from_secs_f64(rng.range_f64(0.0, 3.0)));
@@ -56,27 +69,70 @@ fn visitor(za: SocketAddr, origin: String, seed: u64, deadline: Instant, per_ste
         if call(&mut conn, "config", "/config".into()).is_none() || !think(&mut rng, deadline) {
             continue;
         }
-        let Some(services) = call(&mut conn, "services", format!("/branches/{BRANCH}/services")) else { continue };
-        let ids: Vec<u64> = services["services"].as_array().map(|a| a.iter().filter_map(|s| s["id"].as_u64()).collect()).unwrap_or_default();
+        let Some(services) = call(
+            &mut conn,
+            "services",
+            format!("/branches/{BRANCH}/services"),
+        ) else {
+            continue;
+        };
+        let ids: Vec<u64> = services["services"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|s| s["id"].as_u64()).collect())
+            .unwrap_or_default();
         if ids.is_empty() || !think(&mut rng, deadline) {
             continue;
         }
         let service = ids[rng.zipf(ids.len())];
-        let Some(staff) = call(&mut conn, "staff", format!("/branches/{BRANCH}/staff?services={service}")) else { continue };
-        let bookable: Vec<u64> =
-            staff["staff"].as_array().map(|a| a.iter().filter(|s| s["bookable"] == true).filter_map(|s| s["id"].as_u64()).collect()).unwrap_or_default();
+        let Some(staff) = call(
+            &mut conn,
+            "staff",
+            format!("/branches/{BRANCH}/staff?services={service}"),
+        ) else {
+            continue;
+        };
+        let bookable: Vec<u64> = staff["staff"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|s| s["bookable"] == true)
+                    .filter_map(|s| s["id"].as_u64())
+                    .collect()
+            })
+            .unwrap_or_default();
         // Half the visitors take "any master".
-        let master = if bookable.is_empty() || rng.below(2) == 0 { 0 } else { bookable[rng.below(bookable.len())] };
+        let master = if bookable.is_empty() || rng.below(2) == 0 {
+            0
+        } else {
+            bookable[rng.below(bookable.len())]
+        };
         if !think(&mut rng, deadline) {
             continue;
         }
-        let Some(dates) = call(&mut conn, "dates", format!("/branches/{BRANCH}/dates?services={service}&staff={master}")) else { continue };
-        let dates: Vec<String> = dates["dates"].as_array().map(|a| a.iter().filter_map(|d| d.as_str().map(str::to_owned)).collect()).unwrap_or_default();
+        let Some(dates) = call(
+            &mut conn,
+            "dates",
+            format!("/branches/{BRANCH}/dates?services={service}&staff={master}"),
+        ) else {
+            continue;
+        };
+        let dates: Vec<String> = dates["dates"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
         if dates.is_empty() || !think(&mut rng, deadline) {
             continue;
         }
         let date = &dates[rng.zipf(dates.len().min(7))];
-        call(&mut conn, "times", format!("/branches/{BRANCH}/times?services={service}&staff={master}&date={date}"));
+        call(
+            &mut conn,
+            "times",
+            format!("/branches/{BRANCH}/times?services={service}&staff={master}&date={date}"),
+        );
         think(&mut rng, deadline);
     }
     all
@@ -85,16 +141,36 @@ fn visitor(za: SocketAddr, origin: String, seed: u64, deadline: Instant, per_ste
 /// Sum of the sandbox's per-endpoint call counters.
 fn calls(sb: SocketAddr) -> anyhow::Result<(u64, BTreeMap<String, u64>)> {
     let v = http::send(sb, &Req::get("/sandbox/calls"))?.json()?;
-    let map: BTreeMap<String, u64> = v.as_object().map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0))).collect()).unwrap_or_default();
+    let map: BTreeMap<String, u64> = v
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default();
     Ok((map.values().sum(), map))
 }
 
 /// `zapis_cache_lookups_total{kind="…",result="…"} N` lines → (kind, result) → N.
 pub fn cache_lookups(metrics: &str) -> BTreeMap<(String, String), u64> {
     let mut out = BTreeMap::new();
-    for line in metrics.lines().filter(|l| l.starts_with("zapis_cache_lookups_total{")) {
-        let label = |name: &str| line.split(&format!("{name}=\"")).nth(1).and_then(|r| r.split('"').next()).unwrap_or("").to_owned();
-        let n = line.rsplit(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    for line in metrics
+        .lines()
+        .filter(|l| l.starts_with("zapis_cache_lookups_total{"))
+    {
+        let label = |name: &str| {
+            line.split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or("")
+                .to_owned()
+        };
+        let n = line
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
         out.insert((label("kind"), label("result")), n);
     }
     out
@@ -113,11 +189,19 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         upstream: Some(Some(sb)),
     };
     let origin = cfg.origin();
-    let (zapis, za) = ctx.zapis("zapis-upstream", port, &cfg.toml(), &[("ZAPIS_BENCH_PARTNER_TOKEN", PARTNER_TOKEN)])?;
+    let (zapis, za) = ctx.zapis(
+        "zapis-upstream",
+        port,
+        &cfg.toml(),
+        &[("ZAPIS_BENCH_PARTNER_TOKEN", PARTNER_TOKEN)],
+    )?;
     let (start_calls, _) = calls(sb)?;
     let duration = ctx.secs(60);
     let visitors = if ctx.quick { 50 } else { VISITORS };
-    sh_log(format!("{visitors} visitors browsing for {} s (sandbox rate limit on)", duration.as_secs()));
+    sh_log(format!(
+        "{visitors} visitors browsing for {} s (sandbox rate limit on)",
+        duration.as_secs()
+    ));
 
     let started = Instant::now();
     let deadline = started + duration;
@@ -156,7 +240,9 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     stop.store(true, Ordering::Relaxed);
     let per_second = monitor.join().unwrap_or_default();
     let (end_calls, by_endpoint) = calls(sb)?;
-    let metrics = http::send(za, &Req::get("/metrics")).map(|r| String::from_utf8_lossy(&r.body).into_owned()).unwrap_or_default();
+    let metrics = http::send(za, &Req::get("/metrics"))
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .unwrap_or_default();
     zapis.stop();
     sandbox.stop();
 
@@ -167,19 +253,51 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     let rps = upstream_calls as f64 / elapsed.as_secs_f64();
     let max_second = per_second.iter().copied().max().unwrap_or(0);
     // The most calls in any 60 consecutive 1-s reads (the sandbox's per-minute window).
-    let max_minute: u64 = if per_second.len() <= 60 { per_second.iter().sum() } else { per_second.windows(60).map(|w| w.iter().sum()).max().unwrap_or(0) };
+    let max_minute: u64 = if per_second.len() <= 60 {
+        per_second.iter().sum()
+    } else {
+        per_second
+            .windows(60)
+            .map(|w| w.iter().sum())
+            .max()
+            .unwrap_or(0)
+    };
     let lookups = cache_lookups(&metrics);
     let total: u64 = lookups.values().sum();
-    let hits: u64 = lookups.iter().filter(|((_, r), _)| r != "miss").map(|(_, n)| n).sum();
-    let ratio = if total > 0 { hits as f64 / total as f64 } else { f64::NAN };
+    let hits: u64 = lookups
+        .iter()
+        .filter(|((_, r), _)| r != "miss")
+        .map(|(_, n)| n)
+        .sum();
+    let ratio = if total > 0 {
+        hits as f64 / total as f64
+    } else {
+        f64::NAN
+    };
     // Without the branch lookup every endpoint makes first (always a hit after the first).
-    let main: Vec<(&(String, String), &u64)> = lookups.iter().filter(|((k, _), _)| k != "branches").collect();
+    let main: Vec<(&(String, String), &u64)> = lookups
+        .iter()
+        .filter(|((k, _), _)| k != "branches")
+        .collect();
     let main_total: u64 = main.iter().map(|(_, n)| **n).sum();
-    let main_hits: u64 = main.iter().filter(|((_, r), _)| r != "miss").map(|(_, n)| **n).sum();
-    let main_ratio = if main_total > 0 { main_hits as f64 / main_total as f64 } else { f64::NAN };
+    let main_hits: u64 = main
+        .iter()
+        .filter(|((_, r), _)| r != "miss")
+        .map(|(_, n)| **n)
+        .sum();
+    let main_ratio = if main_total > 0 {
+        main_hits as f64 / main_total as f64
+    } else {
+        f64::NAN
+    };
     let errors = all.error_count();
     let requests = all.latencies_us.len();
-    let how = format!("{visitors} visitor threads, think {}–{} s, {} s; sandbox call counter; zapis /metrics", THINK.0, THINK.1, duration.as_secs());
+    let how = format!(
+        "{visitors} visitor threads, think {}–{} s, {} s; sandbox call counter; zapis /metrics",
+        THINK.0,
+        THINK.1,
+        duration.as_secs()
+    );
     s.rows.push(Row::new(
         format!("upstream calls while {visitors} visitors browse one salon"),
         "within 5 rps",
@@ -190,7 +308,14 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     s.rows.push(Row::new(
         "  visitor-facing errors (429 or any non-2xx)",
         "0",
-        format!("{errors} of {requests} requests{}", if errors > 0 { format!(" {}", errors_json(&all)) } else { String::new() }),
+        format!(
+            "{errors} of {requests} requests{}",
+            if errors > 0 {
+                format!(" {}", errors_json(&all))
+            } else {
+                String::new()
+            }
+        ),
         Verdict::of(errors == 0),
         &how,
     ));
@@ -209,7 +334,13 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     if let Some(t) = per_step.lock().expect("steps").get("times") {
         s.rows.push(Row::info(
             "  visitor wait for free times (the step that needs fresh upstream data)",
-            format!("p50 {:.0} ms, p90 {:.0} ms, p99 {:.0} ms over {} requests", t.pct_ms(0.5), t.pct_ms(0.9), t.pct_ms(0.99), t.latencies_us.len()),
+            format!(
+                "p50 {:.0} ms, p90 {:.0} ms, p99 {:.0} ms over {} requests",
+                t.pct_ms(0.5),
+                t.pct_ms(0.9),
+                t.pct_ms(0.99),
+                t.latencies_us.len()
+            ),
             "same run",
         ));
     }
@@ -219,7 +350,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         .iter()
         .map(|(k, v)| (k.to_string(), json!({"requests": v.latencies_us.len(), "errors": errors_json(v), "p50_ms": v.pct_ms(0.5), "p99_ms": v.pct_ms(0.99), "max_ms": v.pct_ms(1.0)})))
         .collect();
-    let misses: u64 = lookups.iter().filter(|((_, r), _)| r == "miss").map(|(_, n)| n).sum();
+    let misses: u64 = lookups
+        .iter()
+        .filter(|((_, r), _)| r == "miss")
+        .map(|(_, n)| n)
+        .sum();
     s.notes.push(format!(
         "Reading it: {misses} lookups missed the cache in this run (mostly `times` and `dates`, whose answers live 20 s), each needing an upstream call, while the budget allows 5 a second and 200 a minute. zapis keeps to the budget and shows visitors no error, but the calls queue: after about 200 calls the minute window is full and calls wait for it, which is the long wait on the `times` step (fourth row)."
     ));
