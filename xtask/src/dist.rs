@@ -139,7 +139,7 @@ fn hashed(name: &str, ext: &str, bytes: &[u8]) -> String {
     format!("{name}.{}.{ext}", &hex(&Sha256::digest(bytes))[..10])
 }
 
-fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+pub fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     enc.write_all(bytes)?;
     Ok(enc.finish()?)

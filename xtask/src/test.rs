@@ -65,6 +65,18 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         s.command.env("WASM_BINDGEN_TEST_TIMEOUT", "90");
     }
     let mut results = Vec::new();
+    if only.is_none_or(|o| "sizes".contains(o)) {
+        log("── sizes (DESIGN.md §8) ──");
+        let start = Instant::now();
+        let ok = match check_sizes(&built.dir) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("{e:#}");
+                false
+            }
+        };
+        results.push(("sizes: snippet + embed.js, tracker, widget (gzip)", Outcome { ok, passed: ok as u64, failed: !ok as u64, secs: start.elapsed().as_secs_f64() }));
+    }
     for mut suite in suites {
         if only.is_some_and(|o| !suite.name.contains(o)) {
             continue;
@@ -91,6 +103,49 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     if broken > 0 {
         anyhow::bail!("{broken} suite(s) failed");
     }
+    Ok(())
+}
+
+/// DESIGN.md §8, bytes gzip -9: snippet + embed.js, tracker glue + wasm, widget glue + wasm.
+const BUDGETS: [(&str, u64); 3] = [("embed", 1536), ("tracker", 8 * 1024), ("widget", 100 * 1024)];
+/// The snippet the owner pastes: the stub and the script tag (they travel with every page).
+const SNIPPET: &str = r#"<script>window.zapis=window.zapis||function(){(zapis.q=zapis.q||[]).push(arguments)}</script>
+<script async src="https://BOOKING-HOST/embed.js" data-site="SITE-KEY"></script>"#;
+
+/// Fails when a part grows past its budget, or — for a part that is over budget today, with
+/// the reason recorded in `bench/size-baseline.json` — past that recorded size: an over-budget
+/// part may only shrink.
+fn check_sizes(dist: &std::path::Path) -> anyhow::Result<()> {
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dist.join("manifest.json"))?)?;
+    let baseline: serde_json::Value = std::fs::read(sh::root().join("bench/size-baseline.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let gz = |prefix: &str| -> u64 {
+        manifest
+            .as_object()
+            .map(|m| m.iter().filter(|(n, _)| n.starts_with(prefix)).map(|(_, v)| v["gzip"].as_u64().unwrap_or(0)).sum())
+            .unwrap_or(0)
+    };
+    let mut failed = Vec::new();
+    for (part, budget) in BUDGETS {
+        let size = match part {
+            "embed" => gz("embed.js") + crate::dist::gzip(SNIPPET.as_bytes())?.len() as u64,
+            other => gz(&format!("{other}.")),
+        };
+        let accepted = baseline[part]["gzip"].as_u64();
+        let limit = accepted.map_or(budget, |a| a.max(budget));
+        let verdict = if size <= budget {
+            "ok".to_string()
+        } else if size <= limit {
+            format!("OVER BUDGET by {} B, not grown (accepted {} B: {})", size - budget, limit, baseline[part]["why"].as_str().unwrap_or("?"))
+        } else {
+            failed.push(format!("{part}: {size} B gzip > {limit} B"));
+            "GREW past its limit".to_string()
+        };
+        println!("{part:8} {size:>7} B gzip   budget {budget:>6} B   {verdict}");
+    }
+    anyhow::ensure!(failed.is_empty(), "size regression: {}", failed.join("; "));
     Ok(())
 }
 
