@@ -4,6 +4,7 @@
 //!   127.0.0.1:8080 with the built-in YCLIENTS sandbox and SQLite, print the URLs.
 //! - `test`: the same installs plus browsers, then every test; a summary at the end.
 //! - `dist`: only build the browser assets into `dist/`.
+//! - `bench`: measure what DESIGN.md §8 budgets (see `bench/`).
 
 mod bench;
 mod dist;
@@ -16,7 +17,9 @@ const HELP: &str = "cargo xtask <command>
 
   demo    build everything and run zapis on http://127.0.0.1:8080 (sandbox + SQLite)
   test    install what is missing, then run every test (host, wasm in Chromium and Firefox, end-to-end)
-  dist    build the browser assets (tracker, widget, embed.js) into dist/";
+  dist    build the browser assets (tracker, widget, embed.js) into dist/
+  bench   measure sizes, page impact, first screen, proxy overhead, ingest, upstream budget, memory
+          (writes bench/RESULTS.md and bench/results.json; `cargo xtask bench --help` for parts)";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
