@@ -70,6 +70,7 @@ pub fn opted_out() -> bool {
 }
 
 /// Removes all the tracker keeps (ids, session, touches, queue, consent).
+#[inline(always)] // (measured: smaller wasm)
 pub fn clear() {
     set_cookie(VID, "", false);
     del(VID);

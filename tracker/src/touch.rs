@@ -209,6 +209,7 @@ fn site<'a>(list: &'a str, host: &str) -> Option<&'a str> {
     None
 }
 
+#[inline(always)] // (measured: smaller wasm)
 fn bare(host: &str) -> &str {
     host.strip_prefix("www.").unwrap_or(host)
 }
