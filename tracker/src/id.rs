@@ -27,7 +27,7 @@ pub fn is_id(s: &str) -> bool {
 /// The value of cookie `name` in a `document.cookie` string.
 pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> &'a str {
     for c in Parts(cookies, b';') {
-        let mut kv = Parts(c.trim_ascii_start(), b'=');
+        let mut kv = Parts(c.strip_prefix(" ").unwrap_or(c), b'=');
         if kv.part() == name {
             return kv.0;
         }
