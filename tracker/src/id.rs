@@ -1,18 +1,18 @@
 //! Visitor and session ids: 128 random bits from `crypto.getRandomValues`, as 32 lowercase hex
 //! chars (`protocol::track::is_id`).
 
+use super::buf::Buf;
 use super::touch::Parts;
-use alloc::string::String;
 
 /// A fresh random id from `crypto.getRandomValues` (every browser that runs the wasm-bindgen
 /// glue, which needs reference types, has it).
 pub fn new_id() -> super::Text {
-    hex(super::js::random16()).leak()
+    hex(super::js::random16()).text()
 }
 
 /// Bytes written as decimals separated by commas (`String(uint8Array)`), as lowercase hex.
-pub fn hex(bytes: &str) -> String {
-    let mut s = String::new();
+pub fn hex(bytes: &str) -> Buf {
+    let mut s = Buf::new();
     for b in Parts(bytes, b',') {
         super::json::hex_byte(&mut s, super::touch::number(b) as u8);
     }
@@ -36,14 +36,14 @@ pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> &'a str {
 }
 
 /// A `document.cookie` assignment: first-party, whole site, `max_age` seconds (0 deletes).
-pub fn cookie_line(name: &str, value: &str, max_age: u32, secure: bool) -> String {
-    let mut s = String::from(name);
-    s.push_str("=");
-    s.push_str(value);
-    s.push_str("; Path=/; SameSite=Lax; Max-Age=");
+pub fn cookie_line(name: &str, value: &str, max_age: u32, secure: bool) -> Buf {
+    let mut s = Buf::from(name);
+    s.push("=");
+    s.push(value);
+    s.push("; Path=/; SameSite=Lax; Max-Age=");
     super::json::num(&mut s, max_age as u64);
     if secure {
-        s.push_str("; Secure");
+        s.push("; Secure");
     }
     s
 }

@@ -2,51 +2,51 @@
 //! both would cost kilobytes in the wasm). Pure functions; `tests/contract.rs` parses their
 //! output with the server's own serde types.
 
-use alloc::string::String;
+use super::buf::Buf;
 
 /// A JSON string literal, escaped: `JSON.stringify(s)` (a Rust escaper costs 0.15 KB gzip).
 #[cfg(target_arch = "wasm32")]
-pub fn string(out: &mut String, s: &str) {
+pub fn string(out: &mut Buf, s: &str) {
     let q = super::js::invoke("JSON", "stringify", &super::js::s(s), &super::js::UNDEF);
-    out.push_str(super::js::str(&q));
+    out.push(super::js::str(&q));
 }
 /// The same on the host, for the native tests.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn string(out: &mut String, s: &str) {
-    out.push_str("\"");
+pub fn string(out: &mut Buf, s: &str) {
+    out.push("\"");
     let mut run = 0; // start of the bytes not yet copied
     for (i, &c) in s.as_bytes().iter().enumerate() {
         if c == b'"' || c == b'\\' || c < 0x20 {
-            out.push_str(s.get(run..i).unwrap_or(""));
-            out.push_str("\\");
+            out.push(s.get(run..i).unwrap_or(""));
+            out.push("\\");
             if c < 0x20 {
-                out.push_str("u00");
+                out.push("u00");
                 hex_byte(out, c);
             } else {
-                out.push(c as char);
+                out.push(if c == b'"' { "\"" } else { "\\" });
             }
             run = i + 1;
         }
     }
-    out.push_str(s.get(run..).unwrap_or(""));
-    out.push_str("\"");
+    out.push(s.get(run..).unwrap_or(""));
+    out.push("\"");
 }
 
 pub const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends ASCII bytes.
-fn ascii(out: &mut String, b: &[u8]) {
+fn ascii(out: &mut Buf, b: &[u8]) {
     // SAFETY: callers pass ASCII digits only.
-    out.push_str(unsafe { core::str::from_utf8_unchecked(b) });
+    out.push(unsafe { core::str::from_utf8_unchecked(b) });
 }
 
 /// Two lowercase hex digits.
-pub fn hex_byte(out: &mut String, b: u8) {
+pub fn hex_byte(out: &mut Buf, b: u8) {
     ascii(out, &[HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
 }
 
 /// A decimal number.
-pub fn num(out: &mut String, mut n: u64) {
+pub fn num(out: &mut Buf, mut n: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
@@ -61,16 +61,16 @@ pub fn num(out: &mut String, mut n: u64) {
 }
 
 /// `,"key":` (or `"key":` when `first`). Keys are trusted literals.
-pub fn key(out: &mut String, k: &str) {
+pub fn key(out: &mut Buf, k: &str) {
     if !out.ends_with("{") {
-        out.push_str(",");
+        out.push(",");
     }
-    out.push_str("\"");
-    out.push_str(k);
-    out.push_str("\":");
+    out.push("\"");
+    out.push(k);
+    out.push("\":");
 }
 
-pub fn field(out: &mut String, k: &str, v: &str) {
+pub fn field(out: &mut Buf, k: &str, v: &str) {
     if !v.is_empty() {
         key(out, k);
         string(out, v);
@@ -78,8 +78,8 @@ pub fn field(out: &mut String, k: &str, v: &str) {
 }
 
 /// `protocol::track::Event`. `props` is a JSON object text (already checked by the caller) or empty.
-pub fn event(out: &mut String, t: &str, ts: u64, path: &str, title: &str, name: &str, props: &str) {
-    out.push_str("{");
+pub fn event(out: &mut Buf, t: &str, ts: u64, path: &str, title: &str, name: &str, props: &str) {
+    out.push("{");
     field(out, "t", t);
     key(out, "ts");
     num(out, ts);
@@ -89,39 +89,39 @@ pub fn event(out: &mut String, t: &str, ts: u64, path: &str, title: &str, name: 
     field(out, "name", name);
     if !props.is_empty() {
         key(out, "props");
-        out.push_str(props);
+        out.push(props);
     }
-    out.push_str("}");
+    out.push("}");
 }
 
 /// Everything of a `Batch` before its events: `{"site":…,"started":N,"events":[`.
 /// A batch is `head + events joined by ',' + "]}"`.
 /// `touch` is a touch's JSON.
-pub fn head(site: &str, vid: &str, sid: &str, touch: &str, started: u64) -> String {
-    let mut out = String::from("{");
+pub fn head(site: &str, vid: &str, sid: &str, touch: &str, started: u64) -> Buf {
+    let mut out = Buf::from("{");
     field(&mut out, "site", site);
     field(&mut out, "vid", vid);
     field(&mut out, "sid", sid);
     key(&mut out, "touch");
-    out.push_str(touch);
+    out.push(touch);
     key(&mut out, "started");
     num(&mut out, started);
     key(&mut out, "events");
-    out.push_str("[");
+    out.push("[");
     out
 }
 
 /// The booking context the widget sends with a booking: `{vid, sid, first, last|null}`, from
 /// touches' JSON.
-pub fn context(vid: &str, sid: &str, first: &str, last: Option<&str>) -> String {
-    let mut out = String::from("{");
+pub fn context(vid: &str, sid: &str, first: &str, last: Option<&str>) -> Buf {
+    let mut out = Buf::from("{");
     field(&mut out, "vid", vid);
     field(&mut out, "sid", sid);
     key(&mut out, "first");
-    out.push_str(first);
+    out.push(first);
     key(&mut out, "last");
-    out.push_str(last.unwrap_or("null"));
-    out.push_str("}");
+    out.push(last.unwrap_or("null"));
+    out.push("}");
     out
 }
 
@@ -133,11 +133,12 @@ pub fn is_object(s: &str) -> bool {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::buf::Buf;
 
     fn s(v: &str) -> String {
-        let mut o = String::new();
+        let mut o = Buf::new();
         string(&mut o, v);
-        o
+        o.to_string()
     }
 
     #[test]
@@ -150,15 +151,15 @@ mod tests {
     #[test]
     fn numbers() {
         for n in [0u64, 7, 10, 1_700_000_000_123, u64::MAX] {
-            let mut o = String::new();
+            let mut o = Buf::new();
             num(&mut o, n);
-            assert_eq!(o, n.to_string());
+            assert_eq!(&*o, n.to_string());
         }
     }
 
     #[test]
     fn event_leaves_out_empty_fields() {
-        let mut o = String::new();
+        let mut o = Buf::new();
         event(&mut o, "pageview", 5, "/a?b=1", "", "", "");
         assert_eq!(o, r#"{"t":"pageview","ts":5,"path":"/a?b=1"}"#);
         o.clear();
@@ -214,7 +215,7 @@ mod tests {
         ];
         for (i, (ty, path, title, name, props)) in events.iter().enumerate() {
             if i > 0 {
-                b.push(',');
+                b.push(",");
             }
             event(
                 &mut b,
@@ -226,7 +227,7 @@ mod tests {
                 props,
             );
         }
-        b.push_str("]}");
+        b.push("]}");
         let batch: Batch = serde_json::from_str(&b).unwrap_or_else(|e| panic!("{e}: {b}"));
         assert_eq!(
             (batch.site.as_str(), batch.vid.as_str(), batch.sid.as_str()),

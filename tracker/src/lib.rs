@@ -25,6 +25,7 @@
 #![allow(clippy::single_char_add_str)]
 extern crate alloc;
 
+mod buf;
 mod consent;
 mod id;
 mod js;
@@ -34,7 +35,7 @@ mod store;
 mod touch;
 mod transport;
 
-use alloc::string::String;
+use buf::Buf;
 
 /// Text that lives as long as the page: the bump allocator never frees, so leaking a `String`
 /// into one costs nothing, and copies of it are pointer copies (no clone code in the wasm).
@@ -59,7 +60,7 @@ struct Tracker {
     vid: Text,
     v: Visit,
     /// The events of the batch being filled, joined by `,`.
-    events: String,
+    events: Buf,
     n: u32,
     /// Path + query of the last page view.
     path: Text,
@@ -74,7 +75,7 @@ impl Tracker {
         url: "",
         vid: "",
         v: Visit::NONE,
-        events: String::new(),
+        events: Buf::new(),
         n: 0,
         path: "",
     };
@@ -115,8 +116,8 @@ fn with(f: impl FnOnce(&mut Tracker)) {
 /// The page's path + query, and the touch of a view of it at `now` after `referrer`.
 fn here(referrer: &str, now: u64) -> (Text, Touch) {
     let query = js::text("location.search");
-    let mut path = String::from(js::text("location.pathname"));
-    path.push_str(query);
+    let mut path = Buf::from(js::text("location.pathname"));
+    path.push(query);
     path.truncate(clip(&path).len());
     let rhost = js::hostname(referrer);
     let params = js::params(query);
@@ -128,7 +129,7 @@ fn here(referrer: &str, now: u64) -> (Text, Touch) {
         &path,
         now,
     );
-    (path.leak(), t)
+    (path.text(), t)
 }
 
 impl Tracker {
@@ -170,7 +171,7 @@ impl Tracker {
         (now, path)
     }
 
-#[inline(always)] // (measured: smaller wasm)
+    #[inline(always)] // (measured: smaller wasm)
     fn fits(&self, ev: &str) -> bool {
         // The batch's head: site, ids, touch, start and keys; ids and numbers take < 120 bytes.
         let head = 200 + self.site.len() + self.v.touch.len();
@@ -184,7 +185,7 @@ impl Tracker {
         } else {
             ""
         };
-        let mut ev = String::new();
+        let mut ev = Buf::new();
         json::event(&mut ev, t, now, path, title, clip(name), props);
         if !self.fits(&ev) {
             self.flush();
@@ -193,9 +194,9 @@ impl Tracker {
             }
         }
         if self.n > 0 {
-            self.events.push_str(",");
+            self.events.push(",");
         }
-        self.events.push_str(&ev);
+        self.events.push(&ev);
         self.n += 1;
         if self.n == MAX_EVENTS {
             self.flush();
@@ -212,8 +213,8 @@ impl Tracker {
                 self.v.touch,
                 self.v.started,
             );
-            body.push_str(&self.events);
-            body.push_str("]}");
+            body.push(&self.events);
+            body.push("]}");
             self.events.clear();
             self.n = 0;
             transport::send(self.url, &body);
@@ -247,9 +248,9 @@ pub fn start(
         t.mode = consent::mode(cfg, env);
         t.consent_required = consent_required;
         t.site = js::str(&site);
-        let mut url = String::from(api.strip_suffix("/").unwrap_or(api));
-        url.push_str("/api/v1/t");
-        t.url = url.leak();
+        let mut url = Buf::from(api.strip_suffix("/").unwrap_or(api));
+        url.push("/api/v1/t");
+        t.url = url.text();
         if t.mode == Mode::Persist {
             t.load();
             transport::retry(t.url);
@@ -337,7 +338,7 @@ pub fn optout(on: bool) {
 
 #[wasm_bindgen]
 pub fn context() -> JsValue {
-    let mut out = String::from("null");
+    let mut out = Buf::from("null");
     with(|t| {
         let (now, _) = t.activity("", View::No);
         let first = if t.v.first.is_empty() {

@@ -4,8 +4,8 @@
 //! A touch is kept as its wire JSON (`protocol::track::Touch`) plus the three numbers the
 //! session rules need; that is all the tracker ever does with one, and it keeps the wasm small.
 
+use super::buf::Buf;
 use super::json;
-use alloc::string::String;
 
 /// Channels, as `protocol::track::Channel` spells them; `Touch::ch` indexes this.
 /// (Word lists rather than arrays of `&str` here and below: pointers compress badly.)
@@ -57,7 +57,7 @@ impl Touch {
         landing: &str,
         ts: u64,
     ) -> Touch {
-        let mut out = String::from("{");
+        let mut out = Buf::from("{");
         let (mut src, mut med) = ("", "");
         let mut any = false;
         let mut click = 0; // index of the first click id in PARAMS, or 0
@@ -109,12 +109,12 @@ impl Touch {
         json::field(&mut out, "ch", word(CHANNELS, ch as usize));
         json::key(&mut out, "ts");
         json::num(&mut out, ts);
-        out.push_str("}");
+        out.push("}");
         Touch {
             ch,
             camp: if any { camp as u64 | 1 } else { 0 },
             ts,
-            json: out.leak(),
+            json: out.text(),
         }
     }
 
@@ -246,6 +246,7 @@ pub fn number(s: &str) -> u64 {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub mod tests {
     use super::*;
+    use crate::buf::Buf;
     use protocol::track::{Channel, Touch as Wire};
 
     /// Parameters of a query (no decoding here: the browser's `URLSearchParams` does that).
@@ -253,7 +254,7 @@ pub mod tests {
         move |k| {
             q.split('&')
                 .find_map(|p| p.split_once('=').filter(|(pk, _)| *pk == k))
-                .map_or("", |(_, v)| String::from(v).leak())
+                .map_or("", |(_, v)| Buf::from(v).text())
         }
     }
 

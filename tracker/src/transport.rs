@@ -2,10 +2,10 @@
 //! `keepalive`; a batch that cannot go out (offline, or neither is there) waits in a small
 //! localStorage queue and is sent again on the next page.
 
+use super::buf::Buf;
 use super::js;
 use super::store;
 use super::touch::Parts;
-use alloc::string::String;
 
 /// At most this many batches wait in the queue (the oldest go first)…
 pub const QUEUE_MAX: usize = 10;
@@ -13,11 +13,11 @@ pub const QUEUE_MAX: usize = 10;
 pub const QUEUE_BYTES: usize = 64 * 1024;
 
 /// Appends `body` to `q` (batches, one a line), dropping the oldest beyond the limits.
-pub fn queue_push(q: &mut String, body: &str) {
+pub fn queue_push(q: &mut Buf, body: &str) {
     if !q.is_empty() {
-        q.push_str("\n");
+        q.push("\n");
     }
-    q.push_str(body);
+    q.push(body);
     while q.len() > QUEUE_BYTES || q.bytes().filter(|&b| b == b'\n').count() >= QUEUE_MAX {
         let mut batches = Parts(q, b'\n');
         batches.part();
@@ -27,7 +27,7 @@ pub fn queue_push(q: &mut String, body: &str) {
 
 /// Keeps `body` for the next page.
 pub fn enqueue(body: &str) {
-    let mut q = String::from(store::get(store::QUEUE));
+    let mut q = Buf::from(store::get(store::QUEUE));
     queue_push(&mut q, body);
     store::set(store::QUEUE, &q);
 }
@@ -69,16 +69,17 @@ pub fn send(url: &str, body: &str) {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::buf::Buf;
 
     #[test]
     fn queue_keeps_the_newest_within_limits() {
-        let mut q = String::new();
+        let mut q = Buf::new();
         for i in 0..15 {
             queue_push(&mut q, &i.to_string());
         }
         assert_eq!(q, "5\n6\n7\n8\n9\n10\n11\n12\n13\n14");
         let big = "x".repeat(40 * 1024);
-        let mut q = String::from("a");
+        let mut q = Buf::from("a");
         for b in [big.as_str(), &big, "b"] {
             queue_push(&mut q, b);
         }
@@ -86,7 +87,7 @@ mod tests {
             Parts(&q, b'\n').map(str::len).collect::<Vec<_>>(),
             [40 * 1024, 1]
         );
-        let mut q = String::from("a");
+        let mut q = Buf::from("a");
         queue_push(&mut q, &"y".repeat(QUEUE_BYTES + 1));
         assert_eq!(q, "");
     }
