@@ -64,9 +64,10 @@ impl Touch {
         let mut camp: u32 = 0x811c_9dc5; // FNV-1a of all the parameters
         for (i, p) in Parts(PARAMS, b' ').enumerate() {
             let v = clip(param(p));
-            for &b in v.as_bytes().iter().chain(&[0xff]) {
+            for &b in v.as_bytes() {
                 camp = (camp ^ b as u32).wrapping_mul(0x0100_0193);
             }
+            camp = (camp ^ 0xff).wrapping_mul(0x0100_0193); // (a byte no UTF-8 text has)
             if !v.is_empty() {
                 any = true;
                 if click == 0 && i >= CLICK {
