@@ -44,9 +44,8 @@
   let lang = script.dataset.lang;
   const assets = __ZAPIS_ASSETS__;
   const TRIGGERS = '[data-zapis-book],[data-zapis-widget]';
-  const handlers = {};
   const nothing = () => {};
-  const on = (target, type, f, o) => target.addEventListener(type, f, o);
+  const on = (target, type, f) => target.addEventListener(type, f);
 
   const load = (k) =>
     import(base + assets[k][0]).then((m) => m.default({ module_or_path: base + assets[k][1] }).then(() => m));
@@ -86,7 +85,7 @@
 
   const command = (name, a, b) => {
     if (name == 'open') open(a);
-    if (name == 'on') (handlers[a] = handlers[a] || []).push(b);
+    if (name == 'on') on(w, 'zapis:' + a, (e) => b(e.detail));
     if (name == 'consent' || name == 'optout') withTracker((t) => t[name](a !== false));
     if (name == 'track') withTracker((t) => t.track(0, '' + a, JSON.stringify(b)));
     if (name == 'language') {
@@ -96,8 +95,8 @@
   };
 
   const target = (e, sel) => e.target.closest && e.target.closest(sel);
-  for (const type of ['pointerover', 'focusin', 'touchstart'])
-    on(d, type, (e) => target(e, TRIGGERS) && loadWidget(), { passive: true });
+  // (Touch listeners on document are passive by default.)
+  for (const type of ['pointerover', 'focusin', 'touchstart']) on(d, type, (e) => target(e, TRIGGERS) && loadWidget());
   on(d, 'click', (e) => {
     const el = target(e, '[data-zapis-book]');
     if (el && !e.ctrlKey && !e.metaKey) {
@@ -106,16 +105,16 @@
     }
   });
 
-  // widget_open and booked go to the tracker (kinds 1 and 2); booked fires the goals.
-  ['open', 'booked', 'close'].forEach((n, i) =>
+  // widget_open and booked go to the tracker (kinds 1 and 2); booked fires the goals. (The
+  // 'on' callbacks listen to the same events.)
+  ['open', 'booked'].forEach((n, i) =>
     on(w, 'zapis:' + n, ({ detail }) => {
-      if (i < 2) withTracker((t) => t.track(i + 1, 0, JSON.stringify(detail)));
-      if (i == 1)
+      withTracker((t) => t.track(i + 1, 0, JSON.stringify(detail)));
+      if (i)
         config.then(({ goals: g }) => {
           if (g.metrika && w.ym) w.ym(+g.metrika, 'reachGoal', 'zapis_booked');
           if (g.ga4) (w.dataLayer = w.dataLayer || []).push({ event: 'zapis_booked', zapis: detail });
         });
-      for (const f of handlers[n] || []) f(detail);
     }),
   );
 
