@@ -81,15 +81,6 @@ impl Tracker {
     };
 }
 
-/// Whether `Tracker::activity` is a page view.
-#[derive(PartialEq)]
-enum View {
-    No,
-    /// If the path or query changed since the last one.
-    Changed,
-    Force,
-}
-
 struct Global(UnsafeCell<Tracker>, Cell<bool>);
 // wasm32-unknown-unknown is single-threaded; the `Cell<bool>` guards against re-entry.
 unsafe impl Sync for Global {}
@@ -150,19 +141,20 @@ impl Tracker {
     }
 
     /// Activity on this page: continues the session or starts a new one (after 30 minutes
-    /// idle, or on a new campaign). A page view after `referrer` too with `view`, unless the
-    /// path did not change (`Force`: count it anyway). Returns (now, path).
-    fn activity(&mut self, referrer: &str, view: View) -> (u64, Text) {
+    /// idle, or on a new campaign). With `view`, a page view after `referrer`, unless the path
+    /// and query did not change since the last one (the first one of a start always counts:
+    /// `path` is "" then). Returns (now, path).
+    fn activity(&mut self, referrer: &str, view: bool) -> (u64, Text) {
         let now = js::now();
         let (path, page) = here(referrer, now);
-        if view != View::Changed || path != self.path {
+        if !view || path != self.path {
             if self.v.expired(now, &page) {
                 self.flush();
                 self.v.begin(id::new_id(), &page);
             }
             self.v.last = now;
             self.save();
-            if view != View::No {
+            if view {
                 let title = js::text("document.title");
                 self.event("pageview", now, path, clip(title), "", "");
                 self.path = path;
@@ -260,7 +252,7 @@ pub fn start(
         }
     });
     with(|t| {
-        t.activity(js::text("document.referrer"), View::Force);
+        t.activity(js::text("document.referrer"), true);
         t.save();
     });
 }
@@ -269,7 +261,7 @@ pub fn start(
 #[wasm_bindgen]
 pub fn page() {
     with(|t| {
-        t.activity("", View::Changed);
+        t.activity("", true);
     });
 }
 
@@ -288,7 +280,7 @@ pub fn track(kind: usize, name: JsValue, props_json: JsValue) {
     with(|t| {
         let ty = touch::word(KINDS, kind);
         if !ty.is_empty() && (kind > 0 || !name.is_empty()) {
-            let (now, path) = t.activity("", View::No);
+            let (now, path) = t.activity("", false);
             t.event(
                 ty,
                 now,
@@ -340,7 +332,7 @@ pub fn optout(on: bool) {
 pub fn context() -> JsValue {
     let mut out = Buf::from("null");
     with(|t| {
-        let (now, _) = t.activity("", View::No);
+        let (now, _) = t.activity("", false);
         let first = if t.v.first.is_empty() {
             t.v.touch
         } else {
