@@ -161,53 +161,49 @@ pub fn word(list: &str, i: usize) -> &str {
     words.part() // (`nth` costs more code)
 }
 
-/// Social networks and search engines by referrer domain (the domain itself or any subdomain):
-/// `domain[:source]` entries, the source being the domain's first label unless given. Social
-/// first, so that `zen.yandex.ru` is Dzen, not search. One string rather than a table of `&str`:
-/// pointers compress badly and count against the budget.
-const SOCIAL_SITES: &str = "dzen.ru zen.yandex.ru:dzen vk.com vk.ru vkontakte.ru:vk ok.ru \
+/// Social networks, then (after `|`) search engines, by referrer domain: `domain[:source]`
+/// entries for the domain itself or any subdomain, the source being the domain's first label
+/// unless given; an entry ending in `.` is a label any host may have, for search engines with
+/// many country domains (`google.` for `www.google.co.uk`, `yandex.` for `yandex.com.tr`).
+/// Social first, so that `zen.yandex.ru` is Dzen, not search. One string rather than a table
+/// of `&str`: pointers compress badly and count against the budget.
+const SITES: &str = "dzen.ru zen.yandex.ru:dzen vk.com vk.ru vkontakte.ru:vk ok.ru \
     odnoklassniki.ru:ok t.me:telegram telegram.me telegram.org facebook.com fb.com:facebook \
     instagram.com youtube.com youtu.be:youtube rutube.ru twitter.com x.com:twitter t.co:twitter \
     tiktok.com pinterest.com pinterest.ru linkedin.com wa.me:whatsapp whatsapp.com viber.com \
-    reddit.com threads.net";
-const SEARCH_SITES: &str = "ya.ru:yandex go.mail.ru:mail.ru search.mail.ru:mail.ru bing.com \
+    reddit.com threads.net | ya.ru:yandex go.mail.ru:mail.ru search.mail.ru:mail.ru bing.com \
     duckduckgo.com rambler.ru ecosia.org baidu.com search.brave.com:brave startpage.com \
-    qwant.com seznam.cz naver.com";
-/// Search engines with many country domains (`google.co.uk`, `yandex.com.tr`): any host label.
-const SEARCH_LABELS: &str = "yandex google yahoo";
+    qwant.com seznam.cz naver.com yandex. google. yahoo.";
 
 /// Channel and source name of an external referrer host (lowercase, no port). Other sites are
 /// `referral`, with the host (without `www.`) as the source.
 pub fn classify(host: &str) -> (u8, &str) {
-    if let Some(source) = site(SOCIAL_SITES, host) {
-        return (SOCIAL, source);
-    }
-    if let Some(source) = site(SEARCH_SITES, host) {
-        return (SEARCH, source);
-    }
-    for label in Parts(host, b'.') {
-        if Parts(SEARCH_LABELS, b' ').any(|l| l == label) {
-            return (SEARCH, label);
+    let mut ch = SOCIAL;
+    for entry in Parts(SITES, b' ') {
+        if entry == "|" {
+            ch = SEARCH;
+            continue;
+        }
+        let mut e = Parts(entry, b':');
+        let domain = e.part();
+        let hit = match domain.strip_suffix(".") {
+            Some(label) => Parts(host, b'.').any(|l| l == label),
+            None => host
+                .strip_suffix(domain)
+                .is_some_and(|h| h.is_empty() || h.ends_with(".")),
+        };
+        if hit {
+            return (
+                ch,
+                if e.0.is_empty() {
+                    cut(domain, b'.')
+                } else {
+                    e.0
+                },
+            );
         }
     }
     (REFERRAL, bare(host))
-}
-
-/// The source of the first `domain[:source]` entry of `list` for `host` or a domain above it.
-fn site<'a>(list: &'a str, host: &str) -> Option<&'a str> {
-    for entry in Parts(list, b' ') {
-        let mut e = Parts(entry, b':');
-        let domain = e.next()?;
-        let above = host.strip_suffix(domain);
-        if above.is_some_and(|h| h.is_empty() || h.ends_with(".")) {
-            return Some(if e.0.is_empty() {
-                cut(domain, b'.')
-            } else {
-                e.0
-            });
-        }
-    }
-    None
 }
 
 #[inline(always)] // (measured: smaller wasm)
