@@ -135,7 +135,7 @@ impl Tracker {
     /// Keeps the visitor id (refreshing the cookie) and the visit, in `Mode::Persist` only.
     fn save(&self) {
         if self.mode == Mode::Persist {
-            store::save_visitor(self.vid);
+            store::keep(store::VID, self.vid);
             store::set(store::VISIT, &self.v.record());
         }
     }
@@ -321,11 +321,8 @@ pub fn optout(on: bool) {
     if on {
         slot(|t| t.mode = Mode::Off);
         store::clear();
-        store::set(store::OPTOUT, "1");
-    } else {
-        store::del(store::OPTOUT);
     }
-    store::set_cookie(store::OPTOUT, "1", on);
+    store::keep(store::OPTOUT, if on { "1" } else { "" });
 }
 
 #[wasm_bindgen]

@@ -60,9 +60,14 @@ pub fn visitor() -> Text {
     if is_id(vid) { vid } else { "" }
 }
 
-pub fn save_visitor(vid: &str) {
-    set_cookie(VID, vid, true);
-    set(VID, vid);
+/// Keeps `value` under `name` in a cookie and in localStorage; "" forgets both.
+pub fn keep(name: &str, value: &str) {
+    set_cookie(name, value, !value.is_empty());
+    if value.is_empty() {
+        del(name);
+    } else {
+        set(name, value);
+    }
 }
 
 pub fn opted_out() -> bool {
@@ -72,8 +77,7 @@ pub fn opted_out() -> bool {
 /// Removes all the tracker keeps (ids, session, touches, queue, consent).
 #[inline(always)] // (measured: smaller wasm)
 pub fn clear() {
-    set_cookie(VID, "", false);
-    del(VID);
+    keep(VID, "");
     del(VISIT);
     del(QUEUE);
     del(CONSENT);
