@@ -24,7 +24,8 @@
  * Contract with the built modules (cargo xtask dist replaces __ZAPIS_ASSETS__ with
  * {"tracker":["tracker.<h>.js","tracker.<h>.wasm"],"widget":["widget.<h>.js","widget.<h>.wasm"]}):
  * both are wasm-bindgen --target web modules: import(base + js), then default({module_or_path}).
- * - tracker: start(globalThis, site, api, consent_required, honor_dnt, allow_localhost, allow_webdriver),
+ * - tracker: start(globalThis, site, api = base, consent_required, honor_dnt, allow_localhost,
+ *   allow_webdriver),
  *   page(), flush(), track(kind 0 custom | 1 widget_open | 2 booked, name, props_json) (a name or
  *   props that is no string counts as ""), consent(bool), optout(bool),
  *   context() -> JSON text ({vid, sid, first, last} or null).

@@ -6,7 +6,7 @@
 //!
 //! | export | what |
 //! |---|---|
-//! | `start(globalThis, site, api, consent_required, honor_dnt, allow_localhost, allow_webdriver)` | Start on this page with the site's `EmbedConfig` flags: decides whether and how to track, restores the visitor, sends what earlier pages queued, records the page view. Calling it again restarts (tests do). |
+//! | `start(globalThis, site, api, consent_required, honor_dnt, allow_localhost, allow_webdriver)` | Start on this page (`api` is the booking host's base URL, ending with `/`) with the site's `EmbedConfig` flags: decides whether and how to track, restores the visitor, sends what earlier pages queued, records the page view. Calling it again restarts (tests do). |
 //! | `page()` | A page view if the path or query changed: embed.js calls it after `pushState`, `replaceState` and on `popstate`. |
 //! | `flush()` | Sends the batch: embed.js calls it on `pagehide` and on `visibilitychange` to hidden. Batches also go out when full and on `booked`. |
 //! | `track(kind, name, props_json)` | kind 0: custom event `name`; 1: `widget_open`; 2: `booked` (sent at once). `props_json` is a JSON object (`JSON.stringify(props)`) or "". |
@@ -240,8 +240,8 @@ pub fn start(
         t.mode = consent::mode(cfg, env);
         t.consent_required = consent_required;
         t.site = js::str(&site);
-        let mut url = Buf::from(api.strip_suffix("/").unwrap_or(api));
-        url.push("/api/v1/t");
+        let mut url = Buf::from(api); // ends with "/"
+        url.push("api/v1/t");
         t.url = url.text();
         if t.mode == Mode::Persist {
             t.load();

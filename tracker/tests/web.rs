@@ -98,7 +98,7 @@ fn start_with(
     tracker::start(
         js_sys::global().into(),
         "demo".into(),
-        API.into(),
+        format!("{API}/").into(),
         consent_required,
         honor_dnt,
         allow_localhost,
