@@ -48,7 +48,7 @@ pub struct Touch {
 impl Touch {
     /// The touch of a page view. `param` reads the page's URL parameters; `referrer` is
     /// `document.referrer` (empty for SPA navigations) and `rhost` its host; `host` is
-    /// `location.hostname`; `landing` the page's path + query.
+    /// `location.hostname`; `landing` the page's path + query (clipped to `MAX_TEXT`).
     pub fn of_page(
         param: Params,
         referrer: &str,
@@ -104,7 +104,7 @@ impl Touch {
         if external {
             json::field(&mut out, "referrer", clip(cut(cut(referrer, b'?'), b'#')));
         }
-        json::field(&mut out, "landing", clip(landing));
+        json::field(&mut out, "landing", landing);
         json::field(&mut out, "source", source);
         json::field(&mut out, "medium", medium);
         json::field(&mut out, "ch", word(CHANNELS, ch as usize));
