@@ -165,13 +165,13 @@ pub fn word(list: &str, i: usize) -> &str {
 /// entries for the domain itself or any subdomain, the source being the domain's first label
 /// unless given; an entry ending in `.` is a label any host may have, for search engines with
 /// many country domains (`google.` for `www.google.co.uk`, `yandex.` for `yandex.com.tr`).
-/// Social first, so that `zen.yandex.ru` is Dzen, not search. One string rather than a table
-/// of `&str`: pointers compress badly and count against the budget.
-const SITES: &str = "dzen.ru zen.yandex.ru:dzen vk.com vk.ru vkontakte.ru:vk ok.ru \
-    odnoklassniki.ru:ok t.me:telegram telegram.me telegram.org facebook.com fb.com:facebook \
-    instagram.com youtube.com youtu.be:youtube rutube.ru twitter.com x.com:twitter t.co:twitter \
-    tiktok.com pinterest.com pinterest.ru linkedin.com wa.me:whatsapp whatsapp.com viber.com \
-    reddit.com threads.net | ya.ru:yandex go.mail.ru:mail.ru search.mail.ru:mail.ru bing.com \
+/// Social first, so that `zen.yandex.ru` is Dzen, not search. Domains that only redirect
+/// (`vkontakte.ru`, `odnoklassniki.ru`, `telegram.me`, `fb.com`, `youtu.be`, `wa.me`, …) are left
+/// out: a redirect keeps the linking page as the referrer. One string rather than a table of
+/// `&str`: pointers compress badly and count against the budget.
+const SITES: &str = "dzen.ru zen.yandex.ru:dzen vk.com vk.ru ok.ru t.me:telegram \
+    facebook.com instagram.com youtube.com rutube.ru twitter.com x.com:twitter t.co:twitter \
+    tiktok.com pinterest.com linkedin.com whatsapp.com viber.com reddit.com threads.net | ya.ru:yandex go.mail.ru:mail.ru search.mail.ru:mail.ru bing.com \
     duckduckgo.com rambler.ru ecosia.org baidu.com search.brave.com:brave startpage.com \
     qwant.com seznam.cz naver.com yandex. google. yahoo.";
 
