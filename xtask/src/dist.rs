@@ -106,6 +106,8 @@ pub fn build() -> anyhow::Result<Built> {
     }
     std::fs::write(dist.join("manifest.json"), serde_json::to_string_pretty(&manifest)?)?;
     std::fs::write(&stamp, stamp_value)?;
+    // The intermediates are not needed once dist/ is written.
+    let _ = std::fs::remove_dir_all(&work);
     report(&manifest);
     Ok(Built { dir: dist })
 }
@@ -139,7 +141,7 @@ fn hashed(name: &str, ext: &str, bytes: &[u8]) -> String {
     format!("{name}.{}.{ext}", &hex(&Sha256::digest(bytes))[..10])
 }
 
-pub fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     enc.write_all(bytes)?;
     Ok(enc.finish()?)

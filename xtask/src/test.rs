@@ -106,33 +106,23 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// DESIGN.md §8, bytes gzip -9: snippet + embed.js, tracker glue + wasm, widget glue + wasm.
-const BUDGETS: [(&str, u64); 3] = [("embed", 1536), ("tracker", 8 * 1024), ("widget", 100 * 1024)];
-/// The snippet the owner pastes: the stub and the script tag (they travel with every page).
-const SNIPPET: &str = r#"<script>window.zapis=window.zapis||function(){(zapis.q=zapis.q||[]).push(arguments)}</script>
-<script async src="https://BOOKING-HOST/embed.js" data-site="SITE-KEY"></script>"#;
-
 /// Fails when a part grows past its budget, or — for a part that is over budget today, with
 /// the reason recorded in `bench/size-baseline.json` — past that recorded size: an over-budget
 /// part may only shrink.
 fn check_sizes(dist: &std::path::Path) -> anyhow::Result<()> {
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dist.join("manifest.json"))?)?;
+    use crate::bench::{BUDGET_EMBED_GZ, BUDGET_TRACKER_GZ, BUDGET_WIDGET_GZ};
+    let parts = crate::bench::measure(dist)?;
     let baseline: serde_json::Value = std::fs::read(sh::root().join("bench/size-baseline.json"))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
-    let gz = |prefix: &str| -> u64 {
-        manifest
-            .as_object()
-            .map(|m| m.iter().filter(|(n, _)| n.starts_with(prefix)).map(|(_, v)| v["gzip"].as_u64().unwrap_or(0)).sum())
-            .unwrap_or(0)
-    };
     let mut failed = Vec::new();
-    for (part, budget) in BUDGETS {
-        let size = match part {
-            "embed" => gz("embed.js") + crate::dist::gzip(SNIPPET.as_bytes())?.len() as u64,
-            other => gz(&format!("{other}.")),
-        };
+    let measured = [
+        ("embed", parts.stub_embed().gzip, BUDGET_EMBED_GZ),
+        ("tracker", parts.tracker.gzip, BUDGET_TRACKER_GZ),
+        ("widget", parts.widget.gzip, BUDGET_WIDGET_GZ),
+    ];
+    for (part, size, budget) in measured {
         let accepted = baseline[part]["gzip"].as_u64();
         let limit = accepted.map_or(budget, |a| a.max(budget));
         let verdict = if size <= budget {

@@ -250,13 +250,12 @@ async fn settle(app: &AppState, up: &Arc<SiteUpstream>, id: &str, valid: &ValidB
 }
 
 async fn confirm(app: &AppState, site: &SiteSettings, id: &str, valid: &ValidBooking, records: Vec<(u64, String)>) -> Result<BookingResult, ApiError> {
-    let (record_id, hash) = records.first().cloned().unwrap_or_default();
+    let hash = records.first().map(|(_, h)| h.clone()).unwrap_or_default();
     let cancel_url = if hash.is_empty() {
         String::new()
     } else {
         format!("{}/cancel/{}/{}?t={}", app.public_url, site.key, id, hash)
     };
-    let _ = record_id;
     let result = BookingResult {
         id: id.to_owned(),
         branch: valid.branch.title.clone(),

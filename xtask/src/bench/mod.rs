@@ -40,7 +40,7 @@ use std::{
 
 use anyhow::{Context, bail};
 
-pub use sizes::check_sizes;
+pub use sizes::{BUDGET_EMBED_GZ, BUDGET_TRACKER_GZ, BUDGET_WIDGET_GZ, check_sizes, measure};
 
 use crate::{
     dist,
