@@ -9,9 +9,10 @@
  * - Loads the widget on intent (pointerover / focusin / touchstart on a trigger) or at idle time
  *   after load when the page has a trigger. Triggers: [data-zapis-book] (data-service,
  *   data-staff, data-branch), inline containers [data-zapis-widget] (mounted once each, also when
- *   a SPA renders them later), the config's floating button. Clicks are delegated on document; a
- *   click before the widget is there opens it once it is (a link trigger is followed if loading
- *   fails); of several such clicks the last one stays on screen.
+ *   a SPA renders them later), the config's floating button (markup rendered by the server).
+ *   Clicks are delegated on document; a click before the widget is there opens it once it is (a
+ *   link trigger is followed if loading fails); of several such clicks the last one stays on
+ *   screen.
  * - Commands: zapis('open', {service, staff, branch}), zapis('on', 'open'|'booked'|'close', fn),
  *   zapis('consent', true|false), zapis('language', 'en'), zapis('track', name, props),
  *   zapis('optout'[, false]). window.zapis becomes the real function with zapis.l = 1, which is
@@ -71,7 +72,9 @@
     on(d, 'visibilitychange', () => d.hidden && t.flush());
     return t;
   });
-  const withTracker = (f) => tracker.then(f, nothing);
+  // A tracker that failed to load, or that throws (a context spoilt by a page script editing
+  // localStorage), costs attribution, never the booking.
+  const withTracker = (f) => tracker.then(f).catch(nothing);
 
   let widget;
   const loadWidget = () => (widget = widget || load('widget'));
@@ -119,18 +122,8 @@
     }),
   );
 
-  config.then((c) => {
-    const f = c.float_button;
-    if (f) {
-      const b = d.createElement('button');
-      b.dataset.zapisBook = '';
-      b.textContent = ((lang || c.lang) == 'en' ? f.label_en || 'Book now' : f.label_ru) || 'Записаться';
-      b.style.cssText =
-        'position:fixed;bottom:20px;z-index:2147483000;padding:14px 22px;border:0;border-radius:99px;color:#fff;font:600 16px system-ui;' +
-        (f.position == 'left' ? 'left' : 'right') + ':20px;background:' + c.theme.brand;
-      d.body.append(b);
-    }
-  });
+  // The floating button comes rendered (styled, labelled, escaped) from the server.
+  config.then(({ float_button: f, lang: l }) => f && d.body.insertAdjacentHTML('beforeend', f[lang] || f[l]));
 
   const scan = () =>
     d.querySelectorAll('[data-zapis-widget]').forEach((el) => {

@@ -23,9 +23,11 @@ pub struct EmbedConfig {
     /// Default widget language (`ru` | `en`); the page may override it.
     pub lang: String,
     pub theme: Theme,
-    /// A floating "book" button the embed adds to every page, when set.
+    /// The floating "book" button, when the site has one, as ready markup per language: the
+    /// embed appends `float_button[page lang] || float_button[site lang]` to `<body>`. The
+    /// server renders it (labels escaped) so that the embed carries no styling or labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub float_button: Option<FloatButton>,
+    pub float_button: Option<FloatButtonMarkup>,
     /// Analytics goals the embed fires on `booked`.
     #[serde(default)]
     pub goals: Goals,
@@ -62,14 +64,11 @@ impl Default for Theme {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FloatButton {
-    /// `right` | `left`
-    pub position: String,
-    /// Button text per language; empty → the widget's default "Записаться" / "Book now".
-    #[serde(default)]
-    pub label_ru: String,
-    #[serde(default)]
-    pub label_en: String,
+pub struct FloatButtonMarkup {
+    /// `<button type="button" data-zapis-book …>Записаться</button>`
+    pub ru: String,
+    /// `<button type="button" data-zapis-book …>Book now</button>`
+    pub en: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

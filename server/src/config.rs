@@ -7,7 +7,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::Context;
-use protocol::site::{ConsentMode, FloatButton, Goals, Theme};
+use protocol::site::{ConsentMode, Goals, Theme};
 use serde::Deserialize;
 use yclients::Secret;
 
@@ -180,6 +180,7 @@ pub struct SiteSettings {
     pub allow_webdriver: bool,
     #[serde(default)]
     pub theme: Theme,
+    /// A floating "book" button on every page of the site.
     #[serde(default)]
     pub float_button: Option<FloatButton>,
     #[serde(default)]
@@ -385,3 +386,25 @@ pub const DEMO_PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$aW/3xNTz2kN
 pub const SANDBOX_NETWORK: &str = "sandbox";
 /// The sandbox seed's chain «Лён».
 pub const DEMO_GROUP_ID: u64 = 120501;
+
+/// `[sites.float_button]`: the floating "book" button the embed adds to every page.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FloatButton {
+    /// `right` (default) or `left` bottom corner.
+    #[serde(default)]
+    pub position: FloatPosition,
+    /// Button text per language; empty → "Записаться" / "Book now".
+    #[serde(default)]
+    pub label_ru: String,
+    #[serde(default)]
+    pub label_en: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FloatPosition {
+    #[default]
+    Right,
+    Left,
+}

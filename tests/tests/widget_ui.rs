@@ -1,5 +1,5 @@
 //! The widget as people meet it: by keyboard alone, in another language, on a site whose CSS
-//! styles everything, and twice on one page.
+//! styles everything, twice on one page, and through the site's floating button.
 
 use e2e::{Browser, TestServer, Widget, browser::key};
 
@@ -119,6 +119,57 @@ async fn two_inline_widgets_on_one_page_do_not_interfere() -> anyhow::Result<()>
     moscow.wait("[data-testid=staff-0]", 20).await?;
     assert_eq!(ekb.step().await?, "services");
     assert_eq!(b.eval("return document.querySelectorAll('zapis-root').length").await?, 2);
+    b.close().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_site_with_a_floating_button_shows_one_on_each_page_and_it_opens_the_widget() -> anyhow::Result<()> {
+    use zapis::config::{FloatButton, FloatPosition};
+    let server = TestServer::start_fixtures(|site| {
+        site.float_button = Some(FloatButton {
+            position: FloatPosition::Left,
+            // An owner's label is text, never markup.
+            label_ru: "<b>Запись</b> онлайн".into(),
+            label_en: String::new(),
+        })
+    })
+    .await?;
+    let b = Browser::chromium(390, 844).await?;
+    let float = "const f = [...document.querySelectorAll('body > button[data-zapis-book]')]; return f.length ? f.map((e) => { const r = e.getBoundingClientRect(); return [e.textContent, e.querySelectorAll('*').length, Math.round(r.left), Math.round(innerHeight - r.bottom), getComputedStyle(e).position].join('|'); }) : null;";
+    // The snippet pasted twice still makes one button.
+    b.client.goto(&server.url("/twice.html")).await?;
+    let shown = b.wait_for(float, 15).await?;
+    assert_eq!(shown, serde_json::json!(["<b>Запись</b> онлайн|0|20|20|fixed"]), "one button, bottom left, its label as text");
+
+    // It is a real button: the keyboard reaches it and Enter opens the widget.
+    b.tab_to("body > button[data-zapis-book]").await?;
+    b.keys(&[key::ENTER]).await?;
+    assert_eq!(b.wait_for(DIALOG_TITLE, 20).await?, "Онлайн-запись");
+
+    // A page in English (data-lang="en") gets the default English label.
+    b.client.goto(&server.url("/english.html")).await?;
+    let shown = b.wait_for(float, 15).await?;
+    assert_eq!(shown, serde_json::json!(["Book now|0|20|20|fixed"]));
+    b.close().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitor_whose_stored_visit_a_page_script_spoilt_can_still_book() -> anyhow::Result<()> {
+    let server = TestServer::start_fixtures(|_| ()).await?;
+    let b = Browser::chromium(1280, 900).await?;
+    b.client.goto(&server.url("/plain.html")).await?;
+    b.wait_for("return (localStorage.getItem('zapis_visit') || '').split('\\n').length >= 3", 15).await?;
+    // A page script (or a visitor in devtools) leaves the stored touches as broken JSON that
+    // still looks like an object to the tracker's quick check.
+    b.client
+        .execute("const l = localStorage.getItem('zapis_visit').split('\\n'); l[1] = l[2] = '{\"}'; localStorage.setItem('zapis_visit', l.join('\\n'));", vec![])
+        .await?;
+    b.client.refresh().await?;
+    b.wait_for("return !!window.zapis && window.zapis.l === 1", 15).await?;
+    b.client.execute("document.querySelector('[data-zapis-book]').click()", vec![]).await?;
+    assert_eq!(b.wait_for(DIALOG_TITLE, 20).await?, "Онлайн-запись", "the widget opens; only attribution is lost");
     b.close().await;
     Ok(())
 }
