@@ -3,6 +3,7 @@
 //! Everything here is plain data with serde derives: no I/O, compiles for wasm and native.
 //! The server decodes requests with these types at the edge; the widget encodes them.
 
+pub mod beacon;
 pub mod booking;
 pub mod catalog;
 pub mod error;

@@ -340,6 +340,30 @@ pub fn context() -> JsValue {
     JsValue::from_str(&out)
 }
 
+/// For `fuzz/` only (cargo-fuzz sets `cfg(fuzzing)`; never in the wasm): the stored visit
+/// record as localStorage may hold it — cut, edited by hand or by a page script, from another
+/// version — read the way `start` reads it.
+#[cfg(fuzzing)]
+pub mod fuzzing {
+    use super::{Text, Visit, json};
+
+    /// `None` when the tracker refuses `s` as its record; else what it would write from it:
+    /// `[the record again, the booking context, a one-event batch]`.
+    pub fn stored_visit(s: Text) -> Option<[Text; 3]> {
+        let mut v = Visit::NONE;
+        if !v.parse(s) {
+            return None;
+        }
+        let vid = "0123456789abcdef0123456789abcdef";
+        let first = if v.first.is_empty() { v.touch } else { v.first };
+        let context = json::context(vid, v.sid, first, v.last_touch(v.nondirect_ts));
+        let mut batch = json::head("demo", vid, v.sid, v.touch, v.started);
+        json::event(&mut batch, "pageview", v.last, "/", "", "", "");
+        batch.push("]}");
+        Some([v.record().text(), context.text(), batch.text()])
+    }
+}
+
 #[cfg(all(target_arch = "wasm32", not(test)))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {

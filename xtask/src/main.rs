@@ -5,10 +5,12 @@
 //! - `test`: the same installs plus browsers, then every test; a summary at the end.
 //! - `dist`: only build the browser assets into `dist/`.
 //! - `bench`: measure what DESIGN.md §8 budgets (see `bench/`).
+//! - `fuzz`: run the cargo-fuzz targets of `fuzz/` (every decoder of untrusted bytes).
 
 mod bench;
 mod dist;
 mod demo;
+mod fuzz;
 mod sh;
 mod test;
 mod tools;
@@ -18,6 +20,8 @@ const HELP: &str = "cargo xtask <command>
   demo    build everything and run zapis on http://127.0.0.1:8080 (sandbox + SQLite)
   test    install what is missing, then run every test (host, wasm in Chromium and Firefox, end-to-end)
   dist    build the browser assets (tracker, widget, embed.js) into dist/
+  fuzz    fuzz every decoder of untrusted bytes: `cargo xtask fuzz [TARGET…] [--secs N]`
+          (targets: beacon widget_api yclients_answer tracker_record; default 60 s each)
   bench   measure sizes, page impact, first screen, proxy overhead, ingest, upstream budget, memory
           (writes bench/RESULTS.md and bench/results.json; `cargo xtask bench --help` for parts)";
 
@@ -27,6 +31,7 @@ fn main() {
         Some("demo") => demo::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("dist") => tools::ensure_build_tools().and_then(|_| dist::build().map(|_| ())),
         Some("-h" | "--help" | "help") | None => {
             println!("{HELP}");
