@@ -122,6 +122,19 @@ impl Browser {
         anyhow::bail!("Tab never reached {sel}")
     }
 
+    /// Fills and sends the dashboard's login form of `server`.
+    pub async fn log_in(&self, server: &crate::TestServer, login: &str, password: &str) -> anyhow::Result<()> {
+        self.client.goto(&server.url("/dashboard/login")).await?;
+        self.wait_for("return !!document.getElementById('login')", 10).await?;
+        self.client
+            .execute(
+                "document.getElementById('login').value = arguments[0]; document.getElementById('password').value = arguments[1]; document.getElementById('login-submit').click();",
+                vec![login.into(), password.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();

@@ -5,18 +5,6 @@ use e2e::{Browser, TestServer, Widget};
 
 const MOSCOW: u64 = 410201;
 
-async fn log_in(b: &Browser, server: &TestServer, login: &str, password: &str) -> anyhow::Result<()> {
-    b.client.goto(&server.url("/dashboard/login")).await?;
-    b.wait_for("return !!document.getElementById('login')", 10).await?;
-    b.client
-        .execute(
-            "document.getElementById('login').value = arguments[0]; document.getElementById('password').value = arguments[1]; document.getElementById('login-submit').click();",
-            vec![login.into(), password.into()],
-        )
-        .await?;
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_ad_click_becomes_a_paid_visit_in_the_owners_leads_report() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
@@ -47,7 +35,7 @@ async fn an_ad_click_becomes_a_paid_visit_in_the_owners_leads_report() -> anyhow
     assert_eq!(paid, Some(payment.amount), "the webhook recorded the payment");
 
     // The owner logs in and sees the row: source, campaign, state, paid sum.
-    log_in(&b, &server, "demo", "demo").await?;
+    b.log_in(&server, "demo", "demo").await?;
     b.wait_for("return !!document.getElementById('logout')", 10).await?;
     b.client.goto(&server.url("/dashboard/sites/demo/leads")).await?;
     let row = b.wait_for(&format!("const r = document.getElementById('lead-{id}'); return r ? r.innerText : null;"), 10).await?;
@@ -78,7 +66,7 @@ async fn the_dashboard_logs_in_and_out_refuses_forged_forms_and_locks_out_guesse
     assert_eq!(b.eval("return !!document.getElementById('logout')").await?, false, "a forged form did not log in");
 
     // The right password logs in; logout logs out.
-    log_in(&b, &server, "demo", "demo").await?;
+    b.log_in(&server, "demo", "demo").await?;
     b.wait_for("return !!document.getElementById('logout')", 10).await?;
     b.client.execute("document.getElementById('logout').click()", vec![]).await?;
     b.wait_for("return !!document.getElementById('login-submit')", 10).await?;
@@ -87,10 +75,10 @@ async fn the_dashboard_logs_in_and_out_refuses_forged_forms_and_locks_out_guesse
 
     // Guessing locks the account out, even for the right password afterwards.
     for _ in 0..5 {
-        log_in(&b, &server, "demo", "wrong-password").await?;
+        b.log_in(&server, "demo", "wrong-password").await?;
         b.wait_for("return !!document.getElementById('login-error')", 10).await?;
     }
-    log_in(&b, &server, "demo", "demo").await?;
+    b.log_in(&server, "demo", "demo").await?;
     let msg = b.wait_for("const e = document.getElementById('login-error'); return e ? e.innerText : null;", 10).await?;
     assert_eq!(b.eval("return !!document.getElementById('logout')").await?, false);
     let msg = msg.as_str().unwrap().to_lowercase();

@@ -102,6 +102,16 @@ impl Control {
         Ok(())
     }
 
+    /// What salon staff do in YCLIENTS' own admin: rename the branch, its services, categories or
+    /// masters, change prices or descriptions. `edit` gets the branch's seed; later answers
+    /// show the change.
+    pub fn edit_company(&self, company_id: u64, edit: impl FnOnce(&mut super::seed::CompanySeed)) -> anyhow::Result<()> {
+        let mut world = self.shared.world();
+        let company = world.companies.get_mut(&company_id).with_context(|| format!("no company {company_id}"))?;
+        edit(&mut company.seed);
+        Ok(())
+    }
+
     /// Blacklists a phone in a branch (booking then answers 434).
     pub fn blacklist_phone(&self, company_id: u64, phone: &str) -> anyhow::Result<()> {
         let phone = normalize_phone(phone).ok_or_else(|| anyhow!("bad phone {phone:?}"))?;
