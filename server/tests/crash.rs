@@ -3,6 +3,8 @@
 //! whose record YCLIENTS has made but not yet answered; then SIGKILL, and a start on the same
 //! SQLite file. Every acknowledged event is there, the store opens cleanly, and the booking that
 //! was in flight is found by its api_id and confirmed at start: no orphan record in YCLIENTS.
+//! A booking killed before YCLIENTS made its record is let go at start instead, and the
+//! visitor's retry with the same key books it once.
 
 use std::{
     io::{BufRead, BufReader},
@@ -239,6 +241,71 @@ async fn killed_with_sigkill_under_load_it_loses_no_acknowledged_event_and_no_bo
         paths.len(),
         started.elapsed().as_secs_f64()
     );
+    pool.close().await;
+    drop(second);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_killed_before_yclients_made_it_is_let_go_at_start_and_the_retry_books_once() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("dist")).unwrap();
+    let config = config(tmp.path(), &sandbox);
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+    let first = start(&config, &sandbox);
+    wait_healthy(&client, &first.base).await;
+    let (service, datetime) = free_slot(&client, &first.base).await;
+    let body = json!({"branch": BRANCH, "services": [service], "staff": 0, "datetime": datetime, "name": "Анна", "phone": "+79165551234", "consent": true});
+    let book = |base: String| {
+        let (client, body) = (client.clone(), body.clone());
+        async move {
+            client.post(format!("{base}/api/v1/sites/demo/bookings")).header("origin", ORIGIN).header("idempotency-key", "crash-booking-2").json(&body).send().await
+        }
+    };
+
+    // YCLIENTS holds the call without making the record; the server dies meanwhile.
+    sandbox.control().inject(Fault::next(1, FaultKind::Hang).on("book_record"));
+    let booking = tokio::spawn(book(first.base.clone()));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while sandbox.calls("book_record") == 0 {
+        assert!(Instant::now() < deadline, "the booking did not reach YCLIENTS");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    drop(first); // SIGKILL
+    assert!(booking.await.unwrap().is_err(), "the booking got no answer: the server died");
+    assert!(sandbox.records().iter().all(|r| r.api_id.len() != 32), "YCLIENTS made nothing");
+
+    // The restart comes three minutes after the crash (the row is dated back by that much):
+    // long enough for YCLIENTS to have finished anything the dead process had sent.
+    let url = format!("sqlite://{}", tmp.path().join("zapis.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let pending: Vec<String> = sqlx::query_scalar("SELECT id FROM bookings WHERE state = 'pending'").fetch_all(&pool).await.unwrap();
+    assert_eq!(pending.len(), 1, "the booking was stored pending before YCLIENTS was called");
+    sqlx::query("UPDATE bookings SET created = created - 180000, updated = updated - 180000").execute(&pool).await.unwrap();
+    pool.close().await;
+
+    let second = start(&config, &sandbox);
+    wait_healthy(&client, &second.base).await;
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE id = ?").bind(&pending[0]).fetch_one(&pool).await.unwrap();
+        if left == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the orphaned pending booking was not let go at start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The visitor's retry with the same key books, once.
+    let again = book(second.base.clone()).await.unwrap();
+    assert_eq!(again.status(), 201);
+    let id = again.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let made: Vec<_> = sandbox.records().into_iter().filter(|r| r.api_id.len() == 32).collect();
+    assert_eq!(made.len(), 1, "one record in YCLIENTS");
+    assert_eq!(made[0].api_id, id);
+    let state: String = sqlx::query_scalar("SELECT state FROM bookings WHERE id = ?").bind(&id).fetch_one(&pool).await.unwrap();
+    assert_eq!(state, "confirmed");
     pool.close().await;
     drop(second);
 }

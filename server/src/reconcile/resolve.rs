@@ -22,6 +22,12 @@ use crate::{
 const SETTLED_MS: i64 = 2 * 60 * 1000;
 /// Absent upstream this long after it was made, a booking is let go.
 const RELEASE_MS: i64 = 15 * 60 * 1000;
+/// A `pending` booking made before this process started was left by a process that died in
+/// the middle of it: no flow of ours will send it again. Absent upstream this long after it
+/// was made — longer than YCLIENTS takes to finish a request a dead client left behind — it is
+/// let go, so that the visitor's retry books at once instead of hearing "still checking" for
+/// [`RELEASE_MS`].
+const ORPHAN_RELEASE_MS: i64 = SETTLED_MS;
 /// Lookups per run (each may read a few pages of one day's records).
 const PER_RUN: i64 = 10;
 
@@ -48,7 +54,7 @@ pub async fn unresolved(app: &AppState, up: &Arc<SiteUpstream>, site: &str, star
                     report.resolved += 1;
                 }
             }
-            Ok(None) if now - b.created > RELEASE_MS => {
+            Ok(None) if now - b.created > release_after(&b, started_ms) => {
                 report.checked += 1;
                 if app.store.forget_pending_booking(&b.id).await.is_ok() {
                     tracing::info!(site, booking = %b.id, "unresolved booking absent from YCLIENTS; released");
@@ -64,6 +70,11 @@ pub async fn unresolved(app: &AppState, up: &Arc<SiteUpstream>, site: &str, star
         }
     }
     report
+}
+
+/// How long a booking absent upstream is kept before it is let go.
+fn release_after(b: &BookingRef, started_ms: i64) -> i64 {
+    if b.state == "pending" && b.created < started_ms { ORPHAN_RELEASE_MS } else { RELEASE_MS }
 }
 
 async fn confirm(app: &AppState, up: &Arc<SiteUpstream>, b: &BookingRef, record: &Record) -> Result<bool, sqlx::Error> {
