@@ -83,6 +83,7 @@ async fn fifty_visitors_with_their_own_keys_race_for_one_slot_and_one_gets_it(db
     let app = spawn_app(db).await;
     let (service, staff) = masters(&app).await[0];
     let datetime = spaced_slots(&app, service, staff, 1, 120).await.remove(0);
+    let started = std::time::Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..50u8 {
         let (client, url, body) = (client_from(10 + i), app.url("/api/v1/sites/demo/bookings"), booking_with(service, staff, &datetime, u64::from(i) + 1));
@@ -110,6 +111,11 @@ async fn fifty_visitors_with_their_own_keys_race_for_one_slot_and_one_gets_it(db
     assert_eq!(ours[0].staff_id, staff);
     assert_eq!(ours[0].api_id, booked[0]);
     assert_eq!(app.store.count_bookings("demo", "confirmed").await.unwrap(), 1);
+    println!(
+        "RELIABILITY storm {db:?}: 50 keys race for one slot: 1 × 201, 49 × 409 slot_taken, 1 YCLIENTS record, {} book_record calls; {:.2} s",
+        app.sandbox.calls("book_record"),
+        started.elapsed().as_secs_f64()
+    );
 }
 
 crate::on_both_databases!(fifty_visitors_with_their_own_keys_race_for_one_slot_and_one_gets_it);

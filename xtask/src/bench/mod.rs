@@ -13,6 +13,8 @@
 //!   acknowledged = stored; `memory` (server RSS idle and under that load) comes with it.
 //! - `upstream`: 200 simulated visitors browsing one salon for 60 s against the rate-limited
 //!   sandbox: upstream calls/s, visitor-facing errors, cache hit ratio.
+//! - `reliability`: the storm, fault and kill -9 tests again, their figures as rows.
+//! - `fuzz`: every cargo-fuzz target for 5 minutes (the test suite runs them for 15 s).
 //!
 //! `cargo xtask bench check-sizes [DIST]` only checks the three size budgets (exit 1 when over):
 //! the CI gate. [`check_sizes`] is the same check for other xtask commands.
@@ -21,11 +23,13 @@
 //! Lighthouse and puppeteer-core from `.ci/tools`; nginx from Debian (installed when missing).
 //! Every process is started here on 127.0.0.1 with free ports, and stopped by its pid.
 
+mod fuzz;
 mod host;
 mod http;
 mod ingest;
 mod procs;
 mod proxy;
+mod reliability;
 mod report;
 mod sizes;
 mod ttfs;
@@ -51,12 +55,12 @@ use procs::{Proc, free_port, loopback};
 use report::{Report, Section};
 
 const USAGE: &str = "cargo xtask bench [PART…] [--quick]
-  PART: sizes host ttfs proxy ingest upstream (default: all; memory comes with ingest)
+  PART: sizes host ttfs proxy ingest upstream reliability fuzz (default: all; memory comes with ingest)
   --quick: shorter runs, for trying the bench itself (figures are not comparable)
   env ZAPIS_BENCH_SERVER=PATH: use this zapis binary instead of building target/release/zapis
 cargo xtask bench check-sizes [DIST]   fail when a size budget is exceeded (default DIST: build dist/)";
 
-const PARTS: &[&str] = &["sizes", "host", "ttfs", "proxy", "ingest", "upstream"];
+const PARTS: &[&str] = &["sizes", "host", "ttfs", "proxy", "ingest", "upstream", "reliability", "fuzz"];
 
 /// The sandbox seed's salon chain «Лён» and its Moscow branch (yclients/README.md).
 pub const GROUP_ID: u64 = 120501;
@@ -118,6 +122,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             "proxy" => proxy::run(&ctx).map(|s| vec![s]),
             "ingest" => ingest::run(&ctx),
             "upstream" => upstream::run(&ctx).map(|s| vec![s]),
+            "reliability" => reliability::run().map(|s| vec![s]),
+            "fuzz" => fuzz::run(&ctx).map(|s| vec![s]),
             _ => unreachable!(),
         };
         match result {
@@ -238,7 +244,7 @@ impl Ctx {
                 PathBuf::from(bin)
             }
             None => {
-                if parts.iter().any(|p| p != "sizes") {
+                if parts.iter().any(|p| !["sizes", "fuzz", "reliability"].contains(&p.as_str())) {
                     log("building the server (release)");
                     sh::run(cmd("cargo").args(["build", "--quiet", "--release", "-p", "zapis"]))?;
                 }

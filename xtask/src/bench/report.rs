@@ -155,6 +155,8 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("ingest", "Ingest"),
     ("upstream", "Upstream budget"),
     ("memory", "Memory"),
+    ("reliability", "Reliability"),
+    ("fuzz", "Fuzzing"),
 ];
 
 pub struct Report {
