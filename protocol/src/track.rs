@@ -20,14 +20,18 @@ pub struct Batch {
     /// Site key from the snippet's `data-site`.
     pub site: String,
     /// Visitor id: 32 lowercase hex chars (128 random bits).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-f]{32}$"))]
     pub vid: String,
     /// Session id: 32 lowercase hex chars.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-f]{32}$"))]
     pub sid: String,
     /// The session's touch. Sent with every batch so that whichever batch of a session arrives
     /// first creates the session with its attribution.
     pub touch: Touch,
     /// Session start, ms since the Unix epoch (browser clock).
     pub started: u64,
+    /// 1 to [`MAX_EVENTS_PER_BATCH`] events.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 50))]
     pub events: Vec<Event>,
 }
 
@@ -40,29 +44,39 @@ pub struct Touch {
     #[serde(default)]
     pub ch: Channel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub medium: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub campaign: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub content: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub term: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub yclid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub gclid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub fbclid: Option<String>,
     /// `document.referrer` at the session's landing (empty → none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub referrer: Option<String>,
     /// Landing URL path + query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub landing: Option<String>,
     /// When this touch happened, ms since the Unix epoch.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::booking::whole::u64")]
     pub ts: u64,
 }
 
@@ -106,11 +120,14 @@ pub struct Event {
     /// ms since the Unix epoch (browser clock).
     pub ts: u64,
     /// URL path + query of the page.
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub title: Option<String>,
     /// Name of a custom event (`zapis('track', name, props)`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2048))]
     pub name: Option<String>,
     /// Props of a custom event: a flat JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]

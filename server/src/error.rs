@@ -3,8 +3,11 @@
 //! `localize` middleware from `Accept-Language`. Internal detail is logged, never returned.
 
 use axum::{
-    extract::{FromRequest, Request, rejection::JsonRejection},
-    http::{HeaderMap, StatusCode, header},
+    extract::{
+        FromRequest, FromRequestParts, Request,
+        rejection::{JsonRejection, PathRejection},
+    },
+    http::{HeaderMap, StatusCode, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -154,6 +157,24 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Json(v)),
             Err(rejection) => Err(from_json_rejection(rejection)),
+        }
+    }
+}
+
+/// A path extractor whose rejections keep the API's error shape: a segment that does not parse
+/// as its parameter (`/branches/abc/…`, `/branches/-1/…`, a key that is not UTF-8) names
+/// nothing the API has, so it is the 404 of a resource that is not there.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(PathRejection::FailedToDeserializePathParams(_)) => Err(ApiError::not_found()),
+            // The route has no such parameters: a bug of ours, not of the request.
+            Err(other) => Err(ApiError::internal(other.body_text())),
         }
     }
 }

@@ -57,6 +57,12 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         suites.push(Suite { name: if browser == "Chromium" { "tracker: wasm in headless Chromium" } else { "tracker: wasm in headless Firefox" }, command: t });
     }
 
+    let mut schemathesis = cmd("cargo");
+    schemathesis
+        .args(["test", "-p", "zapis", "--test", "schemathesis", "--", "--ignored", "--nocapture"])
+        .env("ZAPIS_SCHEMATHESIS", tools::ensure_schemathesis()?);
+    suites.push(Suite { name: "API: schemathesis against /api/openapi.json", command: schemathesis });
+
     let mut e2e = cmd("cargo");
     e2e.args(["test", "-p", "e2e"]).env("ZAPIS_DIST", &built.dir).env("CHROMEDRIVER", tools::CHROMEDRIVER);
     suites.push(Suite { name: "end-to-end: demo site in headless Chromium", command: e2e });

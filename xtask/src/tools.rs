@@ -2,7 +2,7 @@
 //! the workspace pins, the npm tools (from the committed lockfile), and for tests the browsers
 //! and their drivers. Every step checks first, so a second run installs nothing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
@@ -39,7 +39,36 @@ pub fn ensure_test_tools() -> anyhow::Result<()> {
         log(format!("installing geckodriver {GECKODRIVER_VERSION} from crates.io (about 2 min)"));
         sh::run(cmd("cargo").args(["install", "--locked", "--quiet", "geckodriver", "--version", GECKODRIVER_VERSION]))?;
     }
+    ensure_schemathesis()?;
     Ok(())
+}
+
+/// schemathesis (PyPI, pinned in `.ci/python/requirements.txt`) in a venv of its own under
+/// `target/tools`, reinstalled when the requirements change. Returns the CLI's path.
+pub fn ensure_schemathesis() -> anyhow::Result<PathBuf> {
+    let requirements = sh::root().join(".ci/python/requirements.txt");
+    let want = format!("{:x}", sha2_digest(&std::fs::read(&requirements).context(".ci/python/requirements.txt")?));
+    let venv = sh::root().join("target/tools/schemathesis-venv");
+    let bin = venv.join("bin/schemathesis");
+    let stamp = venv.join(".zapis-stamp");
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == want) && bin.is_file() {
+        return Ok(bin);
+    }
+    log("installing schemathesis (.ci/python/requirements.txt) into target/tools/schemathesis-venv");
+    let _ = std::fs::remove_dir_all(&venv);
+    if !sh::status(cmd("python3").args(["-m", "venv"]).arg(&venv))?.success() {
+        // Debian's python3 keeps venv (and its pip) in a package of its own.
+        let _ = std::fs::remove_dir_all(&venv);
+        apt_install(&["python3-venv"])?;
+        sh::run(cmd("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    sh::run(
+        std::process::Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check", "--no-input", "-r"])
+            .arg(&requirements),
+    )?;
+    std::fs::write(stamp, want)?;
+    Ok(bin)
 }
 
 fn apt_install(packages: &[&str]) -> anyhow::Result<()> {

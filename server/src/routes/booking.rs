@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use axum::{
     Json,
-    extract::{ConnectInfo, Path, RawQuery, State},
+    extract::{ConnectInfo, RawQuery, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -14,14 +14,17 @@ use protocol::{
     booking::{BookingRequest, BookingResult, CodeRequest, codes},
     catalog::{Branch, Dates, Services, SiteInfo, StaffList, Times},
 };
-use serde::Deserialize;
+use serde::{Deserialize, de::DeserializeOwned};
+use utoipa::IntoParams;
 
 use crate::{
     booking::{book, book::sorted, phone::PhoneNumber, upstream::SiteUpstream},
     config::SiteSettings,
-    error::{self, ApiError},
+    error::{self, ApiError, Path},
     startup::AppState,
 };
+
+use super::openapi::{BodyErrors, LookupErrors, QueryErrors};
 
 /// The site, checking the caller's origin when it sends one (browsers do); `require_origin`
 /// for writes, which only the site's own pages may make.
@@ -38,28 +41,97 @@ async fn branch_of(app: &AppState, up: &std::sync::Arc<SiteUpstream>, id: u64) -
     app.catalog.branch(up, id).await?.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown_branch", "Такого филиала нет.", "No such branch."))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SlotQuery {
-    #[serde(default)]
-    services: Option<String>,
-    #[serde(default)]
-    staff: Option<u64>,
-    #[serde(default)]
-    date: Option<String>,
+/// `{site}` of the site routes.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct SitePath {
+    /// Site key (the snippet's data-site)
+    pub site: String,
 }
 
-fn query(raw: Option<String>) -> Result<SlotQuery, ApiError> {
+/// `{site}` and `{branch}` of the branch routes.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct BranchPath {
+    /// Site key (the snippet's data-site)
+    pub site: String,
+    /// Branch (YCLIENTS company) id
+    pub branch: u64,
+}
+
+/// Each read's query, exactly as documented: another parameter is a 400, `services` and `date`
+/// are checked by [`service_ids`] and [`day`] (422 naming the field, also when missing).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct ServicesQuery {
+    /// Only this master's services
+    staff: Option<u64>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct StaffQuery {
+    /// Service ids, comma-separated (1 to 10)
+    #[serde(default)]
+    #[param(required = true, pattern = "^[0-9]{1,19}(,[0-9]{1,19}){0,9}$")]
+    services: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct DatesQuery {
+    /// Service ids, comma-separated (1 to 10)
+    #[serde(default)]
+    #[param(required = true, pattern = "^[0-9]{1,19}(,[0-9]{1,19}){0,9}$")]
+    services: String,
+    /// Master id; 0 or absent = any master
+    staff: Option<u64>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct TimesQuery {
+    /// Service ids, comma-separated (1 to 10)
+    #[serde(default)]
+    #[param(required = true, pattern = "^[0-9]{1,19}(,[0-9]{1,19}){0,9}$")]
+    services: String,
+    /// Master id; 0 or absent = any master
+    staff: Option<u64>,
+    /// YYYY-MM-DD, branch-local
+    #[serde(default)]
+    #[param(required = true, format = Date)]
+    date: String,
+}
+
+fn query<T: DeserializeOwned>(raw: Option<String>) -> Result<T, ApiError> {
     serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).map_err(error::bad_json)
 }
 
-fn service_ids(q: &SlotQuery) -> Result<Vec<u64>, ApiError> {
+/// `services=1,2`: 1 to [`MAX_SERVICES`](crate::booking::request::MAX_SERVICES) ids of 1 to 19
+/// digits (every such id fits a u64), comma-separated, nothing else: exactly what the
+/// document's pattern `^[0-9]{1,19}(,[0-9]{1,19}){0,9}$` allows.
+fn service_ids(services: &str) -> Result<Vec<u64>, ApiError> {
     let bad = || ApiError::invalid("services", "Укажите услуги: services=1,2.", "Give the services as services=1,2.");
-    let ids: Vec<u64> = q.services.as_deref().unwrap_or("").split(',').filter(|s| !s.is_empty()).map(|s| s.trim().parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
-    if ids.is_empty() || ids.len() > crate::booking::request::MAX_SERVICES {
+    let id = |s: &str| (1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let ids: Vec<u64> = services.split(',').map(|s| if id(s) { s.parse().map_err(|_| bad()) } else { Err(bad()) }).collect::<Result<_, _>>()?;
+    if ids.len() > crate::booking::request::MAX_SERVICES {
         return Err(bad());
     }
     Ok(sorted(&ids))
+}
+
+/// `date=YYYY-MM-DD`, a real day: the document's `format: date` (RFC 3339 full-date), and
+/// nothing else jiff would also read (a datetime, a week date).
+fn day(date: &str) -> Result<jiff::civil::Date, ApiError> {
+    let shaped = date.len() == 10 && date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    shaped
+        .then(|| date.parse().ok())
+        .flatten()
+        .ok_or_else(|| ApiError::invalid("date", "Укажите дату: date=ГГГГ-ММ-ДД.", "Give the date as date=YYYY-MM-DD."))
 }
 
 fn cached<T: serde::Serialize>(value: &T, max_age: u32) -> Response {
@@ -68,8 +140,16 @@ fn cached<T: serde::Serialize>(value: &T, max_age: u32) -> Response {
     res
 }
 
-#[utoipa::path(get, path = "/api/v1/sites/{site}/config", params(("site" = String, Path, description = "Site key (the snippet's data-site)")), responses((status = 200, body = SiteInfo), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
-pub async fn config(State(app): State<AppState>, Path(key): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/sites/{site}/config",
+    params(SitePath),
+    responses(
+        (status = 200, description = "The site and its branches", body = SiteInfo),
+        LookupErrors,
+    )
+)]
+pub async fn config(State(app): State<AppState>, Path(SitePath { site: key }): Path<SitePath>, headers: HeaderMap) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let up = app.upstreams.get(&site.key)?;
     let branches = app.catalog.branches(&up).await?;
@@ -83,48 +163,80 @@ pub async fn config(State(app): State<AppState>, Path(key): Path<String>, header
     Ok(cached(&info, 60))
 }
 
-#[utoipa::path(get, path = "/api/v1/sites/{site}/branches/{branch}/services", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("branch" = u64, Path, description = "Branch (YCLIENTS company) id"), ("staff" = Option<u64>, Query, description = "Only this master's services")), responses((status = 200, body = Services), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
-pub async fn services(State(app): State<AppState>, Path((key, branch)): Path<(String, u64)>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/sites/{site}/branches/{branch}/services",
+    params(BranchPath, ServicesQuery),
+    responses(
+        (status = 200, description = "The branch's services", body = Services),
+        LookupErrors,
+        (status = 400, description = "bad_json: a query parameter this operation does not have, or `staff` not a number", body = protocol::ErrorBody),
+    )
+)]
+pub async fn services(State(app): State<AppState>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
-    let q = query(raw)?;
+    let q: ServicesQuery = query(raw)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
     let list: std::sync::Arc<Services> = app.catalog.services(&up, branch.id, q.staff.unwrap_or(0)).await?;
     Ok(cached(list.as_ref(), 60))
 }
 
-#[utoipa::path(get, path = "/api/v1/sites/{site}/branches/{branch}/staff", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("branch" = u64, Path, description = "Branch (YCLIENTS company) id"), ("services" = String, Query, description = "Service ids, comma-separated")), responses((status = 200, body = StaffList), (status = 422, body = protocol::ErrorBody), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
-pub async fn staff(State(app): State<AppState>, Path((key, branch)): Path<(String, u64)>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/sites/{site}/branches/{branch}/staff",
+    params(BranchPath, StaffQuery),
+    responses(
+        (status = 200, description = "The masters for these services", body = StaffList),
+        LookupErrors,
+        QueryErrors,
+    )
+)]
+pub async fn staff(State(app): State<AppState>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
-    let q = query(raw)?;
-    let ids = service_ids(&q)?;
+    let q: StaffQuery = query(raw)?;
+    let ids = service_ids(&q.services)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
     let list: std::sync::Arc<StaffList> = app.catalog.staff(&up, branch.id, ids).await?;
     Ok(cached(list.as_ref(), 60))
 }
 
-#[utoipa::path(get, path = "/api/v1/sites/{site}/branches/{branch}/dates", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("branch" = u64, Path, description = "Branch (YCLIENTS company) id"), ("services" = String, Query, description = "Service ids, comma-separated"), ("staff" = Option<u64>, Query, description = "Master id; 0 or absent = any master")), responses((status = 200, body = Dates), (status = 422, body = protocol::ErrorBody), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
-pub async fn dates(State(app): State<AppState>, Path((key, branch)): Path<(String, u64)>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/sites/{site}/branches/{branch}/dates",
+    params(BranchPath, DatesQuery),
+    responses(
+        (status = 200, description = "Days with free time", body = Dates),
+        LookupErrors,
+        QueryErrors,
+    )
+)]
+pub async fn dates(State(app): State<AppState>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
-    let q = query(raw)?;
-    let ids = service_ids(&q)?;
+    let q: DatesQuery = query(raw)?;
+    let ids = service_ids(&q.services)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
     let dates: std::sync::Arc<Dates> = app.catalog.dates(&up, &branch, q.staff.unwrap_or(0), ids).await?;
     Ok(cached(dates.as_ref(), 10))
 }
 
-#[utoipa::path(get, path = "/api/v1/sites/{site}/branches/{branch}/times", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("branch" = u64, Path, description = "Branch (YCLIENTS company) id"), ("services" = String, Query, description = "Service ids, comma-separated"), ("staff" = Option<u64>, Query, description = "Master id; 0 or absent = any master"), ("date" = String, Query, description = "YYYY-MM-DD, branch-local")), responses((status = 200, body = Times), (status = 422, body = protocol::ErrorBody), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
-pub async fn times(State(app): State<AppState>, Path((key, branch)): Path<(String, u64)>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/sites/{site}/branches/{branch}/times",
+    params(BranchPath, TimesQuery),
+    responses(
+        (status = 200, description = "The day's free times", body = Times),
+        LookupErrors,
+        QueryErrors,
+    )
+)]
+pub async fn times(State(app): State<AppState>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
-    let q = query(raw)?;
-    let ids = service_ids(&q)?;
-    let date: jiff::civil::Date = q
-        .date
-        .as_deref()
-        .and_then(|d| d.parse().ok())
-        .ok_or_else(|| ApiError::invalid("date", "Укажите дату: date=ГГГГ-ММ-ДД.", "Give the date as date=YYYY-MM-DD."))?;
+    let q: TimesQuery = query(raw)?;
+    let ids = service_ids(&q.services)?;
+    let date = day(&q.date)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
     let times: std::sync::Arc<Times> = app.catalog.times(&up, &branch, q.staff.unwrap_or(0), ids, date).await?;
@@ -140,10 +252,20 @@ fn too_many() -> ApiError {
     )
 }
 
-#[utoipa::path(post, path = "/api/v1/sites/{site}/branches/{branch}/code", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("branch" = u64, Path, description = "Branch (YCLIENTS company) id")), request_body = CodeRequest, responses((status = 204, description = "SMS code sent"), (status = 403, body = protocol::ErrorBody), (status = 422, body = protocol::ErrorBody), (status = 429, body = protocol::ErrorBody), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/v1/sites/{site}/branches/{branch}/code",
+    params(BranchPath),
+    request_body = CodeRequest,
+    responses(
+        (status = 204, description = "YCLIENTS sent the SMS code"),
+        BodyErrors,
+        (status = 422, description = "invalid_phone: `field` is `phone`", body = protocol::ErrorBody),
+    )
+)]
 pub async fn code(
     State(app): State<AppState>,
-    Path((key, branch)): Path<(String, u64)>,
+    Path(BranchPath { site: key, branch }): Path<BranchPath>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     error::Json(req): error::Json<CodeRequest>,
@@ -162,15 +284,32 @@ pub async fn code(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/v1/sites/{site}/bookings", params(("site" = String, Path, description = "Site key (the snippet's data-site)"), ("Idempotency-Key" = String, Header, description = "One per booking attempt; reused on retry")), request_body = BookingRequest, responses((status = 201, description = "Booked", body = BookingResult), (status = 200, description = "A repeat of the same key", body = BookingResult), (status = 400, body = protocol::ErrorBody), (status = 403, body = protocol::ErrorBody), (status = 409, description = "slot_taken (with fresh times), staff_unavailable, service_gone", body = protocol::ErrorBody), (status = 422, body = protocol::ErrorBody), (status = 429, body = protocol::ErrorBody), (status = 404, description = "Unknown site or branch", body = protocol::ErrorBody), (status = 503, description = "YCLIENTS unavailable", body = protocol::ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/v1/sites/{site}/bookings",
+    params(
+        SitePath,
+        ("Idempotency-Key" = String, Header, pattern = "^[A-Za-z0-9_-]{8,128}$", description = "One per booking attempt, reused on its retries: 8 to 128 letters, digits, - or _"),
+    ),
+    request_body = BookingRequest,
+    responses(
+        (status = 201, description = "Booked", body = BookingResult),
+        (status = 200, description = "A repeat of the same key: the first answer", body = BookingResult),
+        BodyErrors,
+        // After BodyErrors: this 400 replaces its own.
+        (status = 400, description = "idempotency_key_required; bad_json: the body is not a BookingRequest", body = protocol::ErrorBody),
+        (status = 409, description = "slot_taken (with the day's fresh times), staff_unavailable, service_gone", body = protocol::ErrorBody),
+        (status = 422, description = "invalid_field, name_required, invalid_phone, consent_required, code_required, wrong_code (`field` names the field); idempotency_key_reused: the key came before with another body", body = protocol::ErrorBody),
+    )
+)]
 pub async fn create(
     State(app): State<AppState>,
-    Path(key): Path<String>,
+    Path(SitePath { site: key }): Path<SitePath>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     error::Json(req): error::Json<BookingRequest>,
 ) -> Result<Response, ApiError> {
-    let site = site(&app, &key, &headers, true)?.clone();
+    // The key first: a request without one is malformed whatever site it names.
     let idem = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -183,6 +322,7 @@ pub async fn create(
             )
         })?
         .to_owned();
+    let site = site(&app, &key, &headers, true)?.clone();
     let visitor = req.attribution.as_ref().map(|a| a.vid.clone());
     let attempt = key_hash(&idem);
     if !app.limits.booking_ip.allow_distinct(&peer.ip().to_string(), attempt)
@@ -201,4 +341,29 @@ fn key_hash(key: &str) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     h.write(key.as_bytes());
     h.finish() | 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{day, service_ids};
+
+    #[test]
+    fn services_are_what_the_documents_pattern_allows_and_nothing_else() {
+        assert_eq!(service_ids("9100101").unwrap(), vec![9100101]);
+        assert_eq!(service_ids("2,1,2").unwrap(), vec![1, 2]);
+        assert_eq!(service_ids(&["9999999999999999999"; 10].join(",")).unwrap().len(), 1);
+        let twenty_digits = "12345678901234567890";
+        for refused in ["", "1,", ",1", "1,,2", " 1", "+1", "-1", "1.0", "a", twenty_digits, &["1"; 11].join(",")] {
+            assert!(service_ids(refused).is_err(), "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn a_date_is_an_rfc_3339_full_date_of_a_real_day() {
+        assert!(day("2030-02-28").is_ok());
+        assert!(day("2028-02-29").is_ok());
+        for refused in ["", "2030-02-29", "2030-13-01", "2030-1-01", "20300101", "2030-01-01T00:00", "2030-W01-1", "+002030-01-01"] {
+            assert!(day(refused).is_err(), "{refused:?}");
+        }
+    }
 }

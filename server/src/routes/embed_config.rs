@@ -2,15 +2,27 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
 
-use crate::{error::ApiError, startup::AppState};
+use super::booking::SitePath;
+use crate::{
+    error::{ApiError, Path},
+    startup::AppState,
+};
 
-#[utoipa::path(get, path = "/api/v1/sites/{site}/embed", params(("site" = String, Path, description = "Site key")), responses((status = 200, body = protocol::site::EmbedConfig), (status = 404, body = protocol::ErrorBody)))]
-pub async fn embed_config(State(app): State<AppState>, Path(site): Path<String>) -> Result<Response, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/api/v1/sites/{site}/embed",
+    params(SitePath),
+    responses(
+        (status = 200, description = "What the embed needs", body = protocol::site::EmbedConfig),
+        (status = 404, description = "unknown_site, not_found (a path segment that names nothing)", body = protocol::ErrorBody),
+    )
+)]
+pub async fn embed_config(State(app): State<AppState>, Path(SitePath { site }): Path<SitePath>) -> Result<Response, ApiError> {
     let site = app.sites.get(&site).ok_or_else(ApiError::unknown_site)?;
     let mut res = Json(site.embed_config()).into_response();
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
