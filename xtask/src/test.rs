@@ -63,6 +63,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         .env("ZAPIS_SCHEMATHESIS", tools::ensure_schemathesis()?);
     suites.push(Suite { name: "API: schemathesis against /api/openapi.json", command: schemathesis });
 
+    // A short run of every fuzz target (a finding fails it); `cargo xtask bench fuzz` runs longer.
+    let mut fuzz = Command::new(std::env::current_exe()?);
+    fuzz.args(["fuzz", "--secs", &crate::fuzz::TEST_SECS.to_string()]);
+    suites.push(Suite { name: "fuzz: decoders of untrusted bytes (cargo-fuzz, short run)", command: fuzz });
+
     let mut e2e = cmd("cargo");
     e2e.args(["test", "-p", "e2e"]).env("ZAPIS_DIST", &built.dir).env("CHROMEDRIVER", tools::CHROMEDRIVER);
     suites.push(Suite { name: "end-to-end: demo site in headless Chromium", command: e2e });
