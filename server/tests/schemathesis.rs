@@ -13,7 +13,9 @@
 //!     cargo test -p zapis --test schemathesis -- --ignored --nocapture
 //! ```
 //!
-//! `ZAPIS_SCHEMATHESIS_SEED` replays a run with the seed it printed.
+//! The run is the same every time (seed [`SEED`]), so the suite does not pass or fail by luck;
+//! `ZAPIS_SCHEMATHESIS_SEED=N` (or `random`) and `ZAPIS_SCHEMATHESIS_EXAMPLES=N` hunt further,
+//! and a failing run is replayed with the seed it printed.
 
 #[allow(dead_code, unused_imports)]
 #[path = "api/helpers.rs"]
@@ -25,9 +27,11 @@ use helpers::{Db, ORIGIN, TestApp, spawn_app_with};
 use zapis::config::SiteSettings;
 
 /// Test cases per operation and phase: enough to meet every documented answer, bounded so the
-/// run stays within about two minutes on two cores. `ZAPIS_SCHEMATHESIS_EXAMPLES` overrides it
-/// for a longer hunt.
-const MAX_EXAMPLES: u32 = 40;
+/// run stays well within two minutes on two cores (about 40 s).
+const MAX_EXAMPLES: u32 = 100;
+
+/// The suite's seed (the issue's number).
+const SEED: u64 = 9;
 
 /// What schemathesis is told beyond the command line (`schemathesis.toml`); `{DATES}` and
 /// `{SLOTS}` are replaced by the next days and some of their free times in the sandbox.
@@ -101,13 +105,24 @@ async fn the_api_answers_bad_input_as_its_document_says() {
         )
     });
     let examples: u32 = std::env::var("ZAPIS_SCHEMATHESIS_EXAMPLES").ok().and_then(|s| s.parse().ok()).unwrap_or(MAX_EXAMPLES);
-    let seed: u64 = std::env::var("ZAPIS_SCHEMATHESIS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random::<u32>).into();
+    let seed: u64 = match std::env::var("ZAPIS_SCHEMATHESIS_SEED").as_deref() {
+        Ok("random") => rand::random::<u32>().into(),
+        Ok(n) => n.parse().expect("ZAPIS_SCHEMATHESIS_SEED is a number or `random`"),
+        Err(_) => SEED,
+    };
 
     // The booking and SMS-code limits (30 bookings per IP, 10 codes per IP, 3 per phone in 10
     // minutes) stay as in production: every request here comes from 127.0.0.1, so after the
     // first few the fuzzer meets 429 `rate_limited`, which both operations document. The checks
     // before the limit (origin, Idempotency-Key, body shape) are still met by every request.
+    // Our budget towards YCLIENTS (5/s, 200/min) is off: one fuzzer asks for thousands of
+    // distinct, uncacheable service lists a minute, far past the browsing it is sized for, and a
+    // catalog read then waits in the budget's queue for as long as it takes (over 10 s seen at
+    // 400 examples: a timeout here, not an answer). That wait is the budget's design, measured by
+    // its own tests and the bench; here the handlers are under test. The sandbox does not
+    // enforce the limit in tests either.
     let app = spawn_app_with(Db::Sqlite, |s| {
+        s.upstream.rate_budget = false;
         let mut express = SiteSettings::demo(&[ORIGIN]);
         express.key = "express".into();
         express.booking_consent = false;
