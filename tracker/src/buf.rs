@@ -50,6 +50,15 @@ impl Buf {
         unsafe { core::str::from_utf8_unchecked(core::slice::from_raw_parts(self.ptr, self.len)) }
     }
 
+    /// The text as an owned `String` that frees its bytes (`fuzz/` only: millions of runs in
+    /// one process would otherwise fill memory with what the page would keep).
+    #[cfg(fuzzing)]
+    pub fn into_string(self) -> alloc::string::String {
+        // SAFETY: `ptr` holds `len` bytes of UTF-8 in an allocation of `cap` bytes with align 1
+        // (or dangles with `cap == 0`), which is what a `String` owns.
+        unsafe { alloc::string::String::from_raw_parts(self.ptr, self.len, self.cap) }
+    }
+
     /// Cuts to `n` bytes (a char boundary).
     pub fn truncate(&mut self, n: usize) {
         self.len = self.len.min(n);

@@ -346,10 +346,11 @@ pub fn context() -> JsValue {
 #[cfg(fuzzing)]
 pub mod fuzzing {
     use super::{Text, Visit, json};
+    use alloc::string::String;
 
     /// `None` when the tracker refuses `s` as its record; else what it would write from it:
     /// `[the record again, the booking context, a one-event batch]`.
-    pub fn stored_visit(s: Text) -> Option<[Text; 3]> {
+    pub fn stored_visit(s: Text) -> Option<[String; 3]> {
         let mut v = Visit::NONE;
         if !v.parse(s) {
             return None;
@@ -360,7 +361,7 @@ pub mod fuzzing {
         let mut batch = json::head("demo", vid, v.sid, v.touch, v.started);
         json::event(&mut batch, "pageview", v.last, "/", "", "", "");
         batch.push("]}");
-        Some([v.record().text(), context.text(), batch.text()])
+        Some([v.record().into_string(), context.into_string(), batch.into_string()])
     }
 }
 

@@ -105,10 +105,7 @@ pub fn fuzz(targets: &[&'static str], secs: u64) -> anyhow::Result<Vec<Run>> {
 
 fn fuzz_cmd() -> Command {
     let mut c = cmd("cargo");
-    c.arg("fuzz").current_dir(sh::root().join("fuzz")).env("RUSTC_BOOTSTRAP", "1")
-        // The tracker's texts live for the page (a bump allocator that never frees): their
-        // "leaks" are by design, and every other target owns what it allocates.
-        .env("ASAN_OPTIONS", "detect_leaks=0");
+    c.arg("fuzz").current_dir(sh::root().join("fuzz")).env("RUSTC_BOOTSTRAP", "1");
     c
 }
 
