@@ -20,7 +20,7 @@ pub enum BeaconError {
     /// No events, or more than [`track::MAX_EVENTS_PER_BATCH`].
     EventCount,
     /// A text of the touch or of an event (props as JSON included) is longer than
-    /// [`track::MAX_TEXT`] bytes.
+    /// [`track::MAX_TEXT`] characters.
     TextTooLong,
 }
 
@@ -44,12 +44,9 @@ fn check(b: &Batch) -> Result<(), BeaconError> {
     if b.events.is_empty() || b.events.len() > track::MAX_EVENTS_PER_BATCH {
         return Err(BeaconError::EventCount);
     }
-    let t = &b.touch;
-    let touch_texts = [&t.source, &t.medium, &t.campaign, &t.content, &t.term, &t.yclid, &t.gclid, &t.fbclid, &t.referrer, &t.landing];
     let event_texts = b.events.iter().flat_map(|e| [Some(&e.path), e.title.as_ref(), e.name.as_ref()]);
-    let long = |s: &String| s.len() > track::MAX_TEXT;
-    let too_long = touch_texts.into_iter().flatten().chain(event_texts.flatten()).any(long)
-        || b.events.iter().filter_map(|e| e.props.as_ref()).any(|p| serde_json::to_string(p).map_or(true, |s| long(&s)));
+    let too_long = b.touch.texts().chain(event_texts.flatten()).any(|s| track::too_long(s))
+        || b.events.iter().filter_map(|e| e.props.as_ref()).any(|p| serde_json::to_string(p).map_or(true, |s| track::too_long(&s)));
     if too_long { Err(BeaconError::TextTooLong) } else { Ok(()) }
 }
 
@@ -71,6 +68,9 @@ mod tests {
         assert!(matches!(decode(&body(ID, 0, "/")), Err(BeaconError::EventCount)));
         assert!(matches!(decode(&body(ID, 51, "/")), Err(BeaconError::EventCount)));
         assert!(matches!(decode(&body(ID, 1, &"a".repeat(2049))), Err(BeaconError::TextTooLong)));
+        // Characters, not bytes: 2,048 Cyrillic letters fit.
+        assert_eq!(decode(&body(ID, 1, &"я".repeat(2048))).unwrap().events[0].path.chars().count(), 2048);
+        assert!(matches!(decode(&body(ID, 1, &"я".repeat(2049))), Err(BeaconError::TextTooLong)));
         assert!(matches!(decode(&body(ID, 1, &"a".repeat(40_000))), Err(BeaconError::TooLarge)));
         assert!(matches!(decode(b"{\"site\":1"), Err(BeaconError::Malformed(_))));
     }

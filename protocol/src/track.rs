@@ -156,6 +156,21 @@ impl EventType {
     }
 }
 
+impl Touch {
+    /// The touch's texts, each at most [`MAX_TEXT`] characters.
+    pub fn texts(&self) -> impl Iterator<Item = &String> {
+        [&self.source, &self.medium, &self.campaign, &self.content, &self.term, &self.yclid, &self.gclid, &self.fbclid, &self.referrer, &self.landing]
+            .into_iter()
+            .flatten()
+    }
+}
+
+/// Whether `s` is longer than [`MAX_TEXT`] characters (characters, as the OpenAPI document's
+/// `maxLength` counts them: 2,048 Cyrillic letters are 4,096 bytes and still fit).
+pub fn too_long(s: &str) -> bool {
+    s.len() > MAX_TEXT && s.chars().count() > MAX_TEXT
+}
+
 /// `true` when `s` is 32 lowercase hex chars: the form of visitor and session ids.
 pub fn is_id(s: &str) -> bool {
     s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))

@@ -4,7 +4,7 @@
 
 use protocol::booking::{Attribution, BookingRequest, codes};
 use protocol::catalog::{Branch, Services};
-use protocol::track::{self, Touch};
+use protocol::track;
 
 use super::phone::PhoneNumber;
 use crate::{config::SiteSettings, error::ApiError};
@@ -90,7 +90,7 @@ pub fn check_fields(req: &BookingRequest, site: &SiteSettings) -> Result<(), Api
     }
     if let Some(a) = &req.attribution {
         let touches = [a.first.as_ref(), a.last.as_ref()];
-        let texts_ok = touches.iter().flatten().all(|t| touch_texts(t).all(|s| s.len() <= track::MAX_TEXT));
+        let texts_ok = touches.iter().flatten().all(|t| t.texts().all(|s| !track::too_long(s)));
         if !track::is_id(&a.vid) || !track::is_id(&a.sid) || !texts_ok {
             return Err(invalid("attribution", "Некорректные данные посетителя.", "Malformed visitor data."));
         }
@@ -98,9 +98,6 @@ pub fn check_fields(req: &BookingRequest, site: &SiteSettings) -> Result<(), Api
     Ok(())
 }
 
-fn touch_texts(t: &Touch) -> impl Iterator<Item = &String> {
-    [&t.source, &t.medium, &t.campaign, &t.content, &t.term, &t.yclid, &t.gclid, &t.fbclid, &t.referrer, &t.landing].into_iter().flatten()
-}
 
 fn looks_like_email(e: &str) -> bool {
     let Some((local, domain)) = e.rsplit_once('@') else { return false };
