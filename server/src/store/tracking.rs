@@ -11,13 +11,13 @@ fn ms(v: u64) -> i64 {
     v.min(i64::MAX as u64) as i64
 }
 
-/// Appends `rows` placeholder tuples of `cols` values: `($1,…),($n,…)`.
-fn values(sql: &mut String, rows: usize, cols: usize) {
+/// Appends `rows` placeholder tuples of `cols` values: `($1,…),($n,…)` (`(?,…)` on SQLite).
+fn values(sql: &mut String, rows: usize, cols: usize, backend: super::Backend) {
     for i in 0..rows {
         if i > 0 {
             sql.push(',');
         }
-        super::row_params(sql, 1 + i * cols, cols);
+        super::row_params(sql, 1 + i * cols, cols, backend);
     }
 }
 
@@ -56,7 +56,7 @@ impl Store {
         let visitors: Vec<_> = visitors.into_iter().collect();
         for chunk in visitors.chunks(ROWS_PER_UPSERT) {
             let mut sql = String::from("INSERT INTO visitors (site, vid, first_seen, last_seen) VALUES ");
-            values(&mut sql, chunk.len(), 4);
+            values(&mut sql, chunk.len(), 4, self.backend);
             sql.push_str(
                 " ON CONFLICT (site, vid) DO UPDATE SET \
                  last_seen = CASE WHEN excluded.last_seen > visitors.last_seen THEN excluded.last_seen ELSE visitors.last_seen END",
@@ -73,7 +73,7 @@ impl Store {
                 "INSERT INTO sessions (site, sid, vid, started, last_seen, channel, source, medium, campaign, content, term, \
                  yclid, gclid, fbclid, referrer, landing, touch_ts) VALUES ",
             );
-            values(&mut sql, chunk.len(), SESSION_COLS);
+            values(&mut sql, chunk.len(), SESSION_COLS, self.backend);
             sql.push_str(
                 " ON CONFLICT (site, sid) DO UPDATE SET \
                  last_seen = CASE WHEN excluded.last_seen > sessions.last_seen THEN excluded.last_seen ELSE sessions.last_seen END",
@@ -105,10 +105,9 @@ impl Store {
         let events = batches.iter().flat_map(|r| r.batch.events.iter().map(move |e| (r, e)));
         let all: Vec<_> = events.collect();
         for chunk in all.chunks(EVENTS_PER_INSERT) {
-            // Built by hand: sqlx's QueryBuilder writes `?` for `Any`, which PostgreSQL rejects;
-            // `$n` works on both.
+            // Built by hand: sqlx's QueryBuilder writes `?` for `Any`, which PostgreSQL rejects.
             let mut sql = String::from("INSERT INTO events (site, sid, vid, ts, received, kind, path, title, name, props) VALUES ");
-            values(&mut sql, chunk.len(), EVENT_COLS);
+            values(&mut sql, chunk.len(), EVENT_COLS, self.backend);
             // Only placeholders are generated; every value is bound.
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (r, e) in chunk {
