@@ -58,6 +58,11 @@ pub struct Limits {
     /// SMS code requests per IP and per phone.
     pub code_ip: Limiter,
     pub code_phone: Limiter,
+    /// Catalog lookups per client IP that miss the cache and so spend the salon's YCLIENTS
+    /// budget (200 calls a minute, shared by every visitor). A visitor's whole flow misses a
+    /// few dozen times at most (cache hits are free); a script walking service, master and day
+    /// combinations to exhaust the budget is stopped here.
+    pub lookup_ip: Limiter,
 }
 
 impl Default for Limits {
@@ -67,6 +72,7 @@ impl Default for Limits {
             booking_visitor: Limiter::new(10, Duration::from_secs(600)),
             code_ip: Limiter::new(10, Duration::from_secs(600)),
             code_phone: Limiter::new(3, Duration::from_secs(600)),
+            lookup_ip: Limiter::new(120, Duration::from_secs(600)),
         }
     }
 }

@@ -92,6 +92,7 @@ impl Application {
                 .collect();
             sb.control().set_webhook_urls(urls);
         }
+        let limits = Limits::default();
         let state = AppState {
             sites: Sites::new(&settings.sites),
             ingest: Writer::start(store.clone()),
@@ -99,9 +100,9 @@ impl Application {
             assets: Assets::load(&settings.server.dist_dir)?,
             site_dir: settings.server.site_dir.clone().map(Arc::new),
             upstreams: Upstreams::new(&settings, access.as_ref())?,
-            catalog: Catalog::new(metrics.clone()),
+            catalog: Catalog::new(metrics.clone(), limits.lookup_ip.clone()),
             metrics,
-            limits: Limits::default(),
+            limits,
             hooks: Hooks::default(),
             reconciler: Reconciler::new(&settings),
             auth: Auth::new(&settings, &public_url),

@@ -83,7 +83,7 @@ pub async fn book(app: &AppState, site: &SiteSettings, key: &str, req: BookingRe
     let staff_name = if req.staff == 0 {
         Some(String::new())
     } else {
-        let list = app.catalog.staff(&up, branch.id, sorted(&req.services)).await?;
+        let list = app.catalog.staff(&up, branch.id, sorted(&req.services), None).await?;
         list.staff.iter().find(|s| s.id == req.staff && s.bookable).map(|s| s.name.clone())
     };
     let hash = request_hash(&req);
@@ -241,7 +241,7 @@ async fn settle(app: &AppState, up: &Arc<SiteUpstream>, id: &str, valid: &ValidB
     if slot_taken {
         app.catalog.slot_taken(valid.branch.id, &valid.date);
         if let Ok(date) = valid.date.parse() {
-            if let Ok(times) = app.catalog.times(up, &valid.branch, valid.staff, sorted(&valid.services), date).await {
+            if let Ok(times) = app.catalog.times(up, &valid.branch, valid.staff, sorted(&valid.services), date, None).await {
                 err.times = Some(times.slots.clone());
             }
         }

@@ -1,7 +1,7 @@
 //! Catalog reads for the widget, through the cache: branches, services, masters, dates, times.
 //! Each read checks that the branch belongs to the site before it spends upstream budget.
 
-use std::{sync::Arc, time::Duration};
+use std::{net::IpAddr, sync::Arc, time::Duration};
 
 use jiff::civil::Date;
 use protocol::catalog::{Branch, Category, Dates, Service, Services, Slot, Staff, StaffList, Times};
@@ -11,7 +11,7 @@ use super::{
     cache::{Cache, Hit, Policy},
     upstream::{SiteUpstream, Target, UpstreamError},
 };
-use crate::metrics::Metrics;
+use crate::{limits::Limiter, metrics::Metrics};
 
 /// Branches, services and masters change rarely: fresh 5 min, then stale up to an hour.
 const CATALOG: Policy = Policy { ttl: Duration::from_secs(300), stale: Duration::from_secs(3600) };
@@ -29,10 +29,30 @@ pub struct Catalog {
     dates: Cache<(u64, u64, Vec<u64>), Arc<Dates>, UpstreamError>,
     times: Cache<(u64, u64, Vec<u64>, String), Arc<Times>, UpstreamError>,
     metrics: Metrics,
+    /// Upstream fetches per client (`Limits::lookup_ip`).
+    misses: Limiter,
+}
+
+/// Who a lookup is for: a visitor's IP, whose cache misses are metered, or zapis itself (the
+/// booking flow, the reconciler), which is not.
+#[derive(Clone)]
+struct Meter(Option<(Limiter, String)>);
+
+impl Meter {
+    /// Counts one upstream fetch; `RateLimited` when the client has spent its allowance.
+    fn spend(&self) -> Res<()> {
+        match &self.0 {
+            Some((limiter, client)) if !limiter.allow(client) => {
+                tracing::info!(%client, "catalog lookups over the per-client limit");
+                Err(UpstreamError::RateLimited)
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Catalog {
-    pub fn new(metrics: Metrics) -> Self {
+    pub fn new(metrics: Metrics, misses: Limiter) -> Self {
         Self {
             branches: Cache::new(1_000),
             services: Cache::new(10_000),
@@ -40,7 +60,12 @@ impl Catalog {
             dates: Cache::new(20_000),
             times: Cache::new(50_000),
             metrics,
+            misses,
         }
+    }
+
+    fn meter(&self, client: Option<IpAddr>) -> Meter {
+        Meter(client.map(|ip| (self.misses.clone(), ip.to_string())))
     }
 
     fn count(&self, what: &'static str, hit: Hit) {
@@ -99,11 +124,16 @@ impl Catalog {
         r
     }
 
-    pub async fn staff(&self, up: &Arc<SiteUpstream>, company: u64, services: Vec<u64>) -> Res<Arc<StaffList>> {
+    /// The masters for `services`. `visitor`: whose request this is (its cache misses are
+    /// metered); `None` for zapis's own lookups. The same for [`dates`](Self::dates) and
+    /// [`times`](Self::times), the lookups a request can vary without end.
+    pub async fn staff(&self, up: &Arc<SiteUpstream>, company: u64, services: Vec<u64>, visitor: Option<IpAddr>) -> Res<Arc<StaffList>> {
         let client = up.client.clone();
+        let meter = self.meter(visitor);
         let (r, hit) = self
             .staff
             .get((company, services.clone()), CATALOG, move || async move {
+                meter.spend()?;
                 let q = BookQuery { service_ids: services, ..BookQuery::default() };
                 let list = client.book_staff(company, &q).await?;
                 Ok(Arc::new(StaffList {
@@ -126,12 +156,14 @@ impl Catalog {
         r
     }
 
-    pub async fn dates(&self, up: &Arc<SiteUpstream>, branch: &Branch, staff: u64, services: Vec<u64>) -> Res<Arc<Dates>> {
+    pub async fn dates(&self, up: &Arc<SiteUpstream>, branch: &Branch, staff: u64, services: Vec<u64>, visitor: Option<IpAddr>) -> Res<Arc<Dates>> {
         let client = up.client.clone();
+        let meter = self.meter(visitor);
         let (company, timezone) = (branch.id, branch.timezone.clone());
         let (r, hit) = self
             .dates
             .get((company, staff, services.clone()), SLOTS, move || async move {
+                meter.spend()?;
                 let q = BookQuery { staff_id: Some(staff), service_ids: services, ..BookQuery::default() };
                 let d = client.book_dates(company, &q).await?;
                 Ok(Arc::new(Dates { dates: d.booking_dates.iter().map(Date::to_string).collect(), timezone }))
@@ -141,13 +173,15 @@ impl Catalog {
         r
     }
 
-    pub async fn times(&self, up: &Arc<SiteUpstream>, branch: &Branch, staff: u64, services: Vec<u64>, date: Date) -> Res<Arc<Times>> {
+    pub async fn times(&self, up: &Arc<SiteUpstream>, branch: &Branch, staff: u64, services: Vec<u64>, date: Date, visitor: Option<IpAddr>) -> Res<Arc<Times>> {
         let client = up.client.clone();
+        let meter = self.meter(visitor);
         let (company, timezone) = (branch.id, branch.timezone.clone());
         let key = (company, staff, services.clone(), date.to_string());
         let (r, hit) = self
             .times
             .get(key, SLOTS, move || async move {
+                meter.spend()?;
                 let slots = client.book_times(company, staff, date, &services).await?;
                 Ok(Arc::new(Times {
                     date: date.to_string(),

@@ -192,13 +192,13 @@ pub async fn services(State(app): State<AppState>, Path(BranchPath { site: key, 
         QueryErrors,
     )
 )]
-pub async fn staff(State(app): State<AppState>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn staff(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let q: StaffQuery = query(raw)?;
     let ids = service_ids(&q.services)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
-    let list: std::sync::Arc<StaffList> = app.catalog.staff(&up, branch.id, ids).await?;
+    let list: std::sync::Arc<StaffList> = app.catalog.staff(&up, branch.id, ids, Some(peer.ip())).await?;
     Ok(cached(list.as_ref(), 60))
 }
 
@@ -212,13 +212,13 @@ pub async fn staff(State(app): State<AppState>, Path(BranchPath { site: key, bra
         QueryErrors,
     )
 )]
-pub async fn dates(State(app): State<AppState>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn dates(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let q: DatesQuery = query(raw)?;
     let ids = service_ids(&q.services)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
-    let dates: std::sync::Arc<Dates> = app.catalog.dates(&up, &branch, q.staff.unwrap_or(0), ids).await?;
+    let dates: std::sync::Arc<Dates> = app.catalog.dates(&up, &branch, q.staff.unwrap_or(0), ids, Some(peer.ip())).await?;
     Ok(cached(dates.as_ref(), 10))
 }
 
@@ -232,14 +232,14 @@ pub async fn dates(State(app): State<AppState>, Path(BranchPath { site: key, bra
         QueryErrors,
     )
 )]
-pub async fn times(State(app): State<AppState>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn times(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let q: TimesQuery = query(raw)?;
     let ids = service_ids(&q.services)?;
     let date = day(&q.date)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
-    let times: std::sync::Arc<Times> = app.catalog.times(&up, &branch, q.staff.unwrap_or(0), ids, date).await?;
+    let times: std::sync::Arc<Times> = app.catalog.times(&up, &branch, q.staff.unwrap_or(0), ids, date, Some(peer.ip())).await?;
     Ok(cached(times.as_ref(), 5))
 }
 

@@ -49,7 +49,7 @@ impl IntoResponses for LookupErrors {
         errors(&[
             (403, "origin_not_allowed: the request comes from a page of another site"),
             (404, "unknown_site, unknown_branch, booking_not_configured; not_found: a path segment that names nothing (`/branches/abc`), or YCLIENTS no longer has it"),
-            (429, "rate_limited: YCLIENTS asked to slow down; try again in a minute"),
+            (429, "rate_limited: YCLIENTS asked to slow down, or this address made too many lookups the cache could not answer; try again in a minute"),
             (503, "upstream_unavailable: YCLIENTS did not answer in time"),
         ])
     }

@@ -1,4 +1,5 @@
-//! Limits: body size, field lengths, events per batch, attempts per address and per phone —
+//! Limits: body size, field lengths, events per batch, attempts and uncached lookups per
+//! address, codes per phone —
 //! each refused with its 4xx and a stable error code, before anything reaches YCLIENTS.
 
 use serde_json::{Value, json};
@@ -102,4 +103,37 @@ crate::on_both_databases!(
     a_batch_of_more_than_fifty_events_or_an_overlong_text_is_refused,
     the_thirty_first_booking_attempt_from_one_address_is_refused_but_retries_are_free,
     the_fourth_sms_code_for_one_phone_is_refused,
+    a_script_walking_service_and_day_combinations_is_stopped_before_it_spends_the_salons_budget,
 );
+
+/// Lookups the cache cannot answer spend the salon's YCLIENTS budget (200 calls a minute for
+/// every visitor together): one address gets 120 of them per 10 minutes, then 429 — while
+/// what is cached stays free for it, and other addresses are not affected.
+async fn a_script_walking_service_and_day_combinations_is_stopped_before_it_spends_the_salons_budget(db: Db) {
+    let app = spawn_app(db).await;
+    let services: Value = app.client.get(app.url(&format!("/api/v1/sites/demo/branches/{BRANCH}/services"))).header("origin", ORIGIN).send().await.unwrap().json().await.unwrap();
+    let ids: Vec<u64> = services["services"].as_array().unwrap().iter().map(|s| s["id"].as_u64().unwrap()).collect();
+    let today = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Moscow").unwrap()).date();
+    let combos: Vec<(u64, String)> = (0..60).flat_map(|d| ids.iter().map(move |s| (*s, today.checked_add(jiff::Span::new().days(d)).unwrap().to_string()))).take(130).collect();
+    assert_eq!(combos.len(), 130, "the seed has enough services × days");
+    let times = |client: reqwest::Client, (service, date): (u64, String)| {
+        let url = app.url(&format!("/api/v1/sites/demo/branches/{BRANCH}/times?services={service}&staff=0&date={date}"));
+        async move {
+            let res = client.get(url).header("origin", ORIGIN).send().await.unwrap();
+            if res.status() == 200 { (200, String::new()) } else { answer(res).await }
+        }
+    };
+    let script = client_from(60);
+    let before = app.sandbox.calls("book_times");
+    let mut answers = Vec::new();
+    for c in &combos {
+        answers.push(times(script.clone(), c.clone()).await);
+    }
+    let ok = answers.iter().filter(|(s, _)| *s == 200).count();
+    assert_eq!(ok, 120, "120 uncached lookups answered");
+    assert!(answers[120..].iter().all(|a| *a == (429, "rate_limited".into())), "then 429 rate_limited: {:?}", &answers[120..]);
+    assert_eq!(app.sandbox.calls("book_times") - before, 120, "only the answered lookups reached YCLIENTS");
+    // What is cached stays free for it; another address is not affected.
+    assert_eq!(times(script.clone(), combos[0].clone()).await.0, 200, "a cached answer");
+    assert_eq!(times(client_from(61), combos[125].clone()).await.0, 200, "another visitor");
+}

@@ -91,6 +91,8 @@ pub struct Conn {
     addr: SocketAddr,
     stream: Option<BufReader<TcpStream>>,
     timeout: Duration,
+    /// The local address to connect from (`None`: the system picks).
+    source: Option<std::net::IpAddr>,
 }
 
 impl Conn {
@@ -99,7 +101,15 @@ impl Conn {
             addr,
             stream: None,
             timeout: Duration::from_secs(30),
+            source: None,
         }
+    }
+
+    /// Connects from `ip` (any of 127.0.0.0/8 works on loopback): one simulated client, one
+    /// address, as the server's per-IP limits see real visitors.
+    pub fn from_ip(mut self, ip: std::net::IpAddr) -> Self {
+        self.source = Some(ip);
+        self
     }
 
     pub fn timeout(mut self, t: Duration) -> Self {
@@ -109,8 +119,16 @@ impl Conn {
 
     fn connect(&mut self) -> anyhow::Result<&mut BufReader<TcpStream>> {
         if self.stream.is_none() {
-            let s = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5))
-                .with_context(|| format!("connecting to {}", self.addr))?;
+            let s = match self.source {
+                None => TcpStream::connect_timeout(&self.addr, Duration::from_secs(5)),
+                Some(ip) => {
+                    use socket2::{Domain, Socket, Type};
+                    let socket = Socket::new(Domain::for_address(self.addr), Type::STREAM, None)?;
+                    socket.bind(&SocketAddr::new(ip, 0).into())?;
+                    socket.connect_timeout(&self.addr.into(), Duration::from_secs(5)).map(|()| socket.into())
+                }
+            }
+            .with_context(|| format!("connecting to {}", self.addr))?;
             s.set_nodelay(true)?;
             s.set_read_timeout(Some(self.timeout))?;
             s.set_write_timeout(Some(self.timeout))?;

@@ -36,7 +36,14 @@ fn think(rng: &mut Rng, deadline: Instant) -> bool {
 }
 
 /// One visitor after another on this thread until the deadline; every answer is recorded.
+/// Visitor `v`'s own loopback address (127.0.1.0 + v): zapis limits lookups per IP, and real
+/// visitors each come from their own.
+fn visitor_ip(v: usize) -> std::net::IpAddr {
+    std::net::Ipv4Addr::from(u32::from(std::net::Ipv4Addr::new(127, 0, 1, 0)) + v as u32).into()
+}
+
 fn visitor(
+    from: std::net::IpAddr,
     za: SocketAddr,
     origin: String,
     seed: u64,
@@ -65,7 +72,7 @@ fn visitor(
     std::thread::sleep(Duration::from_secs_f64(rng.range_f64(0.0, 3.0)));
     while Instant::now() < deadline {
         // A new visitor on a new connection (a new page view).
-        let mut conn = Conn::new(za).timeout(Duration::from_secs(60));
+        let mut conn = Conn::new(za).timeout(Duration::from_secs(60)).from_ip(from);
         if call(&mut conn, "config", "/config".into()).is_none() || !think(&mut rng, deadline) {
             continue;
         }
@@ -229,7 +236,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     let handles: Vec<_> = (0..visitors)
         .map(|v| {
             let (origin, per_step) = (origin.clone(), per_step.clone());
-            std::thread::spawn(move || visitor(za, origin, 0xB00C + v as u64, deadline, per_step))
+            std::thread::spawn(move || visitor(visitor_ip(v), za, origin, 0xB00C + v as u64, deadline, per_step))
         })
         .collect();
     let mut all = Samples::default();
