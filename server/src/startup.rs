@@ -24,9 +24,21 @@ use crate::{
     webhooks::Hooks,
 };
 
-/// Shared by every handler; cheap to clone.
+/// Shared by every handler: one [`App`] behind an `Arc`, so the clone each request's
+/// `State` extractor makes is one reference count (cloning the fields themselves — two dozen
+/// `Arc`s — showed as 4 % of ingest CPU).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<App>);
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+/// What the handlers share: sites, store, ingest, upstreams, caches, limits, …
+pub struct App {
     pub sites: Sites,
     pub store: Store,
     pub ingest: Writer,
@@ -93,7 +105,7 @@ impl Application {
             sb.control().set_webhook_urls(urls);
         }
         let limits = Limits::default();
-        let state = AppState {
+        let state = App {
             sites: Sites::new(&settings.sites),
             ingest: Writer::start(store.clone()),
             store,
@@ -109,7 +121,7 @@ impl Application {
             public_url: public_url.into(),
             sandbox,
         };
-        Ok(Self { listener, state })
+        Ok(Self { listener, state: AppState(Arc::new(state)) })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
