@@ -25,7 +25,8 @@ pub fn run() -> anyhow::Result<Section> {
         let out = cmd("cargo").args(*args).current_dir(sh::root()).stderr(Stdio::inherit()).output().with_context(|| format!("cargo {}", args.join(" ")))?;
         let text = String::from_utf8_lossy(&out.stdout);
         let ok = out.status.success();
-        let found: Vec<&str> = text.lines().filter_map(|l| l.trim().strip_prefix("RELIABILITY ")).collect();
+        // With --nocapture a test's line follows libtest's `test name ... ` on the same line.
+        let found: Vec<&str> = text.lines().filter_map(|l| l.split_once("RELIABILITY ").map(|(_, rest)| rest.trim())).collect();
         if found.is_empty() {
             s.rows.push(Row::new(*what, "passes", if ok { "passed, no figures" } else { "FAILED" }, Verdict::of(ok), args.join(" ")));
         }
