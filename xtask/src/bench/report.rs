@@ -274,8 +274,8 @@ impl Report {
             "Written by `{command}` (xtask/src/bench/). Budgets are DESIGN.md §8. Each part has the date it was \
              last measured; `cargo xtask bench <part>` re-measures one part and keeps the others. Timings come \
              from a shared 2-core machine with other builds running and are noisy; sizes are exact.\n\n\
-             Run: `cargo xtask bench` (every part, about 8 minutes once the server and wasm are built), \
-             `cargo xtask bench PART…` (sizes, host, ttfs, proxy, ingest, upstream), `--quick` for a short \
+             Run: `cargo xtask bench` (every part, about 30 minutes once the server and wasm are built, 20 of them fuzzing), \
+             `cargo xtask bench PART…` (sizes, host, ttfs, proxy, ingest, upstream, reliability, fuzz), `--quick` for a short \
              trial run; `cargo xtask bench check-sizes` is the CI gate on the size budgets. It installs what \
              it lacks (npm tools from .ci/tools, Debian chromium and nginx) and starts every server itself on \
              127.0.0.1.\n\n"
