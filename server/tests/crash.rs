@@ -135,15 +135,21 @@ async fn wait_healthy(client: &reqwest::Client, base: &str) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_with_sigkill_under_load_it_loses_no_acknowledged_event_and_no_booking() {
-    let started = Instant::now();
+/// A YCLIENTS sandbox living in this test (it survives the kills), a folder with the server's
+/// config and database, and an HTTP client.
+async fn prepare() -> (Sandbox, tempfile::TempDir, std::path::PathBuf, reqwest::Client) {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir(tmp.path().join("dist")).unwrap();
     let config = config(tmp.path(), &sandbox);
     let client = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+    (sandbox, tmp, config, client)
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_with_sigkill_under_load_it_loses_no_acknowledged_event_and_no_booking() {
+    let started = Instant::now();
+    let (sandbox, tmp, config, client) = prepare().await;
     let first = start(&config, &sandbox);
     wait_healthy(&client, &first.base).await;
     let (service, datetime) = free_slot(&client, &first.base).await;
@@ -247,11 +253,7 @@ async fn killed_with_sigkill_under_load_it_loses_no_acknowledged_event_and_no_bo
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_booking_killed_before_yclients_made_it_is_let_go_at_start_and_the_retry_books_once() {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir(tmp.path().join("dist")).unwrap();
-    let config = config(tmp.path(), &sandbox);
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+    let (sandbox, tmp, config, client) = prepare().await;
     let first = start(&config, &sandbox);
     wait_healthy(&client, &first.base).await;
     let (service, datetime) = free_slot(&client, &first.base).await;

@@ -201,6 +201,6 @@ fn write_seeds(target: &str, dir: &Path) -> anyhow::Result<()> {
 }
 
 /// `target/fuzz/corpus/<target>`: what the runs on this machine have found interesting so far.
-pub fn corpus_dir(target: &str) -> PathBuf {
+fn corpus_dir(target: &str) -> PathBuf {
     sh::root().join("target/fuzz/corpus").join(target)
 }

@@ -34,15 +34,14 @@ pub struct Catalog {
 }
 
 /// Who a lookup is for: a visitor's IP, whose cache misses are metered, or zapis itself (the
-/// booking flow, the reconciler), which is not.
-#[derive(Clone)]
-struct Meter(Option<(Limiter, String)>);
+/// booking flow, the reconciler), which is not. Only a miss spends (and formats the key).
+struct Meter(Option<(Limiter, IpAddr)>);
 
 impl Meter {
     /// Counts one upstream fetch; `RateLimited` when the client has spent its allowance.
     fn spend(&self) -> Res<()> {
         match &self.0 {
-            Some((limiter, client)) if !limiter.allow(client) => {
+            Some((limiter, client)) if !limiter.allow(&client.to_string()) => {
                 tracing::info!(%client, "catalog lookups over the per-client limit");
                 Err(UpstreamError::RateLimited)
             }
@@ -65,7 +64,7 @@ impl Catalog {
     }
 
     fn meter(&self, client: Option<IpAddr>) -> Meter {
-        Meter(client.map(|ip| (self.misses.clone(), ip.to_string())))
+        Meter(client.map(|ip| (self.misses.clone(), ip)))
     }
 
     fn count(&self, what: &'static str, hit: Hit) {
