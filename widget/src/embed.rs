@@ -1,24 +1,30 @@
-//! Mounting: a host element, its open shadow root, the stylesheet, and the Leptos app inside.
+//! Mounting: a host element, its open shadow root, the stylesheet, and the Leptos app inside
+//! (`leptos::mount::mount_to` on a container in the shadow root: one reactive owner per mount).
 //!
 //! The modal is one per page: opening again replaces what it shows. Inline widgets are one per
-//! container. The mounted apps are kept in a thread-local registry (wasm is single-threaded);
-//! that registry is the only state outside Leptos signals.
+//! container. The mounted apps' handles are kept in a thread-local registry (wasm is
+//! single-threaded); that registry is the only state outside Leptos signals.
 
-use std::{cell::RefCell, rc::Rc};
+use std::{any::Any, cell::RefCell, rc::Rc};
 
-use crate::reactive::*;
-use wasm_bindgen::{JsCast, JsValue};
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue, UnwrapThrowExt};
 use web_sys::{CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use crate::{
     api::{Api, Http},
-    app::booking_app,
-    dom::document,
+    booking::{app::BookingApp, state::Ctx},
     i18n::Lang,
     options::Options,
-    state::Ctx,
     style::CSS,
+    ui::Language,
 };
+
+pub fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect_throw("zapis widget runs in a page")
+}
 
 /// Tag name of the element that hosts a shadow root.
 pub const HOST_TAG: &str = "zapis-root";
@@ -26,16 +32,11 @@ pub const HOST_TAG: &str = "zapis-root";
 struct Mounted {
     host: HtmlElement,
     lang: RwSignal<Lang>,
-    /// Owns every signal, effect and listener of this widget.
-    owner: Owner,
+    /// Leptos' `UnmountHandle`: owns every signal, effect and listener of this widget; dropping
+    /// it unmounts the view and disposes them.
+    _app: Box<dyn Any>,
     /// Element focused before the modal opened; focus returns there on close.
     return_focus: Option<HtmlElement>,
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.owner.dispose();
-    }
 }
 
 thread_local! {
@@ -79,17 +80,20 @@ fn http(opts: &Options) -> Api {
 /// Builds the app in a fresh host, under its own reactive owner.
 fn mount_app(opts: Options, api: Api, modal: bool) -> Result<Mounted, JsValue> {
     let (host, container) = make_host()?;
-    let owner = Owner::new();
-    let (lang, app) = owner.with(|| {
+    let made = Rc::new(std::cell::Cell::new(None));
+    let lang_out = made.clone();
+    let close = modal.then_some(close as fn());
+    let app = leptos::mount::mount_to(container, move || {
         let lang = RwSignal::new(opts.language().unwrap_or_default());
-        let ctx = Ctx::new(api, opts, lang);
-        (lang, booking_app(ctx, modal.then_some(close as fn())))
+        lang_out.set(Some(lang));
+        provide_context(Language(lang));
+        Ctx::provide(api, opts, lang, close);
+        view! { <BookingApp/> }
     });
-    container.append_child(app.node())?;
     Ok(Mounted {
         host,
-        lang,
-        owner,
+        lang: made.get().ok_or("the widget did not mount")?,
+        _app: Box::new(app),
         return_focus: None,
     })
 }

@@ -240,3 +240,8 @@ pub fn to_utc_stamp(iso: &str, add_minutes: i64) -> Option<String> {
         sec % 60
     ))
 }
+
+/// Lower case by the browser's rules (no Unicode case tables in the wasm: −7 KB gzip).
+pub fn lower(s: &str) -> String {
+    js_sys::JsString::from(s).to_lower_case().into()
+}

@@ -82,7 +82,7 @@ async fn the_calendar_offers_only_free_days_and_is_a_keyboard_grid() {
 }
 
 fn js_tz() -> String {
-    widget::components::visitor_zone()
+    widget::ui::visitor_zone()
 }
 
 #[wasm_bindgen_test]

@@ -1,5 +1,6 @@
 //! The pure parts, in the browser: formatting per language, the phone mask and checks, the JSON
-//! wire format, the calendar file, and the reactive core.
+//! wire format, the calendar file, the keyed fetch, and how a re-rendered region keeps its
+//! listeners (on Leptos).
 
 mod common;
 
@@ -8,13 +9,14 @@ use std::{cell::Cell, rc::Rc};
 use common::{document, tick};
 
 use wasm_bindgen_test::*;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use widget::{
-    dom::el,
+    api::{ApiError, Reply},
+    booking::state::{Fetch, Load},
     format::{self, Ymd},
     i18n::Lang,
-    ics,
-    reactive::{Owner, RwSignal, effect, on_cleanup, untrack},
-    validate, wire,
+    ics, validate, wire,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -292,116 +294,115 @@ fn the_calendar_file() {
     assert!(ics::data_url(&cal).starts_with("data:text/calendar;charset=utf-8,BEGIN%3AVCALENDAR"));
 }
 
-#[wasm_bindgen_test]
-async fn effects_rerun_once_per_batch_and_owners_clean_up() {
-    let owner = Owner::new();
-    let runs = Rc::new(Cell::new(0));
-    let cleaned = Rc::new(Cell::new(0));
-    let (a, b, inner_runs) = owner.with(|| {
-        let (a, b) = (RwSignal::new(1), RwSignal::new(10));
-        let inner_runs = Rc::new(Cell::new(0));
-        let (r, c, ir) = (runs.clone(), cleaned.clone(), inner_runs.clone());
-        effect(move || {
-            r.set(r.get() + 1);
-            let _ = a.get() + untrack(|| b.get());
-            let (c, ir) = (c.clone(), ir.clone());
-            on_cleanup(move || c.set(c.get() + 1));
-            // An effect made by this run belongs to it.
-            effect(move || {
-                ir.set(ir.get() + 1);
-                b.track();
-            });
-        });
-        (a, b, inner_runs)
+/// A call the test answers by hand: `(future, answer)`.
+fn pending_call(calls: &Rc<Cell<u32>>) -> (Reply<u32>, js_sys::Function) {
+    calls.set(calls.get() + 1);
+    let mut resolve = None;
+    let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+    let answer = wasm_bindgen_futures::JsFuture::from(promise);
+    let fut = Box::pin(async move {
+        answer
+            .await
+            .ok()
+            .and_then(|v| v.as_f64())
+            .map(|v| v as u32)
+            .ok_or(ApiError::Network)
     });
-    assert_eq!(
-        (runs.get(), inner_runs.get()),
-        (1, 1),
-        "effects run at once"
-    );
-    a.set(2);
-    a.set(3);
-    assert_eq!(runs.get(), 1, "writes are batched");
+    (fut, resolve.unwrap())
+}
+
+fn answer(with: &js_sys::Function, v: u32) {
+    with.call1(&wasm_bindgen::JsValue::NULL, &v.into()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn fetched_values_are_kept_by_key_and_late_answers_are_dropped() {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    let fetch = owner.with(Fetch::<u32>::new);
+    let calls = Rc::new(Cell::new(0));
+    let ask = |key: &str| {
+        let mut answer_with = None;
+        fetch.fetch(key.into(), false, || {
+            let (fut, a) = pending_call(&calls);
+            answer_with = Some(a);
+            fut
+        });
+        answer_with
+    };
+
+    let a = ask("a").expect("a first request");
+    assert_eq!(fetch.state.get_untracked(), Load::Loading);
+    answer(&a, 1);
+    tick().await;
+    assert_eq!(fetch.state.get_untracked(), Load::Ready(1));
+    assert!(ask("a").is_none(), "the same key asks nothing again");
+    assert_eq!(calls.get(), 1);
+
+    let (b, c) = (ask("b").unwrap(), ask("c").unwrap());
+    answer(&b, 2);
     tick().await;
     assert_eq!(
-        (runs.get(), cleaned.get(), inner_runs.get()),
-        (2, 1, 2),
-        "one re-run; the last run's cleanups and effects went first"
+        fetch.state.get_untracked(),
+        Load::Loading,
+        "an answer for a key no longer asked is dropped"
     );
-    b.set(11);
+    answer(&c, 3);
+    tick().await;
+    assert_eq!(fetch.state.get_untracked(), Load::Ready(3));
+
+    let d = ask("d").unwrap();
+    owner.cleanup();
+    answer(&d, 4);
     tick().await;
     assert_eq!(
-        (runs.get(), inner_runs.get()),
-        (2, 3),
-        "untracked reads don't subscribe; the inner effect did"
-    );
-    owner.dispose();
-    assert_eq!(cleaned.get(), 2);
-    assert_eq!(a.try_get_untracked(), None, "disposed with the owner");
-    a.set(5);
-    b.set(12);
-    tick().await;
-    assert_eq!(
-        (runs.get(), inner_runs.get()),
-        (2, 3),
-        "nothing runs after disposal"
+        fetch.state.try_get_untracked(),
+        None,
+        "unmounted: the late answer lands nowhere, and nothing panics"
     );
 }
 
 #[wasm_bindgen_test]
 async fn a_region_takes_its_dom_out_while_its_listeners_still_live() {
     // Removing a focused input fires `blur` in Chromium (not in Firefox); when it does, the
-    // input's own listener must still be there to hear it.
-    let owner = Owner::new();
-    let (shown, blurs) = (RwSignal::new(0), Rc::new(Cell::new(0)));
-    let b = blurs.clone();
-    let root = owner.with(|| {
-        el("div").kids_dyn(move || {
+    // input's own listener must still be there to hear it, and writing to a signal of the
+    // region being replaced must not panic.
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let shown = Rc::new(Cell::new(None));
+    let blurs = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let (b, out) = (blurs.clone(), shown.clone());
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        let shown = RwSignal::new(0);
+        out.set(Some(shown));
+        move || {
             let b = b.clone();
-            let input = el("input").on("blur", move |_| b.set(b.get() + 1));
-            vec![el("p").text(&shown.get().to_string()), input]
-        })
+            let left = RwSignal::new(0);
+            let on_blur = move |_| {
+                b.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                left.update(|n| *n += 1);
+            };
+            view! { <p>{shown.get().to_string()}</p><input on:blur=on_blur/> }
+        }
     });
-    let root = root.into_element();
+    let shown = shown.get().unwrap();
     let seen = Rc::new(Cell::new(0));
     let s = seen.clone();
     let spy = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || s.set(s.get() + 1));
-    root.add_event_listener_with_callback_and_bool(
-        "blur",
-        wasm_bindgen::JsCast::unchecked_ref(spy.as_ref()),
-        true,
-    )
-    .unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    let input: web_sys::HtmlElement =
-        wasm_bindgen::JsCast::unchecked_into(root.query_selector("input").unwrap().unwrap());
+    root.add_event_listener_with_callback_and_bool("blur", spy.as_ref().unchecked_ref(), true)
+        .unwrap();
+    let input: web_sys::HtmlElement = root.query_selector("input").unwrap().unwrap().unchecked_into();
     input.focus().unwrap();
     shown.set(1);
     tick().await;
     assert_eq!(
-        root.query_selector("p")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .as_deref(),
+        root.query_selector("p").unwrap().unwrap().text_content().as_deref(),
         Some("1"),
         "re-rendered"
     );
-    assert_eq!(
-        root.query_selector_all("input").unwrap().length(),
-        1,
-        "the old children are gone"
-    );
-    assert_eq!(
-        blurs.get(),
-        seen.get(),
-        "every blur the page saw reached the input's listener"
-    );
-    owner.dispose();
-    assert_eq!(
-        root.child_element_count(),
-        0,
-        "disposing the owner empties the region"
-    );
+    assert_eq!(root.query_selector_all("input").unwrap().length(), 1, "the old children are gone");
+    assert_eq!(blurs.load(std::sync::atomic::Ordering::Relaxed), seen.get(), "every blur the page saw reached the input's listener");
+    drop(handle);
+    assert_eq!(root.child_element_count(), 0, "unmounting empties the region");
     root.remove();
 }

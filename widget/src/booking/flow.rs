@@ -3,11 +3,10 @@
 
 use protocol::catalog::SiteInfo;
 
-use crate::{
-    i18n::Lang,
-    reactive::*,
-    state::{Ctx, Skip, Step},
-};
+use leptos::prelude::*;
+
+use super::state::{Ctx, Skip, Step};
+use crate::i18n::Lang;
 
 const ORDER: [Step; 8] = [
     Step::Branch,

@@ -1,7 +1,8 @@
-//! The booking draft and everything the steps share, in signals. One [`Ctx`] per mounted widget
-//! (provided as context), so two widgets on a page never see each other's state.
+//! The booking draft and everything the steps share, in Leptos signals. One [`Ctx`] per mounted
+//! widget, provided as context by [`embed`](crate::embed) and read with `expect_context`, so two
+//! widgets on a page never see each other's state.
 
-use crate::reactive::*;
+use leptos::prelude::*;
 use protocol::{
     booking::BookingResult,
     catalog::{Branch, Dates, Services, SiteInfo, Slot, StaffList, Times},
@@ -52,30 +53,33 @@ pub enum Load<T> {
     Failed(ApiError),
 }
 
-/// One fetched value and the request it answers (`key`): asking again with the same key reuses
-/// it, so Back and forth costs no requests; an answer for a stale key is dropped.
-pub struct Cell<T: Send + Sync + 'static> {
+/// One fetched value and the request it answers (`key`), in two Leptos signals.
+///
+/// Why not a `LocalResource`: a resource runs again whenever its inputs change, so Back and
+/// forth through the steps would ask the server again each time (and spend the salon's
+/// YCLIENTS budget); here asking again with the same key reuses the answer, an answer for a
+/// stale key is dropped, and a `slot_taken` refusal can put the fresh times it carries straight
+/// in ([`Fetch::put`]).
+pub struct Fetch<T: Send + Sync + 'static> {
     key: RwSignal<String>,
     pub state: RwSignal<Load<T>>,
 }
 
-impl<T: Send + Sync + 'static> Clone for Cell<T> {
+impl<T: Send + Sync + 'static> Clone for Fetch<T> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<T: Send + Sync + 'static> Copy for Cell<T> {}
+impl<T: Send + Sync + 'static> Copy for Fetch<T> {}
 
-impl<T: Clone + Send + Sync + 'static> Default for Cell<T> {
-    fn default() -> Self {
-        Cell {
+impl<T: Clone + Send + Sync + 'static> Fetch<T> {
+    pub fn new() -> Self {
+        Fetch {
             key: RwSignal::new(String::new()),
             state: RwSignal::new(Load::Loading),
         }
     }
-}
 
-impl<T: Clone + Send + Sync + 'static> Cell<T> {
     /// Starts `call` unless this key is already loaded or loading (`force` retries a failure).
     pub fn fetch(self, key: String, force: bool, call: impl FnOnce() -> Reply<T>) {
         let same = self.key.get_untracked() == key;
@@ -85,7 +89,7 @@ impl<T: Clone + Send + Sync + 'static> Cell<T> {
         self.key.set(key.clone());
         self.state.set(Load::Loading);
         let fut = call();
-        wasm_bindgen_futures::spawn_local(async move {
+        leptos::task::spawn_local(async move {
             let result = fut.await;
             if self.key.try_get_untracked().as_deref() == Some(key.as_str()) {
                 self.state.set(match result {
@@ -108,10 +112,16 @@ impl<T: Clone + Send + Sync + 'static> Cell<T> {
     }
 
     pub fn ready(self) -> Option<T> {
-        match self.state.get() {
-            Load::Ready(v) => Some(v),
+        self.state.with(|s| match s {
+            Load::Ready(v) => Some(v.clone()),
             _ => None,
-        }
+        })
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Default for Fetch<T> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -153,10 +163,14 @@ impl Draft {
     }
 }
 
-/// Sending the booking (or the code request): progress, the outcome, and the attempt's key.
+/// Sending the booking (or the code request): the outcome, and the attempt's key. Whether one
+/// is under way is the [`Action`]'s `pending()`.
 #[derive(Clone, Copy)]
 pub struct Submit {
-    pub busy: RwSignal<bool>,
+    /// Sends an [`Attempt`] and turns the answer into the next step (see `submit.rs`).
+    pub action: Action<(Ctx, Attempt), ()>,
+    /// The action's `pending()`, made once.
+    pub pending: Memo<bool>,
     /// An error that is not about one field (shown as a banner; with retry when it may help).
     pub error: RwSignal<Option<ApiError>>,
     /// A server error about one field: (`phone`, message).
@@ -166,6 +180,20 @@ pub struct Submit {
     pub result: RwSignal<Option<BookingResult>>,
     /// How many SMS codes were sent (the resend countdown restarts on each).
     pub sent: RwSignal<u32>,
+}
+
+impl Submit {
+    /// A submission is under way (buttons say "Sending…" and are disabled).
+    pub fn busy(self) -> bool {
+        self.pending.get()
+    }
+}
+
+/// One submission: book with this key, or ask for a code.
+#[derive(Clone)]
+pub enum Attempt {
+    Book(String, protocol::booking::BookingRequest),
+    Code(u64, protocol::booking::CodeRequest),
 }
 
 /// Steps settled by preselection (`service` / `staff` opts) that forward moves skip once.
@@ -178,37 +206,42 @@ pub struct Skip {
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub lang: RwSignal<Lang>,
-    pub api: StoredValue<Api>,
+    pub api: StoredValue<Api, LocalStorage>,
     pub opts: StoredValue<Options>,
-    pub site: Cell<SiteInfo>,
-    pub services: Cell<Services>,
-    pub staff: Cell<StaffList>,
-    pub dates: Cell<Dates>,
-    pub times: Cell<Times>,
+    pub site: Fetch<SiteInfo>,
+    pub services: Fetch<Services>,
+    pub staff: Fetch<StaffList>,
+    pub dates: Fetch<Dates>,
+    pub times: Fetch<Times>,
     pub step: RwSignal<Step>,
     pub draft: Draft,
     /// A message for the visitor on top of the current step (slot taken, service gone…).
     pub notice: RwSignal<Option<String>>,
     pub submit: Submit,
     pub skip: RwSignal<Skip>,
+    /// Set for the modal: what the close button, Esc, the backdrop and "Done" do.
+    pub close: Option<fn()>,
 }
 
 impl Ctx {
-    pub fn new(api: Api, opts: Options, lang: RwSignal<Lang>) -> Ctx {
-        Ctx {
+    /// Makes the signals under the current owner (the mount's) and provides the context.
+    pub fn provide(api: Api, opts: Options, lang: RwSignal<Lang>, close: Option<fn()>) -> Ctx {
+        let action = crate::booking::submit::action();
+        let ctx = Ctx {
             lang,
-            api: StoredValue::new(api),
+            api: StoredValue::new_local(api),
             opts: StoredValue::new(opts),
-            site: Cell::default(),
-            services: Cell::default(),
-            staff: Cell::default(),
-            dates: Cell::default(),
-            times: Cell::default(),
+            site: Fetch::new(),
+            services: Fetch::new(),
+            staff: Fetch::new(),
+            dates: Fetch::new(),
+            times: Fetch::new(),
             step: RwSignal::new(Step::Start),
             draft: Draft::new(),
             notice: RwSignal::new(None),
             submit: Submit {
-                busy: RwSignal::new(false),
+                action,
+                pending: action.pending(),
                 error: RwSignal::new(None),
                 field_error: RwSignal::new(None),
                 key: RwSignal::new(None),
@@ -216,7 +249,10 @@ impl Ctx {
                 sent: RwSignal::new(0),
             },
             skip: RwSignal::new(Skip::default()),
-        }
+            close,
+        };
+        provide_context(ctx);
+        ctx
     }
 
     /// The texts of the current language (tracks the language).
@@ -231,7 +267,10 @@ impl Ctx {
     /// The chosen branch, once the site config is in.
     pub fn branch(self) -> Option<Branch> {
         let id = self.draft.branch.get()?;
-        self.site.ready()?.branches.into_iter().find(|b| b.id == id)
+        self.site.state.with(|s| match s {
+            Load::Ready(site) => site.branches.iter().find(|b| b.id == id).cloned(),
+            _ => None,
+        })
     }
 
     pub fn chain(self) -> bool {
@@ -243,12 +282,14 @@ impl Ctx {
     /// The chosen services, resolved against the loaded list.
     pub fn chosen_services(self) -> Vec<protocol::catalog::Service> {
         let ids = self.draft.services.get();
-        let Some(list) = self.services.ready() else {
-            return Vec::new();
-        };
-        list.services
-            .into_iter()
-            .filter(|s| ids.contains(&s.id))
-            .collect()
+        self.services.state.with(|s| match s {
+            Load::Ready(list) => list
+                .services
+                .iter()
+                .filter(|s| ids.contains(&s.id))
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        })
     }
 }

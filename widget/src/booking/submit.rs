@@ -1,22 +1,29 @@
-//! Sending the booking (or asking for the SMS code first) — with every error turned into a way
-//! forward (DESIGN §7): a taken slot goes back to fresh times, a network or upstream failure
-//! keeps the form and offers a retry of the same attempt (same `Idempotency-Key`), a field the
-//! server rejects gets its message beside it.
+//! Sending the booking (or asking for the SMS code first) through one Leptos `Action` — with
+//! every error turned into a way forward (DESIGN §7): a taken slot goes back to fresh times, a
+//! network or upstream failure keeps the form and offers a retry of the same attempt (same
+//! `Idempotency-Key`), a field the server rejects gets its message beside it.
 
+use leptos::prelude::*;
 use protocol::{
     booking::{BookingRequest, CodeRequest, codes},
     catalog::Times,
 };
 
-use crate::{
-    api::{ApiError, Reply, new_attempt_key},
-    embed,
+use super::{
     flow::{go, times_key},
+    state::{Attempt, Ctx, Step},
+};
+use crate::{
+    api::{ApiError, new_attempt_key},
+    embed,
     i18n::Lang,
-    reactive::*,
-    state::{Ctx, Step},
     wire,
 };
+
+/// The action every submission goes through; its `pending()` is "busy".
+pub fn action() -> Action<(Ctx, Attempt), ()> {
+    Action::new_local(|(ctx, attempt): &(Ctx, Attempt)| run(*ctx, attempt.clone()))
+}
 
 /// The booking as the server wants it, from the draft.
 fn request(ctx: Ctx) -> Option<BookingRequest> {
@@ -44,16 +51,15 @@ fn request(ctx: Ctx) -> Option<BookingRequest> {
     })
 }
 
-/// Marks the submission started; `false` when one is already under way.
-fn begin(ctx: Ctx) -> bool {
+/// Sends `attempt` unless a submission is already under way; earlier errors go.
+fn begin(ctx: Ctx, attempt: Attempt) {
     let s = ctx.submit;
-    if s.busy.get_untracked() {
-        return false;
+    if s.pending.get_untracked() {
+        return;
     }
-    s.busy.set(true);
     s.error.set(None);
     s.field_error.set(None);
-    true
+    s.action.dispatch_local((ctx, attempt));
 }
 
 /// Whether the widget was unmounted while a request was out.
@@ -70,40 +76,17 @@ pub fn submit_contact(ctx: Ctx) {
     }
 }
 
-/// Asks for an SMS code (again); shows the code step once it is sent.
-pub fn request_code(ctx: Ctx) {
-    let Some(branch) = ctx.draft.branch.get_untracked() else {
-        return;
-    };
-    if !begin(ctx) {
-        return;
-    }
-    let req = CodeRequest {
-        phone: ctx.draft.phone.get_untracked(),
-    };
-    let fut = ctx.api().send_code(ctx.lang.get_untracked(), branch, &req);
-    settle(ctx, fut, move |()| {
-        ctx.submit.sent.update(|n| *n += 1);
-        if ctx.step.get_untracked() != Step::Code {
-            go(ctx, Step::Code);
-        }
-    });
+fn code_attempt(ctx: Ctx) -> Option<Attempt> {
+    let branch = ctx.draft.branch.get_untracked()?;
+    let phone = ctx.draft.phone.get_untracked();
+    Some(Attempt::Code(branch, CodeRequest { phone }))
 }
 
-/// Waits for a submission's answer: `done` with a success, [`fail`] with an error; nothing if
-/// the widget was closed meanwhile.
-fn settle<T: 'static>(ctx: Ctx, reply: Reply<T>, done: impl FnOnce(T) + 'static) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = reply.await;
-        if gone(ctx) {
-            return;
-        }
-        ctx.submit.busy.set(false);
-        match result {
-            Ok(v) => done(v),
-            Err(e) => fail(ctx, e),
-        }
-    });
+/// Asks for an SMS code (again); shows the code step once it is sent.
+pub fn request_code(ctx: Ctx) {
+    if let Some(attempt) = code_attempt(ctx) {
+        begin(ctx, attempt);
+    }
 }
 
 /// Sends the booking. A retry of the same attempt reuses its `Idempotency-Key`.
@@ -111,25 +94,53 @@ pub fn book(ctx: Ctx) {
     let Some(req) = untrack(|| request(ctx)) else {
         return;
     };
-    if !begin(ctx) {
-        return;
-    }
     let key = ctx
         .submit
         .key
         .get_untracked()
         .unwrap_or_else(new_attempt_key);
     ctx.submit.key.set(Some(key.clone()));
-    let fut = ctx.api().book(ctx.lang.get_untracked(), &key, &req);
-    settle(ctx, fut, move |done| {
-        ctx.submit.key.set(None);
-        let detail = wire::booking_result_js(&done);
-        ctx.submit.result.set(Some(done));
-        ctx.dates.invalidate();
-        ctx.times.invalidate();
-        go(ctx, Step::Done);
-        embed::dispatch("booked", &detail);
-    });
+    begin(ctx, Attempt::Book(key, req));
+}
+
+/// The action's body: send, then move on — nothing if the widget was closed meanwhile.
+async fn run(ctx: Ctx, attempt: Attempt) {
+    let (api, lang) = (ctx.api(), ctx.lang.get_untracked());
+    match attempt {
+        Attempt::Code(branch, req) => {
+            let result = api.send_code(lang, branch, &req).await;
+            if gone(ctx) {
+                return;
+            }
+            match result {
+                Ok(()) => {
+                    ctx.submit.sent.update(|n| *n += 1);
+                    if ctx.step.get_untracked() != Step::Code {
+                        go(ctx, Step::Code);
+                    }
+                }
+                Err(e) => fail(ctx, e),
+            }
+        }
+        Attempt::Book(key, req) => {
+            let result = api.book(lang, &key, &req).await;
+            if gone(ctx) {
+                return;
+            }
+            match result {
+                Ok(done) => {
+                    ctx.submit.key.set(None);
+                    let detail = wire::booking_result_js(&done);
+                    ctx.submit.result.set(Some(done));
+                    ctx.dates.invalidate();
+                    ctx.times.invalidate();
+                    go(ctx, Step::Done);
+                    embed::dispatch("booked", &detail);
+                }
+                Err(e) => fail(ctx, e),
+            }
+        }
+    }
 }
 
 /// Fields whose server errors are shown beside them; others are shown above the button.
@@ -184,7 +195,12 @@ fn fail(ctx: Ctx, err: ApiError) {
             ctx.dates.invalidate();
             notice_at(Step::Staff);
         }
-        codes::CODE_REQUIRED => request_code(ctx),
+        // Still inside this submission's future: send the code request straight away.
+        codes::CODE_REQUIRED => {
+            if let Some(attempt) = code_attempt(ctx) {
+                s.action.dispatch_local((ctx, attempt));
+            }
+        }
         codes::WRONG_CODE => s.field_error.set(Some(("code".into(), message))),
         _ => match detail.field.as_deref().filter(|f| FORM_FIELDS.contains(f)) {
             Some(field) => {

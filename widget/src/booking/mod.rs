@@ -1,0 +1,11 @@
+//! The booking flow: branch → services → master → date → time → contact → SMS code → booked.
+//!
+//! [`state`] holds the draft and the fetched data in Leptos signals (one [`state::Ctx`] per
+//! mounted widget, provided as context); [`flow`] moves between steps and loads what each shows;
+//! [`submit`] sends the booking; [`app`] is the frame; [`steps`] a component per step.
+
+pub mod app;
+pub mod flow;
+pub mod state;
+pub mod steps;
+pub mod submit;

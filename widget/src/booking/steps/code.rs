@@ -1,0 +1,101 @@
+//! Step 7 (when the company requires it): the code from the SMS, and a resend after a countdown.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use super::contact::server_error;
+use crate::{
+    booking::{state::Ctx, submit},
+    ui::{
+        StepSection,
+        error_banner::ErrorBanner,
+        field::{Field, Spec},
+    },
+};
+
+/// `0:59`.
+fn clock(seconds: u32) -> String {
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+#[component]
+pub fn CodeStep() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let d = ctx.draft;
+    let wait = ctx.opts.with_value(|o| o.resend_seconds());
+    let left = RwSignal::new(wait);
+    let touched = RwSignal::new(false);
+
+    // Every code sent (the first one, and each resend) restarts the countdown.
+    let sent = ctx.submit.sent;
+    Effect::new(move |seen: Option<u32>| {
+        let now = sent.get();
+        if seen.is_some_and(|s| s != now) {
+            left.set(wait);
+        }
+        now
+    });
+    if let Ok(timer) = set_interval_with_handle(
+        move || left.update(|s| *s = s.saturating_sub(1)),
+        Duration::from_secs(1),
+    ) {
+        on_cleanup(move || timer.clear());
+    }
+
+    let error = Signal::derive(move || {
+        let empty = d.code.with(|c| c.trim().is_empty());
+        (touched.get() && empty)
+            .then(|| ctx.t().err_code.to_owned())
+            .or_else(|| server_error(ctx.submit, "code"))
+    });
+    let spec = Spec {
+        inputmode: "numeric",
+        ..Spec::text("code", "one-time-code")
+    };
+    let on_submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        if d.code.with_untracked(|c| !c.trim().is_empty()) {
+            submit::book(ctx);
+        }
+    };
+    let banner = move || {
+        ctx.submit.error.get().map(|error| {
+            let retry = Callback::new(move |()| submit::book(ctx));
+            view! { <ErrorBanner error retry/> }
+        })
+    };
+    let resend_text = move || {
+        let t = ctx.t();
+        match left.get() {
+            0 => t.resend.to_owned(),
+            s => format!("{}{}", t.resend_in, clock(s)),
+        }
+    };
+    view! {
+        <StepSection name="code" title=|t| t.code_title>
+            <p class="zw-sub">
+                {move || ctx.t().code_sent}
+                <b dir="ltr">{move || d.phone.get()}</b>
+            </p>
+            <form class="zw-form" novalidate="" on:submit=on_submit>
+                <Field spec label=Signal::derive(move || ctx.t().code_label.to_owned())
+                    value=d.code error left=Callback::new(move |()| touched.set(true))
+                    edited=Callback::new(move |()| super::contact::clear_server_error(ctx.submit, "code"))/>
+                <div>{banner}</div>
+                <div class="zw-foot">
+                    <button type="submit" class="zw-btn zw-wide" data-testid="confirm"
+                        disabled=move || ctx.submit.busy()>
+                        {move || if ctx.submit.busy() { ctx.t().sending } else { ctx.t().confirm }}
+                    </button>
+                </div>
+            </form>
+            <button type="button" class="zw-btn zw-ghost zw-wide" data-testid="resend"
+                disabled=move || { left.get() > 0 || ctx.submit.busy() }
+                on:click=move |_| submit::request_code(ctx)>
+                {resend_text}
+            </button>
+        </StepSection>
+    }
+}

@@ -1,0 +1,131 @@
+//! What every screen shares: the step frame, the loading/failed/ready switch, the time-zone
+//! note, and (in their own files) the field, calendar, error banner, skeleton and summary —
+//! Leptos components the booking flow uses today and the events and cabinet screens will.
+
+pub mod calendar;
+pub mod error_banner;
+pub mod field;
+pub mod summary;
+
+use std::time::Duration;
+
+use leptos::{either::EitherOf3, prelude::*};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlElement};
+
+use crate::{
+    api::ApiError,
+    booking::state::{Fetch, Load},
+    i18n::{Lang, Texts},
+};
+use error_banner::{ErrorBanner, Skeleton};
+
+/// The language of one mounted widget (provided as context beside the screen's own state).
+#[derive(Clone, Copy)]
+pub struct Language(pub RwSignal<Lang>);
+
+impl Language {
+    /// The language (tracks it).
+    pub fn get(self) -> Lang {
+        self.0.get()
+    }
+
+    /// The texts of the current language (tracks the language).
+    pub fn t(self) -> &'static Texts {
+        self.0.get().t()
+    }
+}
+
+/// The mounted widget's [`Language`].
+pub fn language() -> Language {
+    expect_context()
+}
+
+/// A step: `<section data-step=name>` with its heading (`tabindex=-1`: the focus target on
+/// step change, so screen readers announce it). `done` adds the success tick.
+#[component]
+pub fn StepSection(
+    name: &'static str,
+    title: fn(&'static Texts) -> &'static str,
+    #[prop(optional)] done: bool,
+    children: Children,
+) -> impl IntoView {
+    let lang = language();
+    view! {
+        <section class=if done { "zw-step zw-done" } else { "zw-step" } data-step=name>
+            {done.then(|| view! { <div class="zw-tick" aria-hidden="true">"✓"</div> })}
+            <h3 class="zw-h" tabindex="-1" data-step-title="">
+                {move || title(lang.t())}
+            </h3>
+            {children()}
+        </section>
+    }
+}
+
+/// A fetched value: a skeleton while loading, the error with a retry when it failed, `ready`
+/// once it is in.
+pub fn loaded<T, V>(
+    fetch: Fetch<T>,
+    retry: impl Fn() + Copy + Send + Sync + 'static,
+    ready: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    move || match fetch.state.get() {
+        Load::Loading => EitherOf3::A(view! { <Skeleton/> }),
+        Load::Failed(e) => EitherOf3::B(failed(e, Callback::new(move |()| retry()))),
+        Load::Ready(v) => EitherOf3::C(ready(v)),
+    }
+}
+
+/// An error banner with a retry (one concrete function for every `loaded`).
+pub fn failed(error: ApiError, retry: Callback<()>) -> impl IntoView {
+    view! { <ErrorBanner error retry/> }
+}
+
+/// The visitor's IANA time zone, as the browser reports it.
+pub fn visitor_zone() -> String {
+    let fmt = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&fmt.resolved_options(), &JsValue::from_str("timeZone"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// Says that times are the branch's when the visitor's zone is another.
+pub fn zone_note(zone: String) -> Option<impl IntoView> {
+    let lang = language();
+    (!zone.is_empty() && zone != visitor_zone()).then(|| {
+        let zone = zone.replace('_', " ");
+        view! {
+            <p class="zw-note" data-testid="tz-note">
+                {move || format!("{}{zone}", lang.t().tz_note)}
+            </p>
+        }
+    })
+}
+
+/// The value of the input an event came from.
+pub fn input_value(ev: &web_sys::Event) -> String {
+    ev.target()
+        .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// Focuses the first element matching `selector` under `root`.
+pub fn focus(root: &Element, selector: &str) -> bool {
+    let found = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    found.is_some_and(|e| e.focus().is_ok())
+}
+
+/// Runs `f` once after `ms` milliseconds (after the DOM caught up with the signals).
+pub fn after(ms: u64, f: impl FnOnce() + 'static) {
+    set_timeout(f, Duration::from_millis(ms));
+}
