@@ -7,6 +7,12 @@
 use wasm_bindgen::prelude::*;
 use widget::{Options, embed};
 
+// wasm is single-threaded here (no atomics, no workers share this module).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
 #[wasm_bindgen]
 pub fn open(opts_json: &str) -> Result<(), JsValue> {
     embed::open(Options::parse(opts_json)?)

@@ -1,13 +1,17 @@
 //! Builds the browser assets into `dist/`:
 //!
-//! 1. the widget (`widget-embed`, cdylib, profile `wasm-release`: opt z, LTO, panic=abort) and
-//!    the tracker (its own no_std workspace in `tracker/`) for wasm32;
-//! 2. `wasm-bindgen --target web` → `wasm-opt -Oz` (npm binaryen 132) → `esbuild --minify`;
+//! 1. `wasm-pack build --target web` for the widget (`widget-embed`, cdylib, cargo profile
+//!    `wasm-release`: opt z, LTO, panic=abort, plus `-Zfmt-debug=none -Zlocation-detail=none`)
+//!    and the tracker (its own no_std workspace in `tracker/`, its release profile): wasm-pack runs
+//!    cargo, the pinned wasm-bindgen CLI and npm's wasm-opt (binaryen 132) with the arguments in
+//!    each crate's `[package.metadata.wasm-pack]`, offline (`--mode no-install`);
+//! 2. the glue bundled by esbuild from an entry that imports only what embed.js calls, so unused
+//!    exported classes are shaken out, and minified;
 //! 3. content-hashed names (`widget.<hash10>.js|wasm`), and `embed.js` with those names written
 //!    in place of `__ZAPIS_ASSETS__`;
 //! 4. `.gz` and `.br` beside each file; `manifest.json` with the sizes.
 //!
-//! Steps 2–4 are skipped when the input wasm and embed.js are unchanged since the last build.
+//! Steps 2–4 are skipped when what wasm-pack made and embed.js are unchanged since the last build.
 
 use std::{
     io::Write,
@@ -19,11 +23,39 @@ use sha2::{Digest, Sha256};
 
 use crate::sh::{self, cmd, log};
 
-/// One wasm module: its logical name and where cargo leaves it.
+/// One wasm module: its logical name, the crate wasm-pack builds, how, and what embed.js calls.
 struct Module {
     name: &'static str,
-    wasm: PathBuf,
+    krate: &'static str,
+    /// `wasm-pack build` profile arguments.
+    profile: &'static [&'static str],
+    /// Size flags for rustc (nightly-only flags, allowed on stable by `RUSTC_BOOTSTRAP=1`).
+    rustflags: Option<&'static str>,
+    /// The glue's exports embed.js uses (`default` is wasm-bindgen's init); `None`: all of them.
+    exports: Option<&'static str>,
 }
+
+const MODULES: [Module; 2] = [
+    Module {
+        name: "tracker",
+        krate: "tracker",
+        profile: &["--release"],
+        rustflags: None,
+        // Every export of the tracker is API (embed.js and the page's `zapis(…)` calls).
+        exports: None,
+    },
+    Module {
+        name: "widget",
+        krate: "widget-embed",
+        // The workspace's `release` profile is the server's (opt-level 3, no LTO); the shipped
+        // wasm has its own (`[profile.wasm-release]` in Cargo.toml).
+        profile: &["--profile", "wasm-release"],
+        // Measured on this widget: see widget/README.md ("Size").
+        rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none"),
+        // Leptos CSR carries server_fn's streaming classes (`IntoUnderlying*`), never used here.
+        exports: Some("default, open, mount, close, set_language"),
+    },
+];
 
 pub struct Built {
     pub dir: PathBuf,
@@ -32,34 +64,17 @@ pub struct Built {
 pub fn build() -> anyhow::Result<Built> {
     let root = sh::root();
     let dist = root.join("dist");
-    log("building wasm (widget: profile wasm-release; tracker: its own workspace)");
-    sh::run(cmd("cargo").args([
-        "build",
-        "--quiet",
-        "--profile",
-        "wasm-release",
-        "--target",
-        "wasm32-unknown-unknown",
-        "-p",
-        "widget-embed",
-    ]))?;
-    sh::run(cmd("cargo").current_dir(root.join("tracker")).args([
-        "build",
-        "--quiet",
-        "--release",
-        "--target",
-        "wasm32-unknown-unknown",
-    ]))?;
-    let modules = [
-        Module { name: "tracker", wasm: root.join("tracker/target/wasm32-unknown-unknown/release/tracker.wasm") },
-        Module { name: "widget", wasm: root.join("target/wasm32-unknown-unknown/wasm-release/widget_embed.wasm") },
-    ];
-    let embed_src = std::fs::read(root.join("embed/embed.js")).context("embed/embed.js")?;
-
+    let work = root.join("target/dist-work");
+    log("building wasm with wasm-pack (widget: profile wasm-release; tracker: its own workspace)");
     let mut inputs = Sha256::new();
-    for m in &modules {
-        inputs.update(std::fs::read(&m.wasm).with_context(|| format!("{}", m.wasm.display()))?);
+    for m in &MODULES {
+        let out = work.join(m.name);
+        wasm_pack(m, &out)?;
+        for file in [glue(m, &out), wasm(m, &out)] {
+            inputs.update(std::fs::read(&file).with_context(|| format!("{}", file.display()))?);
+        }
     }
+    let embed_src = std::fs::read(root.join("embed/embed.js")).context("embed/embed.js")?;
     inputs.update(&embed_src);
     inputs.update(env!("CARGO_PKG_VERSION"));
     let stamp_value = hex(&inputs.finalize());
@@ -69,15 +84,14 @@ pub fn build() -> anyhow::Result<Built> {
         return Ok(Built { dir: dist });
     }
 
-    let work = root.join("target/dist-work");
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work)?;
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist)?;
 
     let mut assets = serde_json::Map::new();
-    for m in &modules {
-        let (js, wasm) = bindgen(m, &work)?;
+    for m in &MODULES {
+        let out = work.join(m.name);
+        let js = bundle(m, &out)?;
+        let wasm = std::fs::read(wasm(m, &out))?;
         let wasm_name = hashed(m.name, "wasm", &wasm);
         let js_name = hashed(m.name, "js", &js);
         std::fs::write(dist.join(&wasm_name), &wasm)?;
@@ -106,35 +120,54 @@ pub fn build() -> anyhow::Result<Built> {
     }
     std::fs::write(dist.join("manifest.json"), serde_json::to_string_pretty(&manifest)?)?;
     std::fs::write(&stamp, stamp_value)?;
-    // The intermediates are not needed once dist/ is written.
-    let _ = std::fs::remove_dir_all(&work);
     report(&manifest);
     Ok(Built { dir: dist })
 }
 
-/// wasm-bindgen → wasm-opt → esbuild; returns (minified glue, optimised wasm).
-fn bindgen(m: &Module, work: &Path) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
-    let out = work.join(m.name);
-    sh::run(
-        cmd("wasm-bindgen")
-            .args(["--target", "web", "--remove-name-section", "--remove-producers-section", "--no-typescript"])
-            .arg("--out-dir")
-            .arg(&out)
-            .arg(&m.wasm),
-    )?;
-    let stem = m.wasm.file_stem().unwrap().to_string_lossy().into_owned();
-    let bg = out.join(format!("{stem}_bg.wasm"));
-    let opt = out.join(format!("{stem}.opt.wasm"));
-    sh::run(cmd("wasm-opt").arg("-Oz").arg(&bg).arg("-o").arg(&opt))?;
-    let js = out.join(format!("{stem}.js"));
-    let min = out.join(format!("{stem}.min.js"));
+/// wasm-pack's glue and module in `out`.
+fn glue(m: &Module, out: &Path) -> PathBuf {
+    out.join(format!("{}.js", m.name))
+}
+
+fn wasm(m: &Module, out: &Path) -> PathBuf {
+    out.join(format!("{}_bg.wasm", m.name))
+}
+
+/// `wasm-pack build --target web` of one crate into `out`, offline: wasm-pack finds the pinned
+/// wasm-bindgen CLI and npm's wasm-opt on PATH (`sh::path_env` puts them first) and installs
+/// nothing (`--mode no-install`); its cache is ours, so nothing comes from `~/.cache`.
+fn wasm_pack(m: &Module, out: &Path) -> anyhow::Result<()> {
+    let mut c = cmd("wasm-pack");
+    c.args(["--quiet", "build"])
+        .arg(sh::root().join(m.krate))
+        .args(["--target", "web", "--mode", "no-install", "--no-pack", "--no-typescript", "--out-name", m.name])
+        .arg("--out-dir")
+        .arg(out)
+        .args(m.profile)
+        .env("WASM_PACK_CACHE", sh::root().join("target/wasm-pack-cache"));
+    if let Some(flags) = m.rustflags {
+        c.env("RUSTC_BOOTSTRAP", "1").env("RUSTFLAGS", flags);
+    }
+    sh::run(&mut c)
+}
+
+/// The glue, bundled from an entry that re-exports only what embed.js calls, and minified.
+fn bundle(m: &Module, out: &Path) -> anyhow::Result<Vec<u8>> {
+    let entry = out.join("entry.js");
+    let from = format!("\"./{}.js\"", m.name);
+    let source = match m.exports {
+        Some(names) => format!("export {{ {names} }} from {from};\n"),
+        None => format!("export * from {from};\nexport {{ default }} from {from};\n"),
+    };
+    std::fs::write(&entry, source)?;
+    let min = out.join(format!("{}.min.js", m.name));
     sh::run(
         cmd("esbuild")
-            .arg(&js)
-            .args(["--minify", "--format=esm", "--log-level=warning"])
+            .arg(&entry)
+            .args(["--bundle", "--minify", "--format=esm", "--log-level=warning"])
             .arg(format!("--outfile={}", min.display())),
     )?;
-    Ok((std::fs::read(min)?, std::fs::read(opt)?))
+    Ok(std::fs::read(min)?)
 }
 
 fn hashed(name: &str, ext: &str, bytes: &[u8]) -> String {
