@@ -1,19 +1,13 @@
 //! Prometheus metrics at `GET /metrics`: HTTP requests, cache lookups, upstream calls and
-//! bookings by outcome, ingested events. Counters only; a small registry of our own.
+//! bookings by outcome, ingested events. Counters only; a small registry of our own. Served by
+//! `ops::http`.
 
 use std::{
     collections::BTreeMap,
     sync::{Arc, Mutex},
 };
 
-use axum::{
-    extract::{MatchedPath, Request, State},
-    http::header,
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
-
-use crate::{booking::cache::Hit, startup::AppState};
+use crate::booking::cache::Hit;
 
 #[derive(Clone, Default)]
 pub struct Metrics {
@@ -70,17 +64,4 @@ impl Metrics {
         }
         out
     }
-}
-
-/// `GET /metrics`
-pub async fn metrics(State(app): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render()).into_response()
-}
-
-/// Middleware: counts every request by its route pattern (never the raw path) and status.
-pub async fn count_requests(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map_or("unmatched".to_owned(), |p| p.as_str().to_owned());
-    let res = next.run(req).await;
-    app.metrics.add("zapis_http_requests_total", &[("route", &route), ("status", res.status().as_str())], 1);
-    res
 }

@@ -1,12 +1,13 @@
 //! Builds the application from settings and runs it. Tests use the same path with port 0.
 
-use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use tokio::net::TcpListener;
 
 use yclients::sandbox::{Sandbox, SandboxConfig};
 
 use crate::{
+    app::{App, AppState},
     assets::Assets,
     auth::Auth,
     booking::{
@@ -23,41 +24,6 @@ use crate::{
     store::Store,
     webhooks::Hooks,
 };
-
-/// Shared by every handler: one [`App`] behind an `Arc`, so the clone each request's
-/// `State` extractor makes is one reference count (cloning the fields themselves — two dozen
-/// `Arc`s — showed as 4 % of ingest CPU).
-#[derive(Clone)]
-pub struct AppState(Arc<App>);
-
-impl std::ops::Deref for AppState {
-    type Target = App;
-    fn deref(&self) -> &App {
-        &self.0
-    }
-}
-
-/// What the handlers share: sites, store, ingest, upstreams, caches, limits, …
-pub struct App {
-    pub sites: Sites,
-    pub store: Store,
-    pub ingest: Writer,
-    pub assets: Assets,
-    pub site_dir: Option<Arc<PathBuf>>,
-    pub upstreams: Upstreams,
-    pub catalog: Catalog,
-    pub metrics: Metrics,
-    pub limits: Limits,
-    /// Base of links we hand out, without a trailing slash.
-    pub public_url: Arc<str>,
-    /// The built-in YCLIENTS sandbox, when this server runs one (the demo, tests).
-    pub sandbox: Option<Arc<Sandbox>>,
-    /// Webhook processing (woken when a delivery is stored).
-    pub hooks: Hooks,
-    pub reconciler: Reconciler,
-    /// Dashboard owners and cookie settings.
-    pub auth: Auth,
-}
 
 pub struct Application {
     listener: TcpListener,
@@ -99,7 +65,7 @@ impl Application {
                 .filter(|s| s.yclients.as_ref().is_some_and(|y| y.network == crate::config::SANDBOX_NETWORK))
                 .filter_map(|s| {
                     let secret = s.webhook_secret.as_ref()?.expose();
-                    Some(format!("http://{local}/hooks/yclients/{}/{}", crate::dashboard::html::seg(&s.key), crate::dashboard::html::seg(secret)))
+                    Some(format!("http://{local}/hooks/yclients/{}/{}", crate::util::url::seg(&s.key), crate::util::url::seg(secret)))
                 })
                 .collect();
             sb.control().set_webhook_urls(urls);
@@ -121,7 +87,7 @@ impl Application {
             public_url: public_url.into(),
             sandbox,
         };
-        Ok(Self { listener, state: AppState(Arc::new(state)) })
+        Ok(Self { listener, state: AppState::new(state) })
     }
 
     pub fn local_addr(&self) -> SocketAddr {

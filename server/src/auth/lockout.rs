@@ -17,7 +17,7 @@ fn account_key(login: &str) -> String {
 }
 
 fn ip_key(ip: &str) -> String {
-    crate::assets::hex(&Sha256::digest(format!("zapis-login-ip:{ip}").as_bytes()))[..32].to_owned()
+    crate::util::crypto::hex(&Sha256::digest(format!("zapis-login-ip:{ip}").as_bytes()))[..32].to_owned()
 }
 
 /// When the lock ends (ms), if `failures` (oldest first) reach `max` within the window.

@@ -9,8 +9,16 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{random_token, read_cookie};
-use crate::{config::SiteSettings, error::ApiError, ingest::now_ms, startup::AppState, webhooks::constant_time_eq};
+use super::read_cookie;
+use crate::{
+    app::AppState,
+    config::SiteSettings,
+    error::ApiError,
+    util::{
+        clock::now_ms,
+        crypto::{constant_time_eq, random_token},
+    },
+};
 
 pub const COOKIE: &str = "zapis_session";
 /// Sessions last a working week.
@@ -25,7 +33,7 @@ pub struct Session {
 }
 
 fn token_hash(token: &str) -> String {
-    crate::assets::hex(&Sha256::digest(token.as_bytes()))
+    crate::util::crypto::hex(&Sha256::digest(token.as_bytes()))
 }
 
 impl Session {

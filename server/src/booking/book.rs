@@ -18,10 +18,11 @@ use super::{
     upstream::{SiteUpstream, UpstreamError, upstream_unavailable},
 };
 use crate::{
+    booking::status::BookingStatus,
     config::SiteSettings,
     error::ApiError,
-    ingest::now_ms,
-    startup::AppState,
+    util::clock::now_ms,
+    app::AppState,
     store::{BookingState, Inserted, NewBooking, TouchColumns},
 };
 
@@ -118,7 +119,7 @@ pub async fn book(app: &AppState, site: &SiteSettings, key: &str, req: BookingRe
 /// `None`: the first request let the key go (nothing was made); the caller books afresh.
 async fn repeat(app: &AppState, up: &Arc<SiteUpstream>, site: &SiteSettings, mut state: BookingState, valid: &ValidBooking) -> Option<Result<(StatusCode, BookingResult), ApiError>> {
     let deadline = tokio::time::Instant::now() + WAIT_FOR_FIRST;
-    while state.state == "pending" {
+    while state.state == BookingStatus::Pending {
         if tokio::time::Instant::now() > deadline {
             return Some(Err(checking()));
         }
@@ -133,18 +134,18 @@ async fn repeat(app: &AppState, up: &Arc<SiteUpstream>, site: &SiteSettings, mut
 }
 
 async fn settled(app: &AppState, up: &Arc<SiteUpstream>, site: &SiteSettings, state: BookingState, valid: &ValidBooking) -> Result<(StatusCode, BookingResult), ApiError> {
-    match state.state.as_str() {
-        "confirmed" => {
+    match state.state {
+        BookingStatus::Confirmed => {
             let result = state.result.as_deref().and_then(|r| serde_json::from_str(r).ok()).ok_or_else(|| ApiError::internal("confirmed booking without result"))?;
             app.metrics.booking("repeat");
             Ok((StatusCode::OK, result))
         }
-        "failed" => {
+        BookingStatus::Failed => {
             let stored: Option<StoredError> = state.error.as_deref().and_then(|e| serde_json::from_str(e).ok());
             Err(stored.map_or_else(upstream_unavailable, StoredError::into_api))
         }
         // unknown: find out before anything is sent again.
-        _ => match lookup(app, up, &state.id, valid).await {
+        BookingStatus::Pending | BookingStatus::Unknown => match lookup(app, up, &state.id, valid).await {
             Some(Ok(record_id)) => confirm(app, site, &state.id, valid, vec![(record_id, String::new())]).await.map(|r| (StatusCode::OK, r)),
             Some(Err(())) => Err(checking()),
             None => send_record(app, up, site, &state.id, valid, true).await.map(|r| (StatusCode::CREATED, r)),
@@ -384,7 +385,7 @@ fn new_row(id: &str, site: &SiteSettings, key: &str, hash: &str, v: &ValidBookin
 
 fn request_hash(req: &BookingRequest) -> String {
     let bytes = serde_json::to_vec(req).unwrap_or_default();
-    crate::assets::hex(&Sha256::digest(bytes))[..32].to_owned()
+    crate::util::crypto::hex(&Sha256::digest(bytes))[..32].to_owned()
 }
 
 /// 128 random bits as 32 hex chars: our booking id and the YCLIENTS api_id.

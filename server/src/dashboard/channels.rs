@@ -18,7 +18,7 @@ use super::{
 use crate::{
     auth::DashSession,
     reports::{Filters, Params, channels::{ChannelLine, ChannelsReport, report}},
-    startup::AppState,
+    app::AppState,
     store::{GroupBy, TouchKind},
 };
 

@@ -3,25 +3,11 @@
 
 use std::fmt::{Display, Write};
 
+use crate::util::html::esc;
+
 #[derive(Debug, Default)]
 pub struct Html {
     buf: String,
-}
-
-/// Escapes text for element content and quoted attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl Html {
@@ -70,18 +56,7 @@ impl Html {
     }
 }
 
-/// Percent-encodes a path segment.
-pub fn seg(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
+pub use crate::util::url::seg;
 
 /// A money sum with thin spaces between thousands: `12 500`, `99,50` (ru) / `99.50` (en).
 pub fn money(v: f64, ru: bool) -> String {

@@ -12,8 +12,8 @@ use super::{Frame, error_page, here, html::{Html, money, seg, short_time}, i18n:
 use crate::{
     auth::DashSession,
     reconcile,
-    reports::{Filters, Params, api::csv_response, csv, leads::{self, Lead, branch_titles}},
-    startup::AppState,
+    reports::{Filters, Params, csv, leads::{self, Lead, branch_titles}},
+    app::AppState,
     store::TouchKind,
 };
 
@@ -109,7 +109,7 @@ fn table(h: &mut Html, l: L, site: &str, f: &Filters, rows: &[Lead]) {
         touch_cell(h, &r.last);
         h.put("<td class=\"landing\">{}</td><td>{}</td><td>{}</td><td>{}</td>", &[&r.landing.as_deref().unwrap_or(""), &r.services.join(", "), &r.master, &r.branch]);
         let planned = if r.planned_min == r.planned_max { money(r.planned_min, l.ru()) } else { format!("{}–{}", money(r.planned_min, l.ru()), money(r.planned_max, l.ru())) };
-        h.put("<td class=\"num\">{}</td><td class=\"state state-{}\">{}</td><td class=\"num paid\">{}</td></tr>", &[&planned, &r.state, &i18n::state(l.0, &r.state), &money(r.paid, l.ru())]);
+        h.put("<td class=\"num\">{}</td><td class=\"state state-{}\">{}</td><td class=\"num paid\">{}</td></tr>", &[&planned, &r.state, &i18n::state(l.0, r.state), &money(r.paid, l.ru())]);
     }
     h.raw("</tbody></table></div>");
 }
@@ -124,7 +124,7 @@ pub async fn csv(State(app): State<AppState>, DashSession(s): DashSession, Path(
         Err(e) => return error_page(&frame, &e),
     };
     match leads::leads(&app, site, &f).await {
-        Ok(rows) => csv_response(&csv::leads(&rows, l.0), &format!("leads-{}-{}.csv", f.from, f.to)),
+        Ok(rows) => csv::response(&csv::leads(&rows, l.0), &format!("leads-{}-{}.csv", f.from, f.to)),
         Err(e) => error_page(&frame, &e),
     }
 }

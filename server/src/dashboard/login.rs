@@ -14,11 +14,11 @@ use serde::Deserialize;
 
 use super::{Frame, here, html::{Html, seg}, i18n::{self, L}, page};
 use crate::{
-    auth::{DashSession, Session, lockout, password, random_token, read_cookie, session::COOKIE},
+    auth::{DashSession, Session, lockout, password, read_cookie, session::COOKIE},
     error::ApiError,
-    ingest::now_ms,
-    startup::AppState,
-    webhooks::constant_time_eq,
+    util::clock::now_ms,
+    app::AppState,
+    util::crypto::{constant_time_eq, random_token},
 };
 
 /// The login form's double-submit cookie.

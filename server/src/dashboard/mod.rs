@@ -1,10 +1,12 @@
 //! The owner's dashboard at `/dashboard`: server-rendered HTML that works without JavaScript —
 //! login, leads (with CSV), the visitor card, channels with charts, data erasure — in Russian
-//! and English. Every page is built with [`html::Html`], which escapes every value.
+//! and English. Every page is built with [`html::Html`], which escapes every value. Routes:
+//! [`http`].
 
 mod channels;
 pub mod charts;
 pub mod html;
+pub mod http;
 pub mod i18n;
 mod leads;
 mod login;
@@ -12,37 +14,13 @@ mod privacy;
 mod visitor;
 
 use axum::{
-    Router,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{get, post},
 };
 
-use crate::{auth::Session, error::ApiError, startup::AppState};
+use crate::{auth::Session, error::ApiError};
 use html::{Html, seg};
 use i18n::L;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/dashboard", get(login::index))
-        .route("/dashboard/", get(login::index))
-        .route("/dashboard/login", get(login::form).post(login::submit))
-        .route("/dashboard/logout", post(login::logout))
-        .route("/dashboard/lang/{lang}", get(login::language))
-        .route("/dashboard/style.css", get(style))
-        .route("/dashboard/sites/{site}/leads", get(leads::page))
-        .route("/dashboard/sites/{site}/leads.csv", get(leads::csv))
-        .route("/dashboard/sites/{site}/reconcile", post(leads::reconcile))
-        .route("/dashboard/sites/{site}/visitors/{vid}", get(visitor::page_handler))
-        .route("/dashboard/sites/{site}/channels", get(channels::page_handler))
-        .route("/dashboard/sites/{site}/privacy", get(privacy::page_handler).post(privacy::erase))
-}
-
-async fn style() -> Response {
-    let mut res = ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("style.css")).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=300"));
-    res
-}
 
 /// What every page shares: the language, the title, who is logged in, the site and where we are.
 pub struct Frame<'a> {

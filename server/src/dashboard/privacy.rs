@@ -14,7 +14,7 @@ use crate::{
     auth::{DashSession, Session},
     config::SiteSettings,
     reports::{erase::{Target, erase as erase_data}, local_time, zone},
-    startup::AppState,
+    app::AppState,
     store::Erased,
 };
 

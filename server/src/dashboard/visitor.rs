@@ -8,7 +8,7 @@ use axum::{
 };
 
 use super::{Frame, error_page, here, html::{Html, money, short_time}, i18n::{self, L}, not_found, page};
-use crate::{auth::DashSession, reports::visitor::{SessionView, card}, startup::AppState};
+use crate::{auth::DashSession, reports::visitor::{SessionView, card}, app::AppState};
 
 /// `GET /dashboard/sites/{site}/visitors/{vid}`
 pub async fn page_handler(State(app): State<AppState>, DashSession(s): DashSession, Path((key, vid)): Path<(String, String)>, headers: HeaderMap, uri: Uri) -> Response {
@@ -44,7 +44,7 @@ pub async fn page_handler(State(app): State<AppState>, DashSession(s): DashSessi
     }
     for b in &c.bookings {
         h.put("<tr><th scope=\"row\" class=\"when\">{}</th><td class=\"when\">{}</td><td>{}</td><td>{}</td>", &[&b.created, &short_time(&b.visit), &b.services.join(", "), &b.last.source]);
-        h.put("<td class=\"state state-{}\">{}</td><td class=\"num\">{}</td></tr>", &[&b.state, &i18n::state(l.0, &b.state), &money(b.paid, l.ru())]);
+        h.put("<td class=\"state state-{}\">{}</td><td class=\"num\">{}</td></tr>", &[&b.state, &i18n::state(l.0, b.state), &money(b.paid, l.ru())]);
     }
     h.raw("</tbody></table>");
     h.put("<h2>{}</h2>", &[&l.t("Сессии", "Sessions")]);

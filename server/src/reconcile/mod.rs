@@ -9,14 +9,15 @@
 //! Every call goes through the site's client, whose shared rate budget serves booking first;
 //! batches stay small and a failure ends the run for that site.
 
+pub mod reconciler;
 mod resolve;
 mod sweep;
 
-use std::{sync::Arc, time::Duration};
-
 use serde::Serialize;
 
-use crate::startup::AppState;
+use crate::app::AppState;
+
+pub use reconciler::Reconciler;
 
 /// What one run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -45,29 +46,6 @@ impl Report {
 
 /// The counter of reconciler work by kind.
 pub const METRIC: &str = "zapis_reconcile_total";
-
-#[derive(Clone)]
-pub struct Reconciler {
-    /// Sites that book into YCLIENTS.
-    sites: Arc<Vec<String>>,
-    every: Duration,
-    /// One run at a time per server: the periodic one and the dashboard's button queue.
-    running: Arc<tokio::sync::Mutex<()>>,
-    /// When this process started (ms): a booking untouched since before then is in no booking
-    /// flow of ours — the process that ran it died — so it is resolved without waiting.
-    started_ms: i64,
-}
-
-impl Reconciler {
-    pub fn new(settings: &crate::config::Settings) -> Self {
-        Self {
-            sites: Arc::new(settings.sites.iter().filter(|s| s.yclients.is_some()).map(|s| s.key.clone()).collect()),
-            every: Duration::from_secs(settings.reconciler.interval_secs),
-            running: Arc::default(),
-            started_ms: crate::ingest::now_ms(),
-        }
-    }
-}
 
 /// The periodic task: once at start (bookings a killed process left in flight are resolved
 /// at once), then every interval (never again when the interval is 0).

@@ -11,9 +11,10 @@ use yclients::model::Record;
 
 use super::Report;
 use crate::{
+    booking::status::BookingStatus,
     booking::upstream::SiteUpstream,
-    ingest::now_ms,
-    startup::AppState,
+    util::clock::now_ms,
+    app::AppState,
     store::BookingRef,
     webhooks::apply::{Present, record_state},
 };
@@ -74,7 +75,7 @@ pub async fn unresolved(app: &AppState, up: &Arc<SiteUpstream>, site: &str, star
 
 /// How long a booking absent upstream is kept before it is let go.
 fn release_after(b: &BookingRef, started_ms: i64) -> i64 {
-    if b.state == "pending" && b.created < started_ms { ORPHAN_RELEASE_MS } else { RELEASE_MS }
+    if b.state == BookingStatus::Pending && b.created < started_ms { ORPHAN_RELEASE_MS } else { RELEASE_MS }
 }
 
 async fn confirm(app: &AppState, up: &Arc<SiteUpstream>, b: &BookingRef, record: &Record) -> Result<bool, sqlx::Error> {

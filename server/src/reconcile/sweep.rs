@@ -11,8 +11,8 @@ use yclients::model::RecordsQuery;
 use super::Report;
 use crate::{
     booking::upstream::SiteUpstream,
-    ingest::now_ms,
-    startup::AppState,
+    util::clock::now_ms,
+    app::AppState,
     store::BookingRef,
     webhooks::apply::apply_full_record,
 };

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Filters, by_name, touch_name};
-use crate::{config::SiteSettings, error::ApiError, startup::AppState, store::ChannelRow};
+use crate::{config::SiteSettings, error::ApiError, app::AppState, store::ChannelRow};
 
 /// A channel's counts (source, medium, campaign, visitors, sessions, bookings, came, paid
 /// bookings, revenue) and its rates.

@@ -3,6 +3,11 @@
 //! formula (`= + - @`, tab, carriage return) are prefixed with `'`.
 
 use super::leads::Lead;
+use axum::{
+    http::header,
+    response::{IntoResponse, Response},
+};
+
 use crate::error::Lang;
 
 const BOM: &str = "\u{feff}";
@@ -65,11 +70,17 @@ pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
         let mut cells: Vec<String> = text.iter().map(|t| cell(t, sep)).collect();
         cells.push(money(l.planned_min));
         cells.push(money(l.planned_max));
-        cells.push(cell(&crate::dashboard::i18n::state(lang, &l.state), sep));
+        cells.push(cell(crate::dashboard::i18n::state(lang, l.state), sep));
         cells.push(money(l.paid));
         out.push_str(&line(cells));
     }
     out.into_bytes()
+}
+
+/// A CSV download: `text/csv` as an attachment named `filename`.
+pub fn response(body: &[u8], filename: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", filename.replace(['"', '\\', '\r', '\n'], ""));
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body.to_vec()).into_response()
 }
 
 #[cfg(test)]

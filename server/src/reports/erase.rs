@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 
-use crate::{booking::phone::PhoneNumber, error::ApiError, ingest::now_ms, startup::AppState, store::Erased};
+use crate::{booking::phone::PhoneNumber, error::ApiError, util::clock::now_ms, app::AppState, store::Erased};
 
 pub enum Target<'a> {
     Visitor(&'a str),

@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use super::{Filters, TouchView, local_time, zone};
 use crate::{
+    booking::status::LeadState,
     config::SiteSettings,
     error::ApiError,
-    startup::AppState,
+    app::AppState,
     store::{LeadQuery, LeadRow, TouchCols},
 };
 
@@ -36,7 +37,7 @@ pub struct Lead {
     pub planned_max: f64,
     /// pending, unknown (being checked), or upcoming, came, no_show, cancelled_client,
     /// cancelled_salon, rescheduled.
-    pub state: String,
+    pub state: LeadState,
     pub paid: f64,
     pub paid_full: bool,
     /// Personal data erased (the row stays for the totals).
@@ -67,7 +68,7 @@ impl Lead {
             let t = text("branch");
             if t.is_empty() { branch_id.to_string() } else { t }
         });
-        let state = if r.state == "confirmed" { r.outcome.clone().unwrap_or_else(|| "upcoming".into()) } else { r.state.clone() };
+        let state = LeadState::of(r.state, r.outcome);
         let (planned_min, planned_max) = match r.cost {
             Some(c) if c > 0.0 => (c, c),
             _ => (r.price_min, r.price_max),

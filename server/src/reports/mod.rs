@@ -1,7 +1,7 @@
 //! The owner's reports, as data: leads («Заявки»), the visitor card and channels. The JSON API
-//! (`api`) and the dashboard's pages both render these.
+//! (`http`) and the dashboard's pages both render these.
 
-pub mod api;
+pub mod http;
 pub mod channels;
 pub mod csv;
 pub mod erase;

@@ -7,7 +7,7 @@ use super::{TouchView, leads::{Lead, MAX_ROWS, branch_titles}, local_time, zone}
 use crate::{
     config::SiteSettings,
     error::ApiError,
-    startup::AppState,
+    app::AppState,
     store::{EventRow, LeadQuery},
 };
 

@@ -3,6 +3,8 @@
 
 use sqlx::Row;
 
+use crate::booking::status::{BookingStatus, Outcome};
+
 use super::Store;
 
 /// A booking as attribution sees it: enough to match a record and judge its outcome.
@@ -10,12 +12,12 @@ use super::Store;
 pub struct BookingRef {
     pub id: String,
     pub site: String,
-    pub state: String,
+    pub state: BookingStatus,
     pub company_id: i64,
     /// The visit time we booked (`2025-07-13T12:10:00+03:00`).
     pub datetime: String,
     pub record_id: Option<i64>,
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     pub record_changed: i64,
     pub client_cancelled: Option<i64>,
     pub price_min: f64,
@@ -30,11 +32,11 @@ fn booking_ref(row: &sqlx::any::AnyRow) -> Result<BookingRef, sqlx::Error> {
     Ok(BookingRef {
         id: row.try_get("id")?,
         site: row.try_get("site")?,
-        state: row.try_get("state")?,
+        state: super::parsed(row, "state")?,
         company_id: row.try_get("company_id")?,
         datetime: row.try_get("datetime")?,
         record_id: row.try_get("record_id")?,
-        outcome: row.try_get("outcome")?,
+        outcome: super::parsed_opt(row, "outcome")?,
         record_changed: row.try_get("record_changed")?,
         client_cancelled: row.try_get("client_cancelled")?,
         price_min: row.try_get("price_min")?,
@@ -48,7 +50,7 @@ fn booking_ref(row: &sqlx::any::AnyRow) -> Result<BookingRef, sqlx::Error> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecordState {
     pub record_id: i64,
-    pub outcome: Option<&'static str>,
+    pub outcome: Option<Outcome>,
     pub visit_at: Option<String>,
     /// `last_change_date` in ms; 0 when unknown (then applied whatever is stored).
     pub changed: i64,
@@ -170,7 +172,7 @@ impl Store {
         let done = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(booking_id)
             .bind(s.record_id)
-            .bind(s.outcome)
+            .bind(s.outcome.map(Outcome::as_str))
             .bind(&s.visit_at)
             .bind(s.changed)
             .bind(&s.staff_name)

@@ -3,6 +3,8 @@
 
 use sqlx::Row;
 
+use crate::booking::status::{BookingStatus, Outcome};
+
 use super::Store;
 
 /// A booking as the flow writes it first.
@@ -42,7 +44,7 @@ pub struct TouchColumns {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookingState {
     pub id: String,
-    pub state: String,
+    pub state: BookingStatus,
     pub request_hash: String,
     pub company_id: i64,
     pub datetime: String,
@@ -60,7 +62,7 @@ const STATE_COLS: &str = "id, state, request_hash, company_id, datetime, result,
 fn state_from(row: &sqlx::any::AnyRow) -> Result<BookingState, sqlx::Error> {
     Ok(BookingState {
         id: row.try_get("id")?,
-        state: row.try_get("state")?,
+        state: super::parsed(row, "state")?,
         request_hash: row.try_get("request_hash")?,
         company_id: row.try_get("company_id")?,
         datetime: row.try_get("datetime")?,
@@ -182,16 +184,16 @@ impl Store {
         Ok(())
     }
 
-    /// What the visitor's cancel link needs: site, company, records JSON, result JSON, state.
+    /// What the visitor's cancel link needs: site, company, records JSON, result JSON, cancelled.
     pub async fn booking_for_cancel(&self, id: &str) -> Result<Option<CancelView>, sqlx::Error> {
-        let row = sqlx::query("SELECT site, company_id, records, result, COALESCE(outcome, state) AS state FROM bookings WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT site, company_id, records, result, outcome FROM bookings WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
         row.map(|r| {
             Ok(CancelView {
                 site: r.try_get("site")?,
                 company_id: r.try_get("company_id")?,
                 records: r.try_get("records")?,
                 result: r.try_get("result")?,
-                state: r.try_get("state")?,
+                cancelled: super::parsed_opt::<Outcome>(&r, "outcome")?.is_some_and(Outcome::is_cancelled),
             })
         })
         .transpose()
@@ -204,6 +206,6 @@ pub struct CancelView {
     pub company_id: i64,
     pub records: Option<String>,
     pub result: Option<String>,
-    /// The outcome in YCLIENTS when known (`cancelled_client`, …), else the booking state.
-    pub state: String,
+    /// Cancelled in YCLIENTS, by the client or the salon.
+    pub cancelled: bool,
 }

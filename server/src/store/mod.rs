@@ -126,3 +126,23 @@ pub(crate) fn row_params(sql: &mut String, start: usize, cols: usize, backend: B
     }
     sql.push(')');
 }
+
+/// A text column read as the enum it stores (`BookingStatus`, `Outcome`): the store's edge.
+pub(crate) fn parsed<T>(row: &sqlx::any::AnyRow, col: &str) -> Result<T, sqlx::Error>
+where
+    T: FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = sqlx::Row::try_get(row, col)?;
+    text.parse().map_err(|e| sqlx::Error::ColumnDecode { index: col.to_owned(), source: Box::new(e) })
+}
+
+/// A nullable text column read as the enum it stores.
+pub(crate) fn parsed_opt<T>(row: &sqlx::any::AnyRow, col: &str) -> Result<Option<T>, sqlx::Error>
+where
+    T: FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: Option<String> = sqlx::Row::try_get(row, col)?;
+    text.map(|t| t.parse().map_err(|e| sqlx::Error::ColumnDecode { index: col.to_owned(), source: Box::new(e) })).transpose()
+}

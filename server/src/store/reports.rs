@@ -4,6 +4,8 @@
 
 use sqlx::Row;
 
+use crate::booking::status::{BookingStatus, Outcome};
+
 use super::Store;
 
 /// Which touch a report attributes to.
@@ -65,8 +67,8 @@ pub struct LeadRow {
     pub datetime: String,
     pub visit_at: Option<String>,
     pub vid: Option<String>,
-    pub state: String,
-    pub outcome: Option<String>,
+    pub state: BookingStatus,
+    pub outcome: Option<Outcome>,
     pub company_id: i64,
     pub result: Option<String>,
     pub staff_name: Option<String>,
@@ -102,8 +104,8 @@ fn lead_row(row: &sqlx::any::AnyRow) -> Result<LeadRow, sqlx::Error> {
         datetime: row.try_get("datetime")?,
         visit_at: row.try_get("visit_at")?,
         vid: row.try_get("vid")?,
-        state: row.try_get("state")?,
-        outcome: row.try_get("outcome")?,
+        state: super::parsed(row, "state")?,
+        outcome: super::parsed_opt(row, "outcome")?,
         company_id: row.try_get("company_id")?,
         result: row.try_get("result")?,
         staff_name: row.try_get("staff_name")?,

@@ -5,17 +5,10 @@
 use serde_json::Value;
 use yclients::model::{FinanceTransaction, Record};
 
-use crate::store::{BookingRef, Payment, RecordState, Store};
-
-/// The outcomes a booking moves through.
-pub mod outcome {
-    pub const UPCOMING: &str = "upcoming";
-    pub const CAME: &str = "came";
-    pub const NO_SHOW: &str = "no_show";
-    pub const CANCELLED_CLIENT: &str = "cancelled_client";
-    pub const CANCELLED_SALON: &str = "cancelled_salon";
-    pub const RESCHEDULED: &str = "rescheduled";
-}
+use crate::{
+    booking::status::Outcome,
+    store::{BookingRef, Payment, RecordState, Store},
+};
 
 /// Which fields a delivery really carried: webhook `data` may hold only the changed ones, and a
 /// missing field must not read as "attendance 0" or "not deleted".
@@ -53,19 +46,19 @@ pub fn record_state(booking: &BookingRef, record: &Record, present: Present, del
     let deleted = deleted || (present.deleted && record.deleted);
     let moved = present.datetime && !record.datetime.is_empty() && !same_instant(&record.datetime, &booking.datetime);
     let outcome = if deleted {
-        Some(if booking.client_cancelled.is_some() { outcome::CANCELLED_CLIENT } else { outcome::CANCELLED_SALON })
+        Some(if booking.client_cancelled.is_some() { Outcome::CancelledClient } else { Outcome::CancelledSalon })
     } else if present.attendance {
         Some(match record.attendance {
-            1 => outcome::CAME,
-            i8::MIN..=-1 => outcome::NO_SHOW,
-            _ if moved => outcome::RESCHEDULED,
-            _ => outcome::UPCOMING,
+            1 => Outcome::Came,
+            i8::MIN..=-1 => Outcome::NoShow,
+            _ if moved => Outcome::Rescheduled,
+            _ => Outcome::Upcoming,
         })
     } else if moved {
-        Some(outcome::RESCHEDULED)
+        Some(Outcome::Rescheduled)
     } else if present.deleted {
         // Restored after a deletion, attendance unknown: upcoming until told otherwise.
-        booking.outcome.as_deref().filter(|o| o.starts_with("cancelled")).map(|_| outcome::UPCOMING)
+        booking.outcome.filter(|o| o.is_cancelled()).map(|_| Outcome::Upcoming)
     } else {
         None
     };
@@ -106,7 +99,7 @@ mod tests {
     use super::*;
 
     fn booked() -> BookingRef {
-        BookingRef { datetime: "2026-03-01T12:00:00+03:00".into(), outcome: Some("upcoming".into()), ..BookingRef::default() }
+        BookingRef { datetime: "2026-03-01T12:00:00+03:00".into(), outcome: Some(Outcome::Upcoming), ..BookingRef::default() }
     }
 
     fn state(data: Value, deleted: bool) -> RecordState {
@@ -116,12 +109,12 @@ mod tests {
 
     #[test]
     fn each_record_state_maps_to_an_outcome() {
-        assert_eq!(state(serde_json::json!({"attendance": 1, "datetime": "2026-03-01T12:00:00+03:00"}), false).outcome, Some(outcome::CAME));
-        assert_eq!(state(serde_json::json!({"attendance": -1}), false).outcome, Some(outcome::NO_SHOW));
-        assert_eq!(state(serde_json::json!({"attendance": 0, "datetime": "2026-03-01T09:00:00Z"}), false).outcome, Some(outcome::UPCOMING), "the same instant");
-        assert_eq!(state(serde_json::json!({"attendance": 2, "datetime": "2026-03-02T12:00:00+03:00"}), false).outcome, Some(outcome::RESCHEDULED));
-        assert_eq!(state(serde_json::json!({"deleted": true}), false).outcome, Some(outcome::CANCELLED_SALON));
-        assert_eq!(state(serde_json::json!({}), true).outcome, Some(outcome::CANCELLED_SALON));
+        assert_eq!(state(serde_json::json!({"attendance": 1, "datetime": "2026-03-01T12:00:00+03:00"}), false).outcome, Some(Outcome::Came));
+        assert_eq!(state(serde_json::json!({"attendance": -1}), false).outcome, Some(Outcome::NoShow));
+        assert_eq!(state(serde_json::json!({"attendance": 0, "datetime": "2026-03-01T09:00:00Z"}), false).outcome, Some(Outcome::Upcoming), "the same instant");
+        assert_eq!(state(serde_json::json!({"attendance": 2, "datetime": "2026-03-02T12:00:00+03:00"}), false).outcome, Some(Outcome::Rescheduled));
+        assert_eq!(state(serde_json::json!({"deleted": true}), false).outcome, Some(Outcome::CancelledSalon));
+        assert_eq!(state(serde_json::json!({}), true).outcome, Some(Outcome::CancelledSalon));
     }
 
     #[test]

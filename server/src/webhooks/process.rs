@@ -11,7 +11,7 @@ use super::{
     METRIC,
     apply::{Present, payment, record_state},
 };
-use crate::{ingest::now_ms, startup::AppState, store::Delivery};
+use crate::{app::AppState, store::Delivery, util::clock::now_ms};
 
 /// Deliveries taken per store read.
 const BATCH: i64 = 50;
@@ -79,7 +79,7 @@ async fn record_event(app: &AppState, site: &str, event: &WebhookEvent) -> Resul
     };
     let state = record_state(&booking, &record, Present::of(&data), event.status == WebhookStatus::Delete);
     let applied = app.store.apply_record_state(&booking.id, &state).await?;
-    tracing::info!(site, booking = %booking.id, record = record.id, outcome = state.outcome.unwrap_or("-"), applied, "record webhook applied");
+    tracing::info!(site, booking = %booking.id, record = record.id, outcome = state.outcome.map_or("-", |o| o.as_str()), applied, "record webhook applied");
     Ok("processed")
 }
 

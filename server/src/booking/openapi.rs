@@ -1,38 +1,15 @@
-//! `GET /api/openapi.json`: the API document, generated from the handlers' annotations and the
-//! `protocol` types (feature `openapi`).
+//! The error answers the widget API documents: each status with the codes it carries and the body
+//! [`protocol::ErrorBody`], for a handler's `responses(...)`.
 
 use std::collections::BTreeMap;
 
-use axum::Json;
 use utoipa::{
-    IntoResponses, OpenApi,
+    IntoResponses,
     openapi::{
         ContentBuilder, Ref, RefOr,
         response::{Response, ResponseBuilder},
     },
 };
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "zapis API", description = "Booking widget API, tracker ingest and embed config. Errors are always {\"error\": {\"code\", \"message\"}}."),
-    paths(
-        crate::ingest::ingest,
-        super::embed_config::embed_config,
-        super::booking::config,
-        super::booking::services,
-        super::booking::staff,
-        super::booking::dates,
-        super::booking::times,
-        super::booking::code,
-        super::booking::create,
-    ),
-    components(schemas(protocol::ErrorBody, protocol::ErrorDetail))
-)]
-pub struct ApiDoc;
-
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
-}
 
 /// Error answers, each status with the codes it carries and the body [`protocol::ErrorBody`].
 fn errors(list: &[(u16, &str)]) -> BTreeMap<String, RefOr<Response>> {

@@ -1,4 +1,7 @@
-//! The sites this server serves, looked up by key, with their allowed origins.
+//! The sites this server serves, looked up by key, with their allowed origins; [`http`] serves
+//! each site's embed config.
+
+pub mod http;
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -6,7 +9,7 @@ use protocol::site::{EmbedConfig, FloatButtonMarkup, Theme};
 
 use crate::{
     config::{FloatButton, FloatPosition, SiteSettings},
-    dashboard::html::esc,
+    util::html::esc,
 };
 
 #[derive(Debug, Clone, Default)]

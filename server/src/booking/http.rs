@@ -1,14 +1,15 @@
 //! The widget's API under `/api/v1/sites/{site}/…`: site config, services, masters, dates,
 //! times, the SMS code and the booking. Handlers only parse and check access; the work is in
-//! `crate::booking`.
+//! the sibling modules.
 
 use std::net::SocketAddr;
 
 use axum::{
-    Json,
+    Json, Router,
     extract::{ConnectInfo, RawQuery, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
+    routing::{get, post},
 };
 use protocol::{
     booking::{BookingRequest, BookingResult, CodeRequest, codes},
@@ -21,10 +22,30 @@ use crate::{
     booking::{book, book::sorted, phone::PhoneNumber, upstream::SiteUpstream},
     config::SiteSettings,
     error::{self, ApiError, Path},
-    startup::AppState,
+    app::AppState,
 };
 
-use super::openapi::{BodyErrors, LookupErrors, QueryErrors};
+use super::{
+    cancel,
+    openapi::{BodyErrors, LookupErrors, QueryErrors},
+};
+
+/// The widget's API (CORS is added by `routes`) and the visitor's cancel page.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/sites/{site}/config", get(config))
+        .route("/api/v1/sites/{site}/branches/{branch}/services", get(services))
+        .route("/api/v1/sites/{site}/branches/{branch}/staff", get(staff))
+        .route("/api/v1/sites/{site}/branches/{branch}/dates", get(dates))
+        .route("/api/v1/sites/{site}/branches/{branch}/times", get(times))
+        .route("/api/v1/sites/{site}/branches/{branch}/code", post(code))
+        .route("/api/v1/sites/{site}/bookings", post(create))
+}
+
+/// The visitor's cancel link: a page, no CORS.
+pub fn cancel_router() -> Router<AppState> {
+    Router::new().route("/cancel/{site}/{id}", get(cancel::show).post(cancel::cancel))
+}
 
 /// The site, checking the caller's origin when it sends one (browsers do); `require_origin`
 /// for writes, which only the site's own pages may make.

@@ -15,8 +15,8 @@ use serde::Deserialize;
 use crate::{
     dashboard::html::Html,
     error::Lang,
-    ingest::now_ms,
-    startup::AppState,
+    util::clock::now_ms,
+    app::AppState,
 };
 
 #[derive(Deserialize)]
@@ -46,7 +46,7 @@ async fn find(app: &AppState, site: &str, id: &str, token: &str) -> Option<Found
     ok.then(|| Found {
         result: view.result.as_deref().and_then(|r| serde_json::from_str(r).ok()),
         records,
-        cancelled: view.state.starts_with("cancel"),
+        cancelled: view.cancelled,
     })
 }
 

@@ -1,7 +1,9 @@
 //! The built browser assets (`dist/`, made by `cargo xtask dist`), held in memory and served with
 //! the right caching: `embed.js` briefly and revalidated (its content names the current hashed
 //! files), hashed `*.{hash}.js|wasm` immutable for a year. Precompressed `.br` / `.gz` siblings
-//! are chosen by Accept-Encoding. CORS is open: any site may load them.
+//! are chosen by Accept-Encoding. CORS is open: any site may load them. Served by [`http`].
+
+pub mod http;
 
 use std::{collections::HashMap, path::Path, sync::Arc};
 
@@ -11,6 +13,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use sha2::{Digest, Sha256};
+
+use crate::util::crypto::hex;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const SHORT: &str = "public, max-age=300, must-revalidate";
@@ -143,14 +147,6 @@ fn content_type(name: &str) -> &'static str {
         Some("svg") => "image/svg+xml",
         _ => "application/octet-stream",
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 use axum::{
     Json, Router,
     extract::{Path, RawQuery, State},
-    http::{HeaderMap, header},
-    response::{IntoResponse, Response},
+    http::HeaderMap,
+    response::Response,
     routing::{get, post},
 };
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use crate::{
     config::SiteSettings,
     error::{ApiError, Json as JsonBody, Lang},
     reconcile,
-    startup::AppState,
+    app::AppState,
 };
 
 pub fn router() -> Router<AppState> {
@@ -51,12 +51,7 @@ async fn leads_csv(State(app): State<AppState>, s: ApiSession, headers: HeaderMa
     let site = own(&app, &s, &key)?;
     let f = Params::parse_query(q.as_deref())?.filters(site)?;
     let rows = leads::leads(&app, site, &f).await?;
-    Ok(csv_response(&csv::leads(&rows, Lang::from_headers(&headers)), &format!("leads-{}-{}.csv", f.from, f.to)))
-}
-
-pub fn csv_response(body: &[u8], filename: &str) -> Response {
-    let disposition = format!("attachment; filename=\"{}\"", filename.replace(['"', '\\', '\r', '\n'], ""));
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body.to_vec()).into_response()
+    Ok(csv::response(&csv::leads(&rows, Lang::from_headers(&headers)), &format!("leads-{}-{}.csv", f.from, f.to)))
 }
 
 async fn visitor_card(State(app): State<AppState>, s: ApiSession, Path((key, vid)): Path<(String, String)>) -> Result<Json<visitor::VisitorCard>, ApiError> {

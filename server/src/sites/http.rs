@@ -1,17 +1,22 @@
 //! `GET /api/v1/sites/{site}/embed`: what the embed needs before it tracks or shows anything.
 
 use axum::{
-    Json,
+    Json, Router,
     extract::State,
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
+    routing::get,
 };
 
-use super::booking::SitePath;
 use crate::{
+    app::AppState,
+    booking::http::SitePath,
     error::{ApiError, Path},
-    startup::AppState,
 };
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/sites/{site}/embed", get(embed_config))
+}
 
 #[utoipa::path(
     get,
