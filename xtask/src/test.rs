@@ -35,42 +35,115 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 
     let mut suites = Vec::new();
     let mut host = cmd("cargo");
-    host.args(["test", "--workspace", "--exclude", "widget", "--exclude", "widget-embed", "--exclude", "e2e"]);
-    suites.push(Suite { name: "host: unit and integration (SQLite + PostgreSQL)", command: host });
+    host.args([
+        "test",
+        "--workspace",
+        "--exclude",
+        "widget",
+        "--exclude",
+        "widget-embed",
+        "--exclude",
+        "e2e",
+    ]);
+    suites.push(Suite {
+        name: "host: unit and integration (SQLite + PostgreSQL)",
+        command: host,
+    });
 
     let mut tracker_host = cmd("cargo");
-    tracker_host.current_dir(sh::root().join("tracker")).args(["test", "--lib", "--tests"]);
-    suites.push(Suite { name: "tracker: native", command: tracker_host });
+    tracker_host
+        .current_dir(sh::root().join("tracker"))
+        .args(["test", "--lib", "--tests"]);
+    suites.push(Suite {
+        name: "tracker: native",
+        command: tracker_host,
+    });
 
     for (browser, var, driver) in [
         ("Chromium", "CHROMEDRIVER", tools::CHROMEDRIVER.to_string()),
-        ("Firefox", "GECKODRIVER", geckodriver.to_string_lossy().into_owned()),
+        (
+            "Firefox",
+            "GECKODRIVER",
+            geckodriver.to_string_lossy().into_owned(),
+        ),
     ] {
         let mut w = cmd("cargo");
-        w.args(["test", "--target", "wasm32-unknown-unknown", "-p", "widget", "--tests"]).env(var, &driver);
-        w.env_remove(if var == "CHROMEDRIVER" { "GECKODRIVER" } else { "CHROMEDRIVER" });
-        suites.push(Suite { name: if browser == "Chromium" { "widget: wasm in headless Chromium" } else { "widget: wasm in headless Firefox" }, command: w });
+        w.args([
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "widget",
+            "--tests",
+        ])
+        .env(var, &driver);
+        w.env_remove(if var == "CHROMEDRIVER" {
+            "GECKODRIVER"
+        } else {
+            "CHROMEDRIVER"
+        });
+        suites.push(Suite {
+            name: if browser == "Chromium" {
+                "widget: wasm in headless Chromium"
+            } else {
+                "widget: wasm in headless Firefox"
+            },
+            command: w,
+        });
 
         let mut t = cmd("cargo");
-        t.current_dir(sh::root().join("tracker")).args(["test", "--target", "wasm32-unknown-unknown", "--tests"]).env(var, &driver);
-        t.env_remove(if var == "CHROMEDRIVER" { "GECKODRIVER" } else { "CHROMEDRIVER" });
-        suites.push(Suite { name: if browser == "Chromium" { "tracker: wasm in headless Chromium" } else { "tracker: wasm in headless Firefox" }, command: t });
+        t.current_dir(sh::root().join("tracker"))
+            .args(["test", "--target", "wasm32-unknown-unknown", "--tests"])
+            .env(var, &driver);
+        t.env_remove(if var == "CHROMEDRIVER" {
+            "GECKODRIVER"
+        } else {
+            "CHROMEDRIVER"
+        });
+        suites.push(Suite {
+            name: if browser == "Chromium" {
+                "tracker: wasm in headless Chromium"
+            } else {
+                "tracker: wasm in headless Firefox"
+            },
+            command: t,
+        });
     }
 
     let mut schemathesis = cmd("cargo");
     schemathesis
-        .args(["test", "-p", "zapis", "--test", "schemathesis", "--", "--ignored", "--nocapture"])
+        .args([
+            "test",
+            "-p",
+            "zapis",
+            "--test",
+            "schemathesis",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ])
         .env("ZAPIS_SCHEMATHESIS", tools::ensure_schemathesis()?);
-    suites.push(Suite { name: "API: schemathesis against /api/openapi.json", command: schemathesis });
+    suites.push(Suite {
+        name: "API: schemathesis against /api/openapi.json",
+        command: schemathesis,
+    });
 
     // A short run of every fuzz target (a finding fails it); `cargo xtask bench fuzz` runs longer.
     let mut fuzz = Command::new(std::env::current_exe()?);
     fuzz.args(["fuzz", "--secs", &crate::fuzz::TEST_SECS.to_string()]);
-    suites.push(Suite { name: "fuzz: decoders of untrusted bytes (cargo-fuzz, short run)", command: fuzz });
+    suites.push(Suite {
+        name: "fuzz: decoders of untrusted bytes (cargo-fuzz, short run)",
+        command: fuzz,
+    });
 
     let mut e2e = cmd("cargo");
-    e2e.args(["test", "-p", "e2e"]).env("ZAPIS_DIST", &built.dir).env("CHROMEDRIVER", tools::CHROMEDRIVER);
-    suites.push(Suite { name: "end-to-end: demo site in headless Chromium", command: e2e });
+    e2e.args(["test", "-p", "e2e"])
+        .env("ZAPIS_DIST", &built.dir)
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER);
+    suites.push(Suite {
+        name: "end-to-end: demo site in headless Chromium",
+        command: e2e,
+    });
 
     for s in &mut suites {
         s.command.env("WASM_BINDGEN_TEST_TIMEOUT", "90");
@@ -86,7 +159,15 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 false
             }
         };
-        results.push(("sizes: snippet + embed.js, tracker, widget (gzip)", Outcome { ok, passed: ok as u64, failed: !ok as u64, secs: start.elapsed().as_secs_f64() }));
+        results.push((
+            "sizes: snippet + embed.js, tracker, widget (gzip)",
+            Outcome {
+                ok,
+                passed: ok as u64,
+                failed: !ok as u64,
+                secs: start.elapsed().as_secs_f64(),
+            },
+        ));
     }
     for mut suite in suites {
         if only.is_some_and(|o| !suite.name.contains(o)) {
@@ -102,7 +183,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let (mut passed, mut failed, mut broken) = (0, 0, 0);
     for (name, o) in &results {
         let mark = if o.ok { "ok    " } else { "FAILED" };
-        println!("{mark} {name}: {} passed, {} failed ({:.0} s)", o.passed, o.failed, o.secs);
+        println!(
+            "{mark} {name}: {} passed, {} failed ({:.0} s)",
+            o.passed, o.failed, o.secs
+        );
         passed += o.passed;
         failed += o.failed;
         if !o.ok {
@@ -139,7 +223,12 @@ fn check_sizes(dist: &std::path::Path) -> anyhow::Result<()> {
         let verdict = if size <= budget {
             "ok".to_string()
         } else if size <= limit {
-            format!("OVER BUDGET by {} B, not grown (accepted {} B: {})", size - budget, limit, baseline[part]["why"].as_str().unwrap_or("?"))
+            format!(
+                "OVER BUDGET by {} B, not grown (accepted {} B: {})",
+                size - budget,
+                limit,
+                baseline[part]["why"].as_str().unwrap_or("?")
+            )
         } else {
             failed.push(format!("{part}: {size} B gzip > {limit} B"));
             "GREW past its limit".to_string()
@@ -180,7 +269,16 @@ fn parse_result(line: &str) -> Option<(u64, u64)> {
     let rest = line.trim().strip_prefix("test result: ")?;
     let num = |word: &str| -> u64 {
         rest.split(';')
-            .find_map(|part| part.trim().strip_suffix(word).map(|n| n.trim().rsplit(' ').next().unwrap_or("").parse().unwrap_or(0)))
+            .find_map(|part| {
+                part.trim().strip_suffix(word).map(|n| {
+                    n.trim()
+                        .rsplit(' ')
+                        .next()
+                        .unwrap_or("")
+                        .parse()
+                        .unwrap_or(0)
+                })
+            })
             .unwrap_or(0)
     };
     Some((num(" passed"), num(" failed")))
@@ -190,8 +288,14 @@ fn parse_result(line: &str) -> Option<(u64, u64)> {
 mod tests {
     #[test]
     fn reads_cargo_test_result_lines() {
-        assert_eq!(super::parse_result("test result: ok. 20 passed; 0 failed; 0 ignored"), Some((20, 0)));
-        assert_eq!(super::parse_result("test result: FAILED. 3 passed; 2 failed; 0 ignored"), Some((3, 2)));
+        assert_eq!(
+            super::parse_result("test result: ok. 20 passed; 0 failed; 0 ignored"),
+            Some((20, 0))
+        );
+        assert_eq!(
+            super::parse_result("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
+            Some((3, 2))
+        );
         assert_eq!(super::parse_result("running 3 tests"), None);
     }
 }

@@ -22,7 +22,11 @@ async fn serve(State(app): State<AppState>, req: Request) -> Response {
         return res;
     }
     match &app.site_dir {
-        Some(dir) => match ServeDir::new(dir.as_path()).append_index_html_on_directories(true).oneshot(req).await {
+        Some(dir) => match ServeDir::new(dir.as_path())
+            .append_index_html_on_directories(true)
+            .oneshot(req)
+            .await
+        {
             Ok(res) if res.status() != axum::http::StatusCode::NOT_FOUND => res.into_response(),
             _ => ApiError::not_found().into_response(),
         },

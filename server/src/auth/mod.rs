@@ -34,7 +34,10 @@ mod tests {
     #[test]
     fn a_cookie_is_read_by_its_exact_name() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; zapis_session=abc; zapis_session_x=2"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; zapis_session=abc; zapis_session_x=2"),
+        );
         assert_eq!(read_cookie(&h, "zapis_session"), Some("abc"));
         assert_eq!(read_cookie(&h, "b"), None);
     }

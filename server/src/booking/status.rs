@@ -134,10 +134,22 @@ mod tests {
 
     #[test]
     fn every_state_reads_back_from_the_text_it_is_stored_as() {
-        for s in [BookingStatus::Pending, BookingStatus::Unknown, BookingStatus::Confirmed, BookingStatus::Failed] {
+        for s in [
+            BookingStatus::Pending,
+            BookingStatus::Unknown,
+            BookingStatus::Confirmed,
+            BookingStatus::Failed,
+        ] {
             assert_eq!(s.as_str().parse::<BookingStatus>(), Ok(s));
         }
-        for o in [Outcome::Upcoming, Outcome::Came, Outcome::NoShow, Outcome::CancelledClient, Outcome::CancelledSalon, Outcome::Rescheduled] {
+        for o in [
+            Outcome::Upcoming,
+            Outcome::Came,
+            Outcome::NoShow,
+            Outcome::CancelledClient,
+            Outcome::CancelledSalon,
+            Outcome::Rescheduled,
+        ] {
             assert_eq!(o.as_str().parse::<Outcome>(), Ok(o));
         }
         assert!("cancelled".parse::<Outcome>().is_err());
@@ -145,9 +157,20 @@ mod tests {
 
     #[test]
     fn a_confirmed_booking_shows_its_outcome_and_is_upcoming_without_one() {
-        assert_eq!(LeadState::of(BookingStatus::Confirmed, None).as_str(), "upcoming");
-        assert_eq!(LeadState::of(BookingStatus::Confirmed, Some(Outcome::NoShow)).as_str(), "no_show");
-        assert_eq!(LeadState::of(BookingStatus::Unknown, Some(Outcome::Came)).as_str(), "unknown");
-        assert!(LeadState::of(BookingStatus::Confirmed, Some(Outcome::CancelledSalon)).is_cancelled());
+        assert_eq!(
+            LeadState::of(BookingStatus::Confirmed, None).as_str(),
+            "upcoming"
+        );
+        assert_eq!(
+            LeadState::of(BookingStatus::Confirmed, Some(Outcome::NoShow)).as_str(),
+            "no_show"
+        );
+        assert_eq!(
+            LeadState::of(BookingStatus::Unknown, Some(Outcome::Came)).as_str(),
+            "unknown"
+        );
+        assert!(
+            LeadState::of(BookingStatus::Confirmed, Some(Outcome::CancelledSalon)).is_cancelled()
+        );
     }
 }

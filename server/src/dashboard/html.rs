@@ -72,7 +72,11 @@ pub fn money(v: f64, ru: bool) -> String {
     }
     let sign = if rounded < 0.0 { "−" } else { "" };
     let cents = ((rounded.abs().fract()) * 100.0).round() as u64;
-    if cents == 0 { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{}{cents:02}", if ru { ',' } else { '.' }) }
+    if cents == 0 {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}{}{cents:02}", if ru { ',' } else { '.' })
+    }
 }
 
 /// `2025-07-13T12:10:00+05:00` as `2025-07-13 12:10` (the branch's local time, as booked).
@@ -83,7 +87,11 @@ pub fn short_time(iso: &str) -> String {
 /// A share as a percentage: `12,5 %` / `12.5%`.
 pub fn percent(v: f64, ru: bool) -> String {
     let p = format!("{:.1}", v * 100.0);
-    if ru { format!("{} %", p.replace('.', ",")) } else { format!("{p}%") }
+    if ru {
+        format!("{} %", p.replace('.', ","))
+    } else {
+        format!("{p}%")
+    }
 }
 
 #[cfg(test)]
@@ -94,7 +102,10 @@ mod tests {
     fn every_value_is_escaped_and_markup_is_kept() {
         let mut h = Html::new();
         h.put("<td title=\"{}\">{}</td>", &[&"a\"b", &"<script>&"]);
-        assert_eq!(h.finish(), "<td title=\"a&quot;b\">&lt;script&gt;&amp;</td>");
+        assert_eq!(
+            h.finish(),
+            "<td title=\"a&quot;b\">&lt;script&gt;&amp;</td>"
+        );
     }
 
     #[test]

@@ -21,14 +21,29 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/sites/{site}/leads", get(leads::page))
         .route("/dashboard/sites/{site}/leads.csv", get(leads::csv))
         .route("/dashboard/sites/{site}/reconcile", post(leads::reconcile))
-        .route("/dashboard/sites/{site}/visitors/{vid}", get(visitor::page_handler))
-        .route("/dashboard/sites/{site}/channels", get(channels::page_handler))
-        .route("/dashboard/sites/{site}/privacy", get(privacy::page_handler).post(privacy::erase))
+        .route(
+            "/dashboard/sites/{site}/visitors/{vid}",
+            get(visitor::page_handler),
+        )
+        .route(
+            "/dashboard/sites/{site}/channels",
+            get(channels::page_handler),
+        )
+        .route(
+            "/dashboard/sites/{site}/privacy",
+            get(privacy::page_handler).post(privacy::erase),
+        )
 }
 
 async fn style() -> Response {
-    let mut res = ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("style.css")).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=300"));
+    let mut res = (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("style.css"),
+    )
+        .into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=300"),
+    );
     res
 }
-

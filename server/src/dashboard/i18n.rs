@@ -44,10 +44,14 @@ pub fn state(lang: Lang, state: LeadState) -> &'static str {
         LeadState::Status(S::Unknown) => l.t("проверяется", "being checked"),
         LeadState::Status(S::Failed) => l.t("не создана", "not made"),
         // A confirmed booking shows its outcome; `LeadState::of` never yields this.
-        LeadState::Status(S::Confirmed) | LeadState::Outcome(O::Upcoming) => l.t("предстоит", "upcoming"),
+        LeadState::Status(S::Confirmed) | LeadState::Outcome(O::Upcoming) => {
+            l.t("предстоит", "upcoming")
+        }
         LeadState::Outcome(O::Came) => l.t("пришёл", "came"),
         LeadState::Outcome(O::NoShow) => l.t("не пришёл", "no-show"),
-        LeadState::Outcome(O::CancelledClient) => l.t("отменена клиентом", "cancelled by the client"),
+        LeadState::Outcome(O::CancelledClient) => {
+            l.t("отменена клиентом", "cancelled by the client")
+        }
         LeadState::Outcome(O::CancelledSalon) => l.t("отменена салоном", "cancelled by the salon"),
         LeadState::Outcome(O::Rescheduled) => l.t("перенесена", "rescheduled"),
     }

@@ -20,15 +20,28 @@ pub fn router() -> Router<AppState> {
 }
 
 #[utoipa::path(post, path = "/api/v1/t", request_body(content = Batch, content_type = "text/plain", description = "One tracker batch as JSON (sendBeacon sends text/plain)"), responses((status = 200, description = "Stored durably", body = Ack), (status = 400, body = protocol::ErrorBody), (status = 403, body = protocol::ErrorBody), (status = 404, body = protocol::ErrorBody), (status = 413, body = protocol::ErrorBody), (status = 422, body = protocol::ErrorBody), (status = 503, body = protocol::ErrorBody)))]
-pub async fn ingest(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Ack>, ApiError> {
+pub async fn ingest(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Ack>, ApiError> {
     let batch = beacon::decode(&body).map_err(refused)?;
-    let site = app.sites.get(&batch.site).ok_or_else(ApiError::unknown_site)?;
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let site = app
+        .sites
+        .get(&batch.site)
+        .ok_or_else(ApiError::unknown_site)?;
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if !site.allows(origin) {
         return Err(ApiError::origin_not_allowed());
     }
     let stored = batch.events.len() as u32;
-    let received = Received { batch, at: now_ms() };
+    let received = Received {
+        batch,
+        at: now_ms(),
+    };
     app.ingest.write(received).await.map_err(|e| match e {
         writer::WriteError::Busy => ApiError::unavailable(e),
         other => ApiError::unavailable(other),
@@ -42,8 +55,16 @@ fn refused(e: BeaconError) -> ApiError {
     match e {
         BeaconError::TooLarge => ApiError::payload_too_large(),
         BeaconError::Malformed(e) => crate::error::bad_json(e),
-        BeaconError::VisitorId => ApiError::invalid("vid", "Некорректный идентификатор посетителя.", "Malformed visitor id."),
-        BeaconError::SessionId => ApiError::invalid("sid", "Некорректный идентификатор сессии.", "Malformed session id."),
+        BeaconError::VisitorId => ApiError::invalid(
+            "vid",
+            "Некорректный идентификатор посетителя.",
+            "Malformed visitor id.",
+        ),
+        BeaconError::SessionId => ApiError::invalid(
+            "sid",
+            "Некорректный идентификатор сессии.",
+            "Malformed session id.",
+        ),
         BeaconError::EventCount => ApiError::invalid(
             "events",
             format!("В пакете должно быть от 1 до {max_events} событий."),

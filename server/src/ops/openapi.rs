@@ -6,7 +6,10 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "zapis API", description = "Booking widget API, tracker ingest and embed config. Errors are always {\"error\": {\"code\", \"message\"}}."),
+    info(
+        title = "zapis API",
+        description = "Booking widget API, tracker ingest and embed config. Errors are always {\"error\": {\"code\", \"message\"}}."
+    ),
     paths(
         crate::ingest::http::ingest,
         crate::sites::http::embed_config,

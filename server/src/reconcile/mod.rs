@@ -68,16 +68,27 @@ pub async fn run(app: AppState) {
 /// One run for one site (the periodic task, the API and the dashboard's button).
 pub async fn reconcile_site(app: &AppState, site: &str) -> Report {
     let _one_run = app.reconciler.running.lock().await;
-    let Ok(up) = app.upstreams.get(site) else { return Report::default() };
+    let Ok(up) = app.upstreams.get(site) else {
+        return Report::default();
+    };
     if let Err(e) = app.store.backfill_record_ids(site).await {
         tracing::warn!(site, error = %e, "reconciler: store unavailable");
-        return Report { errors: 1, ..Report::default() };
+        return Report {
+            errors: 1,
+            ..Report::default()
+        };
     }
     let mut report = resolve::unresolved(app, &up, site, app.reconciler.started_ms).await;
     if report.errors == 0 {
         report.add(sweep::open_bookings(app, &up, site).await);
     }
-    for (kind, n) in [("resolved", report.resolved), ("released", report.released), ("checked", report.checked), ("updated", report.updated), ("error", report.errors)] {
+    for (kind, n) in [
+        ("resolved", report.resolved),
+        ("released", report.released),
+        ("checked", report.checked),
+        ("updated", report.updated),
+        ("error", report.errors),
+    ] {
         if n > 0 {
             app.metrics.add(METRIC, &[("kind", kind)], u64::from(n));
         }

@@ -18,11 +18,17 @@ pub struct Reconciler {
 impl Reconciler {
     pub fn new(settings: &crate::config::Settings) -> Self {
         Self {
-            sites: Arc::new(settings.sites.iter().filter(|s| s.yclients.is_some()).map(|s| s.key.clone()).collect()),
+            sites: Arc::new(
+                settings
+                    .sites
+                    .iter()
+                    .filter(|s| s.yclients.is_some())
+                    .map(|s| s.key.clone())
+                    .collect(),
+            ),
             every: Duration::from_secs(settings.reconciler.interval_secs),
             running: Arc::default(),
             started_ms: crate::util::clock::now_ms(),
         }
     }
 }
-

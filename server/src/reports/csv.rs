@@ -27,7 +27,11 @@ pub fn cell(value: &str, sep: char) -> String {
 }
 
 fn money(v: f64) -> String {
-    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
 }
 
 pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
@@ -35,16 +39,45 @@ pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
         Lang::Ru => (
             ';',
             [
-                "Создана", "Визит", "Посетитель", "Первый источник", "Первый канал", "Первая кампания", "Последний источник",
-                "Последний канал", "Последняя кампания", "Страница входа", "Услуги", "Мастер", "Филиал", "Сумма от", "Сумма до",
-                "Статус", "Оплачено",
+                "Создана",
+                "Визит",
+                "Посетитель",
+                "Первый источник",
+                "Первый канал",
+                "Первая кампания",
+                "Последний источник",
+                "Последний канал",
+                "Последняя кампания",
+                "Страница входа",
+                "Услуги",
+                "Мастер",
+                "Филиал",
+                "Сумма от",
+                "Сумма до",
+                "Статус",
+                "Оплачено",
             ],
         ),
         Lang::En => (
             ',',
             [
-                "Created", "Visit", "Visitor", "First source", "First medium", "First campaign", "Last source", "Last medium",
-                "Last campaign", "Landing page", "Services", "Master", "Branch", "Planned from", "Planned to", "State", "Paid",
+                "Created",
+                "Visit",
+                "Visitor",
+                "First source",
+                "First medium",
+                "First campaign",
+                "Last source",
+                "Last medium",
+                "Last campaign",
+                "Landing page",
+                "Services",
+                "Master",
+                "Branch",
+                "Planned from",
+                "Planned to",
+                "State",
+                "Paid",
             ],
         ),
     };
@@ -79,8 +112,18 @@ pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
 
 /// A CSV download: `text/csv` as an attachment named `filename`.
 pub fn response(body: &[u8], filename: &str) -> Response {
-    let disposition = format!("attachment; filename=\"{}\"", filename.replace(['"', '\\', '\r', '\n'], ""));
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body.to_vec()).into_response()
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        filename.replace(['"', '\\', '\r', '\n'], "")
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body.to_vec(),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

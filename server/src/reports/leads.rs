@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use super::{Filters, TouchView, local_time, zone};
 use crate::{
+    app::AppState,
     booking::status::LeadState,
     config::SiteSettings,
     error::ApiError,
-    app::AppState,
     store::{LeadQuery, LeadRow, TouchCols},
 };
 
@@ -45,7 +45,12 @@ pub struct Lead {
 }
 
 fn touch(t: &TouchCols) -> TouchView {
-    TouchView::new(t.channel.as_deref(), t.source.as_deref(), t.medium.as_deref(), t.campaign.as_deref())
+    TouchView::new(
+        t.channel.as_deref(),
+        t.source.as_deref(),
+        t.medium.as_deref(),
+        t.campaign.as_deref(),
+    )
 }
 
 fn landing(t: &TouchCols) -> Option<String> {
@@ -55,8 +60,18 @@ fn landing(t: &TouchCols) -> Option<String> {
 
 impl Lead {
     pub fn from_row(r: LeadRow, tz: &TimeZone, branches: &BTreeMap<u64, String>) -> Lead {
-        let result: serde_json::Value = r.result.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
-        let text = |k: &str| result.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+        let result: serde_json::Value = r
+            .result
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        let text = |k: &str| {
+            result
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_owned()
+        };
         let services = r
             .service_titles
             .as_deref()
@@ -64,10 +79,18 @@ impl Lead {
             .or_else(|| serde_json::from_value(result.get("services")?.clone()).ok())
             .unwrap_or_default();
         let branch_id = r.company_id as u64;
-        let branch = branches.get(&branch_id).cloned().filter(|b| !b.is_empty()).unwrap_or_else(|| {
-            let t = text("branch");
-            if t.is_empty() { branch_id.to_string() } else { t }
-        });
+        let branch = branches
+            .get(&branch_id)
+            .cloned()
+            .filter(|b| !b.is_empty())
+            .unwrap_or_else(|| {
+                let t = text("branch");
+                if t.is_empty() {
+                    branch_id.to_string()
+                } else {
+                    t
+                }
+            });
         let state = LeadState::of(r.state, r.outcome);
         let (planned_min, planned_max) = match r.cost {
             Some(c) if c > 0.0 => (c, c),
@@ -80,7 +103,11 @@ impl Lead {
             last: touch(&r.last),
             landing: landing(&r.last).or_else(|| landing(&r.first)),
             services,
-            master: r.staff_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| text("staff")),
+            master: r
+                .staff_name
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| text("staff")),
             branch_id,
             branch,
             planned_min,
@@ -97,7 +124,9 @@ impl Lead {
 
 /// Branch titles of a site, from the catalog (cached); empty when YCLIENTS is unreachable.
 pub async fn branch_titles(app: &AppState, site: &SiteSettings) -> BTreeMap<u64, String> {
-    let Ok(up) = app.upstreams.get(&site.key) else { return BTreeMap::new() };
+    let Ok(up) = app.upstreams.get(&site.key) else {
+        return BTreeMap::new();
+    };
     let fetch = app.catalog.branches(&up);
     match tokio::time::timeout(std::time::Duration::from_secs(3), fetch).await {
         Ok(Ok(list)) => list.iter().map(|b| (b.id, b.title.clone())).collect(),
@@ -106,7 +135,11 @@ pub async fn branch_titles(app: &AppState, site: &SiteSettings) -> BTreeMap<u64,
 }
 
 /// The leads matching the filters, newest first.
-pub async fn leads(app: &AppState, site: &SiteSettings, f: &Filters) -> Result<Vec<Lead>, ApiError> {
+pub async fn leads(
+    app: &AppState,
+    site: &SiteSettings,
+    f: &Filters,
+) -> Result<Vec<Lead>, ApiError> {
     let q = LeadQuery {
         site: site.key.clone(),
         from: f.from_ms,
@@ -120,5 +153,8 @@ pub async fn leads(app: &AppState, site: &SiteSettings, f: &Filters) -> Result<V
     let rows = app.store.leads(&q).await.map_err(ApiError::unavailable)?;
     let branches = branch_titles(app, site).await;
     let tz = zone(site);
-    Ok(rows.into_iter().map(|r| Lead::from_row(r, &tz, &branches)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| Lead::from_row(r, &tz, &branches))
+        .collect())
 }

@@ -27,9 +27,15 @@ pub fn router() -> Router<AppState> {
         (status = 404, description = "unknown_site, not_found (a path segment that names nothing)", body = protocol::ErrorBody),
     )
 )]
-pub async fn embed_config(State(app): State<AppState>, Path(SitePath { site }): Path<SitePath>) -> Result<Response, ApiError> {
+pub async fn embed_config(
+    State(app): State<AppState>,
+    Path(SitePath { site }): Path<SitePath>,
+) -> Result<Response, ApiError> {
     let site = app.sites.get(&site).ok_or_else(ApiError::unknown_site)?;
     let mut res = Json(site.embed_config()).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
     Ok(res)
 }

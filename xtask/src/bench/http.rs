@@ -125,7 +125,9 @@ impl Conn {
                     use socket2::{Domain, Socket, Type};
                     let socket = Socket::new(Domain::for_address(self.addr), Type::STREAM, None)?;
                     socket.bind(&SocketAddr::new(ip, 0).into())?;
-                    socket.connect_timeout(&self.addr.into(), Duration::from_secs(5)).map(|()| socket.into())
+                    socket
+                        .connect_timeout(&self.addr.into(), Duration::from_secs(5))
+                        .map(|()| socket.into())
                 }
             }
             .with_context(|| format!("connecting to {}", self.addr))?;

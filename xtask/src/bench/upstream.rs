@@ -236,7 +236,16 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     let handles: Vec<_> = (0..visitors)
         .map(|v| {
             let (origin, per_step) = (origin.clone(), per_step.clone());
-            std::thread::spawn(move || visitor(visitor_ip(v), za, origin, 0xB00C + v as u64, deadline, per_step))
+            std::thread::spawn(move || {
+                visitor(
+                    visitor_ip(v),
+                    za,
+                    origin,
+                    0xB00C + v as u64,
+                    deadline,
+                    per_step,
+                )
+            })
         })
         .collect();
     let mut all = Samples::default();
