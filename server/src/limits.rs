@@ -7,11 +7,14 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// One key's recent hits: when, and how many.
+type Hits = VecDeque<(Instant, u64)>;
+
 #[derive(Clone)]
 pub struct Limiter {
     max: usize,
     window: Duration,
-    hits: Arc<Mutex<HashMap<String, VecDeque<(Instant, u64)>>>>,
+    hits: Arc<Mutex<HashMap<String, Hits>>>,
 }
 
 impl Limiter {

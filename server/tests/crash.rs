@@ -138,10 +138,10 @@ async fn free_slot(client: &reqwest::Client, base: &str) -> (u64, String) {
 async fn wait_healthy(client: &reqwest::Client, base: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        if let Ok(res) = client.get(format!("{base}/health")).send().await {
-            if res.status() == 200 {
-                return;
-            }
+        if let Ok(res) = client.get(format!("{base}/health")).send().await
+            && res.status() == 200
+        {
+            return;
         }
         assert!(Instant::now() < deadline, "zapis did not come up");
         tokio::time::sleep(Duration::from_millis(50)).await;

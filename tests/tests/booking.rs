@@ -140,14 +140,16 @@ async fn take(server: &TestServer, chosen: &e2e::widget::Chosen) -> anyhow::Resu
         .iter()
         .find(|t| t.time == chosen.time)
         .ok_or_else(|| anyhow::anyhow!("the widget's slot is not offered"))?;
-    let mut body = BookRecord::default();
-    body.contact = Contact::new("79160001111", "Клиент по телефону");
-    body.appointments = vec![Appointment::new(
-        1,
-        &[chosen.service],
-        chosen.staff,
-        &slot.datetime,
-    )];
+    let body = BookRecord {
+        contact: Contact::new("79160001111", "Клиент по телефону"),
+        appointments: vec![Appointment::new(
+            1,
+            &[chosen.service],
+            chosen.staff,
+            &slot.datetime,
+        )],
+        ..BookRecord::default()
+    };
     client.book_record(MOSCOW, &body).await?;
     Ok(())
 }

@@ -165,7 +165,7 @@ fn last_cov(text: &str) -> u64 {
     text.lines()
         .filter_map(|l| l.split("cov: ").nth(1))
         .filter_map(|v| v.split_whitespace().next()?.parse().ok())
-        .last()
+        .next_back()
         .unwrap_or(0)
 }
 

@@ -1,5 +1,7 @@
 //! `cargo xtask test`: installs what is missing, builds the assets, runs every suite, and ends with
-//! a summary: one line per suite and the plain closing line `N passed, M failed`.
+//! a summary: one line per suite and the plain closing line `N passed, M failed`. The first suite
+//! is the gate: `cargo fmt --check` and `cargo clippy --all-targets -- -D warnings` over the
+//! workspace and the two separate workspaces (`tracker`, `fuzz`).
 
 use std::{
     io::{BufRead, BufReader},
@@ -149,6 +151,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         s.command.env("WASM_BINDGEN_TEST_TIMEOUT", "90");
     }
     let mut results = Vec::new();
+    if only.is_none_or(|o| LINT.contains(o)) {
+        log(format!("── {LINT} ──"));
+        results.push((LINT, run_checks(lint_commands())));
+    }
     if only.is_none_or(|o| "sizes".contains(o)) {
         log("── sizes (DESIGN.md §8) ──");
         let start = Instant::now();
@@ -199,6 +205,85 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         anyhow::bail!("{broken} suite(s) failed");
     }
     Ok(())
+}
+
+const LINT: &str = "lint: rustfmt and clippy (workspace, tracker, fuzz)";
+
+/// The gate's commands, each one check. The widget crates are linted for the target they ship
+/// to; the tracker natively (its tests run there too); fuzz in a target directory of its own,
+/// without the sanitizer flags `cargo xtask fuzz` sets.
+fn lint_commands() -> Vec<(&'static str, Command)> {
+    let clippy = ["--all-targets", "--", "-D", "warnings"];
+    let mut list = Vec::new();
+    let mut c = cmd("cargo");
+    c.args(["fmt", "--all", "--check"]);
+    list.push(("cargo fmt --check (workspace)", c));
+    for dir in ["tracker", "fuzz"] {
+        let mut c = cmd("cargo");
+        c.current_dir(sh::root().join(dir)).args(["fmt", "--check"]);
+        list.push((
+            if dir == "tracker" {
+                "cargo fmt --check (tracker)"
+            } else {
+                "cargo fmt --check (fuzz)"
+            },
+            c,
+        ));
+    }
+    let mut c = cmd("cargo");
+    c.args([
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "widget",
+        "--exclude",
+        "widget-embed",
+    ])
+    .args(clippy);
+    list.push(("cargo clippy (workspace, native)", c));
+    let mut c = cmd("cargo");
+    c.args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "widget",
+        "-p",
+        "widget-embed",
+    ])
+    .args(clippy);
+    list.push(("cargo clippy (widget, wasm32)", c));
+    let mut c = cmd("cargo");
+    c.current_dir(sh::root().join("tracker"))
+        .args(["clippy"])
+        .args(clippy);
+    list.push(("cargo clippy (tracker)", c));
+    let mut c = cmd("cargo");
+    c.current_dir(sh::root().join("fuzz"))
+        .arg("clippy")
+        .arg("--target-dir")
+        .arg(sh::root().join("target/lint-fuzz"))
+        .args(clippy);
+    list.push(("cargo clippy (fuzz)", c));
+    list
+}
+
+/// Runs each command to the end (one failure does not hide the next); each is one check.
+fn run_checks(commands: Vec<(&'static str, Command)>) -> Outcome {
+    let start = Instant::now();
+    let mut out = Outcome::default();
+    for (what, mut c) in commands {
+        log(what);
+        if c.status().is_ok_and(|s| s.success()) {
+            out.passed += 1;
+        } else {
+            eprintln!("FAILED: {what} (`{}`)", sh::describe(&c));
+            out.failed += 1;
+        }
+    }
+    out.ok = out.failed == 0;
+    out.secs = start.elapsed().as_secs_f64();
+    out
 }
 
 /// Fails when a part grows past its budget, or — for a part that is over budget today, with

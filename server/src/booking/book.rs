@@ -358,8 +358,8 @@ async fn settle(
     }
     if slot_taken {
         app.catalog.slot_taken(valid.branch.id, &valid.date);
-        if let Ok(date) = valid.date.parse() {
-            if let Ok(times) = app
+        if let Ok(date) = valid.date.parse()
+            && let Ok(times) = app
                 .catalog
                 .times(
                     up,
@@ -370,9 +370,8 @@ async fn settle(
                     None,
                 )
                 .await
-            {
-                err.times = Some(times.slots.clone());
-            }
+        {
+            err.times = Some(times.slots.clone());
         }
     }
     err
@@ -481,8 +480,10 @@ fn record_body(up: &SiteUpstream, id: &str, v: &ValidBooking) -> BookRecord {
             custom.insert(field.clone(), value.into());
         }
     }
-    let mut body = BookRecord::default();
-    body.contact = Contact::new(v.phone.as_digits(), v.name.clone());
+    let mut body = BookRecord {
+        contact: Contact::new(v.phone.as_digits(), v.name.clone()),
+        ..BookRecord::default()
+    };
     body.contact.email = v.email.clone();
     body.contact.code = v.code.clone();
     body.contact.comment = (!comment.is_empty()).then_some(comment);

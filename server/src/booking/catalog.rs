@@ -28,6 +28,8 @@ const SLOTS: Policy = Policy {
 };
 
 type Res<T> = Result<T, UpstreamError>;
+/// Branch, staff (0: any), services, date.
+type TimesKey = (u64, u64, Vec<u64>, String);
 
 #[derive(Clone)]
 pub struct Catalog {
@@ -35,7 +37,7 @@ pub struct Catalog {
     services: Cache<(u64, u64), Arc<Services>, UpstreamError>,
     staff: Cache<(u64, Vec<u64>), Arc<StaffList>, UpstreamError>,
     dates: Cache<(u64, u64, Vec<u64>), Arc<Dates>, UpstreamError>,
-    times: Cache<(u64, u64, Vec<u64>, String), Arc<Times>, UpstreamError>,
+    times: Cache<TimesKey, Arc<Times>, UpstreamError>,
     metrics: Metrics,
     /// Upstream fetches per client (`Limits::lookup_ip`).
     misses: Limiter,

@@ -84,14 +84,13 @@ pub fn check_fields(req: &BookingRequest, site: &SiteSettings) -> Result<(), Api
         .as_deref()
         .map(str::trim)
         .filter(|e| !e.is_empty())
+        && !looks_like_email(email)
     {
-        if !looks_like_email(email) {
-            return Err(invalid(
-                "email",
-                "Проверьте адрес почты.",
-                "Please check the email address.",
-            ));
-        }
+        return Err(invalid(
+            "email",
+            "Проверьте адрес почты.",
+            "Please check the email address.",
+        ));
     }
     if req
         .comment

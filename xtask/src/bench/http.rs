@@ -107,7 +107,7 @@ impl Conn {
 
     /// Connects from `ip` (any of 127.0.0.0/8 works on loopback): one simulated client, one
     /// address, as the server's per-IP limits see real visitors.
-    pub fn from_ip(mut self, ip: std::net::IpAddr) -> Self {
+    pub fn bind_to(mut self, ip: std::net::IpAddr) -> Self {
         self.source = Some(ip);
         self
     }
