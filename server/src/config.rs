@@ -8,6 +8,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::Context;
 use protocol::site::{ConsentMode, Goals, Theme};
+use jiff::tz::TimeZone;
 use serde::Deserialize;
 use yclients::Secret;
 
@@ -212,13 +213,19 @@ pub struct SiteSettings {
     pub webhook_secret_env: Option<String>,
     #[serde(skip)]
     pub webhook_secret: Option<Secret>,
-    /// Time zone of the reports (day boundaries, times shown).
-    #[serde(default = "default_timezone")]
-    pub timezone: String,
+    /// Time zone of the reports (day boundaries, times shown): an IANA name, checked at load.
+    #[serde(default = "default_timezone", deserialize_with = "time_zone")]
+    pub timezone: TimeZone,
 }
 
-fn default_timezone() -> String {
-    "Europe/Moscow".into()
+fn default_timezone() -> TimeZone {
+    TimeZone::get("Europe/Moscow").expect("the bundled tz database has Europe/Moscow")
+}
+
+/// An IANA time zone name, parsed once here; an unknown name stops the load with its name.
+fn time_zone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<TimeZone, D::Error> {
+    let name = String::deserialize(d)?;
+    TimeZone::get(&name).map_err(|_| serde::de::Error::custom(format!("unknown timezone {name}")))
 }
 
 /// A site's YCLIENTS target: one company or a chain, and how bookings are tagged.
@@ -382,12 +389,6 @@ impl Settings {
             }
         }
         for s in &self.sites {
-            anyhow::ensure!(
-                jiff::tz::TimeZone::get(&s.timezone).is_ok(),
-                "site {}: unknown timezone {}",
-                s.key,
-                s.timezone
-            );
             if let Some(secret) = &s.webhook_secret {
                 anyhow::ensure!(
                     secret.expose().len() >= 16,

@@ -1,6 +1,10 @@
 //! The leads report as CSV for Excel: UTF-8 with a BOM, `;` between cells for Russian (what
 //! Russian Excel expects) and `,` for English; text cells that a spreadsheet would read as a
 //! formula (`= + - @`, tab, carriage return) are prefixed with `'`.
+//!
+//! Kept hand-written rather than the `csv` crate: what the crate would replace is the quoting in
+//! [`cell`] (4 lines); the formula guard, the BOM and the separator by language stay ours either
+//! way. When imports bring `csv` in for reading, writing moves to it too.
 
 use super::leads::Lead;
 use axum::{

@@ -175,7 +175,7 @@ pub fn by_name(b: GroupBy) -> &'static str {
 
 /// The site's report zone (validated at load).
 pub fn zone(site: &SiteSettings) -> TimeZone {
-    TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC)
+    site.timezone.clone()
 }
 
 /// `2025-07-13 12:10` in `tz`.
