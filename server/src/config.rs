@@ -7,8 +7,8 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::Context;
-use protocol::site::{ConsentMode, Goals, Theme};
 use jiff::tz::TimeZone;
+use protocol::site::{ConsentMode, Goals, Theme};
 use serde::Deserialize;
 use yclients::Secret;
 
