@@ -8,7 +8,9 @@ use libfuzzer_sys::fuzz_target;
 use protocol::{beacon, track};
 
 fuzz_target!(|body: &[u8]| {
-    let Ok(batch) = beacon::decode(body) else { return };
+    let Ok(batch) = beacon::decode(body) else {
+        return;
+    };
     assert!(track::is_id(&batch.vid) && track::is_id(&batch.sid));
     assert!((1..=track::MAX_EVENTS_PER_BATCH).contains(&batch.events.len()));
     let again = serde_json::to_vec(&batch).expect("a decoded batch encodes");

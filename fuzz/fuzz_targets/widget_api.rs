@@ -10,14 +10,19 @@ use protocol::{booking, catalog, error};
 use serde::{Serialize, de::DeserializeOwned};
 
 fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(body: &[u8]) {
-    let Ok(value) = serde_json::from_slice::<T>(body) else { return };
+    let Ok(value) = serde_json::from_slice::<T>(body) else {
+        return;
+    };
     let text = serde_json::to_string(&value).expect("a decoded value encodes");
-    let back: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text} does not decode: {e}"));
+    let back: T =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text} does not decode: {e}"));
     assert_eq!(back, value, "{text}");
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&which, body)) = data.split_first() else { return };
+    let Some((&which, body)) = data.split_first() else {
+        return;
+    };
     match which % 12 {
         0 => round_trip::<booking::BookingRequest>(body),
         1 => round_trip::<booking::CodeRequest>(body),

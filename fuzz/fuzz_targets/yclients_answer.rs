@@ -21,7 +21,9 @@ fn answer<T: DeserializeOwned>(status: u16, body: &[u8]) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [which, s0, s1, body @ ..] = data else { return };
+    let [which, s0, s1, body @ ..] = data else {
+        return;
+    };
     let status = 100 + u16::from_le_bytes([*s0, *s1]) % 500;
     match which % 16 {
         0 => answer::<Bookform>(status, body),

@@ -44,10 +44,24 @@ fn check(b: &Batch) -> Result<(), BeaconError> {
     if b.events.is_empty() || b.events.len() > track::MAX_EVENTS_PER_BATCH {
         return Err(BeaconError::EventCount);
     }
-    let event_texts = b.events.iter().flat_map(|e| [Some(&e.path), e.title.as_ref(), e.name.as_ref()]);
-    let too_long = b.touch.texts().chain(event_texts.flatten()).any(|s| track::too_long(s))
-        || b.events.iter().filter_map(|e| e.props.as_ref()).any(|p| serde_json::to_string(p).map_or(true, |s| track::too_long(&s)));
-    if too_long { Err(BeaconError::TextTooLong) } else { Ok(()) }
+    let event_texts = b
+        .events
+        .iter()
+        .flat_map(|e| [Some(&e.path), e.title.as_ref(), e.name.as_ref()]);
+    let too_long = b
+        .touch
+        .texts()
+        .chain(event_texts.flatten())
+        .any(|s| track::too_long(s))
+        || b.events
+            .iter()
+            .filter_map(|e| e.props.as_ref())
+            .any(|p| serde_json::to_string(p).map_or(true, |s| track::too_long(&s)));
+    if too_long {
+        Err(BeaconError::TextTooLong)
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -57,21 +71,50 @@ mod tests {
     const ID: &str = "0123456789abcdef0123456789abcdef";
 
     fn body(vid: &str, events: usize, path: &str) -> Vec<u8> {
-        let events: Vec<String> = (0..events).map(|_| format!(r#"{{"t":"pageview","ts":1,"path":"{path}"}}"#)).collect();
+        let events: Vec<String> = (0..events)
+            .map(|_| format!(r#"{{"t":"pageview","ts":1,"path":"{path}"}}"#))
+            .collect();
         format!(r#"{{"site":"demo","vid":"{vid}","sid":"{ID}","touch":{{}},"started":1,"events":[{}]}}"#, events.join(",")).into_bytes()
     }
 
     #[test]
     fn a_tracker_batch_passes_and_each_limit_has_its_reason() {
         assert_eq!(decode(&body(ID, 1, "/")).unwrap().events.len(), 1);
-        assert!(matches!(decode(&body("x", 1, "/")), Err(BeaconError::VisitorId)));
-        assert!(matches!(decode(&body(ID, 0, "/")), Err(BeaconError::EventCount)));
-        assert!(matches!(decode(&body(ID, 51, "/")), Err(BeaconError::EventCount)));
-        assert!(matches!(decode(&body(ID, 1, &"a".repeat(2049))), Err(BeaconError::TextTooLong)));
+        assert!(matches!(
+            decode(&body("x", 1, "/")),
+            Err(BeaconError::VisitorId)
+        ));
+        assert!(matches!(
+            decode(&body(ID, 0, "/")),
+            Err(BeaconError::EventCount)
+        ));
+        assert!(matches!(
+            decode(&body(ID, 51, "/")),
+            Err(BeaconError::EventCount)
+        ));
+        assert!(matches!(
+            decode(&body(ID, 1, &"a".repeat(2049))),
+            Err(BeaconError::TextTooLong)
+        ));
         // Characters, not bytes: 2,048 Cyrillic letters fit.
-        assert_eq!(decode(&body(ID, 1, &"я".repeat(2048))).unwrap().events[0].path.chars().count(), 2048);
-        assert!(matches!(decode(&body(ID, 1, &"я".repeat(2049))), Err(BeaconError::TextTooLong)));
-        assert!(matches!(decode(&body(ID, 1, &"a".repeat(40_000))), Err(BeaconError::TooLarge)));
-        assert!(matches!(decode(b"{\"site\":1"), Err(BeaconError::Malformed(_))));
+        assert_eq!(
+            decode(&body(ID, 1, &"я".repeat(2048))).unwrap().events[0]
+                .path
+                .chars()
+                .count(),
+            2048
+        );
+        assert!(matches!(
+            decode(&body(ID, 1, &"я".repeat(2049))),
+            Err(BeaconError::TextTooLong)
+        ));
+        assert!(matches!(
+            decode(&body(ID, 1, &"a".repeat(40_000))),
+            Err(BeaconError::TooLarge)
+        ));
+        assert!(matches!(
+            decode(b"{\"site\":1"),
+            Err(BeaconError::Malformed(_))
+        ));
     }
 }

@@ -12,7 +12,10 @@ use crate::track::Touch;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeRequest {
     /// As typed, as in [`BookingRequest::phone`].
-    #[cfg_attr(feature = "openapi", schema(max_length = 32, example = "+7 916 123-45-67"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 32, example = "+7 916 123-45-67")
+    )]
     pub phone: String,
 }
 
@@ -29,14 +32,22 @@ pub struct BookingRequest {
     #[serde(deserialize_with = "whole::u64")]
     pub staff: u64,
     /// The chosen slot's `datetime`, as `Times` gave it: `YYYY-MM-DDTHH:MM:SS±HH:MM`.
-    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}$"
+        )
+    )]
     pub datetime: String,
     /// Not blank, at most 100 characters, no control characters.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     /// As typed (at most 32 bytes); the server parses and normalises it
     /// (`+7 (916) 123-45-67` → `79161234567`).
-    #[cfg_attr(feature = "openapi", schema(max_length = 32, example = "+7 916 123-45-67"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 32, example = "+7 916 123-45-67")
+    )]
     pub phone: String,
     /// Required when the branch's `email_required`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,7 +131,9 @@ pub(crate) mod whole {
                     Ok(Whole(v))
                 }
                 fn visit_i64<E: de::Error>(self, v: i64) -> Result<Whole, E> {
-                    u64::try_from(v).map(Whole).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+                    u64::try_from(v)
+                        .map(Whole)
+                        .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
                 }
                 fn visit_f64<E: de::Error>(self, v: f64) -> Result<Whole, E> {
                     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
@@ -154,19 +167,34 @@ pub(crate) mod whole {
         }
 
         fn read(json: &str) -> Result<(u64, Vec<u64>), String> {
-            serde_json::from_str::<T>(json).map(|t| (t.n, t.ns)).map_err(|e| e.to_string())
+            serde_json::from_str::<T>(json)
+                .map(|t| (t.n, t.ns))
+                .map_err(|e| e.to_string())
         }
 
         #[test]
         fn a_whole_number_is_an_integer_in_either_spelling() {
-            assert_eq!(read(r#"{"n": 2, "ns": [3, 4.0, 5e2]}"#), Ok((2, vec![3, 4, 500])));
+            assert_eq!(
+                read(r#"{"n": 2, "ns": [3, 4.0, 5e2]}"#),
+                Ok((2, vec![3, 4, 500]))
+            );
             assert_eq!(read(r#"{"n": 2.0, "ns": []}"#), Ok((2, vec![])));
-            assert_eq!(read(r#"{"n": 18446744073709551615, "ns": []}"#), Ok((u64::MAX, vec![])));
+            assert_eq!(
+                read(r#"{"n": 18446744073709551615, "ns": []}"#),
+                Ok((u64::MAX, vec![]))
+            );
         }
 
         #[test]
         fn fractions_negatives_and_inexact_floats_are_refused() {
-            for json in [r#"{"n": 2.5, "ns": []}"#, r#"{"n": -1, "ns": []}"#, r#"{"n": -0.5, "ns": []}"#, r#"{"n": 1e300, "ns": []}"#, r#"{"n": "2", "ns": []}"#, r#"{"n": 1, "ns": [1.5]}"#] {
+            for json in [
+                r#"{"n": 2.5, "ns": []}"#,
+                r#"{"n": -1, "ns": []}"#,
+                r#"{"n": -0.5, "ns": []}"#,
+                r#"{"n": 1e300, "ns": []}"#,
+                r#"{"n": "2", "ns": []}"#,
+                r#"{"n": 1, "ns": [1.5]}"#,
+            ] {
                 assert!(read(json).is_err(), "{json}");
             }
         }

@@ -26,7 +26,14 @@ pub struct ErrorDetail {
 
 impl ErrorBody {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { error: ErrorDetail { code: code.into(), message: message.into(), field: None, times: None } }
+        Self {
+            error: ErrorDetail {
+                code: code.into(),
+                message: message.into(),
+                field: None,
+                times: None,
+            },
+        }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {

@@ -58,7 +58,12 @@ pub struct Theme {
 
 impl Default for Theme {
     fn default() -> Self {
-        Self { brand: "#8a4baf".into(), radius: "12px".into(), font: String::new(), mode: "auto".into() }
+        Self {
+            brand: "#8a4baf".into(),
+            radius: "12px".into(),
+            font: String::new(),
+            mode: "auto".into(),
+        }
     }
 }
 

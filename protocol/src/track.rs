@@ -159,9 +159,20 @@ impl EventType {
 impl Touch {
     /// The touch's texts, each at most [`MAX_TEXT`] characters.
     pub fn texts(&self) -> impl Iterator<Item = &String> {
-        [&self.source, &self.medium, &self.campaign, &self.content, &self.term, &self.yclid, &self.gclid, &self.fbclid, &self.referrer, &self.landing]
-            .into_iter()
-            .flatten()
+        [
+            &self.source,
+            &self.medium,
+            &self.campaign,
+            &self.content,
+            &self.term,
+            &self.yclid,
+            &self.gclid,
+            &self.fbclid,
+            &self.referrer,
+            &self.landing,
+        ]
+        .into_iter()
+        .flatten()
     }
 }
 
@@ -173,7 +184,9 @@ pub fn too_long(s: &str) -> bool {
 
 /// `true` when `s` is 32 lowercase hex chars: the form of visitor and session ids.
 pub fn is_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// What ingest answers on success.

@@ -7,6 +7,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::Context;
+use jiff::tz::TimeZone;
 use protocol::site::{ConsentMode, Goals, Theme};
 use serde::Deserialize;
 use yclients::Secret;
@@ -49,7 +50,10 @@ pub struct UpstreamSettings {
 
 impl Default for UpstreamSettings {
     fn default() -> Self {
-        Self { timeout_ms: default_upstream_timeout_ms(), rate_budget: true }
+        Self {
+            timeout_ms: default_upstream_timeout_ms(),
+            rate_budget: true,
+        }
     }
 }
 
@@ -77,7 +81,9 @@ pub struct ReconcilerSettings {
 
 impl Default for ReconcilerSettings {
     fn default() -> Self {
-        Self { interval_secs: default_reconcile_secs() }
+        Self {
+            interval_secs: default_reconcile_secs(),
+        }
     }
 }
 
@@ -146,7 +152,13 @@ pub struct ServerSettings {
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { addr: default_addr(), database_url: default_database_url(), dist_dir: default_dist(), site_dir: None, public_url: None }
+        Self {
+            addr: default_addr(),
+            database_url: default_database_url(),
+            dist_dir: default_dist(),
+            site_dir: None,
+            public_url: None,
+        }
     }
 }
 
@@ -201,13 +213,19 @@ pub struct SiteSettings {
     pub webhook_secret_env: Option<String>,
     #[serde(skip)]
     pub webhook_secret: Option<Secret>,
-    /// Time zone of the reports (day boundaries, times shown).
-    #[serde(default = "default_timezone")]
-    pub timezone: String,
+    /// Time zone of the reports (day boundaries, times shown): an IANA name, checked at load.
+    #[serde(default = "default_timezone", deserialize_with = "time_zone")]
+    pub timezone: TimeZone,
 }
 
-fn default_timezone() -> String {
-    "Europe/Moscow".into()
+fn default_timezone() -> TimeZone {
+    TimeZone::get("Europe/Moscow").expect("the bundled tz database has Europe/Moscow")
+}
+
+/// An IANA time zone name, parsed once here; an unknown name stops the load with its name.
+fn time_zone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<TimeZone, D::Error> {
+    let name = String::deserialize(d)?;
+    TimeZone::get(&name).map_err(|_| serde::de::Error::custom(format!("unknown timezone {name}")))
 }
 
 /// A site's YCLIENTS target: one company or a chain, and how bookings are tagged.
@@ -242,7 +260,8 @@ impl Settings {
     pub fn load(path: Option<&std::path::Path>) -> anyhow::Result<Self> {
         let mut settings = match path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).with_context(|| format!("reading config {}", p.display()))?;
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("reading config {}", p.display()))?;
                 toml::from_str(&text).with_context(|| format!("parsing config {}", p.display()))?
             }
             None => Self::demo(),
@@ -255,11 +274,24 @@ impl Settings {
     /// The demo: the demo site and site key `demo`, open to loopback origins.
     pub fn demo() -> Self {
         Self {
-            server: ServerSettings { site_dir: Some("demo-site".into()), ..ServerSettings::default() },
+            server: ServerSettings {
+                site_dir: Some("demo-site".into()),
+                ..ServerSettings::default()
+            },
             networks: Vec::new(),
-            sandbox: Some(SandboxSettings { port: 0, rate_limit: true }),
-            sites: vec![SiteSettings::demo(&["http://127.0.0.1:8080", "http://localhost:8080"])],
-            owners: vec![OwnerSettings { login: "demo".into(), password_hash: DEMO_PASSWORD_HASH.into(), sites: vec!["demo".into()] }],
+            sandbox: Some(SandboxSettings {
+                port: 0,
+                rate_limit: true,
+            }),
+            sites: vec![SiteSettings::demo(&[
+                "http://127.0.0.1:8080",
+                "http://localhost:8080",
+            ])],
+            owners: vec![OwnerSettings {
+                login: "demo".into(),
+                password_hash: DEMO_PASSWORD_HASH.into(),
+                sites: vec!["demo".into()],
+            }],
             reconciler: ReconcilerSettings { interval_secs: 60 },
             upstream: UpstreamSettings::default(),
         }
@@ -267,7 +299,9 @@ impl Settings {
 
     fn apply_env(&mut self) -> anyhow::Result<()> {
         if let Ok(v) = std::env::var("ZAPIS_ADDR") {
-            self.server.addr = v.parse().with_context(|| format!("ZAPIS_ADDR={v} is not host:port"))?;
+            self.server.addr = v
+                .parse()
+                .with_context(|| format!("ZAPIS_ADDR={v} is not host:port"))?;
         }
         if let Ok(v) = std::env::var("DATABASE_URL") {
             self.server.database_url = v;
@@ -283,19 +317,32 @@ impl Settings {
         }
         for s in &mut self.sites {
             if let Some(var) = &s.webhook_secret_env {
-                let secret = std::env::var(var).with_context(|| format!("site {}: environment variable {var} (webhook secret) is not set", s.key))?;
+                let secret = std::env::var(var).with_context(|| {
+                    format!(
+                        "site {}: environment variable {var} (webhook secret) is not set",
+                        s.key
+                    )
+                })?;
                 s.webhook_secret = Some(Secret::new(secret));
             }
         }
         for n in &mut self.networks {
             if !n.partner_token_env.is_empty() {
-                let token = std::env::var(&n.partner_token_env)
-                    .with_context(|| format!("network {}: environment variable {} (partner token) is not set", n.name, n.partner_token_env))?;
+                let token = std::env::var(&n.partner_token_env).with_context(|| {
+                    format!(
+                        "network {}: environment variable {} (partner token) is not set",
+                        n.name, n.partner_token_env
+                    )
+                })?;
                 n.partner_token = Some(Secret::new(token));
             }
             if let Some(var) = &n.user_token_env {
-                let token = std::env::var(var)
-                    .with_context(|| format!("network {}: environment variable {var} (user token) is not set", n.name))?;
+                let token = std::env::var(var).with_context(|| {
+                    format!(
+                        "network {}: environment variable {var} (user token) is not set",
+                        n.name
+                    )
+                })?;
                 n.user_token = Some(Secret::new(token));
             }
         }
@@ -304,12 +351,20 @@ impl Settings {
 
     fn validate(&self) -> anyhow::Result<()> {
         for n in &self.networks {
-            anyhow::ensure!(n.name != SANDBOX_NETWORK, "network name `sandbox` is reserved for the built-in sandbox");
-            anyhow::ensure!(n.partner_token.is_some(), "network {}: partner_token_env is required", n.name);
+            anyhow::ensure!(
+                n.name != SANDBOX_NETWORK,
+                "network name `sandbox` is reserved for the built-in sandbox"
+            );
+            anyhow::ensure!(
+                n.partner_token.is_some(),
+                "network {}: partner_token_env is required",
+                n.name
+            );
         }
         for s in &self.sites {
             if let Some(y) = &s.yclients {
-                let known = self.networks.iter().any(|n| n.name == y.network) || (y.network == SANDBOX_NETWORK && self.sandbox.is_some());
+                let known = self.networks.iter().any(|n| n.name == y.network)
+                    || (y.network == SANDBOX_NETWORK && self.sandbox.is_some());
                 anyhow::ensure!(known, "site {}: unknown network {}", s.key, y.network);
                 anyhow::ensure!(
                     y.company_id.is_some() != y.group_id.is_some(),
@@ -320,20 +375,34 @@ impl Settings {
         }
         for o in &self.owners {
             anyhow::ensure!(!o.login.is_empty(), "an owner has an empty login");
-            anyhow::ensure!(o.password_hash.starts_with("$argon2"), "owner {}: password_hash must be an argon2 hash (zapis hash-password)", o.login);
+            anyhow::ensure!(
+                o.password_hash.starts_with("$argon2"),
+                "owner {}: password_hash must be an argon2 hash (zapis hash-password)",
+                o.login
+            );
             for site in &o.sites {
-                anyhow::ensure!(self.sites.iter().any(|s| &s.key == site), "owner {}: unknown site {site}", o.login);
+                anyhow::ensure!(
+                    self.sites.iter().any(|s| &s.key == site),
+                    "owner {}: unknown site {site}",
+                    o.login
+                );
             }
         }
         for s in &self.sites {
-            anyhow::ensure!(jiff::tz::TimeZone::get(&s.timezone).is_ok(), "site {}: unknown timezone {}", s.key, s.timezone);
             if let Some(secret) = &s.webhook_secret {
-                anyhow::ensure!(secret.expose().len() >= 16, "site {}: the webhook secret must be at least 16 characters", s.key);
+                anyhow::ensure!(
+                    secret.expose().len() >= 16,
+                    "site {}: the webhook secret must be at least 16 characters",
+                    s.key
+                );
             }
         }
         let mut keys = std::collections::HashSet::new();
         for s in &self.sites {
-            anyhow::ensure!(!s.key.is_empty() && s.key.len() <= 64, "site key must be 1–64 characters");
+            anyhow::ensure!(
+                !s.key.is_empty() && s.key.len() <= 64,
+                "site key must be 1–64 characters"
+            );
             anyhow::ensure!(keys.insert(&s.key), "site key {} appears twice", s.key);
             for o in &s.origins {
                 anyhow::ensure!(

@@ -27,8 +27,20 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, ru: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { status, code, ru: ru.into(), en: en.into(), field: None, times: None }
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        ru: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            ru: ru.into(),
+            en: en.into(),
+            field: None,
+            times: None,
+        }
     }
 
     pub fn field(mut self, field: &'static str) -> Self {
@@ -45,11 +57,21 @@ impl ApiError {
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "Не найдено.", "Not found.")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Не найдено.",
+            "Not found.",
+        )
     }
 
     pub fn unknown_site() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "unknown_site", "Сайт не найден.", "Unknown site.")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "unknown_site",
+            "Сайт не найден.",
+            "Unknown site.",
+        )
     }
 
     pub fn origin_not_allowed() -> Self {
@@ -62,7 +84,12 @@ impl ApiError {
     }
 
     pub fn payload_too_large() -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Слишком большой запрос.", "Request body is too large.")
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Слишком большой запрос.",
+            "Request body is too large.",
+        )
     }
 
     /// Something on our side failed; `detail` goes to the log only.
@@ -117,9 +144,19 @@ pub enum Lang {
 impl Lang {
     /// The first of `ru`/`en` in Accept-Language; Russian when neither is there.
     pub fn from_headers(headers: &HeaderMap) -> Lang {
-        let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else { return Lang::Ru };
+        let Some(value) = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Lang::Ru;
+        };
         for part in value.split(',') {
-            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if tag.starts_with("ru") {
                 return Lang::Ru;
             }
@@ -205,7 +242,8 @@ pub fn bad_json(detail: impl std::fmt::Display) -> ApiError {
 /// Keeps the error shape on answers made outside the handlers: the body-size limit refuses an
 /// oversized request with a bare 413 before any extractor runs.
 pub async fn shape_layer_errors(res: Response) -> Response {
-    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && res.extensions().get::<ApiError>().is_none() {
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && res.extensions().get::<ApiError>().is_none()
+    {
         return ApiError::payload_too_large().into_response();
     }
     res

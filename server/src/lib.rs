@@ -1,9 +1,16 @@
 //! The zapis server as a library: `startup::Application` builds and runs it; `tests/` start it on
 //! a free port through one `spawn_app` helper.
 //!
+//! Layers, leaves first: `util` (clock, crypto, url) and `config`; components (`store`, `metrics`,
+//! `sites`, `limits`, the handles in `webhooks::hooks`, `reconcile::reconciler`, …); `app` (the
+//! shared state, which imports components only); each capability's `http.rs` (its router);
+//! `routes` (merges the routers, adds the layers); `startup` (builds and runs; used by `main.rs`
+//! and tests alone).
+//!
 //! Data flows one way: browser → `protocol` types → handler (`routes`, `ingest`) → domain →
 //! `store` or upstream (`yclients`).
 
+pub mod app;
 pub mod assets;
 pub mod auth;
 pub mod booking;
@@ -13,6 +20,7 @@ pub mod error;
 pub mod ingest;
 pub mod limits;
 pub mod metrics;
+pub mod ops;
 pub mod reconcile;
 pub mod reports;
 pub mod routes;
@@ -20,4 +28,5 @@ pub mod sites;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod util;
 pub mod webhooks;

@@ -7,16 +7,23 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// One key's recent hits: when, and how many.
+type Hits = VecDeque<(Instant, u64)>;
+
 #[derive(Clone)]
 pub struct Limiter {
     max: usize,
     window: Duration,
-    hits: Arc<Mutex<HashMap<String, VecDeque<(Instant, u64)>>>>,
+    hits: Arc<Mutex<HashMap<String, Hits>>>,
 }
 
 impl Limiter {
     pub fn new(max: usize, window: Duration) -> Self {
-        Self { max, window, hits: Arc::new(Mutex::new(HashMap::new())) }
+        Self {
+            max,
+            window,
+            hits: Arc::new(Mutex::new(HashMap::new())),
+        }
     }
 
     /// Records a hit for `key`; `false` when the key is over its limit (the hit is not counted).
@@ -31,10 +38,16 @@ impl Limiter {
         let now = Instant::now();
         let mut hits = self.hits.lock().expect("limiter lock");
         if hits.len() > 100_000 {
-            hits.retain(|_, q| q.back().is_some_and(|(t, _)| now.duration_since(*t) < self.window));
+            hits.retain(|_, q| {
+                q.back()
+                    .is_some_and(|(t, _)| now.duration_since(*t) < self.window)
+            });
         }
         let q = hits.entry(key.to_owned()).or_default();
-        while q.front().is_some_and(|(t, _)| now.duration_since(*t) >= self.window) {
+        while q
+            .front()
+            .is_some_and(|(t, _)| now.duration_since(*t) >= self.window)
+        {
             q.pop_front();
         }
         if what != 0 && q.iter().any(|(_, w)| *w == what) {

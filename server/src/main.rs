@@ -29,7 +29,13 @@ async fn main() -> anyhow::Result<()> {
         match arg.as_str() {
             "sandbox" => return sandbox(args.collect()).await,
             "hash-password" => return hash_password(),
-            "--config" => config = Some(args.next().ok_or_else(|| anyhow::anyhow!("--config needs a path"))?.into()),
+            "--config" => {
+                config = Some(
+                    args.next()
+                        .ok_or_else(|| anyhow::anyhow!("--config needs a path"))?
+                        .into(),
+                )
+            }
             "-h" | "--help" => {
                 println!("{HELP}");
                 return Ok(());
@@ -55,7 +61,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -85,14 +92,30 @@ async fn sandbox(args: Vec<String>) -> anyhow::Result<()> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--port" => port = it.next().and_then(|p| p.parse().ok()).ok_or_else(|| anyhow::anyhow!("--port needs a number"))?,
+            "--port" => {
+                port = it
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or_else(|| anyhow::anyhow!("--port needs a number"))?
+            }
             other => anyhow::bail!("unknown argument {other:?}\n\n{HELP}"),
         }
     }
-    let sb = Sandbox::start(SandboxConfig { addr: ([127, 0, 0, 1], port).into(), rate_limit: true, ..SandboxConfig::default() }).await?;
-    println!("YCLIENTS sandbox on {}/api/v1/ (test hooks under /sandbox/)", sb.base_url());
+    let sb = Sandbox::start(SandboxConfig {
+        addr: ([127, 0, 0, 1], port).into(),
+        rate_limit: true,
+        ..SandboxConfig::default()
+    })
+    .await?;
+    println!(
+        "YCLIENTS sandbox on {}/api/v1/ (test hooks under /sandbox/)",
+        sb.base_url()
+    );
     for n in sb.networks() {
-        println!("  network {} «{}»: branches {:?}, admin login {}", n.id, n.title, n.company_ids, n.admin_login);
+        println!(
+            "  network {} «{}»: branches {:?}, admin login {}",
+            n.id, n.title, n.company_ids, n.admin_login
+        );
     }
     println!("  partner and user tokens: see yclients/seed/salon.json (sandbox-only values)");
     shutdown_signal().await;

@@ -1,19 +1,13 @@
 //! Prometheus metrics at `GET /metrics`: HTTP requests, cache lookups, upstream calls and
-//! bookings by outcome, ingested events. Counters only; a small registry of our own.
+//! bookings by outcome, ingested events. Counters only; a small registry of our own. Served by
+//! `ops::http`.
 
 use std::{
     collections::BTreeMap,
     sync::{Arc, Mutex},
 };
 
-use axum::{
-    extract::{MatchedPath, Request, State},
-    http::header,
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
-
-use crate::{booking::cache::Hit, startup::AppState};
+use crate::booking::cache::Hit;
 
 #[derive(Clone, Default)]
 pub struct Metrics {
@@ -21,20 +15,44 @@ pub struct Metrics {
 }
 
 const HELP: &[(&str, &str)] = &[
-    ("zapis_http_requests_total", "HTTP requests by route and status."),
-    ("zapis_cache_lookups_total", "Catalog cache lookups by kind and result (fresh, stale, shared, miss)."),
-    ("zapis_upstream_calls_total", "YCLIENTS calls made for bookings, by operation and outcome."),
+    (
+        "zapis_http_requests_total",
+        "HTTP requests by route and status.",
+    ),
+    (
+        "zapis_cache_lookups_total",
+        "Catalog cache lookups by kind and result (fresh, stale, shared, miss).",
+    ),
+    (
+        "zapis_upstream_calls_total",
+        "YCLIENTS calls made for bookings, by operation and outcome.",
+    ),
     ("zapis_bookings_total", "Bookings by outcome."),
     ("zapis_events_ingested_total", "Tracker events stored."),
-    ("zapis_webhooks_total", "YCLIENTS webhook deliveries by result (received, duplicate, refused, processed, ignored, failed)."),
-    ("zapis_reconcile_total", "Reconciler work by kind (checked, updated, resolved, released, error)."),
+    (
+        "zapis_webhooks_total",
+        "YCLIENTS webhook deliveries by result (received, duplicate, refused, processed, ignored, failed).",
+    ),
+    (
+        "zapis_reconcile_total",
+        "Reconciler work by kind (checked, updated, resolved, released, error).",
+    ),
 ];
 
 impl Metrics {
     /// Adds `by` to the counter `name` with these labels (`[("route", "/x")]`).
     pub fn add(&self, name: &'static str, labels: &[(&str, &str)], by: u64) {
-        let labels = labels.iter().map(|(k, v)| format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))).collect::<Vec<_>>().join(",");
-        *self.counters.lock().expect("metrics lock").entry((name, labels)).or_default() += by;
+        let labels = labels
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
+            .collect::<Vec<_>>()
+            .join(",");
+        *self
+            .counters
+            .lock()
+            .expect("metrics lock")
+            .entry((name, labels))
+            .or_default() += by;
     }
 
     pub fn cache(&self, kind: &str, hit: Hit) {
@@ -44,11 +62,19 @@ impl Metrics {
             Hit::Shared => "shared",
             Hit::Miss => "miss",
         };
-        self.add("zapis_cache_lookups_total", &[("kind", kind), ("result", result)], 1);
+        self.add(
+            "zapis_cache_lookups_total",
+            &[("kind", kind), ("result", result)],
+            1,
+        );
     }
 
     pub fn upstream(&self, op: &str, outcome: &str) {
-        self.add("zapis_upstream_calls_total", &[("op", op), ("outcome", outcome)], 1);
+        self.add(
+            "zapis_upstream_calls_total",
+            &[("op", op), ("outcome", outcome)],
+            1,
+        );
     }
 
     pub fn booking(&self, outcome: &str) {
@@ -56,7 +82,12 @@ impl Metrics {
     }
 
     pub fn get(&self, name: &str, labels: &str) -> u64 {
-        self.counters.lock().expect("metrics lock").iter().find(|((n, l), _)| *n == name && l == labels).map_or(0, |(_, v)| *v)
+        self.counters
+            .lock()
+            .expect("metrics lock")
+            .iter()
+            .find(|((n, l), _)| *n == name && l == labels)
+            .map_or(0, |(_, v)| *v)
     }
 
     pub fn render(&self) -> String {
@@ -70,17 +101,4 @@ impl Metrics {
         }
         out
     }
-}
-
-/// `GET /metrics`
-pub async fn metrics(State(app): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render()).into_response()
-}
-
-/// Middleware: counts every request by its route pattern (never the raw path) and status.
-pub async fn count_requests(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map_or("unmatched".to_owned(), |p| p.as_str().to_owned());
-    let res = next.run(req).await;
-    app.metrics.add("zapis_http_requests_total", &[("route", &route), ("status", res.status().as_str())], 1);
-    res
 }

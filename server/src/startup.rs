@@ -1,12 +1,13 @@
 //! Builds the application from settings and runs it. Tests use the same path with port 0.
 
-use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use tokio::net::TcpListener;
 
 use yclients::sandbox::{Sandbox, SandboxConfig};
 
 use crate::{
+    app::{App, AppState},
     assets::Assets,
     auth::Auth,
     booking::{
@@ -23,41 +24,6 @@ use crate::{
     store::Store,
     webhooks::Hooks,
 };
-
-/// Shared by every handler: one [`App`] behind an `Arc`, so the clone each request's
-/// `State` extractor makes is one reference count (cloning the fields themselves — two dozen
-/// `Arc`s — showed as 4 % of ingest CPU).
-#[derive(Clone)]
-pub struct AppState(Arc<App>);
-
-impl std::ops::Deref for AppState {
-    type Target = App;
-    fn deref(&self) -> &App {
-        &self.0
-    }
-}
-
-/// What the handlers share: sites, store, ingest, upstreams, caches, limits, …
-pub struct App {
-    pub sites: Sites,
-    pub store: Store,
-    pub ingest: Writer,
-    pub assets: Assets,
-    pub site_dir: Option<Arc<PathBuf>>,
-    pub upstreams: Upstreams,
-    pub catalog: Catalog,
-    pub metrics: Metrics,
-    pub limits: Limits,
-    /// Base of links we hand out, without a trailing slash.
-    pub public_url: Arc<str>,
-    /// The built-in YCLIENTS sandbox, when this server runs one (the demo, tests).
-    pub sandbox: Option<Arc<Sandbox>>,
-    /// Webhook processing (woken when a delivery is stored).
-    pub hooks: Hooks,
-    pub reconciler: Reconciler,
-    /// Dashboard owners and cookie settings.
-    pub auth: Auth,
-}
 
 pub struct Application {
     listener: TcpListener,
@@ -76,7 +42,11 @@ impl Application {
         let store = Store::open(&settings.server.database_url).await?;
         let sandbox = match &settings.sandbox {
             Some(sb) => {
-                let cfg = SandboxConfig { addr: ([127, 0, 0, 1], sb.port).into(), rate_limit: sb.rate_limit, ..SandboxConfig::default() };
+                let cfg = SandboxConfig {
+                    addr: ([127, 0, 0, 1], sb.port).into(),
+                    rate_limit: sb.rate_limit,
+                    ..SandboxConfig::default()
+                };
                 let sandbox = Sandbox::start(cfg).await?;
                 tracing::info!(url = %sandbox.base_url(), "built-in YCLIENTS sandbox running");
                 Some(Arc::new(sandbox))
@@ -89,17 +59,29 @@ impl Application {
             user_token: s.user_token(),
         });
         let metrics = Metrics::default();
-        let public_url = settings.server.public_url.clone().unwrap_or_else(|| format!("http://{}", listener.local_addr().expect("bound")));
+        let public_url = settings
+            .server
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", listener.local_addr().expect("bound")));
         if let Some(sb) = &sandbox {
             // The built-in sandbox posts its webhooks to us, at each sandbox site's secret URL.
             let local = listener.local_addr()?;
             let urls = settings
                 .sites
                 .iter()
-                .filter(|s| s.yclients.as_ref().is_some_and(|y| y.network == crate::config::SANDBOX_NETWORK))
+                .filter(|s| {
+                    s.yclients
+                        .as_ref()
+                        .is_some_and(|y| y.network == crate::config::SANDBOX_NETWORK)
+                })
                 .filter_map(|s| {
                     let secret = s.webhook_secret.as_ref()?.expose();
-                    Some(format!("http://{local}/hooks/yclients/{}/{}", crate::dashboard::html::seg(&s.key), crate::dashboard::html::seg(secret)))
+                    Some(format!(
+                        "http://{local}/hooks/yclients/{}/{}",
+                        crate::util::url::seg(&s.key),
+                        crate::util::url::seg(secret)
+                    ))
                 })
                 .collect();
             sb.control().set_webhook_urls(urls);
@@ -121,7 +103,10 @@ impl Application {
             public_url: public_url.into(),
             sandbox,
         };
-        Ok(Self { listener, state: AppState(Arc::new(state)) })
+        Ok(Self {
+            listener,
+            state: AppState::new(state),
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -133,13 +118,22 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests and closes the store.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let store = self.state.store.clone();
-        let tasks = [tokio::spawn(crate::webhooks::run(self.state.clone())), tokio::spawn(crate::reconcile::run(self.state.clone()))];
+        let tasks = [
+            tokio::spawn(crate::webhooks::run(self.state.clone())),
+            tokio::spawn(crate::reconcile::run(self.state.clone())),
+        ];
         let app = routes::router(self.state);
-        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         tasks.iter().for_each(|t| t.abort());
         served?;
         store.close().await;

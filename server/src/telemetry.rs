@@ -19,7 +19,9 @@ fn init_with(default: &str) {
     let registry = tracing_subscriber::registry().with(filter);
     // try_init: tests call this more than once in one process.
     let _ = if json {
-        registry.with(fmt::layer().json().with_current_span(false)).try_init()
+        registry
+            .with(fmt::layer().json().with_current_span(false))
+            .try_init()
     } else {
         registry.with(fmt::layer().compact()).try_init()
     };

@@ -13,5 +13,8 @@ fn the_example_config_in_the_repo_parses_with_its_secrets_from_the_environment()
     assert_eq!(settings.sites[0].key, "salon-len");
     assert!(settings.networks[0].partner_token.is_some());
     let debug = format!("{settings:?}");
-    assert!(!debug.contains("partner-example") && !debug.contains("a-long-enough-webhook-secret"), "secrets leak into Debug");
+    assert!(
+        !debug.contains("partner-example") && !debug.contains("a-long-enough-webhook-secret"),
+        "secrets leak into Debug"
+    );
 }

@@ -105,10 +105,15 @@ async fn the_api_answers_bad_input_as_its_document_says() {
              (`cargo xtask test schemathesis` installs it into target/tools/schemathesis-venv/bin/schemathesis)"
         )
     });
-    let examples: u32 = std::env::var("ZAPIS_SCHEMATHESIS_EXAMPLES").ok().and_then(|s| s.parse().ok()).unwrap_or(MAX_EXAMPLES);
+    let examples: u32 = std::env::var("ZAPIS_SCHEMATHESIS_EXAMPLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(MAX_EXAMPLES);
     let seed: u64 = match std::env::var("ZAPIS_SCHEMATHESIS_SEED").as_deref() {
         Ok("random") => rand::random::<u32>().into(),
-        Ok(n) => n.parse().expect("ZAPIS_SCHEMATHESIS_SEED is a number or `random`"),
+        Ok(n) => n
+            .parse()
+            .expect("ZAPIS_SCHEMATHESIS_SEED is a number or `random`"),
         Err(_) => SEED,
     };
 
@@ -132,18 +137,44 @@ async fn the_api_answers_bad_input_as_its_document_says() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("schemathesis.toml");
-    let today = jiff::civil::date(1970, 1, 1).saturating_add(jiff::Span::new().days(jiff::Timestamp::now().as_second() / 86_400));
-    let dates: Vec<String> = (1..=3).map(|d| today.saturating_add(jiff::Span::new().days(d)).to_string()).collect();
+    let today = jiff::civil::date(1970, 1, 1)
+        .saturating_add(jiff::Span::new().days(jiff::Timestamp::now().as_second() / 86_400));
+    let dates: Vec<String> = (1..=3)
+        .map(|d| today.saturating_add(jiff::Span::new().days(d)).to_string())
+        .collect();
     let slots = free_times(&app, &dates).await;
-    let quoted = |v: &[String]| v.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ");
-    std::fs::write(&config, CONFIG.replace("{DATES}", &quoted(&dates)).replace("{SLOTS}", &quoted(&slots))).unwrap();
+    let quoted = |v: &[String]| {
+        v.iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    std::fs::write(
+        &config,
+        CONFIG
+            .replace("{DATES}", &quoted(&dates))
+            .replace("{SLOTS}", &quoted(&slots)),
+    )
+    .unwrap();
 
     // The document as tested, kept for reading after the run.
-    let doc = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().text().await.unwrap();
+    let doc = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let kept = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("openapi.json");
     std::fs::write(&kept, doc).unwrap();
     let report = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("schemathesis.ndjson");
-    println!("the document tested: {}; every request and answer: {}", kept.display(), report.display());
+    println!(
+        "the document tested: {}; every request and answer: {}",
+        kept.display(),
+        report.display()
+    );
     println!("schemathesis seed {seed} (ZAPIS_SCHEMATHESIS_SEED={seed} replays this run)");
     let started = Instant::now();
     let out = tokio::process::Command::new(&bin)
@@ -174,19 +205,43 @@ async fn the_api_answers_bad_input_as_its_document_says() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     println!("{stdout}");
     eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    println!("RELIABILITY schemathesis: seed {seed}, {examples} examples per operation and phase, {secs:.1} s, {}", out.status);
-    assert!(out.status.success(), "schemathesis found problems (seed {seed}): see its report above");
+    println!(
+        "RELIABILITY schemathesis: seed {seed}, {examples} examples per operation and phase, {secs:.1} s, {}",
+        out.status
+    );
+    assert!(
+        out.status.success(),
+        "schemathesis found problems (seed {seed}): see its report above"
+    );
 }
 
 /// Some free times of the first service of the Moscow branch on `dates`, as `times` gives them.
 async fn free_times(app: &TestApp, dates: &[String]) -> Vec<String> {
     let mut slots = Vec::new();
     for date in dates {
-        let url = app.url(&format!("/api/v1/sites/demo/branches/410201/times?services=9100101&staff=0&date={date}"));
-        let times: serde_json::Value = app.client.get(url).header("origin", ORIGIN).send().await.unwrap().json().await.unwrap();
-        let day = times["slots"].as_array().into_iter().flatten().filter_map(|s| s["datetime"].as_str());
+        let url = app.url(&format!(
+            "/api/v1/sites/demo/branches/410201/times?services=9100101&staff=0&date={date}"
+        ));
+        let times: serde_json::Value = app
+            .client
+            .get(url)
+            .header("origin", ORIGIN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let day = times["slots"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["datetime"].as_str());
         slots.extend(day.step_by(3).take(4).map(str::to_owned));
     }
-    assert!(!slots.is_empty(), "the sandbox has no free time on {dates:?}");
+    assert!(
+        !slots.is_empty(),
+        "the sandbox has no free time on {dates:?}"
+    );
     slots
 }

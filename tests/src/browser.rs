@@ -15,8 +15,11 @@ pub struct Browser {
 impl Browser {
     /// Chromium with a `width`×`height` window.
     pub async fn chromium(width: u32, height: u32) -> anyhow::Result<Self> {
-        let driver_path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let driver_path =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let driver = std::process::Command::new(&driver_path)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -40,9 +43,16 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let mut last = None;
         for _ in 0..50 {
-            let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+            let mut builder =
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
             match builder.capabilities(caps.clone()).connect(&url).await {
-                Ok(client) => return Ok(Self { client, driver, _profile: profile }),
+                Ok(client) => {
+                    return Ok(Self {
+                        client,
+                        driver,
+                        _profile: profile,
+                    });
+                }
                 Err(e) => last = Some(e),
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -80,15 +90,24 @@ impl Browser {
     pub async fn axe(&self, context_js: &str) -> anyhow::Result<Vec<String>> {
         let loaded = self.eval("return typeof window.axe === 'object'").await?;
         if loaded != serde_json::Value::Bool(true) {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/tools/node_modules/axe-core/axe.min.js");
-            let source = std::fs::read_to_string(&path).map_err(|e| anyhow::anyhow!("{}: {e} (run cargo xtask test once)", path.display()))?;
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../.ci/tools/node_modules/axe-core/axe.min.js");
+            let source = std::fs::read_to_string(&path).map_err(|e| {
+                anyhow::anyhow!("{}: {e} (run cargo xtask test once)", path.display())
+            })?;
             self.client.execute(&source, vec![]).await?;
         }
         let js = format!(
             "const done = arguments[arguments.length - 1]; axe.run({context_js}).then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => JSON.stringify(n.target)).join(', ') + ')'))).catch(e => done(['axe failed: ' + e]));"
         );
         let v = self.client.execute_async(&js, vec![]).await?;
-        Ok(v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default())
+        Ok(v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// Presses keys, each down then up, on whatever has focus (WebDriver key actions: they
@@ -97,7 +116,9 @@ impl Browser {
         use fantoccini::actions::{InputSource, KeyAction, KeyActions};
         let mut seq = KeyActions::new("keyboard".into());
         for k in keys {
-            seq = seq.then(KeyAction::Down { value: *k }).then(KeyAction::Up { value: *k });
+            seq = seq
+                .then(KeyAction::Down { value: *k })
+                .then(KeyAction::Up { value: *k });
         }
         self.client.perform_actions(seq).await?;
         Ok(())
@@ -123,9 +144,15 @@ impl Browser {
     }
 
     /// Fills and sends the dashboard's login form of `server`.
-    pub async fn log_in(&self, server: &crate::TestServer, login: &str, password: &str) -> anyhow::Result<()> {
+    pub async fn log_in(
+        &self,
+        server: &crate::TestServer,
+        login: &str,
+        password: &str,
+    ) -> anyhow::Result<()> {
         self.client.goto(&server.url("/dashboard/login")).await?;
-        self.wait_for("return !!document.getElementById('login')", 10).await?;
+        self.wait_for("return !!document.getElementById('login')", 10)
+            .await?;
         self.client
             .execute(
                 "document.getElementById('login').value = arguments[0]; document.getElementById('password').value = arguments[1]; document.getElementById('login-submit').click();",

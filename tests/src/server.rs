@@ -27,11 +27,16 @@ impl Drop for TestServer {
 }
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 pub fn dist_dir() -> PathBuf {
-    std::env::var_os("ZAPIS_DIST").map(PathBuf::from).unwrap_or_else(|| repo().join("dist"))
+    std::env::var_os("ZAPIS_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("dist"))
 }
 
 impl TestServer {
@@ -40,10 +45,17 @@ impl TestServer {
         Self::start_in(repo().join("demo-site"), tune).await
     }
 
-    async fn start_in(site_dir: PathBuf, tune: impl FnOnce(&mut SiteSettings)) -> anyhow::Result<Self> {
+    async fn start_in(
+        site_dir: PathBuf,
+        tune: impl FnOnce(&mut SiteSettings),
+    ) -> anyhow::Result<Self> {
         zapis::telemetry::init_for_tests();
         let dist = dist_dir();
-        anyhow::ensure!(dist.join("embed.js").exists(), "no {}/embed.js: run `cargo xtask dist` first", dist.display());
+        anyhow::ensure!(
+            dist.join("embed.js").exists(),
+            "no {}/embed.js: run `cargo xtask dist` first",
+            dist.display()
+        );
         let tmp = tempfile::tempdir()?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
@@ -61,7 +73,10 @@ impl TestServer {
             public_url: Some(base.clone()),
         };
         settings.networks = Vec::new();
-        settings.sandbox = Some(SandboxSettings { port: 0, rate_limit: false });
+        settings.sandbox = Some(SandboxSettings {
+            port: 0,
+            rate_limit: false,
+        });
         settings.sites = vec![site];
         let app = Application::build_on(settings, listener).await?;
         let store = app.state().store.clone();
@@ -70,7 +85,13 @@ impl TestServer {
         tokio::spawn(app.run_until_stopped(async {
             let _ = stopped.await;
         }));
-        Ok(Self { base, store, sandbox, _tmp: tmp, stop: Some(stop) })
+        Ok(Self {
+            base,
+            store,
+            sandbox,
+            _tmp: tmp,
+            stop: Some(stop),
+        })
     }
 
     pub async fn start() -> anyhow::Result<Self> {
@@ -100,7 +121,10 @@ impl TestServer {
     }
 
     pub async fn visitors(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM visitors WHERE site = 'demo'").fetch_one(self.store.pool()).await.unwrap_or(-1)
+        sqlx::query_scalar("SELECT COUNT(*) FROM visitors WHERE site = 'demo'")
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap_or(-1)
     }
 
     pub fn url(&self, path: &str) -> String {

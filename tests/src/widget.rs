@@ -19,16 +19,24 @@ pub struct Widget<'a> {
 impl<'a> Widget<'a> {
     /// The modal widget.
     pub fn modal(browser: &'a Browser) -> Self {
-        Self { browser, host: "null".into() }
+        Self {
+            browser,
+            host: "null".into(),
+        }
     }
 
     /// The inline widget inside the element matching `css`.
     pub fn inline(browser: &'a Browser, css: &str) -> Self {
-        Self { browser, host: format!("{css:?}") }
+        Self {
+            browser,
+            host: format!("{css:?}"),
+        }
     }
 
     async fn js(&self, body: &str) -> anyhow::Result<serde_json::Value> {
-        self.browser.eval(&format!("{} {body}", prelude(&self.host))).await
+        self.browser
+            .eval(&format!("{} {body}", prelude(&self.host)))
+            .await
     }
 
     /// Runs `body` with `R()` bound to the shadow root.
@@ -38,7 +46,10 @@ impl<'a> Widget<'a> {
 
     /// Waits until `sel` exists in the shadow root.
     pub async fn wait(&self, sel: &str, secs: u64) -> anyhow::Result<()> {
-        let js = format!("{} return !!(R() && R().querySelector({sel:?}));", prelude(&self.host));
+        let js = format!(
+            "{} return !!(R() && R().querySelector({sel:?}));",
+            prelude(&self.host)
+        );
         if let Err(e) = self.browser.wait_for(&js, secs).await {
             let shown = self.js("const r = R(); if (!r) return 'no widget'; const a = r.querySelector('.zw-app') || r; return a.innerText.slice(0, 800);").await.unwrap_or_default();
             anyhow::bail!("{sel} did not appear in {secs} s ({e}); the widget shows: {shown}");
@@ -53,7 +64,10 @@ impl<'a> Widget<'a> {
     }
 
     pub async fn wait_step(&self, step: &str, secs: u64) -> anyhow::Result<()> {
-        let js = format!("{} const s = R() && R().querySelector('[data-step]'); return !!s && s.getAttribute('data-step') === {step:?};", prelude(&self.host));
+        let js = format!(
+            "{} const s = R() && R().querySelector('[data-step]'); return !!s && s.getAttribute('data-step') === {step:?};",
+            prelude(&self.host)
+        );
         if let Err(e) = self.browser.wait_for(&js, secs).await {
             let at = self.step().await.unwrap_or_default();
             let error = self.text("[data-testid=error]").await.unwrap_or_default();
@@ -64,7 +78,8 @@ impl<'a> Widget<'a> {
 
     pub async fn click(&self, sel: &str) -> anyhow::Result<()> {
         self.wait(sel, 15).await?;
-        self.js(&format!("R().querySelector({sel:?}).click(); return true;")).await?;
+        self.js(&format!("R().querySelector({sel:?}).click(); return true;"))
+            .await?;
         Ok(())
     }
 
@@ -79,12 +94,19 @@ impl<'a> Widget<'a> {
     }
 
     pub async fn text(&self, sel: &str) -> anyhow::Result<String> {
-        let v = self.js(&format!("const e = R() && R().querySelector({sel:?}); return e ? e.textContent : null;")).await?;
+        let v = self
+            .js(&format!(
+                "const e = R() && R().querySelector({sel:?}); return e ? e.textContent : null;"
+            ))
+            .await?;
         Ok(v.as_str().unwrap_or_default().to_owned())
     }
 
     pub async fn exists(&self, sel: &str) -> anyhow::Result<bool> {
-        Ok(self.js(&format!("return !!(R() && R().querySelector({sel:?}));")).await? == serde_json::Value::Bool(true))
+        Ok(self
+            .js(&format!("return !!(R() && R().querySelector({sel:?}));"))
+            .await?
+            == serde_json::Value::Bool(true))
     }
 
     /// Branch (if asked) → first service → any master → first free day → first time; ends on
@@ -99,15 +121,23 @@ impl<'a> Widget<'a> {
         if let Some(b) = branch {
             self.click(&format!("[data-testid=branch-{b}]")).await?;
         }
-        self.wait("input[type=checkbox][data-testid^=service-]", 20).await?;
+        self.wait("input[type=checkbox][data-testid^=service-]", 20)
+            .await?;
         let service = self.js("const s = R().querySelector('input[type=checkbox][data-testid^=service-]'); s.click(); return s.getAttribute('data-testid');").await?;
         self.click("[data-testid=next]").await?;
         let staff = if named {
-            self.wait("button[data-testid^=staff-]:not([data-testid=staff-0]):not([disabled])", 20).await?;
+            self.wait(
+                "button[data-testid^=staff-]:not([data-testid=staff-0]):not([disabled])",
+                20,
+            )
+            .await?;
             let id = self
                 .js("const b = R().querySelector('button[data-testid^=staff-]:not([data-testid=staff-0]):not([disabled])'); b.click(); return b.getAttribute('data-testid');")
                 .await?;
-            id.as_str().unwrap_or_default().trim_start_matches("staff-").parse()?
+            id.as_str()
+                .unwrap_or_default()
+                .trim_start_matches("staff-")
+                .parse()?
         } else {
             self.click("[data-testid=staff-0]").await?;
             0
@@ -129,7 +159,10 @@ impl<'a> Widget<'a> {
     pub async fn fill_contact(&self, name: &str, phone: &str) -> anyhow::Result<()> {
         self.type_in("#zw-name", name).await?;
         self.type_in("#zw-phone", phone).await?;
-        self.js("const c = R().querySelector('#zw-consent'); if (!c.checked) c.click(); return true;").await?;
+        self.js(
+            "const c = R().querySelector('#zw-consent'); if (!c.checked) c.click(); return true;",
+        )
+        .await?;
         Ok(())
     }
 }

@@ -8,12 +8,25 @@ const MOSCOW: u64 = 410201;
 async fn book_from_an_ad(width: u32, height: u32) -> anyhow::Result<()> {
     let server = TestServer::start().await?;
     let browser = Browser::chromium(width, height).await?;
-    browser.client.goto(&server.url("/?utm_source=yandex&utm_medium=cpc&utm_campaign=spring")).await?;
-    browser.wait_for("return document.cookie.includes('zapis_vid=')", 15).await?;
-    let vid = browser.eval("return document.cookie.match(/zapis_vid=([0-9a-f]{32})/)[1]").await?;
+    browser
+        .client
+        .goto(&server.url("/?utm_source=yandex&utm_medium=cpc&utm_campaign=spring"))
+        .await?;
+    browser
+        .wait_for("return document.cookie.includes('zapis_vid=')", 15)
+        .await?;
+    let vid = browser
+        .eval("return document.cookie.match(/zapis_vid=([0-9a-f]{32})/)[1]")
+        .await?;
     browser.eval("window.__booked = []; window.addEventListener('zapis:booked', e => window.__booked.push(e.detail)); return 1;").await?;
 
-    browser.client.execute("document.querySelector('[data-zapis-book]:not([data-service])').click()", vec![]).await?;
+    browser
+        .client
+        .execute(
+            "document.querySelector('[data-zapis-book]:not([data-service])').click()",
+            vec![],
+        )
+        .await?;
     let w = Widget::modal(&browser);
     w.wait("[role=dialog]", 20).await?;
     w.choose_first_slot(Some(MOSCOW)).await?;
@@ -21,16 +34,33 @@ async fn book_from_an_ad(width: u32, height: u32) -> anyhow::Result<()> {
     w.click("[data-testid=submit]").await?;
     w.wait_step("success", 30).await?;
     let summary = w.text("[data-testid=summary]").await?;
-    assert!(summary.contains("Покровк") || summary.contains("Лён"), "the summary names the branch: {summary}");
+    assert!(
+        summary.contains("Покровк") || summary.contains("Лён"),
+        "the summary names the branch: {summary}"
+    );
 
     // The host page heard about it, and the booking carries the visitor and the campaign.
-    let booked = browser.wait_for("return window.__booked.length ? window.__booked[0].id : null", 5).await?;
+    let booked = browser
+        .wait_for(
+            "return window.__booked.length ? window.__booked[0].id : null",
+            5,
+        )
+        .await?;
     let id = booked.as_str().unwrap().to_owned();
-    let (vid_stored, campaign): (Option<String>, Option<String>) =
-        sqlx::query_as("SELECT vid, last_campaign FROM bookings WHERE id = $1 AND state = 'confirmed'").bind(&id).fetch_one(server.store.pool()).await?;
+    let (vid_stored, campaign): (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT vid, last_campaign FROM bookings WHERE id = $1 AND state = 'confirmed'",
+    )
+    .bind(&id)
+    .fetch_one(server.store.pool())
+    .await?;
     assert_eq!(vid_stored.as_deref(), vid.as_str());
     assert_eq!(campaign.as_deref(), Some("spring"));
-    let records: Vec<_> = server.sandbox.records().into_iter().filter(|r| r.api_id == id).collect();
+    let records: Vec<_> = server
+        .sandbox
+        .records()
+        .into_iter()
+        .filter(|r| r.api_id == id)
+        .collect();
     assert_eq!(records.len(), 1, "one YCLIENTS record with our id");
     assert!(records[0].comment.contains("yandex / cpc / spring"));
     browser.close().await;
@@ -52,7 +82,13 @@ async fn a_slot_taken_meanwhile_sends_the_visitor_back_to_fresh_times() -> anyho
     let server = TestServer::start().await?;
     let browser = Browser::chromium(1280, 900).await?;
     browser.client.goto(&server.url("/")).await?;
-    browser.client.execute("document.querySelector('[data-zapis-book]:not([data-service])').click()", vec![]).await?;
+    browser
+        .client
+        .execute(
+            "document.querySelector('[data-zapis-book]:not([data-service])').click()",
+            vec![],
+        )
+        .await?;
     let w = Widget::modal(&browser);
     w.wait("[role=dialog]", 20).await?;
     let chosen = w.choose_slot(Some(MOSCOW), true).await?;
@@ -63,14 +99,21 @@ async fn a_slot_taken_meanwhile_sends_the_visitor_back_to_fresh_times() -> anyho
 
     w.click("[data-testid=submit]").await?;
     w.wait_step("time", 30).await?;
-    let notice = w.text("[data-testid=notice]").await.unwrap_or_default() + &w.text("[data-testid=error]").await.unwrap_or_default();
-    assert!(notice.contains("заняли") || notice.contains("занято"), "a message says why: {notice}");
+    let notice = w.text("[data-testid=notice]").await.unwrap_or_default()
+        + &w.text("[data-testid=error]").await.unwrap_or_default();
+    assert!(
+        notice.contains("заняли") || notice.contains("занято"),
+        "a message says why: {notice}"
+    );
     // The fresh times no longer offer the taken one; the form is kept for the next try.
     let still = w.exists(&format!("[data-time='{}']", chosen.time)).await?;
     assert!(!still, "the taken time is gone from the list");
-    w.js_public("R().querySelector('[data-time]').click(); return 1;").await?;
+    w.js_public("R().querySelector('[data-time]').click(); return 1;")
+        .await?;
     w.wait_step("contact", 15).await?;
-    let name = w.js_public("return R().querySelector('#zw-name').value").await?;
+    let name = w
+        .js_public("return R().querySelector('#zw-name').value")
+        .await?;
     assert_eq!(name, "Анна", "what was typed is kept");
     w.click("[data-testid=submit]").await?;
     w.wait_step("success", 30).await?;
@@ -82,12 +125,31 @@ async fn a_slot_taken_meanwhile_sends_the_visitor_back_to_fresh_times() -> anyho
 async fn take(server: &TestServer, chosen: &e2e::widget::Chosen) -> anyhow::Result<()> {
     use yclients::model::{Appointment, BookRecord, Contact};
     let sb = &server.sandbox;
-    let client = yclients::Client::builder(sb.partner_token()).base_url(sb.base_url()).build()?;
-    let times = client.book_times(MOSCOW, chosen.staff, chosen.date.parse::<jiff::civil::Date>()?, &[chosen.service]).await?;
-    let slot = times.iter().find(|t| t.time == chosen.time).ok_or_else(|| anyhow::anyhow!("the widget's slot is not offered"))?;
-    let mut body = BookRecord::default();
-    body.contact = Contact::new("79160001111", "Клиент по телефону");
-    body.appointments = vec![Appointment::new(1, &[chosen.service], chosen.staff, &slot.datetime)];
+    let client = yclients::Client::builder(sb.partner_token())
+        .base_url(sb.base_url())
+        .build()?;
+    let times = client
+        .book_times(
+            MOSCOW,
+            chosen.staff,
+            chosen.date.parse::<jiff::civil::Date>()?,
+            &[chosen.service],
+        )
+        .await?;
+    let slot = times
+        .iter()
+        .find(|t| t.time == chosen.time)
+        .ok_or_else(|| anyhow::anyhow!("the widget's slot is not offered"))?;
+    let body = BookRecord {
+        contact: Contact::new("79160001111", "Клиент по телефону"),
+        appointments: vec![Appointment::new(
+            1,
+            &[chosen.service],
+            chosen.staff,
+            &slot.datetime,
+        )],
+        ..BookRecord::default()
+    };
     client.book_record(MOSCOW, &body).await?;
     Ok(())
 }

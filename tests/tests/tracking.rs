@@ -21,38 +21,79 @@ async fn leave_and_wait(server: &TestServer, browser: &Browser, n: usize) -> Vec
 async fn a_landing_from_a_yandex_ad_is_stored_with_its_campaign() -> anyhow::Result<()> {
     let server = TestServer::start_fixtures(|_| ()).await?;
     let browser = Browser::chromium(1200, 800).await?;
-    browser.client.goto(&server.url("/spa.html?utm_source=yandex&utm_medium=cpc&utm_campaign=spring&yclid=123")).await?;
+    browser
+        .client
+        .goto(
+            &server.url("/spa.html?utm_source=yandex&utm_medium=cpc&utm_campaign=spring&yclid=123"),
+        )
+        .await?;
     browser.wait_for(HAS_VISITOR_COOKIE, 15).await?;
     let events = leave_and_wait(&server, &browser, 1).await;
-    assert!(events.iter().any(|(k, p)| k == "pageview" && p.starts_with("/spa.html")), "{events:?}");
+    assert!(
+        events
+            .iter()
+            .any(|(k, p)| k == "pageview" && p.starts_with("/spa.html")),
+        "{events:?}"
+    );
     let sessions = server.sessions().await;
     assert_eq!(sessions.len(), 1);
     let (ch, source, medium, campaign) = &sessions[0];
-    assert_eq!((ch.as_str(), source.as_deref(), medium.as_deref(), campaign.as_deref()), ("paid", Some("yandex"), Some("cpc"), Some("spring")));
+    assert_eq!(
+        (
+            ch.as_str(),
+            source.as_deref(),
+            medium.as_deref(),
+            campaign.as_deref()
+        ),
+        ("paid", Some("yandex"), Some("cpc"), Some("spring"))
+    );
     browser.close().await;
     Ok(())
 }
 
-const TRACKER_LOADED: &str =
-    "return performance.getEntriesByType('resource').some(e => /tracker\\.[0-9a-f]+\\.wasm$/.test(e.name))";
+const TRACKER_LOADED: &str = "return performance.getEntriesByType('resource').some(e => /tracker\\.[0-9a-f]+\\.wasm$/.test(e.name))";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_consent_required_nothing_is_stored_until_the_visitor_agrees() -> anyhow::Result<()> {
     let server = TestServer::start_fixtures(|s| s.consent = ConsentMode::Required).await?;
     let browser = Browser::chromium(1200, 800).await?;
-    browser.client.goto(&server.url("/spa.html?utm_source=vk")).await?;
+    browser
+        .client
+        .goto(&server.url("/spa.html?utm_source=vk"))
+        .await?;
     browser.wait_for(TRACKER_LOADED, 15).await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    browser.client.execute("go('/prices', 'Цены')", vec![]).await?;
-    assert_eq!(browser.eval(HAS_VISITOR_COOKIE).await?, false, "no cookie before consent");
-    assert_eq!(browser.eval("return Object.keys(localStorage).filter(k => k.startsWith('zapis')).length").await?, 0);
+    browser
+        .client
+        .execute("go('/prices', 'Цены')", vec![])
+        .await?;
+    assert_eq!(
+        browser.eval(HAS_VISITOR_COOKIE).await?,
+        false,
+        "no cookie before consent"
+    );
+    assert_eq!(
+        browser
+            .eval("return Object.keys(localStorage).filter(k => k.startsWith('zapis')).length")
+            .await?,
+        0
+    );
     browser.client.goto("about:blank").await?;
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
-    assert!(server.events().await.is_empty(), "nothing sent before consent, not even on leaving");
+    assert!(
+        server.events().await.is_empty(),
+        "nothing sent before consent, not even on leaving"
+    );
 
-    browser.client.goto(&server.url("/spa.html?utm_source=vk")).await?;
+    browser
+        .client
+        .goto(&server.url("/spa.html?utm_source=vk"))
+        .await?;
     browser.wait_for(TRACKER_LOADED, 15).await?;
-    browser.client.execute("zapis('consent', true)", vec![]).await?;
+    browser
+        .client
+        .execute("zapis('consent', true)", vec![])
+        .await?;
     browser.wait_for(HAS_VISITOR_COOKIE, 10).await?;
     let events = leave_and_wait(&server, &browser, 1).await;
     assert!(!events.is_empty(), "after consent the page views are sent");
@@ -61,19 +102,36 @@ async fn with_consent_required_nothing_is_stored_until_the_visitor_agrees() -> a
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn spa_navigation_is_tracked_and_a_rerendered_button_still_opens_the_widget() -> anyhow::Result<()> {
+async fn spa_navigation_is_tracked_and_a_rerendered_button_still_opens_the_widget()
+-> anyhow::Result<()> {
     let server = TestServer::start_fixtures(|_| ()).await?;
     let browser = Browser::chromium(1200, 800).await?;
     browser.client.goto(&server.url("/spa.html")).await?;
     browser.wait_for(HAS_VISITOR_COOKIE, 15).await?;
-    browser.client.execute("go('/masters', 'Мастера')", vec![]).await?;
-    browser.client.execute("document.querySelector('[data-zapis-book]').click()", vec![]).await?;
+    browser
+        .client
+        .execute("go('/masters', 'Мастера')", vec![])
+        .await?;
+    browser
+        .client
+        .execute(
+            "document.querySelector('[data-zapis-book]').click()",
+            vec![],
+        )
+        .await?;
     browser
         .wait_for("const h = document.querySelector('zapis-root'); return !!(h && h.shadowRoot && h.shadowRoot.querySelector('[role=dialog]'))", 20)
         .await?;
     let events = leave_and_wait(&server, &browser, 2).await;
-    let paths: Vec<&str> = events.iter().filter(|(k, _)| k == "pageview").map(|(_, p)| p.as_str()).collect();
-    assert!(paths.contains(&"/spa.html") && paths.contains(&"/masters"), "{events:?}");
+    let paths: Vec<&str> = events
+        .iter()
+        .filter(|(k, _)| k == "pageview")
+        .map(|(_, p)| p.as_str())
+        .collect();
+    assert!(
+        paths.contains(&"/spa.html") && paths.contains(&"/masters"),
+        "{events:?}"
+    );
     browser.close().await;
     Ok(())
 }
@@ -84,13 +142,30 @@ async fn a_snippet_pasted_twice_makes_one_visitor_and_one_widget() -> anyhow::Re
     let browser = Browser::chromium(1200, 800).await?;
     browser.client.goto(&server.url("/twice.html")).await?;
     browser.wait_for(HAS_VISITOR_COOKIE, 15).await?;
-    browser.client.execute("document.querySelector('[data-zapis-book]').click()", vec![]).await?;
+    browser
+        .client
+        .execute(
+            "document.querySelector('[data-zapis-book]').click()",
+            vec![],
+        )
+        .await?;
     browser
         .wait_for("const h = document.querySelector('zapis-root'); return !!(h && h.shadowRoot && h.shadowRoot.querySelector('[role=dialog]'))", 20)
         .await?;
-    browser.client.execute("document.querySelector('[data-zapis-book]').click()", vec![]).await?;
+    browser
+        .client
+        .execute(
+            "document.querySelector('[data-zapis-book]').click()",
+            vec![],
+        )
+        .await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(browser.eval("return document.querySelectorAll('zapis-root').length").await?, 1);
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('zapis-root').length")
+            .await?,
+        1
+    );
     let events = leave_and_wait(&server, &browser, 1).await;
     let pageviews = events.iter().filter(|(k, _)| k == "pageview").count();
     assert_eq!(pageviews, 1, "one page view, not two: {events:?}");

@@ -79,7 +79,9 @@ pub fn build() -> anyhow::Result<Built> {
     inputs.update(env!("CARGO_PKG_VERSION"));
     let stamp_value = hex(&inputs.finalize());
     let stamp = root.join("target/dist.stamp");
-    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == stamp_value) && dist.join("embed.js").exists() {
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == stamp_value)
+        && dist.join("embed.js").exists()
+    {
         log("dist/ is up to date");
         return Ok(Built { dir: dist });
     }
@@ -98,27 +100,40 @@ pub fn build() -> anyhow::Result<Built> {
         std::fs::write(dist.join(&js_name), &js)?;
         assets.insert(m.name.into(), serde_json::json!([js_name, wasm_name]));
     }
-    let embed = String::from_utf8(embed_src)?.replace("__ZAPIS_ASSETS__", &serde_json::Value::Object(assets).to_string());
+    let embed = String::from_utf8(embed_src)?.replace(
+        "__ZAPIS_ASSETS__",
+        &serde_json::Value::Object(assets).to_string(),
+    );
     let embed_tmp = work.join("embed.js");
     std::fs::write(&embed_tmp, embed)?;
-    sh::run(cmd("esbuild").arg(&embed_tmp).args(["--minify", "--log-level=warning", "--target=es2019"]).arg(format!(
-        "--outfile={}",
-        dist.join("embed.js").display()
-    )))?;
+    sh::run(
+        cmd("esbuild")
+            .arg(&embed_tmp)
+            .args(["--minify", "--log-level=warning", "--target=es2019"])
+            .arg(format!("--outfile={}", dist.join("embed.js").display())),
+    )?;
 
     let mut manifest = serde_json::Map::new();
     // Listed before the loop: the loop adds the .gz/.br files to the same directory.
-    let files: Vec<PathBuf> = std::fs::read_dir(&dist)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    let files: Vec<PathBuf> = std::fs::read_dir(&dist)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
     for path in files {
         let bytes = std::fs::read(&path)?;
         let gz = gzip(&bytes)?;
         let br = brotli(&bytes)?;
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        manifest.insert(name.clone(), serde_json::json!({"raw": bytes.len(), "gzip": gz.len(), "brotli": br.len()}));
+        manifest.insert(
+            name.clone(),
+            serde_json::json!({"raw": bytes.len(), "gzip": gz.len(), "brotli": br.len()}),
+        );
         std::fs::write(dist.join(format!("{name}.gz")), gz)?;
         std::fs::write(dist.join(format!("{name}.br")), br)?;
     }
-    std::fs::write(dist.join("manifest.json"), serde_json::to_string_pretty(&manifest)?)?;
+    std::fs::write(
+        dist.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest)?,
+    )?;
     std::fs::write(&stamp, stamp_value)?;
     report(&manifest);
     Ok(Built { dir: dist })
@@ -140,7 +155,16 @@ fn wasm_pack(m: &Module, out: &Path) -> anyhow::Result<()> {
     let mut c = cmd("wasm-pack");
     c.args(["--quiet", "build"])
         .arg(sh::root().join(m.krate))
-        .args(["--target", "web", "--mode", "no-install", "--no-pack", "--no-typescript", "--out-name", m.name])
+        .args([
+            "--target",
+            "web",
+            "--mode",
+            "no-install",
+            "--no-pack",
+            "--no-typescript",
+            "--out-name",
+            m.name,
+        ])
         .arg("--out-dir")
         .arg(out)
         .args(m.profile)
@@ -164,7 +188,12 @@ fn bundle(m: &Module, out: &Path) -> anyhow::Result<Vec<u8>> {
     sh::run(
         cmd("esbuild")
             .arg(&entry)
-            .args(["--bundle", "--minify", "--format=esm", "--log-level=warning"])
+            .args([
+                "--bundle",
+                "--minify",
+                "--format=esm",
+                "--log-level=warning",
+            ])
             .arg(format!("--outfile={}", min.display())),
     )?;
     Ok(std::fs::read(min)?)
@@ -191,7 +220,11 @@ fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
 
 fn report(manifest: &serde_json::Map<String, serde_json::Value>) {
     let sum = |prefix: &str, key: &str| -> u64 {
-        manifest.iter().filter(|(n, _)| n.starts_with(prefix)).map(|(_, v)| v[key].as_u64().unwrap_or(0)).sum()
+        manifest
+            .iter()
+            .filter(|(n, _)| n.starts_with(prefix))
+            .map(|(_, v)| v[key].as_u64().unwrap_or(0))
+            .sum()
     };
     for part in ["embed", "tracker", "widget"] {
         log(format!(

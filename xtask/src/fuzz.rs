@@ -43,7 +43,9 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--secs" => secs = it.next().context("--secs N")?.parse().context("--secs N")?,
-            t => targets.push(*TARGETS.iter().find(|x| **x == t).with_context(|| format!("unknown fuzz target {t:?}; targets: {}", TARGETS.join(" ")))?),
+            t => targets.push(*TARGETS.iter().find(|x| **x == t).with_context(|| {
+                format!("unknown fuzz target {t:?}; targets: {}", TARGETS.join(" "))
+            })?),
         }
     }
     if targets.is_empty() {
@@ -52,7 +54,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let runs = fuzz(&targets, secs)?;
     let failed = runs.iter().filter(|r| !r.ok).count();
     // The line `cargo xtask test` counts, as for a cargo test binary.
-    println!("test result: {}. {} passed; {failed} failed", if failed == 0 { "ok" } else { "FAILED" }, runs.len() - failed);
+    println!(
+        "test result: {}. {} passed; {failed} failed",
+        if failed == 0 { "ok" } else { "FAILED" },
+        runs.len() - failed
+    );
     if failed > 0 {
         bail!("{failed} fuzz target(s) found a failing input (see fuzz/artifacts/)");
     }
@@ -78,10 +84,21 @@ pub fn fuzz(targets: &[&'static str], secs: u64) -> anyhow::Result<Vec<Run>> {
             .args(["run", "-O", target])
             .arg(&corpus)
             .arg(&seeds)
-            .args(["--", &format!("-max_total_time={secs}"), "-max_len=8192", "-timeout=10", "-rss_limit_mb=4096", "-print_final_stats=1"])
+            .args([
+                "--",
+                &format!("-max_total_time={secs}"),
+                "-max_len=8192",
+                "-timeout=10",
+                "-rss_limit_mb=4096",
+                "-print_final_stats=1",
+            ])
             .output()
             .with_context(|| format!("cargo fuzz run {target}"))?;
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let run = Run {
             target,
             ok: out.status.success(),
@@ -91,12 +108,20 @@ pub fn fuzz(targets: &[&'static str], secs: u64) -> anyhow::Result<Vec<Run>> {
             corpus: std::fs::read_dir(&corpus).map_or(0, |d| d.count()),
         };
         if run.ok {
-            println!("fuzz {target}: ok, {} inputs in {:.0} s, coverage {}, corpus {}", run.execs, run.secs, run.cov, run.corpus);
+            println!(
+                "fuzz {target}: ok, {} inputs in {:.0} s, coverage {}, corpus {}",
+                run.execs, run.secs, run.cov, run.corpus
+            );
         } else {
             // The finding: the panic or sanitizer report, and how to replay it.
-            let report: Vec<&str> = text.lines().filter(|l| !l.starts_with('#') && !l.starts_with("INFO:")).collect();
+            let report: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.starts_with("INFO:"))
+                .collect();
             println!("{}", report[report.len().saturating_sub(60)..].join("\n"));
-            println!("fuzz {target}: FAILED — replay with: cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O {target} artifacts/{target}/<crash file>");
+            println!(
+                "fuzz {target}: FAILED — replay with: cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O {target} artifacts/{target}/<crash file>"
+            );
         }
         runs.push(run);
     }
@@ -105,20 +130,34 @@ pub fn fuzz(targets: &[&'static str], secs: u64) -> anyhow::Result<Vec<Run>> {
 
 fn fuzz_cmd() -> Command {
     let mut c = cmd("cargo");
-    c.arg("fuzz").current_dir(sh::root().join("fuzz")).env("RUSTC_BOOTSTRAP", "1");
+    c.arg("fuzz")
+        .current_dir(sh::root().join("fuzz"))
+        .env("RUSTC_BOOTSTRAP", "1");
     c
 }
 
 fn ensure_cargo_fuzz() -> anyhow::Result<()> {
     if !sh::cargo_bin().join("cargo-fuzz").is_file() {
-        log(format!("installing cargo-fuzz {CARGO_FUZZ_VERSION} from crates.io (about 1 min)"));
-        sh::run(cmd("cargo").args(["install", "--locked", "--quiet", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION]))?;
+        log(format!(
+            "installing cargo-fuzz {CARGO_FUZZ_VERSION} from crates.io (about 1 min)"
+        ));
+        sh::run(cmd("cargo").args([
+            "install",
+            "--locked",
+            "--quiet",
+            "cargo-fuzz",
+            "--version",
+            CARGO_FUZZ_VERSION,
+        ]))?;
     }
     Ok(())
 }
 
 fn stat(text: &str, key: &str) -> u64 {
-    text.lines().find_map(|l| l.trim().strip_prefix(key)).and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix(key))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 /// `#123 … cov: 456 ft: …` → 456 from the last such line.
@@ -126,7 +165,7 @@ fn last_cov(text: &str) -> u64 {
     text.lines()
         .filter_map(|l| l.split("cov: ").nth(1))
         .filter_map(|v| v.split_whitespace().next()?.parse().ok())
-        .last()
+        .next_back()
         .unwrap_or(0)
 }
 
@@ -149,7 +188,9 @@ fn write_seeds(target: &str, dir: &Path) -> anyhow::Result<()> {
         "widget_api" => {
             let ctx = format!(r#"{{"vid":"{id}","sid":"{id}","first":{touch},"last":null}}"#);
             let json: [&str; 12] = [
-                &format!(r#"{{"branch":410201,"services":[1001],"staff":2001,"datetime":"2026-12-01T12:00:00+03:00","name":"Анна","phone":"+7 916 555-12-34","email":"","comment":"<b>","consent":true,"ctx":{ctx}}}"#),
+                &format!(
+                    r#"{{"branch":410201,"services":[1001],"staff":2001,"datetime":"2026-12-01T12:00:00+03:00","name":"Анна","phone":"+7 916 555-12-34","email":"","comment":"<b>","consent":true,"ctx":{ctx}}}"#
+                ),
                 r#"{"branch":410202,"phone":"+79165551234","name":"Анна"}"#,
                 &ctx,
                 r#"{"id":"b1","status":"confirmed","record_id":"123","branch":410201,"datetime":"2026-12-01T12:00:00+03:00","price_min":1500.5,"price_max":2000}"#,
@@ -171,17 +212,36 @@ fn write_seeds(target: &str, dir: &Path) -> anyhow::Result<()> {
         "yclients_answer" => {
             // (fixture, the target's selector for the model it holds, HTTP status)
             const ANSWERS: &[(&str, u8, u16)] = &[
-                ("bookform", 0, 200), ("company", 1, 200), ("companies", 2, 200), ("book_services", 3, 200),
-                ("book_staff", 4, 200), ("book_dates", 5, 200), ("book_dates_alt", 5, 200), ("book_times", 6, 200),
-                ("book_staff_seances", 7, 200), ("book_record", 8, 200), ("auth", 9, 200), ("record", 10, 200),
-                ("records", 11, 200), ("user_records", 11, 200), ("activity_search", 12, 200), ("activity_book", 13, 200),
-                ("created", 14, 201), ("success_false_200", 14, 200), ("error_401_legacy", 14, 401),
-                ("error_403_access_denied", 9, 403), ("error_404_empty_meta", 10, 404), ("error_433_meta_errors", 8, 422),
-                ("error_434_forbidden", 8, 422), ("error_437_legacy", 8, 422), ("webhook_record", 15, 200),
+                ("bookform", 0, 200),
+                ("company", 1, 200),
+                ("companies", 2, 200),
+                ("book_services", 3, 200),
+                ("book_staff", 4, 200),
+                ("book_dates", 5, 200),
+                ("book_dates_alt", 5, 200),
+                ("book_times", 6, 200),
+                ("book_staff_seances", 7, 200),
+                ("book_record", 8, 200),
+                ("auth", 9, 200),
+                ("record", 10, 200),
+                ("records", 11, 200),
+                ("user_records", 11, 200),
+                ("activity_search", 12, 200),
+                ("activity_book", 13, 200),
+                ("created", 14, 201),
+                ("success_false_200", 14, 200),
+                ("error_401_legacy", 14, 401),
+                ("error_403_access_denied", 9, 403),
+                ("error_404_empty_meta", 10, 404),
+                ("error_433_meta_errors", 8, 422),
+                ("error_434_forbidden", 8, 422),
+                ("error_437_legacy", 8, 422),
+                ("webhook_record", 15, 200),
             ];
             let fixtures = sh::root().join("yclients/tests/fixtures");
             for (name, which, status) in ANSWERS {
-                let body = std::fs::read(fixtures.join(format!("{name}.json"))).with_context(|| format!("fixture {name}"))?;
+                let body = std::fs::read(fixtures.join(format!("{name}.json")))
+                    .with_context(|| format!("fixture {name}"))?;
                 let code = status - 100;
                 let mut bytes = vec![*which, code as u8, (code >> 8) as u8];
                 bytes.extend_from_slice(&body);
@@ -189,8 +249,17 @@ fn write_seeds(target: &str, dir: &Path) -> anyhow::Result<()> {
             }
         }
         "tracker_record" => {
-            seeds.push(("paid".into(), format!("{id} 1700000000000 1700000600000 42 1700000000000\n{touch}\n{direct}\n{touch}").into_bytes()));
-            seeds.push(("direct".into(), format!("{id} 1700000000000 1700000000000 0 0\n{direct}\n{direct}\n").into_bytes()));
+            seeds.push((
+                "paid".into(),
+                format!(
+                    "{id} 1700000000000 1700000600000 42 1700000000000\n{touch}\n{direct}\n{touch}"
+                )
+                .into_bytes(),
+            ));
+            seeds.push((
+                "direct".into(),
+                format!("{id} 1700000000000 1700000000000 0 0\n{direct}\n{direct}\n").into_bytes(),
+            ));
         }
         other => bail!("no seeds for {other}"),
     }

@@ -8,8 +8,8 @@
 //! - `fuzz`: run the cargo-fuzz targets of `fuzz/` (every decoder of untrusted bytes).
 
 mod bench;
-mod dist;
 mod demo;
+mod dist;
 mod fuzz;
 mod sh;
 mod test;

@@ -9,18 +9,26 @@ use anyhow::{Context, bail};
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
 }
 
 pub fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"))
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+        })
 }
 
 /// Where `cargo install` puts binaries.
 pub fn cargo_bin() -> PathBuf {
-    std::env::var_os("CARGO_INSTALL_ROOT").map(PathBuf::from).unwrap_or_else(cargo_home).join("bin")
+    std::env::var_os("CARGO_INSTALL_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(cargo_home)
+        .join("bin")
 }
 
 /// The npm tools (`.ci/tools/node_modules/.bin`): wasm-opt 132, esbuild.
@@ -31,7 +39,9 @@ pub fn npm_bin() -> PathBuf {
 /// PATH with the npm tools and cargo's bin first (npm's wasm-opt must win over any Debian one).
 pub fn path_env() -> std::ffi::OsString {
     let mut paths = vec![npm_bin(), cargo_bin(), cargo_home().join("bin")];
-    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     std::env::join_paths(paths).expect("valid PATH")
 }
 
@@ -56,13 +66,16 @@ pub fn run(c: &mut Command) -> anyhow::Result<()> {
 }
 
 pub fn status(c: &mut Command) -> anyhow::Result<ExitStatus> {
-    c.status().with_context(|| format!("starting `{}`", describe(c)))
+    c.status()
+        .with_context(|| format!("starting `{}`", describe(c)))
 }
 
 /// stdout of `c` when it succeeds.
 pub fn output(c: &mut Command) -> Option<String> {
     let out = c.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 pub fn describe(c: &Command) -> String {

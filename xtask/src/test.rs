@@ -1,5 +1,7 @@
 //! `cargo xtask test`: installs what is missing, builds the assets, runs every suite, and ends with
-//! a summary: one line per suite and the plain closing line `N passed, M failed`.
+//! a summary: one line per suite and the plain closing line `N passed, M failed`. The first suite
+//! is the gate: `cargo fmt --check` and `cargo clippy --all-targets -- -D warnings` over the
+//! workspace and the two separate workspaces (`tracker`, `fuzz`).
 
 use std::{
     io::{BufRead, BufReader},
@@ -35,47 +37,124 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 
     let mut suites = Vec::new();
     let mut host = cmd("cargo");
-    host.args(["test", "--workspace", "--exclude", "widget", "--exclude", "widget-embed", "--exclude", "e2e"]);
-    suites.push(Suite { name: "host: unit and integration (SQLite + PostgreSQL)", command: host });
+    host.args([
+        "test",
+        "--workspace",
+        "--exclude",
+        "widget",
+        "--exclude",
+        "widget-embed",
+        "--exclude",
+        "e2e",
+    ]);
+    suites.push(Suite {
+        name: "host: unit and integration (SQLite + PostgreSQL)",
+        command: host,
+    });
 
     let mut tracker_host = cmd("cargo");
-    tracker_host.current_dir(sh::root().join("tracker")).args(["test", "--lib", "--tests"]);
-    suites.push(Suite { name: "tracker: native", command: tracker_host });
+    tracker_host
+        .current_dir(sh::root().join("tracker"))
+        .args(["test", "--lib", "--tests"]);
+    suites.push(Suite {
+        name: "tracker: native",
+        command: tracker_host,
+    });
 
     for (browser, var, driver) in [
         ("Chromium", "CHROMEDRIVER", tools::CHROMEDRIVER.to_string()),
-        ("Firefox", "GECKODRIVER", geckodriver.to_string_lossy().into_owned()),
+        (
+            "Firefox",
+            "GECKODRIVER",
+            geckodriver.to_string_lossy().into_owned(),
+        ),
     ] {
         let mut w = cmd("cargo");
-        w.args(["test", "--target", "wasm32-unknown-unknown", "-p", "widget", "--tests"]).env(var, &driver);
-        w.env_remove(if var == "CHROMEDRIVER" { "GECKODRIVER" } else { "CHROMEDRIVER" });
-        suites.push(Suite { name: if browser == "Chromium" { "widget: wasm in headless Chromium" } else { "widget: wasm in headless Firefox" }, command: w });
+        w.args([
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "widget",
+            "--tests",
+        ])
+        .env(var, &driver);
+        w.env_remove(if var == "CHROMEDRIVER" {
+            "GECKODRIVER"
+        } else {
+            "CHROMEDRIVER"
+        });
+        suites.push(Suite {
+            name: if browser == "Chromium" {
+                "widget: wasm in headless Chromium"
+            } else {
+                "widget: wasm in headless Firefox"
+            },
+            command: w,
+        });
 
         let mut t = cmd("cargo");
-        t.current_dir(sh::root().join("tracker")).args(["test", "--target", "wasm32-unknown-unknown", "--tests"]).env(var, &driver);
-        t.env_remove(if var == "CHROMEDRIVER" { "GECKODRIVER" } else { "CHROMEDRIVER" });
-        suites.push(Suite { name: if browser == "Chromium" { "tracker: wasm in headless Chromium" } else { "tracker: wasm in headless Firefox" }, command: t });
+        t.current_dir(sh::root().join("tracker"))
+            .args(["test", "--target", "wasm32-unknown-unknown", "--tests"])
+            .env(var, &driver);
+        t.env_remove(if var == "CHROMEDRIVER" {
+            "GECKODRIVER"
+        } else {
+            "CHROMEDRIVER"
+        });
+        suites.push(Suite {
+            name: if browser == "Chromium" {
+                "tracker: wasm in headless Chromium"
+            } else {
+                "tracker: wasm in headless Firefox"
+            },
+            command: t,
+        });
     }
 
     let mut schemathesis = cmd("cargo");
     schemathesis
-        .args(["test", "-p", "zapis", "--test", "schemathesis", "--", "--ignored", "--nocapture"])
+        .args([
+            "test",
+            "-p",
+            "zapis",
+            "--test",
+            "schemathesis",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ])
         .env("ZAPIS_SCHEMATHESIS", tools::ensure_schemathesis()?);
-    suites.push(Suite { name: "API: schemathesis against /api/openapi.json", command: schemathesis });
+    suites.push(Suite {
+        name: "API: schemathesis against /api/openapi.json",
+        command: schemathesis,
+    });
 
     // A short run of every fuzz target (a finding fails it); `cargo xtask bench fuzz` runs longer.
     let mut fuzz = Command::new(std::env::current_exe()?);
     fuzz.args(["fuzz", "--secs", &crate::fuzz::TEST_SECS.to_string()]);
-    suites.push(Suite { name: "fuzz: decoders of untrusted bytes (cargo-fuzz, short run)", command: fuzz });
+    suites.push(Suite {
+        name: "fuzz: decoders of untrusted bytes (cargo-fuzz, short run)",
+        command: fuzz,
+    });
 
     let mut e2e = cmd("cargo");
-    e2e.args(["test", "-p", "e2e"]).env("ZAPIS_DIST", &built.dir).env("CHROMEDRIVER", tools::CHROMEDRIVER);
-    suites.push(Suite { name: "end-to-end: demo site in headless Chromium", command: e2e });
+    e2e.args(["test", "-p", "e2e"])
+        .env("ZAPIS_DIST", &built.dir)
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER);
+    suites.push(Suite {
+        name: "end-to-end: demo site in headless Chromium",
+        command: e2e,
+    });
 
     for s in &mut suites {
         s.command.env("WASM_BINDGEN_TEST_TIMEOUT", "90");
     }
     let mut results = Vec::new();
+    if only.is_none_or(|o| LINT.contains(o)) {
+        log(format!("── {LINT} ──"));
+        results.push((LINT, run_checks(lint_commands())));
+    }
     if only.is_none_or(|o| "sizes".contains(o)) {
         log("── sizes (DESIGN.md §8) ──");
         let start = Instant::now();
@@ -86,7 +165,15 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 false
             }
         };
-        results.push(("sizes: snippet + embed.js, tracker, widget (gzip)", Outcome { ok, passed: ok as u64, failed: !ok as u64, secs: start.elapsed().as_secs_f64() }));
+        results.push((
+            "sizes: snippet + embed.js, tracker, widget (gzip)",
+            Outcome {
+                ok,
+                passed: ok as u64,
+                failed: !ok as u64,
+                secs: start.elapsed().as_secs_f64(),
+            },
+        ));
     }
     for mut suite in suites {
         if only.is_some_and(|o| !suite.name.contains(o)) {
@@ -102,7 +189,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let (mut passed, mut failed, mut broken) = (0, 0, 0);
     for (name, o) in &results {
         let mark = if o.ok { "ok    " } else { "FAILED" };
-        println!("{mark} {name}: {} passed, {} failed ({:.0} s)", o.passed, o.failed, o.secs);
+        println!(
+            "{mark} {name}: {} passed, {} failed ({:.0} s)",
+            o.passed, o.failed, o.secs
+        );
         passed += o.passed;
         failed += o.failed;
         if !o.ok {
@@ -115,6 +205,85 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         anyhow::bail!("{broken} suite(s) failed");
     }
     Ok(())
+}
+
+const LINT: &str = "lint: rustfmt and clippy (workspace, tracker, fuzz)";
+
+/// The gate's commands, each one check. The widget crates are linted for the target they ship
+/// to; the tracker natively (its tests run there too); fuzz in a target directory of its own,
+/// without the sanitizer flags `cargo xtask fuzz` sets.
+fn lint_commands() -> Vec<(&'static str, Command)> {
+    let clippy = ["--all-targets", "--", "-D", "warnings"];
+    let mut list = Vec::new();
+    let mut c = cmd("cargo");
+    c.args(["fmt", "--all", "--check"]);
+    list.push(("cargo fmt --check (workspace)", c));
+    for dir in ["tracker", "fuzz"] {
+        let mut c = cmd("cargo");
+        c.current_dir(sh::root().join(dir)).args(["fmt", "--check"]);
+        list.push((
+            if dir == "tracker" {
+                "cargo fmt --check (tracker)"
+            } else {
+                "cargo fmt --check (fuzz)"
+            },
+            c,
+        ));
+    }
+    let mut c = cmd("cargo");
+    c.args([
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "widget",
+        "--exclude",
+        "widget-embed",
+    ])
+    .args(clippy);
+    list.push(("cargo clippy (workspace, native)", c));
+    let mut c = cmd("cargo");
+    c.args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "widget",
+        "-p",
+        "widget-embed",
+    ])
+    .args(clippy);
+    list.push(("cargo clippy (widget, wasm32)", c));
+    let mut c = cmd("cargo");
+    c.current_dir(sh::root().join("tracker"))
+        .args(["clippy"])
+        .args(clippy);
+    list.push(("cargo clippy (tracker)", c));
+    let mut c = cmd("cargo");
+    c.current_dir(sh::root().join("fuzz"))
+        .arg("clippy")
+        .arg("--target-dir")
+        .arg(sh::root().join("target/lint-fuzz"))
+        .args(clippy);
+    list.push(("cargo clippy (fuzz)", c));
+    list
+}
+
+/// Runs each command to the end (one failure does not hide the next); each is one check.
+fn run_checks(commands: Vec<(&'static str, Command)>) -> Outcome {
+    let start = Instant::now();
+    let mut out = Outcome::default();
+    for (what, mut c) in commands {
+        log(what);
+        if c.status().is_ok_and(|s| s.success()) {
+            out.passed += 1;
+        } else {
+            eprintln!("FAILED: {what} (`{}`)", sh::describe(&c));
+            out.failed += 1;
+        }
+    }
+    out.ok = out.failed == 0;
+    out.secs = start.elapsed().as_secs_f64();
+    out
 }
 
 /// Fails when a part grows past its budget, or — for a part that is over budget today, with
@@ -139,7 +308,12 @@ fn check_sizes(dist: &std::path::Path) -> anyhow::Result<()> {
         let verdict = if size <= budget {
             "ok".to_string()
         } else if size <= limit {
-            format!("OVER BUDGET by {} B, not grown (accepted {} B: {})", size - budget, limit, baseline[part]["why"].as_str().unwrap_or("?"))
+            format!(
+                "OVER BUDGET by {} B, not grown (accepted {} B: {})",
+                size - budget,
+                limit,
+                baseline[part]["why"].as_str().unwrap_or("?")
+            )
         } else {
             failed.push(format!("{part}: {size} B gzip > {limit} B"));
             "GREW past its limit".to_string()
@@ -180,7 +354,16 @@ fn parse_result(line: &str) -> Option<(u64, u64)> {
     let rest = line.trim().strip_prefix("test result: ")?;
     let num = |word: &str| -> u64 {
         rest.split(';')
-            .find_map(|part| part.trim().strip_suffix(word).map(|n| n.trim().rsplit(' ').next().unwrap_or("").parse().unwrap_or(0)))
+            .find_map(|part| {
+                part.trim().strip_suffix(word).map(|n| {
+                    n.trim()
+                        .rsplit(' ')
+                        .next()
+                        .unwrap_or("")
+                        .parse()
+                        .unwrap_or(0)
+                })
+            })
             .unwrap_or(0)
     };
     Some((num(" passed"), num(" failed")))
@@ -190,8 +373,14 @@ fn parse_result(line: &str) -> Option<(u64, u64)> {
 mod tests {
     #[test]
     fn reads_cargo_test_result_lines() {
-        assert_eq!(super::parse_result("test result: ok. 20 passed; 0 failed; 0 ignored"), Some((20, 0)));
-        assert_eq!(super::parse_result("test result: FAILED. 3 passed; 2 failed; 0 ignored"), Some((3, 2)));
+        assert_eq!(
+            super::parse_result("test result: ok. 20 passed; 0 failed; 0 ignored"),
+            Some((20, 0))
+        );
+        assert_eq!(
+            super::parse_result("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
+            Some((3, 2))
+        );
         assert_eq!(super::parse_result("running 3 tests"), None);
     }
 }

@@ -36,8 +36,17 @@ pub fn ensure_test_tools() -> anyhow::Result<()> {
         apt_install(&missing)?;
     }
     if !sh::cargo_bin().join("geckodriver").is_file() {
-        log(format!("installing geckodriver {GECKODRIVER_VERSION} from crates.io (about 2 min)"));
-        sh::run(cmd("cargo").args(["install", "--locked", "--quiet", "geckodriver", "--version", GECKODRIVER_VERSION]))?;
+        log(format!(
+            "installing geckodriver {GECKODRIVER_VERSION} from crates.io (about 2 min)"
+        ));
+        sh::run(cmd("cargo").args([
+            "install",
+            "--locked",
+            "--quiet",
+            "geckodriver",
+            "--version",
+            GECKODRIVER_VERSION,
+        ]))?;
     }
     ensure_schemathesis()?;
     Ok(())
@@ -47,14 +56,19 @@ pub fn ensure_test_tools() -> anyhow::Result<()> {
 /// `target/tools`, reinstalled when the requirements change. Returns the CLI's path.
 pub fn ensure_schemathesis() -> anyhow::Result<PathBuf> {
     let requirements = sh::root().join(".ci/python/requirements.txt");
-    let want = format!("{:x}", sha2_digest(&std::fs::read(&requirements).context(".ci/python/requirements.txt")?));
+    let want = format!(
+        "{:x}",
+        sha2_digest(&std::fs::read(&requirements).context(".ci/python/requirements.txt")?)
+    );
     let venv = sh::root().join("target/tools/schemathesis-venv");
     let bin = venv.join("bin/schemathesis");
     let stamp = venv.join(".zapis-stamp");
     if std::fs::read_to_string(&stamp).is_ok_and(|s| s == want) && bin.is_file() {
         return Ok(bin);
     }
-    log("installing schemathesis (.ci/python/requirements.txt) into target/tools/schemathesis-venv");
+    log(
+        "installing schemathesis (.ci/python/requirements.txt) into target/tools/schemathesis-venv",
+    );
     let _ = std::fs::remove_dir_all(&venv);
     if !sh::status(cmd("python3").args(["-m", "venv"]).arg(&venv))?.success() {
         // Debian's python3 keeps venv (and its pip) in a package of its own.
@@ -64,7 +78,13 @@ pub fn ensure_schemathesis() -> anyhow::Result<PathBuf> {
     }
     sh::run(
         std::process::Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check", "--no-input", "-r"])
+            .args([
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-input",
+                "-r",
+            ])
             .arg(&requirements),
     )?;
     std::fs::write(stamp, want)?;
@@ -91,8 +111,12 @@ fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
 }
 
 fn ensure_wasm_target() -> anyhow::Result<()> {
-    let installed = sh::output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        sh::output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         log("rustup target add wasm32-unknown-unknown");
         sh::run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
@@ -104,7 +128,11 @@ pub fn pinned_wasm_bindgen() -> anyhow::Result<String> {
     let manifest = std::fs::read_to_string(sh::root().join("Cargo.toml"))?;
     manifest
         .lines()
-        .find_map(|l| l.trim().strip_prefix("wasm-bindgen = \"=").and_then(|r| r.split('"').next()))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("wasm-bindgen = \"=")
+                .and_then(|r| r.split('"').next())
+        })
         .map(str::to_owned)
         .context("Cargo.toml must pin wasm-bindgen = \"=X.Y.Z\" in [workspace.dependencies]")
 }
@@ -116,23 +144,50 @@ fn ensure_wasm_bindgen() -> anyhow::Result<()> {
     if have == format!("wasm-bindgen {want}") {
         return Ok(());
     }
-    log(format!("installing wasm-bindgen-cli {want} (about 4 min on 2 cores)"));
-    let direct = cmd("cargo").args(["install", "--locked", "--quiet", "--force", "wasm-bindgen-cli", "--version", &want]).output()?;
+    log(format!(
+        "installing wasm-bindgen-cli {want} (about 4 min on 2 cores)"
+    ));
+    let direct = cmd("cargo")
+        .args([
+            "install",
+            "--locked",
+            "--quiet",
+            "--force",
+            "wasm-bindgen-cli",
+            "--version",
+            &want,
+        ])
+        .output()?;
     if direct.status.success() {
         return Ok(());
     }
     // The registry here lacks webpki-roots 1.0.11, which wasm-bindgen-cli 0.2.130's lockfile
     // pins (TOOLCHAIN.md P1): take the published source, move that one crate to 1.0.10, install
     // --locked from the path.
-    log("the CLI's lockfile does not resolve here; re-locking webpki-roots and installing from source");
+    log(
+        "the CLI's lockfile does not resolve here; re-locking webpki-roots and installing from source",
+    );
     let tmp = std::env::temp_dir().join(format!("zapis-wbcli-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let fetch = tmp.join("fetch");
-    sh::run(cmd("cargo").args(["new", "--quiet", "--lib", "--name", "fetch_wbcli"]).arg(&fetch))?;
-    sh::run(cmd("cargo").current_dir(&fetch).args(["add", "--quiet", &format!("wasm-bindgen-cli@={want}")]))?;
+    sh::run(
+        cmd("cargo")
+            .args(["new", "--quiet", "--lib", "--name", "fetch_wbcli"])
+            .arg(&fetch),
+    )?;
+    sh::run(cmd("cargo").current_dir(&fetch).args([
+        "add",
+        "--quiet",
+        &format!("wasm-bindgen-cli@={want}"),
+    ]))?;
     sh::run(cmd("cargo").current_dir(&fetch).args(["fetch", "--quiet"]))?;
-    let meta = sh::output(cmd("cargo").current_dir(&fetch).args(["metadata", "--quiet", "--format-version", "1"]))
-        .context("cargo metadata of the fetch project")?;
+    let meta = sh::output(cmd("cargo").current_dir(&fetch).args([
+        "metadata",
+        "--quiet",
+        "--format-version",
+        "1",
+    ]))
+    .context("cargo metadata of the fetch project")?;
     let meta: serde_json::Value = serde_json::from_str(&meta)?;
     let manifest = meta["packages"]
         .as_array()
@@ -142,8 +197,19 @@ fn ensure_wasm_bindgen() -> anyhow::Result<()> {
     let src = Path::new(manifest).parent().context("manifest dir")?;
     let copy = tmp.join("wbcli");
     sh::run(cmd("cp").arg("-r").arg(src).arg(&copy))?;
-    sh::run(cmd("cargo").current_dir(&copy).args(["update", "--quiet", "-p", "webpki-roots", "--precise", "1.0.10"]))?;
-    sh::run(cmd("cargo").args(["install", "--locked", "--quiet", "--force", "--path"]).arg(&copy))?;
+    sh::run(cmd("cargo").current_dir(&copy).args([
+        "update",
+        "--quiet",
+        "-p",
+        "webpki-roots",
+        "--precise",
+        "1.0.10",
+    ]))?;
+    sh::run(
+        cmd("cargo")
+            .args(["install", "--locked", "--quiet", "--force", "--path"])
+            .arg(&copy),
+    )?;
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(())
 }
@@ -151,22 +217,25 @@ fn ensure_wasm_bindgen() -> anyhow::Result<()> {
 /// `npm ci` in `.ci/tools` when its lockfile changed since the last install.
 fn ensure_npm_tools() -> anyhow::Result<()> {
     let dir = sh::root().join(".ci/tools");
-    let lock = std::fs::read(dir.join("package-lock.json")).context(".ci/tools/package-lock.json")?;
+    let lock =
+        std::fs::read(dir.join("package-lock.json")).context(".ci/tools/package-lock.json")?;
     let want = format!("{:x}", sha2_digest(&lock));
     let stamp = dir.join("node_modules/.zapis-stamp");
-    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == want) && sh::npm_bin().join("wasm-opt").exists() {
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == want)
+        && sh::npm_bin().join("wasm-opt").exists()
+    {
         return Ok(());
     }
     if !sh::has("npm") {
         bail!("npm is missing: install Node.js 20 and npm (Debian: apt-get install nodejs npm)");
     }
     log("npm ci in .ci/tools (wasm-opt 132, esbuild, axe-core, lighthouse)");
-    sh::run(cmd("npm").current_dir(&dir).env("CHROMEDRIVER_SKIP_DOWNLOAD", "true").args([
-        "ci",
-        "--no-audit",
-        "--no-fund",
-        "--loglevel=error",
-    ]))?;
+    sh::run(
+        cmd("npm")
+            .current_dir(&dir)
+            .env("CHROMEDRIVER_SKIP_DOWNLOAD", "true")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]),
+    )?;
     std::fs::write(stamp, want)?;
     Ok(())
 }

@@ -192,7 +192,11 @@ impl BookingCode {
 
     /// The HTTP status YCLIENTS documents for the code.
     pub fn http_status(self) -> u16 {
-        if self == BookingCode::PhoneBlacklisted { 403 } else { 422 }
+        if self == BookingCode::PhoneBlacklisted {
+            403
+        } else {
+            422
+        }
     }
 
     /// A stable snake_case key for APIs and translations (`slot_taken`, …).
@@ -218,13 +222,23 @@ impl BookingCode {
             (BookingCode::WrongSmsCode, true) => "Неверный код из СМС.",
             (BookingCode::WrongSmsCode, false) => "The SMS code is wrong.",
             (BookingCode::SlotTaken, true) => "Это время уже заняли. Выберите другое.",
-            (BookingCode::SlotTaken, false) => "This time has just been taken. Please pick another.",
-            (BookingCode::PhoneBlacklisted, true) => "Онлайн-запись на этот номер недоступна. Позвоните в салон.",
-            (BookingCode::PhoneBlacklisted, false) => "Online booking is not available for this number. Please call the salon.",
+            (BookingCode::SlotTaken, false) => {
+                "This time has just been taken. Please pick another."
+            }
+            (BookingCode::PhoneBlacklisted, true) => {
+                "Онлайн-запись на этот номер недоступна. Позвоните в салон."
+            }
+            (BookingCode::PhoneBlacklisted, false) => {
+                "Online booking is not available for this number. Please call the salon."
+            }
             (BookingCode::NameMissing, true) => "Укажите имя.",
             (BookingCode::NameMissing, false) => "Please enter your name.",
-            (BookingCode::NoStaffAvailable, true) => "На это время нет свободных мастеров. Выберите другое.",
-            (BookingCode::NoStaffAvailable, false) => "No master is free at this time. Please pick another.",
+            (BookingCode::NoStaffAvailable, true) => {
+                "На это время нет свободных мастеров. Выберите другое."
+            }
+            (BookingCode::NoStaffAvailable, false) => {
+                "No master is free at this time. Please pick another."
+            }
             (BookingCode::AppointmentsOverlap, true) => "Выбранные услуги пересекаются по времени.",
             (BookingCode::AppointmentsOverlap, false) => "The chosen appointments overlap in time.",
             (BookingCode::ServiceUnavailable, true) => "Эта услуга больше недоступна для записи.",

@@ -26,6 +26,8 @@ pub mod time;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
-pub use client::{ACCEPT_V2, Client, ClientBuilder, PRODUCTION_BASE_URL, Priority, RateLimit, RetryPolicy};
+pub use client::{
+    ACCEPT_V2, Client, ClientBuilder, PRODUCTION_BASE_URL, Priority, RateLimit, RetryPolicy,
+};
 pub use error::{ApiErrorItem, BookingCode, BookingError, Error, Result};
 pub use secret::Secret;

@@ -19,7 +19,9 @@ pub fn parse_instant(s: &str) -> Option<Timestamp> {
     {
         return Some(t);
     }
-    s.parse::<i64>().ok().and_then(|secs| Timestamp::from_second(secs).ok())
+    s.parse::<i64>()
+        .ok()
+        .and_then(|secs| Timestamp::from_second(secs).ok())
 }
 
 /// `…+0500` → `…+05:00`; `None` when `s` does not end in a four-digit offset.

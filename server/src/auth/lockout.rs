@@ -17,7 +17,8 @@ fn account_key(login: &str) -> String {
 }
 
 fn ip_key(ip: &str) -> String {
-    crate::assets::hex(&Sha256::digest(format!("zapis-login-ip:{ip}").as_bytes()))[..32].to_owned()
+    crate::util::crypto::hex(&Sha256::digest(format!("zapis-login-ip:{ip}").as_bytes()))[..32]
+        .to_owned()
 }
 
 /// When the lock ends (ms), if `failures` (oldest first) reach `max` within the window.
@@ -26,21 +27,32 @@ fn locked_until(failures: &[i64], max: usize) -> Option<i64> {
 }
 
 /// `Some(until)` when the account or the IP is locked now.
-pub async fn locked(store: &Store, login: &str, ip: &str, now: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn locked(
+    store: &Store,
+    login: &str,
+    ip: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
     let since = now - WINDOW_MS;
-    let account = store.login_failures("account", &account_key(login), since).await?;
+    let account = store
+        .login_failures("account", &account_key(login), since)
+        .await?;
     let by_ip = store.login_failures("ip", &ip_key(ip), since).await?;
     Ok(locked_until(&account, ACCOUNT_MAX).max(locked_until(&by_ip, IP_MAX)))
 }
 
 pub async fn failed(store: &Store, login: &str, ip: &str, now: i64) -> Result<(), sqlx::Error> {
-    store.add_login_failure("account", &account_key(login), now).await?;
+    store
+        .add_login_failure("account", &account_key(login), now)
+        .await?;
     store.add_login_failure("ip", &ip_key(ip), now).await?;
     store.purge_owner_state(now, now - WINDOW_MS).await
 }
 
 pub async fn succeeded(store: &Store, login: &str, now: i64) -> Result<(), sqlx::Error> {
-    store.clear_login_failures("account", &account_key(login)).await?;
+    store
+        .clear_login_failures("account", &account_key(login))
+        .await?;
     store.purge_owner_state(now, now - WINDOW_MS).await
 }
 

@@ -8,14 +8,21 @@ use argon2::{
 
 /// Hashes with argon2id and the crate's default (OWASP) parameters and a random salt.
 pub fn hash(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-    let hash = Argon2::default().hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+        .map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    let hash = Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
     Ok(hash.to_string())
 }
 
 /// Whether `password` matches `phc`. A malformed hash matches nothing.
 pub fn verify(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// [`verify`] on the blocking pool. With no hash (an unknown login) the demo hash is checked
@@ -23,7 +30,9 @@ pub fn verify(password: &str, phc: &str) -> bool {
 pub async fn verify_blocking(password: String, phc: Option<String>) -> bool {
     let known = phc.is_some();
     let phc = phc.unwrap_or_else(|| crate::config::DEMO_PASSWORD_HASH.to_owned());
-    let ok = tokio::task::spawn_blocking(move || verify(&password, &phc)).await.unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || verify(&password, &phc))
+        .await
+        .unwrap_or(false);
     ok && known
 }
 

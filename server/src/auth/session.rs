@@ -9,8 +9,16 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{random_token, read_cookie};
-use crate::{config::SiteSettings, error::ApiError, ingest::now_ms, startup::AppState, webhooks::constant_time_eq};
+use super::read_cookie;
+use crate::{
+    app::AppState,
+    config::SiteSettings,
+    error::ApiError,
+    util::{
+        clock::now_ms,
+        crypto::{constant_time_eq, random_token},
+    },
+};
 
 pub const COOKIE: &str = "zapis_session";
 /// Sessions last a working week.
@@ -25,7 +33,7 @@ pub struct Session {
 }
 
 fn token_hash(token: &str) -> String {
-    crate::assets::hex(&Sha256::digest(token.as_bytes()))
+    crate::util::crypto::hex(&Sha256::digest(token.as_bytes()))
 }
 
 impl Session {
@@ -33,17 +41,36 @@ impl Session {
     pub async fn start(app: &AppState, login: &str) -> Result<String, sqlx::Error> {
         let token = random_token();
         let now = now_ms();
-        app.store.insert_owner_session(&token_hash(&token), login, &random_token(), now, now + LIFETIME_MS).await?;
+        app.store
+            .insert_owner_session(
+                &token_hash(&token),
+                login,
+                &random_token(),
+                now,
+                now + LIFETIME_MS,
+            )
+            .await?;
         Ok(token)
     }
 
     /// The session of the request's cookie, if it is live and its owner still configured.
     pub async fn load(app: &AppState, parts: &Parts) -> Result<Option<Session>, sqlx::Error> {
-        let Some(token) = read_cookie(&parts.headers, COOKIE).filter(|t| t.len() == 64) else { return Ok(None) };
+        let Some(token) = read_cookie(&parts.headers, COOKIE).filter(|t| t.len() == 64) else {
+            return Ok(None);
+        };
         let hash = token_hash(token);
-        let Some((login, csrf)) = app.store.owner_session(&hash, now_ms()).await? else { return Ok(None) };
-        let Some(owner) = app.auth.owner(&login) else { return Ok(None) };
-        Ok(Some(Session { login, csrf, sites: owner.sites.clone(), token_hash: hash }))
+        let Some((login, csrf)) = app.store.owner_session(&hash, now_ms()).await? else {
+            return Ok(None);
+        };
+        let Some(owner) = app.auth.owner(&login) else {
+            return Ok(None);
+        };
+        Ok(Some(Session {
+            login,
+            csrf,
+            sites: owner.sites.clone(),
+            token_hash: hash,
+        }))
     }
 
     pub async fn end(&self, app: &AppState) -> Result<(), sqlx::Error> {
@@ -57,7 +84,11 @@ impl Session {
 
     /// One of this owner's sites; any other (or unknown) site is not found.
     pub fn site<'a>(&self, app: &'a AppState, key: &str) -> Option<&'a SiteSettings> {
-        self.sites.iter().any(|s| s == key).then(|| app.sites.get(key)).flatten()
+        self.sites
+            .iter()
+            .any(|s| s == key)
+            .then(|| app.sites.get(key))
+            .flatten()
     }
 }
 
@@ -67,7 +98,10 @@ pub struct DashSession(pub Session);
 impl FromRequestParts<AppState> for DashSession {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match Session::load(app, parts).await {
             Ok(Some(s)) => Ok(DashSession(s)),
             Ok(None) => Err(Redirect::to("/dashboard/login").into_response()),
@@ -82,13 +116,29 @@ pub struct ApiSession(pub Session);
 impl FromRequestParts<AppState> for ApiSession {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
-        let session = Session::load(app, parts).await.map_err(ApiError::unavailable)?.ok_or_else(|| {
-            ApiError::new(StatusCode::UNAUTHORIZED, "login_required", "Войдите в панель управления.", "Please log in to the dashboard.")
-        })?;
-        let write = parts.method != axum::http::Method::GET && parts.method != axum::http::Method::HEAD;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = Session::load(app, parts)
+            .await
+            .map_err(ApiError::unavailable)?
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "login_required",
+                    "Войдите в панель управления.",
+                    "Please log in to the dashboard.",
+                )
+            })?;
+        let write =
+            parts.method != axum::http::Method::GET && parts.method != axum::http::Method::HEAD;
         if write {
-            let token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let token = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             if !session.csrf_ok(token) {
                 return Err(csrf_refused());
             }

@@ -18,11 +18,12 @@ use super::{
     upstream::{SiteUpstream, UpstreamError, upstream_unavailable},
 };
 use crate::{
+    app::AppState,
+    booking::status::BookingStatus,
     config::SiteSettings,
     error::ApiError,
-    ingest::now_ms,
-    startup::AppState,
     store::{BookingState, Inserted, NewBooking, TouchColumns},
+    util::clock::now_ms,
 };
 
 /// How long a repeat waits for the first request with its key to finish.
@@ -40,7 +41,13 @@ struct StoredError {
 
 impl StoredError {
     fn from_api(e: &ApiError) -> Self {
-        Self { status: e.status.as_u16(), code: e.code.into(), ru: e.ru.clone(), en: e.en.clone(), field: e.field.map(Into::into) }
+        Self {
+            status: e.status.as_u16(),
+            code: e.code.into(),
+            ru: e.ru.clone(),
+            en: e.en.clone(),
+            field: e.field.map(Into::into),
+        }
     }
 
     fn into_api(self) -> ApiError {
@@ -69,22 +76,37 @@ fn codes_static(code: &str) -> &'static str {
 }
 
 fn field_static(f: &str) -> Option<&'static str> {
-    ["phone", "name", "code", "email", "comment"].into_iter().find(|x| *x == f)
+    ["phone", "name", "code", "email", "comment"]
+        .into_iter()
+        .find(|x| *x == f)
 }
 
 /// Runs a booking request to its end. Returns 201 for a new booking, 200 for a repeat.
-pub async fn book(app: &AppState, site: &SiteSettings, key: &str, req: BookingRequest) -> Result<(StatusCode, BookingResult), ApiError> {
+pub async fn book(
+    app: &AppState,
+    site: &SiteSettings,
+    key: &str,
+    req: BookingRequest,
+) -> Result<(StatusCode, BookingResult), ApiError> {
     request::check_fields(&req, site)?;
     let up = app.upstreams.get(&site.key)?;
-    let branch = app.catalog.branch(&up, req.branch).await?.ok_or_else(|| {
-        ApiError::invalid("branch", "Такого филиала нет.", "No such branch.")
-    })?;
+    let branch = app
+        .catalog
+        .branch(&up, req.branch)
+        .await?
+        .ok_or_else(|| ApiError::invalid("branch", "Такого филиала нет.", "No such branch."))?;
     let services = app.catalog.services(&up, branch.id, 0).await?;
     let staff_name = if req.staff == 0 {
         Some(String::new())
     } else {
-        let list = app.catalog.staff(&up, branch.id, sorted(&req.services), None).await?;
-        list.staff.iter().find(|s| s.id == req.staff && s.bookable).map(|s| s.name.clone())
+        let list = app
+            .catalog
+            .staff(&up, branch.id, sorted(&req.services), None)
+            .await?;
+        list.staff
+            .iter()
+            .find(|s| s.id == req.staff && s.bookable)
+            .map(|s| s.name.clone())
     };
     let hash = request_hash(&req);
     let valid = request::validate(req, branch, &services, staff_name)?;
@@ -94,8 +116,17 @@ pub async fn book(app: &AppState, site: &SiteSettings, key: &str, req: BookingRe
     for _ in 0..3 {
         let id = new_id();
         let row = new_row(&id, site, key, &hash, &valid);
-        match app.store.insert_booking(&row).await.map_err(ApiError::unavailable)? {
-            Inserted::New => return run(app, &up, site, &id, &valid).await.map(|r| (StatusCode::CREATED, r)),
+        match app
+            .store
+            .insert_booking(&row)
+            .await
+            .map_err(ApiError::unavailable)?
+        {
+            Inserted::New => {
+                return run(app, &up, site, &id, &valid)
+                    .await
+                    .map(|r| (StatusCode::CREATED, r));
+            }
             Inserted::Existing(state) => {
                 if state.request_hash != hash {
                     return Err(ApiError::new(
@@ -116,9 +147,15 @@ pub async fn book(app: &AppState, site: &SiteSettings, key: &str, req: BookingRe
 
 /// A repeat of a key: the stored outcome, or wait for the first request, or resolve an unknown.
 /// `None`: the first request let the key go (nothing was made); the caller books afresh.
-async fn repeat(app: &AppState, up: &Arc<SiteUpstream>, site: &SiteSettings, mut state: BookingState, valid: &ValidBooking) -> Option<Result<(StatusCode, BookingResult), ApiError>> {
+async fn repeat(
+    app: &AppState,
+    up: &Arc<SiteUpstream>,
+    site: &SiteSettings,
+    mut state: BookingState,
+    valid: &ValidBooking,
+) -> Option<Result<(StatusCode, BookingResult), ApiError>> {
     let deadline = tokio::time::Instant::now() + WAIT_FOR_FIRST;
-    while state.state == "pending" {
+    while state.state == BookingStatus::Pending {
         if tokio::time::Instant::now() > deadline {
             return Some(Err(checking()));
         }
@@ -132,29 +169,65 @@ async fn repeat(app: &AppState, up: &Arc<SiteUpstream>, site: &SiteSettings, mut
     Some(settled(app, up, site, state, valid).await)
 }
 
-async fn settled(app: &AppState, up: &Arc<SiteUpstream>, site: &SiteSettings, state: BookingState, valid: &ValidBooking) -> Result<(StatusCode, BookingResult), ApiError> {
-    match state.state.as_str() {
-        "confirmed" => {
-            let result = state.result.as_deref().and_then(|r| serde_json::from_str(r).ok()).ok_or_else(|| ApiError::internal("confirmed booking without result"))?;
+async fn settled(
+    app: &AppState,
+    up: &Arc<SiteUpstream>,
+    site: &SiteSettings,
+    state: BookingState,
+    valid: &ValidBooking,
+) -> Result<(StatusCode, BookingResult), ApiError> {
+    match state.state {
+        BookingStatus::Confirmed => {
+            let result = state
+                .result
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok())
+                .ok_or_else(|| ApiError::internal("confirmed booking without result"))?;
             app.metrics.booking("repeat");
             Ok((StatusCode::OK, result))
         }
-        "failed" => {
-            let stored: Option<StoredError> = state.error.as_deref().and_then(|e| serde_json::from_str(e).ok());
+        BookingStatus::Failed => {
+            let stored: Option<StoredError> = state
+                .error
+                .as_deref()
+                .and_then(|e| serde_json::from_str(e).ok());
             Err(stored.map_or_else(upstream_unavailable, StoredError::into_api))
         }
         // unknown: find out before anything is sent again.
-        _ => match lookup(app, up, &state.id, valid).await {
-            Some(Ok(record_id)) => confirm(app, site, &state.id, valid, vec![(record_id, String::new())]).await.map(|r| (StatusCode::OK, r)),
-            Some(Err(())) => Err(checking()),
-            None => send_record(app, up, site, &state.id, valid, true).await.map(|r| (StatusCode::CREATED, r)),
-        },
+        BookingStatus::Pending | BookingStatus::Unknown => {
+            match lookup(app, up, &state.id, valid).await {
+                Some(Ok(record_id)) => confirm(
+                    app,
+                    site,
+                    &state.id,
+                    valid,
+                    vec![(record_id, String::new())],
+                )
+                .await
+                .map(|r| (StatusCode::OK, r)),
+                Some(Err(())) => Err(checking()),
+                None => send_record(app, up, site, &state.id, valid, true)
+                    .await
+                    .map(|r| (StatusCode::CREATED, r)),
+            }
+        }
     }
 }
 
 /// book_check, then book_record.
-async fn run(app: &AppState, up: &Arc<SiteUpstream>, site: &SiteSettings, id: &str, valid: &ValidBooking) -> Result<BookingResult, ApiError> {
-    let appointments = [Appointment::new(1, &valid.services, valid.staff, &valid.datetime)];
+async fn run(
+    app: &AppState,
+    up: &Arc<SiteUpstream>,
+    site: &SiteSettings,
+    id: &str,
+    valid: &ValidBooking,
+) -> Result<BookingResult, ApiError> {
+    let appointments = [Appointment::new(
+        1,
+        &valid.services,
+        valid.staff,
+        &valid.datetime,
+    )];
     if let Err(e) = up.client.book_check(valid.branch.id, &appointments).await {
         app.metrics.upstream("book_check", "error");
         // book_check creates nothing: a transient failure frees the key for a retry.
@@ -166,19 +239,31 @@ async fn run(app: &AppState, up: &Arc<SiteUpstream>, site: &SiteSettings, id: &s
 
 /// book_record; after an unknown outcome the record is looked up by api_id, and sent once more
 /// only if it is not there.
-async fn send_record(app: &AppState, up: &Arc<SiteUpstream>, site: &SiteSettings, id: &str, valid: &ValidBooking, retried: bool) -> Result<BookingResult, ApiError> {
+async fn send_record(
+    app: &AppState,
+    up: &Arc<SiteUpstream>,
+    site: &SiteSettings,
+    id: &str,
+    valid: &ValidBooking,
+    retried: bool,
+) -> Result<BookingResult, ApiError> {
     let body = record_body(up, id, valid);
     match up.client.book_record(valid.branch.id, &body).await {
         Ok(records) => {
             app.metrics.upstream("book_record", "ok");
-            let records = records.into_iter().map(|r| (r.record_id, r.record_hash)).collect();
+            let records = records
+                .into_iter()
+                .map(|r| (r.record_id, r.record_hash))
+                .collect();
             confirm(app, site, id, valid, records).await
         }
         Err(e) if e.outcome_unknown() => {
             app.metrics.upstream("book_record", "unknown");
             tracing::warn!(booking = id, error = %e, "book_record outcome unknown; looking it up by api_id");
             match lookup(app, up, id, valid).await {
-                Some(Ok(record_id)) => confirm(app, site, id, valid, vec![(record_id, String::new())]).await,
+                Some(Ok(record_id)) => {
+                    confirm(app, site, id, valid, vec![(record_id, String::new())]).await
+                }
                 None if !retried => Box::pin(send_record(app, up, site, id, valid, true)).await,
                 _ => {
                     let _ = app.store.mark_booking_unknown(id, now_ms()).await;
@@ -189,7 +274,10 @@ async fn send_record(app: &AppState, up: &Arc<SiteUpstream>, site: &SiteSettings
         }
         Err(e) => {
             app.metrics.upstream("book_record", "error");
-            let not_sent = matches!(e, yclients::Error::Connect { .. } | yclients::Error::RateLimited { .. });
+            let not_sent = matches!(
+                e,
+                yclients::Error::Connect { .. } | yclients::Error::RateLimited { .. }
+            );
             Err(settle(app, up, id, valid, e.into(), not_sent).await)
         }
     }
@@ -197,9 +285,18 @@ async fn send_record(app: &AppState, up: &Arc<SiteUpstream>, site: &SiteSettings
 
 /// Looks the record up by api_id: `Some(Ok(id))` found, `None` surely absent, `Some(Err)` the
 /// lookup itself failed (outcome still unknown).
-async fn lookup(app: &AppState, up: &Arc<SiteUpstream>, id: &str, valid: &ValidBooking) -> Option<Result<u64, ()>> {
+async fn lookup(
+    app: &AppState,
+    up: &Arc<SiteUpstream>,
+    id: &str,
+    valid: &ValidBooking,
+) -> Option<Result<u64, ()>> {
     let date = valid.date.parse().ok()?;
-    match up.client.find_record_by_api_id(valid.branch.id, id, date).await {
+    match up
+        .client
+        .find_record_by_api_id(valid.branch.id, id, date)
+        .await
+    {
         Ok(Some(r)) if !r.deleted => {
             app.metrics.upstream("find_record", "found");
             Some(Ok(r.id))
@@ -227,29 +324,66 @@ fn checking() -> ApiError {
 
 /// A refusal or failure: stored when final, forgotten when nothing was created and the visitor
 /// may retry with the same key.
-async fn settle(app: &AppState, up: &Arc<SiteUpstream>, id: &str, valid: &ValidBooking, e: UpstreamError, retryable_if_transient: bool) -> ApiError {
+async fn settle(
+    app: &AppState,
+    up: &Arc<SiteUpstream>,
+    id: &str,
+    valid: &ValidBooking,
+    e: UpstreamError,
+    retryable_if_transient: bool,
+) -> ApiError {
     let final_refusal = matches!(e, UpstreamError::Refused { .. });
-    let slot_taken = matches!(&e, UpstreamError::Refused { code: yclients::BookingCode::SlotTaken, .. });
+    let slot_taken = matches!(
+        &e,
+        UpstreamError::Refused {
+            code: yclients::BookingCode::SlotTaken,
+            ..
+        }
+    );
     let mut err = ApiError::from(e);
     if final_refusal || !retryable_if_transient {
-        let _ = app.store.fail_booking(id, &serde_json::to_string(&StoredError::from_api(&err)).unwrap_or_default(), now_ms()).await;
-        app.metrics.booking(if final_refusal { err.code } else { "failed" });
+        let _ = app
+            .store
+            .fail_booking(
+                id,
+                &serde_json::to_string(&StoredError::from_api(&err)).unwrap_or_default(),
+                now_ms(),
+            )
+            .await;
+        app.metrics
+            .booking(if final_refusal { err.code } else { "failed" });
     } else {
         let _ = app.store.forget_pending_booking(id).await;
         app.metrics.booking("retryable");
     }
     if slot_taken {
         app.catalog.slot_taken(valid.branch.id, &valid.date);
-        if let Ok(date) = valid.date.parse() {
-            if let Ok(times) = app.catalog.times(up, &valid.branch, valid.staff, sorted(&valid.services), date, None).await {
-                err.times = Some(times.slots.clone());
-            }
+        if let Ok(date) = valid.date.parse()
+            && let Ok(times) = app
+                .catalog
+                .times(
+                    up,
+                    &valid.branch,
+                    valid.staff,
+                    sorted(&valid.services),
+                    date,
+                    None,
+                )
+                .await
+        {
+            err.times = Some(times.slots.clone());
         }
     }
     err
 }
 
-async fn confirm(app: &AppState, site: &SiteSettings, id: &str, valid: &ValidBooking, records: Vec<(u64, String)>) -> Result<BookingResult, ApiError> {
+async fn confirm(
+    app: &AppState,
+    site: &SiteSettings,
+    id: &str,
+    valid: &ValidBooking,
+    records: Vec<(u64, String)>,
+) -> Result<BookingResult, ApiError> {
     let hash = records.first().map(|(_, h)| h.clone()).unwrap_or_default();
     let cancel_url = if hash.is_empty() {
         String::new()
@@ -269,20 +403,34 @@ async fn confirm(app: &AppState, site: &SiteSettings, id: &str, valid: &ValidBoo
         price_max: valid.price_max,
         cancel_url,
     };
-    let records_json = serde_json::to_string(&records.iter().map(|(r, h)| serde_json::json!({"record_id": r, "record_hash": h})).collect::<Vec<_>>()).unwrap_or_default();
+    let records_json = serde_json::to_string(
+        &records
+            .iter()
+            .map(|(r, h)| serde_json::json!({"record_id": r, "record_hash": h}))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
     let result_json = serde_json::to_string(&result).unwrap_or_default();
     // The record exists upstream: storing that must not be skipped. Retry briefly; if the store
     // is down the booking stays `pending` and the reconciler finds it by api_id.
     let mut stored = false;
     for attempt in 0..3 {
-        if app.store.confirm_booking(id, &records_json, &result_json, now_ms()).await.is_ok() {
+        if app
+            .store
+            .confirm_booking(id, &records_json, &result_json, now_ms())
+            .await
+            .is_ok()
+        {
             stored = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
     }
     if !stored {
-        tracing::error!(booking = id, "booking made upstream but not stored; the reconciler will find it by api_id");
+        tracing::error!(
+            booking = id,
+            "booking made upstream but not stored; the reconciler will find it by api_id"
+        );
     }
     app.catalog.slot_taken(valid.branch.id, &valid.date);
     app.metrics.booking("confirmed");
@@ -296,7 +444,10 @@ fn record_body(up: &SiteUpstream, id: &str, v: &ValidBooking) -> BookRecord {
     let first = a.and_then(|a| a.first.as_ref());
     let mut comment = v.comment.clone().unwrap_or_default();
     if up.cfg.comment_tag {
-        let src = last.or(first).map(describe_touch).unwrap_or_else(|| "прямой заход".into());
+        let src = last
+            .or(first)
+            .map(describe_touch)
+            .unwrap_or_else(|| "прямой заход".into());
         if !comment.is_empty() {
             comment.push('\n');
         }
@@ -309,7 +460,13 @@ fn record_body(up: &SiteUpstream, id: &str, v: &ValidBooking) -> BookRecord {
             "booking_id" => Some(id.to_owned()),
             other => {
                 let (which, part) = other.split_once('.').unwrap_or(("", ""));
-                let t = if which == "first" { first } else if which == "last" { last } else { None };
+                let t = if which == "first" {
+                    first
+                } else if which == "last" {
+                    last
+                } else {
+                    None
+                };
                 t.and_then(|t| match part {
                     "source" => t.source.clone(),
                     "medium" => t.medium.clone(),
@@ -323,8 +480,10 @@ fn record_body(up: &SiteUpstream, id: &str, v: &ValidBooking) -> BookRecord {
             custom.insert(field.clone(), value.into());
         }
     }
-    let mut body = BookRecord::default();
-    body.contact = Contact::new(v.phone.as_digits(), v.name.clone());
+    let mut body = BookRecord {
+        contact: Contact::new(v.phone.as_digits(), v.name.clone()),
+        ..BookRecord::default()
+    };
     body.contact.email = v.email.clone();
     body.contact.code = v.code.clone();
     body.contact.comment = (!comment.is_empty()).then_some(comment);
@@ -339,7 +498,14 @@ fn record_body(up: &SiteUpstream, id: &str, v: &ValidBooking) -> BookRecord {
 }
 
 fn describe_touch(t: &Touch) -> String {
-    let parts: Vec<&str> = [t.source.as_deref(), t.medium.as_deref(), t.campaign.as_deref()].into_iter().flatten().collect();
+    let parts: Vec<&str> = [
+        t.source.as_deref(),
+        t.medium.as_deref(),
+        t.campaign.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if parts.is_empty() {
         match &t.referrer {
             Some(r) => format!("{} ({r})", t.ch.as_str()),
@@ -384,7 +550,7 @@ fn new_row(id: &str, site: &SiteSettings, key: &str, hash: &str, v: &ValidBookin
 
 fn request_hash(req: &BookingRequest) -> String {
     let bytes = serde_json::to_vec(req).unwrap_or_default();
-    crate::assets::hex(&Sha256::digest(bytes))[..32].to_owned()
+    crate::util::crypto::hex(&Sha256::digest(bytes))[..32].to_owned()
 }
 
 /// 128 random bits as 32 hex chars: our booking id and the YCLIENTS api_id.

@@ -45,7 +45,10 @@ pub struct Cache<K, V, E> {
 
 impl<K, V, E> Clone for Cache<K, V, E> {
     fn clone(&self) -> Self {
-        Self { inner: self.inner.clone(), max_entries: self.max_entries }
+        Self {
+            inner: self.inner.clone(),
+            max_entries: self.max_entries,
+        }
     }
 }
 
@@ -56,7 +59,13 @@ where
     E: Clone + Send + 'static,
 {
     pub fn new(max_entries: usize) -> Self {
-        Self { inner: Arc::new(Mutex::new(Inner { entries: HashMap::new(), flights: HashMap::new() })), max_entries }
+        Self {
+            inner: Arc::new(Mutex::new(Inner {
+                entries: HashMap::new(),
+                flights: HashMap::new(),
+            })),
+            max_entries,
+        }
     }
 
     /// The value for `key`, fetching with `fetch` when it is missing or too old.
@@ -75,7 +84,9 @@ where
             let mut inner = self.inner.lock().expect("cache lock");
             let age = inner.entries.get(&key).map(|e| e.at.elapsed());
             match age {
-                Some(age) if age <= policy.ttl => Plan::Serve(inner.entries[&key].value.clone(), Hit::Fresh),
+                Some(age) if age <= policy.ttl => {
+                    Plan::Serve(inner.entries[&key].value.clone(), Hit::Fresh)
+                }
                 Some(age) if age <= policy.ttl + policy.stale => {
                     let value = inner.entries[&key].value.clone();
                     if inner.flights.contains_key(&key) {
@@ -134,13 +145,23 @@ where
         if let Ok(v) = &result {
             if inner.entries.len() >= self.max_entries {
                 // Drop the oldest tenth: simple and bounded.
-                let mut ages: Vec<_> = inner.entries.iter().map(|(k, e)| (e.at, k.clone())).collect();
+                let mut ages: Vec<_> = inner
+                    .entries
+                    .iter()
+                    .map(|(k, e)| (e.at, k.clone()))
+                    .collect();
                 ages.sort_by_key(|(at, _)| *at);
                 for (_, k) in ages.into_iter().take(self.max_entries / 10 + 1) {
                     inner.entries.remove(&k);
                 }
             }
-            inner.entries.insert(key.clone(), Entry { value: v.clone(), at: Instant::now() });
+            inner.entries.insert(
+                key.clone(),
+                Entry {
+                    value: v.clone(),
+                    at: Instant::now(),
+                },
+            );
         }
         if let Some(tx) = inner.flights.remove(&key) {
             let _ = tx.send(result);
@@ -149,7 +170,11 @@ where
 
     /// Forgets every entry whose key matches (a booking took a slot).
     pub fn invalidate(&self, matches: impl Fn(&K) -> bool) {
-        self.inner.lock().expect("cache lock").entries.retain(|k, _| !matches(k));
+        self.inner
+            .lock()
+            .expect("cache lock")
+            .entries
+            .retain(|k, _| !matches(k));
     }
 }
 
@@ -159,7 +184,10 @@ mod tests {
 
     use super::*;
 
-    const P: Policy = Policy { ttl: Duration::from_millis(100), stale: Duration::from_millis(200) };
+    const P: Policy = Policy {
+        ttl: Duration::from_millis(100),
+        stale: Duration::from_millis(200),
+    };
 
     #[tokio::test]
     async fn concurrent_misses_share_one_fetch() {
@@ -188,14 +216,35 @@ mod tests {
     #[tokio::test]
     async fn stale_values_are_served_while_one_refresh_runs_and_errors_are_not_cached() {
         let cache: Cache<u32, u32, String> = Cache::new(100);
-        assert_eq!(cache.get(1, P, || async { Err("down".to_string()) }).await.0, Err("down".into()));
-        assert_eq!(cache.get(1, P, || async { Ok(1) }).await, (Ok(1), Hit::Miss));
-        assert_eq!(cache.get(1, P, || async { Ok(2) }).await, (Ok(1), Hit::Fresh));
+        assert_eq!(
+            cache
+                .get(1, P, || async { Err("down".to_string()) })
+                .await
+                .0,
+            Err("down".into())
+        );
+        assert_eq!(
+            cache.get(1, P, || async { Ok(1) }).await,
+            (Ok(1), Hit::Miss)
+        );
+        assert_eq!(
+            cache.get(1, P, || async { Ok(2) }).await,
+            (Ok(1), Hit::Fresh)
+        );
         tokio::time::sleep(Duration::from_millis(150)).await;
-        assert_eq!(cache.get(1, P, || async { Ok(3) }).await, (Ok(1), Hit::Stale));
+        assert_eq!(
+            cache.get(1, P, || async { Ok(3) }).await,
+            (Ok(1), Hit::Stale)
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
-        assert_eq!(cache.get(1, P, || async { Ok(4) }).await, (Ok(3), Hit::Fresh));
+        assert_eq!(
+            cache.get(1, P, || async { Ok(4) }).await,
+            (Ok(3), Hit::Fresh)
+        );
         cache.invalidate(|k| *k == 1);
-        assert_eq!(cache.get(1, P, || async { Ok(5) }).await, (Ok(5), Hit::Miss));
+        assert_eq!(
+            cache.get(1, P, || async { Ok(5) }).await,
+            (Ok(5), Hit::Miss)
+        );
     }
 }

@@ -4,7 +4,9 @@
 use std::{net::IpAddr, sync::Arc, time::Duration};
 
 use jiff::civil::Date;
-use protocol::catalog::{Branch, Category, Dates, Service, Services, Slot, Staff, StaffList, Times};
+use protocol::catalog::{
+    Branch, Category, Dates, Service, Services, Slot, Staff, StaffList, Times,
+};
 use yclients::model::{BookQuery, Company};
 
 use super::{
@@ -14,12 +16,20 @@ use super::{
 use crate::{limits::Limiter, metrics::Metrics};
 
 /// Branches, services and masters change rarely: fresh 5 min, then stale up to an hour.
-const CATALOG: Policy = Policy { ttl: Duration::from_secs(300), stale: Duration::from_secs(3600) };
+const CATALOG: Policy = Policy {
+    ttl: Duration::from_secs(300),
+    stale: Duration::from_secs(3600),
+};
 /// Free dates and times change with every booking: fresh 20 s, stale 40 s more (a booking
 /// drops the day's entries at once).
-const SLOTS: Policy = Policy { ttl: Duration::from_secs(20), stale: Duration::from_secs(40) };
+const SLOTS: Policy = Policy {
+    ttl: Duration::from_secs(20),
+    stale: Duration::from_secs(40),
+};
 
 type Res<T> = Result<T, UpstreamError>;
+/// Branch, staff (0: any), services, date.
+type TimesKey = (u64, u64, Vec<u64>, String);
 
 #[derive(Clone)]
 pub struct Catalog {
@@ -27,7 +37,7 @@ pub struct Catalog {
     services: Cache<(u64, u64), Arc<Services>, UpstreamError>,
     staff: Cache<(u64, Vec<u64>), Arc<StaffList>, UpstreamError>,
     dates: Cache<(u64, u64, Vec<u64>), Arc<Dates>, UpstreamError>,
-    times: Cache<(u64, u64, Vec<u64>, String), Arc<Times>, UpstreamError>,
+    times: Cache<TimesKey, Arc<Times>, UpstreamError>,
     metrics: Metrics,
     /// Upstream fetches per client (`Limits::lookup_ip`).
     misses: Limiter,
@@ -91,18 +101,38 @@ impl Catalog {
 
     /// The branch, if it belongs to the site.
     pub async fn branch(&self, up: &Arc<SiteUpstream>, id: u64) -> Res<Option<Branch>> {
-        Ok(self.branches(up).await?.iter().find(|b| b.id == id).cloned())
+        Ok(self
+            .branches(up)
+            .await?
+            .iter()
+            .find(|b| b.id == id)
+            .cloned())
     }
 
-    pub async fn services(&self, up: &Arc<SiteUpstream>, company: u64, staff: u64) -> Res<Arc<Services>> {
+    pub async fn services(
+        &self,
+        up: &Arc<SiteUpstream>,
+        company: u64,
+        staff: u64,
+    ) -> Res<Arc<Services>> {
         let client = up.client.clone();
         let (r, hit) = self
             .services
             .get((company, staff), CATALOG, move || async move {
-                let q = BookQuery { staff_id: (staff != 0).then_some(staff), ..BookQuery::default() };
+                let q = BookQuery {
+                    staff_id: (staff != 0).then_some(staff),
+                    ..BookQuery::default()
+                };
                 let s = client.book_services(company, &q).await?;
                 Ok(Arc::new(Services {
-                    categories: s.categories.into_iter().map(|c| Category { id: c.id, title: c.title }).collect(),
+                    categories: s
+                        .categories
+                        .into_iter()
+                        .map(|c| Category {
+                            id: c.id,
+                            title: c.title,
+                        })
+                        .collect(),
                     services: s
                         .services
                         .into_iter()
@@ -126,21 +156,34 @@ impl Catalog {
     /// The masters for `services`. `visitor`: whose request this is (its cache misses are
     /// metered); `None` for zapis's own lookups. The same for [`dates`](Self::dates) and
     /// [`times`](Self::times), the lookups a request can vary without end.
-    pub async fn staff(&self, up: &Arc<SiteUpstream>, company: u64, services: Vec<u64>, visitor: Option<IpAddr>) -> Res<Arc<StaffList>> {
+    pub async fn staff(
+        &self,
+        up: &Arc<SiteUpstream>,
+        company: u64,
+        services: Vec<u64>,
+        visitor: Option<IpAddr>,
+    ) -> Res<Arc<StaffList>> {
         let client = up.client.clone();
         let meter = self.meter(visitor);
         let (r, hit) = self
             .staff
             .get((company, services.clone()), CATALOG, move || async move {
                 meter.spend()?;
-                let q = BookQuery { service_ids: services, ..BookQuery::default() };
+                let q = BookQuery {
+                    service_ids: services,
+                    ..BookQuery::default()
+                };
                 let list = client.book_staff(company, &q).await?;
                 Ok(Arc::new(StaffList {
                     staff: list
                         .into_iter()
                         .map(|s| Staff {
                             id: s.id,
-                            position: s.position.map(|p| p.title).filter(|t| !t.is_empty()).unwrap_or(s.specialization),
+                            position: s
+                                .position
+                                .map(|p| p.title)
+                                .filter(|t| !t.is_empty())
+                                .unwrap_or(s.specialization),
                             name: s.name,
                             avatar: Some(s.avatar).filter(|a| !a.is_empty()),
                             rating: s.rating as f32,
@@ -155,24 +198,50 @@ impl Catalog {
         r
     }
 
-    pub async fn dates(&self, up: &Arc<SiteUpstream>, branch: &Branch, staff: u64, services: Vec<u64>, visitor: Option<IpAddr>) -> Res<Arc<Dates>> {
+    pub async fn dates(
+        &self,
+        up: &Arc<SiteUpstream>,
+        branch: &Branch,
+        staff: u64,
+        services: Vec<u64>,
+        visitor: Option<IpAddr>,
+    ) -> Res<Arc<Dates>> {
         let client = up.client.clone();
         let meter = self.meter(visitor);
         let (company, timezone) = (branch.id, branch.timezone.clone());
         let (r, hit) = self
             .dates
-            .get((company, staff, services.clone()), SLOTS, move || async move {
-                meter.spend()?;
-                let q = BookQuery { staff_id: Some(staff), service_ids: services, ..BookQuery::default() };
-                let d = client.book_dates(company, &q).await?;
-                Ok(Arc::new(Dates { dates: d.booking_dates.iter().map(Date::to_string).collect(), timezone }))
-            })
+            .get(
+                (company, staff, services.clone()),
+                SLOTS,
+                move || async move {
+                    meter.spend()?;
+                    let q = BookQuery {
+                        staff_id: Some(staff),
+                        service_ids: services,
+                        ..BookQuery::default()
+                    };
+                    let d = client.book_dates(company, &q).await?;
+                    Ok(Arc::new(Dates {
+                        dates: d.booking_dates.iter().map(Date::to_string).collect(),
+                        timezone,
+                    }))
+                },
+            )
             .await;
         self.count("dates", hit);
         r
     }
 
-    pub async fn times(&self, up: &Arc<SiteUpstream>, branch: &Branch, staff: u64, services: Vec<u64>, date: Date, visitor: Option<IpAddr>) -> Res<Arc<Times>> {
+    pub async fn times(
+        &self,
+        up: &Arc<SiteUpstream>,
+        branch: &Branch,
+        staff: u64,
+        services: Vec<u64>,
+        date: Date,
+        visitor: Option<IpAddr>,
+    ) -> Res<Arc<Times>> {
         let client = up.client.clone();
         let meter = self.meter(visitor);
         let (company, timezone) = (branch.id, branch.timezone.clone());
@@ -185,7 +254,14 @@ impl Catalog {
                 Ok(Arc::new(Times {
                     date: date.to_string(),
                     timezone,
-                    slots: slots.into_iter().map(|t| Slot { time: t.time, datetime: t.datetime, length: t.seance_length }).collect(),
+                    slots: slots
+                        .into_iter()
+                        .map(|t| Slot {
+                            time: t.time,
+                            datetime: t.datetime,
+                            length: t.seance_length,
+                        })
+                        .collect(),
                 }))
             })
             .await;
@@ -195,7 +271,8 @@ impl Catalog {
 
     /// A booking took time on `date` at `company`: drop that day's times and the dates.
     pub fn slot_taken(&self, company: u64, date: &str) {
-        self.times.invalidate(|(c, _, _, d)| *c == company && d == date);
+        self.times
+            .invalidate(|(c, _, _, d)| *c == company && d == date);
         self.dates.invalidate(|(c, _, _)| *c == company);
     }
 }
@@ -203,9 +280,17 @@ impl Catalog {
 fn branch(c: Company) -> Branch {
     Branch {
         id: c.id,
-        title: if c.public_title.is_empty() { c.title } else { c.public_title },
+        title: if c.public_title.is_empty() {
+            c.title
+        } else {
+            c.public_title
+        },
         address: c.address,
-        timezone: if c.timezone_name.is_empty() { "Europe/Moscow".into() } else { c.timezone_name },
+        timezone: if c.timezone_name.is_empty() {
+            "Europe/Moscow".into()
+        } else {
+            c.timezone_name
+        },
         phone_confirmation: c.phone_confirmation,
         email_required: c.booking_email_required,
         comment_required: c.booking_comment_required,

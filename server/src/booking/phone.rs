@@ -52,7 +52,13 @@ impl fmt::Debug for PhoneNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = &self.0;
         let keep = d.len().min(4);
-        write!(f, "{}{}{}", &d[..keep], "*".repeat(d.len().saturating_sub(keep + 2)), &d[d.len().saturating_sub(2)..])
+        write!(
+            f,
+            "{}{}{}",
+            &d[..keep],
+            "*".repeat(d.len().saturating_sub(keep + 2)),
+            &d[d.len().saturating_sub(2)..]
+        )
     }
 }
 
@@ -62,21 +68,46 @@ mod tests {
 
     #[test]
     fn russian_numbers_in_every_usual_form_become_the_same_digits() {
-        for input in ["+7 (916) 123-45-67", "8 916 123 45 67", "79161234567", "9161234567", "+7-916-123-45-67"] {
-            assert_eq!(PhoneNumber::parse(input).unwrap().as_digits(), "79161234567", "{input}");
+        for input in [
+            "+7 (916) 123-45-67",
+            "8 916 123 45 67",
+            "79161234567",
+            "9161234567",
+            "+7-916-123-45-67",
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(input).unwrap().as_digits(),
+                "79161234567",
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn international_numbers_need_a_plus() {
-        assert_eq!(PhoneNumber::parse("+44 20 7946 0958").unwrap().as_digits(), "442079460958");
-        assert_eq!(PhoneNumber::parse("+375 29 123-45-67").unwrap().as_digits(), "375291234567");
+        assert_eq!(
+            PhoneNumber::parse("+44 20 7946 0958").unwrap().as_digits(),
+            "442079460958"
+        );
+        assert_eq!(
+            PhoneNumber::parse("+375 29 123-45-67").unwrap().as_digits(),
+            "375291234567"
+        );
         assert!(PhoneNumber::parse("442079460958").is_err());
     }
 
     #[test]
     fn junk_is_refused() {
-        for input in ["", "12345", "+7 916 123", "phone", "+7 (916) 123-45-67 ext 5", "+0123456789", "8916123456789", "'; DROP TABLE--"] {
+        for input in [
+            "",
+            "12345",
+            "+7 916 123",
+            "phone",
+            "+7 (916) 123-45-67 ext 5",
+            "+0123456789",
+            "8916123456789",
+            "'; DROP TABLE--",
+        ] {
             assert!(PhoneNumber::parse(input).is_err(), "{input}");
         }
     }

@@ -47,14 +47,28 @@ pub fn check_fields(req: &BookingRequest, site: &SiteSettings) -> Result<(), Api
         return Err(invalid("website", "Запрос отклонён.", "Request rejected."));
     }
     if req.services.is_empty() || req.services.len() > MAX_SERVICES {
-        return Err(invalid("services", "Выберите от 1 до 10 услуг.", "Choose 1 to 10 services."));
+        return Err(invalid(
+            "services",
+            "Выберите от 1 до 10 услуг.",
+            "Choose 1 to 10 services.",
+        ));
     }
     let name = req.name.trim();
     if name.is_empty() {
-        return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, codes::NAME_REQUIRED, "Укажите имя.", "Please enter your name.").field("name"));
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            codes::NAME_REQUIRED,
+            "Укажите имя.",
+            "Please enter your name.",
+        )
+        .field("name"));
     }
     if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
-        return Err(invalid("name", "Имя слишком длинное или содержит недопустимые символы.", "The name is too long or has characters that are not allowed."));
+        return Err(invalid(
+            "name",
+            "Имя слишком длинное или содержит недопустимые символы.",
+            "The name is too long or has characters that are not allowed.",
+        ));
     }
     PhoneNumber::parse(&req.phone).map_err(|_| {
         ApiError::new(
@@ -65,16 +79,40 @@ pub fn check_fields(req: &BookingRequest, site: &SiteSettings) -> Result<(), Api
         )
         .field("phone")
     })?;
-    if let Some(email) = req.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-        if !looks_like_email(email) {
-            return Err(invalid("email", "Проверьте адрес почты.", "Please check the email address."));
-        }
+    if let Some(email) = req
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        && !looks_like_email(email)
+    {
+        return Err(invalid(
+            "email",
+            "Проверьте адрес почты.",
+            "Please check the email address.",
+        ));
     }
-    if req.comment.as_deref().is_some_and(|c| c.chars().count() > MAX_COMMENT) {
-        return Err(invalid("comment", "Комментарий длиннее 1000 символов.", "The comment is longer than 1000 characters."));
+    if req
+        .comment
+        .as_deref()
+        .is_some_and(|c| c.chars().count() > MAX_COMMENT)
+    {
+        return Err(invalid(
+            "comment",
+            "Комментарий длиннее 1000 символов.",
+            "The comment is longer than 1000 characters.",
+        ));
     }
-    if req.code.as_deref().is_some_and(|c| c.len() > 10 || !c.chars().all(|ch| ch.is_ascii_digit())) {
-        return Err(invalid("code", "Код из СМС — это несколько цифр.", "The SMS code is a few digits."));
+    if req
+        .code
+        .as_deref()
+        .is_some_and(|c| c.len() > 10 || !c.chars().all(|ch| ch.is_ascii_digit()))
+    {
+        return Err(invalid(
+            "code",
+            "Код из СМС — это несколько цифр.",
+            "The SMS code is a few digits.",
+        ));
     }
     if site.booking_consent && !req.consent {
         return Err(ApiError::new(
@@ -86,33 +124,57 @@ pub fn check_fields(req: &BookingRequest, site: &SiteSettings) -> Result<(), Api
         .field("consent"));
     }
     if jiff::Timestamp::strptime("%Y-%m-%dT%H:%M:%S%:z", &req.datetime).is_err() {
-        return Err(invalid("datetime", "Выберите время из предложенных.", "Please pick one of the offered times."));
+        return Err(invalid(
+            "datetime",
+            "Выберите время из предложенных.",
+            "Please pick one of the offered times.",
+        ));
     }
     if let Some(a) = &req.attribution {
         let touches = [a.first.as_ref(), a.last.as_ref()];
-        let texts_ok = touches.iter().flatten().all(|t| t.texts().all(|s| !track::too_long(s)));
+        let texts_ok = touches
+            .iter()
+            .flatten()
+            .all(|t| t.texts().all(|s| !track::too_long(s)));
         if !track::is_id(&a.vid) || !track::is_id(&a.sid) || !texts_ok {
-            return Err(invalid("attribution", "Некорректные данные посетителя.", "Malformed visitor data."));
+            return Err(invalid(
+                "attribution",
+                "Некорректные данные посетителя.",
+                "Malformed visitor data.",
+            ));
         }
     }
     Ok(())
 }
 
-
 fn looks_like_email(e: &str) -> bool {
-    let Some((local, domain)) = e.rsplit_once('@') else { return false };
-    e.len() <= 254 && !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+    let Some((local, domain)) = e.rsplit_once('@') else {
+        return false;
+    };
+    e.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Completes the checks against the branch's catalog and builds the booking.
 /// `staff_name`: the chosen master's name (empty for any master), `None` when the master is not
 /// bookable for these services.
-pub fn validate(req: BookingRequest, branch: Branch, catalog: &Services, staff_name: Option<String>) -> Result<ValidBooking, ApiError> {
+pub fn validate(
+    req: BookingRequest,
+    branch: Branch,
+    catalog: &Services,
+    staff_name: Option<String>,
+) -> Result<ValidBooking, ApiError> {
     let mut titles = Vec::new();
     let (mut min, mut max, mut seconds) = (0.0, 0.0, 0u32);
     for id in &req.services {
         let Some(s) = catalog.services.iter().find(|s| s.id == *id) else {
-            return Err(super::upstream::refusal(yclients::BookingCode::ServiceUnavailable));
+            return Err(super::upstream::refusal(
+                yclients::BookingCode::ServiceUnavailable,
+            ));
         };
         titles.push(s.title.clone());
         min += s.price_min;
@@ -120,13 +182,23 @@ pub fn validate(req: BookingRequest, branch: Branch, catalog: &Services, staff_n
         seconds += s.duration;
     }
     let Some(staff_name) = staff_name else {
-        return Err(super::upstream::refusal(yclients::BookingCode::NoStaffAvailable));
+        return Err(super::upstream::refusal(
+            yclients::BookingCode::NoStaffAvailable,
+        ));
     };
     if branch.email_required && req.email.as_deref().is_none_or(|e| e.trim().is_empty()) {
-        return Err(invalid("email", "Укажите адрес почты.", "Please enter your email."));
+        return Err(invalid(
+            "email",
+            "Укажите адрес почты.",
+            "Please enter your email.",
+        ));
     }
     if branch.comment_required && req.comment.as_deref().is_none_or(|c| c.trim().is_empty()) {
-        return Err(invalid("comment", "Добавьте комментарий к записи.", "Please add a comment."));
+        return Err(invalid(
+            "comment",
+            "Добавьте комментарий к записи.",
+            "Please add a comment.",
+        ));
     }
     if branch.phone_confirmation && req.code.as_deref().is_none_or(str::is_empty) {
         return Err(ApiError::new(
@@ -137,7 +209,13 @@ pub fn validate(req: BookingRequest, branch: Branch, catalog: &Services, staff_n
         )
         .field("code"));
     }
-    let phone = PhoneNumber::parse(&req.phone).map_err(|_| invalid("phone", "Проверьте номер телефона.", "Please check the phone number."))?;
+    let phone = PhoneNumber::parse(&req.phone).map_err(|_| {
+        invalid(
+            "phone",
+            "Проверьте номер телефона.",
+            "Please check the phone number.",
+        )
+    })?;
     let date = req.datetime.get(..10).unwrap_or_default().to_owned();
     Ok(ValidBooking {
         branch,
@@ -147,8 +225,14 @@ pub fn validate(req: BookingRequest, branch: Branch, catalog: &Services, staff_n
         date,
         name: req.name.trim().to_owned(),
         phone,
-        email: req.email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()),
-        comment: req.comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
+        email: req
+            .email
+            .map(|e| e.trim().to_owned())
+            .filter(|e| !e.is_empty()),
+        comment: req
+            .comment
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty()),
         code: req.code.filter(|c| !c.is_empty()),
         attribution: req.attribution,
         price_min: min,

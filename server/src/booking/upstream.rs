@@ -40,10 +40,20 @@ impl Upstreams {
     pub fn new(settings: &Settings, sandbox: Option<&SandboxAccess>) -> anyhow::Result<Self> {
         let mut clients: HashMap<String, Client> = HashMap::new();
         let timeout = Duration::from_millis(settings.upstream.timeout_ms);
-        let budget = if settings.upstream.rate_budget { Some(yclients::RateLimit::default()) } else { None };
+        let budget = if settings.upstream.rate_budget {
+            Some(yclients::RateLimit::default())
+        } else {
+            None
+        };
         for n in &settings.networks {
-            let partner = n.partner_token.clone().context("partner token resolved at load")?;
-            let mut b = Client::builder(partner).base_url(&n.base_url).timeout(timeout).rate_limit(budget);
+            let partner = n
+                .partner_token
+                .clone()
+                .context("partner token resolved at load")?;
+            let mut b = Client::builder(partner)
+                .base_url(&n.base_url)
+                .timeout(timeout)
+                .rate_limit(budget);
             if let Some(user) = &n.user_token {
                 b = b.user_token(user.clone());
             }
@@ -61,20 +71,36 @@ impl Upstreams {
         let mut by_site = HashMap::new();
         for site in &settings.sites {
             let Some(y) = &site.yclients else { continue };
-            let client = clients.get(&y.network).with_context(|| format!("site {}: network {} has no client", site.key, y.network))?;
+            let client = clients.get(&y.network).with_context(|| {
+                format!("site {}: network {} has no client", site.key, y.network)
+            })?;
             let target = match (y.company_id, y.group_id) {
                 (Some(id), _) => Target::Company(id),
                 (None, Some(g)) => Target::Chain(g),
                 (None, None) => anyhow::bail!("site {}: no company_id or group_id", site.key),
             };
-            by_site.insert(site.key.clone(), Arc::new(SiteUpstream { client: client.clone(), target, cfg: y.clone() }));
+            by_site.insert(
+                site.key.clone(),
+                Arc::new(SiteUpstream {
+                    client: client.clone(),
+                    target,
+                    cfg: y.clone(),
+                }),
+            );
         }
-        Ok(Self { by_site: Arc::new(by_site) })
+        Ok(Self {
+            by_site: Arc::new(by_site),
+        })
     }
 
     pub fn get(&self, site: &str) -> Result<Arc<SiteUpstream>, ApiError> {
         self.by_site.get(site).cloned().ok_or_else(|| {
-            ApiError::new(StatusCode::NOT_FOUND, "booking_not_configured", "Онлайн-запись на этом сайте не настроена.", "Online booking is not set up for this site.")
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "booking_not_configured",
+                "Онлайн-запись на этом сайте не настроена.",
+                "Online booking is not set up for this site.",
+            )
         })
     }
 }
@@ -96,7 +122,10 @@ pub enum UpstreamError {
 impl From<yclients::Error> for UpstreamError {
     fn from(e: yclients::Error) -> Self {
         match &e {
-            yclients::Error::Booking(b) => UpstreamError::Refused { code: b.code, message: b.message.clone() },
+            yclients::Error::Booking(b) => UpstreamError::Refused {
+                code: b.code,
+                message: b.message.clone(),
+            },
             yclients::Error::RateLimited { .. } => UpstreamError::RateLimited,
             yclients::Error::Api { status: 404, .. } => UpstreamError::NotFound,
             _ => UpstreamError::Unavailable(e.to_string()),
@@ -141,13 +170,51 @@ pub fn refusal(code: BookingCode) -> ApiError {
     use protocol::booking::codes;
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     match code {
-        BookingCode::InvalidPhone => ApiError::new(unprocessable, codes::INVALID_PHONE, "Проверьте номер телефона.", "Please check the phone number.").field("phone"),
-        BookingCode::WrongSmsCode => ApiError::new(unprocessable, codes::WRONG_CODE, "Неверный код из СМС. Проверьте его или запросите новый.", "Wrong SMS code. Check it or ask for a new one.").field("code"),
-        BookingCode::SlotTaken => ApiError::new(StatusCode::CONFLICT, codes::SLOT_TAKEN, "Это время только что заняли. Выберите другое.", "This time was just taken. Please choose another."),
-        BookingCode::PhoneBlacklisted => ApiError::new(StatusCode::FORBIDDEN, codes::BLACKLISTED, "Онлайн-запись для этого номера недоступна. Позвоните в салон.", "Online booking is not available for this number. Please call the salon."),
-        BookingCode::NameMissing => ApiError::new(unprocessable, codes::NAME_REQUIRED, "Укажите имя.", "Please enter your name.").field("name"),
-        BookingCode::NoStaffAvailable | BookingCode::AppointmentsOverlap => ApiError::new(StatusCode::CONFLICT, codes::STAFF_UNAVAILABLE, "На это время нет свободного мастера. Выберите другое время или мастера.", "No master is free at this time. Please choose another time or master."),
-        BookingCode::ServiceUnavailable => ApiError::new(StatusCode::CONFLICT, codes::SERVICE_GONE, "Эта услуга больше недоступна для записи. Выберите другую.", "This service can no longer be booked. Please choose another."),
+        BookingCode::InvalidPhone => ApiError::new(
+            unprocessable,
+            codes::INVALID_PHONE,
+            "Проверьте номер телефона.",
+            "Please check the phone number.",
+        )
+        .field("phone"),
+        BookingCode::WrongSmsCode => ApiError::new(
+            unprocessable,
+            codes::WRONG_CODE,
+            "Неверный код из СМС. Проверьте его или запросите новый.",
+            "Wrong SMS code. Check it or ask for a new one.",
+        )
+        .field("code"),
+        BookingCode::SlotTaken => ApiError::new(
+            StatusCode::CONFLICT,
+            codes::SLOT_TAKEN,
+            "Это время только что заняли. Выберите другое.",
+            "This time was just taken. Please choose another.",
+        ),
+        BookingCode::PhoneBlacklisted => ApiError::new(
+            StatusCode::FORBIDDEN,
+            codes::BLACKLISTED,
+            "Онлайн-запись для этого номера недоступна. Позвоните в салон.",
+            "Online booking is not available for this number. Please call the salon.",
+        ),
+        BookingCode::NameMissing => ApiError::new(
+            unprocessable,
+            codes::NAME_REQUIRED,
+            "Укажите имя.",
+            "Please enter your name.",
+        )
+        .field("name"),
+        BookingCode::NoStaffAvailable | BookingCode::AppointmentsOverlap => ApiError::new(
+            StatusCode::CONFLICT,
+            codes::STAFF_UNAVAILABLE,
+            "На это время нет свободного мастера. Выберите другое время или мастера.",
+            "No master is free at this time. Please choose another time or master.",
+        ),
+        BookingCode::ServiceUnavailable => ApiError::new(
+            StatusCode::CONFLICT,
+            codes::SERVICE_GONE,
+            "Эта услуга больше недоступна для записи. Выберите другую.",
+            "This service can no longer be booked. Please choose another.",
+        ),
         _ => upstream_unavailable(),
     }
 }

@@ -26,15 +26,39 @@ pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> Html {
         "<svg class=\"chart\" id=\"{}\" role=\"img\" aria-labelledby=\"{}-title {}-desc\" viewBox=\"0 0 {} {}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">",
         &[&id, &id, &id, &WIDTH, &height],
     );
-    h.put("<title id=\"{}-title\">{}</title><desc id=\"{}-desc\">{}</desc>", &[&id, &title, &id, &desc]);
+    h.put(
+        "<title id=\"{}-title\">{}</title><desc id=\"{}-desc\">{}</desc>",
+        &[&id, &title, &id, &desc],
+    );
     let span = WIDTH - LABEL_W - VALUE_W;
     for (i, b) in bars.iter().enumerate() {
         let y = 5.0 + i as f64 * ROW;
-        let w = if max > 0.0 { (b.value / max * span).max(if b.value > 0.0 { 2.0 } else { 0.0 }) } else { 0.0 };
+        let w = if max > 0.0 {
+            (b.value / max * span).max(if b.value > 0.0 { 2.0 } else { 0.0 })
+        } else {
+            0.0
+        };
         let text_y = y + BAR_H * 0.75;
-        h.put("<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", &[&format!("{:.0}", LABEL_W - 8.0), &format!("{text_y:.1}"), &short(&b.label)]);
-        h.put("<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"></rect>", &[&LABEL_W, &format!("{y:.1}"), &format!("{w:.1}"), &BAR_H]);
-        h.put("<text class=\"value\" x=\"{}\" y=\"{}\">{}</text>", &[&format!("{:.1}", LABEL_W + w + 6.0), &format!("{text_y:.1}"), &b.shown]);
+        h.put(
+            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            &[
+                &format!("{:.0}", LABEL_W - 8.0),
+                &format!("{text_y:.1}"),
+                &short(&b.label),
+            ],
+        );
+        h.put(
+            "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"></rect>",
+            &[&LABEL_W, &format!("{y:.1}"), &format!("{w:.1}"), &BAR_H],
+        );
+        h.put(
+            "<text class=\"value\" x=\"{}\" y=\"{}\">{}</text>",
+            &[
+                &format!("{:.1}", LABEL_W + w + 6.0),
+                &format!("{text_y:.1}"),
+                &b.shown,
+            ],
+        );
     }
     h.raw("</svg>");
     h
@@ -43,7 +67,11 @@ pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> Html {
 /// Labels longer than the label column are cut with an ellipsis.
 fn short(s: &str) -> String {
     const MAX: usize = 26;
-    if s.chars().count() <= MAX { s.to_owned() } else { s.chars().take(MAX - 1).collect::<String>() + "…" }
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        s.chars().take(MAX - 1).collect::<String>() + "…"
+    }
 }
 
 #[cfg(test)]
@@ -52,10 +80,23 @@ mod tests {
 
     #[test]
     fn a_chart_escapes_its_labels_and_scales_to_the_largest_bar() {
-        let svg = bars("c", "T", "D", &[
-            Bar { label: "<b>".into(), value: 10.0, shown: "10".into() },
-            Bar { label: "b".into(), value: 5.0, shown: "5".into() },
-        ])
+        let svg = bars(
+            "c",
+            "T",
+            "D",
+            &[
+                Bar {
+                    label: "<b>".into(),
+                    value: 10.0,
+                    shown: "10".into(),
+                },
+                Bar {
+                    label: "b".into(),
+                    value: 5.0,
+                    shown: "5".into(),
+                },
+            ],
+        )
         .finish();
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
         assert!(svg.contains("width=\"340.0\"") && svg.contains("width=\"170.0\""));

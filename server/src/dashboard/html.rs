@@ -3,25 +3,11 @@
 
 use std::fmt::{Display, Write};
 
+use crate::util::html::esc;
+
 #[derive(Debug, Default)]
 pub struct Html {
     buf: String,
-}
-
-/// Escapes text for element content and quoted attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl Html {
@@ -70,18 +56,7 @@ impl Html {
     }
 }
 
-/// Percent-encodes a path segment.
-pub fn seg(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
+pub use crate::util::url::seg;
 
 /// A money sum with thin spaces between thousands: `12 500`, `99,50` (ru) / `99.50` (en).
 pub fn money(v: f64, ru: bool) -> String {
@@ -97,7 +72,11 @@ pub fn money(v: f64, ru: bool) -> String {
     }
     let sign = if rounded < 0.0 { "−" } else { "" };
     let cents = ((rounded.abs().fract()) * 100.0).round() as u64;
-    if cents == 0 { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{}{cents:02}", if ru { ',' } else { '.' }) }
+    if cents == 0 {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}{}{cents:02}", if ru { ',' } else { '.' })
+    }
 }
 
 /// `2025-07-13T12:10:00+05:00` as `2025-07-13 12:10` (the branch's local time, as booked).
@@ -108,7 +87,11 @@ pub fn short_time(iso: &str) -> String {
 /// A share as a percentage: `12,5 %` / `12.5%`.
 pub fn percent(v: f64, ru: bool) -> String {
     let p = format!("{:.1}", v * 100.0);
-    if ru { format!("{} %", p.replace('.', ",")) } else { format!("{p}%") }
+    if ru {
+        format!("{} %", p.replace('.', ","))
+    } else {
+        format!("{p}%")
+    }
 }
 
 #[cfg(test)]
@@ -119,7 +102,10 @@ mod tests {
     fn every_value_is_escaped_and_markup_is_kept() {
         let mut h = Html::new();
         h.put("<td title=\"{}\">{}</td>", &[&"a\"b", &"<script>&"]);
-        assert_eq!(h.finish(), "<td title=\"a&quot;b\">&lt;script&gt;&amp;</td>");
+        assert_eq!(
+            h.finish(),
+            "<td title=\"a&quot;b\">&lt;script&gt;&amp;</td>"
+        );
     }
 
     #[test]

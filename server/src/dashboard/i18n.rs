@@ -3,7 +3,7 @@
 
 use axum::http::HeaderMap;
 
-use crate::{auth::read_cookie, error::Lang};
+use crate::{auth::read_cookie, booking::status::LeadState, error::Lang};
 
 pub const COOKIE: &str = "zapis_lang";
 
@@ -36,21 +36,25 @@ impl L {
 }
 
 /// A booking's state in words.
-pub fn state(lang: Lang, state: &str) -> String {
+pub fn state(lang: Lang, state: LeadState) -> &'static str {
+    use crate::booking::status::{BookingStatus as S, Outcome as O};
     let l = L(lang);
     match state {
-        "pending" => l.t("оформляется", "being booked"),
-        "unknown" => l.t("проверяется", "being checked"),
-        "failed" => l.t("не создана", "not made"),
-        "upcoming" => l.t("предстоит", "upcoming"),
-        "came" => l.t("пришёл", "came"),
-        "no_show" => l.t("не пришёл", "no-show"),
-        "cancelled_client" => l.t("отменена клиентом", "cancelled by the client"),
-        "cancelled_salon" => l.t("отменена салоном", "cancelled by the salon"),
-        "rescheduled" => l.t("перенесена", "rescheduled"),
-        other => return other.to_owned(),
+        LeadState::Status(S::Pending) => l.t("оформляется", "being booked"),
+        LeadState::Status(S::Unknown) => l.t("проверяется", "being checked"),
+        LeadState::Status(S::Failed) => l.t("не создана", "not made"),
+        // A confirmed booking shows its outcome; `LeadState::of` never yields this.
+        LeadState::Status(S::Confirmed) | LeadState::Outcome(O::Upcoming) => {
+            l.t("предстоит", "upcoming")
+        }
+        LeadState::Outcome(O::Came) => l.t("пришёл", "came"),
+        LeadState::Outcome(O::NoShow) => l.t("не пришёл", "no-show"),
+        LeadState::Outcome(O::CancelledClient) => {
+            l.t("отменена клиентом", "cancelled by the client")
+        }
+        LeadState::Outcome(O::CancelledSalon) => l.t("отменена салоном", "cancelled by the salon"),
+        LeadState::Outcome(O::Rescheduled) => l.t("перенесена", "rescheduled"),
     }
-    .to_owned()
 }
 
 /// An event kind in words.

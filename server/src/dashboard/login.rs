@@ -12,13 +12,18 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{Frame, here, html::{Html, seg}, i18n::{self, L}, page};
+use super::{
+    Frame, here,
+    html::{Html, seg},
+    i18n::{self, L},
+    page,
+};
 use crate::{
-    auth::{DashSession, Session, lockout, password, random_token, read_cookie, session::COOKIE},
+    app::AppState,
+    auth::{DashSession, Session, lockout, password, read_cookie, session::COOKIE},
     error::ApiError,
-    ingest::now_ms,
-    startup::AppState,
-    webhooks::constant_time_eq,
+    util::clock::now_ms,
+    util::crypto::{constant_time_eq, random_token},
 };
 
 /// The login form's double-submit cookie.
@@ -42,8 +47,13 @@ pub struct CsrfForm {
 
 /// A POST from another site's page is refused whatever it carries.
 pub fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     !host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}"))
 }
 
@@ -53,40 +63,87 @@ pub fn form_ok(headers: &HeaderMap, session: &Session, token: &str) -> bool {
 }
 
 /// `GET /dashboard`: the owner's sites (straight to the leads when there is one).
-pub async fn index(State(app): State<AppState>, DashSession(s): DashSession, headers: HeaderMap, uri: Uri) -> Response {
+pub async fn index(
+    State(app): State<AppState>,
+    DashSession(s): DashSession,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
     let l = L::from_headers(&headers);
     if let [only] = s.sites.as_slice() {
         return Redirect::to(&format!("/dashboard/sites/{}/leads", seg(only))).into_response();
     }
     let mut h = Html::new();
-    h.put("<h1>{}</h1><ul class=\"sites\">", &[&l.t("Ваши сайты", "Your sites")]);
+    h.put(
+        "<h1>{}</h1><ul class=\"sites\">",
+        &[&l.t("Ваши сайты", "Your sites")],
+    );
     for key in s.sites.iter().filter(|k| app.sites.get(k).is_some()) {
-        h.put("<li><a href=\"/dashboard/sites/{}/leads\">{}</a></li>", &[&seg(key), key]);
+        h.put(
+            "<li><a href=\"/dashboard/sites/{}/leads\">{}</a></li>",
+            &[&seg(key), key],
+        );
     }
     h.raw("</ul>");
-    let f = Frame { l, title: l.t("Ваши сайты", "Your sites").into(), session: Some(&s), site: None, here: here(&uri), active: "" };
+    let f = Frame {
+        l,
+        title: l.t("Ваши сайты", "Your sites").into(),
+        session: Some(&s),
+        site: None,
+        here: here(&uri),
+        active: "",
+    };
     page(StatusCode::OK, &f, h)
 }
 
-fn login_page(app: &AppState, l: L, status: StatusCode, message: Option<String>, login: &str) -> Response {
+fn login_page(
+    app: &AppState,
+    l: L,
+    status: StatusCode,
+    message: Option<String>,
+    login: &str,
+) -> Response {
     let token = random_token();
     let mut h = Html::new();
-    h.put("<h1>{}</h1>", &[&l.t("Вход в панель zapis", "Log in to zapis")]);
+    h.put(
+        "<h1>{}</h1>",
+        &[&l.t("Вход в панель zapis", "Log in to zapis")],
+    );
     if let Some(m) = message {
-        h.put("<p id=\"login-error\" class=\"error\" role=\"alert\">{}</p>", &[&m]);
+        h.put(
+            "<p id=\"login-error\" class=\"error\" role=\"alert\">{}</p>",
+            &[&m],
+        );
     }
     h.put("<form method=\"post\" action=\"/dashboard/login\" class=\"login\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">", &[&token]);
     h.put("<p><label for=\"login\">{}</label><input id=\"login\" name=\"login\" autocomplete=\"username\" required value=\"{}\"></p>", &[&l.t("Логин", "Login"), &login]);
     h.put("<p><label for=\"password\">{}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>", &[&l.t("Пароль", "Password")]);
-    h.put("<p><button type=\"submit\" id=\"login-submit\">{}</button></p></form>", &[&l.t("Войти", "Log in")]);
-    let f = Frame { l, title: l.t("Вход", "Log in").into(), session: None, site: None, here: "/dashboard/login".into(), active: "" };
+    h.put(
+        "<p><button type=\"submit\" id=\"login-submit\">{}</button></p></form>",
+        &[&l.t("Войти", "Log in")],
+    );
+    let f = Frame {
+        l,
+        title: l.t("Вход", "Log in").into(),
+        session: None,
+        site: None,
+        here: "/dashboard/login".into(),
+        active: "",
+    };
     let mut res = page(status, &f, h);
-    res.headers_mut().append(header::SET_COOKIE, app.auth.cookie(LOGIN_COOKIE, &token, 3600));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        app.auth.cookie(LOGIN_COOKIE, &token, 3600),
+    );
     res
 }
 
 /// `GET /dashboard/login`
-pub async fn form(State(app): State<AppState>, headers: HeaderMap, req: axum::extract::Request) -> Response {
+pub async fn form(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    req: axum::extract::Request,
+) -> Response {
     let (parts, _) = req.into_parts();
     if let Ok(Some(_)) = Session::load(&app, &parts).await {
         return Redirect::to("/dashboard").into_response();
@@ -95,11 +152,22 @@ pub async fn form(State(app): State<AppState>, headers: HeaderMap, req: axum::ex
 }
 
 /// `POST /dashboard/login`
-pub async fn submit(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+pub async fn submit(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let l = L::from_headers(&headers);
     let cookie = read_cookie(&headers, LOGIN_COOKIE).unwrap_or("");
-    if !same_origin(&headers) || cookie.is_empty() || !constant_time_eq(cookie.as_bytes(), form.csrf.as_bytes()) {
-        let m = l.t("Форма устарела. Введите логин и пароль ещё раз.", "The form expired. Please enter your login and password again.");
+    if !same_origin(&headers)
+        || cookie.is_empty()
+        || !constant_time_eq(cookie.as_bytes(), form.csrf.as_bytes())
+    {
+        let m = l.t(
+            "Форма устарела. Введите логин и пароль ещё раз.",
+            "The form expired. Please enter your login and password again.",
+        );
         return login_page(&app, l, StatusCode::FORBIDDEN, Some(m.into()), &form.login);
     }
     let ip = peer.ip().to_string();
@@ -119,7 +187,13 @@ pub async fn submit(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<
             return locked(&app, l, until - now, &form.login);
         }
         let m = l.t("Неверный логин или пароль.", "Wrong login or password.");
-        return login_page(&app, l, StatusCode::UNAUTHORIZED, Some(m.into()), &form.login);
+        return login_page(
+            &app,
+            l,
+            StatusCode::UNAUTHORIZED,
+            Some(m.into()),
+            &form.login,
+        );
     }
     let _ = lockout::succeeded(&app.store, &form.login, now).await;
     let token = match Session::start(&app, &form.login).await {
@@ -128,17 +202,26 @@ pub async fn submit(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<
     };
     tracing::info!(owner = %form.login, "dashboard login");
     let mut res = Redirect::to("/dashboard").into_response();
-    res.headers_mut().append(header::SET_COOKIE, app.auth.cookie(COOKIE, &token, crate::auth::session::LIFETIME_MS / 1000));
-    res.headers_mut().append(header::SET_COOKIE, app.auth.cookie(LOGIN_COOKIE, "", 0));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        app.auth
+            .cookie(COOKIE, &token, crate::auth::session::LIFETIME_MS / 1000),
+    );
+    res.headers_mut()
+        .append(header::SET_COOKIE, app.auth.cookie(LOGIN_COOKIE, "", 0));
     res
 }
 
 fn locked(app: &AppState, l: L, wait_ms: i64, login: &str) -> Response {
     let minutes = (wait_ms.max(0) + 59_999) / 60_000;
     let m = if l.ru() {
-        format!("Слишком много неудачных попыток входа. Вход временно заблокирован — попробуйте снова через {minutes} мин.")
+        format!(
+            "Слишком много неудачных попыток входа. Вход временно заблокирован — попробуйте снова через {minutes} мин."
+        )
     } else {
-        format!("Too many failed login attempts. Logging in is locked for now — try again in {minutes} min.")
+        format!(
+            "Too many failed login attempts. Logging in is locked for now — try again in {minutes} min."
+        )
     };
     let mut res = login_page(app, l, StatusCode::TOO_MANY_REQUESTS, Some(m), login);
     if let Ok(v) = HeaderValue::from_str(&((wait_ms.max(0) + 999) / 1000).to_string()) {
@@ -148,15 +231,28 @@ fn locked(app: &AppState, l: L, wait_ms: i64, login: &str) -> Response {
 }
 
 /// `POST /dashboard/logout`
-pub async fn logout(State(app): State<AppState>, DashSession(s): DashSession, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
+pub async fn logout(
+    State(app): State<AppState>,
+    DashSession(s): DashSession,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
     if !form_ok(&headers, &s, &form.csrf) {
         let l = L::from_headers(&headers);
-        let f = Frame { l, title: l.t("Выход", "Log out").into(), session: Some(&s), site: None, here: "/dashboard".into(), active: "" };
+        let f = Frame {
+            l,
+            title: l.t("Выход", "Log out").into(),
+            session: Some(&s),
+            site: None,
+            here: "/dashboard".into(),
+            active: "",
+        };
         return super::error_page(&f, &crate::auth::session::csrf_refused());
     }
     let _ = s.end(&app).await;
     let mut res = Redirect::to("/dashboard/login").into_response();
-    res.headers_mut().append(header::SET_COOKIE, app.auth.cookie(COOKIE, "", 0));
+    res.headers_mut()
+        .append(header::SET_COOKIE, app.auth.cookie(COOKIE, "", 0));
     res
 }
 
@@ -167,10 +263,22 @@ pub struct Next {
 }
 
 /// `GET /dashboard/lang/{ru|en}?next=…`: remembers the language and goes back.
-pub async fn language(State(app): State<AppState>, Path(lang): Path<String>, Query(q): Query<Next>) -> Response {
+pub async fn language(
+    State(app): State<AppState>,
+    Path(lang): Path<String>,
+    Query(q): Query<Next>,
+) -> Response {
     let lang = if lang == "en" { "en" } else { "ru" };
-    let next = if q.next.starts_with("/dashboard") && !q.next.contains("//") && !q.next.contains('\\') { q.next.as_str() } else { "/dashboard" };
+    let next =
+        if q.next.starts_with("/dashboard") && !q.next.contains("//") && !q.next.contains('\\') {
+            q.next.as_str()
+        } else {
+            "/dashboard"
+        };
     let mut res = Redirect::to(next).into_response();
-    res.headers_mut().append(header::SET_COOKIE, app.auth.cookie(i18n::COOKIE, lang, 365 * 24 * 3600));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        app.auth.cookie(i18n::COOKIE, lang, 365 * 24 * 3600),
+    );
     res
 }

@@ -1,62 +1,8 @@
 //! `POST /api/v1/t`: the tracker's beacons. The body is `protocol::track::Batch` as JSON, sent as
 //! `text/plain` (sendBeacon), so the content type is not checked. A request is answered only
-//! after the transaction holding its events has committed (see [`writer`]).
+//! after the transaction holding its events has committed (see [`writer`]). Handler: [`http`].
 
+pub mod http;
 pub mod writer;
 
-use axum::{
-    Json,
-    body::Bytes,
-    extract::State,
-    http::{HeaderMap, header},
-};
-use protocol::{
-    beacon::{self, BeaconError},
-    track::{self, Ack, Batch},
-};
-
-use crate::{error::ApiError, startup::AppState, store::Received};
-
 pub use writer::Writer;
-
-#[utoipa::path(post, path = "/api/v1/t", request_body(content = Batch, content_type = "text/plain", description = "One tracker batch as JSON (sendBeacon sends text/plain)"), responses((status = 200, description = "Stored durably", body = Ack), (status = 400, body = protocol::ErrorBody), (status = 403, body = protocol::ErrorBody), (status = 404, body = protocol::ErrorBody), (status = 413, body = protocol::ErrorBody), (status = 422, body = protocol::ErrorBody), (status = 503, body = protocol::ErrorBody)))]
-pub async fn ingest(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Ack>, ApiError> {
-    let batch = beacon::decode(&body).map_err(refused)?;
-    let site = app.sites.get(&batch.site).ok_or_else(ApiError::unknown_site)?;
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !site.allows(origin) {
-        return Err(ApiError::origin_not_allowed());
-    }
-    let stored = batch.events.len() as u32;
-    let received = Received { batch, at: now_ms() };
-    app.ingest.write(received).await.map_err(|e| match e {
-        writer::WriteError::Busy => ApiError::unavailable(e),
-        other => ApiError::unavailable(other),
-    })?;
-    Ok(Json(Ack { stored }))
-}
-
-/// The answer to a refused beacon body: 413, 400 (not JSON / not a batch) or 422 naming the field.
-fn refused(e: BeaconError) -> ApiError {
-    let max_events = track::MAX_EVENTS_PER_BATCH;
-    match e {
-        BeaconError::TooLarge => ApiError::payload_too_large(),
-        BeaconError::Malformed(e) => crate::error::bad_json(e),
-        BeaconError::VisitorId => ApiError::invalid("vid", "Некорректный идентификатор посетителя.", "Malformed visitor id."),
-        BeaconError::SessionId => ApiError::invalid("sid", "Некорректный идентификатор сессии.", "Malformed session id."),
-        BeaconError::EventCount => ApiError::invalid(
-            "events",
-            format!("В пакете должно быть от 1 до {max_events} событий."),
-            format!("A batch holds 1 to {max_events} events."),
-        ),
-        BeaconError::TextTooLong => ApiError::invalid(
-            "events",
-            format!("Поле длиннее {} символов.", track::MAX_TEXT),
-            format!("A field is longer than {} characters.", track::MAX_TEXT),
-        ),
-    }
-}
-
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}

@@ -49,7 +49,9 @@ impl Writer {
             mpsc::error::TrySendError::Full(_) => WriteError::Busy,
             mpsc::error::TrySendError::Closed(_) => WriteError::Stopped,
         })?;
-        wait.await.map_err(|_| WriteError::Stopped)?.map_err(WriteError::Store)
+        wait.await
+            .map_err(|_| WriteError::Stopped)?
+            .map_err(WriteError::Store)
     }
 }
 

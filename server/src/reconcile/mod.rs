@@ -9,14 +9,15 @@
 //! Every call goes through the site's client, whose shared rate budget serves booking first;
 //! batches stay small and a failure ends the run for that site.
 
+pub mod reconciler;
 mod resolve;
 mod sweep;
 
-use std::{sync::Arc, time::Duration};
-
 use serde::Serialize;
 
-use crate::startup::AppState;
+use crate::app::AppState;
+
+pub use reconciler::Reconciler;
 
 /// What one run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -46,29 +47,6 @@ impl Report {
 /// The counter of reconciler work by kind.
 pub const METRIC: &str = "zapis_reconcile_total";
 
-#[derive(Clone)]
-pub struct Reconciler {
-    /// Sites that book into YCLIENTS.
-    sites: Arc<Vec<String>>,
-    every: Duration,
-    /// One run at a time per server: the periodic one and the dashboard's button queue.
-    running: Arc<tokio::sync::Mutex<()>>,
-    /// When this process started (ms): a booking untouched since before then is in no booking
-    /// flow of ours — the process that ran it died — so it is resolved without waiting.
-    started_ms: i64,
-}
-
-impl Reconciler {
-    pub fn new(settings: &crate::config::Settings) -> Self {
-        Self {
-            sites: Arc::new(settings.sites.iter().filter(|s| s.yclients.is_some()).map(|s| s.key.clone()).collect()),
-            every: Duration::from_secs(settings.reconciler.interval_secs),
-            running: Arc::default(),
-            started_ms: crate::ingest::now_ms(),
-        }
-    }
-}
-
 /// The periodic task: once at start (bookings a killed process left in flight are resolved
 /// at once), then every interval (never again when the interval is 0).
 pub async fn run(app: AppState) {
@@ -90,16 +68,27 @@ pub async fn run(app: AppState) {
 /// One run for one site (the periodic task, the API and the dashboard's button).
 pub async fn reconcile_site(app: &AppState, site: &str) -> Report {
     let _one_run = app.reconciler.running.lock().await;
-    let Ok(up) = app.upstreams.get(site) else { return Report::default() };
+    let Ok(up) = app.upstreams.get(site) else {
+        return Report::default();
+    };
     if let Err(e) = app.store.backfill_record_ids(site).await {
         tracing::warn!(site, error = %e, "reconciler: store unavailable");
-        return Report { errors: 1, ..Report::default() };
+        return Report {
+            errors: 1,
+            ..Report::default()
+        };
     }
     let mut report = resolve::unresolved(app, &up, site, app.reconciler.started_ms).await;
     if report.errors == 0 {
         report.add(sweep::open_bookings(app, &up, site).await);
     }
-    for (kind, n) in [("resolved", report.resolved), ("released", report.released), ("checked", report.checked), ("updated", report.updated), ("error", report.errors)] {
+    for (kind, n) in [
+        ("resolved", report.resolved),
+        ("released", report.released),
+        ("checked", report.checked),
+        ("updated", report.updated),
+        ("error", report.errors),
+    ] {
         if n > 0 {
             app.metrics.add(METRIC, &[("kind", kind)], u64::from(n));
         }

@@ -11,10 +11,11 @@ use yclients::model::Record;
 
 use super::Report;
 use crate::{
+    app::AppState,
+    booking::status::BookingStatus,
     booking::upstream::SiteUpstream,
-    ingest::now_ms,
-    startup::AppState,
     store::BookingRef,
+    util::clock::now_ms,
     webhooks::apply::{Present, record_state},
 };
 
@@ -32,11 +33,20 @@ const ORPHAN_RELEASE_MS: i64 = SETTLED_MS;
 const PER_RUN: i64 = 10;
 
 /// `started_ms`: when this process started; rows untouched since before then are settled too.
-pub async fn unresolved(app: &AppState, up: &Arc<SiteUpstream>, site: &str, started_ms: i64) -> Report {
+pub async fn unresolved(
+    app: &AppState,
+    up: &Arc<SiteUpstream>,
+    site: &str,
+    started_ms: i64,
+) -> Report {
     let mut report = Report::default();
     let now = now_ms();
     let settled_before = (now - SETTLED_MS).max(started_ms);
-    let list = match app.store.unresolved_for_site(site, settled_before, PER_RUN).await {
+    let list = match app
+        .store
+        .unresolved_for_site(site, settled_before, PER_RUN)
+        .await
+    {
         Ok(list) => list,
         Err(e) => {
             tracing::warn!(site, error = %e, "reconciler: store unavailable");
@@ -45,8 +55,14 @@ pub async fn unresolved(app: &AppState, up: &Arc<SiteUpstream>, site: &str, star
         }
     };
     for b in list {
-        let Some(date) = b.datetime.get(..10).and_then(|d| d.parse().ok()) else { continue };
-        match up.client.find_record_by_api_id(b.company_id as u64, &b.id, date).await {
+        let Some(date) = b.datetime.get(..10).and_then(|d| d.parse().ok()) else {
+            continue;
+        };
+        match up
+            .client
+            .find_record_by_api_id(b.company_id as u64, &b.id, date)
+            .await
+        {
             Ok(Some(record)) => {
                 report.checked += 1;
                 if confirm(app, up, &b, &record).await.unwrap_or(false) {
@@ -74,27 +90,61 @@ pub async fn unresolved(app: &AppState, up: &Arc<SiteUpstream>, site: &str, star
 
 /// How long a booking absent upstream is kept before it is let go.
 fn release_after(b: &BookingRef, started_ms: i64) -> i64 {
-    if b.state == "pending" && b.created < started_ms { ORPHAN_RELEASE_MS } else { RELEASE_MS }
+    if b.state == BookingStatus::Pending && b.created < started_ms {
+        ORPHAN_RELEASE_MS
+    } else {
+        RELEASE_MS
+    }
 }
 
-async fn confirm(app: &AppState, up: &Arc<SiteUpstream>, b: &BookingRef, record: &Record) -> Result<bool, sqlx::Error> {
-    let branch = app.catalog.branch(up, b.company_id as u64).await.ok().flatten();
+async fn confirm(
+    app: &AppState,
+    up: &Arc<SiteUpstream>,
+    b: &BookingRef,
+    record: &Record,
+) -> Result<bool, sqlx::Error> {
+    let branch = app
+        .catalog
+        .branch(up, b.company_id as u64)
+        .await
+        .ok()
+        .flatten();
     let result = BookingResult {
         id: b.id.clone(),
-        branch: branch.as_ref().map(|br| br.title.clone()).unwrap_or_default(),
-        address: branch.as_ref().map(|br| br.address.clone()).unwrap_or_default(),
-        datetime: if record.datetime.is_empty() { b.datetime.clone() } else { record.datetime.clone() },
-        timezone: branch.as_ref().map(|br| br.timezone.clone()).unwrap_or_default(),
+        branch: branch
+            .as_ref()
+            .map(|br| br.title.clone())
+            .unwrap_or_default(),
+        address: branch
+            .as_ref()
+            .map(|br| br.address.clone())
+            .unwrap_or_default(),
+        datetime: if record.datetime.is_empty() {
+            b.datetime.clone()
+        } else {
+            record.datetime.clone()
+        },
+        timezone: branch
+            .as_ref()
+            .map(|br| br.timezone.clone())
+            .unwrap_or_default(),
         length: record.length / 60,
         services: record.services.iter().map(|s| s.title.clone()).collect(),
-        staff: record.staff.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+        staff: record
+            .staff
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
         price_min: b.price_min,
         price_max: b.price_max,
         cancel_url: String::new(),
     };
     let records = serde_json::json!([{ "record_id": record.id, "record_hash": "" }]).to_string();
     let result = serde_json::to_string(&result).unwrap_or_default();
-    let resolved = app.store.resolve_booking(&b.id, record.id as i64, &records, &result, now_ms()).await?;
+    let resolved = app
+        .store
+        .resolve_booking(&b.id, record.id as i64, &records, &result, now_ms())
+        .await?;
     if resolved {
         let state = record_state(b, record, Present::ALL, false);
         app.store.apply_record_state(&b.id, &state).await?;

@@ -5,15 +5,15 @@
 
 use std::{collections::BTreeMap, sync::Arc};
 
-use jiff::{Timestamp, tz::{Offset, TimeZone}};
+use jiff::{
+    Timestamp,
+    tz::{Offset, TimeZone},
+};
 use yclients::model::RecordsQuery;
 
 use super::Report;
 use crate::{
-    booking::upstream::SiteUpstream,
-    ingest::now_ms,
-    startup::AppState,
-    store::BookingRef,
+    app::AppState, booking::upstream::SiteUpstream, store::BookingRef, util::clock::now_ms,
     webhooks::apply::apply_full_record,
 };
 
@@ -38,7 +38,11 @@ struct Failed;
 
 pub async fn open_bookings(app: &AppState, up: &Arc<SiteUpstream>, site: &str) -> Report {
     let mut report = Report::default();
-    let open = match app.store.open_bookings(site, now_ms() - LOOKBACK_MS, MAX_OPEN).await {
+    let open = match app
+        .store
+        .open_bookings(site, now_ms() - LOOKBACK_MS, MAX_OPEN)
+        .await
+    {
         Ok(list) => list,
         Err(e) => {
             tracing::warn!(site, error = %e, "reconciler: store unavailable");
@@ -53,17 +57,36 @@ pub async fn open_bookings(app: &AppState, up: &Arc<SiteUpstream>, site: &str) -
     let mut reads_left = MAX_READS;
     for (company, list) in by_branch {
         let started = now_ms();
-        let cursor = app.store.sync_cursor(site, company).await.ok().flatten().filter(|c| started - c < FRESH_MS);
+        let cursor = app
+            .store
+            .sync_cursor(site, company)
+            .await
+            .ok()
+            .flatten()
+            .filter(|c| started - c < FRESH_MS);
         let swept = match cursor {
-            Some(c) => sweep(app, up, site, company, c - MARGIN_MS, offset_of(&list[0].datetime), &mut report).await,
+            Some(c) => {
+                sweep(
+                    app,
+                    up,
+                    site,
+                    company,
+                    c - MARGIN_MS,
+                    offset_of(&list[0].datetime),
+                    &mut report,
+                )
+                .await
+            }
             None => Ok(Sweep::TooMany),
         };
         let complete = match swept {
             Ok(Sweep::Complete) => true,
-            Ok(Sweep::TooMany) => match read_each(app, up, &list, &mut reads_left, &mut report).await {
-                Ok(all) => all,
-                Err(Failed) => return report,
-            },
+            Ok(Sweep::TooMany) => {
+                match read_each(app, up, &list, &mut reads_left, &mut report).await {
+                    Ok(all) => all,
+                    Err(Failed) => return report,
+                }
+            }
             Err(Failed) => return report,
         };
         if complete {
@@ -74,8 +97,19 @@ pub async fn open_bookings(app: &AppState, up: &Arc<SiteUpstream>, site: &str) -
 }
 
 /// Records of a branch changed after `after` (ms), applied to our bookings among them.
-async fn sweep(app: &AppState, up: &Arc<SiteUpstream>, site: &str, company: i64, after: i64, offset: Offset, report: &mut Report) -> Result<Sweep, Failed> {
-    let local = Timestamp::from_millisecond(after).unwrap_or(Timestamp::UNIX_EPOCH).to_zoned_datetime(TimeZone::fixed(offset)).datetime();
+async fn sweep(
+    app: &AppState,
+    up: &Arc<SiteUpstream>,
+    site: &str,
+    company: i64,
+    after: i64,
+    offset: Offset,
+    report: &mut Report,
+) -> Result<Sweep, Failed> {
+    let local = Timestamp::from_millisecond(after)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(TimeZone::fixed(offset))
+        .datetime();
     for page in 1..=MAX_PAGES {
         let query = RecordsQuery {
             page: Some(page),
@@ -93,7 +127,11 @@ async fn sweep(app: &AppState, up: &Arc<SiteUpstream>, site: &str, company: i64,
         let fetched = result.records.len() as u64;
         for record in &result.records {
             report.checked += 1;
-            match app.store.booking_for_record(site, Some(&record.api_id), record.id as i64).await {
+            match app
+                .store
+                .booking_for_record(site, Some(&record.api_id), record.id as i64)
+                .await
+            {
                 Ok(Some(b)) => {
                     if apply_full_record(&app.store, &b, record).await.is_ok() {
                         report.updated += 1;
@@ -114,16 +152,28 @@ async fn sweep(app: &AppState, up: &Arc<SiteUpstream>, site: &str, company: i64,
 }
 
 /// Reads each booking's record; `true` when every one of them was read.
-async fn read_each(app: &AppState, up: &Arc<SiteUpstream>, list: &[BookingRef], reads_left: &mut usize, report: &mut Report) -> Result<bool, Failed> {
+async fn read_each(
+    app: &AppState,
+    up: &Arc<SiteUpstream>,
+    list: &[BookingRef],
+    reads_left: &mut usize,
+    report: &mut Report,
+) -> Result<bool, Failed> {
     let mut all = true;
     for b in list {
-        let Some(record_id) = b.record_id else { continue };
+        let Some(record_id) = b.record_id else {
+            continue;
+        };
         if *reads_left == 0 {
             all = false;
             break;
         }
         *reads_left -= 1;
-        match up.client.record(b.company_id as u64, record_id as u64).await {
+        match up
+            .client
+            .record(b.company_id as u64, record_id as u64)
+            .await
+        {
             Ok(record) => {
                 report.checked += 1;
                 if apply_full_record(&app.store, b, &record).await.is_ok() {
@@ -145,10 +195,15 @@ async fn read_each(app: &AppState, up: &Arc<SiteUpstream>, list: &[BookingRef], 
 
 /// The UTC offset at the end of `2025-07-13T12:10:00+05:00` (UTC when there is none).
 fn offset_of(datetime: &str) -> Offset {
-    let tail = datetime.get(datetime.len().saturating_sub(6)..).unwrap_or("");
+    let tail = datetime
+        .get(datetime.len().saturating_sub(6)..)
+        .unwrap_or("");
     let b = tail.as_bytes();
     if b.len() == 6 && (b[0] == b'+' || b[0] == b'-') && b[3] == b':' {
-        let (h, m) = (tail[1..3].parse::<i32>().unwrap_or(0), tail[4..6].parse::<i32>().unwrap_or(0));
+        let (h, m) = (
+            tail[1..3].parse::<i32>().unwrap_or(0),
+            tail[4..6].parse::<i32>().unwrap_or(0),
+        );
         let secs = (h * 3600 + m * 60) * if b[0] == b'-' { -1 } else { 1 };
         return Offset::from_seconds(secs).unwrap_or(Offset::UTC);
     }
@@ -162,7 +217,10 @@ mod tests {
     #[test]
     fn the_offset_is_read_from_the_booked_time() {
         assert_eq!(offset_of("2025-07-13T12:10:00+05:00").seconds(), 5 * 3600);
-        assert_eq!(offset_of("2025-07-13T12:10:00-03:30").seconds(), -(3 * 3600 + 1800));
+        assert_eq!(
+            offset_of("2025-07-13T12:10:00-03:30").seconds(),
+            -(3 * 3600 + 1800)
+        );
         assert_eq!(offset_of("2025-07-13 12:10:00").seconds(), 0);
     }
 }

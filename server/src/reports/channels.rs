@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Filters, by_name, touch_name};
-use crate::{config::SiteSettings, error::ApiError, startup::AppState, store::ChannelRow};
+use crate::{app::AppState, config::SiteSettings, error::ApiError, store::ChannelRow};
 
 /// A channel's counts (source, medium, campaign, visitors, sessions, bookings, came, paid
 /// bookings, revenue) and its rates.
@@ -47,16 +47,36 @@ fn ratio(a: i64, b: i64) -> f64 {
 }
 
 fn finish(counts: ChannelRow) -> ChannelLine {
-    ChannelLine { conversion: ratio(counts.bookings, counts.visitors), came_rate: ratio(counts.came, counts.bookings), counts }
+    ChannelLine {
+        conversion: ratio(counts.bookings, counts.visitors),
+        came_rate: ratio(counts.came, counts.bookings),
+        counts,
+    }
 }
 
-pub async fn report(app: &AppState, site: &SiteSettings, f: &Filters) -> Result<ChannelsReport, ApiError> {
+pub async fn report(
+    app: &AppState,
+    site: &SiteSettings,
+    f: &Filters,
+) -> Result<ChannelsReport, ApiError> {
     let store = &app.store;
     let key = &site.key;
-    let sessions = store.channel_sessions(key, f.from_ms, f.to_ms, f.touch, f.by).await.map_err(ApiError::unavailable)?;
-    let bookings = store.channel_bookings(key, f.from_ms, f.to_ms, f.touch, f.by).await.map_err(ApiError::unavailable)?;
-    let (visitors, visits) = store.visit_totals(key, f.from_ms, f.to_ms).await.map_err(ApiError::unavailable)?;
-    let widget_opened = store.widget_sessions(key, f.from_ms, f.to_ms).await.map_err(ApiError::unavailable)?;
+    let sessions = store
+        .channel_sessions(key, f.from_ms, f.to_ms, f.touch, f.by)
+        .await
+        .map_err(ApiError::unavailable)?;
+    let bookings = store
+        .channel_bookings(key, f.from_ms, f.to_ms, f.touch, f.by)
+        .await
+        .map_err(ApiError::unavailable)?;
+    let (visitors, visits) = store
+        .visit_totals(key, f.from_ms, f.to_ms)
+        .await
+        .map_err(ApiError::unavailable)?;
+    let widget_opened = store
+        .widget_sessions(key, f.from_ms, f.to_ms)
+        .await
+        .map_err(ApiError::unavailable)?;
 
     let mut lines: BTreeMap<(String, String, String), ChannelRow> = BTreeMap::new();
     merge(&mut lines, &sessions, &bookings);
@@ -64,7 +84,10 @@ pub async fn report(app: &AppState, site: &SiteSettings, f: &Filters) -> Result<
     let mut rows: Vec<ChannelLine> = lines.into_values().map(finish).collect();
     rows.sort_by(|a, b| {
         let (a, b) = (&a.counts, &b.counts);
-        b.revenue.total_cmp(&a.revenue).then(b.bookings.cmp(&a.bookings)).then(b.visitors.cmp(&a.visitors))
+        b.revenue
+            .total_cmp(&a.revenue)
+            .then(b.bookings.cmp(&a.bookings))
+            .then(b.visitors.cmp(&a.visitors))
     });
     let sum = |f: fn(&ChannelRow) -> i64| rows.iter().map(|r| f(&r.counts)).sum::<i64>();
     let totals = finish(ChannelRow {
@@ -77,18 +100,38 @@ pub async fn report(app: &AppState, site: &SiteSettings, f: &Filters) -> Result<
         ..ChannelRow::default()
     });
     let t = &totals.counts;
-    let funnel = Funnel { visits, widget_opened, booked: t.bookings, came: t.came, paid: t.paid };
-    Ok(ChannelsReport { touch: touch_name(f.touch), by: by_name(f.by), from: f.from.to_string(), to: f.to.to_string(), rows, totals, funnel })
+    let funnel = Funnel {
+        visits,
+        widget_opened,
+        booked: t.bookings,
+        came: t.came,
+        paid: t.paid,
+    };
+    Ok(ChannelsReport {
+        touch: touch_name(f.touch),
+        by: by_name(f.by),
+        from: f.from.to_string(),
+        to: f.to.to_string(),
+        rows,
+        totals,
+        funnel,
+    })
 }
 
-fn merge(lines: &mut BTreeMap<(String, String, String), ChannelRow>, sessions: &[ChannelRow], bookings: &[ChannelRow]) {
+fn merge(
+    lines: &mut BTreeMap<(String, String, String), ChannelRow>,
+    sessions: &[ChannelRow],
+    bookings: &[ChannelRow],
+) {
     for r in sessions.iter().chain(bookings) {
-        let l = lines.entry((r.source.clone(), r.medium.clone(), r.campaign.clone())).or_insert_with(|| ChannelRow {
-            source: r.source.clone(),
-            medium: r.medium.clone(),
-            campaign: r.campaign.clone(),
-            ..ChannelRow::default()
-        });
+        let l = lines
+            .entry((r.source.clone(), r.medium.clone(), r.campaign.clone()))
+            .or_insert_with(|| ChannelRow {
+                source: r.source.clone(),
+                medium: r.medium.clone(),
+                campaign: r.campaign.clone(),
+                ..ChannelRow::default()
+            });
         l.visitors += r.visitors;
         l.sessions += r.sessions;
         l.bookings += r.bookings;

@@ -3,31 +3,57 @@
 
 use axum::http::StatusCode;
 
-use crate::{booking::phone::PhoneNumber, error::ApiError, ingest::now_ms, startup::AppState, store::Erased};
+use crate::{
+    app::AppState, booking::phone::PhoneNumber, error::ApiError, store::Erased, util::clock::now_ms,
+};
 
 pub enum Target<'a> {
     Visitor(&'a str),
     Phone(&'a str),
 }
 
-pub async fn erase(app: &AppState, site: &str, actor: &str, target: Target<'_>) -> Result<Erased, ApiError> {
-    crate::webhooks::drain(app).await.map_err(ApiError::unavailable)?;
+pub async fn erase(
+    app: &AppState,
+    site: &str,
+    actor: &str,
+    target: Target<'_>,
+) -> Result<Erased, ApiError> {
+    crate::webhooks::drain(app)
+        .await
+        .map_err(ApiError::unavailable)?;
     let erased = match target {
         Target::Visitor(vid) => {
             let vid = vid.trim();
             if !protocol::track::is_id(vid) {
-                return Err(ApiError::invalid("visitor", "Идентификатор посетителя — 32 символа 0-9a-f.", "A visitor id is 32 characters 0-9a-f."));
+                return Err(ApiError::invalid(
+                    "visitor",
+                    "Идентификатор посетителя — 32 символа 0-9a-f.",
+                    "A visitor id is 32 characters 0-9a-f.",
+                ));
             }
             app.store.erase_visitor(site, vid, actor, now_ms()).await
         }
         Target::Phone(raw) => {
-            let phone = PhoneNumber::parse(raw).map_err(|_| ApiError::invalid("phone", "Проверьте номер телефона.", "Please check the phone number."))?;
-            app.store.erase_client(site, phone.as_digits(), actor, now_ms()).await
+            let phone = PhoneNumber::parse(raw).map_err(|_| {
+                ApiError::invalid(
+                    "phone",
+                    "Проверьте номер телефона.",
+                    "Please check the phone number.",
+                )
+            })?;
+            app.store
+                .erase_client(site, phone.as_digits(), actor, now_ms())
+                .await
         }
     }
     .map_err(ApiError::unavailable)?;
     if erased == Erased::default() {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "nothing_to_erase", "Таких данных у нас нет.", "We hold no such data."));
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "nothing_to_erase",
+            "Таких данных у нас нет.",
+            "We hold no such data.",
+        ));
     }
     Ok(erased)
 }

@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use super::{Filters, TouchView, local_time, zone};
 use crate::{
+    app::AppState,
+    booking::status::LeadState,
     config::SiteSettings,
     error::ApiError,
-    startup::AppState,
     store::{LeadQuery, LeadRow, TouchCols},
 };
 
@@ -36,7 +37,7 @@ pub struct Lead {
     pub planned_max: f64,
     /// pending, unknown (being checked), or upcoming, came, no_show, cancelled_client,
     /// cancelled_salon, rescheduled.
-    pub state: String,
+    pub state: LeadState,
     pub paid: f64,
     pub paid_full: bool,
     /// Personal data erased (the row stays for the totals).
@@ -44,7 +45,12 @@ pub struct Lead {
 }
 
 fn touch(t: &TouchCols) -> TouchView {
-    TouchView::new(t.channel.as_deref(), t.source.as_deref(), t.medium.as_deref(), t.campaign.as_deref())
+    TouchView::new(
+        t.channel.as_deref(),
+        t.source.as_deref(),
+        t.medium.as_deref(),
+        t.campaign.as_deref(),
+    )
 }
 
 fn landing(t: &TouchCols) -> Option<String> {
@@ -54,8 +60,18 @@ fn landing(t: &TouchCols) -> Option<String> {
 
 impl Lead {
     pub fn from_row(r: LeadRow, tz: &TimeZone, branches: &BTreeMap<u64, String>) -> Lead {
-        let result: serde_json::Value = r.result.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
-        let text = |k: &str| result.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+        let result: serde_json::Value = r
+            .result
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        let text = |k: &str| {
+            result
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_owned()
+        };
         let services = r
             .service_titles
             .as_deref()
@@ -63,11 +79,19 @@ impl Lead {
             .or_else(|| serde_json::from_value(result.get("services")?.clone()).ok())
             .unwrap_or_default();
         let branch_id = r.company_id as u64;
-        let branch = branches.get(&branch_id).cloned().filter(|b| !b.is_empty()).unwrap_or_else(|| {
-            let t = text("branch");
-            if t.is_empty() { branch_id.to_string() } else { t }
-        });
-        let state = if r.state == "confirmed" { r.outcome.clone().unwrap_or_else(|| "upcoming".into()) } else { r.state.clone() };
+        let branch = branches
+            .get(&branch_id)
+            .cloned()
+            .filter(|b| !b.is_empty())
+            .unwrap_or_else(|| {
+                let t = text("branch");
+                if t.is_empty() {
+                    branch_id.to_string()
+                } else {
+                    t
+                }
+            });
+        let state = LeadState::of(r.state, r.outcome);
         let (planned_min, planned_max) = match r.cost {
             Some(c) if c > 0.0 => (c, c),
             _ => (r.price_min, r.price_max),
@@ -79,7 +103,11 @@ impl Lead {
             last: touch(&r.last),
             landing: landing(&r.last).or_else(|| landing(&r.first)),
             services,
-            master: r.staff_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| text("staff")),
+            master: r
+                .staff_name
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| text("staff")),
             branch_id,
             branch,
             planned_min,
@@ -96,7 +124,9 @@ impl Lead {
 
 /// Branch titles of a site, from the catalog (cached); empty when YCLIENTS is unreachable.
 pub async fn branch_titles(app: &AppState, site: &SiteSettings) -> BTreeMap<u64, String> {
-    let Ok(up) = app.upstreams.get(&site.key) else { return BTreeMap::new() };
+    let Ok(up) = app.upstreams.get(&site.key) else {
+        return BTreeMap::new();
+    };
     let fetch = app.catalog.branches(&up);
     match tokio::time::timeout(std::time::Duration::from_secs(3), fetch).await {
         Ok(Ok(list)) => list.iter().map(|b| (b.id, b.title.clone())).collect(),
@@ -105,7 +135,11 @@ pub async fn branch_titles(app: &AppState, site: &SiteSettings) -> BTreeMap<u64,
 }
 
 /// The leads matching the filters, newest first.
-pub async fn leads(app: &AppState, site: &SiteSettings, f: &Filters) -> Result<Vec<Lead>, ApiError> {
+pub async fn leads(
+    app: &AppState,
+    site: &SiteSettings,
+    f: &Filters,
+) -> Result<Vec<Lead>, ApiError> {
     let q = LeadQuery {
         site: site.key.clone(),
         from: f.from_ms,
@@ -119,5 +153,8 @@ pub async fn leads(app: &AppState, site: &SiteSettings, f: &Filters) -> Result<V
     let rows = app.store.leads(&q).await.map_err(ApiError::unavailable)?;
     let branches = branch_titles(app, site).await;
     let tz = zone(site);
-    Ok(rows.into_iter().map(|r| Lead::from_row(r, &tz, &branches)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| Lead::from_row(r, &tz, &branches))
+        .collect())
 }

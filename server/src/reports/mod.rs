@@ -1,10 +1,10 @@
 //! The owner's reports, as data: leads («Заявки»), the visitor card and channels. The JSON API
-//! (`api`) and the dashboard's pages both render these.
+//! (`http`) and the dashboard's pages both render these.
 
-pub mod api;
 pub mod channels;
 pub mod csv;
 pub mod erase;
+pub mod http;
 pub mod leads;
 pub mod visitor;
 
@@ -62,30 +62,66 @@ impl Params {
         let date = |v: &Option<String>, field: &'static str| -> Result<Option<Date>, ApiError> {
             match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => Ok(None),
-                Some(s) => s.parse().map(Some).map_err(|_| ApiError::invalid(field, "Дата должна быть в виде ГГГГ-ММ-ДД.", "Dates are YYYY-MM-DD.")),
+                Some(s) => s.parse().map(Some).map_err(|_| {
+                    ApiError::invalid(
+                        field,
+                        "Дата должна быть в виде ГГГГ-ММ-ДД.",
+                        "Dates are YYYY-MM-DD.",
+                    )
+                }),
             }
         };
         let to = date(&self.to, "to")?.unwrap_or(today);
-        let from = date(&self.from, "from")?.unwrap_or_else(|| to.checked_sub(jiff::Span::new().days(DEFAULT_DAYS)).unwrap_or(to));
+        let from = date(&self.from, "from")?.unwrap_or_else(|| {
+            to.checked_sub(jiff::Span::new().days(DEFAULT_DAYS))
+                .unwrap_or(to)
+        });
         if from > to {
-            return Err(ApiError::invalid("from", "Начало периода позже конца.", "The period starts after it ends."));
+            return Err(ApiError::invalid(
+                "from",
+                "Начало периода позже конца.",
+                "The period starts after it ends.",
+            ));
         }
-        let start = |d: Date| d.to_zoned_datetime(tz.clone()).map(|z| z.timestamp().as_millisecond()).unwrap_or(0);
-        let branch = match self.branch.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let start = |d: Date| {
+            d.to_zoned_datetime(tz.clone())
+                .map(|z| z.timestamp().as_millisecond())
+                .unwrap_or(0)
+        };
+        let branch = match self
+            .branch
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
-            Some(b) => Some(b.parse().map_err(|_| ApiError::invalid("branch", "Неизвестный филиал.", "Unknown branch."))?),
+            Some(b) => Some(b.parse().map_err(|_| {
+                ApiError::invalid("branch", "Неизвестный филиал.", "Unknown branch.")
+            })?),
         };
         let touch = match self.touch.as_deref().unwrap_or("") {
             "first" => TouchKind::First,
             "" | "last" => TouchKind::Last,
-            _ => return Err(ApiError::invalid("touch", "touch: first или last.", "touch is first or last.")),
+            _ => {
+                return Err(ApiError::invalid(
+                    "touch",
+                    "touch: first или last.",
+                    "touch is first or last.",
+                ));
+            }
         };
         let by = match self.by.as_deref().unwrap_or("") {
             "source" => GroupBy::Source,
             "medium" => GroupBy::Medium,
             "campaign" => GroupBy::Campaign,
             "" | "all" => GroupBy::All,
-            _ => return Err(ApiError::invalid("by", "by: source, medium, campaign или all.", "by is source, medium, campaign or all.")),
+            _ => {
+                return Err(ApiError::invalid(
+                    "by",
+                    "by: source, medium, campaign или all.",
+                    "by is source, medium, campaign or all.",
+                ));
+            }
         };
         Ok(Filters {
             from,
@@ -93,7 +129,12 @@ impl Params {
             from_ms: start(from),
             to_ms: start(to.tomorrow().unwrap_or(to)),
             branch,
-            source: self.source.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
+            source: self
+                .source
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
             touch,
             by,
         })
@@ -134,12 +175,18 @@ pub fn by_name(b: GroupBy) -> &'static str {
 
 /// The site's report zone (validated at load).
 pub fn zone(site: &SiteSettings) -> TimeZone {
-    TimeZone::get(&site.timezone).unwrap_or(TimeZone::UTC)
+    site.timezone.clone()
 }
 
 /// `2025-07-13 12:10` in `tz`.
 pub fn local_time(ms: i64, tz: &TimeZone) -> String {
-    Timestamp::from_millisecond(ms).map(|t| t.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    Timestamp::from_millisecond(ms)
+        .map(|t| {
+            t.to_zoned_datetime(tz.clone())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
 }
 
 /// A touch as reports show it.
@@ -153,7 +200,12 @@ pub struct TouchView {
 }
 
 impl TouchView {
-    pub fn new(channel: Option<&str>, source: Option<&str>, medium: Option<&str>, campaign: Option<&str>) -> Self {
+    pub fn new(
+        channel: Option<&str>,
+        source: Option<&str>,
+        medium: Option<&str>,
+        campaign: Option<&str>,
+    ) -> Self {
         let channel = channel.unwrap_or("direct").to_owned();
         TouchView {
             source: source.map_or_else(|| format!("({channel})"), str::to_owned),

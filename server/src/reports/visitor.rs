@@ -3,11 +3,15 @@
 
 use serde::Serialize;
 
-use super::{TouchView, leads::{Lead, MAX_ROWS, branch_titles}, local_time, zone};
+use super::{
+    TouchView,
+    leads::{Lead, MAX_ROWS, branch_titles},
+    local_time, zone,
+};
 use crate::{
+    app::AppState,
     config::SiteSettings,
     error::ApiError,
-    startup::AppState,
     store::{EventRow, LeadQuery},
 };
 
@@ -56,7 +60,10 @@ fn event(e: EventRow, tz: &jiff::tz::TimeZone) -> EventView {
         path: e.path,
         title: e.title,
         name: e.name,
-        props: e.props.as_deref().and_then(|p| serde_json::from_str(p).ok()),
+        props: e
+            .props
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok()),
     }
 }
 
@@ -64,25 +71,55 @@ fn event(e: EventRow, tz: &jiff::tz::TimeZone) -> EventView {
 pub async fn card(app: &AppState, site: &SiteSettings, vid: &str) -> Result<VisitorCard, ApiError> {
     let store = &app.store;
     let tz = zone(site);
-    let seen = store.visitor_seen(&site.key, vid).await.map_err(ApiError::unavailable)?;
-    let sessions = store.visitor_sessions(&site.key, vid).await.map_err(ApiError::unavailable)?;
-    let mut events = store.visitor_events(&site.key, vid, MAX_EVENTS).await.map_err(ApiError::unavailable)?;
-    let q = LeadQuery { site: site.key.clone(), from: 0, to: i64::MAX, vid: Some(vid.to_owned()), limit: MAX_ROWS, ..LeadQuery::default() };
+    let seen = store
+        .visitor_seen(&site.key, vid)
+        .await
+        .map_err(ApiError::unavailable)?;
+    let sessions = store
+        .visitor_sessions(&site.key, vid)
+        .await
+        .map_err(ApiError::unavailable)?;
+    let mut events = store
+        .visitor_events(&site.key, vid, MAX_EVENTS)
+        .await
+        .map_err(ApiError::unavailable)?;
+    let q = LeadQuery {
+        site: site.key.clone(),
+        from: 0,
+        to: i64::MAX,
+        vid: Some(vid.to_owned()),
+        limit: MAX_ROWS,
+        ..LeadQuery::default()
+    };
     let rows = store.leads(&q).await.map_err(ApiError::unavailable)?;
     if seen.is_none() && sessions.is_empty() && rows.is_empty() {
         return Err(ApiError::not_found());
     }
-    let branches = if rows.is_empty() { Default::default() } else { branch_titles(app, site).await };
-    let mut bookings: Vec<Lead> = rows.into_iter().map(|r| Lead::from_row(r, &tz, &branches)).collect();
+    let branches = if rows.is_empty() {
+        Default::default()
+    } else {
+        branch_titles(app, site).await
+    };
+    let mut bookings: Vec<Lead> = rows
+        .into_iter()
+        .map(|r| Lead::from_row(r, &tz, &branches))
+        .collect();
     bookings.reverse();
     let sessions = sessions
         .into_iter()
         .map(|s| {
-            let (mine, rest): (Vec<EventRow>, Vec<EventRow>) = std::mem::take(&mut events).into_iter().partition(|e| e.sid == s.sid);
+            let (mine, rest): (Vec<EventRow>, Vec<EventRow>) = std::mem::take(&mut events)
+                .into_iter()
+                .partition(|e| e.sid == s.sid);
             events = rest;
             SessionView {
                 started: local_time(s.started, &tz),
-                touch: TouchView::new(Some(&s.channel), s.source.as_deref(), s.medium.as_deref(), s.campaign.as_deref()),
+                touch: TouchView::new(
+                    Some(&s.channel),
+                    s.source.as_deref(),
+                    s.medium.as_deref(),
+                    s.campaign.as_deref(),
+                ),
                 content: s.content,
                 term: s.term,
                 referrer: s.referrer,

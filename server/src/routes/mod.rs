@@ -1,11 +1,4 @@
-//! The HTTP surface: which path goes to which handler, and the layers around them.
-
-mod booking;
-mod cancel;
-mod embed_config;
-mod health;
-mod openapi;
-mod static_files;
+//! The HTTP surface: each capability's router merged, and the layers around them.
 
 use std::time::Duration;
 
@@ -13,17 +6,18 @@ use axum::{
     Router,
     http::{HeaderName, Method, header},
     middleware,
-    routing::{get, post},
 };
 use tower_http::{
-    request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
-    trace::TraceLayer,
     catch_panic::CatchPanicLayer,
     cors::{AllowOrigin, CorsLayer},
     limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    trace::TraceLayer,
 };
 
-use crate::{error, ingest, metrics, startup::AppState};
+use crate::{
+    app::AppState, assets, booking, dashboard, error, ingest, ops, reports, sites, webhooks,
+};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -33,7 +27,10 @@ struct MakeRequestUuid;
 
 impl MakeRequestId for MakeRequestUuid {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        format!("{:016x}", rand::random::<u64>()).parse().ok().map(RequestId::new)
+        format!("{:016x}", rand::random::<u64>())
+            .parse()
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -43,34 +40,36 @@ const MAX_BODY: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router {
     let sites = state.sites.clone();
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::predicate(move |origin, _| origin.to_str().is_ok_and(|o| sites.any_allows(o))))
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origin.to_str().is_ok_and(|o| sites.any_allows(o))
+        }))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, header::ACCEPT_LANGUAGE, HeaderName::from_static("idempotency-key")])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::ACCEPT_LANGUAGE,
+            HeaderName::from_static("idempotency-key"),
+        ])
         .max_age(Duration::from_secs(86_400));
 
+    // The widget's and the tracker's API: called from the sites' pages, so with CORS.
     let api = Router::new()
-        .route("/api/v1/t", post(ingest::ingest))
-        .route("/api/v1/sites/{site}/embed", get(embed_config::embed_config))
-        .route("/api/v1/sites/{site}/config", get(booking::config))
-        .route("/api/v1/sites/{site}/branches/{branch}/services", get(booking::services))
-        .route("/api/v1/sites/{site}/branches/{branch}/staff", get(booking::staff))
-        .route("/api/v1/sites/{site}/branches/{branch}/dates", get(booking::dates))
-        .route("/api/v1/sites/{site}/branches/{branch}/times", get(booking::times))
-        .route("/api/v1/sites/{site}/branches/{branch}/code", post(booking::code))
-        .route("/api/v1/sites/{site}/bookings", post(booking::create))
+        .merge(ingest::http::router())
+        .merge(sites::http::router())
+        .merge(booking::http::router())
         .layer(cors);
 
     Router::new()
         .merge(api)
-        .merge(crate::reports::api::router())
-        .merge(crate::dashboard::router())
-        .route("/hooks/yclients/{site}/{secret}", post(crate::webhooks::receive))
-        .route("/health", get(health::health))
-        .route("/cancel/{site}/{id}", get(cancel::show).post(cancel::cancel))
-        .route("/metrics", get(metrics::metrics))
-        .route("/api/openapi.json", get(openapi::openapi))
-        .fallback(static_files::serve)
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::count_requests))
+        .merge(reports::http::router())
+        .merge(dashboard::http::router())
+        .merge(webhooks::http::router())
+        .merge(booking::http::cancel_router())
+        .merge(ops::http::router())
+        .merge(assets::http::router())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            ops::http::count_requests,
+        ))
         .layer(middleware::from_fn(error::localize))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(middleware::map_response(error::shape_layer_errors))
@@ -79,10 +78,16 @@ pub fn router(state: AppState) -> Router {
         // the `x-request-id` answer header. The span holds the method, not the path or query
         // (they can carry ids and personal data); handlers log what they need.
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", request_id = %id, method = %req.method())
-        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", request_id = %id, method = %req.method())
+            }),
+        )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
 }

@@ -3,6 +3,8 @@
 
 use sqlx::Row;
 
+use crate::booking::status::{BookingStatus, Outcome};
+
 use super::Store;
 
 /// A booking as the flow writes it first.
@@ -42,7 +44,7 @@ pub struct TouchColumns {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookingState {
     pub id: String,
-    pub state: String,
+    pub state: BookingStatus,
     pub request_hash: String,
     pub company_id: i64,
     pub datetime: String,
@@ -60,7 +62,7 @@ const STATE_COLS: &str = "id, state, request_hash, company_id, datetime, result,
 fn state_from(row: &sqlx::any::AnyRow) -> Result<BookingState, sqlx::Error> {
     Ok(BookingState {
         id: row.try_get("id")?,
-        state: row.try_get("state")?,
+        state: super::parsed(row, "state")?,
         request_hash: row.try_get("request_hash")?,
         company_id: row.try_get("company_id")?,
         datetime: row.try_get("datetime")?,
@@ -112,24 +114,45 @@ impl Store {
         if done.rows_affected() == 1 {
             return Ok(Inserted::New);
         }
-        let existing = self.booking_by_key(&b.site, &b.idempotency_key).await?.ok_or(sqlx::Error::RowNotFound)?;
+        let existing = self
+            .booking_by_key(&b.site, &b.idempotency_key)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
         Ok(Inserted::Existing(existing))
     }
 
-    pub async fn booking_by_key(&self, site: &str, key: &str) -> Result<Option<BookingState>, sqlx::Error> {
-        let sql = format!("SELECT {STATE_COLS} FROM bookings WHERE site = $1 AND idempotency_key = $2");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(site).bind(key).fetch_optional(&self.pool).await?;
+    pub async fn booking_by_key(
+        &self,
+        site: &str,
+        key: &str,
+    ) -> Result<Option<BookingState>, sqlx::Error> {
+        let sql =
+            format!("SELECT {STATE_COLS} FROM bookings WHERE site = $1 AND idempotency_key = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(state_from).transpose()
     }
 
     pub async fn booking(&self, id: &str) -> Result<Option<BookingState>, sqlx::Error> {
         let sql = format!("SELECT {STATE_COLS} FROM bookings WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(state_from).transpose()
     }
 
     /// The record exists in YCLIENTS: keep its ids and the answer the visitor gets.
-    pub async fn confirm_booking(&self, id: &str, records: &str, result: &str, now: i64) -> Result<(), sqlx::Error> {
+    pub async fn confirm_booking(
+        &self,
+        id: &str,
+        records: &str,
+        result: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE bookings SET state = 'confirmed', records = $2, result = $3, error = NULL, updated = $4 WHERE id = $1")
             .bind(id)
             .bind(records)
@@ -153,45 +176,70 @@ impl Store {
 
     /// The upstream outcome is not known (timeout after send): found by api_id later.
     pub async fn mark_booking_unknown(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE bookings SET state = 'unknown', updated = $2 WHERE id = $1").bind(id).bind(now).execute(&self.pool).await?;
+        sqlx::query("UPDATE bookings SET state = 'unknown', updated = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Nothing was created upstream and the visitor may retry with the same key.
     pub async fn forget_pending_booking(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM bookings WHERE id = $1 AND state IN ('pending', 'unknown')").bind(id).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM bookings WHERE id = $1 AND state IN ('pending', 'unknown')")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Bookings whose upstream outcome is unknown (or left pending by a crash) older than
     /// `before`, for reconciliation.
     pub async fn unresolved_bookings(&self, before: i64) -> Result<Vec<BookingState>, sqlx::Error> {
-        let sql = format!("SELECT {STATE_COLS} FROM bookings WHERE state IN ('pending', 'unknown') AND updated < $1 ORDER BY updated");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(before).fetch_all(&self.pool).await?;
+        let sql = format!(
+            "SELECT {STATE_COLS} FROM bookings WHERE state IN ('pending', 'unknown') AND updated < $1 ORDER BY updated"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(before)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(state_from).collect()
     }
 
     /// Site and booking count (tests, metrics).
     pub async fn count_bookings(&self, site: &str, state: &str) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE site = $1 AND state = $2").bind(site).bind(state).fetch_one(&self.pool).await
+        sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE site = $1 AND state = $2")
+            .bind(site)
+            .bind(state)
+            .fetch_one(&self.pool)
+            .await
     }
 
     /// The visitor's cancellation was refused upstream: the booking stands.
     pub async fn unmark_client_cancelled(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE bookings SET client_cancelled = NULL WHERE id = $1").bind(id).execute(&self.pool).await?;
+        sqlx::query("UPDATE bookings SET client_cancelled = NULL WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
-    /// What the visitor's cancel link needs: site, company, records JSON, result JSON, state.
+    /// What the visitor's cancel link needs: site, company, records JSON, result JSON, cancelled.
     pub async fn booking_for_cancel(&self, id: &str) -> Result<Option<CancelView>, sqlx::Error> {
-        let row = sqlx::query("SELECT site, company_id, records, result, COALESCE(outcome, state) AS state FROM bookings WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(
+            "SELECT site, company_id, records, result, outcome FROM bookings WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| {
             Ok(CancelView {
                 site: r.try_get("site")?,
                 company_id: r.try_get("company_id")?,
                 records: r.try_get("records")?,
                 result: r.try_get("result")?,
-                state: r.try_get("state")?,
+                cancelled: super::parsed_opt::<Outcome>(&r, "outcome")?
+                    .is_some_and(Outcome::is_cancelled),
             })
         })
         .transpose()
@@ -204,6 +252,6 @@ pub struct CancelView {
     pub company_id: i64,
     pub records: Option<String>,
     pub result: Option<String>,
-    /// The outcome in YCLIENTS when known (`cancelled_client`, …), else the booking state.
-    pub state: String,
+    /// Cancelled in YCLIENTS, by the client or the salon.
+    pub cancelled: bool,
 }

@@ -63,7 +63,13 @@ type Tx = Transaction<'static, Any>;
 impl Store {
     /// Erases one visitor of a site, with the bookings made under their id. Nothing found:
     /// nothing changes and nothing is logged.
-    pub async fn erase_visitor(&self, site: &str, vid: &str, actor: &str, now: i64) -> Result<Erased, sqlx::Error> {
+    pub async fn erase_visitor(
+        &self,
+        site: &str,
+        vid: &str,
+        actor: &str,
+        now: i64,
+    ) -> Result<Erased, sqlx::Error> {
         let mut tx = self.begin_write().await?;
         let erased = erase_visitor_in(&mut tx, site, vid, now).await?;
         if erased == Erased::default() {
@@ -76,19 +82,36 @@ impl Store {
 
     /// Erases a client of a site by phone (digits): their bookings and every visitor id those
     /// bookings carry.
-    pub async fn erase_client(&self, site: &str, phone: &str, actor: &str, now: i64) -> Result<Erased, sqlx::Error> {
+    pub async fn erase_client(
+        &self,
+        site: &str,
+        phone: &str,
+        actor: &str,
+        now: i64,
+    ) -> Result<Erased, sqlx::Error> {
         let mut tx = self.begin_write().await?;
-        let vids: Vec<Option<String>> = sqlx::query_scalar("SELECT DISTINCT vid FROM bookings WHERE site = $1 AND phone = $2")
-            .bind(site)
-            .bind(phone)
-            .fetch_all(&mut *tx)
-            .await?;
+        let vids: Vec<Option<String>> =
+            sqlx::query_scalar("SELECT DISTINCT vid FROM bookings WHERE site = $1 AND phone = $2")
+                .bind(site)
+                .bind(phone)
+                .fetch_all(&mut *tx)
+                .await?;
         let mut total = Erased::default();
         for vid in vids.into_iter().flatten() {
             let e = erase_visitor_in(&mut tx, site, &vid, now).await?;
-            total = Erased { bookings: total.bookings + e.bookings, visitors: total.visitors + e.visitors, sessions: total.sessions + e.sessions, events: total.events + e.events };
+            total = Erased {
+                bookings: total.bookings + e.bookings,
+                visitors: total.visitors + e.visitors,
+                sessions: total.sessions + e.sessions,
+                events: total.events + e.events,
+            };
         }
-        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM bookings WHERE site = $1 AND phone = $2").bind(site).bind(phone).fetch_all(&mut *tx).await?;
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM bookings WHERE site = $1 AND phone = $2")
+                .bind(site)
+                .bind(phone)
+                .fetch_all(&mut *tx)
+                .await?;
         for id in ids {
             scrub_booking(&mut tx, &id, None, now).await?;
             total.bookings += 1;
@@ -114,17 +137,31 @@ impl Store {
                     at: r.try_get("at")?,
                     actor: r.try_get("actor")?,
                     kind: r.try_get("kind")?,
-                    counts: Erased { bookings: r.try_get("bookings")?, visitors: r.try_get("visitors")?, sessions: r.try_get("sessions")?, events: r.try_get("events")? },
+                    counts: Erased {
+                        bookings: r.try_get("bookings")?,
+                        visitors: r.try_get("visitors")?,
+                        sessions: r.try_get("sessions")?,
+                        events: r.try_get("events")?,
+                    },
                 })
             })
             .collect()
     }
 }
 
-async fn erase_visitor_in(tx: &mut Tx, site: &str, vid: &str, now: i64) -> Result<Erased, sqlx::Error> {
+async fn erase_visitor_in(
+    tx: &mut Tx,
+    site: &str,
+    vid: &str,
+    now: i64,
+) -> Result<Erased, sqlx::Error> {
     let anon = anon_id();
     let mut erased = Erased::default();
-    let sessions = sqlx::query("SELECT sid, landing FROM sessions WHERE site = $1 AND vid = $2").bind(site).bind(vid).fetch_all(&mut **tx).await?;
+    let sessions = sqlx::query("SELECT sid, landing FROM sessions WHERE site = $1 AND vid = $2")
+        .bind(site)
+        .bind(vid)
+        .fetch_all(&mut **tx)
+        .await?;
     for row in &sessions {
         let sid: String = row.try_get("sid")?;
         let landing: Option<String> = row.try_get("landing")?;
@@ -140,18 +177,35 @@ async fn erase_visitor_in(tx: &mut Tx, site: &str, vid: &str, now: i64) -> Resul
         .bind(landing.as_deref().map(strip_query))
         .execute(&mut **tx)
         .await?;
-        sqlx::query("UPDATE bookings SET sid = $3 WHERE site = $1 AND sid = $2").bind(site).bind(&sid).bind(&new_sid).execute(&mut **tx).await?;
-        sqlx::query("UPDATE events SET sid = $3 WHERE site = $1 AND sid = $2 AND vid = $4").bind(site).bind(&sid).bind(&new_sid).bind(vid).execute(&mut **tx).await?;
+        sqlx::query("UPDATE bookings SET sid = $3 WHERE site = $1 AND sid = $2")
+            .bind(site)
+            .bind(&sid)
+            .bind(&new_sid)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("UPDATE events SET sid = $3 WHERE site = $1 AND sid = $2 AND vid = $4")
+            .bind(site)
+            .bind(&sid)
+            .bind(&new_sid)
+            .bind(vid)
+            .execute(&mut **tx)
+            .await?;
         erased.sessions += 1;
     }
-    erased.events = sqlx::query("UPDATE events SET vid = $3, props = NULL WHERE site = $1 AND vid = $2")
-        .bind(site)
-        .bind(vid)
-        .bind(&anon)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected() as i64;
-    let paths: Vec<String> = sqlx::query_scalar("SELECT DISTINCT path FROM events WHERE site = $1 AND vid = $2").bind(site).bind(&anon).fetch_all(&mut **tx).await?;
+    erased.events =
+        sqlx::query("UPDATE events SET vid = $3, props = NULL WHERE site = $1 AND vid = $2")
+            .bind(site)
+            .bind(vid)
+            .bind(&anon)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected() as i64;
+    let paths: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT path FROM events WHERE site = $1 AND vid = $2")
+            .bind(site)
+            .bind(&anon)
+            .fetch_all(&mut **tx)
+            .await?;
     for path in paths.iter().filter(|p| p.contains(['?', '#'])) {
         sqlx::query("UPDATE events SET path = $4 WHERE site = $1 AND vid = $2 AND path = $3")
             .bind(site)
@@ -161,8 +215,19 @@ async fn erase_visitor_in(tx: &mut Tx, site: &str, vid: &str, now: i64) -> Resul
             .execute(&mut **tx)
             .await?;
     }
-    erased.visitors = sqlx::query("UPDATE visitors SET vid = $3 WHERE site = $1 AND vid = $2").bind(site).bind(vid).bind(&anon).execute(&mut **tx).await?.rows_affected() as i64;
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM bookings WHERE site = $1 AND vid = $2").bind(site).bind(vid).fetch_all(&mut **tx).await?;
+    erased.visitors = sqlx::query("UPDATE visitors SET vid = $3 WHERE site = $1 AND vid = $2")
+        .bind(site)
+        .bind(vid)
+        .bind(&anon)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected() as i64;
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM bookings WHERE site = $1 AND vid = $2")
+            .bind(site)
+            .bind(vid)
+            .fetch_all(&mut **tx)
+            .await?;
     for id in &ids {
         scrub_booking(tx, id, Some(&anon), now).await?;
     }
@@ -171,8 +236,16 @@ async fn erase_visitor_in(tx: &mut Tx, site: &str, vid: &str, now: i64) -> Resul
 }
 
 /// A booking without personal data or identifiers, under a fresh id (its payments follow).
-async fn scrub_booking(tx: &mut Tx, id: &str, anon_vid: Option<&str>, now: i64) -> Result<(), sqlx::Error> {
-    let row = sqlx::query("SELECT first_touch, last_touch, result FROM bookings WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+async fn scrub_booking(
+    tx: &mut Tx,
+    id: &str,
+    anon_vid: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let row = sqlx::query("SELECT first_touch, last_touch, result FROM bookings WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
     let new_id = anon_id();
     sqlx::query(
         "UPDATE bookings SET id = $2, idempotency_key = $2, request_hash = '', name = '', phone = '', email = NULL, comment = NULL, \
@@ -188,11 +261,22 @@ async fn scrub_booking(tx: &mut Tx, id: &str, anon_vid: Option<&str>, now: i64) 
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE payments SET booking_id = $2, record_id = 0 WHERE booking_id = $1").bind(id).bind(&new_id).execute(&mut **tx).await?;
+    sqlx::query("UPDATE payments SET booking_id = $2, record_id = 0 WHERE booking_id = $1")
+        .bind(id)
+        .bind(&new_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
-async fn log(tx: &mut Tx, site: &str, actor: &str, kind: &str, e: Erased, now: i64) -> Result<(), sqlx::Error> {
+async fn log(
+    tx: &mut Tx,
+    site: &str,
+    actor: &str,
+    kind: &str,
+    e: Erased,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO erasures (at, actor, site, kind, bookings, visitors, sessions, events) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(now)
         .bind(actor)
@@ -204,7 +288,16 @@ async fn log(tx: &mut Tx, site: &str, actor: &str, kind: &str, e: Erased, now: i
         .bind(e.events)
         .execute(&mut **tx)
         .await?;
-    tracing::info!(site, actor, kind, bookings = e.bookings, visitors = e.visitors, sessions = e.sessions, events = e.events, "personal data erased");
+    tracing::info!(
+        site,
+        actor,
+        kind,
+        bookings = e.bookings,
+        visitors = e.visitors,
+        sessions = e.sessions,
+        events = e.events,
+        "personal data erased"
+    );
     Ok(())
 }
 
@@ -216,7 +309,10 @@ mod tests {
     fn touches_lose_referrers_click_ids_and_query_strings() {
         let t = r#"{"ch":"paid","source":"yandex","yclid":"123","referrer":"https://ya.ru/?q=anna","landing":"/?utm_source=yandex&phone=7916"}"#;
         let v: Value = serde_json::from_str(&scrub_touch(Some(t.into())).unwrap()).unwrap();
-        assert_eq!(v, serde_json::json!({"ch": "paid", "source": "yandex", "landing": "/"}));
+        assert_eq!(
+            v,
+            serde_json::json!({"ch": "paid", "source": "yandex", "landing": "/"})
+        );
         assert_eq!(strip_query("/a/b?x=1#y"), "/a/b");
     }
 }

@@ -9,8 +9,8 @@ mod owners;
 mod reports;
 mod tracking;
 
-pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};
+pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
 pub use erasure::Erased;
 pub use reports::*;
 pub use tracking::Received;
@@ -83,7 +83,10 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
-        migrator.run(&self.pool).await.context("running migrations")?;
+        migrator
+            .run(&self.pool)
+            .await
+            .context("running migrations")?;
         Ok(())
     }
 
@@ -125,4 +128,33 @@ pub(crate) fn row_params(sql: &mut String, start: usize, cols: usize, backend: B
         };
     }
     sql.push(')');
+}
+
+/// A text column read as the enum it stores (`BookingStatus`, `Outcome`): the store's edge.
+pub(crate) fn parsed<T>(row: &sqlx::any::AnyRow, col: &str) -> Result<T, sqlx::Error>
+where
+    T: FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = sqlx::Row::try_get(row, col)?;
+    text.parse().map_err(|e| sqlx::Error::ColumnDecode {
+        index: col.to_owned(),
+        source: Box::new(e),
+    })
+}
+
+/// A nullable text column read as the enum it stores.
+pub(crate) fn parsed_opt<T>(row: &sqlx::any::AnyRow, col: &str) -> Result<Option<T>, sqlx::Error>
+where
+    T: FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: Option<String> = sqlx::Row::try_get(row, col)?;
+    text.map(|t| {
+        t.parse().map_err(|e| sqlx::Error::ColumnDecode {
+            index: col.to_owned(),
+            source: Box::new(e),
+        })
+    })
+    .transpose()
 }

@@ -4,6 +4,8 @@
 
 use sqlx::Row;
 
+use crate::booking::status::{BookingStatus, Outcome};
+
 use super::Store;
 
 /// Which touch a report attributes to.
@@ -65,8 +67,8 @@ pub struct LeadRow {
     pub datetime: String,
     pub visit_at: Option<String>,
     pub vid: Option<String>,
-    pub state: String,
-    pub outcome: Option<String>,
+    pub state: BookingStatus,
+    pub outcome: Option<Outcome>,
     pub company_id: i64,
     pub result: Option<String>,
     pub staff_name: Option<String>,
@@ -102,8 +104,8 @@ fn lead_row(row: &sqlx::any::AnyRow) -> Result<LeadRow, sqlx::Error> {
         datetime: row.try_get("datetime")?,
         visit_at: row.try_get("visit_at")?,
         vid: row.try_get("vid")?,
-        state: row.try_get("state")?,
-        outcome: row.try_get("outcome")?,
+        state: super::parsed(row, "state")?,
+        outcome: super::parsed_opt(row, "outcome")?,
         company_id: row.try_get("company_id")?,
         result: row.try_get("result")?,
         staff_name: row.try_get("staff_name")?,
@@ -169,7 +171,9 @@ impl Store {
     /// Bookings (not failed ones) matching the query, newest first.
     pub async fn leads(&self, q: &LeadQuery) -> Result<Vec<LeadRow>, sqlx::Error> {
         let p = q.touch.prefix();
-        let mut sql = format!("SELECT {LEAD_COLS} FROM bookings WHERE site = $1 AND state <> 'failed' AND created >= $2 AND created < $3");
+        let mut sql = format!(
+            "SELECT {LEAD_COLS} FROM bookings WHERE site = $1 AND state <> 'failed' AND created >= $2 AND created < $3"
+        );
         let mut n = 3;
         let mut next = || {
             n += 1;
@@ -179,13 +183,20 @@ impl Store {
             sql.push_str(&format!(" AND company_id = ${}", next()));
         }
         if q.source.is_some() {
-            sql.push_str(&format!(" AND {} = ${}", source_sql(&format!("{p}_source"), &format!("{p}_channel")), next()));
+            sql.push_str(&format!(
+                " AND {} = ${}",
+                source_sql(&format!("{p}_source"), &format!("{p}_channel")),
+                next()
+            ));
         }
         if q.vid.is_some() {
             sql.push_str(&format!(" AND vid = ${}", next()));
         }
         sql.push_str(&format!(" ORDER BY created DESC LIMIT ${}", next()));
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(q.site.clone()).bind(q.from).bind(q.to);
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(q.site.clone())
+            .bind(q.from)
+            .bind(q.to);
         if let Some(b) = q.branch {
             query = query.bind(b);
         }
@@ -200,12 +211,26 @@ impl Store {
     }
 
     /// The first and last time a visitor was seen.
-    pub async fn visitor_seen(&self, site: &str, vid: &str) -> Result<Option<(i64, i64)>, sqlx::Error> {
-        let row = sqlx::query("SELECT first_seen, last_seen FROM visitors WHERE site = $1 AND vid = $2").bind(site).bind(vid).fetch_optional(&self.pool).await?;
-        row.map(|r| Ok((r.try_get("first_seen")?, r.try_get("last_seen")?))).transpose()
+    pub async fn visitor_seen(
+        &self,
+        site: &str,
+        vid: &str,
+    ) -> Result<Option<(i64, i64)>, sqlx::Error> {
+        let row =
+            sqlx::query("SELECT first_seen, last_seen FROM visitors WHERE site = $1 AND vid = $2")
+                .bind(site)
+                .bind(vid)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| Ok((r.try_get("first_seen")?, r.try_get("last_seen")?)))
+            .transpose()
     }
 
-    pub async fn visitor_sessions(&self, site: &str, vid: &str) -> Result<Vec<SessionRow>, sqlx::Error> {
+    pub async fn visitor_sessions(
+        &self,
+        site: &str,
+        vid: &str,
+    ) -> Result<Vec<SessionRow>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT sid, started, last_seen, channel, source, medium, campaign, content, term, referrer, landing, yclid, gclid, fbclid \
              FROM sessions WHERE site = $1 AND vid = $2 ORDER BY started, sid",
@@ -236,7 +261,12 @@ impl Store {
     }
 
     /// A visitor's events in order (at most `limit`).
-    pub async fn visitor_events(&self, site: &str, vid: &str, limit: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+    pub async fn visitor_events(
+        &self,
+        site: &str,
+        vid: &str,
+        limit: i64,
+    ) -> Result<Vec<EventRow>, sqlx::Error> {
         let rows = sqlx::query("SELECT sid, ts, kind, path, title, name, props FROM events WHERE site = $1 AND vid = $2 ORDER BY ts, id LIMIT $3")
             .bind(site)
             .bind(vid)
@@ -260,7 +290,14 @@ impl Store {
 
     /// Visitors and sessions per channel key, for sessions started within [from, to). First
     /// touch: each session counts under its visitor's first session's touch.
-    pub async fn channel_sessions(&self, site: &str, from: i64, to: i64, touch: TouchKind, by: GroupBy) -> Result<Vec<ChannelRow>, sqlx::Error> {
+    pub async fn channel_sessions(
+        &self,
+        site: &str,
+        from: i64,
+        to: i64,
+        touch: TouchKind,
+        by: GroupBy,
+    ) -> Result<Vec<ChannelRow>, sqlx::Error> {
         let (t, join) = match touch {
             TouchKind::Last => ("s", ""),
             TouchKind::First => (
@@ -269,29 +306,62 @@ impl Store {
                  (SELECT m.sid FROM sessions m WHERE m.site = s.site AND m.vid = s.vid ORDER BY m.started, m.sid LIMIT 1)",
             ),
         };
-        let keys = key_exprs(by, &source_sql(&format!("{t}.source"), &format!("{t}.channel")), &format!("{t}.medium"), &format!("{t}.campaign"));
+        let keys = key_exprs(
+            by,
+            &source_sql(&format!("{t}.source"), &format!("{t}.channel")),
+            &format!("{t}.medium"),
+            &format!("{t}.campaign"),
+        );
         let sql = format!(
             "SELECT {}, COUNT(DISTINCT s.vid) AS visitors, COUNT(*) AS sessions FROM sessions s{join} \
              WHERE s.site = $1 AND s.started >= $2 AND s.started < $3 {}",
             keys.select, keys.group
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(site).bind(from).bind(to).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
-            .map(|r| Ok(ChannelRow { visitors: r.try_get("visitors")?, sessions: r.try_get("sessions")?, ..key_of(r)? }))
+            .map(|r| {
+                Ok(ChannelRow {
+                    visitors: r.try_get("visitors")?,
+                    sessions: r.try_get("sessions")?,
+                    ..key_of(r)?
+                })
+            })
             .collect()
     }
 
     /// Bookings, visits made, paid bookings and revenue per channel key of the bookings' touch.
-    pub async fn channel_bookings(&self, site: &str, from: i64, to: i64, touch: TouchKind, by: GroupBy) -> Result<Vec<ChannelRow>, sqlx::Error> {
+    pub async fn channel_bookings(
+        &self,
+        site: &str,
+        from: i64,
+        to: i64,
+        touch: TouchKind,
+        by: GroupBy,
+    ) -> Result<Vec<ChannelRow>, sqlx::Error> {
         let p = touch.prefix();
-        let keys = key_exprs(by, &source_sql(&format!("{p}_source"), &format!("{p}_channel")), &format!("{p}_medium"), &format!("{p}_campaign"));
+        let keys = key_exprs(
+            by,
+            &source_sql(&format!("{p}_source"), &format!("{p}_channel")),
+            &format!("{p}_medium"),
+            &format!("{p}_campaign"),
+        );
         let sql = format!(
             "SELECT {}, COUNT(*) AS bookings, SUM(CASE WHEN outcome = 'came' OR paid > 0 THEN 1 ELSE 0 END) AS came, \
              SUM(CASE WHEN paid > 0 THEN 1 ELSE 0 END) AS paid_count, SUM(paid) AS revenue \
              FROM bookings WHERE site = $1 AND state <> 'failed' AND created >= $2 AND created < $3 {}",
             keys.select, keys.group
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(site).bind(from).bind(to).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(ChannelRow {
@@ -306,7 +376,12 @@ impl Store {
     }
 
     /// Distinct visitors and sessions started within [from, to).
-    pub async fn visit_totals(&self, site: &str, from: i64, to: i64) -> Result<(i64, i64), sqlx::Error> {
+    pub async fn visit_totals(
+        &self,
+        site: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<(i64, i64), sqlx::Error> {
         let row = sqlx::query("SELECT COUNT(DISTINCT vid) AS visitors, COUNT(*) AS sessions FROM sessions WHERE site = $1 AND started >= $2 AND started < $3")
             .bind(site)
             .bind(from)
@@ -317,7 +392,12 @@ impl Store {
     }
 
     /// Sessions in [from, to) in which the widget was opened.
-    pub async fn widget_sessions(&self, site: &str, from: i64, to: i64) -> Result<i64, sqlx::Error> {
+    pub async fn widget_sessions(
+        &self,
+        site: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(DISTINCT sid) FROM events WHERE site = $1 AND kind = 'widget_open' AND ts >= $2 AND ts < $3")
             .bind(site)
             .bind(from)
@@ -342,13 +422,27 @@ fn key_exprs(by: GroupBy, source: &str, medium: &str, campaign: &str) -> Keys {
         GroupBy::Campaign => (false, false, true),
         GroupBy::All => (true, true, true),
     };
-    let grouped: Vec<&str> = [(s, source), (m, medium.as_str()), (c, campaign.as_str())].into_iter().filter(|(on, _)| *on).map(|(_, e)| e).collect();
+    let grouped: Vec<&str> = [(s, source), (m, medium.as_str()), (c, campaign.as_str())]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, e)| e)
+        .collect();
     Keys {
-        select: format!("{} AS k_source, {} AS k_medium, {} AS k_campaign", pick(s, source), pick(m, &medium), pick(c, &campaign)),
+        select: format!(
+            "{} AS k_source, {} AS k_medium, {} AS k_campaign",
+            pick(s, source),
+            pick(m, &medium),
+            pick(c, &campaign)
+        ),
         group: format!("GROUP BY {}", grouped.join(", ")),
     }
 }
 
 fn key_of(r: &sqlx::any::AnyRow) -> Result<ChannelRow, sqlx::Error> {
-    Ok(ChannelRow { source: r.try_get("k_source")?, medium: r.try_get("k_medium")?, campaign: r.try_get("k_campaign")?, ..ChannelRow::default() })
+    Ok(ChannelRow {
+        source: r.try_get("k_source")?,
+        medium: r.try_get("k_medium")?,
+        campaign: r.try_get("k_campaign")?,
+        ..ChannelRow::default()
+    })
 }

@@ -47,7 +47,9 @@ impl Store {
         for r in batches {
             let b = &r.batch;
             let started = ms(b.started);
-            let v = visitors.entry((&b.site, &b.vid)).or_insert((started.min(r.at), r.at));
+            let v = visitors
+                .entry((&b.site, &b.vid))
+                .or_insert((started.min(r.at), r.at));
             v.0 = v.0.min(started.min(r.at));
             v.1 = v.1.max(r.at);
             let s = sessions.entry((&b.site, &b.sid)).or_insert((r, r.at));
@@ -55,7 +57,8 @@ impl Store {
         }
         let visitors: Vec<_> = visitors.into_iter().collect();
         for chunk in visitors.chunks(ROWS_PER_UPSERT) {
-            let mut sql = String::from("INSERT INTO visitors (site, vid, first_seen, last_seen) VALUES ");
+            let mut sql =
+                String::from("INSERT INTO visitors (site, vid, first_seen, last_seen) VALUES ");
             values(&mut sql, chunk.len(), 4, self.backend);
             sql.push_str(
                 " ON CONFLICT (site, vid) DO UPDATE SET \
@@ -102,11 +105,15 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
-        let events = batches.iter().flat_map(|r| r.batch.events.iter().map(move |e| (r, e)));
+        let events = batches
+            .iter()
+            .flat_map(|r| r.batch.events.iter().map(move |e| (r, e)));
         let all: Vec<_> = events.collect();
         for chunk in all.chunks(EVENTS_PER_INSERT) {
             // Built by hand: sqlx's QueryBuilder writes `?` for `Any`, which PostgreSQL rejects.
-            let mut sql = String::from("INSERT INTO events (site, sid, vid, ts, received, kind, path, title, name, props) VALUES ");
+            let mut sql = String::from(
+                "INSERT INTO events (site, sid, vid, ts, received, kind, path, title, name, props) VALUES ",
+            );
             values(&mut sql, chunk.len(), EVENT_COLS, self.backend);
             // Only placeholders are generated; every value is bound.
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -121,7 +128,11 @@ impl Store {
                     .bind(&e.path)
                     .bind(&e.title)
                     .bind(&e.name)
-                    .bind(e.props.as_ref().map(|p| serde_json::Value::Object(p.clone()).to_string()));
+                    .bind(
+                        e.props
+                            .as_ref()
+                            .map(|p| serde_json::Value::Object(p.clone()).to_string()),
+                    );
             }
             q.execute(&mut *tx).await?;
         }
@@ -130,11 +141,17 @@ impl Store {
 
     /// Number of events stored for a site (tests, metrics).
     pub async fn count_events(&self, site: &str) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE site = $1").bind(site).fetch_one(&self.pool).await
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE site = $1")
+            .bind(site)
+            .fetch_one(&self.pool)
+            .await
     }
 
     /// Campaigns of a site's sessions, oldest first (tests, reports).
     pub async fn session_campaigns(&self, site: &str) -> Result<Vec<Option<String>>, sqlx::Error> {
-        sqlx::query_scalar("SELECT campaign FROM sessions WHERE site = $1 ORDER BY started").bind(site).fetch_all(&self.pool).await
+        sqlx::query_scalar("SELECT campaign FROM sessions WHERE site = $1 ORDER BY started")
+            .bind(site)
+            .fetch_all(&self.pool)
+            .await
     }
 }

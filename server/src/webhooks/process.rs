@@ -11,7 +11,7 @@ use super::{
     METRIC,
     apply::{Present, payment, record_state},
 };
-use crate::{ingest::now_ms, startup::AppState, store::Delivery};
+use crate::{app::AppState, store::Delivery, util::clock::now_ms};
 
 /// Deliveries taken per store read.
 const BATCH: i64 = 50;
@@ -42,7 +42,9 @@ pub async fn drain(app: &AppState) -> Result<usize, sqlx::Error> {
         }
         for delivery in &batch {
             let result = process(app, delivery).await?;
-            app.store.finish_delivery(delivery.id, result, now_ms()).await?;
+            app.store
+                .finish_delivery(delivery.id, result, now_ms())
+                .await?;
             app.metrics.add(METRIC, &[("result", result)], 1);
             done += 1;
         }
@@ -67,29 +69,60 @@ fn ignored(site: &str, event: &WebhookEvent, record_id: u64) -> &'static str {
     "ignored"
 }
 
-async fn record_event(app: &AppState, site: &str, event: &WebhookEvent) -> Result<&'static str, sqlx::Error> {
-    let data = if event.data.is_object() { event.data.clone() } else { Value::Object(Default::default()) };
+async fn record_event(
+    app: &AppState,
+    site: &str,
+    event: &WebhookEvent,
+) -> Result<&'static str, sqlx::Error> {
+    let data = if event.data.is_object() {
+        event.data.clone()
+    } else {
+        Value::Object(Default::default())
+    };
     let mut record: Record = serde_json::from_value(data.clone()).unwrap_or_default();
     if record.id == 0 {
         record.id = event.resource_id;
     }
     let api_id = data.get("api_id").and_then(Value::as_str);
-    let Some(booking) = app.store.booking_for_record(site, api_id, record.id as i64).await? else {
+    let Some(booking) = app
+        .store
+        .booking_for_record(site, api_id, record.id as i64)
+        .await?
+    else {
         return Ok(ignored(site, event, record.id));
     };
-    let state = record_state(&booking, &record, Present::of(&data), event.status == WebhookStatus::Delete);
+    let state = record_state(
+        &booking,
+        &record,
+        Present::of(&data),
+        event.status == WebhookStatus::Delete,
+    );
     let applied = app.store.apply_record_state(&booking.id, &state).await?;
-    tracing::info!(site, booking = %booking.id, record = record.id, outcome = state.outcome.unwrap_or("-"), applied, "record webhook applied");
+    tracing::info!(site, booking = %booking.id, record = record.id, outcome = state.outcome.map_or("-", |o| o.as_str()), applied, "record webhook applied");
     Ok("processed")
 }
 
-async fn finance_event(app: &AppState, site: &str, event: &WebhookEvent) -> Result<&'static str, sqlx::Error> {
-    let Some(op) = event.finance_operation() else { return Ok("failed") };
+async fn finance_event(
+    app: &AppState,
+    site: &str,
+    event: &WebhookEvent,
+) -> Result<&'static str, sqlx::Error> {
+    let Some(op) = event.finance_operation() else {
+        return Ok("failed");
+    };
     let mut record_id = op.transaction.record_id;
     if record_id == 0 {
-        record_id = event.data.pointer("/record/id").and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok())).unwrap_or(0);
+        record_id = event
+            .data
+            .pointer("/record/id")
+            .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+            .unwrap_or(0);
     }
-    let Some(booking) = app.store.booking_for_record(site, None, record_id as i64).await? else {
+    let Some(booking) = app
+        .store
+        .booking_for_record(site, None, record_id as i64)
+        .await?
+    else {
         return Ok(ignored(site, event, record_id));
     };
     let mut p = payment(&op.transaction);
@@ -99,7 +132,9 @@ async fn finance_event(app: &AppState, site: &str, event: &WebhookEvent) -> Resu
     if event.status == WebhookStatus::Delete {
         app.store.delete_payment(site, &booking.id, p.id).await?;
     } else {
-        app.store.upsert_payment(site, &booking.id, record_id as i64, &p).await?;
+        app.store
+            .upsert_payment(site, &booking.id, record_id as i64, &p)
+            .await?;
     }
     tracing::info!(site, booking = %booking.id, record = record_id, "payment webhook applied");
     Ok("processed")

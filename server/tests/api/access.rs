@@ -12,28 +12,97 @@ const EVIL: &str = "http://evil.test";
 
 async fn a_site_refuses_origins_it_does_not_allow(db: Db) {
     let app = spawn(db).await;
-    for origin in [EVIL, "http://other.test", "http://salon.test.evil.test", "null"] {
-        for path in ["/api/v1/sites/demo/config", "/api/v1/sites/demo/branches/410201/services"] {
-            let res = app.client.get(app.url(path)).header("origin", origin).send().await.unwrap();
+    for origin in [
+        EVIL,
+        "http://other.test",
+        "http://salon.test.evil.test",
+        "null",
+    ] {
+        for path in [
+            "/api/v1/sites/demo/config",
+            "/api/v1/sites/demo/branches/410201/services",
+        ] {
+            let res = app
+                .client
+                .get(app.url(path))
+                .header("origin", origin)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(res.status(), 403, "{origin} {path}");
-            assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "origin_not_allowed");
+            assert_eq!(
+                res.json::<Value>().await.unwrap()["error"]["code"],
+                "origin_not_allowed"
+            );
         }
-        let res = app.client.post(app.url("/api/v1/sites/demo/bookings")).header("origin", origin).header("idempotency-key", "access-key-0001").json(&json!({})).send().await.unwrap();
-        assert!([403, 400].contains(&res.status().as_u16()), "{origin}: {}", res.status());
+        let res = app
+            .client
+            .post(app.url("/api/v1/sites/demo/bookings"))
+            .header("origin", origin)
+            .header("idempotency-key", "access-key-0001")
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            [403, 400].contains(&res.status().as_u16()),
+            "{origin}: {}",
+            res.status()
+        );
         let beacon = json!({"site": "demo", "vid": "0123456789abcdef0123456789abcdef", "sid": "fedcba9876543210fedcba9876543210", "started": 1, "touch": {"ch": "direct", "ts": 1}, "events": [{"t": "pageview", "ts": 1, "path": "/"}]});
-        let res = app.client.post(app.url("/api/v1/t")).header("origin", origin).body(beacon.to_string()).send().await.unwrap();
+        let res = app
+            .client
+            .post(app.url("/api/v1/t"))
+            .header("origin", origin)
+            .body(beacon.to_string())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 403, "beacon from {origin}");
-        let preflight = app.client.request(reqwest::Method::OPTIONS, app.url("/api/v1/sites/demo/bookings")).header("origin", origin).header("access-control-request-method", "POST").send().await.unwrap();
+        let preflight = app
+            .client
+            .request(
+                reqwest::Method::OPTIONS,
+                app.url("/api/v1/sites/demo/bookings"),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+            .await
+            .unwrap();
         // CORS lets in the origins of every site (the handlers check the site's own list).
         if origin != "http://other.test" {
-            assert!(preflight.headers().get("access-control-allow-origin").is_none_or(|v| v != origin), "CORS allows {origin}");
+            assert!(
+                preflight
+                    .headers()
+                    .get("access-control-allow-origin")
+                    .is_none_or(|v| v != origin),
+                "CORS allows {origin}"
+            );
         }
     }
     let (service, datetime) = crate::booking::first_free_slot(&app).await;
     let body = crate::booking::booking(service, &datetime);
-    let res = app.client.post(app.url("/api/v1/sites/demo/bookings")).header("idempotency-key", "access-key-0002").json(&body).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/v1/sites/demo/bookings"))
+        .header("idempotency-key", "access-key-0002")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403, "a booking with no Origin at all");
-    let preflight = app.client.request(reqwest::Method::OPTIONS, app.url("/api/v1/sites/demo/bookings")).header("origin", ORIGIN).header("access-control-request-method", "POST").send().await.unwrap();
+    let preflight = app
+        .client
+        .request(
+            reqwest::Method::OPTIONS,
+            app.url("/api/v1/sites/demo/bookings"),
+        )
+        .header("origin", ORIGIN)
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(preflight.headers()["access-control-allow-origin"], ORIGIN);
     assert_eq!(app.sandbox.calls("book_record"), 0);
 }
@@ -56,11 +125,27 @@ async fn every_dashboard_page_and_report_needs_a_login(db: Db) {
     for path in gets {
         let res = anon.get(app.url(path)).send().await.unwrap();
         let status = res.status().as_u16();
-        let to_login = res.headers().get("location").is_some_and(|l| l == "/dashboard/login");
-        assert!(status == 401 || (status == 303 && to_login), "GET {path}: {status}");
+        let to_login = res
+            .headers()
+            .get("location")
+            .is_some_and(|l| l == "/dashboard/login");
+        assert!(
+            status == 401 || (status == 303 && to_login),
+            "GET {path}: {status}"
+        );
     }
-    for path in ["/dashboard/sites/demo/reconcile", "/dashboard/sites/demo/privacy", "/api/v1/sites/demo/reconcile", "/api/v1/sites/demo/erasures"] {
-        let res = anon.post(app.url(path)).form(&[("csrf", "x"), ("vid", "0123456789abcdef0123456789abcdef")]).send().await.unwrap();
+    for path in [
+        "/dashboard/sites/demo/reconcile",
+        "/dashboard/sites/demo/privacy",
+        "/api/v1/sites/demo/reconcile",
+        "/api/v1/sites/demo/erasures",
+    ] {
+        let res = anon
+            .post(app.url(path))
+            .form(&[("csrf", "x"), ("vid", "0123456789abcdef0123456789abcdef")])
+            .send()
+            .await
+            .unwrap();
         let status = res.status().as_u16();
         assert!([401, 403, 303].contains(&status), "POST {path}: {status}");
     }
@@ -82,31 +167,88 @@ async fn hostile_text_in_every_field_is_stored_as_sent_and_shown_inertly(db: Db)
     land(&app, vid, sid, &hostile, 1_700_000_000_000).await;
     let beacon = json!({"site": "demo", "vid": vid, "sid": sid, "started": 1_700_000_000_000u64, "touch": hostile,
         "events": [{"t": "custom", "ts": 1_700_000_000_500u64, "path": format!("/{SCRIPT}"), "title": SQL, "name": FORMULA, "props": {"x": SCRIPT}}]});
-    assert_eq!(app.client.post(app.url("/api/v1/t")).header("origin", ORIGIN).body(beacon.to_string()).send().await.unwrap().status(), 200);
+    assert_eq!(
+        app.client
+            .post(app.url("/api/v1/t"))
+            .header("origin", ORIGIN)
+            .body(beacon.to_string())
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     let (id, _) = book(&app, "access-hostile-1", vid, sid, &hostile, &hostile).await;
-    sqlx::query("UPDATE bookings SET name = $1, comment = $2 WHERE id = $3").bind(format!("{FORMULA}{SCRIPT}")).bind(SQL).bind(&id).execute(app.store.pool()).await.unwrap();
+    sqlx::query("UPDATE bookings SET name = $1, comment = $2 WHERE id = $3")
+        .bind(format!("{FORMULA}{SCRIPT}"))
+        .bind(SQL)
+        .bind(&id)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
 
     let (b, _) = logged_in(&app, ANNA).await;
-    let leads: Value = b.get(app.url("/api/v1/sites/demo/leads")).send().await.unwrap().json().await.unwrap();
+    let leads: Value = b
+        .get(app.url("/api/v1/sites/demo/leads"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let text = leads.to_string();
-    assert!(text.contains("DROP TABLE") && text.contains("<script>alert(1)</script>"), "stored and returned as sent (JSON): {text}");
-    for path in ["/dashboard/sites/demo/leads", &format!("/dashboard/sites/demo/visitors/{vid}"), "/dashboard/sites/demo/channels"] {
-        let html = b.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+    assert!(
+        text.contains("DROP TABLE") && text.contains("<script>alert(1)</script>"),
+        "stored and returned as sent (JSON): {text}"
+    );
+    for path in [
+        "/dashboard/sites/demo/leads",
+        &format!("/dashboard/sites/demo/visitors/{vid}"),
+        "/dashboard/sites/demo/channels",
+    ] {
+        let html = b
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         for raw in ["<script>alert", "<img src=x", "href=\"javascript:"] {
             assert!(!html.contains(raw), "{path} renders {raw} raw");
         }
-        assert!(html.contains("&lt;script&gt;") || path.ends_with("channels"), "{path} shows the text escaped");
+        assert!(
+            html.contains("&lt;script&gt;") || path.ends_with("channels"),
+            "{path} shows the text escaped"
+        );
     }
-    for path in ["/dashboard/sites/demo/leads.csv", "/api/v1/sites/demo/leads.csv"] {
-        let csv = b.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+    for path in [
+        "/dashboard/sites/demo/leads.csv",
+        "/api/v1/sites/demo/leads.csv",
+    ] {
+        let csv = b
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(csv.contains("DROP TABLE"), "{path}: {csv}");
         for line in csv.lines() {
             for cell in cells(line) {
-                assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']) || cell.parse::<f64>().is_ok(), "{path}: formula cell {cell:?}");
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+                        || cell.parse::<f64>().is_ok(),
+                    "{path}: formula cell {cell:?}"
+                );
             }
         }
     }
-    let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bookings").fetch_one(app.store.pool()).await.unwrap();
+    let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bookings")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
     assert_eq!(tables, 1, "the bookings table is still there");
 }
 

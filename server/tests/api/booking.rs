@@ -10,18 +10,39 @@ pub const BRANCH: u64 = 410201;
 pub const VID: &str = "0123456789abcdef0123456789abcdef";
 
 pub async fn get(app: &TestApp, path: &str) -> Value {
-    let res = app.client.get(app.url(path)).header("origin", ORIGIN).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(path))
+        .header("origin", ORIGIN)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200, "GET {path}");
     res.json().await.unwrap()
 }
 
 /// The first free slot of the first service at `BRANCH` with any master: (service id, slot datetime).
 pub async fn first_free_slot(app: &TestApp) -> (u64, String) {
-    let services = get(app, &format!("/api/v1/sites/demo/branches/{BRANCH}/services")).await;
+    let services = get(
+        app,
+        &format!("/api/v1/sites/demo/branches/{BRANCH}/services"),
+    )
+    .await;
     let service = services["services"][0]["id"].as_u64().unwrap();
-    let dates = get(app, &format!("/api/v1/sites/demo/branches/{BRANCH}/dates?services={service}&staff=0")).await;
+    let dates = get(
+        app,
+        &format!("/api/v1/sites/demo/branches/{BRANCH}/dates?services={service}&staff=0"),
+    )
+    .await;
     for date in dates["dates"].as_array().unwrap() {
-        let times = get(app, &format!("/api/v1/sites/demo/branches/{BRANCH}/times?services={service}&staff=0&date={}", date.as_str().unwrap())).await;
+        let times = get(
+            app,
+            &format!(
+                "/api/v1/sites/demo/branches/{BRANCH}/times?services={service}&staff=0&date={}",
+                date.as_str().unwrap()
+            ),
+        )
+        .await;
         if let Some(slot) = times["slots"].as_array().unwrap().first() {
             return (service, slot["datetime"].as_str().unwrap().to_owned());
         }
@@ -56,13 +77,32 @@ pub async fn post_booking(app: &TestApp, key: &str, body: &Value) -> reqwest::Re
 async fn a_visitor_books_and_the_yclients_record_carries_their_id_and_source(db: Db) {
     let app = spawn_app(db).await;
     let config = get(&app, "/api/v1/sites/demo/config").await;
-    assert_eq!(config["branches"].as_array().unwrap().len(), 2, "the demo chain has two branches");
-    let zones: Vec<&str> = config["branches"].as_array().unwrap().iter().map(|b| b["timezone"].as_str().unwrap()).collect();
+    assert_eq!(
+        config["branches"].as_array().unwrap().len(),
+        2,
+        "the demo chain has two branches"
+    );
+    let zones: Vec<&str> = config["branches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["timezone"].as_str().unwrap())
+        .collect();
     assert!(zones.contains(&"Europe/Moscow") && zones.contains(&"Asia/Yekaterinburg"));
 
     let (service, datetime) = first_free_slot(&app).await;
-    let staff = get(&app, &format!("/api/v1/sites/demo/branches/{BRANCH}/staff?services={service}")).await;
-    assert!(staff["staff"].as_array().unwrap().iter().any(|s| s["bookable"] == true));
+    let staff = get(
+        &app,
+        &format!("/api/v1/sites/demo/branches/{BRANCH}/staff?services={service}"),
+    )
+    .await;
+    assert!(
+        staff["staff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["bookable"] == true)
+    );
 
     let res = post_booking(&app, "key-happy-path-1", &booking(service, &datetime)).await;
     assert_eq!(res.status(), 201);
@@ -71,25 +111,62 @@ async fn a_visitor_books_and_the_yclients_record_carries_their_id_and_source(db:
     assert_eq!(result["datetime"], datetime.as_str());
     assert!(result["cancel_url"].as_str().unwrap().contains(&id));
 
-    let records: Vec<_> = app.sandbox.records().into_iter().filter(|r| r.api_id == id).collect();
-    assert_eq!(records.len(), 1, "exactly one YCLIENTS record carries our id");
+    let records: Vec<_> = app
+        .sandbox
+        .records()
+        .into_iter()
+        .filter(|r| r.api_id == id)
+        .collect();
+    assert_eq!(
+        records.len(),
+        1,
+        "exactly one YCLIENTS record carries our id"
+    );
     let record = &records[0];
-    assert!(record.comment.contains("Хочу к окну") && record.comment.contains("zapis: yandex / cpc / spring"), "{}", record.comment);
+    assert!(
+        record.comment.contains("Хочу к окну")
+            && record.comment.contains("zapis: yandex / cpc / spring"),
+        "{}",
+        record.comment
+    );
     assert_eq!(record.custom_fields.get("zapis_visitor"), Some(&json!(VID)));
-    assert_eq!(app.store.count_bookings("demo", "confirmed").await.unwrap(), 1);
-    let (campaign, first): (String, String) = sqlx::query_as("SELECT last_campaign, first_channel FROM bookings WHERE id = $1")
-        .bind(&id)
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    assert_eq!(
+        app.store.count_bookings("demo", "confirmed").await.unwrap(),
+        1
+    );
+    let (campaign, first): (String, String) =
+        sqlx::query_as("SELECT last_campaign, first_channel FROM bookings WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
     assert_eq!((campaign.as_str(), first.as_str()), ("spring", "search"));
 
     // The slot is gone from the times the widget sees next.
     let date = &datetime[..10];
-    let times = get(&app, &format!("/api/v1/sites/demo/branches/{BRANCH}/times?services={service}&staff=0&date={date}")).await;
-    let still = times["slots"].as_array().unwrap().iter().filter(|s| s["datetime"] == datetime.as_str()).count();
-    let masters = staff["staff"].as_array().unwrap().iter().filter(|s| s["bookable"] == true).count();
-    assert!(masters > 1 || still == 0, "a single master's taken slot is no longer offered");
+    let times = get(
+        &app,
+        &format!(
+            "/api/v1/sites/demo/branches/{BRANCH}/times?services={service}&staff=0&date={date}"
+        ),
+    )
+    .await;
+    let still = times["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["datetime"] == datetime.as_str())
+        .count();
+    let masters = staff["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["bookable"] == true)
+        .count();
+    assert!(
+        masters > 1 || still == 0,
+        "a single master's taken slot is no longer offered"
+    );
 }
 
 async fn fifty_concurrent_identical_posts_make_one_record(db: Db) {
@@ -98,9 +175,20 @@ async fn fifty_concurrent_identical_posts_make_one_record(db: Db) {
     let body = booking(service, &datetime);
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..50 {
-        let (client, url, body) = (app.client.clone(), app.url("/api/v1/sites/demo/bookings"), body.clone());
+        let (client, url, body) = (
+            app.client.clone(),
+            app.url("/api/v1/sites/demo/bookings"),
+            body.clone(),
+        );
         tasks.spawn(async move {
-            let res = client.post(url).header("origin", ORIGIN).header("idempotency-key", "storm-key-0001").json(&body).send().await.unwrap();
+            let res = client
+                .post(url)
+                .header("origin", ORIGIN)
+                .header("idempotency-key", "storm-key-0001")
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
             let status = res.status().as_u16();
             (status, res.json::<Value>().await.unwrap())
         });
@@ -113,7 +201,14 @@ async fn fifty_concurrent_identical_posts_make_one_record(db: Db) {
     }
     assert_eq!(ids.len(), 1, "every answer is the same booking");
     let id = ids.into_iter().next().unwrap();
-    assert_eq!(app.sandbox.records().iter().filter(|r| r.api_id == id).count(), 1);
+    assert_eq!(
+        app.sandbox
+            .records()
+            .iter()
+            .filter(|r| r.api_id == id)
+            .count(),
+        1
+    );
     assert_eq!(app.sandbox.calls("book_record"), 1);
 }
 
@@ -121,12 +216,28 @@ async fn a_record_made_but_unanswered_is_found_by_api_id_and_not_made_twice(db: 
     use yclients::sandbox::{Fault, FaultKind};
     let app = spawn_app(db).await;
     let (service, datetime) = first_free_slot(&app).await;
-    app.sandbox.control().inject(Fault::next(1, FaultKind::ProcessThenDrop).on("book_record"));
+    app.sandbox
+        .control()
+        .inject(Fault::next(1, FaultKind::ProcessThenDrop).on("book_record"));
     let res = post_booking(&app, "key-lost-answer-1", &booking(service, &datetime)).await;
     assert_eq!(res.status(), 201);
-    let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
-    assert_eq!(app.sandbox.records().iter().filter(|r| r.api_id == id).count(), 1);
-    assert_eq!(app.sandbox.calls("book_record"), 1, "found by api_id, not sent again");
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.sandbox
+            .records()
+            .iter()
+            .filter(|r| r.api_id == id)
+            .count(),
+        1
+    );
+    assert_eq!(
+        app.sandbox.calls("book_record"),
+        1,
+        "found by api_id, not sent again"
+    );
     // The visitor's retry of the same key gets the same booking.
     let again = post_booking(&app, "key-lost-answer-1", &booking(service, &datetime)).await;
     assert_eq!(again.status(), 200);
@@ -137,7 +248,9 @@ async fn a_failure_before_the_record_is_made_frees_the_key_for_a_retry(db: Db) {
     use yclients::sandbox::{Fault, FaultKind};
     let app = spawn_app(db).await;
     let (service, datetime) = first_free_slot(&app).await;
-    app.sandbox.control().inject(Fault::next(3, FaultKind::Status { status: 503 }).on("book_check"));
+    app.sandbox
+        .control()
+        .inject(Fault::next(3, FaultKind::Status { status: 503 }).on("book_check"));
     let res = post_booking(&app, "key-retry-00001", &booking(service, &datetime)).await;
     assert_eq!(res.status(), 503);
     let body: Value = res.json().await.unwrap();
@@ -153,16 +266,38 @@ async fn catalog_reads_are_cached_and_concurrent_ones_coalesced(db: Db) {
     app.sandbox.control().reset_calls();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..20 {
-        let (client, url) = (app.client.clone(), app.url(&format!("/api/v1/sites/demo/branches/{BRANCH}/services")));
+        let (client, url) = (
+            app.client.clone(),
+            app.url(&format!("/api/v1/sites/demo/branches/{BRANCH}/services")),
+        );
         tasks.spawn(async move { client.get(url).send().await.unwrap().status() });
     }
     while let Some(s) = tasks.join_next().await {
         assert_eq!(s.unwrap(), 200);
     }
-    get(&app, &format!("/api/v1/sites/demo/branches/{BRANCH}/services")).await;
-    assert_eq!(app.sandbox.calls("book_services"), 1, "21 reads, one upstream call");
-    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    assert!(metrics.contains("zapis_cache_lookups_total{kind=\"services\",result=\"fresh\"}"), "{metrics}");
+    get(
+        &app,
+        &format!("/api/v1/sites/demo/branches/{BRANCH}/services"),
+    )
+    .await;
+    assert_eq!(
+        app.sandbox.calls("book_services"),
+        1,
+        "21 reads, one upstream call"
+    );
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("zapis_cache_lookups_total{kind=\"services\",result=\"fresh\"}"),
+        "{metrics}"
+    );
 }
 
 crate::on_both_databases!(

@@ -9,7 +9,12 @@ use crate::{
 async fn the_cancel_link_cancels_the_record_and_the_booking_reads_cancelled_by_the_client(db: Db) {
     let app = spawn_app(db).await;
     let (service, datetime) = first_free_slot(&app).await;
-    let result: serde_json::Value = post_booking(&app, "cancel-key-0001", &booking(service, &datetime)).await.json().await.unwrap();
+    let result: serde_json::Value =
+        post_booking(&app, "cancel-key-0001", &booking(service, &datetime))
+            .await
+            .json()
+            .await
+            .unwrap();
     let id = result["id"].as_str().unwrap().to_owned();
     let url = result["cancel_url"].as_str().unwrap().to_owned();
     let path = &url[url.find("/cancel/").unwrap()..];
@@ -18,21 +23,44 @@ async fn the_cancel_link_cancels_the_record_and_the_booking_reads_cancelled_by_t
     let page = app.client.get(app.url(path)).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    assert!(html.contains("id=\"cancel\"") && html.contains("Отменить запись"), "{html}");
+    assert!(
+        html.contains("id=\"cancel\"") && html.contains("Отменить запись"),
+        "{html}"
+    );
 
-    let wrong = app.client.get(app.url(&path.replace(&token, "0123456789abcdef0123456789abcdef"))).send().await.unwrap();
+    let wrong = app
+        .client
+        .get(app.url(&path.replace(&token, "0123456789abcdef0123456789abcdef")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), 404);
 
-    let done = app.client.post(app.url(path.split('?').next().unwrap())).form(&[("t", token.as_str())]).send().await.unwrap();
+    let done = app
+        .client
+        .post(app.url(path.split('?').next().unwrap()))
+        .form(&[("t", token.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(done.status(), 200);
     assert!(done.text().await.unwrap().contains("id=\"cancelled\""));
-    let record = app.sandbox.records().into_iter().find(|r| r.api_id == id).unwrap();
+    let record = app
+        .sandbox
+        .records()
+        .into_iter()
+        .find(|r| r.api_id == id)
+        .unwrap();
     assert!(record.deleted, "the YCLIENTS record is cancelled");
 
     // The webhook of the deletion arrives; the booking reads cancelled by the client.
     let mut state = String::new();
     for _ in 0..50 {
-        state = sqlx::query_scalar("SELECT COALESCE(outcome, state) FROM bookings WHERE id = $1").bind(&id).fetch_one(app.store.pool()).await.unwrap();
+        state = sqlx::query_scalar("SELECT COALESCE(outcome, state) FROM bookings WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
         if state.starts_with("cancelled") {
             break;
         }
@@ -41,4 +69,6 @@ async fn the_cancel_link_cancels_the_record_and_the_booking_reads_cancelled_by_t
     assert_eq!(state, "cancelled_client");
 }
 
-crate::on_both_databases!(the_cancel_link_cancels_the_record_and_the_booking_reads_cancelled_by_the_client);
+crate::on_both_databases!(
+    the_cancel_link_cancels_the_record_and_the_booking_reads_cancelled_by_the_client
+);

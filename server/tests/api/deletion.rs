@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 use sqlx::{Column, Row};
 
 use crate::helpers::{Db, TestApp};
-use crate::journey::{ANNA, NAME, PHONE_DIGITS, book, land, logged_in, spawn, touch, wait_for_lead};
+use crate::journey::{
+    ANNA, NAME, PHONE_DIGITS, book, land, logged_in, spawn, touch, wait_for_lead,
+};
 
 const VID: &str = "abcabcabcabcabcabcabcabcabcabc01";
 const SID: &str = "abcabcabcabcabcabcabcabcabcabc02";
@@ -15,12 +17,25 @@ const SID: &str = "abcabcabcabcabcabcabcabcabcabc02";
 async fn all_text(app: &TestApp) -> Vec<(String, String, String)> {
     let pool = app.store.pool();
     let tables: Vec<String> = match app.store.backend() {
-        zapis::store::Backend::Sqlite => sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetch_all(pool).await.unwrap(),
-        zapis::store::Backend::Postgres => sqlx::query_scalar("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'").fetch_all(pool).await.unwrap(),
+        zapis::store::Backend::Sqlite => sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
+        zapis::store::Backend::Postgres => sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap(),
     };
     let mut out = Vec::new();
     for table in tables.into_iter().filter(|t| t != "_sqlx_migrations") {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}"))).fetch_all(pool).await.unwrap();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}")))
+            .fetch_all(pool)
+            .await
+            .unwrap();
         for row in rows {
             for (i, col) in row.columns().iter().enumerate() {
                 if let Ok(Some(text)) = row.try_get::<Option<String>, _>(i) {
@@ -34,9 +49,25 @@ async fn all_text(app: &TestApp) -> Vec<(String, String, String)> {
 
 async fn assert_no_personal_data(app: &TestApp) {
     let texts = all_text(app).await;
-    assert!(texts.iter().any(|(t, _, _)| t == "bookings"), "the scan sees the bookings");
-    for needle in [PHONE_DIGITS, "555-12-34", NAME, "Петрова", VID, SID, "ya.ru", "yclid", "Хочу к окну"] {
-        let found: Vec<_> = texts.iter().filter(|(_, _, v)| v.contains(needle)).collect();
+    assert!(
+        texts.iter().any(|(t, _, _)| t == "bookings"),
+        "the scan sees the bookings"
+    );
+    for needle in [
+        PHONE_DIGITS,
+        "555-12-34",
+        NAME,
+        "Петрова",
+        VID,
+        SID,
+        "ya.ru",
+        "yclid",
+        "Хочу к окну",
+    ] {
+        let found: Vec<_> = texts
+            .iter()
+            .filter(|(_, _, v)| v.contains(needle))
+            .collect();
         assert!(found.is_empty(), "{needle} still stored: {found:?}");
     }
 }
@@ -52,7 +83,14 @@ async fn a_paid_booking(app: &TestApp, b: &reqwest::Client) -> f64 {
 }
 
 async fn channel_totals(app: &TestApp, b: &reqwest::Client) -> Value {
-    let report: Value = b.get(app.url("/api/v1/sites/demo/channels?touch=first&from=2023-01-01")).send().await.unwrap().json().await.unwrap();
+    let report: Value = b
+        .get(app.url("/api/v1/sites/demo/channels?touch=first&from=2023-01-01"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     report["totals"].clone()
 }
 
@@ -62,20 +100,50 @@ async fn after_erasing_a_visitor_no_personal_field_remains(db: Db) {
     let paid = a_paid_booking(&app, &b).await;
     let before = channel_totals(&app, &b).await;
 
-    let res = b.post(app.url("/api/v1/sites/demo/erasures")).header("x-csrf-token", &csrf).json(&json!({"visitor": VID})).send().await.unwrap();
+    let res = b
+        .post(app.url("/api/v1/sites/demo/erasures"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"visitor": VID}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let erased: Value = res.json().await.unwrap();
-    assert_eq!(erased["erased"], json!({"bookings": 1, "visitors": 1, "sessions": 1, "events": 3}));
+    assert_eq!(
+        erased["erased"],
+        json!({"bookings": 1, "visitors": 1, "sessions": 1, "events": 3})
+    );
     assert_no_personal_data(&app).await;
 
     let after = channel_totals(&app, &b).await;
     assert_eq!(after, before, "counts and sums still add up");
-    assert_eq!((after["bookings"].as_i64(), after["revenue"].as_f64(), after["visitors"].as_i64()), (Some(1), Some(paid), Some(1)));
-    let res = b.get(app.url(&format!("/api/v1/sites/demo/visitors/{VID}"))).send().await.unwrap();
+    assert_eq!(
+        (
+            after["bookings"].as_i64(),
+            after["revenue"].as_f64(),
+            after["visitors"].as_i64()
+        ),
+        (Some(1), Some(paid), Some(1))
+    );
+    let res = b
+        .get(app.url(&format!("/api/v1/sites/demo/visitors/{VID}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404, "the visitor is gone");
-    let again = b.post(app.url("/api/v1/sites/demo/erasures")).header("x-csrf-token", &csrf).json(&json!({"visitor": VID})).send().await.unwrap();
+    let again = b
+        .post(app.url("/api/v1/sites/demo/erasures"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"visitor": VID}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), 404);
-    let log: Vec<(String, String, i64)> = sqlx::query_as("SELECT actor, kind, bookings FROM erasures").fetch_all(app.store.pool()).await.unwrap();
+    let log: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT actor, kind, bookings FROM erasures")
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap();
     assert_eq!(log, [("anna".to_owned(), "visitor".to_owned(), 1)]);
 }
 
@@ -85,20 +153,44 @@ async fn erasing_a_client_by_phone_from_the_dashboard_forgets_them(db: Db) {
     let paid = a_paid_booking(&app, &b).await;
     let res = b
         .post(app.url("/dashboard/sites/demo/privacy"))
-        .form(&[("csrf", csrf.as_str()), ("kind", "phone"), ("value", "8 916 555-12-34"), ("confirm", "on")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("kind", "phone"),
+            ("value", "8 916 555-12-34"),
+            ("confirm", "on"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
     let page = res.text().await.unwrap();
-    assert!(page.contains("id=\"notice\"") && page.contains("заявок 1"), "{page}");
-    assert!(page.contains("<td>anna</td><td>клиент</td>"), "logged: who and what kind");
+    assert!(
+        page.contains("id=\"notice\"") && page.contains("заявок 1"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<td>anna</td><td>клиент</td>"),
+        "logged: who and what kind"
+    );
     assert_no_personal_data(&app).await;
     let totals = channel_totals(&app, &b).await;
-    assert_eq!((totals["bookings"].as_i64(), totals["revenue"].as_f64()), (Some(1), Some(paid)));
+    assert_eq!(
+        (totals["bookings"].as_i64(), totals["revenue"].as_f64()),
+        (Some(1), Some(paid))
+    );
     // The anonymous row stays in the leads, marked erased, with its money.
     let leads = crate::journey::leads(&app, &b, "").await;
-    assert_eq!((leads[0]["erased"].as_bool(), leads[0]["paid"].as_f64(), leads[0]["vid"].is_string()), (Some(true), Some(paid), true));
+    assert_eq!(
+        (
+            leads[0]["erased"].as_bool(),
+            leads[0]["paid"].as_f64(),
+            leads[0]["vid"].is_string()
+        ),
+        (Some(true), Some(paid), true)
+    );
 }
 
-crate::on_both_databases!(after_erasing_a_visitor_no_personal_field_remains, erasing_a_client_by_phone_from_the_dashboard_forgets_them);
+crate::on_both_databases!(
+    after_erasing_a_visitor_no_personal_field_remains,
+    erasing_a_client_by_phone_from_the_dashboard_forgets_them
+);

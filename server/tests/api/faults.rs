@@ -21,7 +21,9 @@ fn mixed_faults() -> Vec<Fault> {
     let kinds = [
         FaultKind::Status { status: 500 },
         FaultKind::Status { status: 503 },
-        FaultKind::TooManyRequests { retry_after: Some(1) },
+        FaultKind::TooManyRequests {
+            retry_after: Some(1),
+        },
         FaultKind::Hang,
         FaultKind::Drop,
         FaultKind::ProcessThenHang,
@@ -42,18 +44,42 @@ enum End {
 }
 
 /// One visitor: posts, and on 503/429 retries with the same key, as the widget does.
-async fn visitor(client: reqwest::Client, url: String, key: String, body: Value, tries: u32, answers: &mut HashMap<u16, u32>) -> End {
+async fn visitor(
+    client: reqwest::Client,
+    url: String,
+    key: String,
+    body: Value,
+    tries: u32,
+    answers: &mut HashMap<u16, u32>,
+) -> End {
     for attempt in 0..tries {
-        let res = client.post(&url).header("origin", ORIGIN).header("idempotency-key", &key).json(&body).send().await.expect("zapis answers");
+        let res = client
+            .post(&url)
+            .header("origin", ORIGIN)
+            .header("idempotency-key", &key)
+            .json(&body)
+            .send()
+            .await
+            .expect("zapis answers");
         let status = res.status().as_u16();
         *answers.entry(status).or_default() += 1;
-        let json: Value = res.json().await.unwrap_or_else(|e| panic!("{status} without a JSON body: {e}"));
+        let json: Value = res
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{status} without a JSON body: {e}"));
         match status {
             200 | 201 => return End::Booked(json["id"].as_str().expect("booking id").to_owned()),
             429 | 503 => {
                 let code = error_code(status, &json);
-                assert!(["upstream_unavailable", "rate_limited", "unavailable"].contains(&code.as_str()), "{status} {json}");
-                tokio::time::sleep(std::time::Duration::from_millis(50 * u64::from(attempt + 1))).await;
+                assert!(
+                    ["upstream_unavailable", "rate_limited", "unavailable"]
+                        .contains(&code.as_str()),
+                    "{status} {json}"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(
+                    50 * u64::from(attempt + 1),
+                ))
+                .await;
             }
             409 | 422 | 403 => return End::Refused(error_code(status, &json)),
             _ => panic!("unexpected {status}: {json}"),
@@ -84,7 +110,9 @@ async fn five_hundred_bookings_through_a_fifth_of_failing_calls_each_end_once_an
 
     let url = app.url("/api/v1/sites/demo/bookings");
     let clients: Vec<reqwest::Client> = (0..ADDRESSES).map(|i| client_from(10 + i as u8)).collect();
-    let queue = std::sync::Arc::new(std::sync::Mutex::new(plan.into_iter().enumerate().collect::<Vec<_>>()));
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(
+        plan.into_iter().enumerate().collect::<Vec<_>>(),
+    ));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..CONCURRENCY {
         let (queue, clients, url) = (queue.clone(), clients.clone(), url.clone());
@@ -93,10 +121,20 @@ async fn five_hundred_bookings_through_a_fifth_of_failing_calls_each_end_once_an
             let mut answers = HashMap::new();
             loop {
                 let next = queue.lock().unwrap().pop();
-                let Some((i, (service, staff, datetime))) = next else { break };
+                let Some((i, (service, staff, datetime))) = next else {
+                    break;
+                };
                 let key = format!("fault-storm-{i:04}");
                 let body = booking_with(service, staff, &datetime, i as u64 + 1);
-                let end = visitor(clients[i % ADDRESSES].clone(), url.clone(), key.clone(), body.clone(), 4, &mut answers).await;
+                let end = visitor(
+                    clients[i % ADDRESSES].clone(),
+                    url.clone(),
+                    key.clone(),
+                    body.clone(),
+                    4,
+                    &mut answers,
+                )
+                .await;
                 ends.push((key, body, i, end));
             }
             (ends, answers)
@@ -119,7 +157,15 @@ async fn five_hundred_bookings_through_a_fifth_of_failing_calls_each_end_once_an
     for (key, body, i, end) in ends.iter_mut() {
         if matches!(end, End::GaveUp) {
             gave_up_first += 1;
-            *end = visitor(clients[*i % ADDRESSES].clone(), url.clone(), key.clone(), body.clone(), 3, &mut answers).await;
+            *end = visitor(
+                clients[*i % ADDRESSES].clone(),
+                url.clone(),
+                key.clone(),
+                body.clone(),
+                3,
+                &mut answers,
+            )
+            .await;
         }
     }
 
@@ -137,14 +183,29 @@ async fn five_hundred_bookings_through_a_fifth_of_failing_calls_each_end_once_an
     for r in &records {
         *per_id.entry(r.api_id.as_str()).or_default() += 1;
     }
-    assert!(per_id.values().all(|n| *n == 1), "a booking made twice in YCLIENTS");
+    assert!(
+        per_id.values().all(|n| *n == 1),
+        "a booking made twice in YCLIENTS"
+    );
     for id in &booked {
-        assert_eq!(per_id.get(id.as_str()), Some(&1), "confirmed booking {id} has its one record");
+        assert_eq!(
+            per_id.get(id.as_str()),
+            Some(&1),
+            "confirmed booking {id} has its one record"
+        );
     }
     let confirmed = app.store.count_bookings("demo", "confirmed").await.unwrap();
-    assert_eq!(records.len() as i64, confirmed, "YCLIENTS records = bookings stored as confirmed");
+    assert_eq!(
+        records.len() as i64,
+        confirmed,
+        "YCLIENTS records = bookings stored as confirmed"
+    );
     assert_eq!(confirmed as usize, booked.len());
-    assert!(booked.len() >= BOOKINGS * 9 / 10, "most bookings made it: {} (refused {refused:?})", booked.len());
+    assert!(
+        booked.len() >= BOOKINGS * 9 / 10,
+        "most bookings made it: {} (refused {refused:?})",
+        booked.len()
+    );
 
     let mut answers: Vec<_> = answers.into_iter().collect();
     answers.sort();
@@ -158,4 +219,6 @@ async fn five_hundred_bookings_through_a_fifth_of_failing_calls_each_end_once_an
     );
 }
 
-crate::on_both_databases!(five_hundred_bookings_through_a_fifth_of_failing_calls_each_end_once_and_clearly);
+crate::on_both_databases!(
+    five_hundred_bookings_through_a_fifth_of_failing_calls_each_end_once_and_clearly
+);

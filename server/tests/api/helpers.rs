@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use tempfile::TempDir;
 use std::sync::Arc;
+use tempfile::TempDir;
 
 use yclients::sandbox::Sandbox;
 use zapis::{
@@ -67,10 +67,17 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
     write_dist(&dist);
     let site_dir = tmp.path().join("site");
     std::fs::create_dir(&site_dir).unwrap();
-    std::fs::write(site_dir.join("index.html"), "<!doctype html><title>Салон</title>").unwrap();
+    std::fs::write(
+        site_dir.join("index.html"),
+        "<!doctype html><title>Салон</title>",
+    )
+    .unwrap();
 
     let (database_url, pg) = match db {
-        Db::Sqlite => (format!("sqlite://{}", tmp.path().join("zapis.db").display()), None),
+        Db::Sqlite => (
+            format!("sqlite://{}", tmp.path().join("zapis.db").display()),
+            None,
+        ),
         Db::Postgres => {
             let pg = PgDatabase::create().await;
             (pg.url.clone(), Some(pg))
@@ -85,7 +92,10 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
             public_url: None,
         },
         networks: Vec::new(),
-        sandbox: Some(SandboxSettings { port: 0, rate_limit: false }),
+        sandbox: Some(SandboxSettings {
+            port: 0,
+            rate_limit: false,
+        }),
         sites: vec![SiteSettings::demo(&[ORIGIN])],
         owners: Vec::new(),
         reconciler: Default::default(),
@@ -95,12 +105,24 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
     let app = Application::build(settings).await.expect("app builds");
     let base = format!("http://{}", app.local_addr());
     let store = app.state().store.clone();
-    let sandbox = app.state().sandbox.clone().expect("the test app runs the sandbox");
+    let sandbox = app
+        .state()
+        .sandbox
+        .clone()
+        .expect("the test app runs the sandbox");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
     }));
-    TestApp { base, client: reqwest::Client::new(), store, sandbox, _tmp: tmp, _pg: pg, stop: Some(stop) }
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        store,
+        sandbox,
+        _tmp: tmp,
+        _pg: pg,
+        stop: Some(stop),
+    }
 }
 
 /// A fresh PostgreSQL database on 127.0.0.1:5432, dropped when this is dropped.
@@ -115,9 +137,17 @@ impl PgDatabase {
     async fn create() -> Self {
         use sqlx::Connection;
         let name = format!("zapis_test_{:016x}", rand::random::<u64>());
-        let mut conn = sqlx::PgConnection::connect(PG_ADMIN).await.expect("PostgreSQL on 127.0.0.1:5432");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
-        Self { url: format!("postgres://postgres@127.0.0.1:5432/{name}"), name }
+        let mut conn = sqlx::PgConnection::connect(PG_ADMIN)
+            .await
+            .expect("PostgreSQL on 127.0.0.1:5432");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        Self {
+            url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
+            name,
+        }
     }
 }
 
@@ -126,13 +156,18 @@ impl Drop for PgDatabase {
         let name = self.name.clone();
         // Drop runs inside the test's runtime: do the async work on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async {
                 use sqlx::Connection;
                 if let Ok(mut conn) = sqlx::PgConnection::connect(PG_ADMIN).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                        .execute(&mut conn)
-                        .await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut conn)
+                    .await;
                 }
             })
         })

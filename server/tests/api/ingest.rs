@@ -48,7 +48,14 @@ async fn many_concurrent_beacons_all_land_and_share_commits(db: Db) {
     for _ in 0..40 {
         let (client, url) = (app.client.clone(), app.url("/api/v1/t"));
         sends.spawn(async move {
-            client.post(url).header("origin", ORIGIN).body(batch(10).to_string()).send().await.unwrap().status()
+            client
+                .post(url)
+                .header("origin", ORIGIN)
+                .body(batch(10).to_string())
+                .send()
+                .await
+                .unwrap()
+                .status()
         });
     }
     while let Some(status) = sends.join_next().await {
@@ -72,18 +79,27 @@ async fn a_beacon_for_an_unknown_site_is_refused(db: Db) {
     b["site"] = json!("nope");
     let res = post(&app, ORIGIN, b.to_string()).await;
     assert_eq!(res.status(), 404);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "unknown_site");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["code"],
+        "unknown_site"
+    );
 }
 
 async fn malformed_and_oversized_beacons_get_a_clear_4xx(db: Db) {
     let app = spawn_app(db).await;
     let res = post(&app, ORIGIN, "{not json".into()).await;
     assert_eq!(res.status(), 400);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "bad_json");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["code"],
+        "bad_json"
+    );
 
     let mut wrong_type = batch(1);
     wrong_type["events"][0]["ts"] = json!("yesterday");
-    assert_eq!(post(&app, ORIGIN, wrong_type.to_string()).await.status(), 400);
+    assert_eq!(
+        post(&app, ORIGIN, wrong_type.to_string()).await.status(),
+        400
+    );
 
     let mut bad_id = batch(1);
     bad_id["vid"] = json!("not-an-id");
@@ -116,7 +132,10 @@ async fn errors_speak_english_when_asked(db: Db) {
         .await
         .unwrap();
     let body: Value = res.json().await.unwrap();
-    assert_eq!(body["error"]["message"], "Requests from this origin are not allowed.");
+    assert_eq!(
+        body["error"]["message"],
+        "Requests from this origin are not allowed."
+    );
 }
 
 crate::on_both_databases!(

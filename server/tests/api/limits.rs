@@ -10,7 +10,10 @@ use crate::storm::{client_from, error_code};
 
 async fn answer(res: reqwest::Response) -> (u16, String) {
     let status = res.status().as_u16();
-    let body: Value = res.json().await.unwrap_or_else(|e| panic!("{status} without a JSON body: {e}"));
+    let body: Value = res
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{status} without a JSON body: {e}"));
     (status, error_code(status, &body))
 }
 
@@ -24,7 +27,13 @@ fn batch(events: usize, path_len: usize) -> String {
 }
 
 async fn beacon(app: &TestApp, body: String) -> reqwest::Response {
-    app.client.post(app.url("/api/v1/t")).header("origin", ORIGIN).body(body).send().await.unwrap()
+    app.client
+        .post(app.url("/api/v1/t"))
+        .header("origin", ORIGIN)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn bodies_over_their_size_are_refused_with_413_in_the_error_shape(db: Db) {
@@ -32,9 +41,20 @@ async fn bodies_over_their_size_are_refused_with_413_in_the_error_shape(db: Db) 
     let mut big = booking(1, "2030-01-01T10:00:00+03:00");
     big["comment"] = json!("x".repeat(70 * 1024));
     let res = post_booking(&app, "limits-big-0001", &big).await;
-    assert_eq!(answer(res).await, (413, "payload_too_large".into()), "a booking over 64 KiB");
-    assert_eq!(answer(beacon(&app, batch(10, 3500)).await).await, (413, "payload_too_large".into()), "a beacon over 32 KiB");
-    assert_eq!(app.sandbox.calls("book_record") + app.sandbox.calls("book_check"), 0);
+    assert_eq!(
+        answer(res).await,
+        (413, "payload_too_large".into()),
+        "a booking over 64 KiB"
+    );
+    assert_eq!(
+        answer(beacon(&app, batch(10, 3500)).await).await,
+        (413, "payload_too_large".into()),
+        "a beacon over 32 KiB"
+    );
+    assert_eq!(
+        app.sandbox.calls("book_record") + app.sandbox.calls("book_check"),
+        0
+    );
 }
 
 async fn a_name_or_comment_over_its_length_is_refused_naming_the_field(db: Db) {
@@ -44,20 +64,43 @@ async fn a_name_or_comment_over_its_length_is_refused_naming_the_field(db: Db) {
     long_name["name"] = json!("Я".repeat(101));
     let res = post_booking(&app, "limits-name-0001", &long_name).await;
     let body: Value = res.json().await.unwrap();
-    assert_eq!((body["error"]["code"].as_str(), body["error"]["field"].as_str()), (Some("invalid_field"), Some("name")));
+    assert_eq!(
+        (
+            body["error"]["code"].as_str(),
+            body["error"]["field"].as_str()
+        ),
+        (Some("invalid_field"), Some("name"))
+    );
     let mut long_comment = booking(service, &datetime);
     long_comment["comment"] = json!("ж".repeat(1001));
     let res = post_booking(&app, "limits-comment-01", &long_comment).await;
     assert_eq!(res.status(), 422);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"]["field"], "comment");
-    assert_eq!(app.sandbox.calls("book_record"), 0, "nothing reached YCLIENTS");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["field"],
+        "comment"
+    );
+    assert_eq!(
+        app.sandbox.calls("book_record"),
+        0,
+        "nothing reached YCLIENTS"
+    );
 }
 
 async fn a_batch_of_more_than_fifty_events_or_an_overlong_text_is_refused(db: Db) {
     let app = spawn_app(db).await;
-    assert_eq!(answer(beacon(&app, batch(51, 5)).await).await, (422, "invalid_field".into()));
-    assert_eq!(answer(beacon(&app, batch(1, 2049)).await).await, (422, "invalid_field".into()));
-    assert_eq!(beacon(&app, batch(50, 5)).await.status(), 200, "fifty is allowed");
+    assert_eq!(
+        answer(beacon(&app, batch(51, 5)).await).await,
+        (422, "invalid_field".into())
+    );
+    assert_eq!(
+        answer(beacon(&app, batch(1, 2049)).await).await,
+        (422, "invalid_field".into())
+    );
+    assert_eq!(
+        beacon(&app, batch(50, 5)).await.status(),
+        200,
+        "fifty is allowed"
+    );
     assert_eq!(app.store.count_events("demo").await.unwrap(), 50);
 }
 
@@ -68,19 +111,45 @@ async fn the_thirty_first_booking_attempt_from_one_address_is_refused_but_retrie
     body["name"] = json!("");
     let post = |key: String, body: Value| {
         let (client, url) = (client.clone(), app.url("/api/v1/sites/demo/bookings"));
-        async move { client.post(url).header("origin", ORIGIN).header("idempotency-key", key).json(&body).send().await.unwrap() }
+        async move {
+            client
+                .post(url)
+                .header("origin", ORIGIN)
+                .header("idempotency-key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
     };
     for i in 0..30 {
         let mut b = body.clone();
         b["attribution"]["vid"] = json!(format!("{i:032x}"));
-        assert_eq!(post(format!("limits-ip-{i:04}"), b.clone()).await.status(), 422);
-        assert_eq!(post(format!("limits-ip-{i:04}"), b).await.status(), 422, "a retry of the same key is not counted");
+        assert_eq!(
+            post(format!("limits-ip-{i:04}"), b.clone()).await.status(),
+            422
+        );
+        assert_eq!(
+            post(format!("limits-ip-{i:04}"), b).await.status(),
+            422,
+            "a retry of the same key is not counted"
+        );
     }
     let mut b = body.clone();
     b["attribution"]["vid"] = json!(format!("{:032x}", 31));
-    assert_eq!(answer(post("limits-ip-0031".into(), b).await).await, (429, "rate_limited".into()));
+    assert_eq!(
+        answer(post("limits-ip-0031".into(), b).await).await,
+        (429, "rate_limited".into())
+    );
     // Another address is not affected.
-    let other = client_from(98).post(app.url("/api/v1/sites/demo/bookings")).header("origin", ORIGIN).header("idempotency-key", "limits-other-1").json(&body).send().await.unwrap();
+    let other = client_from(98)
+        .post(app.url("/api/v1/sites/demo/bookings"))
+        .header("origin", ORIGIN)
+        .header("idempotency-key", "limits-other-1")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(other.status(), 422);
 }
 
@@ -88,10 +157,22 @@ async fn the_fourth_sms_code_for_one_phone_is_refused(db: Db) {
     let app = spawn_app(db).await;
     let url = app.url("/api/v1/sites/demo/branches/410202/code");
     for i in 0..3 {
-        let res = client_from(120 + i).post(&url).header("origin", ORIGIN).json(&json!({"phone": "+7 916 555-12-34"})).send().await.unwrap();
+        let res = client_from(120 + i)
+            .post(&url)
+            .header("origin", ORIGIN)
+            .json(&json!({"phone": "+7 916 555-12-34"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 204);
     }
-    let res = client_from(124).post(&url).header("origin", ORIGIN).json(&json!({"phone": "+7 916 555-12-34"})).send().await.unwrap();
+    let res = client_from(124)
+        .post(&url)
+        .header("origin", ORIGIN)
+        .json(&json!({"phone": "+7 916 555-12-34"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(answer(res).await, (429, "rate_limited".into()));
     assert_eq!(app.sandbox.calls("book_code"), 3);
     let _ = BRANCH;
@@ -109,18 +190,60 @@ crate::on_both_databases!(
 /// Lookups the cache cannot answer spend the salon's YCLIENTS budget (200 calls a minute for
 /// every visitor together): one address gets 120 of them per 10 minutes, then 429 — while
 /// what is cached stays free for it, and other addresses are not affected.
-async fn a_script_walking_service_and_day_combinations_is_stopped_before_it_spends_the_salons_budget(db: Db) {
+async fn a_script_walking_service_and_day_combinations_is_stopped_before_it_spends_the_salons_budget(
+    db: Db,
+) {
     let app = spawn_app(db).await;
-    let services: Value = app.client.get(app.url(&format!("/api/v1/sites/demo/branches/{BRANCH}/services"))).header("origin", ORIGIN).send().await.unwrap().json().await.unwrap();
-    let ids: Vec<u64> = services["services"].as_array().unwrap().iter().map(|s| s["id"].as_u64().unwrap()).collect();
-    let today = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Moscow").unwrap()).date();
-    let combos: Vec<(u64, String)> = (0..60).flat_map(|d| ids.iter().map(move |s| (*s, today.checked_add(jiff::Span::new().days(d)).unwrap().to_string()))).take(130).collect();
+    let services: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/sites/demo/branches/{BRANCH}/services")))
+        .header("origin", ORIGIN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<u64> = services["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_u64().unwrap())
+        .collect();
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Moscow").unwrap())
+        .date();
+    let combos: Vec<(u64, String)> = (0..60)
+        .flat_map(|d| {
+            ids.iter().map(move |s| {
+                (
+                    *s,
+                    today
+                        .checked_add(jiff::Span::new().days(d))
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+        })
+        .take(130)
+        .collect();
     assert_eq!(combos.len(), 130, "the seed has enough services × days");
     let times = |client: reqwest::Client, (service, date): (u64, String)| {
-        let url = app.url(&format!("/api/v1/sites/demo/branches/{BRANCH}/times?services={service}&staff=0&date={date}"));
+        let url = app.url(&format!(
+            "/api/v1/sites/demo/branches/{BRANCH}/times?services={service}&staff=0&date={date}"
+        ));
         async move {
-            let res = client.get(url).header("origin", ORIGIN).send().await.unwrap();
-            if res.status() == 200 { (200, String::new()) } else { answer(res).await }
+            let res = client
+                .get(url)
+                .header("origin", ORIGIN)
+                .send()
+                .await
+                .unwrap();
+            if res.status() == 200 {
+                (200, String::new())
+            } else {
+                answer(res).await
+            }
         }
     };
     let script = client_from(60);
@@ -131,9 +254,27 @@ async fn a_script_walking_service_and_day_combinations_is_stopped_before_it_spen
     }
     let ok = answers.iter().filter(|(s, _)| *s == 200).count();
     assert_eq!(ok, 120, "120 uncached lookups answered");
-    assert!(answers[120..].iter().all(|a| *a == (429, "rate_limited".into())), "then 429 rate_limited: {:?}", &answers[120..]);
-    assert_eq!(app.sandbox.calls("book_times") - before, 120, "only the answered lookups reached YCLIENTS");
+    assert!(
+        answers[120..]
+            .iter()
+            .all(|a| *a == (429, "rate_limited".into())),
+        "then 429 rate_limited: {:?}",
+        &answers[120..]
+    );
+    assert_eq!(
+        app.sandbox.calls("book_times") - before,
+        120,
+        "only the answered lookups reached YCLIENTS"
+    );
     // What is cached stays free for it; another address is not affected.
-    assert_eq!(times(script.clone(), combos[0].clone()).await.0, 200, "a cached answer");
-    assert_eq!(times(client_from(61), combos[125].clone()).await.0, 200, "another visitor");
+    assert_eq!(
+        times(script.clone(), combos[0].clone()).await.0,
+        200,
+        "a cached answer"
+    );
+    assert_eq!(
+        times(client_from(61), combos[125].clone()).await.0,
+        200,
+        "another visitor"
+    );
 }

@@ -28,23 +28,42 @@ pub fn booking_with(service: u64, staff: u64, datetime: &str, visitor: u64) -> V
 
 /// Every error answer is `{error: {code, message}}`; returns the code.
 pub fn error_code(status: u16, body: &Value) -> String {
-    let code = body["error"]["code"].as_str().unwrap_or_else(|| panic!("{status} without the error shape: {body}"));
-    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{status} without a message: {body}");
+    let code = body["error"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{status} without the error shape: {body}"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{status} without a message: {body}"
+    );
     code.to_owned()
 }
 
 /// The sandbox records zapis made (their api_id is one of our 32-hex booking ids).
 pub fn made_by_zapis(app: &TestApp) -> Vec<yclients::model::Record> {
-    app.sandbox.records().into_iter().filter(|r| r.api_id.len() == 32 && r.api_id.bytes().all(|b| b.is_ascii_hexdigit())).collect()
+    app.sandbox
+        .records()
+        .into_iter()
+        .filter(|r| r.api_id.len() == 32 && r.api_id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .collect()
 }
 
 /// (service, master) pairs at `BRANCH`: each bookable master once, with a service they do.
 pub async fn masters(app: &TestApp) -> Vec<(u64, u64)> {
-    let services = get(app, &format!("/api/v1/sites/demo/branches/{BRANCH}/services")).await;
+    let services = get(
+        app,
+        &format!("/api/v1/sites/demo/branches/{BRANCH}/services"),
+    )
+    .await;
     let mut pairs: Vec<(u64, u64)> = Vec::new();
     for s in services["services"].as_array().unwrap().iter().take(8) {
         let service = s["id"].as_u64().unwrap();
-        let staff = get(app, &format!("/api/v1/sites/demo/branches/{BRANCH}/staff?services={service}")).await;
+        let staff = get(
+            app,
+            &format!("/api/v1/sites/demo/branches/{BRANCH}/staff?services={service}"),
+        )
+        .await;
         for m in staff["staff"].as_array().unwrap() {
             let id = m["id"].as_u64().unwrap();
             if m["bookable"] == true && id != 0 && !pairs.iter().any(|(_, s)| *s == id) {
@@ -58,8 +77,18 @@ pub async fn masters(app: &TestApp) -> Vec<(u64, u64)> {
 
 /// Free slots of one master, at most `per_day` a day, `gap` minutes apart (longer than the
 /// service, so bookings of the list do not overlap each other).
-pub async fn spaced_slots(app: &TestApp, service: u64, staff: u64, per_day: usize, gap: u32) -> Vec<String> {
-    let dates = get(app, &format!("/api/v1/sites/demo/branches/{BRANCH}/dates?services={service}&staff={staff}")).await;
+pub async fn spaced_slots(
+    app: &TestApp,
+    service: u64,
+    staff: u64,
+    per_day: usize,
+    gap: u32,
+) -> Vec<String> {
+    let dates = get(
+        app,
+        &format!("/api/v1/sites/demo/branches/{BRANCH}/dates?services={service}&staff={staff}"),
+    )
+    .await;
     let mut out = Vec::new();
     for date in dates["dates"].as_array().unwrap() {
         let date = date.as_str().unwrap();
@@ -68,7 +97,8 @@ pub async fn spaced_slots(app: &TestApp, service: u64, staff: u64, per_day: usiz
         let mut today = 0;
         for slot in times["slots"].as_array().unwrap() {
             let dt = slot["datetime"].as_str().unwrap();
-            let minutes = dt[11..13].parse::<u32>().unwrap() * 60 + dt[14..16].parse::<u32>().unwrap();
+            let minutes =
+                dt[11..13].parse::<u32>().unwrap() * 60 + dt[14..16].parse::<u32>().unwrap();
             if last.is_none_or(|l| minutes >= l + gap) && today < per_day {
                 out.push(dt.to_owned());
                 last = Some(minutes);
@@ -86,9 +116,20 @@ async fn fifty_visitors_with_their_own_keys_race_for_one_slot_and_one_gets_it(db
     let started = std::time::Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..50u8 {
-        let (client, url, body) = (client_from(10 + i), app.url("/api/v1/sites/demo/bookings"), booking_with(service, staff, &datetime, u64::from(i) + 1));
+        let (client, url, body) = (
+            client_from(10 + i),
+            app.url("/api/v1/sites/demo/bookings"),
+            booking_with(service, staff, &datetime, u64::from(i) + 1),
+        );
         tasks.spawn(async move {
-            let res = client.post(url).header("origin", ORIGIN).header("idempotency-key", format!("storm-visitor-{i:03}")).json(&body).send().await.unwrap();
+            let res = client
+                .post(url)
+                .header("origin", ORIGIN)
+                .header("idempotency-key", format!("storm-visitor-{i:03}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
             let status = res.status().as_u16();
             (status, res.json::<Value>().await.unwrap())
         });
@@ -105,12 +146,19 @@ async fn fifty_visitors_with_their_own_keys_race_for_one_slot_and_one_gets_it(db
             _ => panic!("unexpected {status} {body}"),
         }
     }
-    assert_eq!((booked.len(), taken), (1, 49), "one booking, 49 told the slot is taken");
+    assert_eq!(
+        (booked.len(), taken),
+        (1, 49),
+        "one booking, 49 told the slot is taken"
+    );
     let ours = made_by_zapis(&app);
     assert_eq!(ours.len(), 1, "one YCLIENTS record");
     assert_eq!(ours[0].staff_id, staff);
     assert_eq!(ours[0].api_id, booked[0]);
-    assert_eq!(app.store.count_bookings("demo", "confirmed").await.unwrap(), 1);
+    assert_eq!(
+        app.store.count_bookings("demo", "confirmed").await.unwrap(),
+        1
+    );
     println!(
         "RELIABILITY storm {db:?}: 50 keys race for one slot: 1 × 201, 49 × 409 slot_taken, 1 YCLIENTS record, {} book_record calls; {:.2} s",
         app.sandbox.calls("book_record"),

@@ -5,7 +5,9 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{Db, TestApp};
-use crate::journey::{ANNA, SECRET, book, land, leads, logged_in, metrics, reconcile, spawn, touch, wait_for_lead};
+use crate::journey::{
+    ANNA, SECRET, book, land, leads, logged_in, metrics, reconcile, spawn, touch, wait_for_lead,
+};
 
 const VID: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1";
 const SID: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1";
@@ -17,7 +19,12 @@ async fn land_and_book(app: &TestApp, key: &str) -> (String, u64) {
 }
 
 async fn post_hook(app: &TestApp, secret: &str, body: &Value) -> reqwest::Response {
-    app.client.post(app.url(&format!("/hooks/yclients/demo/{secret}"))).json(body).send().await.unwrap()
+    app.client
+        .post(app.url(&format!("/hooks/yclients/demo/{secret}")))
+        .json(body)
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn a_paid_visit_shows_its_revenue_in_the_leads_report(db: Db) {
@@ -29,15 +36,35 @@ async fn a_paid_visit_shows_its_revenue_in_the_leads_report(db: Db) {
     app.sandbox.control().pay_in_full(record).unwrap();
 
     // The payment and the record update (paid_full) are separate webhooks: wait for both.
-    let row = wait_for_lead(&app, &b, &id, |r| r["state"] == "came" && r["paid"].as_f64() == Some(cost) && r["paid_full"] == true).await;
-    assert_eq!((row["last"]["source"].as_str(), row["last"]["campaign"].as_str()), (Some("yandex"), Some("spring")));
+    let row = wait_for_lead(&app, &b, &id, |r| {
+        r["state"] == "came" && r["paid"].as_f64() == Some(cost) && r["paid_full"] == true
+    })
+    .await;
+    assert_eq!(
+        (
+            row["last"]["source"].as_str(),
+            row["last"]["campaign"].as_str()
+        ),
+        (Some("yandex"), Some("spring"))
+    );
     assert_eq!(row["first"]["source"], "yandex");
     assert_eq!(row["vid"], VID);
-    assert_eq!(row["landing"], "/?utm_source=yandex&utm_medium=cpc&utm_campaign=spring&yclid=42");
-    assert!(!row["services"].as_array().unwrap().is_empty() && !row["master"].as_str().unwrap().is_empty() && !row["branch"].as_str().unwrap().is_empty());
+    assert_eq!(
+        row["landing"],
+        "/?utm_source=yandex&utm_medium=cpc&utm_campaign=spring&yclid=42"
+    );
+    assert!(
+        !row["services"].as_array().unwrap().is_empty()
+            && !row["master"].as_str().unwrap().is_empty()
+            && !row["branch"].as_str().unwrap().is_empty()
+    );
     assert_eq!(row["paid_full"], true);
     let m = metrics(&app).await;
-    assert!(m.contains("zapis_webhooks_total{result=\"received\"}") && m.contains("zapis_webhooks_total{result=\"processed\"}"), "{m}");
+    assert!(
+        m.contains("zapis_webhooks_total{result=\"received\"}")
+            && m.contains("zapis_webhooks_total{result=\"processed\"}"),
+        "{m}"
+    );
 }
 
 async fn cancellations_no_shows_and_moves_reach_the_booking(db: Db) {
@@ -81,17 +108,33 @@ async fn the_same_webhook_delivered_twice_changes_nothing(db: Db) {
     for _ in 0..2 {
         assert_eq!(post_hook(&app, SECRET, &came).await.status(), 200);
     }
-    let row = wait_for_lead(&app, &b, &id, |r| r["state"] == "came" && r["paid"].as_f64() == Some(1500.0)).await;
+    let row = wait_for_lead(&app, &b, &id, |r| {
+        r["state"] == "came" && r["paid"].as_f64() == Some(1500.0)
+    })
+    .await;
     assert_eq!(row["paid"].as_f64(), Some(1500.0), "paid once, not twice");
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries").fetch_one(app.store.pool()).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
     assert_eq!(stored, 2, "each delivery stored once");
-    assert!(metrics(&app).await.contains("zapis_webhooks_total{result=\"duplicate\"} 2"));
+    assert!(
+        metrics(&app)
+            .await
+            .contains("zapis_webhooks_total{result=\"duplicate\"} 2")
+    );
     // A delivery about a record that is not ours is ignored.
     let foreign = json!({"company_id": 410201, "resource": "record", "resource_id": 123456789, "status": "update", "data": {"id": 123456789, "api_id": "", "attendance": 1}});
     assert_eq!(post_hook(&app, SECRET, &foreign).await.status(), 200);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !metrics(&app).await.contains("zapis_webhooks_total{result=\"ignored\"} 1") {
-        assert!(std::time::Instant::now() < deadline, "the foreign delivery is ignored");
+    while !metrics(&app)
+        .await
+        .contains("zapis_webhooks_total{result=\"ignored\"} 1")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the foreign delivery is ignored"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(leads(&app, &b, "").await.len(), 1);
@@ -102,12 +145,28 @@ async fn a_webhook_with_a_wrong_secret_is_refused(db: Db) {
     let body = json!({"company_id": 410201, "resource": "record", "resource_id": 1, "status": "delete", "data": {"id": 1}});
     let res = post_hook(&app, "test-webhook-secret-5f1e0c9b", &body).await;
     assert_eq!(res.status(), 403);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "webhook_refused");
-    let res = app.client.post(app.url(&format!("/hooks/yclients/nosuchsite/{SECRET}"))).json(&body).send().await.unwrap();
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["code"],
+        "webhook_refused"
+    );
+    let res = app
+        .client
+        .post(app.url(&format!("/hooks/yclients/nosuchsite/{SECRET}")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries").fetch_one(app.store.pool()).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
     assert_eq!(stored, 0);
-    assert!(metrics(&app).await.contains("zapis_webhooks_total{result=\"refused\"} 2"));
+    assert!(
+        metrics(&app)
+            .await
+            .contains("zapis_webhooks_total{result=\"refused\"} 2")
+    );
 }
 
 async fn with_webhooks_off_the_reconciler_gets_it_right(db: Db) {
@@ -124,8 +183,14 @@ async fn with_webhooks_off_the_reconciler_gets_it_right(db: Db) {
     assert!(report["updated"].as_u64().unwrap() >= 2, "{report}");
     let rows = leads(&app, &b, "").await;
     let a = rows.iter().find(|r| r["id"] == first.as_str()).unwrap();
-    assert_eq!((a["state"].as_str(), a["paid"].as_f64()), (Some("came"), Some(paid)));
-    assert_eq!(rows.iter().find(|r| r["id"] == second.as_str()).unwrap()["state"], "upcoming");
+    assert_eq!(
+        (a["state"].as_str(), a["paid"].as_f64()),
+        (Some("came"), Some(paid))
+    );
+    assert_eq!(
+        rows.iter().find(|r| r["id"] == second.as_str()).unwrap()["state"],
+        "upcoming"
+    );
 
     // The next reads what changed since (`changed_after`), a few calls at most. (Right after
     // startup the sandbox's lived-in schedule has hundreds of records "changed" a moment ago,
@@ -134,7 +199,10 @@ async fn with_webhooks_off_the_reconciler_gets_it_right(db: Db) {
     app.sandbox.control().reset_calls();
     reconcile(&app, &b, &csrf).await;
     let rows = leads(&app, &b, "").await;
-    assert_eq!(rows.iter().find(|r| r["id"] == second.as_str()).unwrap()["state"], "cancelled_salon");
+    assert_eq!(
+        rows.iter().find(|r| r["id"] == second.as_str()).unwrap()["state"],
+        "cancelled_salon"
+    );
     let calls = app.sandbox.control().all_calls();
     assert!(calls.get("records").is_some_and(|n| *n >= 1), "{calls:?}");
     assert!(calls.values().sum::<u64>() <= 6, "a polite run: {calls:?}");
@@ -150,24 +218,54 @@ async fn a_booking_whose_answer_was_lost_is_confirmed_by_the_reconciler(db: Db) 
     let mut body = crate::booking::booking(service, &datetime);
     body["attribution"] = json!({"vid": VID, "sid": SID, "first": spring, "last": spring});
     // The record is made but the answer is lost, and the lookup by api_id fails too.
-    app.sandbox.control().inject(Fault::next(2, FaultKind::ProcessThenDrop).on("book_record"));
-    app.sandbox.control().inject(Fault::next(20, FaultKind::Status { status: 503 }).on("records"));
+    app.sandbox
+        .control()
+        .inject(Fault::next(2, FaultKind::ProcessThenDrop).on("book_record"));
+    app.sandbox
+        .control()
+        .inject(Fault::next(20, FaultKind::Status { status: 503 }).on("records"));
     let res = crate::booking::post_booking(&app, "lost-answer-0001", &body).await;
     assert_eq!(res.status(), 503, "{}", res.text().await.unwrap());
     app.sandbox.control().clear_faults();
-    assert_eq!(app.store.count_bookings("demo", "unknown").await.unwrap(), 1);
+    assert_eq!(
+        app.store.count_bookings("demo", "unknown").await.unwrap(),
+        1
+    );
     // Minutes later (the booking flow is long done with it):
-    sqlx::query("UPDATE bookings SET updated = updated - 600000, created = created - 600000").execute(app.store.pool()).await.unwrap();
+    sqlx::query("UPDATE bookings SET updated = updated - 600000, created = created - 600000")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     let report = reconcile(&app, &b, &csrf).await;
     assert_eq!(report["resolved"], 1, "{report}");
-    assert_eq!(app.store.count_bookings("demo", "confirmed").await.unwrap(), 1);
+    assert_eq!(
+        app.store.count_bookings("demo", "confirmed").await.unwrap(),
+        1
+    );
     // The visitor's retry gets the booking that was made; nothing is booked twice.
     let again = crate::booking::post_booking(&app, "lost-answer-0001", &body).await;
     assert_eq!(again.status(), 200);
-    let id = again.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
-    assert_eq!(app.sandbox.records().iter().filter(|r| r.api_id == id).count(), 1);
-    let row = leads(&app, &b, "").await.into_iter().find(|r| r["id"] == id.as_str()).unwrap();
-    assert_eq!((row["state"].as_str(), row["last"]["campaign"].as_str()), (Some("upcoming"), Some("spring")));
+    let id = again.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.sandbox
+            .records()
+            .iter()
+            .filter(|r| r.api_id == id)
+            .count(),
+        1
+    );
+    let row = leads(&app, &b, "")
+        .await
+        .into_iter()
+        .find(|r| r["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(
+        (row["state"].as_str(), row["last"]["campaign"].as_str()),
+        (Some("upcoming"), Some("spring"))
+    );
 }
 
 crate::on_both_databases!(

@@ -15,7 +15,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         s.rows.push(Row::new(
             format!("fuzz `{}`: failing inputs", r.target),
             "0",
-            if r.ok { "0".to_string() } else { "FOUND (fuzz/artifacts)".to_string() },
+            if r.ok {
+                "0".to_string()
+            } else {
+                "FOUND (fuzz/artifacts)".to_string()
+            },
             Verdict::of(r.ok),
             format!(
                 "{} inputs in {:.0} s ({:.0}/s), coverage {} edges, corpus {} inputs",

@@ -107,7 +107,7 @@ impl Conn {
 
     /// Connects from `ip` (any of 127.0.0.0/8 works on loopback): one simulated client, one
     /// address, as the server's per-IP limits see real visitors.
-    pub fn from_ip(mut self, ip: std::net::IpAddr) -> Self {
+    pub fn bind_to(mut self, ip: std::net::IpAddr) -> Self {
         self.source = Some(ip);
         self
     }
@@ -125,7 +125,9 @@ impl Conn {
                     use socket2::{Domain, Socket, Type};
                     let socket = Socket::new(Domain::for_address(self.addr), Type::STREAM, None)?;
                     socket.bind(&SocketAddr::new(ip, 0).into())?;
-                    socket.connect_timeout(&self.addr.into(), Duration::from_secs(5)).map(|()| socket.into())
+                    socket
+                        .connect_timeout(&self.addr.into(), Duration::from_secs(5))
+                        .map(|()| socket.into())
                 }
             }
             .with_context(|| format!("connecting to {}", self.addr))?;

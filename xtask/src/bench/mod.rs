@@ -60,7 +60,16 @@ const USAGE: &str = "cargo xtask bench [PART…] [--quick]
   env ZAPIS_BENCH_SERVER=PATH: use this zapis binary instead of building target/release/zapis
 cargo xtask bench check-sizes [DIST]   fail when a size budget is exceeded (default DIST: build dist/)";
 
-const PARTS: &[&str] = &["sizes", "host", "ttfs", "proxy", "ingest", "upstream", "reliability", "fuzz"];
+const PARTS: &[&str] = &[
+    "sizes",
+    "host",
+    "ttfs",
+    "proxy",
+    "ingest",
+    "upstream",
+    "reliability",
+    "fuzz",
+];
 
 /// The sandbox seed's salon chain «Лён» and its Moscow branch (yclients/README.md).
 pub const GROUP_ID: u64 = 120501;
@@ -244,7 +253,10 @@ impl Ctx {
                 PathBuf::from(bin)
             }
             None => {
-                if parts.iter().any(|p| !["sizes", "fuzz", "reliability"].contains(&p.as_str())) {
+                if parts
+                    .iter()
+                    .any(|p| !["sizes", "fuzz", "reliability"].contains(&p.as_str()))
+                {
                     log("building the server (release)");
                     sh::run(cmd("cargo").args(["build", "--quiet", "--release", "-p", "zapis"]))?;
                 }

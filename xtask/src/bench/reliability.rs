@@ -12,9 +12,48 @@ use crate::sh::{self, cmd};
 
 /// (what, cargo test arguments)
 const RUNS: &[(&str, &[&str])] = &[
-    ("idempotency storm", &["test", "-p", "zapis", "--test", "api", "--", "storm::", "booking::", "--nocapture", "--test-threads=1"]),
-    ("faults", &["test", "-p", "zapis", "--test", "api", "--", "faults::", "--nocapture", "--test-threads=1"]),
-    ("crash", &["test", "-p", "zapis", "--test", "crash", "--", "--nocapture", "--test-threads=1"]),
+    (
+        "idempotency storm",
+        &[
+            "test",
+            "-p",
+            "zapis",
+            "--test",
+            "api",
+            "--",
+            "storm::",
+            "booking::",
+            "--nocapture",
+            "--test-threads=1",
+        ],
+    ),
+    (
+        "faults",
+        &[
+            "test",
+            "-p",
+            "zapis",
+            "--test",
+            "api",
+            "--",
+            "faults::",
+            "--nocapture",
+            "--test-threads=1",
+        ],
+    ),
+    (
+        "crash",
+        &[
+            "test",
+            "-p",
+            "zapis",
+            "--test",
+            "crash",
+            "--",
+            "--nocapture",
+            "--test-threads=1",
+        ],
+    ),
 ];
 
 pub fn run() -> anyhow::Result<Section> {
@@ -22,17 +61,37 @@ pub fn run() -> anyhow::Result<Section> {
     let mut lines = Vec::new();
     for (what, args) in RUNS {
         sh::log(format!("reliability: {what}"));
-        let out = cmd("cargo").args(*args).current_dir(sh::root()).stderr(Stdio::inherit()).output().with_context(|| format!("cargo {}", args.join(" ")))?;
+        let out = cmd("cargo")
+            .args(*args)
+            .current_dir(sh::root())
+            .stderr(Stdio::inherit())
+            .output()
+            .with_context(|| format!("cargo {}", args.join(" ")))?;
         let text = String::from_utf8_lossy(&out.stdout);
         let ok = out.status.success();
         // With --nocapture a test's line follows libtest's `test name ... ` on the same line.
-        let found: Vec<&str> = text.lines().filter_map(|l| l.split_once("RELIABILITY ").map(|(_, rest)| rest.trim())).collect();
+        let found: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.split_once("RELIABILITY ").map(|(_, rest)| rest.trim()))
+            .collect();
         if found.is_empty() {
-            s.rows.push(Row::new(*what, "passes", if ok { "passed, no figures" } else { "FAILED" }, Verdict::of(ok), args.join(" ")));
+            s.rows.push(Row::new(
+                *what,
+                "passes",
+                if ok { "passed, no figures" } else { "FAILED" },
+                Verdict::of(ok),
+                args.join(" "),
+            ));
         }
         for f in found {
             let (name, figures) = f.split_once(": ").unwrap_or((f, ""));
-            s.rows.push(Row::new(name, "passes", figures, Verdict::of(ok), format!("cargo {}", args.join(" "))));
+            s.rows.push(Row::new(
+                name,
+                "passes",
+                figures,
+                Verdict::of(ok),
+                format!("cargo {}", args.join(" ")),
+            ));
             lines.push(f.to_owned());
         }
     }

@@ -72,7 +72,7 @@ fn visitor(
     std::thread::sleep(Duration::from_secs_f64(rng.range_f64(0.0, 3.0)));
     while Instant::now() < deadline {
         // A new visitor on a new connection (a new page view).
-        let mut conn = Conn::new(za).timeout(Duration::from_secs(60)).from_ip(from);
+        let mut conn = Conn::new(za).timeout(Duration::from_secs(60)).bind_to(from);
         if call(&mut conn, "config", "/config".into()).is_none() || !think(&mut rng, deadline) {
             continue;
         }
@@ -236,7 +236,16 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
     let handles: Vec<_> = (0..visitors)
         .map(|v| {
             let (origin, per_step) = (origin.clone(), per_step.clone());
-            std::thread::spawn(move || visitor(visitor_ip(v), za, origin, 0xB00C + v as u64, deadline, per_step))
+            std::thread::spawn(move || {
+                visitor(
+                    visitor_ip(v),
+                    za,
+                    origin,
+                    0xB00C + v as u64,
+                    deadline,
+                    per_step,
+                )
+            })
         })
         .collect();
     let mut all = Samples::default();

@@ -13,8 +13,16 @@ impl Client {
     /// Needed before `book_record` when the company confirms phones. Not retried after it
     /// may have reached the server (a retry would send a second SMS).
     pub async fn book_code(&self, company_id: u64, phone: &str, fullname: &str) -> Result<()> {
-        let body = BookCode { phone: phone.to_owned(), fullname: fullname.to_owned() };
-        self.run::<IgnoredAny>(Call::post("book_code", format!("/api/v1/book_code/{company_id}"), &body)?).await?;
+        let body = BookCode {
+            phone: phone.to_owned(),
+            fullname: fullname.to_owned(),
+        };
+        self.run::<IgnoredAny>(Call::post(
+            "book_code",
+            format!("/api/v1/book_code/{company_id}"),
+            &body,
+        )?)
+        .await?;
         Ok(())
     }
 
@@ -22,7 +30,12 @@ impl Client {
     /// come back as [`Error::Booking`] (433, 436, 437, 438). Safe to retry.
     pub async fn book_check(&self, company_id: u64, appointments: &[Appointment]) -> Result<()> {
         let body = json!({ "appointments": appointments });
-        let call = Call::post("book_check", format!("/api/v1/book_check/{company_id}"), &body)?.idempotent();
+        let call = Call::post(
+            "book_check",
+            format!("/api/v1/book_check/{company_id}"),
+            &body,
+        )?
+        .idempotent();
         self.run::<IgnoredAny>(call).await?;
         Ok(())
     }
@@ -34,41 +47,68 @@ impl Client {
     /// connection is tried again). When this fails with [`Error::outcome_unknown`], set an
     /// `api_id` on the request and look it up with
     /// [`find_record_by_api_id`](Client::find_record_by_api_id) before booking again.
-    pub async fn book_record(&self, company_id: u64, request: &BookRecord) -> Result<Vec<BookedRecord>> {
-        let call = Call::post("book_record", format!("/api/v1/book_record/{company_id}"), request)?;
+    pub async fn book_record(
+        &self,
+        company_id: u64,
+        request: &BookRecord,
+    ) -> Result<Vec<BookedRecord>> {
+        let call = Call::post(
+            "book_record",
+            format!("/api/v1/book_record/{company_id}"),
+            request,
+        )?;
         Ok(self.run(call).await?.data)
     }
 
     /// `POST /auth`: a staff user's token from login and password.
     pub async fn auth(&self, login: &str, password: &Secret) -> Result<AuthUser> {
         let body = json!({ "login": login, "password": password.expose() });
-        Ok(self.run(Call::post("auth", "/api/v1/auth".into(), &body)?).await?.data)
+        Ok(self
+            .run(Call::post("auth", "/api/v1/auth".into(), &body)?)
+            .await?
+            .data)
     }
 
     /// `POST /user/auth`: a salon client's token from the phone and the SMS code of `book_code`.
     pub async fn user_auth(&self, phone: &str, code: &str) -> Result<AuthUser> {
-        let body = UserAuth { phone: phone.to_owned(), code: code.to_owned() };
-        Ok(self.run(Call::post("user_auth", "/api/v1/user/auth".into(), &body)?).await?.data)
+        let body = UserAuth {
+            phone: phone.to_owned(),
+            code: code.to_owned(),
+        };
+        Ok(self
+            .run(Call::post("user_auth", "/api/v1/user/auth".into(), &body)?)
+            .await?
+            .data)
     }
 
     /// `GET /user/records/{record_id}/{record_hash}`: the visitor's record, by the hash
     /// `book_record` returned (the user token is sent too when the client has one).
     pub async fn user_records(&self, record_id: u64, record_hash: &str) -> Result<Vec<Record>> {
-        let call = Call::get("user_records", format!("/api/v1/user/records/{record_id}/{record_hash}"))
-            .auth(Auth::UserIfAny)
-            .priority(super::Priority::Records);
+        let call = Call::get(
+            "user_records",
+            format!("/api/v1/user/records/{record_id}/{record_hash}"),
+        )
+        .auth(Auth::UserIfAny)
+        .priority(super::Priority::Records);
         let data: Value = self.run(call).await?.data;
         let records = match data {
             Value::Array(_) => serde_json::from_value(data),
             Value::Null => Ok(Vec::new()),
             single => serde_json::from_value(single).map(|r| vec![r]),
         };
-        records.map_err(|e| Error::Decode { endpoint: "user_records", message: e.to_string() })
+        records.map_err(|e| Error::Decode {
+            endpoint: "user_records",
+            message: e.to_string(),
+        })
     }
 
     /// `DELETE /user/records/{record_id}/{record_hash}`: the visitor cancels the record.
     pub async fn delete_user_record(&self, record_id: u64, record_hash: &str) -> Result<()> {
-        let call = Call::delete("delete_user_record", format!("/api/v1/user/records/{record_id}/{record_hash}")).auth(Auth::UserIfAny);
+        let call = Call::delete(
+            "delete_user_record",
+            format!("/api/v1/user/records/{record_id}/{record_hash}"),
+        )
+        .auth(Auth::UserIfAny);
         self.run::<IgnoredAny>(call).await?;
         Ok(())
     }

@@ -26,7 +26,11 @@ pub struct RateLimit {
 impl Default for RateLimit {
     /// The documented limit: 5/s and 200/min, with a 100 ms margin.
     fn default() -> Self {
-        RateLimit { per_second: 5, per_minute: 200, margin: Duration::from_millis(100) }
+        RateLimit {
+            per_second: 5,
+            per_minute: 200,
+            margin: Duration::from_millis(100),
+        }
     }
 }
 
@@ -65,13 +69,19 @@ impl Budget {
     /// The budget for `origin` and `limit`, shared with every other client of that pair.
     pub(crate) fn shared(origin: &str, limit: RateLimit) -> Arc<Budget> {
         static REGISTRY: OnceLock<Registry> = OnceLock::new();
-        let mut map = REGISTRY.get_or_init(Registry::default).lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = REGISTRY
+            .get_or_init(Registry::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         map.retain(|_, budget| budget.strong_count() > 0);
         let key = (origin.to_owned(), limit);
         if let Some(budget) = map.get(&key).and_then(Weak::upgrade) {
             return budget;
         }
-        let budget = Arc::new(Budget { limit, state: Mutex::new(State::default()) });
+        let budget = Arc::new(Budget {
+            limit,
+            state: Mutex::new(State::default()),
+        });
         map.insert(key, Arc::downgrade(&budget));
         budget
     }
@@ -86,13 +96,19 @@ impl Budget {
             let mut state = self.lock();
             let now = Instant::now();
             state.prune(now, &self.limit);
-            if state.waiting.iter().all(VecDeque::is_empty) && state.next_free(now, &self.limit) <= now {
+            if state.waiting.iter().all(VecDeque::is_empty)
+                && state.next_free(now, &self.limit) <= now
+            {
                 state.sent.push_back(now);
                 return;
             }
             let (sender, receiver) = oneshot::channel();
             state.waiting[priority as usize].push_back(sender);
-            if state.pump.as_ref().is_none_or(tokio::task::JoinHandle::is_finished) {
+            if state
+                .pump
+                .as_ref()
+                .is_none_or(tokio::task::JoinHandle::is_finished)
+            {
                 state.pump = Some(tokio::spawn(self.clone().pump()));
             }
             receiver
@@ -122,7 +138,8 @@ impl Budget {
                     if next > now {
                         break Some(next);
                     }
-                    let Some(sender) = state.waiting.iter_mut().find_map(VecDeque::pop_front) else {
+                    let Some(sender) = state.waiting.iter_mut().find_map(VecDeque::pop_front)
+                    else {
                         state.pump = None;
                         break None;
                     };
@@ -143,7 +160,11 @@ impl Budget {
 impl State {
     fn prune(&mut self, now: Instant, limit: &RateLimit) {
         let window = Duration::from_secs(60) + limit.margin;
-        while self.sent.front().is_some_and(|t| now.duration_since(*t) >= window) {
+        while self
+            .sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
             self.sent.pop_front();
         }
     }
@@ -169,7 +190,11 @@ mod tests {
     use super::*;
 
     fn limit(per_second: u32, per_minute: u32) -> RateLimit {
-        RateLimit { per_second, per_minute, margin: Duration::ZERO }
+        RateLimit {
+            per_second,
+            per_minute,
+            margin: Duration::ZERO,
+        }
     }
 
     #[tokio::test(start_paused = true)]
@@ -200,7 +225,10 @@ mod tests {
         budget.acquire(Priority::Catalog).await;
         let order = Arc::new(Mutex::new(Vec::new()));
         let mut tasks = Vec::new();
-        for (i, priority) in [Priority::Catalog, Priority::Catalog, Priority::Booking].into_iter().enumerate() {
+        for (i, priority) in [Priority::Catalog, Priority::Catalog, Priority::Booking]
+            .into_iter()
+            .enumerate()
+        {
             let (budget, order) = (budget.clone(), order.clone());
             tasks.push(tokio::spawn(async move {
                 budget.acquire(priority).await;

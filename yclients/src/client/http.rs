@@ -55,14 +55,30 @@ impl Call {
     }
 
     /// A write: retried only when the request provably was not processed (429, no connection).
-    pub(crate) fn post(endpoint: &'static str, path: String, body: &impl Serialize) -> Result<Call> {
-        let body = serde_json::to_value(body).map_err(|e| Error::Config(format!("{endpoint} body: {e}")))?;
-        Ok(Call { method: Method::POST, body: Some(body), idempotent: false, priority: Priority::Booking, ..Call::get(endpoint, path) })
+    pub(crate) fn post(
+        endpoint: &'static str,
+        path: String,
+        body: &impl Serialize,
+    ) -> Result<Call> {
+        let body = serde_json::to_value(body)
+            .map_err(|e| Error::Config(format!("{endpoint} body: {e}")))?;
+        Ok(Call {
+            method: Method::POST,
+            body: Some(body),
+            idempotent: false,
+            priority: Priority::Booking,
+            ..Call::get(endpoint, path)
+        })
     }
 
     /// A delete: not retried after it may have reached the server.
     pub(crate) fn delete(endpoint: &'static str, path: String) -> Call {
-        Call { method: Method::DELETE, idempotent: false, priority: Priority::Booking, ..Call::get(endpoint, path) }
+        Call {
+            method: Method::DELETE,
+            idempotent: false,
+            priority: Priority::Booking,
+            ..Call::get(endpoint, path)
+        }
     }
 
     pub(crate) fn query(mut self, query: Query) -> Call {
@@ -108,19 +124,36 @@ impl Client {
             let outcome = self.attempt(&call, &authorization).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             match &outcome {
-                Ok(a) => tracing::debug!(endpoint = call.endpoint, attempt, status = a.status, elapsed_ms, "yclients call"),
-                Err(e) => tracing::debug!(endpoint = call.endpoint, attempt, elapsed_ms, error = %e, "yclients call failed"),
+                Ok(a) => tracing::debug!(
+                    endpoint = call.endpoint,
+                    attempt,
+                    status = a.status,
+                    elapsed_ms,
+                    "yclients call"
+                ),
+                Err(e) => {
+                    tracing::debug!(endpoint = call.endpoint, attempt, elapsed_ms, error = %e, "yclients call failed")
+                }
             }
             let wait = match &outcome {
                 Ok(a) if a.status == 429 => self.rate_limited_wait(a.retry_after, attempt),
-                Ok(a) if call.idempotent && matches!(a.status, 500 | 502 | 503 | 504) => Some(backoff(policy, attempt)),
+                Ok(a) if call.idempotent && matches!(a.status, 500 | 502 | 503 | 504) => {
+                    Some(backoff(policy, attempt))
+                }
                 Err(Error::Connect { .. }) => Some(backoff(policy, attempt)),
-                Err(Error::Timeout { .. } | Error::Transport { .. }) if call.idempotent => Some(backoff(policy, attempt)),
+                Err(Error::Timeout { .. } | Error::Transport { .. }) if call.idempotent => {
+                    Some(backoff(policy, attempt))
+                }
                 _ => None,
             };
             match wait {
                 Some(wait) if attempt < policy.max_attempts => {
-                    tracing::warn!(endpoint = call.endpoint, attempt, wait_ms = wait.as_millis() as u64, "retrying yclients call");
+                    tracing::warn!(
+                        endpoint = call.endpoint,
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying yclients call"
+                    );
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
@@ -132,15 +165,18 @@ impl Client {
     fn authorization(&self, call: &Call) -> Result<HeaderValue> {
         let user = match call.auth {
             Auth::Partner => None,
-            Auth::User => Some(self.user.as_ref().ok_or(Error::UserTokenRequired { endpoint: call.endpoint })?),
+            Auth::User => Some(self.user.as_ref().ok_or(Error::UserTokenRequired {
+                endpoint: call.endpoint,
+            })?),
             Auth::UserIfAny => self.user.as_ref(),
         };
         let text = match user {
             Some(user) => format!("Bearer {}, User {}", self.partner.expose(), user.expose()),
             None => format!("Bearer {}", self.partner.expose()),
         };
-        let mut value =
-            HeaderValue::from_str(&text).map_err(|_| Error::Config("a token contains characters not allowed in a header".into()))?;
+        let mut value = HeaderValue::from_str(&text).map_err(|_| {
+            Error::Config("a token contains characters not allowed in a header".into())
+        })?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -161,18 +197,32 @@ impl Client {
         if let Some(body) = &call.body {
             request = request.json(body);
         }
-        let response = request.send().await.map_err(|e| self.transport_error(endpoint, &e))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.transport_error(endpoint, &e))?;
         let status = response.status().as_u16();
         let retry_after = parse_retry_after(response.headers());
-        let body = response.bytes().await.map_err(|e| self.transport_error(endpoint, &e))?.to_vec();
-        Ok(Answer { status, retry_after, body })
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(endpoint, &e))?
+            .to_vec();
+        Ok(Answer {
+            status,
+            retry_after,
+            body,
+        })
     }
 
     fn transport_error(&self, endpoint: &'static str, e: &reqwest::Error) -> Error {
         if e.is_connect() {
             Error::Connect { endpoint }
         } else if e.is_timeout() {
-            Error::Timeout { endpoint, after: self.inner.timeout }
+            Error::Timeout {
+                endpoint,
+                after: self.inner.timeout,
+            }
         } else {
             Error::Transport { endpoint }
         }
@@ -182,7 +232,8 @@ impl Client {
     /// other callers do not spend requests the server would refuse.
     fn rate_limited_wait(&self, retry_after: Option<Duration>, attempt: u32) -> Option<Duration> {
         let policy = &self.inner.retry;
-        let wait = retry_after.unwrap_or_else(|| backoff(policy, attempt).max(Duration::from_secs(1)));
+        let wait =
+            retry_after.unwrap_or_else(|| backoff(policy, attempt).max(Duration::from_secs(1)));
         if wait > policy.max_retry_after {
             return None;
         }
@@ -193,17 +244,25 @@ impl Client {
     }
 }
 
-fn finish<T: DeserializeOwned>(endpoint: &'static str, outcome: Result<Answer>) -> Result<Decoded<T>> {
+fn finish<T: DeserializeOwned>(
+    endpoint: &'static str,
+    outcome: Result<Answer>,
+) -> Result<Decoded<T>> {
     let answer = outcome?;
     if answer.status == 429 {
-        return Err(Error::RateLimited { endpoint, retry_after: answer.retry_after });
+        return Err(Error::RateLimited {
+            endpoint,
+            retry_after: answer.retry_after,
+        });
     }
     decode_response(endpoint, answer.status, &answer.body)
 }
 
 /// Exponential backoff with "equal jitter": half fixed, half random.
 fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
-    let exp = policy.base_delay.saturating_mul(1 << attempt.saturating_sub(1).min(16));
+    let exp = policy
+        .base_delay
+        .saturating_mul(1 << attempt.saturating_sub(1).min(16));
     let cap = exp.min(policy.max_delay);
     let half = cap / 2;
     let jitter_ms = rand::rng().random_range(0..=half.as_millis() as u64);
@@ -233,17 +292,30 @@ mod tests {
 
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {
-        assert_eq!(parse_retry_after(&headers("2")), Some(Duration::from_secs(2)));
-        assert_eq!(parse_retry_after(&headers("Sun, 06 Nov 1994 08:49:37 GMT")), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after(&headers("2")),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            parse_retry_after(&headers("Sun, 06 Nov 1994 08:49:37 GMT")),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after(&headers("soon")), None);
     }
 
     #[test]
     fn backoff_grows_and_stays_under_the_ceiling() {
-        let policy = RetryPolicy { base_delay: Duration::from_millis(100), max_delay: Duration::from_millis(250), ..RetryPolicy::default() };
+        let policy = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(250),
+            ..RetryPolicy::default()
+        };
         for _ in 0..50 {
             let first = backoff(&policy, 1);
-            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100), "{first:?}");
+            assert!(
+                first >= Duration::from_millis(50) && first <= Duration::from_millis(100),
+                "{first:?}"
+            );
             assert!(backoff(&policy, 8) <= Duration::from_millis(250));
         }
     }

@@ -105,9 +105,12 @@ impl ClientBuilder {
     /// Builds the client. Clients built for the same host and limits share one rate budget.
     pub fn build(self) -> Result<Client> {
         let base = self.base_url.trim_end_matches('/').to_owned();
-        let url = reqwest::Url::parse(&base).map_err(|e| Error::Config(format!("base URL {base:?}: {e}")))?;
+        let url = reqwest::Url::parse(&base)
+            .map_err(|e| Error::Config(format!("base URL {base:?}: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            return Err(Error::Config(format!("base URL {base:?} is not an http(s) URL")));
+            return Err(Error::Config(format!(
+                "base URL {base:?} is not an http(s) URL"
+            )));
         }
         let http = reqwest::Client::builder()
             .user_agent(self.user_agent)
@@ -117,7 +120,13 @@ impl ClientBuilder {
         let origin = url.origin().ascii_serialization();
         let budget = self.rate_limit.map(|limit| Budget::shared(&origin, limit));
         Ok(Client {
-            inner: Arc::new(Inner { http, base, timeout: self.timeout, retry: self.retry, budget }),
+            inner: Arc::new(Inner {
+                http,
+                base,
+                timeout: self.timeout,
+                retry: self.retry,
+                budget,
+            }),
             partner: self.partner_token,
             user: self.user_token,
         })
@@ -184,12 +193,20 @@ impl Client {
 
     /// The same client acting as another user (sharing pool and budget).
     pub fn with_user_token(&self, token: impl Into<Secret>) -> Client {
-        Client { inner: self.inner.clone(), partner: self.partner.clone(), user: Some(token.into()) }
+        Client {
+            inner: self.inner.clone(),
+            partner: self.partner.clone(),
+            user: Some(token.into()),
+        }
     }
 
     /// The same client without a user token.
     pub fn partner_only(&self) -> Client {
-        Client { inner: self.inner.clone(), partner: self.partner.clone(), user: None }
+        Client {
+            inner: self.inner.clone(),
+            partner: self.partner.clone(),
+            user: None,
+        }
     }
 
     /// The API host this client talks to.

@@ -21,7 +21,11 @@ pub(crate) fn number_of(v: &Value) -> Result<Option<f64>, String> {
         Value::Bool(b) => Ok(Some(f64::from(u8::from(*b)))),
         Value::Number(n) => Ok(n.as_f64()),
         Value::String(s) if s.trim().is_empty() => Ok(None),
-        Value::String(s) => s.trim().parse::<f64>().map(Some).map_err(|_| format!("not a number: {s:?}")),
+        Value::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .map(Some)
+            .map_err(|_| format!("not a number: {s:?}")),
         other => Err(format!("expected a number, got {other}")),
     }
 }
@@ -56,13 +60,17 @@ where
 {
     match integer_of(&value(d)?).map_err(D::Error::custom)? {
         None => Ok(None),
-        Some(i) => T::try_from(i).map(Some).map_err(|_| D::Error::custom(format!("integer out of range: {i}"))),
+        Some(i) => T::try_from(i)
+            .map(Some)
+            .map_err(|_| D::Error::custom(format!("integer out of range: {i}"))),
     }
 }
 
 /// A float from a number or a string (`"1000.00"`); null/`""` → 0.
 pub fn num<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    number_of(&value(d)?).map(Option::unwrap_or_default).map_err(D::Error::custom)
+    number_of(&value(d)?)
+        .map(Option::unwrap_or_default)
+        .map_err(D::Error::custom)
 }
 
 /// A boolean from `true`/`false`, `0`/`1`, `"0"`/`"1"`, `"true"`/`"false"`; null → false.
@@ -71,7 +79,9 @@ pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
         Value::Bool(b) => Ok(b),
         Value::String(s) if s == "true" => Ok(true),
         Value::String(s) if s == "false" => Ok(false),
-        other => number_of(&other).map(|n| n.unwrap_or_default() != 0.0).map_err(D::Error::custom),
+        other => number_of(&other)
+            .map(|n| n.unwrap_or_default() != 0.0)
+            .map_err(D::Error::custom),
     }
 }
 
@@ -91,7 +101,9 @@ fn date_of(v: &Value) -> Result<Option<Date>, String> {
         Value::String(s) if s.trim().is_empty() => Ok(None),
         Value::String(s) => {
             let day = s.get(..10).unwrap_or(s);
-            day.parse::<Date>().map(Some).map_err(|e| format!("bad date {s:?}: {e}"))
+            day.parse::<Date>()
+                .map(Some)
+                .map_err(|e| format!("bad date {s:?}: {e}"))
         }
         Value::Number(_) => match integer_of(v)? {
             Some(secs) => jiff::Timestamp::from_second(secs)
@@ -127,17 +139,24 @@ pub fn dates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Date>, D::Error> {
 
 /// `{"9": ["4", "5"], "10": [1]}` → month → days; `[]` → empty.
 pub fn month_days<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<u8, Vec<u8>>, D::Error> {
-    let Value::Object(map) = value(d)? else { return Ok(BTreeMap::new()) };
+    let Value::Object(map) = value(d)? else {
+        return Ok(BTreeMap::new());
+    };
     let mut out = BTreeMap::new();
     for (month, days) in map {
-        let month: u8 = month.trim().parse().map_err(|_| D::Error::custom(format!("bad month {month:?}")))?;
+        let month: u8 = month
+            .trim()
+            .parse()
+            .map_err(|_| D::Error::custom(format!("bad month {month:?}")))?;
         let days = match days {
             Value::Array(items) => items,
             _ => Vec::new(),
         };
         let mut parsed = Vec::with_capacity(days.len());
         for day in &days {
-            let n = integer_of(day).map_err(D::Error::custom)?.unwrap_or_default();
+            let n = integer_of(day)
+                .map_err(D::Error::custom)?
+                .unwrap_or_default();
             parsed.push(u8::try_from(n).map_err(|_| D::Error::custom(format!("bad day {n}")))?);
         }
         out.insert(month, parsed);
@@ -162,7 +181,9 @@ where
     T: DeserializeOwned,
 {
     match value(d)? {
-        Value::Object(map) => serde_json::from_value(Value::Object(map)).map(Some).map_err(D::Error::custom),
+        Value::Object(map) => serde_json::from_value(Value::Object(map))
+            .map(Some)
+            .map_err(D::Error::custom),
         _ => Ok(None),
     }
 }
@@ -174,9 +195,13 @@ where
     T: DeserializeOwned,
 {
     match value(d)? {
-        Value::Array(items) => serde_json::from_value(Value::Array(items)).map_err(D::Error::custom),
-        Value::Object(map) => serde_json::from_value(Value::Array(map.into_iter().map(|(_, v)| v).collect()))
-            .map_err(D::Error::custom),
+        Value::Array(items) => {
+            serde_json::from_value(Value::Array(items)).map_err(D::Error::custom)
+        }
+        Value::Object(map) => {
+            serde_json::from_value(Value::Array(map.into_iter().map(|(_, v)| v).collect()))
+                .map_err(D::Error::custom)
+        }
         _ => Ok(Vec::new()),
     }
 }
@@ -194,7 +219,10 @@ where
     let mut out = Vec::with_capacity(items.len());
     for item in &items {
         if let Some(i) = integer_of(item).map_err(D::Error::custom)? {
-            out.push(T::try_from(i).map_err(|_| D::Error::custom(format!("integer out of range: {i}")))?);
+            out.push(
+                T::try_from(i)
+                    .map_err(|_| D::Error::custom(format!("integer out of range: {i}")))?,
+            );
         }
     }
     Ok(out)
@@ -208,11 +236,18 @@ pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
 /// Serializes an empty map the PHP way, as `[]`.
 pub fn ser_map<S: serde::Serializer>(map: &Map<String, Value>, s: S) -> Result<S::Ok, S::Error> {
     use serde::Serialize;
-    if map.is_empty() { Vec::<Value>::new().serialize(s) } else { map.serialize(s) }
+    if map.is_empty() {
+        Vec::<Value>::new().serialize(s)
+    } else {
+        map.serialize(s)
+    }
 }
 
 /// Serializes `None` the PHP way, as `[]`.
-pub fn ser_opt<S: serde::Serializer, T: serde::Serialize>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+pub fn ser_opt<S: serde::Serializer, T: serde::Serialize>(
+    v: &Option<T>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     use serde::Serialize;
     match v {
         Some(v) => v.serialize(s),
@@ -248,7 +283,9 @@ mod tests {
         assert_eq!((p.id, p.on, p.price), (16, true, 1000.0));
         assert_eq!(p.day, Some(jiff::civil::date(2015, 9, 25)));
         assert!(p.fields.is_empty());
-        let p: Probe = serde_json::from_str(r#"{"id":16.0,"on":false,"price":null,"day":"2015-09-25"}"#).unwrap();
+        let p: Probe =
+            serde_json::from_str(r#"{"id":16.0,"on":false,"price":null,"day":"2015-09-25"}"#)
+                .unwrap();
         assert_eq!((p.id, p.on, p.price), (16, false, 0.0));
         assert!(serde_json::from_str::<Probe>(r#"{"id":"abc"}"#).is_err());
     }

@@ -26,12 +26,19 @@ pub struct Meta {
 
 impl Meta {
     fn from_value(meta: Option<&Value>) -> Meta {
-        let Some(Value::Object(map)) = meta else { return Meta::default() };
+        let Some(Value::Object(map)) = meta else {
+            return Meta::default();
+        };
         let number = |key: &str| {
-            map.get(key).and_then(|v| flex::number_of(v).ok().flatten()).map(|n| n.max(0.0) as u64)
+            map.get(key)
+                .and_then(|v| flex::number_of(v).ok().flatten())
+                .map(|n| n.max(0.0) as u64)
         };
         Meta {
-            message: map.get("message").and_then(Value::as_str).map(str::to_owned),
+            message: map
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             count: number("count"),
             page: number("page"),
             total_count: number("total_count"),
@@ -53,7 +60,11 @@ pub struct Decoded<T> {
 /// A failure is any status ≥ 400, `success: false` (with any status, 2xx included), or a
 /// legacy top-level `errors` object. Failures become [`Error::Booking`] when any error item
 /// carries a code 431–438, [`Error::Api`] otherwise.
-pub fn decode_response<T: DeserializeOwned>(endpoint: &'static str, status: u16, body: &[u8]) -> Result<Decoded<T>> {
+pub fn decode_response<T: DeserializeOwned>(
+    endpoint: &'static str,
+    status: u16,
+    body: &[u8],
+) -> Result<Decoded<T>> {
     let trimmed = body.trim_ascii();
     let json: Value = if trimmed.is_empty() {
         Value::Null
@@ -61,12 +72,20 @@ pub fn decode_response<T: DeserializeOwned>(endpoint: &'static str, status: u16,
         match serde_json::from_slice(trimmed) {
             Ok(v) => v,
             Err(e) if status < 400 => {
-                return Err(Error::Decode { endpoint, message: format!("body is not JSON: {e}") });
+                return Err(Error::Decode {
+                    endpoint,
+                    message: format!("body is not JSON: {e}"),
+                });
             }
             Err(_) => {
                 let text = String::from_utf8_lossy(trimmed);
                 let message: String = text.chars().take(200).collect();
-                return Err(Error::Api { endpoint, status, message, errors: Vec::new() });
+                return Err(Error::Api {
+                    endpoint,
+                    status,
+                    message,
+                    errors: Vec::new(),
+                });
             }
         }
     };
@@ -74,7 +93,10 @@ pub fn decode_response<T: DeserializeOwned>(endpoint: &'static str, status: u16,
         return Err(failure(endpoint, status, &json));
     }
     let (data, meta) = split_envelope(json);
-    let data = serde_json::from_value(data).map_err(|e| Error::Decode { endpoint, message: e.to_string() })?;
+    let data = serde_json::from_value(data).map_err(|e| Error::Decode {
+        endpoint,
+        message: e.to_string(),
+    })?;
     Ok(Decoded { data, meta })
 }
 
@@ -123,27 +145,44 @@ fn failure(endpoint: &'static str, status: u16, body: &Value) -> Error {
         .and_then(Value::as_str)
         .filter(|m| !m.is_empty())
         .map(str::to_owned)
-        .or_else(|| items.iter().map(|i| i.message.clone()).find(|m| !m.is_empty()))
+        .or_else(|| {
+            items
+                .iter()
+                .map(|i| i.message.clone())
+                .find(|m| !m.is_empty())
+        })
         .unwrap_or_else(|| format!("HTTP {status}"));
     let booking = items.iter().find_map(|item| {
         let code = item.code.and_then(crate::BookingCode::from_code)?;
         Some(BookingError {
             code,
             status,
-            message: if item.message.is_empty() { message.clone() } else { item.message.clone() },
+            message: if item.message.is_empty() {
+                message.clone()
+            } else {
+                item.message.clone()
+            },
             appointment_id: item.id,
         })
     });
     match booking {
         Some(booking) => Error::Booking(booking),
-        None => Error::Api { endpoint, status, message, errors: items },
+        None => Error::Api {
+            endpoint,
+            status,
+            message,
+            errors: items,
+        },
     }
 }
 
 fn collect_items(errors: &Value, out: &mut Vec<ApiErrorItem>) {
     match errors {
         Value::Array(list) => list.iter().for_each(|e| collect_items(e, out)),
-        Value::String(s) => out.push(ApiErrorItem { message: s.clone(), ..ApiErrorItem::default() }),
+        Value::String(s) => out.push(ApiErrorItem {
+            message: s.clone(),
+            ..ApiErrorItem::default()
+        }),
         Value::Object(map) if map.contains_key("code") || map.contains_key("message") => {
             let int = |key: &str| map.get(key).and_then(|v| flex::number_of(v).ok().flatten());
             out.push(ApiErrorItem {
@@ -165,7 +204,11 @@ fn collect_items(errors: &Value, out: &mut Vec<ApiErrorItem>) {
 fn message_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        Value::Array(parts) => parts.iter().map(message_text).collect::<Vec<_>>().join("; "),
+        Value::Array(parts) => parts
+            .iter()
+            .map(message_text)
+            .collect::<Vec<_>>()
+            .join("; "),
         Value::Null => String::new(),
         other => other.to_string(),
     }
@@ -178,16 +221,26 @@ mod tests {
 
     #[test]
     fn legacy_error_object_under_201_is_a_booking_error() {
-        let body = r#"{"errors":{"code":437,"id":2,"message":"Пересечение с предыдущим визитом."}}"#.as_bytes();
+        let body =
+            r#"{"errors":{"code":437,"id":2,"message":"Пересечение с предыдущим визитом."}}"#
+                .as_bytes();
         let err = decode_response::<Value>("book_check", 201, body).unwrap_err();
-        let Error::Booking(b) = err else { panic!("{err:?}") };
-        assert_eq!((b.code, b.appointment_id, b.status), (BookingCode::AppointmentsOverlap, Some(2), 201));
+        let Error::Booking(b) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            (b.code, b.appointment_id, b.status),
+            (BookingCode::AppointmentsOverlap, Some(2), 201)
+        );
     }
 
     #[test]
     fn field_validation_maps_become_items() {
         let body = br#"{"success":false,"data":null,"meta":{"message":"Validation","errors":[{"phone":["bad"]}]}}"#;
-        let Error::Api { errors, message, .. } = decode_response::<Value>("x", 422, body).unwrap_err() else {
+        let Error::Api {
+            errors, message, ..
+        } = decode_response::<Value>("x", 422, body).unwrap_err()
+        else {
             panic!()
         };
         assert_eq!(message, "Validation");

@@ -27,7 +27,14 @@ pub struct ActivityQuery {
 impl ActivityQuery {
     /// All events between two dates.
     pub fn between(from: Date, till: Date) -> Self {
-        ActivityQuery { from, till, service_ids: Vec::new(), staff_ids: Vec::new(), page: None, count: None }
+        ActivityQuery {
+            from,
+            till,
+            service_ids: Vec::new(),
+            staff_ids: Vec::new(),
+            page: None,
+            count: None,
+        }
     }
 
     pub(crate) fn to_query(&self) -> Query {
@@ -126,7 +133,10 @@ pub struct ActivityBooking {
     #[serde(flatten)]
     pub contact: Contact,
     /// Places to take (default 1).
-    #[serde(deserialize_with = "flex::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "flex::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub clients_count: Option<u32>,
 }
 

@@ -35,14 +35,23 @@ pub struct Appointment {
     #[serde(deserialize_with = "flex::text")]
     pub datetime: String,
     /// Record custom fields by code.
-    #[serde(deserialize_with = "flex::object_map", skip_serializing_if = "Map::is_empty")]
+    #[serde(
+        deserialize_with = "flex::object_map",
+        skip_serializing_if = "Map::is_empty"
+    )]
     pub custom_fields: Map<String, Value>,
 }
 
 impl Appointment {
     /// An appointment for `services` with `staff_id` (0 = any) at a slot's `datetime`.
     pub fn new(id: u64, services: &[u64], staff_id: u64, datetime: impl Into<String>) -> Self {
-        Appointment { id, services: services.to_vec(), staff_id, datetime: datetime.into(), custom_fields: Map::new() }
+        Appointment {
+            id,
+            services: services.to_vec(),
+            staff_id,
+            datetime: datetime.into(),
+            custom_fields: Map::new(),
+        }
     }
 }
 
@@ -58,26 +67,46 @@ pub struct Contact {
     #[serde(deserialize_with = "flex::text")]
     pub fullname: String,
     /// E-mail.
-    #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "flex::opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// SMS code from `book_code`, when the company confirms phones (else 432).
-    #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "flex::opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
     /// Comment for the salon.
-    #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "flex::opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub comment: Option<String>,
     /// Source of the booking («Источник записи», e.g. `mobile`).
-    #[serde(rename = "type", deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        deserialize_with = "flex::opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source: Option<String>,
     /// Our own id for the booking; stored on every record and readable back.
-    #[serde(deserialize_with = "flex::opt_text", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "flex::opt_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub api_id: Option<String>,
 }
 
 impl Contact {
     /// A contact with a phone and a name.
     pub fn new(phone: impl Into<String>, fullname: impl Into<String>) -> Contact {
-        Contact { phone: phone.into(), fullname: fullname.into(), ..Contact::default() }
+        Contact {
+            phone: phone.into(),
+            fullname: fullname.into(),
+            ..Contact::default()
+        }
     }
 }
 
@@ -89,16 +118,28 @@ pub struct BookRecord {
     #[serde(flatten)]
     pub contact: Contact,
     /// Hours before the visit to send an SMS reminder (0 = none).
-    #[serde(deserialize_with = "flex::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "flex::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notify_by_sms: Option<u32>,
     /// Hours before the visit to send an e-mail reminder.
-    #[serde(deserialize_with = "flex::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "flex::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notify_by_email: Option<u32>,
     /// Client-card custom fields by code.
-    #[serde(deserialize_with = "flex::object_map", skip_serializing_if = "Map::is_empty")]
+    #[serde(
+        deserialize_with = "flex::object_map",
+        skip_serializing_if = "Map::is_empty"
+    )]
     pub custom_fields: Map<String, Value>,
     /// The booking form the visitor used.
-    #[serde(deserialize_with = "flex::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "flex::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bookform_id: Option<u64>,
     /// Appointments, one record each.
     #[serde(deserialize_with = "flex::list")]

@@ -32,7 +32,11 @@ pub struct BookQuery {
 impl BookQuery {
     /// A query for one master and a set of services.
     pub fn new(staff_id: u64, service_ids: &[u64]) -> Self {
-        BookQuery { staff_id: Some(staff_id), service_ids: service_ids.to_vec(), ..Self::default() }
+        BookQuery {
+            staff_id: Some(staff_id),
+            service_ids: service_ids.to_vec(),
+            ..Self::default()
+        }
     }
 
     pub(crate) fn to_query(&self) -> Query {
@@ -55,7 +59,11 @@ pub struct BookServices {
     #[serde(deserialize_with = "flex::list")]
     pub services: Vec<Service>,
     /// Their categories. The wire key is `category` (singular); `categories` is accepted too.
-    #[serde(rename = "category", alias = "categories", deserialize_with = "flex::list")]
+    #[serde(
+        rename = "category",
+        alias = "categories",
+        deserialize_with = "flex::list"
+    )]
     pub categories: Vec<ServiceCategory>,
     /// Promotions, as sent.
     #[serde(deserialize_with = "flex::list")]
@@ -100,7 +108,10 @@ pub struct Service {
     #[serde(deserialize_with = "flex::text")]
     pub prepaid: String,
     /// Duration in seconds for the chosen master (sent only with `staff_id`).
-    #[serde(deserialize_with = "flex::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "flex::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub seance_length: Option<u32>,
 }
 
@@ -142,7 +153,10 @@ pub struct BookStaff {
     #[serde(deserialize_with = "flex::text")]
     pub specialization: String,
     /// Position; the API sends `[]` for none.
-    #[serde(deserialize_with = "flex::opt_object", serialize_with = "flex::ser_opt")]
+    #[serde(
+        deserialize_with = "flex::opt_object",
+        serialize_with = "flex::ser_opt"
+    )]
     pub position: Option<Position>,
     /// Whether to show the rating.
     #[serde(deserialize_with = "flex::boolean")]
@@ -217,7 +231,10 @@ pub struct TimeSlot {
     #[serde(deserialize_with = "flex::int")]
     pub seance_length: u32,
     /// Duration of all chosen services, seconds (not always sent).
-    #[serde(deserialize_with = "flex::opt_int", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "flex::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sum_length: Option<u32>,
     /// ISO 8601 with the branch's offset. Pass it back unchanged to `book_check`/`book_record`.
     #[serde(deserialize_with = "flex::text")]

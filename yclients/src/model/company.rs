@@ -203,7 +203,12 @@ pub struct CompaniesQuery {
 impl CompaniesQuery {
     /// The branches of a chain open for online booking.
     pub fn chain(group_id: u64) -> Self {
-        CompaniesQuery { group_id: Some(group_id), for_booking: true, active: true, ..Self::default() }
+        CompaniesQuery {
+            group_id: Some(group_id),
+            for_booking: true,
+            active: true,
+            ..Self::default()
+        }
     }
 
     pub(crate) fn to_query(&self) -> Query {

@@ -13,9 +13,15 @@ mod webhook;
 
 pub use activity::{Activity, ActivityBooked, ActivityBooking, ActivityQuery, ActivityService};
 pub use booking::{Appointment, AuthUser, BookCode, BookRecord, BookedRecord, Contact, UserAuth};
-pub use catalog::{BookDates, BookQuery, BookServices, BookStaff, Position, Service, ServiceCategory, StaffSeances, TimeSlot};
+pub use catalog::{
+    BookDates, BookQuery, BookServices, BookStaff, Position, Service, ServiceCategory,
+    StaffSeances, TimeSlot,
+};
 pub use company::{Bookform, BookformRef, BookformStep, CompaniesQuery, Company};
-pub use record::{Attendance, FinanceTransaction, Record, RecordClient, RecordService, RecordStaff, RecordsPage, RecordsQuery, Titled};
+pub use record::{
+    Attendance, FinanceTransaction, Record, RecordClient, RecordService, RecordStaff, RecordsPage,
+    RecordsQuery, Titled,
+};
 pub use webhook::{FinanceOperation, WebhookEvent, WebhookStatus};
 
 /// Query pairs as sent on the wire (`service_ids[]` repeated).

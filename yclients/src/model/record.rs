@@ -98,7 +98,10 @@ pub struct Record {
     #[serde(deserialize_with = "flex::boolean")]
     pub prepaid_confirmed: bool,
     /// Record custom fields by code (`[]` on the wire when empty).
-    #[serde(deserialize_with = "flex::object_map", serialize_with = "flex::ser_map")]
+    #[serde(
+        deserialize_with = "flex::object_map",
+        serialize_with = "flex::ser_map"
+    )]
     pub custom_fields: Map<String, Value>,
     /// The booking form used.
     #[serde(deserialize_with = "flex::int")]
@@ -198,7 +201,10 @@ pub struct RecordStaff {
     #[serde(deserialize_with = "flex::text")]
     pub specialization: String,
     /// Position; `[]` on the wire for none.
-    #[serde(deserialize_with = "flex::opt_object", serialize_with = "flex::ser_opt")]
+    #[serde(
+        deserialize_with = "flex::opt_object",
+        serialize_with = "flex::ser_opt"
+    )]
     pub position: Option<Position>,
     /// Avatar URL.
     #[serde(deserialize_with = "flex::text")]
@@ -237,7 +243,10 @@ pub struct RecordClient {
     #[serde(deserialize_with = "flex::int")]
     pub fail_visits_count: u32,
     /// Client-card custom fields.
-    #[serde(deserialize_with = "flex::object_map", serialize_with = "flex::ser_map")]
+    #[serde(
+        deserialize_with = "flex::object_map",
+        serialize_with = "flex::ser_map"
+    )]
     pub custom_fields: Map<String, Value>,
 }
 
@@ -327,12 +336,19 @@ pub struct RecordsQuery {
 impl RecordsQuery {
     /// Records visiting between two dates (inclusive).
     pub fn visits(from: Date, to: Date) -> Self {
-        RecordsQuery { start_date: Some(from), end_date: Some(to), ..Self::default() }
+        RecordsQuery {
+            start_date: Some(from),
+            end_date: Some(to),
+            ..Self::default()
+        }
     }
 
     /// Records changed after a local time.
     pub fn changed_after(after: DateTime) -> Self {
-        RecordsQuery { changed_after: Some(after), ..Self::default() }
+        RecordsQuery {
+            changed_after: Some(after),
+            ..Self::default()
+        }
     }
 
     pub(crate) fn to_query(&self) -> Query {
@@ -348,7 +364,11 @@ impl RecordsQuery {
         push(&mut q, "changed_after", self.changed_after);
         push(&mut q, "changed_before", self.changed_before);
         push_flag(&mut q, "with_deleted", self.with_deleted);
-        push_flag(&mut q, "include_finance_transactions", self.include_finance_transactions);
+        push_flag(
+            &mut q,
+            "include_finance_transactions",
+            self.include_finance_transactions,
+        );
         q
     }
 }

@@ -52,12 +52,16 @@ impl WebhookEvent {
 
     /// The record, for `resource == "record"`.
     pub fn record(&self) -> Option<Record> {
-        (self.resource == "record").then(|| serde_json::from_value(self.data.clone()).ok()).flatten()
+        (self.resource == "record")
+            .then(|| serde_json::from_value(self.data.clone()).ok())
+            .flatten()
     }
 
     /// The payment, for `resource == "finances_operation"`.
     pub fn finance_operation(&self) -> Option<FinanceOperation> {
-        (self.resource == "finances_operation").then(|| serde_json::from_value(self.data.clone()).ok()).flatten()
+        (self.resource == "finances_operation")
+            .then(|| serde_json::from_value(self.data.clone()).ok())
+            .flatten()
     }
 }
 

@@ -42,17 +42,31 @@ impl Control {
     /// Requests received by an endpoint (counted on arrival: those refused by the rate limit or
     /// a fault count too, as they would have cost upstream budget).
     pub fn calls(&self, endpoint: &str) -> u64 {
-        self.shared.calls.lock().unwrap_or_else(|e| e.into_inner()).get(endpoint).copied().unwrap_or(0)
+        self.shared
+            .calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(endpoint)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Requests received, per endpoint.
     pub fn all_calls(&self) -> BTreeMap<String, u64> {
-        self.shared.calls.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.shared
+            .calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Sets every counter back to zero.
     pub fn reset_calls(&self) {
-        self.shared.calls.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.shared
+            .calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// The last code `book_code` made for a phone (any format of the same digits).
@@ -63,12 +77,20 @@ impl Control {
 
     /// Adds a fault rule.
     pub fn inject(&self, fault: Fault) {
-        self.shared.faults.lock().unwrap_or_else(|e| e.into_inner()).add(fault);
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .add(fault);
     }
 
     /// Removes all fault rules.
     pub fn clear_faults(&self) {
-        self.shared.faults.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Turns the documented per-IP rate limit (5/s, 200/min → 429) on or off.
@@ -89,15 +111,25 @@ impl Control {
     /// Turns SMS phone confirmation on or off for a branch.
     pub fn set_phone_confirmation(&self, company_id: u64, on: bool) -> anyhow::Result<()> {
         let mut world = self.shared.world();
-        world.companies.get_mut(&company_id).with_context(|| format!("no company {company_id}"))?.phone_confirmation = on;
+        world
+            .companies
+            .get_mut(&company_id)
+            .with_context(|| format!("no company {company_id}"))?
+            .phone_confirmation = on;
         Ok(())
     }
 
     /// Makes a service unbookable (booking it then answers 438).
     pub fn retire_service(&self, company_id: u64, service_id: u64) -> anyhow::Result<()> {
         let mut world = self.shared.world();
-        let company = world.companies.get_mut(&company_id).with_context(|| format!("no company {company_id}"))?;
-        anyhow::ensure!(company.seed.service(service_id).is_some(), "no service {service_id} in {company_id}");
+        let company = world
+            .companies
+            .get_mut(&company_id)
+            .with_context(|| format!("no company {company_id}"))?;
+        anyhow::ensure!(
+            company.seed.service(service_id).is_some(),
+            "no service {service_id} in {company_id}"
+        );
         company.retired.insert(service_id);
         Ok(())
     }
@@ -105,9 +137,16 @@ impl Control {
     /// What salon staff do in YCLIENTS' own admin: rename the branch, its services, categories or
     /// masters, change prices or descriptions. `edit` gets the branch's seed; later answers
     /// show the change.
-    pub fn edit_company(&self, company_id: u64, edit: impl FnOnce(&mut super::seed::CompanySeed)) -> anyhow::Result<()> {
+    pub fn edit_company(
+        &self,
+        company_id: u64,
+        edit: impl FnOnce(&mut super::seed::CompanySeed),
+    ) -> anyhow::Result<()> {
         let mut world = self.shared.world();
-        let company = world.companies.get_mut(&company_id).with_context(|| format!("no company {company_id}"))?;
+        let company = world
+            .companies
+            .get_mut(&company_id)
+            .with_context(|| format!("no company {company_id}"))?;
         edit(&mut company.seed);
         Ok(())
     }
@@ -116,19 +155,31 @@ impl Control {
     pub fn blacklist_phone(&self, company_id: u64, phone: &str) -> anyhow::Result<()> {
         let phone = normalize_phone(phone).ok_or_else(|| anyhow!("bad phone {phone:?}"))?;
         let mut world = self.shared.world();
-        world.companies.get_mut(&company_id).with_context(|| format!("no company {company_id}"))?.blacklist.insert(phone);
+        world
+            .companies
+            .get_mut(&company_id)
+            .with_context(|| format!("no company {company_id}"))?
+            .blacklist
+            .insert(phone);
         Ok(())
     }
 
     /// Marks a visit: 1 came, -1 no-show, 2 confirmed, 0 waiting. Sends a `record` update webhook.
     pub fn set_attendance(&self, record_id: u64, attendance: i8) -> anyhow::Result<Record> {
-        anyhow::ensure!((-1..=2).contains(&attendance), "attendance must be -1, 0, 1 or 2");
+        anyhow::ensure!(
+            (-1..=2).contains(&attendance),
+            "attendance must be -1, 0, 1 or 2"
+        );
         let mut world = self.shared.world();
         let now = world.now();
-        let record = world.records.get_mut(&record_id).with_context(|| format!("no record {record_id}"))?;
+        let record = world
+            .records
+            .get_mut(&record_id)
+            .with_context(|| format!("no record {record_id}"))?;
         record.attendance = attendance;
         record.changed = now;
-        self.shared.record_changed(&world, record_id, WebhookStatus::Update);
+        self.shared
+            .record_changed(&world, record_id, WebhookStatus::Update);
         Ok(render_record(&world, record_id))
     }
 
@@ -138,11 +189,14 @@ impl Control {
         anyhow::ensure!(amount.is_finite(), "amount must be a number");
         let mut world = self.shared.world();
         let now = world.now();
-        let index = world.add_payment(record_id, amount, now).with_context(|| format!("no record {record_id}"))?;
+        let index = world
+            .add_payment(record_id, amount, now)
+            .with_context(|| format!("no record {record_id}"))?;
         if let Some(event) = payment_event(&world, record_id, index) {
             self.shared.webhooks.send(event);
         }
-        self.shared.record_changed(&world, record_id, WebhookStatus::Update);
+        self.shared
+            .record_changed(&world, record_id, WebhookStatus::Update);
         let record = &world.records[&record_id];
         Ok(render::finance(&world, record, &record.payments[index]))
     }
@@ -151,8 +205,12 @@ impl Control {
     pub fn pay_in_full(&self, record_id: u64) -> anyhow::Result<FinanceTransaction> {
         let due = {
             let world = self.shared.world();
-            let record = world.records.get(&record_id).with_context(|| format!("no record {record_id}"))?;
-            render::record_cost(&world, record_id) - record.payments.iter().map(|p| p.amount).sum::<f64>()
+            let record = world
+                .records
+                .get(&record_id)
+                .with_context(|| format!("no record {record_id}"))?;
+            render::record_cost(&world, record_id)
+                - record.payments.iter().map(|p| p.amount).sum::<f64>()
         };
         self.add_payment(record_id, due.max(0.0))
     }
@@ -161,20 +219,28 @@ impl Control {
     pub fn cancel_record(&self, record_id: u64) -> anyhow::Result<Record> {
         let mut world = self.shared.world();
         anyhow::ensure!(cancel(&mut world, record_id), "no live record {record_id}");
-        self.shared.record_changed(&world, record_id, WebhookStatus::Delete);
+        self.shared
+            .record_changed(&world, record_id, WebhookStatus::Delete);
         Ok(render_record(&world, record_id))
     }
 
     /// One record, with payments.
     pub fn record(&self, record_id: u64) -> Option<Record> {
         let world = self.shared.world();
-        world.records.contains_key(&record_id).then(|| render_record(&world, record_id))
+        world
+            .records
+            .contains_key(&record_id)
+            .then(|| render_record(&world, record_id))
     }
 
     /// All records, with payments.
     pub fn records(&self) -> Vec<Record> {
         let world = self.shared.world();
-        world.records.values().map(|r| render::record(&world, r, true)).collect()
+        world
+            .records
+            .values()
+            .map(|r| render::record(&world, r, true))
+            .collect()
     }
 
     /// The networks with their credentials and branches.
@@ -192,7 +258,12 @@ impl Control {
                     admin_login: admin.map(|a| a.login.clone()).unwrap_or_default(),
                     admin_password: admin.map(|a| a.password.clone()).unwrap_or_default(),
                     user_token: admin.map(|a| a.user_token.clone()).unwrap_or_default(),
-                    company_ids: world.companies.values().filter(|c| c.network_id == n.id).map(|c| c.id()).collect(),
+                    company_ids: world
+                        .companies
+                        .values()
+                        .filter(|c| c.network_id == n.id)
+                        .map(|c| c.id())
+                        .collect(),
                 }
             })
             .collect()
@@ -206,7 +277,9 @@ fn render_record(world: &World, record_id: u64) -> Record {
 /// Marks a live record deleted; false if there is none.
 pub(crate) fn cancel(world: &mut World, record_id: u64) -> bool {
     let now = world.now();
-    let Some(record) = world.records.get_mut(&record_id).filter(|r| !r.deleted) else { return false };
+    let Some(record) = world.records.get_mut(&record_id).filter(|r| !r.deleted) else {
+        return false;
+    };
     record.deleted = true;
     record.changed = now;
     if record.activity_id != 0

@@ -81,12 +81,22 @@ pub struct Fault {
 impl Fault {
     /// A fault for the next `n` calls.
     pub fn next(n: u32, kind: FaultKind) -> Fault {
-        Fault { kind, endpoint: None, next: Some(n), rate: None }
+        Fault {
+            kind,
+            endpoint: None,
+            next: Some(n),
+            rate: None,
+        }
     }
 
     /// A fault for a share of calls (0.0–1.0).
     pub fn rate(rate: f64, kind: FaultKind) -> Fault {
-        Fault { kind, endpoint: None, next: None, rate: Some(rate) }
+        Fault {
+            kind,
+            endpoint: None,
+            next: None,
+            rate: Some(rate),
+        }
     }
 
     /// Limits the fault to one endpoint.
@@ -104,7 +114,10 @@ pub(crate) struct FaultBook {
 
 impl FaultBook {
     pub(crate) fn new(seed: u64) -> FaultBook {
-        FaultBook { rules: Vec::new(), rng: StdRng::seed_from_u64(seed ^ 0x5eed_fa17) }
+        FaultBook {
+            rules: Vec::new(),
+            rng: StdRng::seed_from_u64(seed ^ 0x5eed_fa17),
+        }
     }
 
     pub(crate) fn add(&mut self, fault: Fault) {
@@ -120,7 +133,9 @@ impl FaultBook {
         let index = self.rules.iter().position(|rule| {
             rule.endpoint.as_deref().is_none_or(|e| e == endpoint)
                 && rule.next.is_none_or(|n| n > 0)
-                && rule.rate.is_none_or(|r| self.rng.random_bool(r.clamp(0.0, 1.0)))
+                && rule
+                    .rate
+                    .is_none_or(|r| self.rng.random_bool(r.clamp(0.0, 1.0)))
         })?;
         let rule = &mut self.rules[index];
         let kind = rule.kind.clone();
@@ -147,15 +162,26 @@ impl RateLimiter {
     /// Admits a request, or says how long until one would be admitted.
     fn admit(&mut self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
         let times = self.seen.entry(ip).or_default();
-        while times.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60)) {
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
+        {
             times.pop_front();
         }
-        let last_second = times.iter().rev().take_while(|t| now.duration_since(**t) < Duration::from_secs(1)).count();
+        let last_second = times
+            .iter()
+            .rev()
+            .take_while(|t| now.duration_since(**t) < Duration::from_secs(1))
+            .count();
         if last_second >= Self::PER_SECOND {
-            return Err(Duration::from_secs(1) - now.duration_since(times[times.len() - Self::PER_SECOND]));
+            return Err(
+                Duration::from_secs(1) - now.duration_since(times[times.len() - Self::PER_SECOND])
+            );
         }
         if times.len() >= Self::PER_MINUTE {
-            return Err(Duration::from_secs(60) - now.duration_since(times[times.len() - Self::PER_MINUTE]));
+            return Err(
+                Duration::from_secs(60) - now.duration_since(times[times.len() - Self::PER_MINUTE])
+            );
         }
         times.push_back(now);
         Ok(())
@@ -163,17 +189,36 @@ impl RateLimiter {
 }
 
 /// Counts the call, applies the rate limit, then any fault, around the endpoint's handler.
-pub(crate) async fn gate(State((shared, endpoint)): State<(Arc<Shared>, &'static str)>, request: Request, next: Next) -> Response {
+pub(crate) async fn gate(
+    State((shared, endpoint)): State<(Arc<Shared>, &'static str)>,
+    request: Request,
+    next: Next,
+) -> Response {
     shared.count(endpoint);
     if shared.rate_limited() {
-        let ip = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        let verdict = ip.map_or(Ok(()), |ip| shared.limiter.lock().unwrap_or_else(|e| e.into_inner()).admit(ip, Instant::now()));
+        let ip = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let verdict = ip.map_or(Ok(()), |ip| {
+            shared
+                .limiter
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .admit(ip, Instant::now())
+        });
         if let Err(wait) = verdict {
             return reply::too_many_requests(Some(wait.as_secs_f64().ceil().max(1.0) as u64));
         }
     }
-    let fault = shared.faults.lock().unwrap_or_else(|e| e.into_inner()).pick(endpoint);
-    let Some(fault) = fault else { return next.run(request).await };
+    let fault = shared
+        .faults
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .pick(endpoint);
+    let Some(fault) = fault else {
+        return next.run(request).await;
+    };
     tracing::info!(endpoint, ?fault, "sandbox fault injected");
     let kill = request.extensions().get::<ConnectionKill>().cloned();
     match fault {
@@ -239,7 +284,11 @@ mod tests {
         let ip: IpAddr = [127, 0, 0, 1].into();
         let t0 = Instant::now();
         for i in 0..5 {
-            assert!(limiter.admit(ip, t0 + Duration::from_millis(i * 10)).is_ok());
+            assert!(
+                limiter
+                    .admit(ip, t0 + Duration::from_millis(i * 10))
+                    .is_ok()
+            );
         }
         assert!(limiter.admit(ip, t0 + Duration::from_millis(100)).is_err());
         assert!(limiter.admit(ip, t0 + Duration::from_millis(1001)).is_ok());
@@ -247,7 +296,13 @@ mod tests {
 
     #[test]
     fn faults_read_from_json() {
-        let f: Fault = serde_json::from_str(r#"{"kind":"status","status":503,"endpoint":"book_times","next":2}"#).unwrap();
-        assert_eq!(f, Fault::next(2, FaultKind::Status { status: 503 }).on("book_times"));
+        let f: Fault = serde_json::from_str(
+            r#"{"kind":"status","status":503,"endpoint":"book_times","next":2}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            f,
+            Fault::next(2, FaultKind::Status { status: 503 }).on("book_times")
+        );
     }
 }

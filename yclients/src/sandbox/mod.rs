@@ -99,7 +99,10 @@ impl Default for SandboxConfig {
 impl SandboxConfig {
     /// The default configuration with a fixed clock (deterministic runs).
     pub fn at(now: Timestamp) -> Self {
-        SandboxConfig { now: Some(now), ..Self::default() }
+        SandboxConfig {
+            now: Some(now),
+            ..Self::default()
+        }
     }
 }
 
@@ -139,7 +142,12 @@ impl Shared {
     }
 
     fn count(&self, endpoint: &str) {
-        *self.calls.lock().unwrap_or_else(|e| e.into_inner()).entry(endpoint.to_owned()).or_default() += 1;
+        *self
+            .calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(endpoint.to_owned())
+            .or_default() += 1;
     }
 
     fn rate_limited(&self) -> bool {
@@ -159,7 +167,8 @@ impl Sandbox {
     /// Loads the seed, binds `cfg.addr` and serves on the current tokio runtime.
     pub async fn start(cfg: SandboxConfig) -> anyhow::Result<Sandbox> {
         let text = match &cfg.data_file {
-            Some(path) => std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("seed file {}: {e}", path.display()))?,
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("seed file {}: {e}", path.display()))?,
             None => seed::DEFAULT_SEED.to_owned(),
         };
         let mut seed = SeedFile::parse(&text)?;
@@ -172,7 +181,10 @@ impl Sandbox {
         let mut world = World::new(&seed, cfg.seed, Clock::new(cfg.now));
         world.error_style = cfg.error_style;
         if let Some(on) = cfg.phone_confirmation {
-            world.companies.values_mut().for_each(|c| c.phone_confirmation = on);
+            world
+                .companies
+                .values_mut()
+                .for_each(|c| c.phone_confirmation = on);
         }
         populate::populate(&mut world, &seed);
         let listener = tokio::net::TcpListener::bind(cfg.addr).await?;
@@ -190,7 +202,12 @@ impl Sandbox {
         let app = routes::router(shared.clone());
         let server = tokio::spawn(server::serve(listener, app, shutdown));
         tracing::info!(%addr, "YCLIENTS sandbox listening");
-        Ok(Sandbox { control: Control::new(shared), addr, stop, server: Some(server) })
+        Ok(Sandbox {
+            control: Control::new(shared),
+            addr,
+            stop,
+            server: Some(server),
+        })
     }
 
     /// The base URL to give the client, `http://127.0.0.1:PORT`.
@@ -205,12 +222,18 @@ impl Sandbox {
 
     /// The first network's partner token.
     pub fn partner_token(&self) -> String {
-        self.networks().first().map(|n| n.partner_token.clone()).unwrap_or_default()
+        self.networks()
+            .first()
+            .map(|n| n.partner_token.clone())
+            .unwrap_or_default()
     }
 
     /// The first network's seeded admin user token (also obtainable via `/api/v1/auth`).
     pub fn user_token(&self) -> String {
-        self.networks().first().map(|n| n.user_token.clone()).unwrap_or_default()
+        self.networks()
+            .first()
+            .map(|n| n.user_token.clone())
+            .unwrap_or_default()
     }
 
     /// All networks with their credentials and branches.

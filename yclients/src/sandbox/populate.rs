@@ -31,16 +31,24 @@ fn client_id(world: &mut World, client: &ClientSeed) -> u64 {
 
 fn local(world: &World, company_id: u64, day: i32, time: Time) -> Option<(Date, Timestamp)> {
     let company = &world.companies[&company_id];
-    let date = company.today(world.now()).checked_add(Span::new().days(day)).ok()?;
+    let date = company
+        .today(world.now())
+        .checked_add(Span::new().days(day))
+        .ok()?;
     Some((date, company.tz.to_timestamp(date.to_datetime(time)).ok()?))
 }
 
 fn add_activities(world: &mut World, company_id: u64) {
     let seeds = world.companies[&company_id].seed.activities.clone();
     for event in seeds {
-        let Some((_, start)) = local(world, company_id, event.day, event.time) else { continue };
+        let Some((_, start)) = local(world, company_id, event.day, event.time) else {
+            continue;
+        };
         let company = &world.companies[&company_id];
-        let length = company.seed.service(event.service_id).map_or(3600, |s| i64::from(s.minutes) * 60);
+        let length = company
+            .seed
+            .service(event.service_id)
+            .map_or(3600, |s| i64::from(s.minutes) * 60);
         world.activities.insert(
             event.id,
             Activity {
@@ -60,11 +68,19 @@ fn add_activities(world: &mut World, company_id: u64) {
 fn add_seeded_bookings(world: &mut World, company_id: u64, clients: &[u64]) {
     let bookings = world.companies[&company_id].seed.bookings.clone();
     for booking in bookings {
-        let Some((_, start)) = local(world, company_id, booking.day, booking.time) else { continue };
+        let Some((_, start)) = local(world, company_id, booking.day, booking.time) else {
+            continue;
+        };
         let company = &world.companies[&company_id];
-        let Some(staff) = company.seed.staff(booking.staff_id) else { continue };
-        let Some(length) = company.length_secs(staff, &booking.service_ids) else { continue };
-        let created = start.saturating_sub(SignedDuration::from_hours(72)).unwrap_or(start);
+        let Some(staff) = company.seed.staff(booking.staff_id) else {
+            continue;
+        };
+        let Some(length) = company.length_secs(staff, &booking.service_ids) else {
+            continue;
+        };
+        let created = start
+            .saturating_sub(SignedDuration::from_hours(72))
+            .unwrap_or(start);
         let new = Booking {
             company_id,
             staff_id: staff.id,
@@ -89,7 +105,9 @@ fn add_seeded_bookings(world: &mut World, company_id: u64, clients: &[u64]) {
 /// Sets a seeded record's visit status, and pays it in full when asked.
 fn settle(world: &mut World, record_id: u64, attendance: i8, paid: bool) {
     let cost = super::render::record_cost(world, record_id);
-    let Some(record) = world.records.get_mut(&record_id) else { return };
+    let Some(record) = world.records.get_mut(&record_id) else {
+        return;
+    };
     record.attendance = attendance;
     let at = record.start;
     if paid {
@@ -107,9 +125,13 @@ fn generate(world: &mut World, company_id: u64, seed: &SeedFile, clients: &[u64]
     let now = world.now();
     for master in &staff {
         for offset in -(generated.days_before as i32)..=(generated.days_after as i32) {
-            let Ok(date) = today.checked_add(Span::new().days(offset)) else { continue };
+            let Ok(date) = today.checked_add(Span::new().days(offset)) else {
+                continue;
+            };
             let planner = Planner::new(world, &world.companies[&company_id]);
-            let Some((open, close)) = planner.window(master, date) else { continue };
+            let Some((open, close)) = planner.window(master, date) else {
+                continue;
+            };
             let mut busy = world.busy(master.id);
             let mut planned = Vec::new();
             let mut start = open;
@@ -117,14 +139,27 @@ fn generate(world: &mut World, company_id: u64, seed: &SeedFile, clients: &[u64]
                 let pick = master.services.choose(&mut world.rng).copied();
                 let company = &world.companies[&company_id];
                 let length = pick.and_then(|id| company.length_secs(master, &[id]));
-                let end = length.map(|l| start.saturating_add(SignedDuration::from_secs(l)).unwrap_or(Timestamp::MAX));
-                let fits = end.is_some_and(|end| end <= close && !busy.iter().any(|(a, b)| *a < end && start < *b));
-                if let (true, Some(id), Some(length), Some(end)) = (fits && world.rng.random_bool(generated.fill), pick, length, end) {
+                let end = length.map(|l| {
+                    start
+                        .saturating_add(SignedDuration::from_secs(l))
+                        .unwrap_or(Timestamp::MAX)
+                });
+                let fits = end.is_some_and(|end| {
+                    end <= close && !busy.iter().any(|(a, b)| *a < end && start < *b)
+                });
+                if let (true, Some(id), Some(length), Some(end)) = (
+                    fits && world.rng.random_bool(generated.fill),
+                    pick,
+                    length,
+                    end,
+                ) {
                     planned.push((id, start, length));
                     busy.push((start, end));
                     start = end;
                 } else {
-                    start = start.saturating_add(SignedDuration::from_secs(step * 2)).unwrap_or(Timestamp::MAX);
+                    start = start
+                        .saturating_add(SignedDuration::from_secs(step * 2))
+                        .unwrap_or(Timestamp::MAX);
                 }
             }
             for (service_id, start, length) in planned {
@@ -141,13 +176,20 @@ fn generate(world: &mut World, company_id: u64, seed: &SeedFile, clients: &[u64]
                     comment: String::new(),
                     custom_fields: Map::new(),
                     online,
-                    source: if online { "widget".to_owned() } else { String::new() },
+                    source: if online {
+                        "widget".to_owned()
+                    } else {
+                        String::new()
+                    },
                     bookform_id: 0,
                     activity_id: 0,
                     clients_count: 1,
                 };
                 let days_ahead = world.rng.random_range(1..=10);
-                let created = start.saturating_sub(SignedDuration::from_hours(24 * days_ahead)).unwrap_or(start).min(now);
+                let created = start
+                    .saturating_sub(SignedDuration::from_hours(24 * days_ahead))
+                    .unwrap_or(start)
+                    .min(now);
                 let id = world.insert_record(new, created);
                 if start < now {
                     let came = world.rng.random_bool(0.9);

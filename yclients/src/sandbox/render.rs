@@ -20,7 +20,10 @@ pub(crate) fn company(c: &Company, now: Timestamp, next_slot: Option<Timestamp>)
         public_title: seed.title.clone(),
         short_descr: seed.short_descr.clone(),
         description: seed.description.clone(),
-        logo: format!("https://assets.yclients.com/main_service_image/basic/{}.png", seed.id),
+        logo: format!(
+            "https://assets.yclients.com/main_service_image/basic/{}.png",
+            seed.id
+        ),
         country: "Россия".to_owned(),
         city_id: seed.city_id,
         city: seed.city.clone(),
@@ -33,7 +36,9 @@ pub(crate) fn company(c: &Company, now: Timestamp, next_slot: Option<Timestamp>)
         coordinate_lon: seed.coordinates.1,
         phone_confirmation: c.phone_confirmation,
         active_staff_count: seed.staff.len() as u32,
-        next_slot: next_slot.map(|t| without_colon(&t.to_zoned_datetime(c.tz.clone()))).unwrap_or_default(),
+        next_slot: next_slot
+            .map(|t| without_colon(&t.to_zoned_datetime(c.tz.clone())))
+            .unwrap_or_default(),
         main_group_id: c.network_id,
         currency_short_title: "₽".to_owned(),
         booking_comment_required: false,
@@ -78,7 +83,8 @@ pub(crate) fn bookform(c: &Company, chain: bool) -> model::Bookform {
         sms_enabled: true,
         metrika_counter_id: String::new(),
         google_analytics_id: String::new(),
-        booking_notify_text: "Ждём вас! Если планы изменятся, пожалуйста, отмените запись заранее.".to_owned(),
+        booking_notify_text: "Ждём вас! Если планы изменятся, пожалуйста, отмените запись заранее."
+            .to_owned(),
         style: serde_json::Map::new(),
     }
 }
@@ -101,7 +107,13 @@ pub(crate) fn service(s: &ServiceSeed, staff: Option<&StaffSeed>) -> model::Serv
 }
 
 pub(crate) fn category(c: &CategorySeed) -> model::ServiceCategory {
-    model::ServiceCategory { id: c.id, title: c.title.clone(), sex: 0, api_id: "0".to_owned(), weight: c.weight }
+    model::ServiceCategory {
+        id: c.id,
+        title: c.title.clone(),
+        sex: 0,
+        api_id: "0".to_owned(),
+        weight: c.weight,
+    }
 }
 
 pub(crate) fn book_staff(s: &StaffSeed) -> model::BookStaff {
@@ -138,20 +150,39 @@ pub(crate) fn record_staff(s: &StaffSeed) -> model::RecordStaff {
 pub(crate) fn slot(tz: &TimeZone, slot: &Slot) -> model::TimeSlot {
     let z = slot.start.to_zoned_datetime(tz.clone());
     let length = u32::try_from(slot.length).unwrap_or(u32::MAX);
-    model::TimeSlot { time: z.strftime("%H:%M").to_string(), seance_length: length, sum_length: Some(length), datetime: with_colon(&z) }
+    model::TimeSlot {
+        time: z.strftime("%H:%M").to_string(),
+        seance_length: length,
+        sum_length: Some(length),
+        datetime: with_colon(&z),
+    }
 }
 
 /// The price of a record: the lowest price of each service.
 pub(crate) fn record_cost(world: &World, record_id: u64) -> f64 {
-    let Some(r) = world.records.get(&record_id) else { return 0.0 };
+    let Some(r) = world.records.get(&record_id) else {
+        return 0.0;
+    };
     let company = &world.companies[&r.company_id];
-    r.service_ids.iter().filter_map(|id| company.seed.service(*id)).map(|s| s.price_min).sum()
+    r.service_ids
+        .iter()
+        .filter_map(|id| company.seed.service(*id))
+        .map(|s| s.price_min)
+        .sum()
 }
 
 pub(crate) fn client(world: &World, id: u64) -> Option<model::RecordClient> {
     let card = world.client(id)?;
-    let visits = world.records.values().filter(|r| r.client_id == id && !r.deleted);
-    let (came, missed) = visits.fold((0, 0), |(c, m), r| (c + u32::from(r.attendance == 1), m + u32::from(r.attendance == -1)));
+    let visits = world
+        .records
+        .values()
+        .filter(|r| r.client_id == id && !r.deleted);
+    let (came, missed) = visits.fold((0, 0), |(c, m), r| {
+        (
+            c + u32::from(r.attendance == 1),
+            m + u32::from(r.attendance == -1),
+        )
+    });
     Some(model::RecordClient {
         id,
         name: card.name.clone(),
@@ -221,7 +252,11 @@ pub(crate) fn record(world: &World, r: &StoredRecord, with_finance: bool) -> mod
         record_from: r.source.clone(),
         is_mobile: 0,
         activity_id: r.activity_id,
-        finance_transactions: if with_finance { r.payments.iter().map(|p| finance(world, r, p)).collect() } else { Vec::new() },
+        finance_transactions: if with_finance {
+            r.payments.iter().map(|p| finance(world, r, p)).collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -238,12 +273,22 @@ pub(crate) fn finance(world: &World, r: &StoredRecord, p: &Payment) -> model::Fi
         client_id: r.client_id,
         record_id: r.id,
         comment: String::new(),
-        expense: Some(model::Titled { id: 5, title: "Оказание услуг".to_owned() }),
-        account: Some(model::Titled { id: 90_459, title: "Основная касса".to_owned() }),
+        expense: Some(model::Titled {
+            id: 5,
+            title: "Оказание услуг".to_owned(),
+        }),
+        account: Some(model::Titled {
+            id: 90_459,
+            title: "Основная касса".to_owned(),
+        }),
     }
 }
 
-pub(crate) fn finance_operation(world: &World, r: &StoredRecord, p: &Payment) -> model::FinanceOperation {
+pub(crate) fn finance_operation(
+    world: &World,
+    r: &StoredRecord,
+    p: &Payment,
+) -> model::FinanceOperation {
     let tz = &world.companies[&r.company_id].tz;
     model::FinanceOperation {
         transaction: finance(world, r, p),

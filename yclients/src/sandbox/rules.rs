@@ -5,7 +5,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::schedule::Planner;
-use super::world::{Company, Booking, World, normalize_phone};
+use super::world::{Booking, Company, World, normalize_phone};
 use crate::model::{ActivityBooking, Appointment, BookRecord, Contact};
 
 /// A refusal, rendered by the routes as an error body.
@@ -23,7 +23,12 @@ pub(crate) struct Refusal {
 impl Refusal {
     fn new(code: u16, message: impl Into<String>) -> Refusal {
         let status = if code == 434 { 403 } else { 422 };
-        Refusal { code, status, message: message.into(), id: None }
+        Refusal {
+            code,
+            status,
+            message: message.into(),
+            id: None,
+        }
     }
 
     fn about(mut self, id: u64) -> Refusal {
@@ -43,11 +48,17 @@ pub(crate) struct Placement {
 }
 
 fn when(company: &Company, t: Timestamp) -> String {
-    t.to_zoned_datetime(company.tz.clone()).strftime("%d.%m.%Y в %H:%M").to_string()
+    t.to_zoned_datetime(company.tz.clone())
+        .strftime("%d.%m.%Y в %H:%M")
+        .to_string()
 }
 
 /// Checks appointments in order and decides the master and length of each.
-pub(crate) fn place(world: &World, company: &Company, appointments: &[Appointment]) -> Result<Vec<Placement>, Refusal> {
+pub(crate) fn place(
+    world: &World,
+    company: &Company,
+    appointments: &[Appointment],
+) -> Result<Vec<Placement>, Refusal> {
     if appointments.is_empty() {
         return Err(Refusal::new(422, "No services or promotions set"));
     }
@@ -55,19 +66,45 @@ pub(crate) fn place(world: &World, company: &Company, appointments: &[Appointmen
     let mut placed: Vec<Placement> = Vec::new();
     for a in appointments {
         let Some(start) = crate::time::parse_in_zone(&a.datetime, &company.tz) else {
-            return Err(Refusal::new(422, format!("Некорректная дата и время записи: {:?}", a.datetime)).about(a.id));
+            return Err(Refusal::new(
+                422,
+                format!("Некорректная дата и время записи: {:?}", a.datetime),
+            )
+            .about(a.id));
         };
         if a.services.is_empty() {
             return Err(Refusal::new(422, "No services or promotions set").about(a.id));
         }
-        if let Some(gone) = a.services.iter().find(|id| company.bookable_service(**id).is_none()) {
-            return Err(Refusal::new(438, format!("Услуга {gone} недоступна для онлайн-записи")).about(a.id));
+        if let Some(gone) = a
+            .services
+            .iter()
+            .find(|id| company.bookable_service(**id).is_none())
+        {
+            return Err(
+                Refusal::new(438, format!("Услуга {gone} недоступна для онлайн-записи"))
+                    .about(a.id),
+            );
         }
-        let default_length: i64 = a.services.iter().filter_map(|id| company.seed.service(*id)).map(|s| i64::from(s.minutes) * 60).sum();
-        let extra: Vec<(u64, Timestamp, Timestamp)> = placed.iter().map(|p| (p.staff_id, p.start, plus(p.start, p.length))).collect();
-        let fixed = (a.staff_id != 0).then(|| company.seed.staff(a.staff_id)).flatten();
-        let length = fixed.and_then(|s| company.length_secs(s, &a.services)).unwrap_or(default_length);
-        if let Some(earlier) = placed.iter().find(|p| p.start < plus(start, length) && start < plus(p.start, p.length)) {
+        let default_length: i64 = a
+            .services
+            .iter()
+            .filter_map(|id| company.seed.service(*id))
+            .map(|s| i64::from(s.minutes) * 60)
+            .sum();
+        let extra: Vec<(u64, Timestamp, Timestamp)> = placed
+            .iter()
+            .map(|p| (p.staff_id, p.start, plus(p.start, p.length)))
+            .collect();
+        let fixed = (a.staff_id != 0)
+            .then(|| company.seed.staff(a.staff_id))
+            .flatten();
+        let length = fixed
+            .and_then(|s| company.length_secs(s, &a.services))
+            .unwrap_or(default_length);
+        if let Some(earlier) = placed
+            .iter()
+            .find(|p| p.start < plus(start, length) && start < plus(p.start, p.length))
+        {
             let name = fixed.map_or("", |s| s.name.as_str());
             let message = format!(
                 "К сотруднику {name}({}) нельзя записаться на {}. Пересечение с предыдущим визитом ({}).",
@@ -78,9 +115,15 @@ pub(crate) fn place(world: &World, company: &Company, appointments: &[Appointmen
             return Err(Refusal::new(437, message).about(a.id));
         }
         let (staff, length) = if a.staff_id == 0 {
-            planner.resolve_any(&a.services, start, &extra).ok_or_else(|| {
-                Refusal::new(436, format!("Нет свободных сотрудников на {}", when(company, start))).about(a.id)
-            })?
+            planner
+                .resolve_any(&a.services, start, &extra)
+                .ok_or_else(|| {
+                    Refusal::new(
+                        436,
+                        format!("Нет свободных сотрудников на {}", when(company, start)),
+                    )
+                    .about(a.id)
+                })?
         } else {
             let taken = || {
                 Refusal::new(
@@ -101,28 +144,41 @@ pub(crate) fn place(world: &World, company: &Company, appointments: &[Appointmen
             }
             (staff, length)
         };
-        placed.push(Placement { appointment_id: a.id, staff_id: staff.id, start, length, services: a.services.clone() });
+        placed.push(Placement {
+            appointment_id: a.id,
+            staff_id: staff.id,
+            start,
+            length,
+            services: a.services.clone(),
+        });
     }
     Ok(placed)
 }
 
 fn plus(t: Timestamp, secs: i64) -> Timestamp {
-    t.saturating_add(SignedDuration::from_secs(secs)).unwrap_or(Timestamp::MAX)
+    t.saturating_add(SignedDuration::from_secs(secs))
+        .unwrap_or(Timestamp::MAX)
 }
 
 /// The contact checks shared by `book_record` and activity booking, in the order YCLIENTS
 /// documents them; returns the phone as digits.
 fn check_contact(world: &World, company: &Company, contact: &Contact) -> Result<String, Refusal> {
-    let phone = normalize_phone(&contact.phone).ok_or_else(|| Refusal::new(431, "Неверный формат номера телефона"))?;
+    let phone = normalize_phone(&contact.phone)
+        .ok_or_else(|| Refusal::new(431, "Неверный формат номера телефона"))?;
     if contact.fullname.trim().is_empty() {
         return Err(Refusal::new(435, "Не указано имя клиента"));
     }
     if company.blacklist.contains(&phone) {
-        return Err(Refusal::new(434, "Запись на этот номер телефона невозможна. Обратитесь к администратору."));
+        return Err(Refusal::new(
+            434,
+            "Запись на этот номер телефона невозможна. Обратитесь к администратору.",
+        ));
     }
     if company.phone_confirmation {
         let expected = world.sms_codes.get(&phone);
-        if expected.is_none() || expected.map(String::as_str) != contact.code.as_deref().map(str::trim) {
+        if expected.is_none()
+            || expected.map(String::as_str) != contact.code.as_deref().map(str::trim)
+        {
             return Err(Refusal::new(432, "Неверный код подтверждения"));
         }
     }
@@ -151,7 +207,11 @@ fn booking(company_id: u64, client_id: u64, contact: &Contact, placement: Placem
 
 /// `book_record`: all checks, then one record per appointment, atomically (the caller holds
 /// the world lock). Returns `(appointment id, record id)` pairs in request order.
-pub(crate) fn book(world: &mut World, company_id: u64, request: &BookRecord) -> Result<Vec<(u64, u64)>, Refusal> {
+pub(crate) fn book(
+    world: &mut World,
+    company_id: u64,
+    request: &BookRecord,
+) -> Result<Vec<(u64, u64)>, Refusal> {
     let contact = &request.contact;
     let company = &world.companies[&company_id];
     let phone = check_contact(world, company, contact)?;
@@ -173,17 +233,41 @@ pub(crate) fn book(world: &mut World, company_id: u64, request: &BookRecord) -> 
 }
 
 /// Activity booking: contact checks, then places (full → 422, code unconfirmed upstream).
-pub(crate) fn book_activity(world: &mut World, company_id: u64, activity_id: u64, request: &ActivityBooking) -> Result<u64, Refusal> {
+pub(crate) fn book_activity(
+    world: &mut World,
+    company_id: u64,
+    activity_id: u64,
+    request: &ActivityBooking,
+) -> Result<u64, Refusal> {
     let phone = check_contact(world, &world.companies[&company_id], &request.contact)?;
-    let Some(event) = world.activities.get(&activity_id).filter(|a| a.company_id == company_id) else {
-        return Err(Refusal { code: 404, status: 404, message: "Групповое событие не найдено".into(), id: None });
+    let Some(event) = world
+        .activities
+        .get(&activity_id)
+        .filter(|a| a.company_id == company_id)
+    else {
+        return Err(Refusal {
+            code: 404,
+            status: 404,
+            message: "Групповое событие не найдено".into(),
+            id: None,
+        });
     };
     let wanted = request.clients_count.unwrap_or(1).max(1);
     if event.records_count + wanted > event.capacity || event.start <= world.now() {
         return Err(Refusal::new(422, "Нет свободных мест на это событие"));
     }
-    let placement = Placement { appointment_id: 0, staff_id: event.staff_id, start: event.start, length: event.length, services: vec![event.service_id] };
-    let client_id = world.client_for(&phone, &request.contact.fullname, request.contact.email.as_deref());
+    let placement = Placement {
+        appointment_id: 0,
+        staff_id: event.staff_id,
+        start: event.start,
+        length: event.length,
+        services: vec![event.service_id],
+    };
+    let client_id = world.client_for(
+        &phone,
+        &request.contact.fullname,
+        request.contact.email.as_deref(),
+    );
     let mut new = booking(company_id, client_id, &request.contact, placement);
     new.activity_id = activity_id;
     new.clients_count = wanted;

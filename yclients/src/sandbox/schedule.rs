@@ -28,12 +28,17 @@ fn overlaps(a: (Timestamp, Timestamp), b: (Timestamp, Timestamp)) -> bool {
 }
 
 fn plus(t: Timestamp, secs: i64) -> Timestamp {
-    t.saturating_add(SignedDuration::from_secs(secs)).unwrap_or(Timestamp::MAX)
+    t.saturating_add(SignedDuration::from_secs(secs))
+        .unwrap_or(Timestamp::MAX)
 }
 
 impl<'a> Planner<'a> {
     pub(crate) fn new(world: &'a World, company: &'a Company) -> Self {
-        Planner { world, company, now: world.now() }
+        Planner {
+            world,
+            company,
+            now: world.now(),
+        }
     }
 
     /// The earliest bookable start.
@@ -44,12 +49,19 @@ impl<'a> Planner<'a> {
     /// The last date open for booking.
     pub(crate) fn horizon(&self) -> Date {
         let today = self.company.today(self.now);
-        today.checked_add(jiff::Span::new().days(i64::from(self.company.seed.horizon_days))).unwrap_or(today)
+        today
+            .checked_add(jiff::Span::new().days(i64::from(self.company.seed.horizon_days)))
+            .unwrap_or(today)
     }
 
     /// Working hours of a master on a date, unless it is a day off.
     pub(crate) fn window(&self, staff: &StaffSeed, date: Date) -> Option<(Timestamp, Timestamp)> {
-        if self.company.days_off.get(&staff.id).is_some_and(|off| off.contains(&date)) {
+        if self
+            .company
+            .days_off
+            .get(&staff.id)
+            .is_some_and(|off| off.contains(&date))
+        {
             return None;
         }
         let (open, close) = staff.hours_on(date.weekday())?;
@@ -75,11 +87,22 @@ impl<'a> Planner<'a> {
 
     /// Whether `staff` can take `[start, start+length)`: a working time, not in the past,
     /// within the horizon, and clear of `busy` intervals.
-    pub(crate) fn is_free(&self, staff: &StaffSeed, start: Timestamp, length: i64, busy: &[(Timestamp, Timestamp)]) -> bool {
+    pub(crate) fn is_free(
+        &self,
+        staff: &StaffSeed,
+        start: Timestamp,
+        length: i64,
+        busy: &[(Timestamp, Timestamp)],
+    ) -> bool {
         let date = start.to_zoned_datetime(self.company.tz.clone()).date();
         let end = plus(start, length);
-        let Some((open, close)) = self.window(staff, date) else { return false };
-        start >= open && end <= close && start >= self.earliest() && date <= self.horizon()
+        let Some((open, close)) = self.window(staff, date) else {
+            return false;
+        };
+        start >= open
+            && end <= close
+            && start >= self.earliest()
+            && date <= self.horizon()
             && !busy.iter().any(|b| overlaps(*b, (start, end)))
     }
 
@@ -93,7 +116,10 @@ impl<'a> Planner<'a> {
         } else {
             services
         };
-        let (Some(length), Some((open, close))) = (self.company.length_secs(staff, services), self.window(staff, date)) else {
+        let (Some(length), Some((open, close))) = (
+            self.company.length_secs(staff, services),
+            self.window(staff, date),
+        ) else {
             return Vec::new();
         };
         let busy = self.world.busy(staff.id);
@@ -102,7 +128,11 @@ impl<'a> Planner<'a> {
         let mut start = open;
         while plus(start, length) <= close {
             if self.is_free(staff, start, length, &busy) {
-                slots.push(Slot { start, length, staff_id: staff.id });
+                slots.push(Slot {
+                    start,
+                    length,
+                    staff_id: staff.id,
+                });
             }
             start = plus(start, step);
         }
@@ -110,7 +140,10 @@ impl<'a> Planner<'a> {
     }
 
     fn shortest_service(&self, staff: &StaffSeed) -> Option<u64> {
-        let bookable = staff.services.iter().filter_map(|id| self.company.bookable_service(*id));
+        let bookable = staff
+            .services
+            .iter()
+            .filter_map(|id| self.company.bookable_service(*id));
         bookable.min_by_key(|s| staff.minutes_for(s)).map(|s| s.id)
     }
 
@@ -131,11 +164,18 @@ impl<'a> Planner<'a> {
 
     /// Whether any candidate works on the date.
     pub(crate) fn is_working_day(&self, staff_id: u64, date: Date, services: &[u64]) -> bool {
-        self.candidates(staff_id, services).iter().any(|s| self.window(s, date).is_some())
+        self.candidates(staff_id, services)
+            .iter()
+            .any(|s| self.window(s, date).is_some())
     }
 
     /// The first date from `from` (up to the horizon) with free time, and its slots.
-    pub(crate) fn nearest(&self, staff_id: u64, services: &[u64], from: Date) -> Option<(Date, Vec<Slot>)> {
+    pub(crate) fn nearest(
+        &self,
+        staff_id: u64,
+        services: &[u64],
+        from: Date,
+    ) -> Option<(Date, Vec<Slot>)> {
         let mut date = from.max(self.company.today(self.now));
         while date <= self.horizon() {
             let slots = self.day_slots(staff_id, date, services);
@@ -148,17 +188,32 @@ impl<'a> Planner<'a> {
     }
 
     /// The master to give an "any master" appointment: the highest-weight one free then.
-    pub(crate) fn resolve_any(&self, services: &[u64], start: Timestamp, extra: &[(u64, Timestamp, Timestamp)]) -> Option<(&'a StaffSeed, i64)> {
+    pub(crate) fn resolve_any(
+        &self,
+        services: &[u64],
+        start: Timestamp,
+        extra: &[(u64, Timestamp, Timestamp)],
+    ) -> Option<(&'a StaffSeed, i64)> {
         self.candidates(0, services).into_iter().find_map(|staff| {
             let length = self.company.length_secs(staff, services)?;
-            self.is_free(staff, start, length, &self.busy_with(staff.id, extra)).then_some((staff, length))
+            self.is_free(staff, start, length, &self.busy_with(staff.id, extra))
+                .then_some((staff, length))
         })
     }
 
     /// A master's busy intervals plus those of earlier appointments in the same request.
-    pub(crate) fn busy_with(&self, staff_id: u64, extra: &[(u64, Timestamp, Timestamp)]) -> Vec<(Timestamp, Timestamp)> {
+    pub(crate) fn busy_with(
+        &self,
+        staff_id: u64,
+        extra: &[(u64, Timestamp, Timestamp)],
+    ) -> Vec<(Timestamp, Timestamp)> {
         let mut busy = self.world.busy(staff_id);
-        busy.extend(extra.iter().filter(|(s, ..)| *s == staff_id).map(|(_, a, b)| (*a, *b)));
+        busy.extend(
+            extra
+                .iter()
+                .filter(|(s, ..)| *s == staff_id)
+                .map(|(_, a, b)| (*a, *b)),
+        );
         busy
     }
 }

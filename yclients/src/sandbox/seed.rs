@@ -38,19 +38,41 @@ impl SeedFile {
 
     fn validate(&self) -> anyhow::Result<()> {
         for company in self.networks.iter().flat_map(|n| &n.companies) {
-            jiff::tz::TimeZone::get(&company.timezone)
-                .map_err(|e| anyhow::anyhow!("company {}: time zone {:?}: {e}", company.id, company.timezone))?;
+            jiff::tz::TimeZone::get(&company.timezone).map_err(|e| {
+                anyhow::anyhow!(
+                    "company {}: time zone {:?}: {e}",
+                    company.id,
+                    company.timezone
+                )
+            })?;
             for staff in &company.staff {
                 for id in &staff.services {
-                    anyhow::ensure!(company.service(*id).is_some(), "staff {} offers unknown service {id}", staff.id);
+                    anyhow::ensure!(
+                        company.service(*id).is_some(),
+                        "staff {} offers unknown service {id}",
+                        staff.id
+                    );
                 }
                 for (day, hours) in &staff.schedule {
-                    anyhow::ensure!(weekday(day).is_some(), "staff {}: unknown weekday {day:?}", staff.id);
-                    anyhow::ensure!(hours.window().is_some(), "staff {}: bad hours {:?}", staff.id, hours.0);
+                    anyhow::ensure!(
+                        weekday(day).is_some(),
+                        "staff {}: unknown weekday {day:?}",
+                        staff.id
+                    );
+                    anyhow::ensure!(
+                        hours.window().is_some(),
+                        "staff {}: bad hours {:?}",
+                        staff.id,
+                        hours.0
+                    );
                 }
             }
             for booking in &company.bookings {
-                anyhow::ensure!(booking.client < self.clients.len(), "booking refers to client #{}", booking.client);
+                anyhow::ensure!(
+                    booking.client < self.clients.len(),
+                    "booking refers to client #{}",
+                    booking.client
+                );
             }
         }
         Ok(())
@@ -255,12 +277,20 @@ impl StaffSeed {
         if !self.services.contains(&service.id) {
             return None;
         }
-        Some(self.durations.get(&service.id.to_string()).copied().unwrap_or(service.minutes))
+        Some(
+            self.durations
+                .get(&service.id.to_string())
+                .copied()
+                .unwrap_or(service.minutes),
+        )
     }
 
     /// Working hours on a weekday.
     pub fn hours_on(&self, day: Weekday) -> Option<(Time, Time)> {
-        self.schedule.iter().find(|(name, _)| weekday(name) == Some(day)).and_then(|(_, hours)| hours.window())
+        self.schedule
+            .iter()
+            .find(|(name, _)| weekday(name) == Some(day))
+            .and_then(|(_, hours)| hours.window())
     }
 }
 
@@ -357,6 +387,10 @@ pub struct GeneratedSeed {
 
 impl Default for GeneratedSeed {
     fn default() -> Self {
-        GeneratedSeed { days_before: 0, days_after: 0, fill: 0.0 }
+        GeneratedSeed {
+            days_before: 0,
+            days_after: 0,
+            fill: 0.0,
+        }
     }
 }

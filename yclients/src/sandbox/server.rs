@@ -41,7 +41,12 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: watc
     }
 }
 
-async fn connection(stream: tokio::net::TcpStream, peer: SocketAddr, app: Router, mut shutdown: watch::Receiver<bool>) {
+async fn connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    app: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let kill = Arc::new(Notify::new());
     let handle = ConnectionKill(kill.clone());
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
@@ -49,7 +54,8 @@ async fn connection(stream: tokio::net::TcpStream, peer: SocketAddr, app: Router
         request.extensions_mut().insert(handle.clone());
         app.clone().oneshot(request)
     });
-    let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let conn =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
     tokio::select! {
         result = conn => {
             if let Err(e) = result {

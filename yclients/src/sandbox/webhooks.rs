@@ -18,8 +18,15 @@ pub(crate) struct Webhooks {
 
 impl Webhooks {
     pub(crate) fn new(urls: Vec<String>, runtime: Handle) -> Webhooks {
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap_or_default();
-        Webhooks { urls: Mutex::new(urls), http, runtime }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap_or_default();
+        Webhooks {
+            urls: Mutex::new(urls),
+            http,
+            runtime,
+        }
     }
 
     pub(crate) fn set_urls(&self, urls: Vec<String>) {
@@ -33,7 +40,9 @@ impl Webhooks {
             let request = self.http.post(&url).json(&event);
             let (resource, status, id) = (event.resource.clone(), event.status, event.resource_id);
             // The URL's path holds the receiver's secret: log only where it went.
-            let host = reqwest::Url::parse(&url).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+            let host = reqwest::Url::parse(&url)
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_default();
             self.runtime.spawn(async move {
                 match request.send().await {
                     Ok(answer) => tracing::info!(%host, %resource, ?status, id, code = answer.status().as_u16(), "sandbox webhook sent"),
@@ -45,10 +54,20 @@ impl Webhooks {
 }
 
 /// A `record` event with the record as the API renders it.
-pub(crate) fn record_event(world: &World, record_id: u64, status: WebhookStatus) -> Option<WebhookEvent> {
+pub(crate) fn record_event(
+    world: &World,
+    record_id: u64,
+    status: WebhookStatus,
+) -> Option<WebhookEvent> {
     let record = world.records.get(&record_id)?;
     let data = serde_json::to_value(render::record(world, record, false)).ok()?;
-    Some(WebhookEvent { company_id: record.company_id, resource: "record".into(), resource_id: record_id, status, data })
+    Some(WebhookEvent {
+        company_id: record.company_id,
+        resource: "record".into(),
+        resource_id: record_id,
+        status,
+        data,
+    })
 }
 
 /// A `finances_operation` create event for a record's payment.

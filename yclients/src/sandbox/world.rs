@@ -24,11 +24,17 @@ pub(crate) struct Clock {
 
 impl Clock {
     pub(crate) fn new(fixed: Option<Timestamp>) -> Clock {
-        Clock { fixed, offset: SignedDuration::ZERO }
+        Clock {
+            fixed,
+            offset: SignedDuration::ZERO,
+        }
     }
 
     pub(crate) fn now(&self) -> Timestamp {
-        self.fixed.unwrap_or_else(Timestamp::now).saturating_add(self.offset).unwrap_or(Timestamp::MAX)
+        self.fixed
+            .unwrap_or_else(Timestamp::now)
+            .saturating_add(self.offset)
+            .unwrap_or(Timestamp::MAX)
     }
 
     pub(crate) fn advance(&mut self, by: SignedDuration) {
@@ -72,7 +78,9 @@ impl Company {
 
     /// A service that can be booked individually now.
     pub(crate) fn bookable_service(&self, id: u64) -> Option<&ServiceSeed> {
-        self.seed.service(id).filter(|s| !s.group && !self.retired.contains(&id))
+        self.seed
+            .service(id)
+            .filter(|s| !s.group && !self.retired.contains(&id))
     }
 
     /// Today's date in the branch.
@@ -122,7 +130,9 @@ impl std::ops::Deref for StoredRecord {
 
 impl StoredRecord {
     pub(crate) fn end(&self) -> Timestamp {
-        self.start.saturating_add(SignedDuration::from_secs(self.length)).unwrap_or(Timestamp::MAX)
+        self.start
+            .saturating_add(SignedDuration::from_secs(self.length))
+            .unwrap_or(Timestamp::MAX)
     }
 }
 
@@ -204,14 +214,26 @@ impl World {
                 let days_off = company
                     .staff
                     .iter()
-                    .map(|s| (s.id, s.days_off.iter().filter_map(|d| today.checked_add(jiff::Span::new().days(*d)).ok()).collect()))
+                    .map(|s| {
+                        (
+                            s.id,
+                            s.days_off
+                                .iter()
+                                .filter_map(|d| today.checked_add(jiff::Span::new().days(*d)).ok())
+                                .collect(),
+                        )
+                    })
                     .collect();
                 let state = Company {
                     seed: company.clone(),
                     network_id: network.id,
                     tz,
                     phone_confirmation: company.phone_confirmation,
-                    blacklist: company.blacklist.iter().filter_map(|p| normalize_phone(p)).collect(),
+                    blacklist: company
+                        .blacklist
+                        .iter()
+                        .filter_map(|p| normalize_phone(p))
+                        .collect(),
                     retired: BTreeSet::new(),
                     days_off,
                 };
@@ -235,7 +257,13 @@ impl World {
             clock,
             rng: StdRng::seed_from_u64(rng_seed),
             error_style: ErrorStyle::Current,
-            next: Counters { record: 600_000_000, visit: 510_000_000, client: 31_000_000, payment: 61_000_000, user: 77_000_000 },
+            next: Counters {
+                record: 600_000_000,
+                visit: 510_000_000,
+                client: 31_000_000,
+                payment: 61_000_000,
+                user: 77_000_000,
+            },
         }
     }
 
@@ -296,11 +324,21 @@ impl World {
     }
 
     /// Adds a payment to a record; returns the payment's index.
-    pub(crate) fn add_payment(&mut self, record_id: u64, amount: f64, at: Timestamp) -> Option<usize> {
+    pub(crate) fn add_payment(
+        &mut self,
+        record_id: u64,
+        amount: f64,
+        at: Timestamp,
+    ) -> Option<usize> {
         self.next.payment += 1;
         let id = self.next.payment;
         let record = self.records.get_mut(&record_id)?;
-        record.payments.push(Payment { id, document_id: id + 9_000_000, at, amount });
+        record.payments.push(Payment {
+            id,
+            document_id: id + 9_000_000,
+            at,
+            amount,
+        });
         record.changed = at;
         Some(record.payments.len() - 1)
     }
@@ -318,10 +356,23 @@ impl World {
 
     /// Records of a master that hold time (not deleted), as intervals.
     pub(crate) fn busy(&self, staff_id: u64) -> Vec<(Timestamp, Timestamp)> {
-        let records = self.records.values().filter(|r| r.staff_id == staff_id && !r.deleted).map(|r| (r.start, r.end()));
-        let events = self.activities.values().filter(|a| a.staff_id == staff_id).map(|a| {
-            (a.start, a.start.saturating_add(SignedDuration::from_secs(a.length)).unwrap_or(Timestamp::MAX))
-        });
+        let records = self
+            .records
+            .values()
+            .filter(|r| r.staff_id == staff_id && !r.deleted)
+            .map(|r| (r.start, r.end()));
+        let events = self
+            .activities
+            .values()
+            .filter(|a| a.staff_id == staff_id)
+            .map(|a| {
+                (
+                    a.start,
+                    a.start
+                        .saturating_add(SignedDuration::from_secs(a.length))
+                        .unwrap_or(Timestamp::MAX),
+                )
+            });
         records.chain(events).collect()
     }
 }

@@ -13,7 +13,8 @@ fn one(staff: u64, datetime: &str) -> Vec<Appointment> {
 
 fn code_of(result: yclients::Result<impl std::fmt::Debug>) -> BookingCode {
     let err = result.expect_err("the booking should be refused");
-    err.booking_code().unwrap_or_else(|| panic!("not a booking refusal: {err:?}"))
+    err.booking_code()
+        .unwrap_or_else(|| panic!("not a booking refusal: {err:?}"))
 }
 
 #[tokio::test]
@@ -21,10 +22,16 @@ async fn booking_a_free_slot_returns_a_record_id_and_a_32_hex_hash() {
     let sandbox = busy_sandbox().await;
     let client = client(&sandbox);
     let slot = first_slot(&client, MOSCOW, ANNA, day(1), &[WOMEN_CUT]).await;
-    let made = client.book_record(MOSCOW, &visitor("bk-1", one(ANNA, &slot.datetime))).await.unwrap();
+    let made = client
+        .book_record(MOSCOW, &visitor("bk-1", one(ANNA, &slot.datetime)))
+        .await
+        .unwrap();
     assert_eq!(made.len(), 1);
     assert_eq!(made[0].id, 1);
-    assert!(made[0].record_hash.len() == 32 && made[0].record_hash.chars().all(|c| c.is_ascii_hexdigit()));
+    assert!(
+        made[0].record_hash.len() == 32
+            && made[0].record_hash.chars().all(|c| c.is_ascii_hexdigit())
+    );
     assert_eq!(sandbox.calls("book_record"), 1);
 }
 
@@ -34,7 +41,9 @@ async fn api_id_comment_and_custom_fields_are_readable_back() {
     let client = client(&sandbox);
     let slot = first_slot(&client, MOSCOW, ANNA, day(1), &[WOMEN_CUT]).await;
     let mut appointments = one(ANNA, &slot.datetime);
-    appointments[0].custom_fields.insert("utm_source".into(), "yandex".into());
+    appointments[0]
+        .custom_fields
+        .insert("utm_source".into(), "yandex".into());
     let mut request = visitor("zapis-7f3e", appointments);
     request.contact.comment = Some("Источник: zapis / yandex / весна".into());
     request.contact.source = Some("zapis".into());
@@ -43,11 +52,26 @@ async fn api_id_comment_and_custom_fields_are_readable_back() {
     assert_eq!(record.api_id, "zapis-7f3e");
     assert_eq!(record.comment, "Источник: zapis / yandex / весна");
     assert_eq!(record.custom_fields["utm_source"], "yandex");
-    assert_eq!((record.online, record.attendance, record.paid_full, record.length), (true, 0, 0, 3000));
+    assert_eq!(
+        (
+            record.online,
+            record.attendance,
+            record.paid_full,
+            record.length
+        ),
+        (true, 0, 0, 3000)
+    );
     assert_eq!(record.datetime, slot.datetime);
     assert_eq!(record.client.as_ref().unwrap().name, "Алиса Воронцова");
-    let page = client.records(MOSCOW, &RecordsQuery::visits(day(1), day(1))).await.unwrap();
-    assert!(page.records.iter().any(|r| r.api_id == "zapis-7f3e" && r.custom_fields["utm_source"] == "yandex"));
+    let page = client
+        .records(MOSCOW, &RecordsQuery::visits(day(1), day(1)))
+        .await
+        .unwrap();
+    assert!(
+        page.records
+            .iter()
+            .any(|r| r.api_id == "zapis-7f3e" && r.custom_fields["utm_source"] == "yandex")
+    );
 }
 
 /// Books Anna's first free slot tomorrow for the visitor changed by `edit`; returns the
@@ -58,7 +82,10 @@ async fn refusal_for(edit: impl FnOnce(&mut Contact)) -> (Option<BookingCode>, O
     let slot = first_slot(&client, MOSCOW, ANNA, day(1), &[WOMEN_CUT]).await;
     let mut request = visitor("refused", one(ANNA, &slot.datetime));
     edit(&mut request.contact);
-    let err = client.book_record(MOSCOW, &request).await.expect_err("the booking should be refused");
+    let err = client
+        .book_record(MOSCOW, &request)
+        .await
+        .expect_err("the booking should be refused");
     assert!(sandbox.records().iter().all(|r| r.api_id != "refused"));
     (err.booking_code(), err.status())
 }
@@ -86,15 +113,26 @@ async fn a_wrong_sms_code_is_refused_with_432_and_the_right_one_books() {
     let sandbox = busy_sandbox().await;
     let client = client(&sandbox);
     let slot = first_slot(&client, EKB, SVETLANA, day(1), &[EKB_WOMEN_CUT]).await;
-    let appointments = vec![Appointment::new(1, &[EKB_WOMEN_CUT], SVETLANA, slot.datetime.clone())];
+    let appointments = vec![Appointment::new(
+        1,
+        &[EKB_WOMEN_CUT],
+        SVETLANA,
+        slot.datetime.clone(),
+    )];
     let without = visitor("sms-1", appointments.clone());
-    assert_eq!(code_of(client.book_record(EKB, &without).await), BookingCode::WrongSmsCode);
+    assert_eq!(
+        code_of(client.book_record(EKB, &without).await),
+        BookingCode::WrongSmsCode
+    );
     client.book_code(EKB, PHONE, "Алиса").await.unwrap();
     let code = sandbox.last_sms_code(PHONE).expect("book_code made a code");
     assert_eq!(code.len(), 5);
     let mut wrong = without.clone();
     wrong.contact.code = Some("00000x".into());
-    assert_eq!(code_of(client.book_record(EKB, &wrong).await), BookingCode::WrongSmsCode);
+    assert_eq!(
+        code_of(client.book_record(EKB, &wrong).await),
+        BookingCode::WrongSmsCode
+    );
     let mut right = without;
     right.contact.code = Some(code);
     assert_eq!(client.book_record(EKB, &right).await.unwrap().len(), 1);
@@ -105,12 +143,26 @@ async fn booking_a_taken_slot_is_refused_with_433() {
     let sandbox = busy_sandbox().await;
     let client = client(&sandbox);
     let slot = first_slot(&client, MOSCOW, ANNA, day(2), &[WOMEN_CUT]).await;
-    client.book_record(MOSCOW, &visitor("first", one(ANNA, &slot.datetime))).await.unwrap();
-    let Error::Booking(refusal) = client.book_record(MOSCOW, &visitor("second", one(ANNA, &slot.datetime))).await.unwrap_err() else {
+    client
+        .book_record(MOSCOW, &visitor("first", one(ANNA, &slot.datetime)))
+        .await
+        .unwrap();
+    let Error::Booking(refusal) = client
+        .book_record(MOSCOW, &visitor("second", one(ANNA, &slot.datetime)))
+        .await
+        .unwrap_err()
+    else {
         panic!()
     };
-    assert_eq!((refusal.code, refusal.status, refusal.appointment_id), (BookingCode::SlotTaken, 422, Some(1)));
-    assert!(refusal.message.contains("Анна Соколова"), "{}", refusal.message);
+    assert_eq!(
+        (refusal.code, refusal.status, refusal.appointment_id),
+        (BookingCode::SlotTaken, 422, Some(1))
+    );
+    assert!(
+        refusal.message.contains("Анна Соколова"),
+        "{}",
+        refusal.message
+    );
     let check = client.book_check(MOSCOW, &one(ANNA, &slot.datetime)).await;
     assert_eq!(code_of(check), BookingCode::SlotTaken);
 }
@@ -120,8 +172,18 @@ async fn any_master_with_nobody_free_is_refused_with_436() {
     let sandbox = quiet_sandbox().await;
     let client = client(&sandbox);
     let at = "2025-03-13T20:30:00+03:00"; // Thursday 20:30: only Ekaterina works past 20:00, and she is off that day
-    assert_eq!(code_of(client.book_record(MOSCOW, &visitor("any", one(0, at))).await), BookingCode::NoStaffAvailable);
-    assert_eq!(code_of(client.book_check(MOSCOW, &one(0, at)).await), BookingCode::NoStaffAvailable);
+    assert_eq!(
+        code_of(
+            client
+                .book_record(MOSCOW, &visitor("any", one(0, at)))
+                .await
+        ),
+        BookingCode::NoStaffAvailable
+    );
+    assert_eq!(
+        code_of(client.book_check(MOSCOW, &one(0, at)).await),
+        BookingCode::NoStaffAvailable
+    );
 }
 
 #[tokio::test]
@@ -132,12 +194,25 @@ async fn overlapping_appointments_in_one_request_are_refused_with_437() {
         Appointment::new(1, &[WOMEN_CUT], ANNA, "2025-03-12T12:00:00+03:00"),
         Appointment::new(2, &[MANICURE], MARIA, "2025-03-12T12:30:00+03:00"),
     ];
-    let Error::Booking(refusal) = client.book_record(MOSCOW, &visitor("ov", appointments.clone())).await.unwrap_err() else {
+    let Error::Booking(refusal) = client
+        .book_record(MOSCOW, &visitor("ov", appointments.clone()))
+        .await
+        .unwrap_err()
+    else {
         panic!()
     };
-    assert_eq!((refusal.code, refusal.appointment_id), (BookingCode::AppointmentsOverlap, Some(2)));
-    assert_eq!(code_of(client.book_check(MOSCOW, &appointments).await), BookingCode::AppointmentsOverlap);
-    assert!(sandbox.records().iter().all(|r| r.api_id != "ov"), "nothing of a refused request is booked");
+    assert_eq!(
+        (refusal.code, refusal.appointment_id),
+        (BookingCode::AppointmentsOverlap, Some(2))
+    );
+    assert_eq!(
+        code_of(client.book_check(MOSCOW, &appointments).await),
+        BookingCode::AppointmentsOverlap
+    );
+    assert!(
+        sandbox.records().iter().all(|r| r.api_id != "ov"),
+        "nothing of a refused request is booked"
+    );
 }
 
 #[tokio::test]
@@ -146,9 +221,22 @@ async fn a_service_no_longer_offered_is_refused_with_438() {
     let client = client(&sandbox);
     let slot = first_slot(&client, MOSCOW, ANNA, day(1), &[WOMEN_CUT]).await;
     sandbox.control().retire_service(MOSCOW, WOMEN_CUT).unwrap();
-    assert_eq!(code_of(client.book_check(MOSCOW, &one(ANNA, &slot.datetime)).await), BookingCode::ServiceUnavailable);
-    assert_eq!(code_of(client.book_record(MOSCOW, &visitor("gone", one(ANNA, &slot.datetime))).await), BookingCode::ServiceUnavailable);
-    let services = client.book_services(MOSCOW, &Default::default()).await.unwrap();
+    assert_eq!(
+        code_of(client.book_check(MOSCOW, &one(ANNA, &slot.datetime)).await),
+        BookingCode::ServiceUnavailable
+    );
+    assert_eq!(
+        code_of(
+            client
+                .book_record(MOSCOW, &visitor("gone", one(ANNA, &slot.datetime)))
+                .await
+        ),
+        BookingCode::ServiceUnavailable
+    );
+    let services = client
+        .book_services(MOSCOW, &Default::default())
+        .await
+        .unwrap();
     assert!(services.services.iter().all(|s| s.id != WOMEN_CUT));
 }
 
@@ -157,7 +245,10 @@ async fn book_check_validates_without_booking_anything() {
     let sandbox = quiet_sandbox().await;
     let client = client(&sandbox);
     let before = sandbox.records().len();
-    client.book_check(MOSCOW, &one(ANNA, "2025-03-11T12:00:00+03:00")).await.unwrap();
+    client
+        .book_check(MOSCOW, &one(ANNA, "2025-03-11T12:00:00+03:00"))
+        .await
+        .unwrap();
     assert_eq!(sandbox.records().len(), before);
 }
 
@@ -167,8 +258,17 @@ async fn refusals_in_the_legacy_error_shape_are_typed_the_same() {
     sandbox.control().set_error_style(ErrorStyle::Legacy);
     let client = client(&sandbox);
     let at = "2025-03-11T17:00:00+03:00"; // Anna's seeded evening appointment
-    let Error::Booking(refusal) = client.book_record(MOSCOW, &visitor("lg", one(ANNA, at))).await.unwrap_err() else { panic!() };
-    assert_eq!((refusal.code, refusal.appointment_id), (BookingCode::SlotTaken, Some(1)));
+    let Error::Booking(refusal) = client
+        .book_record(MOSCOW, &visitor("lg", one(ANNA, at)))
+        .await
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (refusal.code, refusal.appointment_id),
+        (BookingCode::SlotTaken, Some(1))
+    );
 }
 
 #[tokio::test]
@@ -176,18 +276,37 @@ async fn the_visitor_signs_in_by_sms_sees_the_record_and_cancels_it() {
     let sandbox = quiet_sandbox().await;
     let client = client(&sandbox);
     let slot = first_slot(&client, MOSCOW, ANNA, day(1), &[WOMEN_CUT]).await;
-    let made = client.book_record(MOSCOW, &visitor("mine", one(ANNA, &slot.datetime))).await.unwrap();
+    let made = client
+        .book_record(MOSCOW, &visitor("mine", one(ANNA, &slot.datetime)))
+        .await
+        .unwrap();
     client.book_code(MOSCOW, PHONE, "Алиса").await.unwrap();
     let code = sandbox.last_sms_code(PHONE).unwrap();
-    assert_eq!(code_of(client.user_auth(PHONE, "nope").await), BookingCode::WrongSmsCode);
+    assert_eq!(
+        code_of(client.user_auth(PHONE, "nope").await),
+        BookingCode::WrongSmsCode
+    );
     let user = client.user_auth(PHONE, &code).await.unwrap();
     assert_eq!(user.name, "Алиса Воронцова");
     let as_visitor = client.partner_only().with_user_token(user.user_token);
-    let seen = as_visitor.user_records(made[0].record_id, "not-the-hash").await.unwrap();
+    let seen = as_visitor
+        .user_records(made[0].record_id, "not-the-hash")
+        .await
+        .unwrap();
     assert_eq!(seen[0].api_id, "mine");
-    as_visitor.delete_user_record(made[0].record_id, "not-the-hash").await.unwrap();
+    as_visitor
+        .delete_user_record(made[0].record_id, "not-the-hash")
+        .await
+        .unwrap();
     assert!(sandbox.control().record(made[0].record_id).unwrap().deleted);
-    assert!(client.book_times(MOSCOW, ANNA, day(1), &[WOMEN_CUT]).await.unwrap().iter().any(|s| s.datetime == slot.datetime));
+    assert!(
+        client
+            .book_times(MOSCOW, ANNA, day(1), &[WOMEN_CUT])
+            .await
+            .unwrap()
+            .iter()
+            .any(|s| s.datetime == slot.datetime)
+    );
 }
 
 #[tokio::test]
@@ -195,11 +314,20 @@ async fn the_record_hash_alone_opens_the_record_and_a_wrong_one_does_not() {
     let sandbox = quiet_sandbox().await;
     let client = client(&sandbox);
     let slot = first_slot(&client, MOSCOW, ANNA, day(2), &[WOMEN_CUT]).await;
-    let made = client.book_record(MOSCOW, &visitor("hash", one(ANNA, &slot.datetime))).await.unwrap();
+    let made = client
+        .book_record(MOSCOW, &visitor("hash", one(ANNA, &slot.datetime)))
+        .await
+        .unwrap();
     let anonymous = client.partner_only();
-    let records = anonymous.user_records(made[0].record_id, &made[0].record_hash).await.unwrap();
+    let records = anonymous
+        .user_records(made[0].record_id, &made[0].record_hash)
+        .await
+        .unwrap();
     assert_eq!(records[0].id, made[0].record_id);
-    let err = anonymous.user_records(made[0].record_id, "0123456789abcdef0123456789abcdef").await.unwrap_err();
+    let err = anonymous
+        .user_records(made[0].record_id, "0123456789abcdef0123456789abcdef")
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(403));
 }
 
@@ -208,8 +336,21 @@ async fn cancelling_within_two_hours_of_the_visit_is_refused() {
     let sandbox = quiet_sandbox().await;
     let client = client(&sandbox);
     let slot = first_slot(&client, MOSCOW, YULIA, day(0), &[WOMEN_CUT]).await;
-    let made = client.book_record(MOSCOW, &visitor("late", vec![Appointment::new(1, &[WOMEN_CUT], YULIA, slot.datetime)])).await.unwrap();
-    let err = client.partner_only().delete_user_record(made[0].record_id, &made[0].record_hash).await.unwrap_err();
+    let made = client
+        .book_record(
+            MOSCOW,
+            &visitor(
+                "late",
+                vec![Appointment::new(1, &[WOMEN_CUT], YULIA, slot.datetime)],
+            ),
+        )
+        .await
+        .unwrap();
+    let err = client
+        .partner_only()
+        .delete_user_record(made[0].record_id, &made[0].record_hash)
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(422));
     assert!(!sandbox.control().record(made[0].record_id).unwrap().deleted);
 }
@@ -218,15 +359,33 @@ async fn cancelling_within_two_hours_of_the_visit_is_refused() {
 async fn a_group_event_place_is_booked_and_counted() {
     let sandbox = quiet_sandbox().await;
     let client = client(&sandbox);
-    let events = client.activity_search(MOSCOW, &ActivityQuery::between(day(0), day(14))).await.unwrap();
+    let events = client
+        .activity_search(MOSCOW, &ActivityQuery::between(day(0), day(14)))
+        .await
+        .unwrap();
     assert_eq!(events.len(), 2);
     let first = &events[0];
-    assert_eq!((first.places_left(), first.date.as_str()), (3, "2025-03-13 19:00:00"));
-    let booking = ActivityBooking { contact: contact("ev-1"), clients_count: None };
-    let booked = client.activity_book(MOSCOW, first.id, &booking).await.unwrap();
+    assert_eq!(
+        (first.places_left(), first.date.as_str()),
+        (3, "2025-03-13 19:00:00")
+    );
+    let booking = ActivityBooking {
+        contact: contact("ev-1"),
+        clients_count: None,
+    };
+    let booked = client
+        .activity_book(MOSCOW, first.id, &booking)
+        .await
+        .unwrap();
     assert_eq!(booked.hash.len(), 32);
-    let again = client.activity_search(MOSCOW, &ActivityQuery::between(day(3), day(3))).await.unwrap();
+    let again = client
+        .activity_search(MOSCOW, &ActivityQuery::between(day(3), day(3)))
+        .await
+        .unwrap();
     assert_eq!(again[0].places_left(), 2);
     let record = client.record(MOSCOW, booked.id).await.unwrap();
-    assert_eq!((record.activity_id, record.api_id.as_str()), (first.id, "ev-1"));
+    assert_eq!(
+        (record.activity_id, record.api_id.as_str()),
+        (first.id, "ev-1")
+    );
 }

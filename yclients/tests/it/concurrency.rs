@@ -13,7 +13,15 @@ async fn fifty_parallel_bookings_of_one_slot_make_exactly_one_record() {
     let tasks: Vec<_> = (0..50)
         .map(|n| {
             let client = client.clone();
-            let request = visitor(&format!("race-{n}"), vec![Appointment::new(1, &[ONE_TONE], EKATERINA, slot.datetime.clone())]);
+            let request = visitor(
+                &format!("race-{n}"),
+                vec![Appointment::new(
+                    1,
+                    &[ONE_TONE],
+                    EKATERINA,
+                    slot.datetime.clone(),
+                )],
+            );
             tokio::spawn(async move { client.book_record(MOSCOW, &request).await })
         })
         .collect();
@@ -27,7 +35,11 @@ async fn fifty_parallel_bookings_of_one_slot_make_exactly_one_record() {
         }
     }
     assert_eq!((won, taken), (1, 49));
-    let at_slot = sandbox.records().into_iter().filter(|r| r.datetime == slot.datetime && r.staff_id == EKATERINA && !r.deleted).count();
+    let at_slot = sandbox
+        .records()
+        .into_iter()
+        .filter(|r| r.datetime == slot.datetime && r.staff_id == EKATERINA && !r.deleted)
+        .count();
     assert_eq!(at_slot, 1);
     assert_eq!(sandbox.calls("book_record"), 50);
 }

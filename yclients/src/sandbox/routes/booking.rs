@@ -21,12 +21,25 @@ fn refused(world: &World, r: &Refusal) -> Response {
     reply::refusal(world.error_style, r)
 }
 
-pub(crate) async fn book_code(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<u64>, raw: Bytes) -> Answer {
+pub(crate) async fn book_code(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    raw: Bytes,
+) -> Answer {
     let request: BookCode = body(&raw)?;
     let mut world = shared.world();
     caller(&world, &headers)?.company(&world, id)?;
     let Some(phone) = normalize_phone(&request.phone) else {
-        return Err(refused(&world, &Refusal { code: 431, status: 422, message: "Неверный формат номера телефона".into(), id: None }));
+        return Err(refused(
+            &world,
+            &Refusal {
+                code: 431,
+                status: 422,
+                message: "Неверный формат номера телефона".into(),
+                id: None,
+            },
+        ));
     };
     let code = format!("{:05}", rand::Rng::random_range(&mut world.rng, 0..100_000));
     tracing::info!(company_id = id, %phone, %code, "sandbox SMS code (not sent anywhere)");
@@ -41,7 +54,12 @@ struct CheckRequest {
     appointments: Vec<Appointment>,
 }
 
-pub(crate) async fn book_check(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<u64>, raw: Bytes) -> Answer {
+pub(crate) async fn book_check(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    raw: Bytes,
+) -> Answer {
     let request: CheckRequest = body(&raw)?;
     let world = shared.world();
     let company = caller(&world, &headers)?.company(&world, id)?;
@@ -49,14 +67,23 @@ pub(crate) async fn book_check(State(shared): State<Arc<Shared>>, headers: Heade
     Ok(reply::created())
 }
 
-pub(crate) async fn book_record(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<u64>, raw: Bytes) -> Answer {
+pub(crate) async fn book_record(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    raw: Bytes,
+) -> Answer {
     let request: BookRecord = body(&raw)?;
     let mut world = shared.world();
     caller(&world, &headers)?.company(&world, id)?;
     let made = rules::book(&mut world, id, &request).map_err(|r| refused(&world, &r))?;
     let answer: Vec<BookedRecord> = made
         .iter()
-        .map(|(appointment, record)| BookedRecord { id: *appointment, record_id: *record, record_hash: world.records[record].hash.clone() })
+        .map(|(appointment, record)| BookedRecord {
+            id: *appointment,
+            record_id: *record,
+            record_hash: world.records[record].hash.clone(),
+        })
         .collect();
     for (_, record) in &made {
         shared.record_changed(&world, *record, WebhookStatus::Create);
@@ -74,15 +101,23 @@ struct Login {
     password: String,
 }
 
-pub(crate) async fn auth(State(shared): State<Arc<Shared>>, headers: HeaderMap, raw: Bytes) -> Answer {
+pub(crate) async fn auth(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    raw: Bytes,
+) -> Answer {
     let request: Login = body(&raw)?;
     let world = shared.world();
     let caller = caller(&world, &headers)?;
-    let network = world.network(caller.network_id).ok_or_else(reply::unauthorized)?;
+    let network = world
+        .network(caller.network_id)
+        .ok_or_else(reply::unauthorized)?;
     let admin = network
         .admins
         .iter()
-        .find(|a| (a.login == request.login || a.phone == request.login) && a.password == request.password)
+        .find(|a| {
+            (a.login == request.login || a.phone == request.login) && a.password == request.password
+        })
         .ok_or_else(|| reply::fail(401, "Неверный логин или пароль"))?;
     let data = json!({
         "id": admin.id, "user_token": admin.user_token, "name": admin.name, "phone": admin.phone,
@@ -91,19 +126,44 @@ pub(crate) async fn auth(State(shared): State<Arc<Shared>>, headers: HeaderMap, 
     Ok(reply::ok(StatusCode::CREATED, &data, json!([])))
 }
 
-pub(crate) async fn user_auth(State(shared): State<Arc<Shared>>, headers: HeaderMap, raw: Bytes) -> Answer {
+pub(crate) async fn user_auth(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    raw: Bytes,
+) -> Answer {
     let request: UserAuth = body(&raw)?;
     let mut world = shared.world();
     caller(&world, &headers)?;
     let phone = normalize_phone(&request.phone);
-    let matches = phone.as_ref().and_then(|p| world.sms_codes.get(p)).is_some_and(|c| *c == request.code.trim());
+    let matches = phone
+        .as_ref()
+        .and_then(|p| world.sms_codes.get(p))
+        .is_some_and(|c| *c == request.code.trim());
     let (Some(phone), true) = (phone, matches) else {
-        return Err(refused(&world, &Refusal { code: 432, status: 422, message: "Неверный код подтверждения".into(), id: None }));
+        return Err(refused(
+            &world,
+            &Refusal {
+                code: 432,
+                status: 422,
+                message: "Неверный код подтверждения".into(),
+                id: None,
+            },
+        ));
     };
     let token = world.hex32();
     let id = world.next_user_id();
-    let name = world.clients.iter().find(|c| c.phone == phone).map(|c| c.name.clone()).unwrap_or_default();
-    world.sessions.insert(token.clone(), Session { phone: phone.clone() });
+    let name = world
+        .clients
+        .iter()
+        .find(|c| c.phone == phone)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    world.sessions.insert(
+        token.clone(),
+        Session {
+            phone: phone.clone(),
+        },
+    );
     let data = json!({ "id": id, "user_token": token, "name": name, "phone": phone, "login": phone, "email": "", "is_approved": true });
     Ok(reply::ok(StatusCode::CREATED, &data, json!([])))
 }
@@ -116,11 +176,23 @@ fn may_see(world: &World, caller: &Caller, record_id: u64, hash: &str) -> Result
         .user_token
         .as_ref()
         .and_then(|t| world.sessions.get(t))
-        .is_some_and(|s| world.client(record.client_id).is_some_and(|c| c.phone == s.phone));
-    if record.hash == hash || own || caller.is_admin(world) { Ok(()) } else { Err(reply::forbidden()) }
+        .is_some_and(|s| {
+            world
+                .client(record.client_id)
+                .is_some_and(|c| c.phone == s.phone)
+        });
+    if record.hash == hash || own || caller.is_admin(world) {
+        Ok(())
+    } else {
+        Err(reply::forbidden())
+    }
 }
 
-pub(crate) async fn user_records(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path((record_id, hash)): Path<(u64, String)>) -> Answer {
+pub(crate) async fn user_records(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path((record_id, hash)): Path<(u64, String)>,
+) -> Answer {
     let world = shared.world();
     let caller = caller(&world, &headers)?;
     may_see(&world, &caller, record_id, &hash)?;
@@ -142,9 +214,16 @@ pub(crate) async fn delete_user_record(
         return Err(reply::not_found());
     }
     if world.now().duration_until(record.start).as_secs() < 2 * 3600 {
-        return Err(reply::fail(422, "Отмена записи менее чем за 2 часа до визита невозможна"));
+        return Err(reply::fail(
+            422,
+            "Отмена записи менее чем за 2 часа до визита невозможна",
+        ));
     }
     control::cancel(&mut world, record_id);
     shared.record_changed(&world, record_id, WebhookStatus::Delete);
-    Ok(reply::ok(StatusCode::OK, &serde_json::Value::Null, json!([])))
+    Ok(reply::ok(
+        StatusCode::OK,
+        &serde_json::Value::Null,
+        json!([]),
+    ))
 }

@@ -19,29 +19,60 @@ use crate::sandbox::{Shared, render};
 type Answer = Result<Response, Response>;
 type RawQuery = Query<Vec<(String, String)>>;
 
-pub(crate) async fn bookform(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<u64>) -> Answer {
+pub(crate) async fn bookform(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+) -> Answer {
     let world = shared.world();
     let caller = caller(&world, &headers)?;
-    let company = world.companies.values().find(|c| c.seed.bookform_id == id).ok_or_else(reply::not_found)?;
+    let company = world
+        .companies
+        .values()
+        .find(|c| c.seed.bookform_id == id)
+        .ok_or_else(reply::not_found)?;
     let company = caller.company(&world, company.id())?;
-    let chain = world.companies.values().filter(|c| c.network_id == company.network_id).count() > 1;
-    Ok(reply::ok(StatusCode::OK, &render::bookform(company, chain), json!([])))
+    let chain = world
+        .companies
+        .values()
+        .filter(|c| c.network_id == company.network_id)
+        .count()
+        > 1;
+    Ok(reply::ok(
+        StatusCode::OK,
+        &render::bookform(company, chain),
+        json!([]),
+    ))
 }
 
-pub(crate) async fn company(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<u64>) -> Answer {
+pub(crate) async fn company(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+) -> Answer {
     let world = shared.world();
     let company = caller(&world, &headers)?.company(&world, id)?;
-    Ok(reply::ok(StatusCode::OK, &render_company(&world, company), json!({})))
+    Ok(reply::ok(
+        StatusCode::OK,
+        &render_company(&world, company),
+        json!({}),
+    ))
 }
 
 fn render_company(world: &World, company: &Company) -> crate::model::Company {
     let planner = Planner::new(world, company);
-    let next = planner.nearest(0, &[], company.today(world.now())).and_then(|(_, slots)| slots.first().map(|s| s.start));
+    let next = planner
+        .nearest(0, &[], company.today(world.now()))
+        .and_then(|(_, slots)| slots.first().map(|s| s.start));
     render::company(company, world.now(), next)
 }
 
 /// Ids come out as strings here, as in the documented sample.
-pub(crate) async fn companies(State(shared): State<Arc<Shared>>, headers: HeaderMap, Query(q): RawQuery) -> Answer {
+pub(crate) async fn companies(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Query(q): RawQuery,
+) -> Answer {
     let q = Params(q);
     let world = shared.world();
     let caller = caller(&world, &headers)?;
@@ -61,11 +92,20 @@ pub(crate) async fn companies(State(shared): State<Arc<Shared>>, headers: Header
         .collect();
     let count = q.int("count").unwrap_or(list.len() as u64).max(1) as usize;
     let page = q.int("page").unwrap_or(1).max(1) as usize;
-    let list: Vec<Value> = list.into_iter().skip((page - 1) * count).take(count).collect();
+    let list: Vec<Value> = list
+        .into_iter()
+        .skip((page - 1) * count)
+        .take(count)
+        .collect();
     Ok(reply::ok(StatusCode::OK, &list, json!({})))
 }
 
-pub(crate) async fn book_services(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<u64>, Query(q): RawQuery) -> Answer {
+pub(crate) async fn book_services(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Query(q): RawQuery,
+) -> Answer {
     let q = Params(q);
     let world = shared.world();
     let company = caller(&world, &headers)?.company(&world, id)?;
@@ -81,19 +121,38 @@ pub(crate) async fn book_services(State(shared): State<Arc<Shared>>, headers: He
         .filter(|s| staff.is_none_or(|m| m.minutes_for(s).is_some()))
         .map(|s| render::service(s, staff))
         .collect();
-    let categories = company.seed.categories.iter().filter(|c| services.iter().any(|s| s.category_id == c.id)).map(render::category).collect();
-    let answer = BookServices { services, categories, events: Vec::new() };
+    let categories = company
+        .seed
+        .categories
+        .iter()
+        .filter(|c| services.iter().any(|s| s.category_id == c.id))
+        .map(render::category)
+        .collect();
+    let answer = BookServices {
+        services,
+        categories,
+        events: Vec::new(),
+    };
     Ok(reply::ok(StatusCode::OK, &answer, json!([])))
 }
 
-pub(crate) async fn book_staff(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<u64>, Query(q): RawQuery) -> Answer {
+pub(crate) async fn book_staff(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Query(q): RawQuery,
+) -> Answer {
     let q = Params(q);
     let world = shared.world();
     let company = caller(&world, &headers)?.company(&world, id)?;
     let services = q.ids("service_ids");
     let planner = Planner::new(&world, company);
-    let from = q.date("datetime").unwrap_or_else(|| company.today(world.now()));
-    let at = q.get("datetime").and_then(|d| crate::time::parse_in_zone(d, &company.tz));
+    let from = q
+        .date("datetime")
+        .unwrap_or_else(|| company.today(world.now()));
+    let at = q
+        .get("datetime")
+        .and_then(|d| crate::time::parse_in_zone(d, &company.tz));
     let staff: Vec<_> = planner
         .candidates(0, &services)
         .into_iter()
@@ -102,7 +161,9 @@ pub(crate) async fn book_staff(State(shared): State<Arc<Shared>>, headers: Heade
             let nearest = planner.nearest(s.id, &services, from);
             shown.seance_date = nearest.as_ref().map(|(date, _)| *date);
             shown.bookable = match at {
-                Some(at) => nearest.is_some_and(|(_, slots)| slots.iter().any(|slot| slot.start == at)),
+                Some(at) => {
+                    nearest.is_some_and(|(_, slots)| slots.iter().any(|slot| slot.start == at))
+                }
                 None => nearest.is_some(),
             };
             shown
@@ -111,7 +172,12 @@ pub(crate) async fn book_staff(State(shared): State<Arc<Shared>>, headers: Heade
     Ok(reply::ok(StatusCode::OK, &staff, json!([])))
 }
 
-pub(crate) async fn book_dates(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<u64>, Query(q): RawQuery) -> Answer {
+pub(crate) async fn book_dates(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    Query(q): RawQuery,
+) -> Answer {
     let q = Params(q);
     let world = shared.world();
     let company = caller(&world, &headers)?.company(&world, id)?;
@@ -143,7 +209,10 @@ pub(crate) async fn book_dates(State(shared): State<Arc<Shared>>, headers: Heade
 fn by_month(dates: &[Date]) -> BTreeMap<u8, Vec<u8>> {
     let mut months: BTreeMap<u8, Vec<u8>> = BTreeMap::new();
     for d in dates {
-        months.entry(d.month() as u8).or_default().push(d.day() as u8);
+        months
+            .entry(d.month() as u8)
+            .or_default()
+            .push(d.day() as u8);
     }
     months
 }
@@ -155,7 +224,9 @@ pub(crate) async fn book_times(
     Query(q): RawQuery,
 ) -> Answer {
     let q = Params(q);
-    let date: Date = date.parse().map_err(|_| reply::bad_request("date must be YYYY-MM-DD"))?;
+    let date: Date = date
+        .parse()
+        .map_err(|_| reply::bad_request("date must be YYYY-MM-DD"))?;
     let world = shared.world();
     let company = caller(&world, &headers)?.company(&world, id)?;
     if staff_id != 0 && company.seed.staff(staff_id).is_none() {
@@ -178,10 +249,15 @@ pub(crate) async fn book_staff_seances(
     if company.seed.staff(staff_id).is_none() {
         return Err(reply::not_found());
     }
-    let from = q.date("datetime").unwrap_or_else(|| company.today(world.now()));
+    let from = q
+        .date("datetime")
+        .unwrap_or_else(|| company.today(world.now()));
     let nearest = Planner::new(&world, company).nearest(staff_id, &q.ids("service_ids"), from);
     let answer = match nearest {
-        Some((date, slots)) => StaffSeances { seance_date: Some(date), seances: slots.iter().map(|s| render::slot(&company.tz, s)).collect() },
+        Some((date, slots)) => StaffSeances {
+            seance_date: Some(date),
+            seances: slots.iter().map(|s| render::slot(&company.tz, s)).collect(),
+        },
         None => StaffSeances::default(),
     };
     Ok(reply::ok(StatusCode::OK, &answer, json!([])))

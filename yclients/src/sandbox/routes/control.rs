@@ -24,7 +24,11 @@ fn control(shared: Arc<Shared>) -> Control {
 fn done(result: anyhow::Result<impl serde::Serialize>) -> Response {
     match result {
         Ok(value) => Json(value).into_response(),
-        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": e.to_string() }))).into_response(),
+        Err(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "error": e.to_string() })),
+        )
+            .into_response(),
     }
 }
 
@@ -44,8 +48,14 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/sandbox/records/{id}/attendance", post(attendance))
         .route("/sandbox/records/{id}/payments", post(payment))
         .route("/sandbox/records/{id}/cancel", post(cancel))
-        .route("/sandbox/companies/{id}/phone_confirmation", post(phone_confirmation))
-        .route("/sandbox/companies/{id}/services/{service_id}/retire", post(retire))
+        .route(
+            "/sandbox/companies/{id}/phone_confirmation",
+            post(phone_confirmation),
+        )
+        .route(
+            "/sandbox/companies/{id}/services/{service_id}/retire",
+            post(retire),
+        )
         .route("/sandbox/companies/{id}/blacklist", post(blacklist))
 }
 
@@ -87,7 +97,11 @@ async fn reset_calls(State(s): Hooks) -> Response {
 async fn sms(State(s): Hooks, Path(phone): Path<String>) -> Response {
     match control(s).last_sms_code(&phone) {
         Some(code) => Json(json!({ "phone": phone, "code": code })).into_response(),
-        None => (StatusCode::NOT_FOUND, Json(json!({ "error": "no code for this phone" }))).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "no code for this phone" })),
+        )
+            .into_response(),
     }
 }
 
@@ -150,7 +164,11 @@ async fn records(State(s): Hooks) -> Response {
 }
 
 async fn record(State(s): Hooks, Path(id): Path<u64>) -> Response {
-    done(control(s).record(id).ok_or_else(|| anyhow::anyhow!("no record {id}")))
+    done(
+        control(s)
+            .record(id)
+            .ok_or_else(|| anyhow::anyhow!("no record {id}")),
+    )
 }
 
 #[derive(Deserialize)]
@@ -180,7 +198,11 @@ async fn cancel(State(s): Hooks, Path(id): Path<u64>) -> Response {
     done(control(s).cancel_record(id))
 }
 
-async fn phone_confirmation(State(s): Hooks, Path(id): Path<u64>, Json(on): Json<Switch>) -> Response {
+async fn phone_confirmation(
+    State(s): Hooks,
+    Path(id): Path<u64>,
+    Json(on): Json<Switch>,
+) -> Response {
     done(control(s).set_phone_confirmation(id, on.enabled))
 }
 

@@ -31,32 +31,98 @@ struct Api {
 impl Api {
     fn route(mut self, endpoint: &'static str, path: &str, handlers: Handlers) -> Api {
         let handlers = handlers.layer(from_fn_with_state((self.shared.clone(), endpoint), gate));
-        self.router = self.router.route(path, handlers.clone()).route(&format!("{path}/"), handlers);
+        self.router = self
+            .router
+            .route(path, handlers.clone())
+            .route(&format!("{path}/"), handlers);
         self
     }
 }
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    let api = Api { router: Router::new(), shared: shared.clone() }
-        .route("bookform", "/api/v1/bookform/{id}", get(catalog::bookform))
-        .route("company", "/api/v1/company/{id}", get(catalog::company))
-        .route("companies", "/api/v1/companies", get(catalog::companies))
-        .route("book_services", "/api/v1/book_services/{company_id}", get(catalog::book_services))
-        .route("book_staff", "/api/v1/book_staff/{company_id}", get(catalog::book_staff))
-        .route("book_dates", "/api/v1/book_dates/{company_id}", get(catalog::book_dates))
-        .route("book_times", "/api/v1/book_times/{company_id}/{staff_id}/{date}", get(catalog::book_times))
-        .route("book_staff_seances", "/api/v1/book_staff_seances/{company_id}/{staff_id}", get(catalog::book_staff_seances))
-        .route("book_code", "/api/v1/book_code/{company_id}", post(booking::book_code))
-        .route("book_check", "/api/v1/book_check/{company_id}", post(booking::book_check))
-        .route("book_record", "/api/v1/book_record/{company_id}", post(booking::book_record))
-        .route("auth", "/api/v1/auth", post(booking::auth))
-        .route("user_auth", "/api/v1/user/auth", post(booking::user_auth))
-        .route("user_records", "/api/v1/user/records/{record_id}/{hash}", get(booking::user_records))
-        .route("delete_user_record", "/api/v1/user/records/{record_id}/{hash}", delete(booking::delete_user_record))
-        .route("record", "/api/v1/record/{company_id}/{record_id}", get(records::record))
-        .route("delete_record", "/api/v1/record/{company_id}/{record_id}", delete(records::delete_record))
-        .route("records", "/api/v1/records/{company_id}", get(records::records))
-        .route("activity_search", "/api/v1/activity/{company_id}/search", get(records::activity_search))
-        .route("activity_book", "/api/v1/activity/{company_id}/{activity_id}/book", post(records::activity_book));
+    let api = Api {
+        router: Router::new(),
+        shared: shared.clone(),
+    }
+    .route("bookform", "/api/v1/bookform/{id}", get(catalog::bookform))
+    .route("company", "/api/v1/company/{id}", get(catalog::company))
+    .route("companies", "/api/v1/companies", get(catalog::companies))
+    .route(
+        "book_services",
+        "/api/v1/book_services/{company_id}",
+        get(catalog::book_services),
+    )
+    .route(
+        "book_staff",
+        "/api/v1/book_staff/{company_id}",
+        get(catalog::book_staff),
+    )
+    .route(
+        "book_dates",
+        "/api/v1/book_dates/{company_id}",
+        get(catalog::book_dates),
+    )
+    .route(
+        "book_times",
+        "/api/v1/book_times/{company_id}/{staff_id}/{date}",
+        get(catalog::book_times),
+    )
+    .route(
+        "book_staff_seances",
+        "/api/v1/book_staff_seances/{company_id}/{staff_id}",
+        get(catalog::book_staff_seances),
+    )
+    .route(
+        "book_code",
+        "/api/v1/book_code/{company_id}",
+        post(booking::book_code),
+    )
+    .route(
+        "book_check",
+        "/api/v1/book_check/{company_id}",
+        post(booking::book_check),
+    )
+    .route(
+        "book_record",
+        "/api/v1/book_record/{company_id}",
+        post(booking::book_record),
+    )
+    .route("auth", "/api/v1/auth", post(booking::auth))
+    .route("user_auth", "/api/v1/user/auth", post(booking::user_auth))
+    .route(
+        "user_records",
+        "/api/v1/user/records/{record_id}/{hash}",
+        get(booking::user_records),
+    )
+    .route(
+        "delete_user_record",
+        "/api/v1/user/records/{record_id}/{hash}",
+        delete(booking::delete_user_record),
+    )
+    .route(
+        "record",
+        "/api/v1/record/{company_id}/{record_id}",
+        get(records::record),
+    )
+    .route(
+        "delete_record",
+        "/api/v1/record/{company_id}/{record_id}",
+        delete(records::delete_record),
+    )
+    .route(
+        "records",
+        "/api/v1/records/{company_id}",
+        get(records::records),
+    )
+    .route(
+        "activity_search",
+        "/api/v1/activity/{company_id}/search",
+        get(records::activity_search),
+    )
+    .route(
+        "activity_book",
+        "/api/v1/activity/{company_id}/{activity_id}/book",
+        post(records::activity_book),
+    );
     api.router.merge(control::routes()).with_state(shared)
 }

@@ -31,7 +31,11 @@ pub(crate) async fn record(
     let caller = caller(&world, &headers)?;
     caller.company(&world, company_id)?;
     caller.require_admin(&world)?;
-    let record = world.records.get(&record_id).filter(|r| r.company_id == company_id).ok_or_else(reply::not_found)?;
+    let record = world
+        .records
+        .get(&record_id)
+        .filter(|r| r.company_id == company_id)
+        .ok_or_else(reply::not_found)?;
     let shown = render::record(&world, record, q.flag("include_finance_transactions"));
     Ok(reply::ok(StatusCode::OK, &shown, json!([])))
 }
@@ -45,7 +49,12 @@ pub(crate) async fn delete_record(
     let caller = caller(&world, &headers)?;
     caller.company(&world, company_id)?;
     caller.require_admin(&world)?;
-    if world.records.get(&record_id).is_none_or(|r| r.company_id != company_id) || !control::cancel(&mut world, record_id) {
+    if world
+        .records
+        .get(&record_id)
+        .is_none_or(|r| r.company_id != company_id)
+        || !control::cancel(&mut world, record_id)
+    {
         return Err(reply::not_found());
     }
     shared.record_changed(&world, record_id, WebhookStatus::Delete);
@@ -71,13 +80,22 @@ fn keep(world: &World, r: &StoredRecord, q: &Params) -> bool {
         && q.int("client_id").is_none_or(|c| c == r.client_id)
 }
 
-pub(crate) async fn records(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(company_id): Path<u64>, Query(q): RawQuery) -> Answer {
+pub(crate) async fn records(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(company_id): Path<u64>,
+    Query(q): RawQuery,
+) -> Answer {
     let q = Params(q);
     let world = shared.world();
     let caller = caller(&world, &headers)?;
     caller.company(&world, company_id)?;
     caller.require_admin(&world)?;
-    let mut matching: Vec<&StoredRecord> = world.records.values().filter(|r| r.company_id == company_id && keep(&world, r, &q)).collect();
+    let mut matching: Vec<&StoredRecord> = world
+        .records
+        .values()
+        .filter(|r| r.company_id == company_id && keep(&world, r, &q))
+        .collect();
     matching.sort_by_key(|r| (r.start, r.id));
     let count = q.int("count").unwrap_or(25).clamp(1, MAX_PAGE);
     let page = q.int("page").unwrap_or(1).max(1);
@@ -88,10 +106,19 @@ pub(crate) async fn records(State(shared): State<Arc<Shared>>, headers: HeaderMa
         .take(count as usize)
         .map(|r| render::record(&world, r, with_finance))
         .collect();
-    Ok(reply::ok(StatusCode::OK, &shown, json!({ "page": page, "total_count": matching.len() })))
+    Ok(reply::ok(
+        StatusCode::OK,
+        &shown,
+        json!({ "page": page, "total_count": matching.len() }),
+    ))
 }
 
-pub(crate) async fn activity_search(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(company_id): Path<u64>, Query(q): RawQuery) -> Answer {
+pub(crate) async fn activity_search(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(company_id): Path<u64>,
+    Query(q): RawQuery,
+) -> Answer {
     let q = Params(q);
     let world = shared.world();
     let company = caller(&world, &headers)?.company(&world, company_id)?;
@@ -115,7 +142,11 @@ pub(crate) async fn activity_search(State(shared): State<Arc<Shared>>, headers: 
     let count = q.int("count").unwrap_or(25).clamp(1, 300) as usize;
     let page = q.int("page").unwrap_or(1).max(1) as usize;
     let total = list.len();
-    let shown: Vec<_> = list.into_iter().skip((page - 1) * count).take(count).collect();
+    let shown: Vec<_> = list
+        .into_iter()
+        .skip((page - 1) * count)
+        .take(count)
+        .collect();
     Ok(reply::ok(StatusCode::OK, &shown, json!({ "count": total })))
 }
 
@@ -128,8 +159,12 @@ pub(crate) async fn activity_book(
     let request: ActivityBooking = body(&raw)?;
     let mut world = shared.world();
     caller(&world, &headers)?.company(&world, company_id)?;
-    let record_id = rules::book_activity(&mut world, company_id, activity_id, &request).map_err(|r| reply::refusal(world.error_style, &r))?;
+    let record_id = rules::book_activity(&mut world, company_id, activity_id, &request)
+        .map_err(|r| reply::refusal(world.error_style, &r))?;
     shared.record_changed(&world, record_id, WebhookStatus::Create);
-    let answer = ActivityBooked { id: record_id, hash: world.records[&record_id].hash.clone() };
+    let answer = ActivityBooked {
+        id: record_id,
+        hash: world.records[&record_id].hash.clone(),
+    };
     Ok(reply::ok(StatusCode::OK, &answer, json!([])))
 }

@@ -16,30 +16,47 @@ fn status_of(code: u16) -> StatusCode {
 }
 
 fn json_response(status: StatusCode, body: &Value) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 /// `{"success": true, "data": …, "meta": …}`.
 pub(crate) fn ok<T: Serialize>(status: StatusCode, data: &T, meta: Value) -> Response {
     match serde_json::to_value(data) {
-        Ok(data) => json_response(status, &json!({ "success": true, "data": data, "meta": meta })),
+        Ok(data) => json_response(
+            status,
+            &json!({ "success": true, "data": data, "meta": meta }),
+        ),
         Err(e) => server_message(500, &e.to_string()),
     }
 }
 
 /// `201 {"success": true, "meta": {"message": "Created"}}` (no `data` key, as documented).
 pub(crate) fn created() -> Response {
-    json_response(StatusCode::CREATED, &json!({ "success": true, "meta": { "message": "Created" } }))
+    json_response(
+        StatusCode::CREATED,
+        &json!({ "success": true, "meta": { "message": "Created" } }),
+    )
 }
 
 /// `{"success": false, "data": null, "meta": {"message": …}}`.
 pub(crate) fn fail(status: u16, message: &str) -> Response {
-    json_response(status_of(status), &json!({ "success": false, "data": null, "meta": { "message": message } }))
+    json_response(
+        status_of(status),
+        &json!({ "success": false, "data": null, "meta": { "message": message } }),
+    )
 }
 
 /// 404 with `meta: []`, as documented.
 pub(crate) fn not_found() -> Response {
-    json_response(StatusCode::NOT_FOUND, &json!({ "success": false, "data": null, "meta": [] }))
+    json_response(
+        StatusCode::NOT_FOUND,
+        &json!({ "success": false, "data": null, "meta": [] }),
+    )
 }
 
 pub(crate) fn unauthorized() -> Response {
@@ -60,7 +77,9 @@ fn server_message(status: u16, message: &str) -> Response {
 
 /// A 5xx (or any status) with an error body, for faults.
 pub(crate) fn server_error(status: u16) -> Response {
-    let reason = status_of(status).canonical_reason().unwrap_or("Server Error");
+    let reason = status_of(status)
+        .canonical_reason()
+        .unwrap_or("Server Error");
     server_message(status, reason)
 }
 
@@ -68,7 +87,9 @@ pub(crate) fn server_error(status: u16) -> Response {
 pub(crate) fn too_many_requests(retry_after: Option<u64>) -> Response {
     let mut response = fail(429, "Too Many Requests");
     if let Some(secs) = retry_after {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     response
 }
@@ -80,7 +101,9 @@ pub(crate) fn refusal(style: ErrorStyle, r: &Refusal) -> Response {
         item["id"] = json!(id);
     }
     let body = match style {
-        ErrorStyle::Current => json!({ "success": false, "data": null, "meta": { "message": "An error has occurred", "errors": [item] } }),
+        ErrorStyle::Current => {
+            json!({ "success": false, "data": null, "meta": { "message": "An error has occurred", "errors": [item] } })
+        }
         ErrorStyle::Legacy => json!({ "errors": item, "meta": { "message": r.message } }),
     };
     json_response(status_of(r.status), &body)
@@ -91,7 +114,11 @@ pub(crate) struct Params(pub Vec<(String, String)>);
 
 impl Params {
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
     }
 
     pub(crate) fn int(&self, key: &str) -> Option<u64> {
@@ -126,7 +153,10 @@ pub(crate) struct Caller {
 
 /// Reads `Authorization: Bearer <partner>[, User <user>]` (spaces around the comma optional).
 pub(crate) fn caller(world: &World, headers: &HeaderMap) -> Result<Caller, Response> {
-    let value = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or_else(unauthorized)?;
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(unauthorized)?;
     let mut partner = None;
     let mut user = None;
     for part in value.split(',').map(str::trim) {
@@ -138,13 +168,24 @@ pub(crate) fn caller(world: &World, headers: &HeaderMap) -> Result<Caller, Respo
         }
     }
     let partner = partner.ok_or_else(unauthorized)?;
-    let network = world.networks.iter().find(|n| n.partner_token == partner).ok_or_else(unauthorized)?;
-    Ok(Caller { network_id: network.id, user_token: user })
+    let network = world
+        .networks
+        .iter()
+        .find(|n| n.partner_token == partner)
+        .ok_or_else(unauthorized)?;
+    Ok(Caller {
+        network_id: network.id,
+        user_token: user,
+    })
 }
 
 impl Caller {
     /// A branch of the caller's network: 404 when unknown, 403 when another network's.
-    pub(crate) fn company<'w>(&self, world: &'w World, company_id: u64) -> Result<&'w Company, Response> {
+    pub(crate) fn company<'w>(
+        &self,
+        world: &'w World,
+        company_id: u64,
+    ) -> Result<&'w Company, Response> {
         let company = world.companies.get(&company_id).ok_or_else(not_found)?;
         if company.network_id != self.network_id {
             return Err(forbidden());
@@ -154,8 +195,12 @@ impl Caller {
 
     /// Whether the user token is an admin's of the caller's network.
     pub(crate) fn is_admin(&self, world: &World) -> bool {
-        let Some(token) = &self.user_token else { return false };
-        world.network(self.network_id).is_some_and(|n| n.admins.iter().any(|a| &a.user_token == token))
+        let Some(token) = &self.user_token else {
+            return false;
+        };
+        world
+            .network(self.network_id)
+            .is_some_and(|n| n.admins.iter().any(|a| &a.user_token == token))
     }
 
     /// Requires an admin user token: 401 without a user token, 403 with someone else's.

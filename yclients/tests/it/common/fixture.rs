@@ -26,11 +26,21 @@ impl Canned {
     pub fn fixture(status: u16, name: &str) -> Canned {
         let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
         let body = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        Canned { status, body, headers: Vec::new(), delay: Duration::ZERO }
+        Canned {
+            status,
+            body,
+            headers: Vec::new(),
+            delay: Duration::ZERO,
+        }
     }
 
     pub fn json(status: u16, body: &str) -> Canned {
-        Canned { status, body: body.to_owned(), headers: Vec::new(), delay: Duration::ZERO }
+        Canned {
+            status,
+            body: body.to_owned(),
+            headers: Vec::new(),
+            delay: Duration::ZERO,
+        }
     }
 
     pub fn header(mut self, name: &'static str, value: &str) -> Canned {
@@ -64,7 +74,9 @@ pub struct FixtureServer {
 impl FixtureServer {
     pub async fn start() -> FixtureServer {
         let script = Arc::new(Mutex::new(Script::default()));
-        let app = axum::Router::new().fallback(answer).with_state(script.clone());
+        let app = axum::Router::new()
+            .fallback(answer)
+            .with_state(script.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -73,7 +85,11 @@ impl FixtureServer {
 
     /// Answers for a path, in order; the last one repeats.
     pub fn script(&self, path: &str, answers: Vec<Canned>) {
-        self.script.lock().unwrap().answers.insert(path.to_owned(), answers.into());
+        self.script
+            .lock()
+            .unwrap()
+            .answers
+            .insert(path.to_owned(), answers.into());
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -99,8 +115,16 @@ impl FixtureServer {
 
 async fn answer(State(script): State<Arc<Mutex<Script>>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let body = String::from_utf8_lossy(&to_bytes(body, 1 << 20).await.unwrap_or_default()).into_owned();
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let body =
+        String::from_utf8_lossy(&to_bytes(body, 1 << 20).await.unwrap_or_default()).into_owned();
     let path = parts.uri.path().to_owned();
     let canned = {
         let mut script = script.lock().unwrap();
@@ -120,10 +144,15 @@ async fn answer(State(script): State<Arc<Mutex<Script>>>, request: Request) -> R
         }
     };
     let Some(canned) = canned else {
-        return Response::builder().status(StatusCode::NOT_FOUND).body(Body::from("no script")).unwrap();
+        return Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body(Body::from("no script"))
+            .unwrap();
     };
     tokio::time::sleep(canned.delay).await;
-    let mut response = Response::builder().status(canned.status).header("content-type", "application/json");
+    let mut response = Response::builder()
+        .status(canned.status)
+        .header("content-type", "application/json");
     for (name, value) in &canned.headers {
         response = response.header(*name, value);
     }

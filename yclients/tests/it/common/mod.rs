@@ -55,12 +55,19 @@ pub fn now() -> Timestamp {
 
 /// `today + days` in Moscow (the fixed clock's date).
 pub fn day(days: i64) -> Date {
-    jiff::civil::date(2025, 3, 10).checked_add(jiff::Span::new().days(days)).unwrap()
+    jiff::civil::date(2025, 3, 10)
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap()
 }
 
 /// A sandbox at [`NOW`] with only the seed's listed bookings (an exact schedule).
 pub async fn quiet_sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig { generate_bookings: false, ..SandboxConfig::at(now()) }).await.unwrap()
+    Sandbox::start(SandboxConfig {
+        generate_bookings: false,
+        ..SandboxConfig::at(now())
+    })
+    .await
+    .unwrap()
 }
 
 /// A sandbox at [`NOW`] with the full, generated schedule.
@@ -96,16 +103,36 @@ pub fn client_with_timeout(sandbox: &Sandbox, timeout: Duration) -> Client {
 
 /// A booking request from the story's visitor.
 pub fn visitor(api_id: &str, appointments: Vec<Appointment>) -> BookRecord {
-    BookRecord { contact: contact(api_id), appointments, ..BookRecord::default() }
+    BookRecord {
+        contact: contact(api_id),
+        appointments,
+        ..BookRecord::default()
+    }
 }
 
 /// The story's visitor, tagged with `api_id`.
 pub fn contact(api_id: &str) -> Contact {
-    Contact { email: Some("alisa@example.ru".to_owned()), api_id: Some(api_id.to_owned()), ..Contact::new(PHONE, "Алиса Воронцова") }
+    Contact {
+        email: Some("alisa@example.ru".to_owned()),
+        api_id: Some(api_id.to_owned()),
+        ..Contact::new(PHONE, "Алиса Воронцова")
+    }
 }
 
 /// The first free slot of a master on a date.
-pub async fn first_slot(client: &Client, company: u64, staff: u64, date: Date, services: &[u64]) -> TimeSlot {
-    let slots = client.book_times(company, staff, date, services).await.unwrap();
-    slots.into_iter().next().unwrap_or_else(|| panic!("no free slot for {staff} on {date}"))
+pub async fn first_slot(
+    client: &Client,
+    company: u64,
+    staff: u64,
+    date: Date,
+    services: &[u64],
+) -> TimeSlot {
+    let slots = client
+        .book_times(company, staff, date, services)
+        .await
+        .unwrap();
+    slots
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no free slot for {staff} on {date}"))
 }

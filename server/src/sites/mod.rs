@@ -1,4 +1,7 @@
-//! The sites this server serves, looked up by key, with their allowed origins.
+//! The sites this server serves, looked up by key, with their allowed origins; [`http`] serves
+//! each site's embed config.
+
+pub mod http;
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -6,7 +9,7 @@ use protocol::site::{EmbedConfig, FloatButtonMarkup, Theme};
 
 use crate::{
     config::{FloatButton, FloatPosition, SiteSettings},
-    dashboard::html::esc,
+    util::html::esc,
 };
 
 #[derive(Debug, Clone, Default)]
@@ -16,7 +19,9 @@ pub struct Sites {
 
 impl Sites {
     pub fn new(list: &[SiteSettings]) -> Self {
-        Self { by_key: Arc::new(list.iter().map(|s| (s.key.clone(), s.clone())).collect()) }
+        Self {
+            by_key: Arc::new(list.iter().map(|s| (s.key.clone(), s.clone())).collect()),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&SiteSettings> {
@@ -43,7 +48,10 @@ impl SiteSettings {
             allow_webdriver: self.allow_webdriver,
             lang: self.lang.clone(),
             theme: self.theme.clone(),
-            float_button: self.float_button.as_ref().map(|f| float_button(f, &self.theme)),
+            float_button: self
+                .float_button
+                .as_ref()
+                .map(|f| float_button(f, &self.theme)),
             goals: self.goals.clone(),
         }
     }
@@ -64,14 +72,21 @@ fn float_button(f: &FloatButton, theme: &Theme) -> FloatButtonMarkup {
         theme.brand
     );
     let button = |label: &str, default: &str| {
-        let label = if label.trim().is_empty() { default } else { label.trim() };
+        let label = if label.trim().is_empty() {
+            default
+        } else {
+            label.trim()
+        };
         format!(
             "<button type=\"button\" data-zapis-book=\"\" aria-haspopup=\"dialog\" style=\"{}\">{}</button>",
             esc(&style),
             esc(label)
         )
     };
-    FloatButtonMarkup { ru: button(&f.label_ru, "Записаться"), en: button(&f.label_en, "Book now") }
+    FloatButtonMarkup {
+        ru: button(&f.label_ru, "Записаться"),
+        en: button(&f.label_en, "Book now"),
+    }
 }
 
 #[cfg(test)]
@@ -79,8 +94,18 @@ mod tests {
     use super::*;
 
     fn button(position: FloatPosition, label_ru: &str, brand: &str) -> FloatButtonMarkup {
-        let theme = Theme { brand: brand.into(), ..Theme::default() };
-        float_button(&FloatButton { position, label_ru: label_ru.into(), label_en: String::new() }, &theme)
+        let theme = Theme {
+            brand: brand.into(),
+            ..Theme::default()
+        };
+        float_button(
+            &FloatButton {
+                position,
+                label_ru: label_ru.into(),
+                label_en: String::new(),
+            },
+            &theme,
+        )
     }
 
     #[test]
@@ -95,9 +120,22 @@ mod tests {
 
     #[test]
     fn an_owner_label_or_colour_cannot_inject_markup() {
-        let b = button(FloatPosition::Right, "<img src=x onerror=alert(1)>", "red\"><script>alert(1)</script>");
-        assert!(!b.ru.contains("<img") && !b.ru.contains("<script"), "{}", b.ru);
+        let b = button(
+            FloatPosition::Right,
+            "<img src=x onerror=alert(1)>",
+            "red\"><script>alert(1)</script>",
+        );
+        assert!(
+            !b.ru.contains("<img") && !b.ru.contains("<script"),
+            "{}",
+            b.ru
+        );
         assert!(b.ru.contains("&lt;img src=x onerror=alert(1)&gt;</button>"));
-        assert_eq!(b.ru.matches('<').count(), 2, "only the button's own tags: {}", b.ru);
+        assert_eq!(
+            b.ru.matches('<').count(),
+            2,
+            "only the button's own tags: {}",
+            b.ru
+        );
     }
 }

@@ -1,17 +1,22 @@
 //! `GET /api/v1/sites/{site}/embed`: what the embed needs before it tracks or shows anything.
 
 use axum::{
-    Json,
+    Json, Router,
     extract::State,
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
+    routing::get,
 };
 
-use super::booking::SitePath;
 use crate::{
+    app::AppState,
+    booking::http::SitePath,
     error::{ApiError, Path},
-    startup::AppState,
 };
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/sites/{site}/embed", get(embed_config))
+}
 
 #[utoipa::path(
     get,
@@ -22,9 +27,15 @@ use crate::{
         (status = 404, description = "unknown_site, not_found (a path segment that names nothing)", body = protocol::ErrorBody),
     )
 )]
-pub async fn embed_config(State(app): State<AppState>, Path(SitePath { site }): Path<SitePath>) -> Result<Response, ApiError> {
+pub async fn embed_config(
+    State(app): State<AppState>,
+    Path(SitePath { site }): Path<SitePath>,
+) -> Result<Response, ApiError> {
     let site = app.sites.get(&site).ok_or_else(ApiError::unknown_site)?;
     let mut res = Json(site.embed_config()).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
     Ok(res)
 }

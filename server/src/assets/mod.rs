@@ -1,7 +1,9 @@
 //! The built browser assets (`dist/`, made by `cargo xtask dist`), held in memory and served with
 //! the right caching: `embed.js` briefly and revalidated (its content names the current hashed
 //! files), hashed `*.{hash}.js|wasm` immutable for a year. Precompressed `.br` / `.gz` siblings
-//! are chosen by Accept-Encoding. CORS is open: any site may load them.
+//! are chosen by Accept-Encoding. CORS is open: any site may load them. Served by [`http`].
+
+pub mod http;
 
 use std::{collections::HashMap, path::Path, sync::Arc};
 
@@ -11,6 +13,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use sha2::{Digest, Sha256};
+
+use crate::util::crypto::hex;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const SHORT: &str = "public, max-age=300, must-revalidate";
@@ -69,7 +73,9 @@ impl Assets {
             );
         }
         tracing::info!(dir = %dir.display(), files = files.len(), "assets loaded");
-        Ok(Self { files: Arc::new(files) })
+        Ok(Self {
+            files: Arc::new(files),
+        })
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -84,13 +90,31 @@ impl Assets {
     pub fn respond(&self, name: &str, req: &HeaderMap) -> Option<Response> {
         let a = self.files.get(name)?;
         let mut headers = HeaderMap::new();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(a.content_type));
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(if a.immutable { IMMUTABLE } else { SHORT }));
-        headers.insert(header::ETAG, HeaderValue::from_str(&a.etag).expect("hex etag"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(a.content_type),
+        );
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(if a.immutable { IMMUTABLE } else { SHORT }),
+        );
+        headers.insert(
+            header::ETAG,
+            HeaderValue::from_str(&a.etag).expect("hex etag"),
+        );
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-        headers.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        headers.insert(
+            "cross-origin-resource-policy",
+            HeaderValue::from_static("cross-origin"),
+        );
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         let not_modified = req
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
@@ -98,7 +122,10 @@ impl Assets {
         if not_modified {
             return Some((StatusCode::NOT_MODIFIED, headers).into_response());
         }
-        let accept = req.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let accept = req
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let body = match (&a.brotli, &a.gzip) {
             (Some(br), _) if accepts(accept, "br") => {
                 headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
@@ -121,7 +148,8 @@ fn accepts(accept: &str, coding: &str) -> bool {
         let name = it.next().unwrap_or("").trim();
         let q_zero = it.any(|p| {
             let p = p.trim();
-            p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q == 0.0))
+            p.strip_prefix("q=")
+                .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q == 0.0))
         });
         name.eq_ignore_ascii_case(coding) && !q_zero
     })
@@ -131,7 +159,8 @@ fn accepts(accept: &str, coding: &str) -> bool {
 pub fn is_hashed(name: &str) -> bool {
     let mut parts = name.rsplit('.');
     let (_ext, hash) = (parts.next(), parts.next());
-    hash.is_some_and(|h| h.len() == 10 && h.bytes().all(|b| b.is_ascii_hexdigit())) && parts.next().is_some()
+    hash.is_some_and(|h| h.len() == 10 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        && parts.next().is_some()
 }
 
 fn content_type(name: &str) -> &'static str {
@@ -143,14 +172,6 @@ fn content_type(name: &str) -> &'static str {
         Some("svg") => "image/svg+xml",
         _ => "application/octet-stream",
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 #[cfg(test)]

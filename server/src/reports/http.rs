@@ -4,8 +4,8 @@
 use axum::{
     Json, Router,
     extract::{Path, RawQuery, State},
-    http::{HeaderMap, header},
-    response::{IntoResponse, Response},
+    http::HeaderMap,
+    response::Response,
     routing::{get, post},
 };
 use serde::Deserialize;
@@ -13,11 +13,11 @@ use serde_json::{Value, json};
 
 use super::{Params, channels, csv, erase, leads, visitor};
 use crate::{
+    app::AppState,
     auth::ApiSession,
     config::SiteSettings,
     error::{ApiError, Json as JsonBody, Lang},
     reconcile,
-    startup::AppState,
 };
 
 pub fn router() -> Router<AppState> {
@@ -40,39 +40,65 @@ async fn session(s: ApiSession) -> Json<Value> {
     Json(json!({ "login": s.0.login, "sites": s.0.sites, "csrf": s.0.csrf }))
 }
 
-async fn leads_json(State(app): State<AppState>, s: ApiSession, Path(key): Path<String>, RawQuery(q): RawQuery) -> Result<Json<Value>, ApiError> {
+async fn leads_json(
+    State(app): State<AppState>,
+    s: ApiSession,
+    Path(key): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     let site = own(&app, &s, &key)?;
     let f = Params::parse_query(q.as_deref())?.filters(site)?;
     let rows = leads::leads(&app, site, &f).await?;
-    Ok(Json(json!({ "from": f.from.to_string(), "to": f.to.to_string(), "leads": rows })))
+    Ok(Json(
+        json!({ "from": f.from.to_string(), "to": f.to.to_string(), "leads": rows }),
+    ))
 }
 
-async fn leads_csv(State(app): State<AppState>, s: ApiSession, headers: HeaderMap, Path(key): Path<String>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+async fn leads_csv(
+    State(app): State<AppState>,
+    s: ApiSession,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
     let site = own(&app, &s, &key)?;
     let f = Params::parse_query(q.as_deref())?.filters(site)?;
     let rows = leads::leads(&app, site, &f).await?;
-    Ok(csv_response(&csv::leads(&rows, Lang::from_headers(&headers)), &format!("leads-{}-{}.csv", f.from, f.to)))
+    Ok(csv::response(
+        &csv::leads(&rows, Lang::from_headers(&headers)),
+        &format!("leads-{}-{}.csv", f.from, f.to),
+    ))
 }
 
-pub fn csv_response(body: &[u8], filename: &str) -> Response {
-    let disposition = format!("attachment; filename=\"{}\"", filename.replace(['"', '\\', '\r', '\n'], ""));
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body.to_vec()).into_response()
-}
-
-async fn visitor_card(State(app): State<AppState>, s: ApiSession, Path((key, vid)): Path<(String, String)>) -> Result<Json<visitor::VisitorCard>, ApiError> {
+async fn visitor_card(
+    State(app): State<AppState>,
+    s: ApiSession,
+    Path((key, vid)): Path<(String, String)>,
+) -> Result<Json<visitor::VisitorCard>, ApiError> {
     let site = own(&app, &s, &key)?;
     Ok(Json(visitor::card(&app, site, &vid).await?))
 }
 
-async fn channels_json(State(app): State<AppState>, s: ApiSession, Path(key): Path<String>, RawQuery(q): RawQuery) -> Result<Json<channels::ChannelsReport>, ApiError> {
+async fn channels_json(
+    State(app): State<AppState>,
+    s: ApiSession,
+    Path(key): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<channels::ChannelsReport>, ApiError> {
     let site = own(&app, &s, &key)?;
     let f = Params::parse_query(q.as_deref())?.filters(site)?;
     Ok(Json(channels::report(&app, site, &f).await?))
 }
 
-async fn reconcile_now(State(app): State<AppState>, s: ApiSession, Path(key): Path<String>) -> Result<Json<reconcile::Report>, ApiError> {
+async fn reconcile_now(
+    State(app): State<AppState>,
+    s: ApiSession,
+    Path(key): Path<String>,
+) -> Result<Json<reconcile::Report>, ApiError> {
     let site = own(&app, &s, &key)?;
-    crate::webhooks::drain(&app).await.map_err(ApiError::unavailable)?;
+    crate::webhooks::drain(&app)
+        .await
+        .map_err(ApiError::unavailable)?;
     Ok(Json(reconcile::reconcile_site(&app, &site.key).await))
 }
 
@@ -85,12 +111,23 @@ struct ErasureRequest {
     phone: Option<String>,
 }
 
-async fn erasure(State(app): State<AppState>, s: ApiSession, Path(key): Path<String>, JsonBody(req): JsonBody<ErasureRequest>) -> Result<Json<Value>, ApiError> {
+async fn erasure(
+    State(app): State<AppState>,
+    s: ApiSession,
+    Path(key): Path<String>,
+    JsonBody(req): JsonBody<ErasureRequest>,
+) -> Result<Json<Value>, ApiError> {
     let site = own(&app, &s, &key)?;
     let target = match (&req.visitor, &req.phone) {
         (Some(v), None) => erase::Target::Visitor(v),
         (None, Some(p)) => erase::Target::Phone(p),
-        _ => return Err(ApiError::invalid("visitor", "Укажите visitor или phone.", "Give either visitor or phone.")),
+        _ => {
+            return Err(ApiError::invalid(
+                "visitor",
+                "Укажите visitor или phone.",
+                "Give either visitor or phone.",
+            ));
+        }
     };
     let erased = erase::erase(&app, &site.key, &s.0.login, target).await?;
     Ok(Json(json!({ "erased": erased })))

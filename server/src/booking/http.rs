@@ -1,14 +1,15 @@
 //! The widget's API under `/api/v1/sites/{site}/…`: site config, services, masters, dates,
 //! times, the SMS code and the booking. Handlers only parse and check access; the work is in
-//! `crate::booking`.
+//! the sibling modules.
 
 use std::net::SocketAddr;
 
 use axum::{
-    Json,
+    Json, Router,
     extract::{ConnectInfo, RawQuery, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
+    routing::{get, post},
 };
 use protocol::{
     booking::{BookingRequest, BookingResult, CodeRequest, codes},
@@ -18,17 +19,48 @@ use serde::{Deserialize, de::DeserializeOwned};
 use utoipa::IntoParams;
 
 use crate::{
+    app::AppState,
     booking::{book, book::sorted, phone::PhoneNumber, upstream::SiteUpstream},
     config::SiteSettings,
     error::{self, ApiError, Path},
-    startup::AppState,
 };
 
-use super::openapi::{BodyErrors, LookupErrors, QueryErrors};
+use super::{
+    cancel,
+    openapi::{BodyErrors, LookupErrors, QueryErrors},
+};
+
+/// The widget's API (CORS is added by `routes`) and the visitor's cancel page.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/sites/{site}/config", get(config))
+        .route(
+            "/api/v1/sites/{site}/branches/{branch}/services",
+            get(services),
+        )
+        .route("/api/v1/sites/{site}/branches/{branch}/staff", get(staff))
+        .route("/api/v1/sites/{site}/branches/{branch}/dates", get(dates))
+        .route("/api/v1/sites/{site}/branches/{branch}/times", get(times))
+        .route("/api/v1/sites/{site}/branches/{branch}/code", post(code))
+        .route("/api/v1/sites/{site}/bookings", post(create))
+}
+
+/// The visitor's cancel link: a page, no CORS.
+pub fn cancel_router() -> Router<AppState> {
+    Router::new().route(
+        "/cancel/{site}/{id}",
+        get(cancel::show).post(cancel::cancel),
+    )
+}
 
 /// The site, checking the caller's origin when it sends one (browsers do); `require_origin`
 /// for writes, which only the site's own pages may make.
-fn site<'a>(app: &'a AppState, key: &str, headers: &HeaderMap, require_origin: bool) -> Result<&'a SiteSettings, ApiError> {
+fn site<'a>(
+    app: &'a AppState,
+    key: &str,
+    headers: &HeaderMap,
+    require_origin: bool,
+) -> Result<&'a SiteSettings, ApiError> {
     let site = app.sites.get(key).ok_or_else(ApiError::unknown_site)?;
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         Some(origin) if !site.allows(origin) => Err(ApiError::origin_not_allowed()),
@@ -37,8 +69,19 @@ fn site<'a>(app: &'a AppState, key: &str, headers: &HeaderMap, require_origin: b
     }
 }
 
-async fn branch_of(app: &AppState, up: &std::sync::Arc<SiteUpstream>, id: u64) -> Result<Branch, ApiError> {
-    app.catalog.branch(up, id).await?.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown_branch", "Такого филиала нет.", "No such branch."))
+async fn branch_of(
+    app: &AppState,
+    up: &std::sync::Arc<SiteUpstream>,
+    id: u64,
+) -> Result<Branch, ApiError> {
+    app.catalog.branch(up, id).await?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_branch",
+            "Такого филиала нет.",
+            "No such branch.",
+        )
+    })
 }
 
 /// `{site}` of the site routes.
@@ -115,9 +158,24 @@ fn query<T: DeserializeOwned>(raw: Option<String>) -> Result<T, ApiError> {
 /// digits (every such id fits a u64), comma-separated, nothing else: exactly what the
 /// document's pattern `^[0-9]{1,19}(,[0-9]{1,19}){0,9}$` allows.
 fn service_ids(services: &str) -> Result<Vec<u64>, ApiError> {
-    let bad = || ApiError::invalid("services", "Укажите услуги: services=1,2.", "Give the services as services=1,2.");
+    let bad = || {
+        ApiError::invalid(
+            "services",
+            "Укажите услуги: services=1,2.",
+            "Give the services as services=1,2.",
+        )
+    };
     let id = |s: &str| (1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
-    let ids: Vec<u64> = services.split(',').map(|s| if id(s) { s.parse().map_err(|_| bad()) } else { Err(bad()) }).collect::<Result<_, _>>()?;
+    let ids: Vec<u64> = services
+        .split(',')
+        .map(|s| {
+            if id(s) {
+                s.parse().map_err(|_| bad())
+            } else {
+                Err(bad())
+            }
+        })
+        .collect::<Result<_, _>>()?;
     if ids.len() > crate::booking::request::MAX_SERVICES {
         return Err(bad());
     }
@@ -127,16 +185,31 @@ fn service_ids(services: &str) -> Result<Vec<u64>, ApiError> {
 /// `date=YYYY-MM-DD`, a real day: the document's `format: date` (RFC 3339 full-date), and
 /// nothing else jiff would also read (a datetime, a week date).
 fn day(date: &str) -> Result<jiff::civil::Date, ApiError> {
-    let shaped = date.len() == 10 && date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    shaped
-        .then(|| date.parse().ok())
-        .flatten()
-        .ok_or_else(|| ApiError::invalid("date", "Укажите дату: date=ГГГГ-ММ-ДД.", "Give the date as date=YYYY-MM-DD."))
+    let shaped = date.len() == 10
+        && date.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shaped.then(|| date.parse().ok()).flatten().ok_or_else(|| {
+        ApiError::invalid(
+            "date",
+            "Укажите дату: date=ГГГГ-ММ-ДД.",
+            "Give the date as date=YYYY-MM-DD.",
+        )
+    })
 }
 
 fn cached<T: serde::Serialize>(value: &T, max_age: u32) -> Response {
     let mut res = Json(value).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, format!("public, max-age={max_age}").parse().expect("valid header"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        format!("public, max-age={max_age}")
+            .parse()
+            .expect("valid header"),
+    );
     res
 }
 
@@ -149,7 +222,11 @@ fn cached<T: serde::Serialize>(value: &T, max_age: u32) -> Response {
         LookupErrors,
     )
 )]
-pub async fn config(State(app): State<AppState>, Path(SitePath { site: key }): Path<SitePath>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn config(
+    State(app): State<AppState>,
+    Path(SitePath { site: key }): Path<SitePath>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let up = app.upstreams.get(&site.key)?;
     let branches = app.catalog.branches(&up).await?;
@@ -173,12 +250,20 @@ pub async fn config(State(app): State<AppState>, Path(SitePath { site: key }): P
         (status = 400, description = "bad_json: a query parameter this operation does not have, or `staff` not a number", body = protocol::ErrorBody),
     )
 )]
-pub async fn services(State(app): State<AppState>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn services(
+    State(app): State<AppState>,
+    Path(BranchPath { site: key, branch }): Path<BranchPath>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let q: ServicesQuery = query(raw)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
-    let list: std::sync::Arc<Services> = app.catalog.services(&up, branch.id, q.staff.unwrap_or(0)).await?;
+    let list: std::sync::Arc<Services> = app
+        .catalog
+        .services(&up, branch.id, q.staff.unwrap_or(0))
+        .await?;
     Ok(cached(list.as_ref(), 60))
 }
 
@@ -192,13 +277,22 @@ pub async fn services(State(app): State<AppState>, Path(BranchPath { site: key, 
         QueryErrors,
     )
 )]
-pub async fn staff(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn staff(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(BranchPath { site: key, branch }): Path<BranchPath>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let q: StaffQuery = query(raw)?;
     let ids = service_ids(&q.services)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
-    let list: std::sync::Arc<StaffList> = app.catalog.staff(&up, branch.id, ids, Some(peer.ip())).await?;
+    let list: std::sync::Arc<StaffList> = app
+        .catalog
+        .staff(&up, branch.id, ids, Some(peer.ip()))
+        .await?;
     Ok(cached(list.as_ref(), 60))
 }
 
@@ -212,13 +306,22 @@ pub async fn staff(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<S
         QueryErrors,
     )
 )]
-pub async fn dates(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn dates(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(BranchPath { site: key, branch }): Path<BranchPath>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let q: DatesQuery = query(raw)?;
     let ids = service_ids(&q.services)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
-    let dates: std::sync::Arc<Dates> = app.catalog.dates(&up, &branch, q.staff.unwrap_or(0), ids, Some(peer.ip())).await?;
+    let dates: std::sync::Arc<Dates> = app
+        .catalog
+        .dates(&up, &branch, q.staff.unwrap_or(0), ids, Some(peer.ip()))
+        .await?;
     Ok(cached(dates.as_ref(), 10))
 }
 
@@ -232,14 +335,30 @@ pub async fn dates(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<S
         QueryErrors,
     )
 )]
-pub async fn times(State(app): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Path(BranchPath { site: key, branch }): Path<BranchPath>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn times(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(BranchPath { site: key, branch }): Path<BranchPath>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false)?;
     let q: TimesQuery = query(raw)?;
     let ids = service_ids(&q.services)?;
     let date = day(&q.date)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
-    let times: std::sync::Arc<Times> = app.catalog.times(&up, &branch, q.staff.unwrap_or(0), ids, date, Some(peer.ip())).await?;
+    let times: std::sync::Arc<Times> = app
+        .catalog
+        .times(
+            &up,
+            &branch,
+            q.staff.unwrap_or(0),
+            ids,
+            date,
+            Some(peer.ip()),
+        )
+        .await?;
     Ok(cached(times.as_ref(), 5))
 }
 
@@ -272,14 +391,25 @@ pub async fn code(
 ) -> Result<StatusCode, ApiError> {
     let site = site(&app, &key, &headers, true)?;
     let phone = PhoneNumber::parse(&req.phone).map_err(|_| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, codes::INVALID_PHONE, "Проверьте номер телефона.", "Please check the phone number.").field("phone")
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::INVALID_PHONE,
+            "Проверьте номер телефона.",
+            "Please check the phone number.",
+        )
+        .field("phone")
     })?;
-    if !app.limits.code_ip.allow(&peer.ip().to_string()) || !app.limits.code_phone.allow(phone.as_digits()) {
+    if !app.limits.code_ip.allow(&peer.ip().to_string())
+        || !app.limits.code_phone.allow(phone.as_digits())
+    {
         return Err(too_many());
     }
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
-    up.client.book_code(branch.id, phone.as_digits(), "").await.map_err(|e| ApiError::from(crate::booking::upstream::UpstreamError::from(e)))?;
+    up.client
+        .book_code(branch.id, phone.as_digits(), "")
+        .await
+        .map_err(|e| ApiError::from(crate::booking::upstream::UpstreamError::from(e)))?;
     app.metrics.upstream("book_code", "ok");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -313,7 +443,11 @@ pub async fn create(
     let idem = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
-        .filter(|k| (8..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|k| {
+            (8..=128).contains(&k.len())
+                && k.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
         .ok_or_else(|| {
             ApiError::bad_request(
                 codes::IDEMPOTENCY_KEY_REQUIRED,
@@ -325,7 +459,10 @@ pub async fn create(
     let site = site(&app, &key, &headers, true)?.clone();
     let visitor = req.attribution.as_ref().map(|a| a.vid.clone());
     let attempt = key_hash(&idem);
-    if !app.limits.booking_ip.allow_distinct(&peer.ip().to_string(), attempt)
+    if !app
+        .limits
+        .booking_ip
+        .allow_distinct(&peer.ip().to_string(), attempt)
         || visitor.is_some_and(|v| !app.limits.booking_visitor.allow_distinct(&v, attempt))
     {
         return Err(too_many());
@@ -351,9 +488,26 @@ mod tests {
     fn services_are_what_the_documents_pattern_allows_and_nothing_else() {
         assert_eq!(service_ids("9100101").unwrap(), vec![9100101]);
         assert_eq!(service_ids("2,1,2").unwrap(), vec![1, 2]);
-        assert_eq!(service_ids(&["9999999999999999999"; 10].join(",")).unwrap().len(), 1);
+        assert_eq!(
+            service_ids(&["9999999999999999999"; 10].join(","))
+                .unwrap()
+                .len(),
+            1
+        );
         let twenty_digits = "12345678901234567890";
-        for refused in ["", "1,", ",1", "1,,2", " 1", "+1", "-1", "1.0", "a", twenty_digits, &["1"; 11].join(",")] {
+        for refused in [
+            "",
+            "1,",
+            ",1",
+            "1,,2",
+            " 1",
+            "+1",
+            "-1",
+            "1.0",
+            "a",
+            twenty_digits,
+            &["1"; 11].join(","),
+        ] {
             assert!(service_ids(refused).is_err(), "{refused:?}");
         }
     }
@@ -362,7 +516,16 @@ mod tests {
     fn a_date_is_an_rfc_3339_full_date_of_a_real_day() {
         assert!(day("2030-02-28").is_ok());
         assert!(day("2028-02-29").is_ok());
-        for refused in ["", "2030-02-29", "2030-13-01", "2030-1-01", "20300101", "2030-01-01T00:00", "2030-W01-1", "+002030-01-01"] {
+        for refused in [
+            "",
+            "2030-02-29",
+            "2030-13-01",
+            "2030-1-01",
+            "20300101",
+            "2030-01-01T00:00",
+            "2030-W01-1",
+            "+002030-01-01",
+        ] {
             assert!(day(refused).is_err(), "{refused:?}");
         }
     }

@@ -2,21 +2,31 @@
 //! the configured static site (the demo site), else a 404 in the error shape.
 
 use axum::{
+    Router,
     extract::{Request, State},
     response::{IntoResponse, Response},
 };
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-use crate::{error::ApiError, startup::AppState};
+use crate::{app::AppState, error::ApiError};
 
-pub async fn serve(State(app): State<AppState>, req: Request) -> Response {
+/// The fallback router: every path no other router claims.
+pub fn router() -> Router<AppState> {
+    Router::new().fallback(serve)
+}
+
+async fn serve(State(app): State<AppState>, req: Request) -> Response {
     let name = req.uri().path().trim_start_matches('/');
     if let Some(res) = app.assets.respond(name, req.headers()) {
         return res;
     }
     match &app.site_dir {
-        Some(dir) => match ServeDir::new(dir.as_path()).append_index_html_on_directories(true).oneshot(req).await {
+        Some(dir) => match ServeDir::new(dir.as_path())
+            .append_index_html_on_directories(true)
+            .oneshot(req)
+            .await
+        {
             Ok(res) if res.status() != axum::http::StatusCode::NOT_FOUND => res.into_response(),
             _ => ApiError::not_found().into_response(),
         },

@@ -1,0 +1,227 @@
+//! The visitor's cancel link from the booking's success screen:
+//! `GET /cancel/{site}/{id}?t=HASH` shows the booking and a button; `POST` cancels it in
+//! YCLIENTS (`DELETE /user/records/{id}/{hash}`). The record hash is the capability: only the
+//! visitor who booked has it.
+
+use axum::{
+    Form,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use protocol::booking::BookingResult;
+use serde::Deserialize;
+
+use crate::{app::AppState, dashboard::html::Html, error::Lang, util::clock::now_ms};
+
+#[derive(Deserialize)]
+pub struct Token {
+    #[serde(default)]
+    t: String,
+}
+
+struct Found {
+    result: Option<BookingResult>,
+    records: Vec<(u64, String)>,
+    cancelled: bool,
+}
+
+/// The booking if `token` is one of its record hashes (compared in constant time).
+async fn find(app: &AppState, site: &str, id: &str, token: &str) -> Option<Found> {
+    let view = app.store.booking_for_cancel(id).await.ok()??;
+    if view.site != site || token.is_empty() {
+        return None;
+    }
+    let records: Vec<serde_json::Value> =
+        serde_json::from_str(view.records.as_deref().unwrap_or("[]")).ok()?;
+    let records: Vec<(u64, String)> = records
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r["record_id"].as_u64()?,
+                r["record_hash"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    let ok = records
+        .iter()
+        .any(|(_, h)| constant_eq(h.as_bytes(), token.as_bytes()));
+    ok.then(|| Found {
+        result: view
+            .result
+            .as_deref()
+            .and_then(|r| serde_json::from_str(r).ok()),
+        records,
+        cancelled: view.cancelled,
+    })
+}
+
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn t(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::En { en } else { ru }
+}
+
+fn page(lang: Lang, status: StatusCode, title: &str, body: Html) -> Response {
+    let mut h = Html::new();
+    h.put(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">",
+        &[&if lang == Lang::En { "en" } else { "ru" }],
+    );
+    h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"stylesheet\" href=\"/dashboard/style.css\">");
+    h.put(
+        "<title>{}</title></head><body><main id=\"main\" class=\"narrow\"><h1>{}</h1>",
+        &[&title, &title],
+    );
+    let mut out = h.finish();
+    out.push_str(&body.finish());
+    out.push_str("</main></body></html>");
+    let mut res = (status, out).into_response();
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        "text/html; charset=utf-8".parse().expect("header"),
+    );
+    headers.insert(header::CACHE_CONTROL, "no-store".parse().expect("header"));
+    headers.insert("referrer-policy", "no-referrer".parse().expect("header"));
+    headers.insert("x-frame-options", "DENY".parse().expect("header"));
+    res
+}
+
+fn not_found(lang: Lang) -> Response {
+    let mut b = Html::new();
+    b.put(
+        "<p>{}</p>",
+        &[&t(
+            lang,
+            "Ссылка устарела или неверна. Чтобы изменить запись, позвоните в салон.",
+            "This link is out of date or wrong. To change your booking, please call the salon.",
+        )],
+    );
+    page(
+        lang,
+        StatusCode::NOT_FOUND,
+        t(lang, "Запись не найдена", "Booking not found"),
+        b,
+    )
+}
+
+fn summary(b: &mut Html, r: &BookingResult) {
+    b.raw("<dl class=\"summary\">");
+    b.put(
+        "<dt>Когда / When</dt><dd id=\"when\">{}</dd>",
+        &[&r.datetime
+            .replace('T', " ")
+            .get(..16)
+            .unwrap_or(&r.datetime)],
+    );
+    b.put(
+        "<dt>Где / Where</dt><dd>{}, {}</dd>",
+        &[&r.branch, &r.address],
+    );
+    b.put(
+        "<dt>Услуги / Services</dt><dd>{}</dd>",
+        &[&r.services.join(", ")],
+    );
+    b.raw("</dl>");
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    Path((site, id)): Path<(String, String)>,
+    Query(q): Query<Token>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let Some(found) = find(&app, &site, &id, &q.t).await else {
+        return not_found(lang);
+    };
+    let mut b = Html::new();
+    if let Some(r) = &found.result {
+        summary(&mut b, r);
+    }
+    if found.cancelled {
+        b.put(
+            "<p id=\"cancelled\" role=\"status\">{}</p>",
+            &[&t(
+                lang,
+                "Эта запись уже отменена.",
+                "This booking is already cancelled.",
+            )],
+        );
+        return page(
+            lang,
+            StatusCode::OK,
+            t(lang, "Запись отменена", "Booking cancelled"),
+            b,
+        );
+    }
+    b.put(
+        "<form method=\"post\"><input type=\"hidden\" name=\"t\" value=\"{}\">",
+        &[&q.t],
+    );
+    b.put(
+        "<button type=\"submit\" id=\"cancel\">{}</button></form>",
+        &[&t(lang, "Отменить запись", "Cancel the booking")],
+    );
+    page(
+        lang,
+        StatusCode::OK,
+        t(lang, "Отмена записи", "Cancel your booking"),
+        b,
+    )
+}
+
+pub async fn cancel(
+    State(app): State<AppState>,
+    Path((site, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(q): Form<Token>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let Some(found) = find(&app, &site, &id, &q.t).await else {
+        return not_found(lang);
+    };
+    let Ok(up) = app.upstreams.get(&site) else {
+        return not_found(lang);
+    };
+    let mut b = Html::new();
+    if let Some(r) = &found.result {
+        summary(&mut b, r);
+    }
+    if !found.cancelled {
+        // Marked first: the webhook that follows the deletion then reads "cancelled by the client".
+        let _ = app.store.mark_client_cancelled(&id, now_ms()).await;
+        for (record, hash) in &found.records {
+            if let Err(e) = up.client.delete_user_record(*record, hash).await {
+                tracing::info!(booking = %id, error = %e, "cancel refused upstream");
+                let _ = app.store.unmark_client_cancelled(&id).await;
+                b.put("<p id=\"refused\" role=\"alert\">{}</p>", &[&t(lang, "Отменить онлайн уже нельзя (слишком близко к визиту или салон не разрешает). Пожалуйста, позвоните в салон.", "It is too late to cancel online (or the salon does not allow it). Please call the salon.")]);
+                return page(
+                    lang,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    t(lang, "Не удалось отменить", "Could not cancel"),
+                    b,
+                );
+            }
+        }
+        app.metrics.booking("cancelled_by_client");
+        tracing::info!(booking = %id, "booking cancelled by the visitor");
+    }
+    b.put(
+        "<p id=\"cancelled\" role=\"status\">{}</p>",
+        &[&t(
+            lang,
+            "Запись отменена. Салон получил уведомление.",
+            "Your booking is cancelled. The salon has been notified.",
+        )],
+    );
+    page(
+        lang,
+        StatusCode::OK,
+        t(lang, "Запись отменена", "Booking cancelled"),
+        b,
+    )
+}

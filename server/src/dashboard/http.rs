@@ -1,0 +1,49 @@
+//! The dashboard's routes; each page's handler sits with its page.
+
+use axum::{
+    Router,
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+
+use super::{channels, leads, login, privacy, visitor};
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard", get(login::index))
+        .route("/dashboard/", get(login::index))
+        .route("/dashboard/login", get(login::form).post(login::submit))
+        .route("/dashboard/logout", post(login::logout))
+        .route("/dashboard/lang/{lang}", get(login::language))
+        .route("/dashboard/style.css", get(style))
+        .route("/dashboard/sites/{site}/leads", get(leads::page))
+        .route("/dashboard/sites/{site}/leads.csv", get(leads::csv))
+        .route("/dashboard/sites/{site}/reconcile", post(leads::reconcile))
+        .route(
+            "/dashboard/sites/{site}/visitors/{vid}",
+            get(visitor::page_handler),
+        )
+        .route(
+            "/dashboard/sites/{site}/channels",
+            get(channels::page_handler),
+        )
+        .route(
+            "/dashboard/sites/{site}/privacy",
+            get(privacy::page_handler).post(privacy::erase),
+        )
+}
+
+async fn style() -> Response {
+    let mut res = (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("style.css"),
+    )
+        .into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=300"),
+    );
+    res
+}

@@ -1,0 +1,5 @@
+//! What the operator needs: `/health`, `/metrics` (with the middleware that counts every
+//! request) and the API document at `/api/openapi.json`.
+
+pub mod http;
+pub mod openapi;

@@ -1,0 +1,30 @@
+//! `GET /api/openapi.json`: the API document, generated from the handlers' annotations and the
+//! `protocol` types (feature `openapi`).
+
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "zapis API",
+        description = "Booking widget API, tracker ingest and embed config. Errors are always {\"error\": {\"code\", \"message\"}}."
+    ),
+    paths(
+        crate::ingest::http::ingest,
+        crate::sites::http::embed_config,
+        crate::booking::http::config,
+        crate::booking::http::services,
+        crate::booking::http::staff,
+        crate::booking::http::dates,
+        crate::booking::http::times,
+        crate::booking::http::code,
+        crate::booking::http::create,
+    ),
+    components(schemas(protocol::ErrorBody, protocol::ErrorDetail))
+)]
+pub struct ApiDoc;
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
