@@ -51,7 +51,7 @@ const MODULES: [Module; 2] = [
         // wasm has its own (`[profile.wasm-release]` in Cargo.toml).
         profile: &["--profile", "wasm-release"],
         // Measured on this widget: see widget/README.md ("Size").
-        rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none"),
+        rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
         // Leptos CSR carries server_fn's streaming classes (`IntoUnderlying*`), never used here.
         exports: Some("default, open, mount, close, set_language"),
     },
