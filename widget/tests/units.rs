@@ -8,9 +8,9 @@ use std::{cell::Cell, rc::Rc};
 
 use common::{document, tick};
 
-use wasm_bindgen_test::*;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
 use widget::{
     api::{ApiError, Reply},
     booking::state::{Fetch, Load},
@@ -391,18 +391,38 @@ async fn a_region_takes_its_dom_out_while_its_listeners_still_live() {
     let spy = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || s.set(s.get() + 1));
     root.add_event_listener_with_callback_and_bool("blur", spy.as_ref().unchecked_ref(), true)
         .unwrap();
-    let input: web_sys::HtmlElement = root.query_selector("input").unwrap().unwrap().unchecked_into();
+    let input: web_sys::HtmlElement = root
+        .query_selector("input")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     input.focus().unwrap();
     shown.set(1);
     tick().await;
     assert_eq!(
-        root.query_selector("p").unwrap().unwrap().text_content().as_deref(),
+        root.query_selector("p")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .as_deref(),
         Some("1"),
         "re-rendered"
     );
-    assert_eq!(root.query_selector_all("input").unwrap().length(), 1, "the old children are gone");
-    assert_eq!(blurs.load(std::sync::atomic::Ordering::Relaxed), seen.get(), "every blur the page saw reached the input's listener");
+    assert_eq!(
+        root.query_selector_all("input").unwrap().length(),
+        1,
+        "the old children are gone"
+    );
+    assert_eq!(
+        blurs.load(std::sync::atomic::Ordering::Relaxed),
+        seen.get(),
+        "every blur the page saw reached the input's listener"
+    );
     drop(handle);
-    assert_eq!(root.child_element_count(), 0, "unmounting empties the region");
+    assert_eq!(
+        root.child_element_count(),
+        0,
+        "unmounting empties the region"
+    );
     root.remove();
 }

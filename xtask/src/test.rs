@@ -61,55 +61,16 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         command: tracker_host,
     });
 
-    for (browser, var, driver) in [
-        ("Chromium", "CHROMEDRIVER", tools::CHROMEDRIVER.to_string()),
-        (
-            "Firefox",
-            "GECKODRIVER",
-            geckodriver.to_string_lossy().into_owned(),
-        ),
-    ] {
-        let mut w = cmd("cargo");
-        w.args([
-            "test",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "widget",
-            "--tests",
-        ])
-        .env(var, &driver);
-        w.env_remove(if var == "CHROMEDRIVER" {
-            "GECKODRIVER"
-        } else {
-            "CHROMEDRIVER"
-        });
-        suites.push(Suite {
-            name: if browser == "Chromium" {
-                "widget: wasm in headless Chromium"
-            } else {
-                "widget: wasm in headless Firefox"
-            },
-            command: w,
-        });
-
-        let mut t = cmd("cargo");
-        t.current_dir(sh::root().join("tracker"))
-            .args(["test", "--target", "wasm32-unknown-unknown", "--tests"])
-            .env(var, &driver);
-        t.env_remove(if var == "CHROMEDRIVER" {
-            "GECKODRIVER"
-        } else {
-            "CHROMEDRIVER"
-        });
-        suites.push(Suite {
-            name: if browser == "Chromium" {
-                "tracker: wasm in headless Chromium"
-            } else {
-                "tracker: wasm in headless Firefox"
-            },
-            command: t,
-        });
+    // The wasm suites run through wasm-pack, the project's wasm tool: `wasm-pack test --headless
+    // --chrome|--firefox` builds the tests and runs them in the browser through the pinned
+    // wasm-bindgen test runner, offline (`--mode no-install`, drivers given by path).
+    for browser in [Browser::Chromium, Browser::Firefox] {
+        for (krate, what) in [("widget", "widget"), ("tracker", "tracker")] {
+            suites.push(Suite {
+                name: browser.suite_name(what),
+                command: wasm_pack_test(krate, browser, &geckodriver),
+            });
+        }
     }
 
     let mut schemathesis = cmd("cargo");
@@ -383,4 +344,37 @@ mod tests {
         );
         assert_eq!(super::parse_result("running 3 tests"), None);
     }
+}
+
+#[derive(Clone, Copy)]
+enum Browser {
+    Chromium,
+    Firefox,
+}
+
+impl Browser {
+    fn suite_name(self, what: &str) -> &'static str {
+        match (self, what) {
+            (Browser::Chromium, "widget") => "widget: wasm in headless Chromium (wasm-pack test)",
+            (Browser::Firefox, "widget") => "widget: wasm in headless Firefox (wasm-pack test)",
+            (Browser::Chromium, _) => "tracker: wasm in headless Chromium (wasm-pack test)",
+            (Browser::Firefox, _) => "tracker: wasm in headless Firefox (wasm-pack test)",
+        }
+    }
+}
+
+/// `wasm-pack test --headless --chrome|--firefox <crate>`. The other browser's driver
+/// variable is removed: wasm-bindgen-test-runner looks for GECKODRIVER before CHROMEDRIVER.
+fn wasm_pack_test(krate: &str, browser: Browser, geckodriver: &std::path::Path) -> Command {
+    let mut c = cmd("wasm-pack");
+    c.args(["test", "--headless", "--mode", "no-install"])
+        .env("WASM_PACK_CACHE", sh::root().join("target/wasm-pack-cache"))
+        .env_remove("CHROMEDRIVER")
+        .env_remove("GECKODRIVER");
+    match browser {
+        Browser::Chromium => c.args(["--chrome", "--chromedriver", tools::CHROMEDRIVER]),
+        Browser::Firefox => c.arg("--firefox").arg("--geckodriver").arg(geckodriver),
+    };
+    c.arg(sh::root().join(krate));
+    c
 }

@@ -9,14 +9,38 @@ use anyhow::{Context, bail};
 use crate::sh::{self, cmd, log};
 
 pub const GECKODRIVER_VERSION: &str = "0.37.1";
+/// The wasm tool: builds (`cargo xtask dist`) and browser tests (`wasm-pack test`).
+pub const WASM_PACK_VERSION: &str = "0.15.1";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// What building the assets needs.
 pub fn ensure_build_tools() -> anyhow::Result<()> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
+    ensure_wasm_pack()?;
     ensure_npm_tools()?;
     Ok(())
+}
+
+/// wasm-pack at the pinned version, from crates.io with its own lockfile (about 3.5 min).
+fn ensure_wasm_pack() -> anyhow::Result<()> {
+    let bin = sh::cargo_bin().join("wasm-pack");
+    let have = sh::output(std::process::Command::new(&bin).arg("--version")).unwrap_or_default();
+    if have == format!("wasm-pack {WASM_PACK_VERSION}") {
+        return Ok(());
+    }
+    log(format!(
+        "installing wasm-pack {WASM_PACK_VERSION} from crates.io (about 3.5 min on 2 cores)"
+    ));
+    sh::run(cmd("cargo").args([
+        "install",
+        "--locked",
+        "--quiet",
+        "--force",
+        "wasm-pack",
+        "--version",
+        WASM_PACK_VERSION,
+    ]))
 }
 
 /// What the tests need on top: Chromium + chromedriver, Firefox ESR + geckodriver.

@@ -52,7 +52,10 @@ pub fn BookingApp() -> impl IntoView {
         let step = ctx.step.get();
         if shown.unwrap_or(Step::Start) != step {
             after(0, move || {
-                let (Some(frame), Some(body)) = (frame.try_get_untracked().flatten(), body.try_get_untracked().flatten()) else {
+                let (Some(frame), Some(body)) = (
+                    frame.try_get_untracked().flatten(),
+                    body.try_get_untracked().flatten(),
+                ) else {
                     return;
                 };
                 body.set_scroll_top(0);
@@ -127,7 +130,8 @@ pub fn BookingApp() -> impl IntoView {
             </div>
         </div>
     };
-    let backdrop = close.map(|close| view! { <div class="zw-backdrop" on:click=move |_| close()></div> });
+    let backdrop =
+        close.map(|close| view! { <div class="zw-backdrop" on:click=move |_| close()></div> });
     view! {
         <div class="zw-app" lang=move || ctx.lang.get().code() data-theme=theme style=theme_vars>
             {backdrop}
@@ -156,7 +160,10 @@ fn current(step: Step) -> impl IntoView {
 fn StartStep() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let shown = move || match ctx.site.state.get() {
-        Load::Failed(e) => Either::Left(failed(e, Callback::new(move |()| flow::load_site(ctx, true)))),
+        Load::Failed(e) => Either::Left(failed(
+            e,
+            Callback::new(move |()| flow::load_site(ctx, true)),
+        )),
         _ => Either::Right(view! { <Skeleton/> }),
     };
     view! { <section class="zw-step" data-step="start">{shown}</section> }

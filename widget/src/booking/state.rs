@@ -192,7 +192,7 @@ impl Submit {
 /// One submission: book with this key, or ask for a code.
 #[derive(Clone)]
 pub enum Attempt {
-    Book(String, protocol::booking::BookingRequest),
+    Book(String, Box<protocol::booking::BookingRequest>),
     Code(u64, protocol::booking::CodeRequest),
 }
 

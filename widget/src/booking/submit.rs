@@ -100,7 +100,7 @@ pub fn book(ctx: Ctx) {
         .get_untracked()
         .unwrap_or_else(new_attempt_key);
     ctx.submit.key.set(Some(key.clone()));
-    begin(ctx, Attempt::Book(key, req));
+    begin(ctx, Attempt::Book(key, Box::new(req)));
 }
 
 /// The action's body: send, then move on — nothing if the widget was closed meanwhile.

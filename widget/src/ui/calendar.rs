@@ -87,7 +87,14 @@ pub fn Calendar(free: Vec<Ymd>, selected: Option<Ymd>, on_pick: Callback<Ymd>) -
                         None => Either::Left(view! { <td></td> }),
                         Some(day) => {
                             let open = free.with_value(|f| f.contains(&day));
-                            Either::Right(day_cell(day, open, selected == Some(day), cursor, lang, on_pick))
+                            Either::Right(day_cell(
+                                day,
+                                open,
+                                selected == Some(day),
+                                cursor,
+                                lang,
+                                on_pick,
+                            ))
                         }
                     })
                     .collect_view();
@@ -95,7 +102,10 @@ pub fn Calendar(free: Vec<Ymd>, selected: Option<Ymd>, on_pick: Callback<Ymd>) -
             })
             .collect_view()
     };
-    let nav = move |id: &'static str, label: fn(&'static Texts) -> &'static str, glyph: &'static str, n: i32| {
+    let nav = move |id: &'static str,
+                    label: fn(&'static Texts) -> &'static str,
+                    glyph: &'static str,
+                    n: i32| {
         let disabled = move || {
             if n < 0 {
                 month.get() <= lo
@@ -127,7 +137,14 @@ pub fn Calendar(free: Vec<Ymd>, selected: Option<Ymd>, on_pick: Callback<Ymd>) -
     })
 }
 
-fn day_cell(day: Ymd, open: bool, on: bool, cursor: RwSignal<Ymd>, lang: Lang, pick: Callback<Ymd>) -> impl IntoView {
+fn day_cell(
+    day: Ymd,
+    open: bool,
+    on: bool,
+    cursor: RwSignal<Ymd>,
+    lang: Lang,
+    pick: Callback<Ymd>,
+) -> impl IntoView {
     view! {
         <td role="gridcell" aria-selected=if on { "true" } else { "false" }>
             <button type="button" class=if on { "zw-day zw-on" } else { "zw-day" }

@@ -8,7 +8,10 @@ use crate::api::ApiError;
 
 /// An error, announced (`role=alert`), with "Try again" when trying again may help.
 #[component]
-pub fn ErrorBanner(error: ApiError, #[prop(optional)] retry: Option<Callback<()>>) -> impl IntoView {
+pub fn ErrorBanner(
+    error: ApiError,
+    #[prop(optional)] retry: Option<Callback<()>>,
+) -> impl IntoView {
     let lang = language();
     let retry = retry.filter(|_| error.retryable());
     let code = error.code().to_owned();

@@ -16,7 +16,9 @@ pub fn BranchStep() -> impl IntoView {
         let t = lang.t();
         let branches = ctx.site.ready().map(|s| s.branches).unwrap_or_default();
         if branches.is_empty() {
-            return Either::Left(view! { <li class="zw-empty" role="status">{t.nothing_found}</li> });
+            return Either::Left(
+                view! { <li class="zw-empty" role="status">{t.nothing_found}</li> },
+            );
         }
         let items = branches
             .into_iter()

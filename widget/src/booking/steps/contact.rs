@@ -13,9 +13,10 @@ use crate::{
     format,
     i18n::Texts,
     ui::{
-        StepSection, focus, input_value,
+        StepSection,
         error_banner::ErrorBanner,
         field::{Field, Spec},
+        focus, input_value,
         summary::Summary,
     },
     validate::{comment_error, drop_last_digit, email_error, mask_phone, name_error, phone_error},
@@ -96,13 +97,24 @@ fn BookingSummary() -> impl IntoView {
         } else {
             String::new()
         };
-        let services = chosen.iter().map(|s| s.title.as_str()).collect::<Vec<_>>().join(", ");
+        let services = chosen
+            .iter()
+            .map(|s| s.title.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         let rows = vec![
             (t.sum_branch, branch),
             (t.sum_services, services),
             (t.sum_staff, staff),
-            (t.sum_when, slot.map(|s| format::when(lang, &s.datetime)).unwrap_or_default()),
-            (t.sum_price, format::price(lang, min, max).unwrap_or_default()),
+            (
+                t.sum_when,
+                slot.map(|s| format::when(lang, &s.datetime))
+                    .unwrap_or_default(),
+            ),
+            (
+                t.sum_price,
+                format::price(lang, min, max).unwrap_or_default(),
+            ),
             (t.sum_length, format::duration(lang, length)),
         ];
         view! { <Summary rows/> }
@@ -136,7 +148,9 @@ pub fn ContactStep() -> impl IntoView {
     };
     let shown = move |bit: u8, key: &'static str| {
         let client = (touched.get() & bit != 0).then(|| check(bit)).flatten();
-        client.map(String::from).or_else(|| server_error(ctx.submit, key))
+        client
+            .map(String::from)
+            .or_else(|| server_error(ctx.submit, key))
     };
     // A field with its label ("(optional)" unless required) and its error once it was left.
     let input = move |spec: Spec,
@@ -203,7 +217,10 @@ pub fn ContactStep() -> impl IntoView {
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         touched.set(u8::MAX);
-        if let Some((_, key)) = FIELDS.iter().find(|(bit, _)| untrack(|| check(*bit)).is_some()) {
+        if let Some((_, key)) = FIELDS
+            .iter()
+            .find(|(bit, _)| untrack(|| check(*bit)).is_some())
+        {
             tried.set(true);
             if let Some(form) = form.get_untracked() {
                 focus(&form, &format!("#zw-{key}"));

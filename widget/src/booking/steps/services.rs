@@ -77,9 +77,12 @@ fn total(ctx: Ctx) -> String {
         t.selected,
         format::count(lang, chosen.len() as u64, &t.services_forms)
     );
-    for part in [format::price(lang, min, max), Some(format::duration(lang, length))]
-        .into_iter()
-        .flatten()
+    for part in [
+        format::price(lang, min, max),
+        Some(format::duration(lang, length)),
+    ]
+    .into_iter()
+    .flatten()
     {
         text.push_str(" · ");
         text.push_str(&part);
@@ -113,7 +116,10 @@ fn service_list(ctx: Ctx, list: Services, query: RwSignal<String>) -> impl IntoV
         let groups = groups
             .into_iter()
             .map(|(title, items)| {
-                let rows = items.into_iter().map(|s| service_row(ctx, lang, s)).collect_view();
+                let rows = items
+                    .into_iter()
+                    .map(|s| service_row(ctx, lang, s))
+                    .collect_view();
                 view! {
                     <fieldset class="zw-cat">
                         <legend>{title.to_owned()}</legend>
@@ -128,7 +134,8 @@ fn service_list(ctx: Ctx, list: Services, query: RwSignal<String>) -> impl IntoV
 
 fn service_row(ctx: Ctx, lang: Lang, s: &Service) -> impl IntoView + use<> {
     let id = s.id;
-    let comment = (!s.comment.is_empty()).then(|| view! { <span class="zw-muted">{s.comment.clone()}</span> });
+    let comment = (!s.comment.is_empty())
+        .then(|| view! { <span class="zw-muted">{s.comment.clone()}</span> });
     view! {
         <label class="zw-svc">
             <input type="checkbox" data-testid=format!("service-{id}")

@@ -27,7 +27,10 @@ pub fn SuccessStep() -> impl IntoView {
             (t.sum_when, format::when(lang, &res.datetime)),
             (t.sum_branch, res.branch.clone()),
             (t.sum_address, res.address.clone()),
-            (t.sum_price, format::price(lang, res.price_min, res.price_max).unwrap_or_default()),
+            (
+                t.sum_price,
+                format::price(lang, res.price_min, res.price_max).unwrap_or_default(),
+            ),
             (t.sum_length, format::duration(lang, res.length * 60)),
         ];
         view! { <Summary rows/> }

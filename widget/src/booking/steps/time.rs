@@ -57,7 +57,10 @@ fn slot_groups(ctx: Ctx, times: Times) -> impl IntoView {
         .zip(names)
         .filter(|(slots, _)| !slots.is_empty())
         .map(|(slots, name)| {
-            let buttons = slots.into_iter().map(|slot| slot_button(ctx, slot)).collect_view();
+            let buttons = slots
+                .into_iter()
+                .map(|slot| slot_button(ctx, slot))
+                .collect_view();
             view! {
                 <div class="zw-slots" role="group" aria-label=move || name(ctx.t())>
                     <h4 aria-hidden="true">{move || name(ctx.t())}</h4>
