@@ -63,26 +63,44 @@ pub fn StepSection(
 }
 
 /// A fetched value: a skeleton while loading, the error with a retry when it failed, `ready`
-/// once it is in.
-pub fn loaded<T, V>(
+/// once it is in. Only the small closure that reads the value is generic: the switch itself is
+/// one function for every fetched type (each generic copy cost ~3 KB of wasm).
+pub fn loaded<T>(
     fetch: Fetch<T>,
-    retry: impl Fn() + Copy + Send + Sync + 'static,
-    ready: impl Fn(T) -> V + Send + Sync + 'static,
+    retry: impl Fn() + Send + Sync + 'static,
+    ready: impl Fn(T) -> AnyView + Send + Sync + 'static,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
 {
-    move || match fetch.state.get() {
-        Load::Loading => EitherOf3::A(view! { <Skeleton/> }),
-        Load::Failed(e) => EitherOf3::B(failed(e, Callback::new(move |()| retry()))),
-        Load::Ready(v) => EitherOf3::C(ready(v)),
-    }
+    shown(
+        Box::new(move || match fetch.state.get() {
+            Load::Loading => Shown::Loading,
+            Load::Failed(e) => Shown::Failed(e),
+            Load::Ready(v) => Shown::Ready(ready(v)),
+        }),
+        Callback::new(move |()| retry()),
+    )
 }
 
-/// An error banner with a retry (one concrete function for every `loaded`).
+/// An error banner with a retry (one concrete function for every failed load).
 pub fn failed(error: ApiError, retry: Callback<()>) -> impl IntoView {
     view! { <ErrorBanner error retry/> }
+}
+
+/// What [`loaded`] shows.
+pub enum Shown {
+    Loading,
+    Failed(ApiError),
+    Ready(AnyView),
+}
+
+fn shown(state: Box<dyn Fn() -> Shown + Send + Sync>, retry: Callback<()>) -> impl IntoView {
+    move || match state() {
+        Shown::Loading => EitherOf3::A(view! { <Skeleton/> }),
+        Shown::Failed(e) => EitherOf3::B(failed(e, retry)),
+        Shown::Ready(v) => EitherOf3::C(v),
+    }
 }
 
 /// The visitor's IANA time zone, as the browser reports it.

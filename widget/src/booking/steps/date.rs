@@ -15,7 +15,7 @@ pub fn DateStep() -> impl IntoView {
     flow::load_dates(ctx, false);
     view! {
         <StepSection name="date" title=|t| t.choose_date>
-            {loaded(ctx.dates, move || flow::load_dates(ctx, true), move |d| free_days(ctx, d))}
+            {loaded(ctx.dates, move || flow::load_dates(ctx, true), move |d| free_days(ctx, d).into_any())}
         </StepSection>
     }
 }

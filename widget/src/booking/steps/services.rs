@@ -44,7 +44,7 @@ pub fn ServicesStep() -> impl IntoView {
                 aria-label=move || ctx.t().search placeholder=move || ctx.t().search
                 on:input=move |ev| query.set(input_value(&ev))/>
             {loaded(ctx.services, move || flow::load_services(ctx, true), move |list| {
-                service_list(ctx, list, query)
+                service_list(ctx, list, query).into_any()
             })}
             <div class="zw-foot">
                 <p class="zw-total" aria-live="polite" data-testid="services-total">

@@ -16,7 +16,7 @@ pub fn StaffStep() -> impl IntoView {
     flow::load_staff(ctx, false);
     view! {
         <StepSection name="staff" title=|t| t.choose_staff>
-            {loaded(ctx.staff, move || flow::load_staff(ctx, true), move |list| cards(ctx, list))}
+            {loaded(ctx.staff, move || flow::load_staff(ctx, true), move |list| cards(ctx, list).into_any())}
         </StepSection>
     }
 }

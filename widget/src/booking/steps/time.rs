@@ -23,7 +23,7 @@ pub fn TimeStep() -> impl IntoView {
     view! {
         <StepSection name="time" title=|t| t.choose_time>
             <p class="zw-sub" data-testid="time-date">{day}</p>
-            {loaded(ctx.times, move || flow::load_times(ctx, true), move |times| slot_groups(ctx, times))}
+            {loaded(ctx.times, move || flow::load_times(ctx, true), move |times| slot_groups(ctx, times).into_any())}
         </StepSection>
     }
 }
