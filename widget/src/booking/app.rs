@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     style,
-    ui::{after, error_banner::Skeleton, failed, focus},
+    ui::{after, effect, error_banner::Skeleton, failed, focus},
 };
 
 /// What can take focus inside the widget, in document order.
@@ -33,7 +33,7 @@ pub fn BookingApp() -> impl IntoView {
     let close = ctx.close;
     let modal = close.is_some();
     flow::load_site(ctx, false);
-    Effect::new(move || {
+    effect(move || {
         if let Some(site) = ctx.site.ready()
             && ctx.step.get_untracked() == Step::Start
         {
@@ -44,27 +44,27 @@ pub fn BookingApp() -> impl IntoView {
         }
     });
 
+    // The one element reference (each NodeRef type costs ~1.5 KB of wasm): the body and the
+    // calendar grid are found from it or from their events.
     let frame = NodeRef::<leptos::html::Div>::new();
-    let body = NodeRef::<leptos::html::Div>::new();
     // A new step: scroll to its top and put focus on its heading (inline: only if focus was
     // already inside, so the host page never jumps while the widget loads).
-    Effect::new(move |shown: Option<Step>| {
+    let shown = std::cell::Cell::new(Step::Start);
+    effect(move || {
         let step = ctx.step.get();
-        if shown.unwrap_or(Step::Start) != step {
+        if shown.replace(step) != step {
             after(0, move || {
-                let (Some(frame), Some(body)) = (
-                    frame.try_get_untracked().flatten(),
-                    body.try_get_untracked().flatten(),
-                ) else {
+                let Some(frame) = frame.try_get_untracked().flatten() else {
                     return;
                 };
-                body.set_scroll_top(0);
+                if let Ok(Some(body)) = frame.query_selector(".zw-body") {
+                    body.set_scroll_top(0);
+                }
                 if modal || active_in(&frame).is_some() {
                     focus(&frame, "[data-step-title]");
                 }
             });
         }
-        step
     });
 
     let on_key = move |ev: KeyboardEvent| {
@@ -77,7 +77,10 @@ pub fn BookingApp() -> impl IntoView {
                 close();
             }
             "Tab" => {
-                if let Some(frame) = frame.get_untracked() {
+                if let Some(frame) = ev
+                    .current_target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                {
                     trap_tab(&frame, &ev);
                 }
             }
@@ -124,7 +127,7 @@ pub fn BookingApp() -> impl IntoView {
                 <h2 id="zw-title">{move || ctx.t().title}</h2>
                 {close_button}
             </div>
-            <div class="zw-body" node_ref=body>
+            <div class="zw-body">
                 <div>{notice}</div>
                 <div>{move || current(ctx.step.get())}</div>
             </div>
@@ -162,7 +165,7 @@ fn StartStep() -> impl IntoView {
     let shown = move || match ctx.site.state.get() {
         Load::Failed(e) => Either::Left(failed(
             e,
-            Callback::new(move |()| flow::load_site(ctx, true)),
+            std::sync::Arc::new(move || flow::load_site(ctx, true)),
         )),
         _ => Either::Right(view! { <Skeleton/> }),
     };

@@ -5,7 +5,7 @@ use protocol::catalog::SiteInfo;
 
 use leptos::prelude::*;
 
-use super::state::{Ctx, Skip, Step};
+use super::state::{Ctx, Step};
 use crate::i18n::Lang;
 
 const ORDER: [Step; 8] = [
@@ -42,8 +42,8 @@ pub fn next(ctx: Ctx) {
     let Some(mut step) = after.find(|s| untrack(|| included(ctx, *s))) else {
         return;
     };
-    if step == Step::Staff && ctx.skip.get_untracked().staff {
-        ctx.skip.update(|s| s.staff = false);
+    if step == Step::Staff && ctx.skip.staff.get_untracked() {
+        ctx.skip.staff.set(false);
         step = Step::Date;
     }
     go(ctx, step);
@@ -93,10 +93,8 @@ pub fn start(ctx: Ctx, site: &SiteInfo) {
         .staff
         .as_deref()
         .and_then(|s| s.trim().parse::<u64>().ok());
-    ctx.skip.set(Skip {
-        services: !services.is_empty(),
-        staff: staff.is_some(),
-    });
+    ctx.skip.services.set(!services.is_empty());
+    ctx.skip.staff.set(staff.is_some());
     d.services.set(services);
     d.staff.set(staff);
     go(

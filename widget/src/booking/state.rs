@@ -196,11 +196,12 @@ pub enum Attempt {
     Code(u64, protocol::booking::CodeRequest),
 }
 
-/// Steps settled by preselection (`service` / `staff` opts) that forward moves skip once.
-#[derive(Clone, Copy, Default)]
+/// Steps settled by preselection (`service` / `staff` opts) that forward moves skip once
+/// (two `bool` signals rather than a struct: every signal type costs its own copy of code).
+#[derive(Clone, Copy)]
 pub struct Skip {
-    pub services: bool,
-    pub staff: bool,
+    pub services: RwSignal<bool>,
+    pub staff: RwSignal<bool>,
 }
 
 #[derive(Clone, Copy)]
@@ -218,7 +219,7 @@ pub struct Ctx {
     /// A message for the visitor on top of the current step (slot taken, service gone…).
     pub notice: RwSignal<Option<String>>,
     pub submit: Submit,
-    pub skip: RwSignal<Skip>,
+    pub skip: Skip,
     /// Set for the modal: what the close button, Esc, the backdrop and "Done" do.
     pub close: Option<fn()>,
 }
@@ -248,7 +249,10 @@ impl Ctx {
                 result: RwSignal::new(None),
                 sent: RwSignal::new(0),
             },
-            skip: RwSignal::new(Skip::default()),
+            skip: Skip {
+                services: RwSignal::new(false),
+                staff: RwSignal::new(false),
+            },
             close,
         };
         provide_context(ctx);

@@ -3,6 +3,7 @@
 //! is in the tab order. The booking's date step uses it; so will rescheduling in the cabinet.
 
 use leptos::{either::Either, prelude::*};
+use wasm_bindgen::JsCast;
 
 use super::{after, focus, language};
 use crate::{
@@ -12,7 +13,11 @@ use crate::{
 
 /// `free`: the days that can be picked, ascending. `selected`: the day chosen before, if any.
 #[component]
-pub fn Calendar(free: Vec<Ymd>, selected: Option<Ymd>, on_pick: Callback<Ymd>) -> impl IntoView {
+pub fn Calendar(
+    free: Vec<Ymd>,
+    selected: Option<Ymd>,
+    on_pick: std::sync::Arc<dyn Fn(Ymd) + Send + Sync>,
+) -> impl IntoView {
     let lang = language();
     let (Some(&first), Some(&last)) = (free.first(), free.last()) else {
         return Either::Left(view! {
@@ -28,16 +33,16 @@ pub fn Calendar(free: Vec<Ymd>, selected: Option<Ymd>, on_pick: Callback<Ymd>) -
     let month = RwSignal::new(start.first_of_month());
     let cursor = RwSignal::new(start);
     let free = StoredValue::new(free);
-    let grid = NodeRef::<leptos::html::Table>::new();
 
-    let move_to = move |day: Ymd| {
+    // `grid`: the table the key was pressed in.
+    let move_to = move |day: Ymd, grid: Option<web_sys::Element>| {
         let day = day.clamp(lo, hi);
         cursor.set(day);
         if day.first_of_month() != month.get_untracked() {
             month.set(day.first_of_month());
         }
         after(0, move || {
-            if let Some(grid) = grid.try_get_untracked().flatten() {
+            if let Some(grid) = grid {
                 focus(&grid, &format!("[data-date='{}']", day.iso()));
             }
         });
@@ -62,7 +67,7 @@ pub fn Calendar(free: Vec<Ymd>, selected: Option<Ymd>, on_pick: Callback<Ymd>) -
             _ => return,
         };
         ev.prevent_default();
-        move_to(to);
+        move_to(to, ev.current_target().and_then(|t| t.dyn_into().ok()));
     };
 
     let head = move || {
@@ -93,7 +98,7 @@ pub fn Calendar(free: Vec<Ymd>, selected: Option<Ymd>, on_pick: Callback<Ymd>) -
                                 selected == Some(day),
                                 cursor,
                                 lang,
-                                on_pick,
+                                on_pick.clone(),
                             ))
                         }
                     })
@@ -129,7 +134,7 @@ pub fn Calendar(free: Vec<Ymd>, selected: Option<Ymd>, on_pick: Callback<Ymd>) -
             </h4>
             {nav("next-month", |t| t.next_month, "›", 1)}
         </div>
-        <table class="zw-cal" role="grid" aria-labelledby="zw-cal-month" node_ref=grid
+        <table class="zw-cal" role="grid" aria-labelledby="zw-cal-month"
             on:keydown=on_key>
             <thead><tr>{head}</tr></thead>
             <tbody>{body}</tbody>
@@ -143,7 +148,7 @@ fn day_cell(
     on: bool,
     cursor: RwSignal<Ymd>,
     lang: Lang,
-    pick: Callback<Ymd>,
+    pick: std::sync::Arc<dyn Fn(Ymd) + Send + Sync>,
 ) -> impl IntoView {
     view! {
         <td role="gridcell" aria-selected=if on { "true" } else { "false" }>
@@ -154,7 +159,7 @@ fn day_cell(
                 on:click=move |_| {
                     cursor.set(day);
                     if open {
-                        pick.try_run(day);
+                        pick(day);
                     }
                 }>
                 {day.d.to_string()}

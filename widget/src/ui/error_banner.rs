@@ -3,15 +3,12 @@
 
 use leptos::prelude::*;
 
-use super::language;
+use super::{Act, language};
 use crate::api::ApiError;
 
 /// An error, announced (`role=alert`), with "Try again" when trying again may help.
 #[component]
-pub fn ErrorBanner(
-    error: ApiError,
-    #[prop(optional)] retry: Option<Callback<()>>,
-) -> impl IntoView {
+pub fn ErrorBanner(error: ApiError, #[prop(optional)] retry: Option<Act>) -> impl IntoView {
     let lang = language();
     let retry = retry.filter(|_| error.retryable());
     let code = error.code().to_owned();
@@ -20,7 +17,7 @@ pub fn ErrorBanner(
             <p>{move || error.message(lang.get())}</p>
             {retry.map(|f| view! {
                 <button type="button" class="zw-btn zw-ghost" data-testid="retry"
-                    on:click=move |_| { f.try_run(()); }>
+                    on:click=move |_| f()>
                     {move || lang.t().retry}
                 </button>
             })}

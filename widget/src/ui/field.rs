@@ -3,7 +3,7 @@
 use leptos::{either::Either, prelude::*};
 use wasm_bindgen::JsCast;
 
-use super::input_value;
+use super::{Act, Text, input_value};
 
 /// How a text field looks and behaves.
 #[derive(Clone, Copy)]
@@ -37,15 +37,16 @@ impl Spec {
 #[component]
 pub fn Field(
     spec: Spec,
-    label: Signal<String>,
+    label: Text<String>,
     value: RwSignal<String>,
-    error: Signal<Option<String>>,
-    left: Callback<()>,
-    edited: Callback<()>,
+    error: Text<Option<String>>,
+    left: Act,
+    edited: Act,
 ) -> impl IntoView {
     let id = format!("zw-{}", spec.key);
     let err_id = format!("zw-err-{}", spec.key);
-    let invalid = move || error.with(Option::is_some).to_string();
+    let has_error = error.clone();
+    let invalid = move || has_error().is_some().to_string();
     let on_input = move |ev: web_sys::Event| {
         let raw = input_value(&ev);
         let next = match spec.mask {
@@ -65,14 +66,14 @@ pub fn Field(
             input.set_value(&next);
         }
         value.set(next);
-        edited.try_run(());
+        edited();
     };
     let control = if spec.multiline {
         Either::Left(view! {
             <textarea rows="2" id=id.clone() name=spec.key maxlength=spec.max
                 data-testid=spec.key class="zw-input" aria-describedby=err_id.clone()
                 aria-invalid=invalid prop:value=move || value.get()
-                on:blur=move |_| { left.try_run(()); } on:input=on_input></textarea>
+                on:blur={ let left = left.clone(); move |_| left() } on:input=on_input></textarea>
         })
     } else {
         Either::Right(view! {
@@ -80,15 +81,15 @@ pub fn Field(
                 id=id.clone() name=spec.key maxlength=spec.max
                 data-testid=spec.key class="zw-input" aria-describedby=err_id.clone()
                 aria-invalid=invalid prop:value=move || value.get()
-                on:blur=move |_| { left.try_run(()); } on:input=on_input/>
+                on:blur={ let left = left.clone(); move |_| left() } on:input=on_input/>
         })
     };
     view! {
         <div class="zw-field">
-            <label for=id>{move || label.get()}</label>
+            <label for=id>{move || label()}</label>
             {control}
             <p class="zw-err" id=err_id aria-live="polite">
-                {move || error.get().unwrap_or_default()}
+                {move || error().unwrap_or_default()}
             </p>
         </div>
     }

@@ -79,12 +79,12 @@ where
             Load::Failed(e) => Shown::Failed(e),
             Load::Ready(v) => Shown::Ready(ready(v)),
         }),
-        Callback::new(move |()| retry()),
+        std::sync::Arc::new(retry),
     )
 }
 
 /// An error banner with a retry (one concrete function for every failed load).
-pub fn failed(error: ApiError, retry: Callback<()>) -> impl IntoView {
+pub fn failed(error: ApiError, retry: Act) -> impl IntoView {
     view! { <ErrorBanner error retry/> }
 }
 
@@ -95,10 +95,10 @@ pub enum Shown {
     Ready(AnyView),
 }
 
-fn shown(state: Box<dyn Fn() -> Shown + Send + Sync>, retry: Callback<()>) -> impl IntoView {
+fn shown(state: Box<dyn Fn() -> Shown + Send + Sync>, retry: Act) -> impl IntoView {
     move || match state() {
         Shown::Loading => EitherOf3::A(view! { <Skeleton/> }),
-        Shown::Failed(e) => EitherOf3::B(failed(e, retry)),
+        Shown::Failed(e) => EitherOf3::B(failed(e, retry.clone())),
         Shown::Ready(v) => EitherOf3::C(v),
     }
 }
@@ -142,6 +142,23 @@ pub fn focus(root: &Element, selector: &str) -> bool {
         .and_then(|e| e.dyn_into::<HtmlElement>().ok());
     found.is_some_and(|e| e.focus().is_ok())
 }
+
+/// Runs `f` now-ish and again whenever a signal it read changes, while the current owner lives
+/// (a Leptos `Effect`). Every effect of the widget has this one boxed type, so Leptos' effect
+/// code is in the wasm once rather than once per closure (~1.5 KB each).
+pub fn effect(f: impl Fn() + 'static) {
+    let f: Box<dyn Fn()> = Box::new(f);
+    Effect::new(f);
+}
+
+/// A text that follows the signals it reads; one boxed type for every field label and error.
+pub type Text<T> = std::sync::Arc<dyn Fn() -> T + Send + Sync>;
+
+/// What a button or a field does, one boxed type for all of them (each `Callback` type or
+/// closure type would bring its own copy of the code that stores and calls it). Called only
+/// from events of a mounted view; a `blur` fired while a view is taken out may still call one,
+/// so those write signals with `set`/`update`, which ignore a disposed signal.
+pub type Act = std::sync::Arc<dyn Fn() + Send + Sync>;
 
 /// Runs `f` once after `ms` milliseconds (after the DOM caught up with the signals).
 pub fn after(ms: u64, f: impl FnOnce() + 'static) {

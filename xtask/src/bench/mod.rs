@@ -34,6 +34,7 @@ mod report;
 mod sizes;
 mod ttfs;
 mod upstream;
+mod wasm_parts;
 
 use std::{
     net::SocketAddr,

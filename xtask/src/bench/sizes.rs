@@ -21,7 +21,11 @@ pub const SNIPPET: &str = "<script>window.zapis=window.zapis||function(){(zapis.
 /// DESIGN.md §8, in bytes of gzip (1 KB = 1024 B).
 pub const BUDGET_EMBED_GZ: u64 = 1536;
 pub const BUDGET_TRACKER_GZ: u64 = 8 * 1024;
-pub const BUDGET_WIDGET_GZ: u64 = 100 * 1024;
+pub const BUDGET_WIDGET_GZ: u64 = 150 * 1024;
+/// DESIGN.md §8: where the Leptos widget should head (not a gate).
+pub const AIM_WIDGET_GZ: u64 = 120 * 1024;
+/// The widget before Leptos (own signal core and DOM builder), `bench/RESULTS.md` of 2026-11-25.
+pub const PRE_LEPTOS_WIDGET: (u64, u64, u64) = (88_097, 207_751, 73_678);
 
 pub const PLAUSIBLE_PACKAGE: &str = "@plausible-analytics/tracker";
 
@@ -187,7 +191,8 @@ pub fn run(dist: &Path) -> anyhow::Result<Section> {
     let (pv, pl, pl_min) = plausible()?;
     let stub_embed = p.stub_embed();
     let first_load = stub_embed.clone().add(p.tracker.clone());
-    let how = "dist/ of this run; gzip -9 (flate2), brotli q11 (brotli crate); per file, summed";
+    let how =
+        "dist/ of this run; gzip as served (zopfli), brotli q11 (brotli crate); per file, summed";
     s.rows.push(Row::new(
         "snippet + embed.js",
         "≤ 1.5 KB gzip (1,536 B)",
@@ -203,12 +208,82 @@ pub fn run(dist: &Path) -> anyhow::Result<Section> {
         how,
     ));
     s.rows.push(Row::new(
-        "widget (glue + wasm)",
-        "≤ 100 KB gzip (102,400 B)",
+        "widget (glue + wasm), Leptos 0.8",
+        "≤ 150 KB gzip (153,600 B), aim ≤ 120 KB (122,880 B)",
         p.widget.show(),
         Verdict::of(p.widget.gzip <= BUDGET_WIDGET_GZ),
         how,
     ));
+    let widget_gzip9: u64 = p
+        .widget
+        .files
+        .iter()
+        .map(|f| {
+            std::fs::read(dist.join(f))
+                .map_err(anyhow::Error::from)
+                .and_then(|b| gzip9(&b))
+        })
+        .sum::<anyhow::Result<u64>>()?;
+    s.rows.push(Row::info(
+        "widget (glue + wasm) with zlib's gzip -9",
+        format!(
+            "{} B (aim ≤ {} B: {})",
+            thousands(widget_gzip9),
+            thousands(AIM_WIDGET_GZ),
+            if p.widget.gzip <= AIM_WIDGET_GZ {
+                "met"
+            } else {
+                "not yet"
+            }
+        ),
+        "what `gzip -9` gives for the same files; the budget row counts what dist/ serves",
+    ));
+    let (old_gz, old_raw, old_br) = PRE_LEPTOS_WIDGET;
+    s.rows.push(Row::info(
+        "widget before Leptos (own signal core + DOM builder)",
+        format!(
+            "{} B gzip ({} raw, {} br); Leptos adds {} B gzip ({:+.0} %)",
+            thousands(old_gz),
+            thousands(old_raw),
+            thousands(old_br),
+            thousands(p.widget.gzip.saturating_sub(old_gz)),
+            (p.widget.gzip as f64 / old_gz as f64 - 1.0) * 100.0
+        ),
+        "bench/RESULTS.md of 2026-11-25 (commit b89a926), same measure",
+    ));
+    let breakdown = widget_breakdown();
+    match &breakdown {
+        Ok(b) => {
+            let top: Vec<String> = b
+                .by_crate
+                .iter()
+                .take(10)
+                .map(|(k, v)| {
+                    format!(
+                        "{k} {} ({:.0} %)",
+                        thousands(*v),
+                        *v as f64 * 100.0 / b.code as f64
+                    )
+                })
+                .collect();
+            s.rows.push(Row::info(
+                "widget wasm by part (raw bytes before compression)",
+                format!(
+                    "code {} B in {} functions, data {} B; code by crate: {}",
+                    thousands(b.code),
+                    b.functions,
+                    thousands(b.data),
+                    top.join(", ")
+                ),
+                "a names build of the same cargo output (wasm-bindgen --keep-debug, wasm-opt -g with the shipping arguments), xtask/src/bench/wasm_parts.rs",
+            ));
+        }
+        Err(e) => s.rows.push(Row::info(
+            "widget wasm by part",
+            format!("not measured: {e:#}"),
+            "",
+        )),
+    }
     s.rows.push(Row::info(
         format!(
             "Plausible tracker (npm {PLAUSIBLE_PACKAGE}@{pv}, {})",
@@ -245,9 +320,9 @@ pub fn run(dist: &Path) -> anyhow::Result<Section> {
         "budgets_gzip": {"snippet_plus_embed": BUDGET_EMBED_GZ, "tracker": BUDGET_TRACKER_GZ, "widget": BUDGET_WIDGET_GZ},
     });
     s.notes = vec![
-        format!("Files: `dist/` as `cargo xtask dist` builds it (wasm-bindgen --target web, wasm-opt -Oz from npm binaryen 132, esbuild --minify); {}.", [&p.embed.files[..], &p.tracker.files[..], &p.widget.files[..]].concat().join(", ")),
+        format!("Files: `dist/` as `cargo xtask dist` builds it (wasm-pack build --target web: wasm-bindgen 0.2.130 and wasm-opt -Oz from npm binaryen 132; esbuild --bundle --minify of the glue); {}.", [&p.embed.files[..], &p.tracker.files[..], &p.widget.files[..]].concat().join(", ")),
         "\"snippet\" is the two lines the owner pastes (README), placeholders included; it is inline HTML, compressed here on its own, which over-counts it slightly.".into(),
-        "Each file is compressed on its own (the browser fetches them separately) and the sizes are summed: gzip level 9 (flate2, as `gzip -9`), brotli quality 11, window 22 (as `brotli -q 11`). `gzip -9n -c FILE | wc -c` and `brotli -q 11 -c FILE | wc -c` give the same figures (brotli within a byte or two).".into(),
+        "Each file is compressed on its own (the browser fetches them separately) and the sizes are summed: gzip as dist/ precompresses and serves it (zopfli, 15 iterations: standard gzip, `zopfli -c FILE | wc -c`; about 5 % under `gzip -9`, shown in its own row), brotli quality 11, window 22 (as `brotli -q 11`).".into(),
         format!("Peer: `npm install {PLAUSIBLE_PACKAGE}@{pv}` (pinned in .ci/tools/package.json), its `{}` as shipped: {} raw / {} gzip / {} br; through esbuild --minify: {} / {} / {}.", pl.files[0], pl.raw, pl.gzip, pl.brotli, pl_min.raw, pl_min.gzip, pl_min.brotli),
         "Plausible's npm tracker is a JS module a site bundles; zapis's tracker is glue JS + wasm loaded by embed.js. Both are what a visitor downloads to be tracked.".into(),
         "The same three gzip budgets are enforced by `cargo xtask bench check-sizes` (exit 1 when over), meant for CI.".into(),
@@ -255,7 +330,49 @@ pub fn run(dist: &Path) -> anyhow::Result<Section> {
     Ok(s)
 }
 
+/// The shipped widget's cargo output again through wasm-bindgen and wasm-opt, this time keeping
+/// function names (`--keep-debug`, `-g`), then attributed by [`super::wasm_parts`].
+fn widget_breakdown() -> anyhow::Result<super::wasm_parts::Parts> {
+    let root = sh::root();
+    let input = root.join("target/wasm32-unknown-unknown/wasm-release/widget_embed.wasm");
+    let out = root.join("bench/tmp/widget-names");
+    let _ = std::fs::remove_dir_all(&out);
+    sh::run(
+        cmd("wasm-bindgen")
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--keep-debug",
+                "--out-dir",
+            ])
+            .arg(&out)
+            .arg(&input),
+    )?;
+    let named = out.join("named.wasm");
+    sh::run(
+        cmd("wasm-opt")
+            .arg("-g")
+            .args([
+                "--remove-exports",
+                "--pass-arg=remove-exports@*intounderlying*",
+                "-Oz",
+            ])
+            .arg(out.join("widget_embed_bg.wasm"))
+            .arg("-o")
+            .arg(&named),
+    )?;
+    super::wasm_parts::parts(&std::fs::read(&named)?)
+        .context("the names build is not a wasm module")
+}
+
+/// gzip bytes as dist/ serves them (zopfli, see `dist::gzip`).
 pub fn gzip(bytes: &[u8]) -> anyhow::Result<u64> {
+    Ok(crate::dist::gzip(bytes)?.len() as u64)
+}
+
+/// `gzip -9` (zlib's best), for comparison with figures measured that way.
+pub fn gzip9(bytes: &[u8]) -> anyhow::Result<u64> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     enc.write_all(bytes)?;
     Ok(enc.finish()?.len() as u64)

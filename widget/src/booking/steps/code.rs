@@ -8,7 +8,7 @@ use super::contact::server_error;
 use crate::{
     booking::{state::Ctx, submit},
     ui::{
-        StepSection,
+        Act, StepSection, Text, effect,
         error_banner::ErrorBanner,
         field::{Field, Spec},
     },
@@ -29,12 +29,12 @@ pub fn CodeStep() -> impl IntoView {
 
     // Every code sent (the first one, and each resend) restarts the countdown.
     let sent = ctx.submit.sent;
-    Effect::new(move |seen: Option<u32>| {
+    let seen = std::cell::Cell::new(sent.get_untracked());
+    effect(move || {
         let now = sent.get();
-        if seen.is_some_and(|s| s != now) {
+        if seen.replace(now) != now {
             left.set(wait);
         }
-        now
     });
     if let Ok(timer) = set_interval_with_handle(
         move || left.update(|s| *s = s.saturating_sub(1)),
@@ -43,7 +43,7 @@ pub fn CodeStep() -> impl IntoView {
         on_cleanup(move || timer.clear());
     }
 
-    let error = Signal::derive(move || {
+    let error: Text<Option<String>> = std::sync::Arc::new(move || {
         let empty = d.code.with(|c| c.trim().is_empty());
         (touched.get() && empty)
             .then(|| ctx.t().err_code.to_owned())
@@ -62,7 +62,7 @@ pub fn CodeStep() -> impl IntoView {
     };
     let banner = move || {
         ctx.submit.error.get().map(|error| {
-            let retry = Callback::new(move |()| submit::book(ctx));
+            let retry: Act = std::sync::Arc::new(move || submit::book(ctx));
             view! { <ErrorBanner error retry/> }
         })
     };
@@ -80,9 +80,9 @@ pub fn CodeStep() -> impl IntoView {
                 <b dir="ltr">{move || d.phone.get()}</b>
             </p>
             <form class="zw-form" novalidate="" on:submit=on_submit>
-                <Field spec label=Signal::derive(move || ctx.t().code_label.to_owned())
-                    value=d.code error left=Callback::new(move |()| touched.set(true))
-                    edited=Callback::new(move |()| super::contact::clear_server_error(ctx.submit, "code"))/>
+                <Field spec label=std::sync::Arc::new(move || ctx.t().code_label.to_owned())
+                    value=d.code error left=std::sync::Arc::new(move || touched.set(true))
+                    edited=std::sync::Arc::new(move || super::contact::clear_server_error(ctx.submit, "code"))/>
                 <div>{banner}</div>
                 <div class="zw-foot">
                     <button type="submit" class="zw-btn zw-wide" data-testid="confirm"

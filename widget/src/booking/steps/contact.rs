@@ -13,7 +13,7 @@ use crate::{
     format,
     i18n::Texts,
     ui::{
-        StepSection,
+        Act, StepSection, Text,
         error_banner::ErrorBanner,
         field::{Field, Spec},
         focus, input_value,
@@ -22,12 +22,12 @@ use crate::{
     validate::{comment_error, drop_last_digit, email_error, mask_phone, name_error, phone_error},
 };
 
-const NAME: u8 = 1;
-const PHONE: u8 = 2;
-const EMAIL: u8 = 4;
-const COMMENT: u8 = 8;
-const CONSENT: u8 = 16;
-const FIELDS: [(u8, &str); 5] = [
+const NAME: u32 = 1;
+const PHONE: u32 = 2;
+const EMAIL: u32 = 4;
+const COMMENT: u32 = 8;
+const CONSENT: u32 = 16;
+const FIELDS: [(u32, &str); 5] = [
     (NAME, "name"),
     (PHONE, "phone"),
     (EMAIL, "email"),
@@ -133,10 +133,10 @@ pub fn ContactStep() -> impl IntoView {
     if d.staff.get_untracked().is_some_and(|s| s != 0) {
         flow::load_staff(ctx, false);
     }
-    let touched = RwSignal::new(0u8);
+    let touched = RwSignal::new(0u32);
     let tried = RwSignal::new(false);
 
-    let check = move |bit: u8| -> Option<&'static str> {
+    let check = move |bit: u32| -> Option<&'static str> {
         let t = ctx.t();
         match bit {
             NAME => d.name.with(|v| name_error(t, v)),
@@ -146,7 +146,7 @@ pub fn ContactStep() -> impl IntoView {
             _ => (!d.consent.get()).then_some(t.err_consent),
         }
     };
-    let shown = move |bit: u8, key: &'static str| {
+    let shown = move |bit: u32, key: &'static str| {
         let client = (touched.get() & bit != 0).then(|| check(bit)).flatten();
         client
             .map(String::from)
@@ -157,8 +157,8 @@ pub fn ContactStep() -> impl IntoView {
                       text: fn(&'static Texts) -> &'static str,
                       required: bool,
                       value: RwSignal<String>,
-                      bit: u8| {
-        let label = Signal::derive(move || {
+                      bit: u32| {
+        let label: Text<String> = std::sync::Arc::new(move || {
             let t = ctx.t();
             if required {
                 text(t).to_owned()
@@ -166,9 +166,9 @@ pub fn ContactStep() -> impl IntoView {
                 format!("{}{}", text(t), t.optional)
             }
         });
-        let error = Signal::derive(move || shown(bit, spec.key));
-        let left = Callback::new(move |()| touched.update(|t| *t |= bit));
-        let edited = Callback::new(move |()| clear_server_error(ctx.submit, spec.key));
+        let error: Text<Option<String>> = std::sync::Arc::new(move || shown(bit, spec.key));
+        let left: Act = std::sync::Arc::new(move || touched.update(|t| *t |= bit));
+        let edited: Act = std::sync::Arc::new(move || clear_server_error(ctx.submit, spec.key));
         view! { <Field spec label value error left edited/> }
     };
     let phone = Spec {
@@ -213,16 +213,18 @@ pub fn ContactStep() -> impl IntoView {
         touched.update(|t| *t |= CONSENT);
         clear_server_error(ctx.submit, "consent");
     };
-    let form = NodeRef::<leptos::html::Form>::new();
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        touched.set(u8::MAX);
+        touched.set(u32::MAX);
         if let Some((_, key)) = FIELDS
             .iter()
             .find(|(bit, _)| untrack(|| check(*bit)).is_some())
         {
             tried.set(true);
-            if let Some(form) = form.get_untracked() {
+            if let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            {
                 focus(&form, &format!("#zw-{key}"));
             }
             return;
@@ -236,7 +238,7 @@ pub fn ContactStep() -> impl IntoView {
     };
     let banner = move || {
         ctx.submit.error.get().map(|error| {
-            let retry = Callback::new(move |()| submit::submit_contact(ctx));
+            let retry: Act = std::sync::Arc::new(move || submit::submit_contact(ctx));
             view! { <ErrorBanner error retry/> }
         })
     };
@@ -254,7 +256,7 @@ pub fn ContactStep() -> impl IntoView {
     view! {
         <StepSection name="contact" title=|t| t.contact>
             <BookingSummary/>
-            <form class="zw-form" novalidate="" node_ref=form on:submit=on_submit>
+            <form class="zw-form" novalidate="" on:submit=on_submit>
                 {input(Spec::text("name", "name"), |t| t.name, true, d.name, NAME)}
                 {input(phone, |t| t.phone, true, d.phone, PHONE)}
                 {email_required.then(|| input(email, |t| t.email, true, d.email, EMAIL))}

@@ -24,7 +24,7 @@ fn free_days(ctx: Ctx, dates: Dates) -> impl IntoView {
     // Ascending, as the API promises.
     let free: Vec<Ymd> = dates.dates.iter().filter_map(|d| Ymd::parse(d)).collect();
     let selected = ctx.draft.date.get_untracked().and_then(|d| Ymd::parse(&d));
-    let pick = Callback::new(move |day: Ymd| flow::choose_date(ctx, day.iso()));
+    let pick = std::sync::Arc::new(move |day: Ymd| flow::choose_date(ctx, day.iso()));
     view! {
         <div>
             {zone_note(dates.timezone)}

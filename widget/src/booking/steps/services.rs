@@ -7,7 +7,7 @@ use crate::{
     booking::{flow, state::Ctx},
     format::{self, lower},
     i18n::Lang,
-    ui::{StepSection, input_value, loaded},
+    ui::{StepSection, effect, input_value, loaded},
 };
 
 #[component]
@@ -17,14 +17,14 @@ pub fn ServicesStep() -> impl IntoView {
     let query = RwSignal::new(String::new());
 
     // Services preselected by the host: once the list confirms they exist, go straight on.
-    Effect::new(move || {
+    effect(move || {
         let Some(list) = ctx.services.ready() else {
             return;
         };
-        if !ctx.skip.get_untracked().services {
+        if !ctx.skip.services.get_untracked() {
             return;
         }
-        ctx.skip.update(|s| s.services = false);
+        ctx.skip.services.set(false);
         let wanted = ctx.draft.services.get_untracked();
         let valid: Vec<u64> = wanted
             .iter()
