@@ -134,7 +134,12 @@
     });
   new MutationObserver(scan).observe(d.documentElement, { childList: true, subtree: true });
   scan();
-  const idle = () => (w.requestIdleCallback || setTimeout)(() => d.querySelector(TRIGGERS) && loadWidget(), { timeout: 3000 });
+  // On idle the widget's files only download (the HTTP cache keeps them, immutable): compiling
+  // 420 KB of wasm then would be main-thread work the page's visitor did not ask for.
+  const idle = () =>
+    (w.requestIdleCallback || setTimeout)(() => d.querySelector(TRIGGERS) && assets.widget.map((f) => fetch(base + f).catch(nothing)), {
+      timeout: 3000,
+    });
   d.readyState == 'complete' ? idle() : on(w, 'load', idle);
 
   for (const a of (z && z.q) || []) command(...a);
