@@ -5,6 +5,7 @@
 //! `store` or upstream (`yclients`).
 
 pub mod assets;
+pub mod attribution;
 pub mod auth;
 pub mod booking;
 pub mod config;

@@ -28,7 +28,7 @@ async fn a_landing_from_a_yandex_ad_is_stored_with_its_campaign() -> anyhow::Res
     let sessions = server.sessions().await;
     assert_eq!(sessions.len(), 1);
     let (ch, source, medium, campaign) = &sessions[0];
-    assert_eq!((ch.as_str(), source.as_deref(), medium.as_deref(), campaign.as_deref()), ("paid", Some("yandex"), Some("cpc"), Some("spring")));
+    assert_eq!((ch.as_str(), source.as_deref(), medium.as_deref(), campaign.as_deref()), ("paid_search", Some("yandex"), Some("cpc"), Some("spring")));
     browser.close().await;
     Ok(())
 }

@@ -68,12 +68,12 @@ fn filters(h: &mut Html, l: L, site: &str, f: &Filters, branches: &std::collecti
     h.put("</fieldset><p><button type=\"submit\" id=\"apply\">{}</button></p></form>", &[&l.t("Показать", "Show")]);
 }
 
-fn touch_cell(h: &mut Html, t: &crate::reports::TouchView) {
+fn touch_cell(h: &mut Html, l: L, t: &crate::reports::TouchView) {
     h.put("<td>{}", &[&t.source]);
     for part in [&t.medium, &t.campaign].into_iter().filter(|p| !p.is_empty()) {
         h.put(" / {}", &[part]);
     }
-    h.raw("</td>");
+    h.put("<br><small class=\"channel channel-{}\">{}</small></td>", &[&t.channel, &i18n::channel(l, &t.channel)]);
 }
 
 fn table(h: &mut Html, l: L, site: &str, f: &Filters, rows: &[Lead]) {
@@ -105,8 +105,8 @@ fn table(h: &mut Html, l: L, site: &str, f: &Filters, rows: &[Lead]) {
             }
         }
         h.raw("</td>");
-        touch_cell(h, &r.first);
-        touch_cell(h, &r.last);
+        touch_cell(h, l, &r.first);
+        touch_cell(h, l, &r.last);
         h.put("<td class=\"landing\">{}</td><td>{}</td><td>{}</td><td>{}</td>", &[&r.landing.as_deref().unwrap_or(""), &r.services.join(", "), &r.master, &r.branch]);
         let planned = if r.planned_min == r.planned_max { money(r.planned_min, l.ru()) } else { format!("{}–{}", money(r.planned_min, l.ru()), money(r.planned_max, l.ru())) };
         h.put("<td class=\"num\">{}</td><td class=\"state state-{}\">{}</td><td class=\"num paid\">{}</td></tr>", &[&planned, &r.state, &i18n::state(l.0, &r.state), &money(r.paid, l.ru())]);

@@ -21,12 +21,14 @@ pub use writer::Writer;
 
 #[utoipa::path(post, path = "/api/v1/t", request_body(content = Batch, content_type = "text/plain", description = "One tracker batch as JSON (sendBeacon sends text/plain)"), responses((status = 200, description = "Stored durably", body = Ack), (status = 400, body = protocol::ErrorBody), (status = 403, body = protocol::ErrorBody), (status = 404, body = protocol::ErrorBody), (status = 413, body = protocol::ErrorBody), (status = 422, body = protocol::ErrorBody), (status = 503, body = protocol::ErrorBody)))]
 pub async fn ingest(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Ack>, ApiError> {
-    let batch = beacon::decode(&body).map_err(refused)?;
+    let mut batch = beacon::decode(&body).map_err(refused)?;
     let site = app.sites.get(&batch.site).ok_or_else(ApiError::unknown_site)?;
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !site.allows(origin) {
         return Err(ApiError::origin_not_allowed());
     }
+    // The server, not the tracker, decides the channel (DESIGN.md §4).
+    batch.touch = crate::attribution::classify(&batch.touch);
     let stored = batch.events.len() as u32;
     let received = Received { batch, at: now_ms() };
     app.ingest.write(received).await.map_err(|e| match e {

@@ -32,7 +32,7 @@ pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
             [
                 "Создана", "Визит", "Посетитель", "Первый источник", "Первый канал", "Первая кампания", "Последний источник",
                 "Последний канал", "Последняя кампания", "Страница входа", "Услуги", "Мастер", "Филиал", "Сумма от", "Сумма до",
-                "Статус", "Оплачено",
+                "Статус", "Оплачено", "Первый тип трафика", "Последний тип трафика",
             ],
         ),
         Lang::En => (
@@ -40,6 +40,7 @@ pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
             [
                 "Created", "Visit", "Visitor", "First source", "First medium", "First campaign", "Last source", "Last medium",
                 "Last campaign", "Landing page", "Services", "Master", "Branch", "Planned from", "Planned to", "State", "Paid",
+                "First channel", "Last channel",
             ],
         ),
     };
@@ -67,6 +68,9 @@ pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
         cells.push(money(l.planned_max));
         cells.push(cell(&crate::dashboard::i18n::state(lang, &l.state), sep));
         cells.push(money(l.paid));
+        for t in [&l.first, &l.last] {
+            cells.push(cell(crate::dashboard::i18n::channel(crate::dashboard::i18n::L(lang), &t.channel), sep));
+        }
         out.push_str(&line(cells));
     }
     out.into_bytes()

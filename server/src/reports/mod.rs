@@ -84,6 +84,7 @@ impl Params {
             "source" => GroupBy::Source,
             "medium" => GroupBy::Medium,
             "campaign" => GroupBy::Campaign,
+            "channel" => GroupBy::Channel,
             "" | "all" => GroupBy::All,
             _ => return Err(ApiError::invalid("by", "by: source, medium, campaign или all.", "by is source, medium, campaign or all.")),
         };
@@ -128,6 +129,7 @@ pub fn by_name(b: GroupBy) -> &'static str {
         GroupBy::Source => "source",
         GroupBy::Medium => "medium",
         GroupBy::Campaign => "campaign",
+        GroupBy::Channel => "channel",
         GroupBy::All => "all",
     }
 }
