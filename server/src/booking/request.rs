@@ -234,7 +234,8 @@ pub fn validate(
             .map(|c| c.trim().to_owned())
             .filter(|c| !c.is_empty()),
         code: req.code.filter(|c| !c.is_empty()),
-        attribution: req.attribution,
+        // The server classifies the touches the tracker stored (DESIGN.md §4).
+        attribution: req.attribution.map(crate::attribution::classify_context),
         price_min: min,
         price_max: max,
         service_titles: titles,

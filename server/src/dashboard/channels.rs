@@ -101,6 +101,12 @@ fn form(h: &mut Html, l: L, site: &str, f: &Filters) {
         ("source", "источник", "source", GroupBy::Source),
         ("medium", "канал (medium)", "medium", GroupBy::Medium),
         ("campaign", "кампания", "campaign", GroupBy::Campaign),
+        (
+            "channel",
+            "тип трафика (поиск, реклама, email, …)",
+            "channel (search, paid, email, …)",
+            GroupBy::Channel,
+        ),
     ] {
         h.put("<option value=\"{}\"", &[&value])
             .raw(if f.by == by { " selected" } else { "" })
@@ -157,16 +163,14 @@ fn table(h: &mut Html, l: L, r: &ChannelsReport) {
     h.raw("</tr></thead><tbody>");
     for (i, c) in r.rows.iter().enumerate() {
         h.put("<tr id=\"channel-{}\">", &[&i]);
-        line(
-            h,
-            l,
-            c,
-            if c.counts.source.is_empty() {
-                "—"
-            } else {
-                &c.counts.source
-            },
-        );
+        let head = if r.by == "channel" {
+            super::i18n::channel(l, &c.counts.source)
+        } else if c.counts.source.is_empty() {
+            "—"
+        } else {
+            &c.counts.source
+        };
+        line(h, l, c, head);
         h.raw("</tr>");
     }
     h.raw("</tbody><tfoot><tr id=\"channel-total\">");

@@ -150,7 +150,7 @@ fn filters(
     );
 }
 
-fn touch_cell(h: &mut Html, t: &crate::reports::TouchView) {
+fn touch_cell(h: &mut Html, l: L, t: &crate::reports::TouchView) {
     h.put("<td>{}", &[&t.source]);
     for part in [&t.medium, &t.campaign]
         .into_iter()
@@ -158,7 +158,10 @@ fn touch_cell(h: &mut Html, t: &crate::reports::TouchView) {
     {
         h.put(" / {}", &[part]);
     }
-    h.raw("</td>");
+    h.put(
+        "<br><small class=\"channel channel-{}\">{}</small></td>",
+        &[&t.channel, &i18n::channel(l, &t.channel)],
+    );
 }
 
 fn table(h: &mut Html, l: L, site: &str, f: &Filters, rows: &[Lead]) {
@@ -205,8 +208,8 @@ fn table(h: &mut Html, l: L, site: &str, f: &Filters, rows: &[Lead]) {
             }
         }
         h.raw("</td>");
-        touch_cell(h, &r.first);
-        touch_cell(h, &r.last);
+        touch_cell(h, l, &r.first);
+        touch_cell(h, l, &r.last);
         h.put(
             "<td class=\"landing\">{}</td><td>{}</td><td>{}</td><td>{}</td>",
             &[

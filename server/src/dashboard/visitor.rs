@@ -119,7 +119,10 @@ fn session_block(h: &mut Html, l: L, n: usize, s: &SessionView) {
     }
     h.raw("</h3><dl class=\"touch\">");
     let rows = [
-        (l.t("Канал", "Channel"), Some(s.touch.channel.clone())),
+        (
+            l.t("Тип трафика", "Channel"),
+            Some(i18n::channel(l, &s.touch.channel).to_owned()),
+        ),
         (l.t("Объявление", "Content"), s.content.clone()),
         (l.t("Ключевое слово", "Term"), s.term.clone()),
         (l.t("Откуда пришёл", "Referrer"), s.referrer.clone()),
