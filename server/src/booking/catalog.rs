@@ -271,9 +271,10 @@ impl Catalog {
 
     /// A booking took time on `date` at `company`: drop that day's times and the dates.
     pub fn slot_taken(&self, company: u64, date: &str) {
+        let date = date.to_owned();
         self.times
-            .invalidate(|(c, _, _, d)| *c == company && d == date);
-        self.dates.invalidate(|(c, _, _)| *c == company);
+            .invalidate(move |(c, _, _, d)| *c == company && *d == date);
+        self.dates.invalidate(move |(c, _, _)| *c == company);
     }
 }
 
