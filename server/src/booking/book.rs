@@ -20,7 +20,7 @@ use super::{
 use crate::{
     app::AppState,
     booking::status::BookingStatus,
-    config::SiteSettings,
+    config::{SiteSettings, TagValue, TouchPart},
     error::ApiError,
     store::{BookingState, Inserted, NewBooking, TouchColumns},
     util::clock::now_ms,
@@ -455,26 +455,19 @@ fn record_body(up: &SiteUpstream, id: &str, v: &ValidBooking) -> BookRecord {
     }
     let mut custom = serde_json::Map::new();
     for (field, what) in &up.cfg.custom_fields {
-        let value = match what.as_str() {
-            "vid" => a.map(|a| a.vid.clone()),
-            "booking_id" => Some(id.to_owned()),
-            other => {
-                let (which, part) = other.split_once('.').unwrap_or(("", ""));
-                let t = if which == "first" {
-                    first
-                } else if which == "last" {
-                    last
-                } else {
-                    None
-                };
-                t.and_then(|t| match part {
-                    "source" => t.source.clone(),
-                    "medium" => t.medium.clone(),
-                    "campaign" => t.campaign.clone(),
-                    "channel" => Some(t.ch.as_str().to_owned()),
-                    _ => None,
-                })
-            }
+        let touch = |t: Option<&Touch>, part: TouchPart| {
+            t.and_then(|t| match part {
+                TouchPart::Source => t.source.clone(),
+                TouchPart::Medium => t.medium.clone(),
+                TouchPart::Campaign => t.campaign.clone(),
+                TouchPart::Channel => Some(t.ch.as_str().to_owned()),
+            })
+        };
+        let value = match *what {
+            TagValue::Vid => a.map(|a| a.vid.clone()),
+            TagValue::BookingId => Some(id.to_owned()),
+            TagValue::First(part) => touch(first, part),
+            TagValue::Last(part) => touch(last, part),
         };
         if let Some(value) = value {
             custom.insert(field.clone(), value.into());

@@ -90,7 +90,7 @@ impl Catalog {
             .get(target, CATALOG, move || async move {
                 let companies = match target {
                     Target::Company(id) => vec![client.company(id).await?],
-                    Target::Chain(group) => client.chain_companies(group).await?,
+                    Target::Group(group) => client.chain_companies(group).await?,
                 };
                 Ok(Arc::new(companies.into_iter().map(branch).collect()))
             })
