@@ -8,6 +8,7 @@ pub mod cancel;
 pub mod catalog;
 pub mod http;
 pub mod openapi;
+pub mod outbound;
 pub mod phone;
 pub mod request;
 pub mod status;
