@@ -8,14 +8,13 @@
 use std::{sync::Arc, time::Duration};
 
 use axum::http::StatusCode;
-use protocol::booking::{BookingRequest, BookingResult, codes};
+use protocol::booking::{BookingRequest, BookingResult};
 use protocol::track::Touch;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{
-    outbound::{checking, confirm, lookup, run, send_record},
-    request::{self, ValidBooking},
+    outbound::{StoredError, checking, confirm, lookup, run, send_record},
+    request::{self, ValidBooking, sorted},
     upstream::{SiteUpstream, upstream_unavailable},
 };
 use crate::{
@@ -29,58 +28,6 @@ use crate::{
 
 /// How long a repeat waits for the first request with its key to finish.
 const WAIT_FOR_FIRST: Duration = Duration::from_secs(30);
-
-/// A stored refusal, replayed to a repeat of the same key.
-#[derive(Serialize, Deserialize)]
-pub(super) struct StoredError {
-    status: u16,
-    code: String,
-    ru: String,
-    en: String,
-    field: Option<String>,
-}
-
-impl StoredError {
-    pub(super) fn from_api(e: &ApiError) -> Self {
-        Self {
-            status: e.status.as_u16(),
-            code: e.code.into(),
-            ru: e.ru.clone(),
-            en: e.en.clone(),
-            field: e.field.map(Into::into),
-        }
-    }
-
-    pub(super) fn into_api(self) -> ApiError {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-        let code = codes_static(&self.code);
-        let mut e = ApiError::new(status, code, self.ru, self.en);
-        e.field = self.field.as_deref().and_then(field_static);
-        e
-    }
-}
-
-fn codes_static(code: &str) -> &'static str {
-    [
-        codes::SLOT_TAKEN,
-        codes::INVALID_PHONE,
-        codes::NAME_REQUIRED,
-        codes::SERVICE_GONE,
-        codes::STAFF_UNAVAILABLE,
-        codes::BLACKLISTED,
-        codes::WRONG_CODE,
-        codes::INVALID_FIELD,
-    ]
-    .into_iter()
-    .find(|c| *c == code)
-    .unwrap_or("booking_refused")
-}
-
-fn field_static(f: &str) -> Option<&'static str> {
-    ["phone", "name", "code", "email", "comment"]
-        .into_iter()
-        .find(|x| *x == f)
-}
 
 /// Runs a booking request to its end. Returns 201 for a new booking, 200 for a repeat.
 pub async fn book(
@@ -255,11 +202,4 @@ fn request_hash(req: &BookingRequest) -> String {
 /// 128 random bits as 32 hex chars: our booking id and the YCLIENTS api_id.
 pub fn new_id() -> String {
     format!("{:032x}", rand::random::<u128>())
-}
-
-pub fn sorted(ids: &[u64]) -> Vec<u64> {
-    let mut v = ids.to_vec();
-    v.sort_unstable();
-    v.dedup();
-    v
 }

@@ -20,7 +20,7 @@ use utoipa::IntoParams;
 
 use crate::{
     app::AppState,
-    booking::{book, book::sorted, phone::PhoneNumber, upstream::SiteUpstream},
+    booking::{book, phone::PhoneNumber, request::sorted, upstream::SiteUpstream},
     config::SiteSettings,
     error::{self, ApiError, Path},
 };

@@ -8,11 +8,11 @@ use std::{sync::Arc, time::Duration};
 use axum::http::StatusCode;
 use protocol::booking::{BookingResult, codes};
 use protocol::track::Touch;
+use serde::{Deserialize, Serialize};
 use yclients::model::{Appointment, BookRecord, Contact};
 
 use super::{
-    book::{StoredError, sorted},
-    request::ValidBooking,
+    request::{ValidBooking, sorted},
     upstream::{SiteUpstream, UpstreamError},
 };
 use crate::{
@@ -21,6 +21,58 @@ use crate::{
     error::ApiError,
     util::clock::now_ms,
 };
+
+/// A stored refusal, replayed to a repeat of the same key.
+#[derive(Serialize, Deserialize)]
+pub(super) struct StoredError {
+    status: u16,
+    code: String,
+    ru: String,
+    en: String,
+    field: Option<String>,
+}
+
+impl StoredError {
+    pub(super) fn from_api(e: &ApiError) -> Self {
+        Self {
+            status: e.status.as_u16(),
+            code: e.code.into(),
+            ru: e.ru.clone(),
+            en: e.en.clone(),
+            field: e.field.map(Into::into),
+        }
+    }
+
+    pub(super) fn into_api(self) -> ApiError {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+        let code = codes_static(&self.code);
+        let mut e = ApiError::new(status, code, self.ru, self.en);
+        e.field = self.field.as_deref().and_then(field_static);
+        e
+    }
+}
+
+fn codes_static(code: &str) -> &'static str {
+    [
+        codes::SLOT_TAKEN,
+        codes::INVALID_PHONE,
+        codes::NAME_REQUIRED,
+        codes::SERVICE_GONE,
+        codes::STAFF_UNAVAILABLE,
+        codes::BLACKLISTED,
+        codes::WRONG_CODE,
+        codes::INVALID_FIELD,
+    ]
+    .into_iter()
+    .find(|c| *c == code)
+    .unwrap_or("booking_refused")
+}
+
+fn field_static(f: &str) -> Option<&'static str> {
+    ["phone", "name", "code", "email", "comment"]
+        .into_iter()
+        .find(|x| *x == f)
+}
 
 /// book_check, then book_record.
 pub(super) async fn run(

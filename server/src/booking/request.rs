@@ -243,3 +243,10 @@ pub fn validate(
         staff_name,
     })
 }
+
+pub fn sorted(ids: &[u64]) -> Vec<u64> {
+    let mut v = ids.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
