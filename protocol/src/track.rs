@@ -40,7 +40,8 @@ pub struct Batch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Touch {
-    /// Classified channel: see [`Channel`].
+    /// The channel: see [`Channel`]. The server sets it; trackers leave it out (old ones send
+    /// their own guess, which the server replaces).
     #[serde(default)]
     pub ch: Channel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,31 +81,58 @@ pub struct Touch {
     pub ts: u64,
 }
 
-/// A touch's channel, as the tracker classifies it.
+/// A touch's channel. The server decides it (`zapis::attribution`, rules in its README) from
+/// what the tracker saw; a tracker sends none (old trackers in caches send their own guess, which
+/// the server ignores).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Channel {
-    /// Has utm parameters or a click id.
+    /// Any campaign before the server classified it: what old trackers sent (and what sessions
+    /// stored before the server classified them).
     Paid,
-    /// Referred by a search engine (Yandex, Google, Bing, Mail.ru, DuckDuckGo, …).
+    /// Organic search: referred by a search engine (Yandex, Google, Bing, Mail.ru, 2GIS, …).
     Search,
-    /// Referred by a social network (VK, OK, Telegram, Facebook, Instagram, …).
+    /// Paid search: Yandex Direct, Google Ads (a click id, a `cpc` medium, an ad redirector).
+    PaidSearch,
+    /// Organic social: referred by a social network or messenger (VK, OK, Telegram, …).
     Social,
+    /// Paid social: a paid medium from a social network (VK Ads, Meta ads, …).
+    PaidSocial,
+    /// Email: a webmail referrer or an `email`/`newsletter` medium.
+    Email,
     /// Referred by any other site.
     Referral,
+    /// Tagged with utm parameters that fit none of the above.
+    Campaign,
     /// No referrer, no campaign.
     #[default]
     Direct,
 }
 
 impl Channel {
+    /// Every channel the server assigns, in report order.
+    pub const ALL: [Channel; 8] = [
+        Channel::Direct,
+        Channel::Search,
+        Channel::PaidSearch,
+        Channel::Social,
+        Channel::PaidSocial,
+        Channel::Email,
+        Channel::Referral,
+        Channel::Campaign,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Paid => "paid",
             Channel::Search => "search",
+            Channel::PaidSearch => "paid_search",
             Channel::Social => "social",
+            Channel::PaidSocial => "paid_social",
+            Channel::Email => "email",
             Channel::Referral => "referral",
+            Channel::Campaign => "campaign",
             Channel::Direct => "direct",
         }
     }

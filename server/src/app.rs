@@ -8,14 +8,14 @@ use axum::extract::FromRef;
 use yclients::sandbox::Sandbox;
 
 use crate::{
-    assets::Assets,
+    assets::files::Assets,
     auth::owners::Auth,
     booking::{catalog::Catalog, upstream::Upstreams},
     ingest::writer::Writer,
     limits::Limits,
     metrics::Metrics,
     reconcile::reconciler::Reconciler,
-    sites::Sites,
+    sites::registry::Sites,
     store::Store,
     webhooks::hooks::Hooks,
 };

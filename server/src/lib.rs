@@ -12,6 +12,7 @@
 
 pub mod app;
 pub mod assets;
+pub mod attribution;
 pub mod auth;
 pub mod booking;
 pub mod config;

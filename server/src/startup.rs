@@ -40,6 +40,7 @@ impl Application {
     /// settings are final, e.g. to allow the server's own origin).
     pub async fn build_on(settings: Settings, listener: TcpListener) -> anyhow::Result<Self> {
         let store = Store::open(&settings.server.database_url).await?;
+        crate::attribution::reclassify::run(&store).await?;
         let sandbox = match &settings.sandbox {
             Some(sb) => {
                 let cfg = SandboxConfig {

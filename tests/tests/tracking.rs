@@ -45,7 +45,54 @@ async fn a_landing_from_a_yandex_ad_is_stored_with_its_campaign() -> anyhow::Res
             medium.as_deref(),
             campaign.as_deref()
         ),
-        ("paid", Some("yandex"), Some("cpc"), Some("spring"))
+        ("paid_search", Some("yandex"), Some("cpc"), Some("spring"))
+    );
+    browser.close().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visit_from_a_webmail_referrer_shows_as_email_in_the_visitor_card() -> anyhow::Result<()>
+{
+    let server = TestServer::start_fixtures(|_| ()).await?;
+    let browser = Browser::chromium(1200, 800).await?;
+    browser.client.goto(&server.url("/webmail.html")).await?;
+    browser.wait_for(HAS_VISITOR_COOKIE, 15).await?;
+    let vid = browser
+        .eval("return document.cookie.match(/zapis_vid=([0-9a-f]{32})/)[1]")
+        .await?;
+    let vid = vid.as_str().unwrap().to_owned();
+    leave_and_wait(&server, &browser, 1).await;
+    let sessions = server.sessions().await;
+    assert_eq!(sessions.len(), 1);
+    let (ch, source, medium, _) = &sessions[0];
+    // Not organic search (the old tracker's `mail.ru` rule), not another site: email.
+    assert_eq!(
+        (ch.as_str(), source.as_deref(), medium.as_deref()),
+        ("email", Some("Mail.ru"), Some("email"))
+    );
+    browser.log_in(&server, "demo", "demo").await?;
+    browser
+        .wait_for("return !!document.getElementById('logout')", 10)
+        .await?;
+    browser
+        .client
+        .goto(&server.url(&format!("/dashboard/sites/demo/visitors/{vid}")))
+        .await?;
+    let card = browser
+        .wait_for(
+            "const t = document.querySelector('dl.touch'); return t ? t.innerText : null;",
+            10,
+        )
+        .await?;
+    let card = card.as_str().unwrap();
+    assert!(
+        card.contains("Email-рассылки и почта") || card.contains("Email"),
+        "{card}"
+    );
+    assert!(
+        card.contains("https://e.mail.ru/inbox/0:16123:0/"),
+        "{card}"
     );
     browser.close().await;
     Ok(())

@@ -238,7 +238,7 @@ mod tests {
         assert_eq!(batch.touch, wire(&t));
         assert_eq!(
             (batch.touch.ch, batch.touch.campaign.as_deref()),
-            (Channel::Paid, Some("spring"))
+            (Channel::Direct, Some("spring")) // (no `ch`: the server classifies)
         );
         let types: Vec<_> = batch.events.iter().map(|e| e.t).collect();
         assert_eq!(

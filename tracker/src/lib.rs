@@ -14,7 +14,8 @@
 //! | `optout(on)` | `true`: stop, clear ids, remember the opt-out (cookie + localStorage). `false`: forget the opt-out (tracking resumes on the next page). |
 //! | `context() -> string` | `{"vid","sid","first":Touch,"last":Touch\|null}` for a booking (last = last non-direct touch within 90 days), or `null` when not tracking. Counts as activity. |
 //!
-//! Modules: `id` (random ids, cookies), `touch` (campaigns, referrer classes), `session`
+//! Modules: `id` (random ids, cookies), `touch` (what a landing saw: campaign parameters,
+//! another site's referrer; the server classifies it), `session`
 //! (idle/campaign rules, first/last touch, the stored record), `json` (the wire format,
 //! hand-built), `consent` (whether and how to track), `store` (cookie/localStorage),
 //! `transport` (beacon, fetch, retry queue), `js` (the few browser bindings). Pure logic has

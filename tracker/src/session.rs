@@ -4,7 +4,7 @@
 use super::Text;
 use super::buf::Buf;
 use super::json::num;
-use super::touch::{DIRECT, Parts, Touch};
+use super::touch::{Parts, Touch};
 
 pub const IDLE_MS: u64 = 30 * 60 * 1000;
 pub const LOOKBACK_MS: u64 = 90 * 24 * 60 * 60 * 1000;
@@ -54,7 +54,7 @@ impl Visit {
         if self.first.is_empty() {
             self.first = page.json;
         }
-        if page.ch != DIRECT {
+        if page.ext {
             (self.nondirect, self.nondirect_ts) = (page.json, page.ts);
         }
         self.touch = page.json;

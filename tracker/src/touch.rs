@@ -1,29 +1,18 @@
-//! Touches: where a session came from. Campaign parameters (utm_*, yclid, gclid, fbclid) make a
-//! `paid` touch; otherwise the referrer is classified as search, social, referral or direct.
+//! Touches: where a session came from, as the tracker saw it: the campaign parameters of the
+//! landing URL (utm_*, yclid, gclid, fbclid), the referrer when it is another site, the landing
+//! path + query. The server classifies it (channel, source, medium: `zapis::attribution`); the
+//! tracker only needs to know whether a touch is a campaign (a new one starts a session) and
+//! whether it is direct (for the last non-direct touch).
 //!
-//! A touch is kept as its wire JSON (`protocol::track::Touch`) plus the three numbers the
-//! session rules need; that is all the tracker ever does with one, and it keeps the wasm small.
+//! A touch is kept as its wire JSON (`protocol::track::Touch`, without `ch`) plus the three
+//! numbers the session rules need; that is all the tracker ever does with one, and it keeps the
+//! wasm small.
 
 use super::buf::Buf;
 use super::json;
 
-/// Channels, as `protocol::track::Channel` spells them; `Touch::ch` indexes this.
-/// (Word lists rather than arrays of `&str` here and below: pointers compress badly.)
-pub const CHANNELS: &str = "direct paid search social referral";
-pub const DIRECT: u8 = 0;
-pub const PAID: u8 = 1;
-pub const SEARCH: u8 = 2;
-pub const SOCIAL: u8 = 3;
-pub const REFERRAL: u8 = 4;
-/// The medium of each channel (none for direct and paid).
-const MEDIUMS: &str = "  organic social referral";
-
 /// The URL parameters of a campaign; without `utm_`, their names are `protocol::track::Touch`'s.
 const PARAMS: &str = "utm_source utm_medium utm_campaign utm_content utm_term yclid gclid fbclid";
-const SOURCE: usize = 0;
-const MEDIUM: usize = 1;
-/// The first click id in `PARAMS`.
-const CLICK: usize = 5;
 
 /// The server's limit on one text value (`protocol::track::MAX_TEXT`).
 pub const MAX_TEXT: usize = 2048;
@@ -35,8 +24,8 @@ pub type Params<'a> = &'a dyn Fn(&str) -> super::Text;
 #[derive(Clone, Default, PartialEq)]
 #[cfg_attr(test, derive(Debug))]
 pub struct Touch {
-    /// Index into `CHANNELS`.
-    pub ch: u8,
+    /// Not direct: a campaign or another site's referrer.
+    pub ext: bool,
     /// A hash of the campaign parameters; 0 when there are none.
     pub camp: u64,
     /// When it happened, ms since the epoch.
@@ -58,11 +47,9 @@ impl Touch {
         ts: u64,
     ) -> Touch {
         let mut out = Buf::from("{");
-        let (mut src, mut med) = ("", "");
         let mut any = false;
-        let mut click = 0; // index of the first click id in PARAMS, or 0
         let mut camp: u32 = 0x811c_9dc5; // FNV-1a of all the parameters
-        for (i, p) in Parts(PARAMS, b' ').enumerate() {
+        for p in Parts(PARAMS, b' ') {
             let v = clip(param(p));
             for &b in v.as_bytes() {
                 camp = (camp ^ b as u32).wrapping_mul(0x0100_0193);
@@ -70,49 +57,20 @@ impl Touch {
             camp = (camp ^ 0xff).wrapping_mul(0x0100_0193); // (a byte no UTF-8 text has)
             if !v.is_empty() {
                 any = true;
-                if click == 0 && i >= CLICK {
-                    click = i;
-                }
-                match i {
-                    SOURCE => src = v,
-                    MEDIUM => med = v,
-                    _ => json::field(&mut out, p.strip_prefix("utm_").unwrap_or(p), v),
-                }
+                json::field(&mut out, p.strip_prefix("utm_").unwrap_or(p), v);
             }
         }
         let external = !rhost.is_empty() && bare(rhost) != bare(host);
-        let (mut ch, name) = if external {
-            classify(rhost)
-        } else {
-            (DIRECT, "")
-        };
-        let (mut source, mut medium) = (name, word(MEDIUMS, ch as usize));
-        if any {
-            ch = PAID;
-            // Click ids say whose ad it was: Yandex Direct, Google Ads (both cpc), Meta.
-            source = match (src.is_empty(), click) {
-                (false, _) => src,
-                (true, 0) => name,
-                (true, i) => word("yandex google facebook", i - CLICK),
-            };
-            medium = match (med.is_empty(), click) {
-                (false, _) => med,
-                (true, i) if i > 0 && i < CLICK + 2 => "cpc",
-                _ => "",
-            };
-        }
         if external {
+            // Without its query and fragment: search terms and mail ids stay in the browser.
             json::field(&mut out, "referrer", clip(cut(cut(referrer, b'?'), b'#')));
         }
         json::field(&mut out, "landing", landing);
-        json::field(&mut out, "source", source);
-        json::field(&mut out, "medium", medium);
-        json::field(&mut out, "ch", word(CHANNELS, ch as usize));
         json::key(&mut out, "ts");
         json::num(&mut out, ts);
         out.push("}");
         Touch {
-            ch,
+            ext: any || external,
             camp: if any { camp as u64 | 1 } else { 0 },
             ts,
             json: out.text(),
@@ -159,51 +117,6 @@ pub fn word(list: &str, i: usize) -> &str {
         words.part();
     }
     words.part() // (`nth` costs more code)
-}
-
-/// Social networks, then (after `|`) search engines, by referrer domain: `domain[:source]`
-/// entries for the domain itself or any subdomain, the source being the domain's first label
-/// unless given; an entry ending in `.` is a label any host may have, for search engines with
-/// many country domains (`google.` for `www.google.co.uk`, `yandex.` for `yandex.com.tr`).
-/// Social first, so that `zen.yandex.ru` is Dzen, not search. Domains that only redirect
-/// (`vkontakte.ru`, `odnoklassniki.ru`, `telegram.me`, `fb.com`, `youtu.be`, `wa.me`, …) are left
-/// out: a redirect keeps the linking page as the referrer. One string rather than a table of
-/// `&str`: pointers compress badly and count against the budget.
-const SITES: &str = "dzen.ru zen.yandex.ru:dzen vk.com vk.ru ok.ru t.me:telegram \
-    facebook.com instagram.com youtube.com rutube.ru twitter.com x.com:twitter t.co:twitter \
-    tiktok.com pinterest.com linkedin.com whatsapp.com viber.com reddit.com threads.net | ya.ru:yandex go.mail.ru:mail.ru search.mail.ru:mail.ru bing.com \
-    duckduckgo.com rambler.ru ecosia.org baidu.com search.brave.com:brave startpage.com \
-    qwant.com seznam.cz naver.com yandex. google. yahoo.";
-
-/// Channel and source name of an external referrer host (lowercase, no port). Other sites are
-/// `referral`, with the host (without `www.`) as the source.
-pub fn classify(host: &str) -> (u8, &str) {
-    let mut ch = SOCIAL;
-    for entry in Parts(SITES, b' ') {
-        if entry == "|" {
-            ch = SEARCH;
-            continue;
-        }
-        let mut e = Parts(entry, b':');
-        let domain = e.part();
-        let hit = match domain.strip_suffix(".") {
-            Some(label) => Parts(host, b'.').any(|l| l == label),
-            None => host
-                .strip_suffix(domain)
-                .is_some_and(|h| h.is_empty() || h.ends_with(".")),
-        };
-        if hit {
-            return (
-                ch,
-                if e.0.is_empty() {
-                    cut(domain, b'.')
-                } else {
-                    e.0
-                },
-            );
-        }
-    }
-    (REFERRAL, bare(host))
 }
 
 #[inline(always)] // (measured: smaller wasm)
@@ -275,66 +188,29 @@ pub mod tests {
     fn page(q: &str, r: &str) -> Wire {
         let t = page_at(q, r, 9);
         let w = wire(&t);
-        assert_eq!((w.ch.as_str(), w.ts), (word(CHANNELS, t.ch as usize), 9));
+        assert_eq!((w.ch, w.ts), (Channel::Direct, 9), "the server decides the channel");
         w
     }
 
     #[test]
-    fn classifies_referrers() {
-        let cases = [
-            ("https://yandex.ru/", Channel::Search, "yandex"),
-            (
-                "https://www.google.co.uk/search?q=x",
-                Channel::Search,
-                "google",
-            ),
-            ("https://ya.ru/", Channel::Search, "yandex"),
-            ("https://yandex.com.tr/", Channel::Search, "yandex"),
-            ("https://go.mail.ru/search?q=x", Channel::Search, "mail.ru"),
-            ("https://www.bing.com/", Channel::Search, "bing"),
-            ("https://duckduckgo.com/", Channel::Search, "duckduckgo"),
-            ("https://search.yahoo.com/", Channel::Search, "yahoo"),
-            (
-                "android-app://com.google.android.googlequicksearchbox/",
-                Channel::Search,
-                "google",
-            ),
-            ("https://vk.com/away.php?to=x", Channel::Social, "vk"),
-            ("https://m.vk.com/", Channel::Social, "vk"),
-            ("https://ok.ru/", Channel::Social, "ok"),
-            ("https://t.me/salon", Channel::Social, "telegram"),
-            ("https://l.facebook.com/", Channel::Social, "facebook"),
-            ("https://l.instagram.com/", Channel::Social, "instagram"),
-            ("https://www.youtube.com/", Channel::Social, "youtube"),
-            ("https://dzen.ru/a/xyz#top", Channel::Social, "dzen"),
-            ("https://zen.yandex.ru/", Channel::Social, "dzen"),
-            (
-                "https://www.beauty-blog.ru/top-10",
-                Channel::Referral,
-                "beauty-blog.ru",
-            ),
-            ("https://notvk.com/", Channel::Referral, "notvk.com"),
-            (
-                "https://googleusercontent.com/",
-                Channel::Referral,
-                "googleusercontent.com",
-            ),
-            ("https://yandexx.ru/", Channel::Referral, "yandexx.ru"),
-        ];
-        for (r, ch, src) in cases {
+    fn reports_other_sites_referrers_without_query() {
+        // The server classifies these (`zapis::attribution`): the tracker reports what it saw.
+        for r in [
+            "https://yandex.ru/",
+            "https://www.google.co.uk/search?q=x",
+            "https://mail.yandex.ru/?uid=1#inbox",
+            "android-app://com.google.android.googlequicksearchbox/",
+            "https://vk.com/away.php?to=x",
+            "https://dzen.ru/a/xyz#top",
+            "https://www.beauty-blog.ru/top-10",
+            "https://yabs.yandex.ru/count/abc?x=1",
+        ] {
             let w = page("", r);
-            let ch_index = Parts(CHANNELS, b' ')
-                .position(|c| c == ch.as_str())
-                .unwrap();
-            let medium = word(MEDIUMS, ch_index);
-            assert_eq!(
-                (w.ch, w.source.as_deref(), w.medium.as_deref()),
-                (ch, Some(src), Some(medium)),
-                "{r}"
-            );
             assert_eq!(w.referrer.as_deref(), r.split(['?', '#']).next(), "{r}");
+            assert_eq!((w.source, w.medium, w.landing.as_deref()), (None, None, Some("/x")), "{r}");
             assert!(w.campaign.is_none() && w.yclid.is_none(), "{r}");
-            assert!(!page_at("", r, 1).is_campaign(), "{r}");
+            let t = page_at("", r, 1);
+            assert!(!t.is_campaign() && t.ext, "{r}");
         }
     }
 
@@ -352,15 +228,15 @@ pub mod tests {
                 },
                 "{r}"
             );
+            assert!(!page_at("", r, 1).ext, "{r}");
         }
     }
 
     #[test]
-    fn campaign_parameters_make_paid_touches() {
+    fn campaign_parameters_are_reported_as_they_are() {
         let q = "utm_source=yandex&utm_medium=cpc&utm_campaign=spring \"sale\"&utm_content=ad1&utm_term=стрижка&yclid=123";
         let w = page(q, "https://yandex.ru/");
         let want = Wire {
-            ch: Channel::Paid,
             source: Some("yandex".into()),
             medium: Some("cpc".into()),
             campaign: Some("spring \"sale\"".into()),
@@ -373,36 +249,29 @@ pub mod tests {
             ..Wire::default()
         };
         assert_eq!(w, want);
-        assert!(page_at(q, "", 1).is_campaign());
+        assert!(page_at(q, "", 1).is_campaign() && page_at(q, "", 1).ext);
 
         let sm = |q: &str, r: &str| {
             let w = page(q, r);
-            (w.ch, w.source, w.medium)
+            (w.source, w.medium, w.gclid, w.fbclid)
         };
         let s = |v: &str| Some(String::from(v));
-        assert_eq!(sm("gclid=abc", ""), (Channel::Paid, s("google"), s("cpc")));
-        assert_eq!(
-            sm("yclid=1&utm_source=direct", ""),
-            (Channel::Paid, s("direct"), s("cpc"))
-        );
+        assert_eq!(sm("gclid=abc", ""), (None, None, s("abc"), None));
         assert_eq!(
             sm("fbclid=zz", "https://l.facebook.com/"),
-            (Channel::Paid, s("facebook"), None)
-        );
-        assert_eq!(
-            sm("utm_campaign=x", "https://vk.com/"),
-            (Channel::Paid, s("vk"), None)
+            (None, None, None, s("zz"))
         );
         assert_eq!(
             sm("utm_source=newsletter&utm_medium=email", ""),
-            (Channel::Paid, s("newsletter"), s("email"))
+            (s("newsletter"), s("email"), None, None)
         );
         // Empty values and other parameters are no campaign.
         assert_eq!(
             sm("utm_source=&page=2&q=utm_source", ""),
-            (Channel::Direct, None, None)
+            (None, None, None, None)
         );
         assert!(!page_at("utm_source=&page=2", "", 1).is_campaign());
+        assert!(!page_at("utm_source=&page=2", "", 1).ext);
     }
 
     #[test]
@@ -431,12 +300,7 @@ pub mod tests {
     }
 
     #[test]
-    fn labels_cuts_and_clipping() {
-        assert_eq!(classify("www.google.co.uk"), (SEARCH, "google"));
-        assert_eq!(classify("google"), (SEARCH, "google"));
-        for h in ["googles.com", "mygoogle.com", ""] {
-            assert_eq!(classify(h), (REFERRAL, h));
-        }
+    fn cuts_and_clipping() {
         assert_eq!(cut("https://a.ru/p?q#h", b'?'), "https://a.ru/p");
         assert_eq!(cut("plain", b'?'), "plain");
         let long = "я".repeat(2000);

@@ -246,7 +246,7 @@ fn a_new_campaign_starts_a_new_session() {
         [s1, s2, s3]
     );
     let t = &b[1].touch;
-    assert_eq!(t.ch, Channel::Paid);
+    assert_eq!(t.ch, Channel::Direct, "no `ch`: the server classifies");
     assert_eq!(
         (
             t.source.as_deref(),
@@ -258,48 +258,25 @@ fn a_new_campaign_starts_a_new_session() {
     assert_eq!(paths(&b[1]).len(), 3);
     assert_eq!(
         (b[2].touch.source.as_deref(), b[2].touch.gclid.as_deref()),
-        (Some("google"), Some("abc"))
+        (None, Some("abc"))
     );
 }
 
 #[wasm_bindgen_test]
-fn touches_classify_referrers_and_decode_campaign_parameters() {
+fn touches_report_referrers_and_decode_campaign_parameters() {
+    // The server classifies (`zapis::attribution`); the tracker reports other sites' referrers
+    // without their query, and nothing for its own site or none.
     let host = js_str("return location.host");
     let cases = [
-        (
-            "https://yandex.ru/search/?text=x",
-            Channel::Search,
-            Some("yandex"),
-            Some("organic"),
-        ),
-        (
-            "https://www.google.com/",
-            Channel::Search,
-            Some("google"),
-            Some("organic"),
-        ),
-        (
-            "https://vk.com/feed",
-            Channel::Social,
-            Some("vk"),
-            Some("social"),
-        ),
-        (
-            "https://t.me/s/salon",
-            Channel::Social,
-            Some("telegram"),
-            Some("social"),
-        ),
-        (
-            "https://beauty-blog.ru/post?id=1",
-            Channel::Referral,
-            Some("beauty-blog.ru"),
-            Some("referral"),
-        ),
-        (&format!("http://{host}/other"), Channel::Direct, None, None),
-        ("", Channel::Direct, None, None),
+        ("https://yandex.ru/search/?text=x", true),
+        ("https://mail.yandex.ru/?uid=1", true),
+        ("https://vk.com/feed", true),
+        ("https://t.me/s/salon", true),
+        ("https://beauty-blog.ru/post?id=1", true),
+        (&format!("http://{host}/other"), false),
+        ("", false),
     ];
-    for (r, ch, source, medium) in cases {
+    for (r, other_site) in cases {
         fresh();
         referrer(r);
         start();
@@ -307,10 +284,10 @@ fn touches_classify_referrers_and_decode_campaign_parameters() {
             serde_json::from_value(context()["first"].clone()).unwrap();
         assert_eq!(
             (first.ch, first.source.as_deref(), first.medium.as_deref()),
-            (ch, source, medium),
+            (Channel::Direct, None, None),
             "{r}"
         );
-        let kept = (ch != Channel::Direct).then(|| r.split('?').next().unwrap());
+        let kept = other_site.then(|| r.split('?').next().unwrap());
         assert_eq!(first.referrer.as_deref(), kept, "{r}");
     }
 
@@ -321,7 +298,8 @@ fn touches_classify_referrers_and_decode_campaign_parameters() {
     );
     start();
     let t: protocol::track::Touch = serde_json::from_value(context()["first"].clone()).unwrap();
-    assert_eq!(t.ch, Channel::Paid);
+    assert_eq!(t.ch, Channel::Direct);
+    assert_eq!((t.source.as_deref(), t.medium.as_deref()), (Some("yandex"), Some("cpc")));
     assert_eq!(t.campaign.as_deref(), Some("spring sale"));
     assert_eq!(t.term.as_deref(), Some("стрижка"));
     assert_eq!(t.content.as_deref(), Some("a b"));
@@ -341,7 +319,7 @@ fn first_touch_is_kept_and_last_non_direct_touch_looks_back_90_days() {
     at(T0);
     start(); // direct
     let first = context()["first"].clone();
-    assert_eq!(first["ch"], "direct");
+    assert!(first["ch"].is_null() && first["referrer"].is_null(), "{first}"); // direct (the server names it)
     assert!(context()["last"].is_null());
 
     at(T0 + DAY);
@@ -351,16 +329,16 @@ fn first_touch_is_kept_and_last_non_direct_touch_looks_back_90_days() {
     let c = context();
     assert_eq!(c["first"], first);
     assert_eq!(
-        (c["last"]["ch"].as_str(), c["last"]["source"].as_str()),
-        (Some("search"), Some("google"))
+        c["last"]["referrer"].as_str(),
+        Some("https://www.google.com/")
     );
 
     at(T0 + 2 * DAY);
     start(); // a direct session does not replace it
     let c = context();
     assert_eq!(
-        (c["first"].clone(), c["last"]["source"].as_str()),
-        (first.clone(), Some("google"))
+        (c["first"].clone(), c["last"]["referrer"].as_str()),
+        (first.clone(), Some("https://www.google.com/"))
     );
 
     at(T0 + DAY + 90 * DAY + 1);

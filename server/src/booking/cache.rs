@@ -1,16 +1,20 @@
-//! A small async cache for upstream reads: fresh for `ttl`, then served stale for up to `stale`
-//! more while one background refresh runs; identical concurrent misses share one fetch
-//! (single-flight). Errors are not cached.
+//! The async cache for upstream reads: [moka](https://docs.rs/moka)'s `future::Cache` (bounded,
+//! entries expire, concurrent misses of one key run one fetch and share its answer) with a
+//! thin layer for what moka does not do: a value is fresh for `ttl`, then served stale for up to
+//! `stale` more while one background refresh runs. Errors are not cached.
 
 use std::{
-    collections::HashMap,
+    collections::HashSet,
     future::Future,
     hash::Hash,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
-use tokio::sync::broadcast;
+use moka::{Expiry, future::Cache as Moka};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
@@ -18,15 +22,31 @@ pub struct Policy {
     pub stale: Duration,
 }
 
+#[derive(Clone)]
 struct Entry<V> {
     value: V,
     at: Instant,
+    /// `ttl + stale`: moka drops the entry after that.
+    keep: Duration,
 }
 
-struct Inner<K, V, E> {
-    entries: HashMap<K, Entry<V>>,
-    /// Fetches under way: waiters subscribe instead of fetching again.
-    flights: HashMap<K, broadcast::Sender<Result<V, E>>>,
+/// Each entry lives for its own policy's `ttl + stale` from when it was stored.
+struct KeepFor;
+
+impl<K, V> Expiry<K, Entry<V>> for KeepFor {
+    fn expire_after_create(&self, _: &K, e: &Entry<V>, _: Instant) -> Option<Duration> {
+        Some(e.keep)
+    }
+
+    fn expire_after_update(
+        &self,
+        _: &K,
+        e: &Entry<V>,
+        _: Instant,
+        _: Option<Duration>,
+    ) -> Option<Duration> {
+        Some(e.keep)
+    }
 }
 
 /// What a lookup found; counted by the metrics.
@@ -39,32 +59,41 @@ pub enum Hit {
 }
 
 pub struct Cache<K, V, E> {
-    inner: Arc<Mutex<Inner<K, V, E>>>,
-    max_entries: usize,
+    entries: Moka<K, Entry<V>>,
+    /// Keys whose stale value is being refreshed: one refresh per key.
+    refreshing: Arc<Mutex<HashSet<K>>>,
+    _error: std::marker::PhantomData<fn() -> E>,
 }
 
-impl<K, V, E> Clone for Cache<K, V, E> {
+impl<K, V, E> Clone for Cache<K, V, E>
+where
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
     fn clone(&self) -> Self {
         Self {
-            inner: self.inner.clone(),
-            max_entries: self.max_entries,
+            entries: self.entries.clone(),
+            refreshing: self.refreshing.clone(),
+            _error: std::marker::PhantomData,
         }
     }
 }
 
 impl<K, V, E> Cache<K, V, E>
 where
-    K: Hash + Eq + Clone + Send + 'static,
-    V: Clone + Send + 'static,
-    E: Clone + Send + 'static,
+    K: Hash + Eq + Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+    E: Clone + Send + Sync + 'static,
 {
-    pub fn new(max_entries: usize) -> Self {
+    pub fn new(max_entries: u64) -> Self {
         Self {
-            inner: Arc::new(Mutex::new(Inner {
-                entries: HashMap::new(),
-                flights: HashMap::new(),
-            })),
-            max_entries,
+            entries: Moka::builder()
+                .max_capacity(max_entries)
+                .expire_after(KeepFor)
+                .support_invalidation_closures()
+                .build(),
+            refreshing: Arc::default(),
+            _error: std::marker::PhantomData,
         }
     }
 
@@ -74,107 +103,77 @@ where
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Result<V, E>> + Send + 'static,
     {
-        enum Plan<V, E> {
-            Serve(V, Hit),
-            ServeAndRefresh(V),
-            Wait(broadcast::Receiver<Result<V, E>>),
-            Fetch,
+        if let Some(e) = self.entries.get(&key).await {
+            let age = e.at.elapsed();
+            if age <= policy.ttl {
+                return (Ok(e.value), Hit::Fresh);
+            }
+            if age <= policy.ttl + policy.stale {
+                self.refresh(key, policy, fetch);
+                return (Ok(e.value), Hit::Stale);
+            }
+            // Older than this policy allows (stored under a longer one).
+            self.entries.invalidate(&key).await;
         }
-        let plan = {
-            let mut inner = self.inner.lock().expect("cache lock");
-            let age = inner.entries.get(&key).map(|e| e.at.elapsed());
-            match age {
-                Some(age) if age <= policy.ttl => {
-                    Plan::Serve(inner.entries[&key].value.clone(), Hit::Fresh)
-                }
-                Some(age) if age <= policy.ttl + policy.stale => {
-                    let value = inner.entries[&key].value.clone();
-                    if inner.flights.contains_key(&key) {
-                        Plan::Serve(value, Hit::Stale)
-                    } else {
-                        let (tx, _) = broadcast::channel(1);
-                        inner.flights.insert(key.clone(), tx);
-                        Plan::ServeAndRefresh(value)
-                    }
-                }
-                _ => match inner.flights.get(&key) {
-                    Some(tx) => Plan::Wait(tx.subscribe()),
-                    None => {
-                        let (tx, _) = broadcast::channel(1);
-                        inner.flights.insert(key.clone(), tx);
-                        Plan::Fetch
-                    }
-                },
+        // moka runs one `init` per key; the other callers wait for its answer.
+        let ran = Arc::new(AtomicBool::new(false));
+        let init = {
+            let ran = ran.clone();
+            async move {
+                ran.store(true, Ordering::Relaxed);
+                fetch().await.map(|value| entry(value, policy))
             }
         };
-        match plan {
-            Plan::Serve(v, hit) => (Ok(v), hit),
-            Plan::ServeAndRefresh(v) => {
-                let this = self.clone();
-                tokio::spawn(async move {
-                    let result = fetch().await;
-                    this.finish(key, result);
-                });
-                (Ok(v), Hit::Stale)
-            }
-            Plan::Wait(mut rx) => match rx.recv().await {
-                Ok(result) => (result, Hit::Shared),
-                // The fetching task went away (cancelled): fetch ourselves.
-                Err(_) => (fetch().await, Hit::Miss),
-            },
-            Plan::Fetch => {
-                // Run the fetch in its own task so a caller that goes away (client disconnect)
-                // does not strand the waiters.
-                let this = self.clone();
-                let k = key.clone();
-                let handle = tokio::spawn(async move {
-                    let result = fetch().await;
-                    this.finish(k, result.clone());
-                    result
-                });
-                match handle.await {
-                    Ok(result) => (result, Hit::Miss),
-                    Err(e) => std::panic::resume_unwind(e.into_panic()),
-                }
-            }
-        }
+        let result = self
+            .entries
+            .try_get_with(key, init)
+            .await
+            .map(|e| e.value)
+            .map_err(|e: Arc<E>| (*e).clone());
+        let hit = if ran.load(Ordering::Relaxed) {
+            Hit::Miss
+        } else {
+            Hit::Shared
+        };
+        (result, hit)
     }
 
-    fn finish(&self, key: K, result: Result<V, E>) {
-        let mut inner = self.inner.lock().expect("cache lock");
-        if let Ok(v) = &result {
-            if inner.entries.len() >= self.max_entries {
-                // Drop the oldest tenth: simple and bounded.
-                let mut ages: Vec<_> = inner
-                    .entries
-                    .iter()
-                    .map(|(k, e)| (e.at, k.clone()))
-                    .collect();
-                ages.sort_by_key(|(at, _)| *at);
-                for (_, k) in ages.into_iter().take(self.max_entries / 10 + 1) {
-                    inner.entries.remove(&k);
-                }
+    /// Fetches a stale key again in the background, unless that is already under way.
+    fn refresh<F, Fut>(&self, key: K, policy: Policy, fetch: F)
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<V, E>> + Send + 'static,
+    {
+        if !self
+            .refreshing
+            .lock()
+            .expect("cache lock")
+            .insert(key.clone())
+        {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            if let Ok(value) = fetch().await {
+                this.entries.insert(key.clone(), entry(value, policy)).await;
             }
-            inner.entries.insert(
-                key.clone(),
-                Entry {
-                    value: v.clone(),
-                    at: Instant::now(),
-                },
-            );
-        }
-        if let Some(tx) = inner.flights.remove(&key) {
-            let _ = tx.send(result);
-        }
+            this.refreshing.lock().expect("cache lock").remove(&key);
+        });
     }
 
     /// Forgets every entry whose key matches (a booking took a slot).
-    pub fn invalidate(&self, matches: impl Fn(&K) -> bool) {
-        self.inner
-            .lock()
-            .expect("cache lock")
-            .entries
-            .retain(|k, _| !matches(k));
+    pub fn invalidate(&self, matches: impl Fn(&K) -> bool + Send + Sync + 'static) {
+        if let Err(e) = self.entries.invalidate_entries_if(move |k, _| matches(k)) {
+            tracing::error!(error = %e, "cache invalidation refused");
+        }
+    }
+}
+
+fn entry<V>(value: V, policy: Policy) -> Entry<V> {
+    Entry {
+        value,
+        at: Instant::now(),
+        keep: policy.ttl + policy.stale,
     }
 }
 

@@ -12,7 +12,9 @@ use axum::{
 use protocol::booking::BookingResult;
 use serde::Deserialize;
 
-use crate::{app::AppState, dashboard::html::Html, error::Lang, util::clock::now_ms};
+use askama::Template;
+
+use crate::{app::AppState, error::Lang, util::clock::now_ms};
 
 #[derive(Deserialize)]
 pub struct Token {
@@ -64,20 +66,68 @@ fn t(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::En { en } else { ru }
 }
 
-fn page(lang: Lang, status: StatusCode, title: &str, body: Html) -> Response {
-    let mut h = Html::new();
-    h.put(
-        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">",
-        &[&if lang == Lang::En { "en" } else { "ru" }],
-    );
-    h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"stylesheet\" href=\"/dashboard/style.css\">");
-    h.put(
-        "<title>{}</title></head><body><main id=\"main\" class=\"narrow\"><h1>{}</h1>",
-        &[&title, &title],
-    );
-    let mut out = h.finish();
-    out.push_str(&body.finish());
-    out.push_str("</main></body></html>");
+#[derive(Template)]
+#[template(path = "booking/cancel.html")]
+struct Page<'a> {
+    lang: &'static str,
+    title: &'static str,
+    summary: Option<Summary>,
+    body: Body<'a>,
+}
+
+/// What the page says below the booking.
+enum Body<'a> {
+    /// A plain paragraph (the link is wrong).
+    Message(&'static str),
+    /// `#cancelled`: the booking is (already) cancelled.
+    Status(&'static str),
+    /// `#refused`: YCLIENTS would not cancel it.
+    Refused(&'static str),
+    /// The cancel button.
+    Form {
+        token: &'a str,
+        button: &'static str,
+    },
+}
+
+struct Summary {
+    when: String,
+    branch: String,
+    address: String,
+    services: String,
+}
+
+fn summary(r: &BookingResult) -> Summary {
+    Summary {
+        when: r
+            .datetime
+            .replace('T', " ")
+            .get(..16)
+            .unwrap_or(&r.datetime)
+            .to_owned(),
+        branch: r.branch.clone(),
+        address: r.address.clone(),
+        services: r.services.join(", "),
+    }
+}
+
+fn page(
+    lang: Lang,
+    status: StatusCode,
+    title: &'static str,
+    found: Option<&Found>,
+    body: Body<'_>,
+) -> Response {
+    let page = Page {
+        lang: if lang == Lang::En { "en" } else { "ru" },
+        title,
+        summary: found.and_then(|f| f.result.as_ref()).map(summary),
+        body,
+    };
+    let out = page.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the cancel page failed to render");
+        String::new()
+    });
     let mut res = (status, out).into_response();
     let headers = res.headers_mut();
     headers.insert(
@@ -91,41 +141,17 @@ fn page(lang: Lang, status: StatusCode, title: &str, body: Html) -> Response {
 }
 
 fn not_found(lang: Lang) -> Response {
-    let mut b = Html::new();
-    b.put(
-        "<p>{}</p>",
-        &[&t(
-            lang,
-            "Ссылка устарела или неверна. Чтобы изменить запись, позвоните в салон.",
-            "This link is out of date or wrong. To change your booking, please call the salon.",
-        )],
-    );
     page(
         lang,
         StatusCode::NOT_FOUND,
         t(lang, "Запись не найдена", "Booking not found"),
-        b,
+        None,
+        Body::Message(t(
+            lang,
+            "Ссылка устарела или неверна. Чтобы изменить запись, позвоните в салон.",
+            "This link is out of date or wrong. To change your booking, please call the salon.",
+        )),
     )
-}
-
-fn summary(b: &mut Html, r: &BookingResult) {
-    b.raw("<dl class=\"summary\">");
-    b.put(
-        "<dt>Когда / When</dt><dd id=\"when\">{}</dd>",
-        &[&r.datetime
-            .replace('T', " ")
-            .get(..16)
-            .unwrap_or(&r.datetime)],
-    );
-    b.put(
-        "<dt>Где / Where</dt><dd>{}, {}</dd>",
-        &[&r.branch, &r.address],
-    );
-    b.put(
-        "<dt>Услуги / Services</dt><dd>{}</dd>",
-        &[&r.services.join(", ")],
-    );
-    b.raw("</dl>");
 }
 
 pub async fn show(
@@ -138,39 +164,28 @@ pub async fn show(
     let Some(found) = find(&app, &site, &id, &q.t).await else {
         return not_found(lang);
     };
-    let mut b = Html::new();
-    if let Some(r) = &found.result {
-        summary(&mut b, r);
-    }
     if found.cancelled {
-        b.put(
-            "<p id=\"cancelled\" role=\"status\">{}</p>",
-            &[&t(
-                lang,
-                "Эта запись уже отменена.",
-                "This booking is already cancelled.",
-            )],
-        );
         return page(
             lang,
             StatusCode::OK,
             t(lang, "Запись отменена", "Booking cancelled"),
-            b,
+            Some(&found),
+            Body::Status(t(
+                lang,
+                "Эта запись уже отменена.",
+                "This booking is already cancelled.",
+            )),
         );
     }
-    b.put(
-        "<form method=\"post\"><input type=\"hidden\" name=\"t\" value=\"{}\">",
-        &[&q.t],
-    );
-    b.put(
-        "<button type=\"submit\" id=\"cancel\">{}</button></form>",
-        &[&t(lang, "Отменить запись", "Cancel the booking")],
-    );
     page(
         lang,
         StatusCode::OK,
         t(lang, "Отмена записи", "Cancel your booking"),
-        b,
+        Some(&found),
+        Body::Form {
+            token: &q.t,
+            button: t(lang, "Отменить запись", "Cancel the booking"),
+        },
     )
 }
 
@@ -187,10 +202,6 @@ pub async fn cancel(
     let Ok(up) = app.upstreams.get(&site) else {
         return not_found(lang);
     };
-    let mut b = Html::new();
-    if let Some(r) = &found.result {
-        summary(&mut b, r);
-    }
     if !found.cancelled {
         // Marked first: the webhook that follows the deletion then reads "cancelled by the client".
         let _ = app.store.mark_client_cancelled(&id, now_ms()).await;
@@ -198,30 +209,31 @@ pub async fn cancel(
             if let Err(e) = up.client.delete_user_record(*record, hash).await {
                 tracing::info!(booking = %id, error = %e, "cancel refused upstream");
                 let _ = app.store.unmark_client_cancelled(&id).await;
-                b.put("<p id=\"refused\" role=\"alert\">{}</p>", &[&t(lang, "Отменить онлайн уже нельзя (слишком близко к визиту или салон не разрешает). Пожалуйста, позвоните в салон.", "It is too late to cancel online (or the salon does not allow it). Please call the salon.")]);
                 return page(
                     lang,
                     StatusCode::UNPROCESSABLE_ENTITY,
                     t(lang, "Не удалось отменить", "Could not cancel"),
-                    b,
+                    Some(&found),
+                    Body::Refused(t(
+                        lang,
+                        "Отменить онлайн уже нельзя (слишком близко к визиту или салон не разрешает). Пожалуйста, позвоните в салон.",
+                        "It is too late to cancel online (or the salon does not allow it). Please call the salon.",
+                    )),
                 );
             }
         }
         app.metrics.booking("cancelled_by_client");
         tracing::info!(booking = %id, "booking cancelled by the visitor");
     }
-    b.put(
-        "<p id=\"cancelled\" role=\"status\">{}</p>",
-        &[&t(
-            lang,
-            "Запись отменена. Салон получил уведомление.",
-            "Your booking is cancelled. The salon has been notified.",
-        )],
-    );
     page(
         lang,
         StatusCode::OK,
         t(lang, "Запись отменена", "Booking cancelled"),
-        b,
+        Some(&found),
+        Body::Status(t(
+            lang,
+            "Запись отменена. Салон получил уведомление.",
+            "Your booking is cancelled. The salon has been notified.",
+        )),
     )
 }

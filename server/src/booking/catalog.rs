@@ -90,7 +90,7 @@ impl Catalog {
             .get(target, CATALOG, move || async move {
                 let companies = match target {
                     Target::Company(id) => vec![client.company(id).await?],
-                    Target::Chain(group) => client.chain_companies(group).await?,
+                    Target::Group(group) => client.chain_companies(group).await?,
                 };
                 Ok(Arc::new(companies.into_iter().map(branch).collect()))
             })
@@ -271,9 +271,10 @@ impl Catalog {
 
     /// A booking took time on `date` at `company`: drop that day's times and the dates.
     pub fn slot_taken(&self, company: u64, date: &str) {
+        let date = date.to_owned();
         self.times
-            .invalidate(|(c, _, _, d)| *c == company && d == date);
-        self.dates.invalidate(|(c, _, _)| *c == company);
+            .invalidate(move |(c, _, _, d)| *c == company && *d == date);
+        self.dates.invalidate(move |(c, _, _)| *c == company);
     }
 }
 

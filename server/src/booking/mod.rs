@@ -8,6 +8,8 @@ pub mod cancel;
 pub mod catalog;
 pub mod http;
 pub mod openapi;
+pub mod outbound;
+pub mod params;
 pub mod phone;
 pub mod request;
 pub mod status;

@@ -234,11 +234,19 @@ pub fn validate(
             .map(|c| c.trim().to_owned())
             .filter(|c| !c.is_empty()),
         code: req.code.filter(|c| !c.is_empty()),
-        attribution: req.attribution,
+        // The server classifies the touches the tracker stored (DESIGN.md §4).
+        attribution: req.attribution.map(crate::attribution::classify_context),
         price_min: min,
         price_max: max,
         service_titles: titles,
         length_minutes: seconds / 60,
         staff_name,
     })
+}
+
+pub fn sorted(ids: &[u64]) -> Vec<u64> {
+    let mut v = ids.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
 }

@@ -12,11 +12,7 @@ use crate::{
     error::ApiError,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Target {
-    Company(u64),
-    Chain(u64),
-}
+pub use crate::config::Target;
 
 pub struct SiteUpstream {
     pub client: Client,
@@ -74,16 +70,11 @@ impl Upstreams {
             let client = clients.get(&y.network).with_context(|| {
                 format!("site {}: network {} has no client", site.key, y.network)
             })?;
-            let target = match (y.company_id, y.group_id) {
-                (Some(id), _) => Target::Company(id),
-                (None, Some(g)) => Target::Chain(g),
-                (None, None) => anyhow::bail!("site {}: no company_id or group_id", site.key),
-            };
             by_site.insert(
                 site.key.clone(),
                 Arc::new(SiteUpstream {
                     client: client.clone(),
-                    target,
+                    target: y.target,
                     cfg: y.clone(),
                 }),
             );

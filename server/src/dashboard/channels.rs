@@ -7,12 +7,15 @@ use axum::{
     response::Response,
 };
 
+use askama::Template;
+
 use super::{
     Frame,
     charts::{Bar, bars},
-    error_page, here,
-    html::{Html, money, percent, seg},
-    i18n::L,
+    error_page,
+    format::{money, percent, seg},
+    here,
+    i18n::{self, L},
     not_found, page,
 };
 use crate::{
@@ -55,43 +58,127 @@ pub async fn page_handler(
         Ok(r) => r,
         Err(e) => return error_page(&frame, &e),
     };
-    let mut h = Html::new();
-    h.put("<h1>{}</h1>", &[&title]);
-    form(&mut h, l, &site.key, &f);
-    table(&mut h, l, &r);
-    funnel(&mut h, l, &r);
-    revenue(&mut h, l, &r);
-    page(StatusCode::OK, &frame, h)
+    let body = Body {
+        l,
+        title: &title,
+        site: seg(&site.key),
+        touches: touches(l, &f),
+        groupings: groupings(l, &f),
+        touch: if r.touch == "first" {
+            l.t("по первому касанию", "by first touch")
+        } else {
+            l.t("по последнему касанию", "by last touch")
+        },
+        heads: HEADS.map(|(ru, en)| l.t(ru, en)),
+        rows: r
+            .rows
+            .iter()
+            .map(|c| {
+                let head = if r.by == "channel" {
+                    i18n::channel(l, &c.counts.source)
+                } else if c.counts.source.is_empty() {
+                    "—"
+                } else {
+                    &c.counts.source
+                };
+                cells(l, c, head)
+            })
+            .collect(),
+        total: cells(l, &r.totals, l.t("Итого", "Total")),
+        funnel_chart: String::new(),
+        funnel: Vec::new(),
+        revenue_chart: revenue(l, &r),
+        f: &f,
+        r: &r,
+    };
+    let body = funnel(body);
+    page(StatusCode::OK, &frame, &body)
 }
 
-fn form(h: &mut Html, l: L, site: &str, f: &Filters) {
-    h.put("<form method=\"get\" action=\"/dashboard/sites/{}/channels\" class=\"filters\" aria-labelledby=\"filters-title\">", &[&seg(site)]);
-    h.put(
-        "<h2 id=\"filters-title\">{}</h2>",
-        &[&l.t("Отбор", "Filters")],
-    );
-    h.put("<p><label for=\"from\">{}</label><input id=\"from\" name=\"from\" type=\"date\" value=\"{}\"></p>", &[&l.t("С", "From"), &f.from]);
-    h.put("<p><label for=\"to\">{}</label><input id=\"to\" name=\"to\" type=\"date\" value=\"{}\"></p>", &[&l.t("По", "To"), &f.to]);
-    h.put(
-        "<fieldset><legend>{}</legend>",
-        &[&l.t("Атрибуция", "Attribution")],
-    );
-    for (value, ru, en, kind) in [
-        ("first", "первое касание", "first touch", TouchKind::First),
-        ("last", "последнее касание", "last touch", TouchKind::Last),
-    ] {
-        h.put(
-            "<label><input type=\"radio\" name=\"touch\" id=\"touch-{}\" value=\"{}\"",
-            &[&value, &value],
-        )
-        .raw(if f.touch == kind { " checked" } else { "" });
-        h.put("> {}</label> ", &[&l.t(ru, en)]);
-    }
-    h.put(
-        "</fieldset><p><label for=\"by\">{}</label><select id=\"by\" name=\"by\">",
-        &[&l.t("Группировать по", "Group by")],
-    );
-    for (value, ru, en, by) in [
+#[derive(Template)]
+#[template(path = "dashboard/channels.html")]
+struct Body<'a> {
+    l: L,
+    title: &'a str,
+    site: String,
+    f: &'a Filters,
+    touches: [Choice; 2],
+    groupings: [Choice; 5],
+    r: &'a ChannelsReport,
+    /// "by first touch" or "by last touch".
+    touch: &'static str,
+    heads: [&'static str; 10],
+    rows: Vec<Cells>,
+    total: Cells,
+    funnel_chart: String,
+    funnel: Vec<(&'static str, i64)>,
+    revenue_chart: Option<String>,
+}
+
+/// An option of a radio group or a select.
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+    /// `checked` or `selected`.
+    pub checked: bool,
+}
+
+/// One row of the table, formatted.
+struct Cells {
+    head: String,
+    medium: String,
+    campaign: String,
+    visitors: i64,
+    sessions: i64,
+    bookings: i64,
+    conversion: String,
+    came: i64,
+    came_rate: String,
+    revenue: String,
+}
+
+const HEADS: [(&str, &str); 10] = [
+    ("Источник", "Source"),
+    ("Канал", "Medium"),
+    ("Кампания", "Campaign"),
+    ("Посетители", "Visitors"),
+    ("Визиты", "Sessions"),
+    ("Заявки", "Bookings"),
+    ("Конверсия", "Conversion"),
+    ("Пришли", "Came"),
+    ("Доходимость", "Came rate"),
+    ("Выручка", "Revenue"),
+];
+
+/// The first/last touch radios of a filter form.
+pub fn touch_choices(f: &Filters, labels: [&'static str; 2]) -> [Choice; 2] {
+    let [first, last] = labels;
+    [
+        Choice {
+            value: "first",
+            label: first,
+            checked: f.touch == TouchKind::First,
+        },
+        Choice {
+            value: "last",
+            label: last,
+            checked: f.touch == TouchKind::Last,
+        },
+    ]
+}
+
+fn touches(l: L, f: &Filters) -> [Choice; 2] {
+    touch_choices(
+        f,
+        [
+            l.t("первое касание", "first touch"),
+            l.t("последнее касание", "last touch"),
+        ],
+    )
+}
+
+fn groupings(l: L, f: &Filters) -> [Choice; 5] {
+    [
         (
             "all",
             "источник / канал / кампания",
@@ -101,92 +188,47 @@ fn form(h: &mut Html, l: L, site: &str, f: &Filters) {
         ("source", "источник", "source", GroupBy::Source),
         ("medium", "канал (medium)", "medium", GroupBy::Medium),
         ("campaign", "кампания", "campaign", GroupBy::Campaign),
-    ] {
-        h.put("<option value=\"{}\"", &[&value])
-            .raw(if f.by == by { " selected" } else { "" })
-            .put(">{}</option>", &[&l.t(ru, en)]);
-    }
-    h.put(
-        "</select></p><p><button type=\"submit\" id=\"apply\">{}</button></p></form>",
-        &[&l.t("Показать", "Show")],
-    );
+        (
+            "channel",
+            "тип трафика (поиск, реклама, email, …)",
+            "channel (search, paid, email, …)",
+            GroupBy::Channel,
+        ),
+    ]
+    .map(|(value, ru, en, by)| Choice {
+        value,
+        label: l.t(ru, en),
+        checked: f.by == by,
+    })
 }
 
-fn line(h: &mut Html, l: L, line: &ChannelLine, head: &str) {
+fn cells(l: L, line: &ChannelLine, head: &str) -> Cells {
     let c = &line.counts;
-    h.put(
-        "<th scope=\"row\">{}</th><td>{}</td><td>{}</td>",
-        &[&head, &c.medium, &c.campaign],
-    );
-    h.put("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>", &[&c.visitors, &c.sessions, &c.bookings, &percent(line.conversion, l.ru())]);
-    h.put(
-        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-        &[
-            &c.came,
-            &percent(line.came_rate, l.ru()),
-            &money(c.revenue, l.ru()),
-        ],
-    );
+    Cells {
+        head: head.to_owned(),
+        medium: c.medium.clone(),
+        campaign: c.campaign.clone(),
+        visitors: c.visitors,
+        sessions: c.sessions,
+        bookings: c.bookings,
+        conversion: percent(line.conversion, l.ru()),
+        came: c.came,
+        came_rate: percent(line.came_rate, l.ru()),
+        revenue: money(c.revenue, l.ru()),
+    }
 }
 
-fn table(h: &mut Html, l: L, r: &ChannelsReport) {
-    let touch = if r.touch == "first" {
-        l.t("по первому касанию", "by first touch")
-    } else {
-        l.t("по последнему касанию", "by last touch")
-    };
-    h.raw("<div class=\"scroll\" role=\"region\" aria-labelledby=\"channels-caption\" tabindex=\"0\"><table id=\"channels\">");
-    h.put(
-        "<caption id=\"channels-caption\">{} {} — {}, {}</caption><thead><tr>",
-        &[&l.t("Каналы с", "Channels from"), &r.from, &r.to, &touch],
-    );
-    for (ru, en) in [
-        ("Источник", "Source"),
-        ("Канал", "Medium"),
-        ("Кампания", "Campaign"),
-        ("Посетители", "Visitors"),
-        ("Визиты", "Sessions"),
-        ("Заявки", "Bookings"),
-        ("Конверсия", "Conversion"),
-        ("Пришли", "Came"),
-        ("Доходимость", "Came rate"),
-        ("Выручка", "Revenue"),
-    ] {
-        h.put("<th scope=\"col\">{}</th>", &[&l.t(ru, en)]);
-    }
-    h.raw("</tr></thead><tbody>");
-    for (i, c) in r.rows.iter().enumerate() {
-        h.put("<tr id=\"channel-{}\">", &[&i]);
-        line(
-            h,
-            l,
-            c,
-            if c.counts.source.is_empty() {
-                "—"
-            } else {
-                &c.counts.source
-            },
-        );
-        h.raw("</tr>");
-    }
-    h.raw("</tbody><tfoot><tr id=\"channel-total\">");
-    line(h, l, &r.totals, l.t("Итого", "Total"));
-    h.raw("</tr></tfoot></table></div>");
-}
-
-fn funnel(h: &mut Html, l: L, r: &ChannelsReport) {
-    let f = &r.funnel;
-    let steps = [
+/// The funnel's steps and their chart.
+fn funnel(mut body: Body<'_>) -> Body<'_> {
+    let l = body.l;
+    let f = &body.r.funnel;
+    let steps = vec![
         (l.t("Визиты", "Visits"), f.visits),
         (l.t("Открыли запись", "Opened booking"), f.widget_opened),
         (l.t("Записались", "Booked"), f.booked),
         (l.t("Пришли", "Came"), f.came),
         (l.t("Оплатили", "Paid"), f.paid),
     ];
-    h.put(
-        "<section aria-labelledby=\"funnel-title\"><h2 id=\"funnel-title\">{}</h2>",
-        &[&l.t("Воронка", "Funnel")],
-    );
     let data: Vec<Bar> = steps
         .iter()
         .map(|(label, n)| Bar {
@@ -200,7 +242,7 @@ fn funnel(h: &mut Html, l: L, r: &ChannelsReport) {
         .map(|(label, n)| format!("{label}: {n}"))
         .collect::<Vec<_>>()
         .join("; ");
-    h.append(bars(
+    body.funnel_chart = bars(
         "funnel-chart",
         l.t(
             "Воронка: от визита до оплаты",
@@ -208,19 +250,13 @@ fn funnel(h: &mut Html, l: L, r: &ChannelsReport) {
         ),
         &desc,
         &data,
-    ));
-    h.raw("<ol class=\"funnel\" id=\"funnel\">");
-    for (label, n) in steps {
-        h.put("<li>{}: <strong>{}</strong></li>", &[&label, &n]);
-    }
-    h.raw("</ol></section>");
+    );
+    body.funnel = steps;
+    body
 }
 
-fn revenue(h: &mut Html, l: L, r: &ChannelsReport) {
-    h.put(
-        "<section aria-labelledby=\"revenue-title\"><h2 id=\"revenue-title\">{}</h2>",
-        &[&l.t("Выручка по каналам", "Revenue by channel")],
-    );
+/// The revenue chart, or `None` when nothing was paid in the period.
+fn revenue(l: L, r: &ChannelsReport) -> Option<String> {
     let data: Vec<Bar> = r
         .rows
         .iter()
@@ -242,22 +278,17 @@ fn revenue(h: &mut Html, l: L, r: &ChannelsReport) {
         })
         .collect();
     if data.is_empty() {
-        h.put(
-            "<p>{}</p></section>",
-            &[&l.t("Оплат за этот период нет.", "No payments in this period.")],
-        );
-        return;
+        return None;
     }
     let desc = data
         .iter()
         .map(|b| format!("{}: {}", b.label, b.shown))
         .collect::<Vec<_>>()
         .join("; ");
-    h.append(bars(
+    Some(bars(
         "revenue-chart",
         l.t("Выручка по каналам", "Revenue by channel"),
         &desc,
         &data,
-    ));
-    h.raw("</section>");
+    ))
 }

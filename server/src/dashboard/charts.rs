@@ -2,7 +2,9 @@
 //! Each chart has a title and a description for screen readers; the page also shows the same
 //! numbers in a table or list.
 
-use super::html::Html;
+use askama::Template;
+
+use super::render;
 
 pub struct Bar {
     pub label: String,
@@ -17,51 +19,66 @@ const VALUE_W: f64 = 110.0;
 const ROW: f64 = 30.0;
 const BAR_H: f64 = 20.0;
 
-/// A horizontal bar chart; bars scale to the largest value.
-pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> Html {
-    let mut h = Html::new();
-    let height = (bars.len().max(1) as f64) * ROW + 10.0;
+#[derive(Template)]
+#[template(path = "dashboard/chart.html")]
+struct Chart<'a> {
+    id: &'a str,
+    title: &'a str,
+    desc: &'a str,
+    width: f64,
+    height: f64,
+    label_x: String,
+    label_w: f64,
+    bar_h: f64,
+    bars: Vec<BarRow>,
+}
+
+/// One bar's numbers, formatted as the SVG attributes want them.
+struct BarRow {
+    label: String,
+    shown: String,
+    y: String,
+    w: String,
+    text_y: String,
+    value_x: String,
+}
+
+/// A horizontal bar chart (SVG markup); bars scale to the largest value.
+pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
     let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
-    h.put(
-        "<svg class=\"chart\" id=\"{}\" role=\"img\" aria-labelledby=\"{}-title {}-desc\" viewBox=\"0 0 {} {}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">",
-        &[&id, &id, &id, &WIDTH, &height],
-    );
-    h.put(
-        "<title id=\"{}-title\">{}</title><desc id=\"{}-desc\">{}</desc>",
-        &[&id, &title, &id, &desc],
-    );
     let span = WIDTH - LABEL_W - VALUE_W;
-    for (i, b) in bars.iter().enumerate() {
-        let y = 5.0 + i as f64 * ROW;
-        let w = if max > 0.0 {
-            (b.value / max * span).max(if b.value > 0.0 { 2.0 } else { 0.0 })
-        } else {
-            0.0
-        };
-        let text_y = y + BAR_H * 0.75;
-        h.put(
-            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            &[
-                &format!("{:.0}", LABEL_W - 8.0),
-                &format!("{text_y:.1}"),
-                &short(&b.label),
-            ],
-        );
-        h.put(
-            "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"></rect>",
-            &[&LABEL_W, &format!("{y:.1}"), &format!("{w:.1}"), &BAR_H],
-        );
-        h.put(
-            "<text class=\"value\" x=\"{}\" y=\"{}\">{}</text>",
-            &[
-                &format!("{:.1}", LABEL_W + w + 6.0),
-                &format!("{text_y:.1}"),
-                &b.shown,
-            ],
-        );
-    }
-    h.raw("</svg>");
-    h
+    let rows = bars
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let y = 5.0 + i as f64 * ROW;
+            let w = if max > 0.0 {
+                (b.value / max * span).max(if b.value > 0.0 { 2.0 } else { 0.0 })
+            } else {
+                0.0
+            };
+            let text_y = y + BAR_H * 0.75;
+            BarRow {
+                label: short(&b.label),
+                shown: b.shown.clone(),
+                y: format!("{y:.1}"),
+                w: format!("{w:.1}"),
+                text_y: format!("{text_y:.1}"),
+                value_x: format!("{:.1}", LABEL_W + w + 6.0),
+            }
+        })
+        .collect();
+    render(&Chart {
+        id,
+        title,
+        desc,
+        width: WIDTH,
+        height: (bars.len().max(1) as f64) * ROW + 10.0,
+        label_x: format!("{:.0}", LABEL_W - 8.0),
+        label_w: LABEL_W,
+        bar_h: BAR_H,
+        bars: rows,
+    })
 }
 
 /// Labels longer than the label column are cut with an ellipsis.
@@ -96,8 +113,7 @@ mod tests {
                     shown: "5".into(),
                 },
             ],
-        )
-        .finish();
+        );
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
         assert!(svg.contains("width=\"340.0\"") && svg.contains("width=\"170.0\""));
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));

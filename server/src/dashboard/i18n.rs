@@ -67,3 +67,20 @@ pub fn event_kind(l: L, kind: &str) -> &'static str {
         _ => l.t("другое", "other"),
     }
 }
+
+/// A touch's channel in words (`protocol::track::Channel::as_str`, rules in
+/// `server/src/attribution/README.md`).
+pub fn channel(l: L, channel: &str) -> &'static str {
+    match channel {
+        "direct" => l.t("Прямые заходы", "Direct"),
+        "search" => l.t("Поиск", "Organic search"),
+        "paid_search" => l.t("Платный поиск", "Paid search"),
+        "social" => l.t("Соцсети", "Organic social"),
+        "paid_social" => l.t("Реклама в соцсетях", "Paid social"),
+        "email" => l.t("Email-рассылки и почта", "Email"),
+        "referral" => l.t("Переходы с сайтов", "Referral"),
+        "campaign" => l.t("Другие кампании", "Other campaigns"),
+        "paid" => l.t("Реклама (до классификации)", "Campaign (unclassified)"),
+        _ => l.t("другое", "other"),
+    }
+}

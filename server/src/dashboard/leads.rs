@@ -8,9 +8,14 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 
+use askama::Template;
+
 use super::{
-    Frame, error_page, here,
-    html::{Html, money, seg, short_time},
+    Frame,
+    channels::{Choice, touch_choices},
+    error_page,
+    format::{money, seg, short_time, touch_text},
+    here,
     i18n::{self, L},
     login::{CsrfForm, form_ok},
     not_found, page as render_page,
@@ -23,7 +28,6 @@ use crate::{
         Filters, Params, csv,
         leads::{self, Lead, branch_titles},
     },
-    store::TouchKind,
 };
 
 async fn render(
@@ -56,39 +60,142 @@ async fn render(
         Err(e) => return error_page(&frame, &e),
     };
     let branches = branch_titles(app, site).await;
-    let mut h = Html::new();
-    h.put("<h1>{}</h1>", &[&title]);
-    if let Some(n) = raw
+    let updated = raw
         .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-        .and_then(|p| p.into_iter().find(|(k, _)| k == "updated").map(|(_, v)| v))
-    {
-        h.put(
-            "<p id=\"notice\" role=\"status\">{} {}</p>",
-            &[
-                &l.t(
-                    "Сверено с YCLIENTS, обновлено заявок:",
-                    "Checked with YCLIENTS; leads updated:",
-                ),
-                &n,
-            ],
-        );
+        .and_then(|p| p.into_iter().find(|(k, _)| k == "updated").map(|(_, v)| v));
+    let body = Body {
+        l,
+        title: &title,
+        updated,
+        site: seg(&site.key),
+        branches: branches
+            .iter()
+            .map(|(id, title)| BranchOption {
+                value: *id,
+                label: title.clone(),
+                selected: f.branch == Some(*id),
+            })
+            .collect(),
+        source: f.source.clone().unwrap_or_default(),
+        touches: touch_choices(&f, [l.t("первому", "first"), l.t("последнему", "last")]),
+        query: f.query(),
+        csrf: &s.csrf,
+        heads: HEADS.map(|(ru, en)| l.t(ru, en)),
+        rows: rows.iter().map(|r| row(l, r)).collect(),
+        f: &f,
+    };
+    render_page(StatusCode::OK, &frame, &body)
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/leads.html")]
+struct Body<'a> {
+    l: L,
+    title: &'a str,
+    /// `?updated=N` after a check with YCLIENTS.
+    updated: Option<String>,
+    site: String,
+    f: &'a Filters,
+    branches: Vec<BranchOption>,
+    source: String,
+    touches: [Choice; 2],
+    query: String,
+    csrf: &'a str,
+    heads: [&'static str; 12],
+    rows: Vec<Row>,
+}
+
+struct BranchOption {
+    value: u64,
+    label: String,
+    selected: bool,
+}
+
+/// A lead as the table shows it.
+struct Row {
+    id: String,
+    created: String,
+    visit: String,
+    /// The visitor's link, unless erased or unknown.
+    vid: Option<VisitorLink>,
+    erased: bool,
+    touches: [TouchCell; 2],
+    landing: String,
+    services: String,
+    master: String,
+    branch: String,
+    planned: String,
+    state: String,
+    state_label: &'static str,
+    paid: String,
+}
+
+struct VisitorLink {
+    id: String,
+    seg: String,
+    short: String,
+}
+
+struct TouchCell {
+    /// `source / medium / campaign`, the empty parts left out.
+    text: String,
+    channel: String,
+    label: &'static str,
+}
+
+const HEADS: [(&str, &str); 12] = [
+    ("Создана", "Created"),
+    ("Визит", "Visit"),
+    ("Посетитель", "Visitor"),
+    ("Первое касание", "First touch"),
+    ("Последнее касание", "Last touch"),
+    ("Страница входа", "Landing page"),
+    ("Услуги", "Services"),
+    ("Мастер", "Master"),
+    ("Филиал", "Branch"),
+    ("Сумма", "Planned"),
+    ("Статус", "State"),
+    ("Оплачено", "Paid"),
+];
+
+fn touch_cell(l: L, t: &crate::reports::TouchView) -> TouchCell {
+    TouchCell {
+        text: touch_text(t),
+        channel: t.channel.to_string(),
+        label: i18n::channel(l, &t.channel),
     }
-    filters(&mut h, l, &site.key, &f, &branches);
-    h.put(
-        "<p class=\"actions\"><a id=\"csv\" href=\"/dashboard/sites/{}/leads.csv?{}\">{}</a></p>",
-        &[
-            &seg(&site.key),
-            &f.query(),
-            &l.t("Скачать CSV (Excel)", "Download CSV (Excel)"),
-        ],
-    );
-    h.put("<form method=\"post\" action=\"/dashboard/sites/{}/reconcile\" class=\"actions\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">", &[&seg(&site.key), &s.csrf]);
-    h.put(
-        "<button type=\"submit\" id=\"reconcile\">{}</button></form>",
-        &[&l.t("Сверить с YCLIENTS сейчас", "Check with YCLIENTS now")],
-    );
-    table(&mut h, l, &site.key, &f, &rows);
-    render_page(StatusCode::OK, &frame, h)
+}
+
+fn row(l: L, r: &Lead) -> Row {
+    let planned = if r.planned_min == r.planned_max {
+        money(r.planned_min, l.ru())
+    } else {
+        format!(
+            "{}–{}",
+            money(r.planned_min, l.ru()),
+            money(r.planned_max, l.ru())
+        )
+    };
+    Row {
+        id: r.id.to_string(),
+        created: r.created.to_string(),
+        visit: short_time(&r.visit),
+        vid: r.vid.as_ref().filter(|_| !r.erased).map(|vid| VisitorLink {
+            id: vid.clone(),
+            seg: seg(vid),
+            short: vid.get(..8).unwrap_or(vid).to_owned(),
+        }),
+        erased: r.erased,
+        touches: [touch_cell(l, &r.first), touch_cell(l, &r.last)],
+        landing: r.landing.clone().unwrap_or_default(),
+        services: r.services.join(", "),
+        master: r.master.to_string(),
+        branch: r.branch.to_string(),
+        planned,
+        state: r.state.to_string(),
+        state_label: i18n::state(l.0, r.state),
+        paid: money(r.paid, l.ru()),
+    }
 }
 
 /// `GET /dashboard/sites/{site}/leads`
@@ -101,133 +208,6 @@ pub async fn page(
     RawQuery(raw): RawQuery,
 ) -> Response {
     render(&app, &s, &key, &headers, &uri, raw.as_deref()).await
-}
-
-fn filters(
-    h: &mut Html,
-    l: L,
-    site: &str,
-    f: &Filters,
-    branches: &std::collections::BTreeMap<u64, String>,
-) {
-    h.put("<form method=\"get\" action=\"/dashboard/sites/{}/leads\" class=\"filters\" aria-labelledby=\"filters-title\">", &[&seg(site)]);
-    h.put(
-        "<h2 id=\"filters-title\">{}</h2>",
-        &[&l.t("Отбор", "Filters")],
-    );
-    h.put("<p><label for=\"from\">{}</label><input id=\"from\" name=\"from\" type=\"date\" value=\"{}\"></p>", &[&l.t("С", "From"), &f.from]);
-    h.put("<p><label for=\"to\">{}</label><input id=\"to\" name=\"to\" type=\"date\" value=\"{}\"></p>", &[&l.t("По", "To"), &f.to]);
-    h.put("<p><label for=\"branch\">{}</label><select id=\"branch\" name=\"branch\"><option value=\"\">{}</option>", &[&l.t("Филиал", "Branch"), &l.t("Все", "All")]);
-    for (id, title) in branches {
-        h.put("<option value=\"{}\"", &[id])
-            .raw(if f.branch == Some(*id) {
-                " selected"
-            } else {
-                ""
-            })
-            .put(">{}</option>", &[title]);
-    }
-    h.raw("</select></p>");
-    h.put("<p><label for=\"source\">{}</label><input id=\"source\" name=\"source\" value=\"{}\" placeholder=\"yandex\"></p>", &[&l.t("Источник", "Source"), &f.source.as_deref().unwrap_or("")]);
-    h.put(
-        "<fieldset><legend>{}</legend>",
-        &[&l.t("Источник по касанию", "Source of the touch")],
-    );
-    for (value, ru, en, kind) in [
-        ("first", "первому", "first", TouchKind::First),
-        ("last", "последнему", "last", TouchKind::Last),
-    ] {
-        h.put(
-            "<label><input type=\"radio\" name=\"touch\" id=\"touch-{}\" value=\"{}\"",
-            &[&value, &value],
-        )
-        .raw(if f.touch == kind { " checked" } else { "" });
-        h.put("> {}</label> ", &[&l.t(ru, en)]);
-    }
-    h.put(
-        "</fieldset><p><button type=\"submit\" id=\"apply\">{}</button></p></form>",
-        &[&l.t("Показать", "Show")],
-    );
-}
-
-fn touch_cell(h: &mut Html, t: &crate::reports::TouchView) {
-    h.put("<td>{}", &[&t.source]);
-    for part in [&t.medium, &t.campaign]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-    {
-        h.put(" / {}", &[part]);
-    }
-    h.raw("</td>");
-}
-
-fn table(h: &mut Html, l: L, site: &str, f: &Filters, rows: &[Lead]) {
-    h.raw("<div class=\"scroll\" role=\"region\" aria-labelledby=\"leads-caption\" tabindex=\"0\"><table id=\"leads\">");
-    h.put(
-        "<caption id=\"leads-caption\">{} {} — {}: {}</caption><thead><tr>",
-        &[&l.t("Заявки с", "Leads from"), &f.from, &f.to, &rows.len()],
-    );
-    let heads = [
-        ("Создана", "Created"),
-        ("Визит", "Visit"),
-        ("Посетитель", "Visitor"),
-        ("Первое касание", "First touch"),
-        ("Последнее касание", "Last touch"),
-        ("Страница входа", "Landing page"),
-        ("Услуги", "Services"),
-        ("Мастер", "Master"),
-        ("Филиал", "Branch"),
-        ("Сумма", "Planned"),
-        ("Статус", "State"),
-        ("Оплачено", "Paid"),
-    ];
-    for (ru, en) in heads {
-        h.put("<th scope=\"col\">{}</th>", &[&l.t(ru, en)]);
-    }
-    h.raw("</tr></thead><tbody>");
-    if rows.is_empty() {
-        h.put(
-            "<tr><td colspan=\"12\">{}</td></tr>",
-            &[&l.t("За этот период заявок нет.", "No leads in this period.")],
-        );
-    }
-    for r in rows {
-        h.put("<tr id=\"lead-{}\"><th scope=\"row\" class=\"when\">{}</th><td class=\"when\">{}</td><td>", &[&r.id, &r.created, &short_time(&r.visit)]);
-        match &r.vid {
-            Some(vid) if !r.erased => {
-                h.put("<a class=\"vid\" href=\"/dashboard/sites/{}/visitors/{}\" title=\"{}\">{}…</a>", &[&seg(site), &seg(vid), vid, &vid.get(..8).unwrap_or(vid)]);
-            }
-            _ if r.erased => {
-                h.text(l.t("удалён", "erased"));
-            }
-            _ => {
-                h.raw("—");
-            }
-        }
-        h.raw("</td>");
-        touch_cell(h, &r.first);
-        touch_cell(h, &r.last);
-        h.put(
-            "<td class=\"landing\">{}</td><td>{}</td><td>{}</td><td>{}</td>",
-            &[
-                &r.landing.as_deref().unwrap_or(""),
-                &r.services.join(", "),
-                &r.master,
-                &r.branch,
-            ],
-        );
-        let planned = if r.planned_min == r.planned_max {
-            money(r.planned_min, l.ru())
-        } else {
-            format!(
-                "{}–{}",
-                money(r.planned_min, l.ru()),
-                money(r.planned_max, l.ru())
-            )
-        };
-        h.put("<td class=\"num\">{}</td><td class=\"state state-{}\">{}</td><td class=\"num paid\">{}</td></tr>", &[&planned, &r.state, &i18n::state(l.0, r.state), &money(r.paid, l.ru())]);
-    }
-    h.raw("</tbody></table></div>");
 }
 
 /// `GET /dashboard/sites/{site}/leads.csv`

@@ -12,9 +12,12 @@ use axum::{
 };
 use serde::Deserialize;
 
+use askama::Template;
+
 use super::{
-    Frame, here,
-    html::{Html, seg},
+    Frame,
+    format::seg,
+    here,
     i18n::{self, L},
     page,
 };
@@ -73,18 +76,15 @@ pub async fn index(
     if let [only] = s.sites.as_slice() {
         return Redirect::to(&format!("/dashboard/sites/{}/leads", seg(only))).into_response();
     }
-    let mut h = Html::new();
-    h.put(
-        "<h1>{}</h1><ul class=\"sites\">",
-        &[&l.t("Ваши сайты", "Your sites")],
-    );
-    for key in s.sites.iter().filter(|k| app.sites.get(k).is_some()) {
-        h.put(
-            "<li><a href=\"/dashboard/sites/{}/leads\">{}</a></li>",
-            &[&seg(key), key],
-        );
-    }
-    h.raw("</ul>");
+    let body = Sites {
+        l,
+        sites: s
+            .sites
+            .iter()
+            .filter(|k| app.sites.get(k).is_some())
+            .map(|k| (seg(k), k.as_str()))
+            .collect(),
+    };
     let f = Frame {
         l,
         title: l.t("Ваши сайты", "Your sites").into(),
@@ -93,7 +93,25 @@ pub async fn index(
         here: here(&uri),
         active: "",
     };
-    page(StatusCode::OK, &f, h)
+    page(StatusCode::OK, &f, &body)
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/sites.html")]
+struct Sites<'a> {
+    l: L,
+    /// `(path segment, key)` of each site.
+    sites: Vec<(String, &'a str)>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/login.html")]
+struct LoginBody<'a> {
+    l: L,
+    message: Option<String>,
+    /// The double-submit token (also the cookie).
+    token: &'a str,
+    login: &'a str,
 }
 
 fn login_page(
@@ -104,24 +122,12 @@ fn login_page(
     login: &str,
 ) -> Response {
     let token = random_token();
-    let mut h = Html::new();
-    h.put(
-        "<h1>{}</h1>",
-        &[&l.t("Вход в панель zapis", "Log in to zapis")],
-    );
-    if let Some(m) = message {
-        h.put(
-            "<p id=\"login-error\" class=\"error\" role=\"alert\">{}</p>",
-            &[&m],
-        );
-    }
-    h.put("<form method=\"post\" action=\"/dashboard/login\" class=\"login\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">", &[&token]);
-    h.put("<p><label for=\"login\">{}</label><input id=\"login\" name=\"login\" autocomplete=\"username\" required value=\"{}\"></p>", &[&l.t("Логин", "Login"), &login]);
-    h.put("<p><label for=\"password\">{}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>", &[&l.t("Пароль", "Password")]);
-    h.put(
-        "<p><button type=\"submit\" id=\"login-submit\">{}</button></p></form>",
-        &[&l.t("Войти", "Log in")],
-    );
+    let body = LoginBody {
+        l,
+        message,
+        token: &token,
+        login,
+    };
     let f = Frame {
         l,
         title: l.t("Вход", "Log in").into(),
@@ -130,7 +136,7 @@ fn login_page(
         here: "/dashboard/login".into(),
         active: "",
     };
-    let mut res = page(status, &f, h);
+    let mut res = page(status, &f, &body);
     res.headers_mut().append(
         header::SET_COOKIE,
         app.auth.cookie(LOGIN_COOKIE, &token, 3600),

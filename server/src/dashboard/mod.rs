@@ -1,11 +1,11 @@
 //! The owner's dashboard at `/dashboard`: server-rendered HTML that works without JavaScript —
 //! login, leads (with CSV), the visitor card, channels with charts, data erasure — in Russian
-//! and English. Every page is built with [`html::Html`], which escapes every value. Routes:
-//! [`http`].
+//! and English. Every page is an askama template in `server/templates/dashboard/` (checked at
+//! compile time, every value escaped); [`page`] puts it in the common frame. Routes: [`http`].
 
 mod channels;
 pub mod charts;
-pub mod html;
+pub mod format;
 pub mod http;
 pub mod i18n;
 mod leads;
@@ -18,8 +18,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use askama::Template;
+
 use crate::{auth::Session, error::ApiError};
-use html::{Html, seg};
+use format::seg;
 use i18n::L;
 
 /// What every page shares: the language, the title, who is logged in, the site and where we are.
@@ -34,72 +36,72 @@ pub struct Frame<'a> {
     pub active: &'static str,
 }
 
-/// A full page with the security headers of the dashboard.
-pub fn page(status: StatusCode, f: &Frame, body: Html) -> Response {
+#[derive(Template)]
+#[template(path = "dashboard/layout.html")]
+struct Layout<'a> {
+    l: L,
+    title: &'a str,
+    /// The site's path segment when the sections are shown (a site, logged in).
+    nav_site: Option<String>,
+    sections: Vec<Section>,
+    langs: [LangLink; 2],
+    /// `next=…` of the language links.
+    next: String,
+    session: Option<&'a Session>,
+    main: &'a str,
+}
+
+struct Section {
+    key: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+struct LangLink {
+    code: &'static str,
+    name: &'static str,
+    current: bool,
+}
+
+/// A template's markup; a template that fails to render (a `Display` error, never expected) is
+/// logged and renders as nothing.
+pub fn render(t: &impl Template) -> String {
+    t.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "a template failed to render");
+        String::new()
+    })
+}
+
+/// A full page with the security headers of the dashboard: `body` inside the frame.
+pub fn page(status: StatusCode, f: &Frame, body: &impl Template) -> Response {
     let l = f.l;
-    let mut h = Html::new();
-    h.put(
-        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">",
-        &[&l.code()],
-    );
-    h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-    h.put("<title>{} — zapis</title><link rel=\"stylesheet\" href=\"/dashboard/style.css\"></head><body>", &[&f.title]);
-    h.put(
-        "<a class=\"skip\" href=\"#main\">{}</a><header class=\"top\"><p class=\"brand\">zapis</p>",
-        &[&l.t("Перейти к содержанию", "Skip to content")],
-    );
-    if let (Some(site), Some(_)) = (f.site, f.session) {
-        h.put(
-            "<nav aria-label=\"{}\"><ul class=\"sections\">",
-            &[&l.t("Разделы", "Sections")],
-        );
-        for (key, ru, en) in [
+    let main = render(body);
+    let layout = Layout {
+        l,
+        title: &f.title,
+        nav_site: f.site.filter(|_| f.session.is_some()).map(seg),
+        sections: [
             ("leads", "Заявки", "Leads"),
             ("channels", "Каналы", "Channels"),
             ("privacy", "Удаление данных", "Data erasure"),
-        ] {
-            let current = if key == f.active {
-                " aria-current=\"page\""
-            } else {
-                ""
-            };
-            h.put(
-                "<li><a id=\"nav-{}\" href=\"/dashboard/sites/{}/{}\"",
-                &[&key, &seg(site), &key],
-            );
-            h.raw(current).raw(">").text(l.t(ru, en)).raw("</a></li>");
-        }
-        h.raw("</ul></nav>");
-    }
-    h.put(
-        "<nav aria-label=\"{}\" class=\"lang\"><ul>",
-        &[&l.t("Язык", "Language")],
-    );
-    let next = serde_urlencoded::to_string([("next", f.here.as_str())]).unwrap_or_default();
-    for (code, name) in [("ru", "Русский"), ("en", "English")] {
-        h.put(
-            "<li><a id=\"lang-{}\" lang=\"{}\" hreflang=\"{}\" href=\"/dashboard/lang/{}?{}\"",
-            &[&code, &code, &code, &code, &next],
-        );
-        h.raw(if code == l.code() {
-            " aria-current=\"true\""
-        } else {
-            ""
+        ]
+        .into_iter()
+        .map(|(key, ru, en)| Section {
+            key,
+            label: l.t(ru, en),
+            current: key == f.active,
         })
-        .put(">{}</a></li>", &[&name]);
-    }
-    h.raw("</ul></nav>");
-    if let Some(s) = f.session {
-        h.put("<form method=\"post\" action=\"/dashboard/logout\" class=\"logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">", &[&s.csrf]);
-        h.put(
-            "<button type=\"submit\" id=\"logout\">{} ({})</button></form>",
-            &[&l.t("Выйти", "Log out"), &s.login],
-        );
-    }
-    h.raw("</header><main id=\"main\" tabindex=\"-1\">")
-        .append(body)
-        .raw("</main></body></html>");
-    html_response(status, h.finish())
+        .collect(),
+        langs: [("ru", "Русский"), ("en", "English")].map(|(code, name)| LangLink {
+            code,
+            name,
+            current: code == l.code(),
+        }),
+        next: serde_urlencoded::to_string([("next", f.here.as_str())]).unwrap_or_default(),
+        session: f.session,
+        main: &main,
+    };
+    html_response(status, render(&layout))
 }
 
 pub fn html_response(status: StatusCode, body: String) -> Response {
@@ -126,21 +128,24 @@ pub fn html_response(status: StatusCode, body: String) -> Response {
     res
 }
 
+#[derive(Template)]
+#[template(path = "dashboard/error.html")]
+struct ErrorBody<'a> {
+    l: L,
+    title: &'a str,
+    message: &'a str,
+    logged_in: bool,
+}
+
 /// An error as a page in the owner's language.
 pub fn error_page(f: &Frame, err: &ApiError) -> Response {
-    let mut h = Html::new();
-    let message = if f.l.ru() { &err.ru } else { &err.en };
-    h.put(
-        "<h1>{}</h1><p id=\"error\" role=\"alert\">{}</p>",
-        &[&f.title, message],
-    );
-    if f.session.is_some() {
-        h.put(
-            "<p><a href=\"/dashboard\">{}</a></p>",
-            &[&f.l.t("К списку сайтов", "Back to your sites")],
-        );
-    }
-    page(err.status, f, h)
+    let body = ErrorBody {
+        l: f.l,
+        title: &f.title,
+        message: if f.l.ru() { &err.ru } else { &err.en },
+        logged_in: f.session.is_some(),
+    };
+    page(err.status, f, &body)
 }
 
 /// The owner's site or a "not found" page (another owner's site looks the same as none).

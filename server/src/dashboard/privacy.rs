@@ -9,7 +9,9 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{Frame, error_page, here, html::Html, i18n::L, login::form_ok, not_found, page};
+use askama::Template;
+
+use super::{Frame, error_page, format::seg, here, i18n::L, login::form_ok, not_found, page};
 use crate::{
     app::AppState,
     auth::{DashSession, Session},
@@ -58,88 +60,100 @@ async fn render(
     notice: Option<(bool, String)>,
 ) -> Response {
     let title = format!("{} — {}", l.t("Удаление данных", "Data erasure"), site.key);
-    let mut h = Html::new();
-    h.put("<h1>{}</h1>", &[&title]);
-    if let Some((ok, message)) = notice {
-        let (id, role) = if ok {
-            ("notice", "status")
-        } else {
-            ("error", "alert")
-        };
-        h.put("<p id=\"{}\" role=\"{}\">{}</p>", &[&id, &role, &message]);
-    }
-    h.put("<p>{}</p>", &[&l.t(
-        "Удаляются имена, телефоны, почта, комментарии, идентификаторы посетителя и сессий, адреса страниц с параметрами, источники переходов и идентификаторы кликов. Счётчики и суммы в отчётах сохраняются обезличенно. Отменить удаление нельзя.",
-        "Names, phones, e-mails, comments, visitor and session ids, page addresses with parameters, referrers and click ids are erased. Counts and sums in the reports stay, anonymous. An erasure cannot be undone.",
-    )]);
-    for (kind, heading, label, input) in [
-        (
-            "visitor",
-            l.t("Удалить посетителя", "Erase a visitor"),
-            l.t("Идентификатор посетителя", "Visitor id"),
-            "text",
-        ),
-        (
-            "phone",
-            l.t("Удалить клиента по телефону", "Erase a client by phone"),
-            l.t("Телефон", "Phone"),
-            "tel",
-        ),
-    ] {
-        h.put("<form method=\"post\" action=\"/dashboard/sites/{}/privacy\" class=\"erase\" aria-labelledby=\"erase-{}-title\">", &[&super::html::seg(&site.key), &kind]);
-        h.put("<h2 id=\"erase-{}-title\">{}</h2><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"kind\" value=\"{}\">", &[&kind, &heading, &s.csrf, &kind]);
-        h.put("<p><label for=\"erase-{}\">{}</label><input id=\"erase-{}\" name=\"value\" type=\"{}\" required autocomplete=\"off\"></p>", &[&kind, &label, &kind, &input]);
-        h.put("<p><label><input type=\"checkbox\" name=\"confirm\" id=\"erase-{}-confirm\" required> {}</label></p>", &[&kind, &l.t("Понимаю, что это нельзя отменить", "I understand this cannot be undone")]);
-        h.put(
-            "<p><button type=\"submit\" id=\"erase-{}-submit\">{}</button></p></form>",
-            &[&kind, &l.t("Удалить", "Erase")],
-        );
-    }
-    log(app, &mut h, l, site).await;
+    let tz = zone(site);
+    let log = app
+        .store
+        .erasures(&site.key, 50)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| LogRow {
+            at: local_time(e.at, &tz),
+            actor: e.actor,
+            what: if e.kind == "client" {
+                l.t("клиент", "client")
+            } else {
+                l.t("посетитель", "visitor")
+            },
+            bookings: e.counts.bookings,
+            visitors: e.counts.visitors,
+            sessions: e.counts.sessions,
+            events: e.counts.events,
+        })
+        .collect();
+    let body = Body {
+        l,
+        title: &title,
+        notice: notice.map(|(ok, message)| {
+            if ok {
+                ("notice", "status", message)
+            } else {
+                ("error", "alert", message)
+            }
+        }),
+        site: seg(&site.key),
+        csrf: &s.csrf,
+        forms: [
+            (
+                "visitor",
+                l.t("Удалить посетителя", "Erase a visitor"),
+                l.t("Идентификатор посетителя", "Visitor id"),
+                "text",
+            ),
+            (
+                "phone",
+                l.t("Удалить клиента по телефону", "Erase a client by phone"),
+                l.t("Телефон", "Phone"),
+                "tel",
+            ),
+        ],
+        heads: [
+            ("Когда", "When"),
+            ("Кто", "Who"),
+            ("Что", "What"),
+            ("Заявок", "Bookings"),
+            ("Посетителей", "Visitors"),
+            ("Сессий", "Sessions"),
+            ("Событий", "Events"),
+        ]
+        .map(|(ru, en)| l.t(ru, en)),
+        log,
+    };
     let frame = Frame {
         l,
-        title,
+        title: title.clone(),
         session: Some(s),
         site: Some(&site.key),
         here,
         active: "privacy",
     };
-    page(status, &frame, h)
+    page(status, &frame, &body)
 }
 
-async fn log(app: &AppState, h: &mut Html, l: L, site: &SiteSettings) {
-    let entries = app.store.erasures(&site.key, 50).await.unwrap_or_default();
-    h.put(
-        "<table id=\"erasures\"><caption>{}</caption><thead><tr>",
-        &[&l.t("Журнал удалений", "Erasure log")],
-    );
-    for (ru, en) in [
-        ("Когда", "When"),
-        ("Кто", "Who"),
-        ("Что", "What"),
-        ("Заявок", "Bookings"),
-        ("Посетителей", "Visitors"),
-        ("Сессий", "Sessions"),
-        ("Событий", "Events"),
-    ] {
-        h.put("<th scope=\"col\">{}</th>", &[&l.t(ru, en)]);
-    }
-    h.raw("</tr></thead><tbody>");
-    let tz = zone(site);
-    for e in entries {
-        let what = if e.kind == "client" {
-            l.t("клиент", "client")
-        } else {
-            l.t("посетитель", "visitor")
-        };
-        h.put(
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td>",
-            &[&local_time(e.at, &tz), &e.actor, &what],
-        );
-        let c = e.counts;
-        h.put("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>", &[&c.bookings, &c.visitors, &c.sessions, &c.events]);
-    }
-    h.raw("</tbody></table>");
+#[derive(Template)]
+#[template(path = "dashboard/privacy.html")]
+struct Body<'a> {
+    l: L,
+    title: &'a str,
+    /// `(id, role, message)`: `notice`/`status` after an erasure, `error`/`alert` on a refusal.
+    notice: Option<(&'static str, &'static str, String)>,
+    site: String,
+    csrf: &'a str,
+    /// `(kind, heading, label, input type)` of the two erase forms.
+    forms: [(&'static str, &'static str, &'static str, &'static str); 2],
+    heads: [&'static str; 7],
+    log: Vec<LogRow>,
+}
+
+/// One erasure of the log: who, what kind, how many rows — never the data.
+struct LogRow {
+    at: String,
+    actor: String,
+    what: &'static str,
+    bookings: i64,
+    visitors: i64,
+    sessions: i64,
+    events: i64,
 }
 
 /// `POST /dashboard/sites/{site}/privacy`

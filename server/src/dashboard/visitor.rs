@@ -7,9 +7,12 @@ use axum::{
     response::Response,
 };
 
+use askama::Template;
+
 use super::{
-    Frame, error_page, here,
-    html::{Html, money, short_time},
+    Frame, error_page,
+    format::{money, short_time, touch_text},
+    here,
     i18n::{self, L},
     not_found, page,
 };
@@ -44,82 +47,105 @@ pub async fn page_handler(
         Ok(c) => c,
         Err(e) => return error_page(&frame, &e),
     };
-    let mut h = Html::new();
-    h.put(
-        "<h1>{} <code>{}</code></h1><dl class=\"summary\">",
-        &[&l.t("Посетитель", "Visitor"), &c.vid],
-    );
     let dash = "—".to_owned();
-    for (term, value) in [
-        (
-            l.t("Первый визит", "First seen"),
-            c.first_seen.as_ref().unwrap_or(&dash).clone(),
-        ),
-        (
-            l.t("Последний визит", "Last seen"),
-            c.last_seen.as_ref().unwrap_or(&dash).clone(),
-        ),
-        (l.t("Сессий", "Sessions"), c.sessions.len().to_string()),
-        (l.t("Заявок", "Bookings"), c.bookings.len().to_string()),
-        (
-            l.t("Оплачено всего", "Total paid"),
-            money(c.total_paid, l.ru()),
-        ),
-    ] {
-        h.put("<dt>{}</dt><dd>{}</dd>", &[&term, &value]);
-    }
-    h.raw("</dl>");
-    h.put(
-        "<h2 id=\"bookings-title\">{}</h2>",
-        &[&l.t("Заявки", "Bookings")],
-    );
-    h.raw("<table id=\"bookings\" aria-labelledby=\"bookings-title\"><thead><tr>");
-    for (ru, en) in [
-        ("Создана", "Created"),
-        ("Визит", "Visit"),
-        ("Услуги", "Services"),
-        ("Источник", "Source"),
-        ("Статус", "State"),
-        ("Оплачено", "Paid"),
-    ] {
-        h.put("<th scope=\"col\">{}</th>", &[&l.t(ru, en)]);
-    }
-    h.raw("</tr></thead><tbody>");
-    if c.bookings.is_empty() {
-        h.put(
-            "<tr><td colspan=\"6\">{}</td></tr>",
-            &[&l.t("Заявок нет.", "No bookings.")],
-        );
-    }
-    for b in &c.bookings {
-        h.put("<tr><th scope=\"row\" class=\"when\">{}</th><td class=\"when\">{}</td><td>{}</td><td>{}</td>", &[&b.created, &short_time(&b.visit), &b.services.join(", "), &b.last.source]);
-        h.put(
-            "<td class=\"state state-{}\">{}</td><td class=\"num\">{}</td></tr>",
-            &[&b.state, &i18n::state(l.0, b.state), &money(b.paid, l.ru())],
-        );
-    }
-    h.raw("</tbody></table>");
-    h.put("<h2>{}</h2>", &[&l.t("Сессии", "Sessions")]);
-    if c.sessions.is_empty() {
-        h.put("<p>{}</p>", &[&l.t("Сессий нет.", "No sessions.")]);
-    }
-    for (i, session) in c.sessions.iter().enumerate() {
-        session_block(&mut h, l, i + 1, session);
-    }
-    page(StatusCode::OK, &frame, h)
+    let body = Body {
+        l,
+        vid: &c.vid,
+        summary: [
+            (
+                l.t("Первый визит", "First seen"),
+                c.first_seen.as_ref().unwrap_or(&dash).clone(),
+            ),
+            (
+                l.t("Последний визит", "Last seen"),
+                c.last_seen.as_ref().unwrap_or(&dash).clone(),
+            ),
+            (l.t("Сессий", "Sessions"), c.sessions.len().to_string()),
+            (l.t("Заявок", "Bookings"), c.bookings.len().to_string()),
+            (
+                l.t("Оплачено всего", "Total paid"),
+                money(c.total_paid, l.ru()),
+            ),
+        ],
+        heads: HEADS.map(|(ru, en)| l.t(ru, en)),
+        bookings: c
+            .bookings
+            .iter()
+            .map(|b| BookingRow {
+                created: b.created.to_string(),
+                visit: short_time(&b.visit),
+                services: b.services.join(", "),
+                source: b.last.source.clone(),
+                state: b.state.to_string(),
+                state_label: i18n::state(l.0, b.state),
+                paid: money(b.paid, l.ru()),
+            })
+            .collect(),
+        sessions: c
+            .sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| session_block(l, i + 1, s))
+            .collect(),
+    };
+    page(StatusCode::OK, &frame, &body)
 }
 
-fn session_block(h: &mut Html, l: L, n: usize, s: &SessionView) {
-    h.put("<section class=\"session\" aria-labelledby=\"session-{}\"><h3 id=\"session-{}\">{} {} — {} — {}", &[&n, &n, &l.t("Сессия", "Session"), &n, &s.started, &s.touch.source]);
-    for part in [&s.touch.medium, &s.touch.campaign]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-    {
-        h.put(" / {}", &[part]);
-    }
-    h.raw("</h3><dl class=\"touch\">");
+#[derive(Template)]
+#[template(path = "dashboard/visitor.html")]
+struct Body<'a> {
+    l: L,
+    vid: &'a str,
+    summary: [(&'static str, String); 5],
+    heads: [&'static str; 6],
+    bookings: Vec<BookingRow>,
+    sessions: Vec<SessionBlock>,
+}
+
+struct BookingRow {
+    created: String,
+    visit: String,
+    services: String,
+    source: String,
+    state: String,
+    state_label: &'static str,
+    paid: String,
+}
+
+struct SessionBlock {
+    n: usize,
+    started: String,
+    /// `source / medium / campaign`, the empty parts left out.
+    touch: String,
+    /// The touch's details that are known.
+    rows: Vec<(&'static str, String)>,
+    events: Vec<EventLine>,
+}
+
+struct EventLine {
+    at: String,
+    kind: &'static str,
+    name: Option<String>,
+    path: String,
+    title: Option<String>,
+    props: Option<String>,
+}
+
+const HEADS: [(&str, &str); 6] = [
+    ("Создана", "Created"),
+    ("Визит", "Visit"),
+    ("Услуги", "Services"),
+    ("Источник", "Source"),
+    ("Статус", "State"),
+    ("Оплачено", "Paid"),
+];
+
+fn session_block(l: L, n: usize, s: &SessionView) -> SessionBlock {
     let rows = [
-        (l.t("Канал", "Channel"), Some(s.touch.channel.clone())),
+        (
+            l.t("Тип трафика", "Channel"),
+            Some(i18n::channel(l, &s.touch.channel).to_owned()),
+        ),
         (l.t("Объявление", "Content"), s.content.clone()),
         (l.t("Ключевое слово", "Term"), s.term.clone()),
         (l.t("Откуда пришёл", "Referrer"), s.referrer.clone()),
@@ -129,26 +155,25 @@ fn session_block(h: &mut Html, l: L, n: usize, s: &SessionView) {
             s.click_id.then(|| l.t("да", "yes").to_owned()),
         ),
     ];
-    for (term, value) in rows.into_iter().filter_map(|(t, v)| Some((t, v?))) {
-        h.put("<dt>{}</dt><dd>{}</dd>", &[&term, &value]);
+    SessionBlock {
+        n,
+        started: s.started.to_string(),
+        touch: touch_text(&s.touch),
+        rows: rows
+            .into_iter()
+            .filter_map(|(t, v)| Some((t, v?)))
+            .collect(),
+        events: s
+            .events
+            .iter()
+            .map(|e| EventLine {
+                at: e.at.to_string(),
+                kind: i18n::event_kind(l, &e.kind),
+                name: e.name.clone(),
+                path: e.path.clone(),
+                title: e.title.clone().filter(|t| !t.is_empty()),
+                props: e.props.as_ref().map(ToString::to_string),
+            })
+            .collect(),
     }
-    h.raw("</dl><ol class=\"events\">");
-    for e in &s.events {
-        h.put(
-            "<li><time>{}</time> <span class=\"kind\">{}</span> ",
-            &[&e.at, &i18n::event_kind(l, &e.kind)],
-        );
-        if let Some(name) = &e.name {
-            h.put("<strong>{}</strong> ", &[name]);
-        }
-        h.put("<span class=\"path\">{}</span>", &[&e.path]);
-        if let Some(title) = e.title.as_ref().filter(|t| !t.is_empty()) {
-            h.put(" — {}", &[title]);
-        }
-        if let Some(props) = &e.props {
-            h.put(" <code>{}</code>", &[props]);
-        }
-        h.raw("</li>");
-    }
-    h.raw("</ol></section>");
 }

@@ -25,7 +25,7 @@ pub async fn ingest(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Ack>, ApiError> {
-    let batch = beacon::decode(&body).map_err(refused)?;
+    let mut batch = beacon::decode(&body).map_err(refused)?;
     let site = app
         .sites
         .get(&batch.site)
@@ -37,6 +37,8 @@ pub async fn ingest(
     if !site.allows(origin) {
         return Err(ApiError::origin_not_allowed());
     }
+    // The server, not the tracker, decides the channel (DESIGN.md §4).
+    batch.touch = crate::attribution::classify(&batch.touch);
     let stored = batch.events.len() as u32;
     let received = Received {
         batch,

@@ -78,9 +78,16 @@ pub async fn reconcile_site(app: &AppState, site: &str) -> Report {
             ..Report::default()
         };
     }
-    let mut report = resolve::unresolved(app, &up, site, app.reconciler.started_ms).await;
+    let mut report = resolve::unresolved(
+        &app.store,
+        &app.catalog,
+        &up,
+        site,
+        app.reconciler.started_ms,
+    )
+    .await;
     if report.errors == 0 {
-        report.add(sweep::open_bookings(app, &up, site).await);
+        report.add(sweep::open_bookings(&app.store, &up, site).await);
     }
     for (kind, n) in [
         ("resolved", report.resolved),

@@ -11,10 +11,10 @@ use yclients::model::Record;
 
 use super::Report;
 use crate::{
-    app::AppState,
+    booking::catalog::Catalog,
     booking::status::BookingStatus,
     booking::upstream::SiteUpstream,
-    store::BookingRef,
+    store::{BookingRef, Store},
     util::clock::now_ms,
     webhooks::apply::{Present, record_state},
 };
@@ -34,7 +34,8 @@ const PER_RUN: i64 = 10;
 
 /// `started_ms`: when this process started; rows untouched since before then are settled too.
 pub async fn unresolved(
-    app: &AppState,
+    store: &Store,
+    catalog: &Catalog,
     up: &Arc<SiteUpstream>,
     site: &str,
     started_ms: i64,
@@ -42,8 +43,7 @@ pub async fn unresolved(
     let mut report = Report::default();
     let now = now_ms();
     let settled_before = (now - SETTLED_MS).max(started_ms);
-    let list = match app
-        .store
+    let list = match store
         .unresolved_for_site(site, settled_before, PER_RUN)
         .await
     {
@@ -65,14 +65,17 @@ pub async fn unresolved(
         {
             Ok(Some(record)) => {
                 report.checked += 1;
-                if confirm(app, up, &b, &record).await.unwrap_or(false) {
+                if confirm(store, catalog, up, &b, &record)
+                    .await
+                    .unwrap_or(false)
+                {
                     tracing::info!(site, booking = %b.id, record = record.id, "unresolved booking found in YCLIENTS and confirmed");
                     report.resolved += 1;
                 }
             }
             Ok(None) if now - b.created > release_after(&b, started_ms) => {
                 report.checked += 1;
-                if app.store.forget_pending_booking(&b.id).await.is_ok() {
+                if store.forget_pending_booking(&b.id).await.is_ok() {
                     tracing::info!(site, booking = %b.id, "unresolved booking absent from YCLIENTS; released");
                     report.released += 1;
                 }
@@ -98,17 +101,13 @@ fn release_after(b: &BookingRef, started_ms: i64) -> i64 {
 }
 
 async fn confirm(
-    app: &AppState,
+    store: &Store,
+    catalog: &Catalog,
     up: &Arc<SiteUpstream>,
     b: &BookingRef,
     record: &Record,
 ) -> Result<bool, sqlx::Error> {
-    let branch = app
-        .catalog
-        .branch(up, b.company_id as u64)
-        .await
-        .ok()
-        .flatten();
+    let branch = catalog.branch(up, b.company_id as u64).await.ok().flatten();
     let result = BookingResult {
         id: b.id.clone(),
         branch: branch
@@ -141,13 +140,12 @@ async fn confirm(
     };
     let records = serde_json::json!([{ "record_id": record.id, "record_hash": "" }]).to_string();
     let result = serde_json::to_string(&result).unwrap_or_default();
-    let resolved = app
-        .store
+    let resolved = store
         .resolve_booking(&b.id, record.id as i64, &records, &result, now_ms())
         .await?;
     if resolved {
         let state = record_state(b, record, Present::ALL, false);
-        app.store.apply_record_state(&b.id, &state).await?;
+        store.apply_record_state(&b.id, &state).await?;
     }
     Ok(resolved)
 }

@@ -13,7 +13,9 @@ use yclients::model::RecordsQuery;
 
 use super::Report;
 use crate::{
-    app::AppState, booking::upstream::SiteUpstream, store::BookingRef, util::clock::now_ms,
+    booking::upstream::SiteUpstream,
+    store::{BookingRef, Store},
+    util::clock::now_ms,
     webhooks::apply::apply_full_record,
 };
 
@@ -36,10 +38,9 @@ enum Sweep {
 
 struct Failed;
 
-pub async fn open_bookings(app: &AppState, up: &Arc<SiteUpstream>, site: &str) -> Report {
+pub async fn open_bookings(store: &Store, up: &Arc<SiteUpstream>, site: &str) -> Report {
     let mut report = Report::default();
-    let open = match app
-        .store
+    let open = match store
         .open_bookings(site, now_ms() - LOOKBACK_MS, MAX_OPEN)
         .await
     {
@@ -57,8 +58,7 @@ pub async fn open_bookings(app: &AppState, up: &Arc<SiteUpstream>, site: &str) -
     let mut reads_left = MAX_READS;
     for (company, list) in by_branch {
         let started = now_ms();
-        let cursor = app
-            .store
+        let cursor = store
             .sync_cursor(site, company)
             .await
             .ok()
@@ -67,7 +67,7 @@ pub async fn open_bookings(app: &AppState, up: &Arc<SiteUpstream>, site: &str) -
         let swept = match cursor {
             Some(c) => {
                 sweep(
-                    app,
+                    store,
                     up,
                     site,
                     company,
@@ -82,7 +82,7 @@ pub async fn open_bookings(app: &AppState, up: &Arc<SiteUpstream>, site: &str) -
         let complete = match swept {
             Ok(Sweep::Complete) => true,
             Ok(Sweep::TooMany) => {
-                match read_each(app, up, &list, &mut reads_left, &mut report).await {
+                match read_each(store, up, &list, &mut reads_left, &mut report).await {
                     Ok(all) => all,
                     Err(Failed) => return report,
                 }
@@ -90,7 +90,7 @@ pub async fn open_bookings(app: &AppState, up: &Arc<SiteUpstream>, site: &str) -
             Err(Failed) => return report,
         };
         if complete {
-            let _ = app.store.set_sync_cursor(site, company, started).await;
+            let _ = store.set_sync_cursor(site, company, started).await;
         }
     }
     report
@@ -98,7 +98,7 @@ pub async fn open_bookings(app: &AppState, up: &Arc<SiteUpstream>, site: &str) -
 
 /// Records of a branch changed after `after` (ms), applied to our bookings among them.
 async fn sweep(
-    app: &AppState,
+    store: &Store,
     up: &Arc<SiteUpstream>,
     site: &str,
     company: i64,
@@ -127,13 +127,12 @@ async fn sweep(
         let fetched = result.records.len() as u64;
         for record in &result.records {
             report.checked += 1;
-            match app
-                .store
+            match store
                 .booking_for_record(site, Some(&record.api_id), record.id as i64)
                 .await
             {
                 Ok(Some(b)) => {
-                    if apply_full_record(&app.store, &b, record).await.is_ok() {
+                    if apply_full_record(store, &b, record).await.is_ok() {
                         report.updated += 1;
                     }
                 }
@@ -153,7 +152,7 @@ async fn sweep(
 
 /// Reads each booking's record; `true` when every one of them was read.
 async fn read_each(
-    app: &AppState,
+    store: &Store,
     up: &Arc<SiteUpstream>,
     list: &[BookingRef],
     reads_left: &mut usize,
@@ -176,7 +175,7 @@ async fn read_each(
         {
             Ok(record) => {
                 report.checked += 1;
-                if apply_full_record(&app.store, b, &record).await.is_ok() {
+                if apply_full_record(store, b, &record).await.is_ok() {
                     report.updated += 1;
                 }
             }

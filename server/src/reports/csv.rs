@@ -60,6 +60,8 @@ pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
                 "Сумма до",
                 "Статус",
                 "Оплачено",
+                "Первый тип трафика",
+                "Последний тип трафика",
             ],
         ),
         Lang::En => (
@@ -82,6 +84,8 @@ pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
                 "Planned to",
                 "State",
                 "Paid",
+                "First channel",
+                "Last channel",
             ],
         ),
     };
@@ -109,6 +113,12 @@ pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
         cells.push(money(l.planned_max));
         cells.push(cell(crate::dashboard::i18n::state(lang, l.state), sep));
         cells.push(money(l.paid));
+        for t in [&l.first, &l.last] {
+            cells.push(cell(
+                crate::dashboard::i18n::channel(crate::dashboard::i18n::L(lang), &t.channel),
+                sep,
+            ));
+        }
         out.push_str(&line(cells));
     }
     out.into_bytes()

@@ -114,6 +114,7 @@ impl Params {
             "source" => GroupBy::Source,
             "medium" => GroupBy::Medium,
             "campaign" => GroupBy::Campaign,
+            "channel" => GroupBy::Channel,
             "" | "all" => GroupBy::All,
             _ => {
                 return Err(ApiError::invalid(
@@ -169,6 +170,7 @@ pub fn by_name(b: GroupBy) -> &'static str {
         GroupBy::Source => "source",
         GroupBy::Medium => "medium",
         GroupBy::Campaign => "campaign",
+        GroupBy::Channel => "channel",
         GroupBy::All => "all",
     }
 }

@@ -10,7 +10,7 @@ use axum::{
 
 use crate::{
     app::AppState,
-    booking::http::SitePath,
+    booking::params::SitePath,
     error::{ApiError, Path},
 };
 

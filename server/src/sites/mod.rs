@@ -2,8 +2,9 @@
 //! each site's embed config.
 
 pub mod http;
+pub mod registry;
 
-use std::{collections::HashMap, sync::Arc};
+pub use registry::Sites;
 
 use protocol::site::{EmbedConfig, FloatButtonMarkup, Theme};
 
@@ -11,28 +12,6 @@ use crate::{
     config::{FloatButton, FloatPosition, SiteSettings},
     util::html::esc,
 };
-
-#[derive(Debug, Clone, Default)]
-pub struct Sites {
-    by_key: Arc<HashMap<String, SiteSettings>>,
-}
-
-impl Sites {
-    pub fn new(list: &[SiteSettings]) -> Self {
-        Self {
-            by_key: Arc::new(list.iter().map(|s| (s.key.clone(), s.clone())).collect()),
-        }
-    }
-
-    pub fn get(&self, key: &str) -> Option<&SiteSettings> {
-        self.by_key.get(key)
-    }
-
-    /// Whether `origin` may call the API of any site (CORS preflight, before the site is known).
-    pub fn any_allows(&self, origin: &str) -> bool {
-        self.by_key.values().any(|s| s.allows(origin))
-    }
-}
 
 impl SiteSettings {
     pub fn allows(&self, origin: &str) -> bool {

@@ -7,6 +7,7 @@ mod bookings;
 mod erasure;
 mod owners;
 mod reports;
+pub mod sources;
 mod tracking;
 
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};

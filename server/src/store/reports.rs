@@ -31,6 +31,8 @@ pub enum GroupBy {
     Source,
     Medium,
     Campaign,
+    /// The channel (organic or paid search, email, …): its name in the `source` key.
+    Channel,
     /// Source, medium and campaign together.
     #[default]
     All,
@@ -311,6 +313,7 @@ impl Store {
             &source_sql(&format!("{t}.source"), &format!("{t}.channel")),
             &format!("{t}.medium"),
             &format!("{t}.campaign"),
+            &format!("{t}.channel"),
         );
         let sql = format!(
             "SELECT {}, COUNT(DISTINCT s.vid) AS visitors, COUNT(*) AS sessions FROM sessions s{join} \
@@ -349,6 +352,7 @@ impl Store {
             &source_sql(&format!("{p}_source"), &format!("{p}_channel")),
             &format!("{p}_medium"),
             &format!("{p}_campaign"),
+            &format!("{p}_channel"),
         );
         let sql = format!(
             "SELECT {}, COUNT(*) AS bookings, SUM(CASE WHEN outcome = 'came' OR paid > 0 THEN 1 ELSE 0 END) AS came, \
@@ -412,7 +416,14 @@ struct Keys {
     group: String,
 }
 
-fn key_exprs(by: GroupBy, source: &str, medium: &str, campaign: &str) -> Keys {
+fn key_exprs(by: GroupBy, source: &str, medium: &str, campaign: &str, channel: &str) -> Keys {
+    if by == GroupBy::Channel {
+        let channel = format!("COALESCE({channel}, 'direct')");
+        return Keys {
+            select: format!("{channel} AS k_source, '' AS k_medium, '' AS k_campaign"),
+            group: format!("GROUP BY {channel}"),
+        };
+    }
     let medium = format!("COALESCE({medium}, '')");
     let campaign = format!("COALESCE({campaign}, '')");
     let pick = |on: bool, e: &str| if on { e.to_owned() } else { "''".to_owned() };
@@ -420,7 +431,7 @@ fn key_exprs(by: GroupBy, source: &str, medium: &str, campaign: &str) -> Keys {
         GroupBy::Source => (true, false, false),
         GroupBy::Medium => (false, true, false),
         GroupBy::Campaign => (false, false, true),
-        GroupBy::All => (true, true, true),
+        GroupBy::All | GroupBy::Channel => (true, true, true),
     };
     let grouped: Vec<&str> = [(s, source), (m, medium.as_str()), (c, campaign.as_str())]
         .into_iter()

@@ -69,7 +69,11 @@ async fn an_owner_logs_in_reads_every_page_and_logs_out(db: Db) {
         "/dashboard/sites/demo/leads",
         "one site: straight to its leads"
     );
-    wait_for_lead(&app, &b, &id, |r| r["state"] == "came").await;
+    // Came and paid arrive as two webhooks: wait for both, or the charts may see no payment yet.
+    wait_for_lead(&app, &b, &id, |r| {
+        r["state"] == "came" && r["paid"].as_f64().is_some_and(|p| p > 0.0)
+    })
+    .await;
     let (status, leads) = page(&app, &b, "/dashboard/sites/demo/leads").await;
     assert_eq!(status, 200);
     assert!(

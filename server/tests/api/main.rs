@@ -15,5 +15,6 @@ mod journey;
 mod leaks;
 mod limits;
 mod reports;
+mod sources;
 mod storm;
 mod webhooks;

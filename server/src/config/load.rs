@@ -1,0 +1,80 @@
+//! Loading: the file (or the demo), then the environment, then the checks.
+
+use anyhow::Context;
+use yclients::Secret;
+
+use super::Settings;
+
+impl Settings {
+    /// Reads the file at `path` when given, else the demo defaults; then the environment.
+    pub fn load(path: Option<&std::path::Path>) -> anyhow::Result<Self> {
+        let mut settings = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("reading config {}", p.display()))?;
+                toml::from_str(&text).with_context(|| format!("parsing config {}", p.display()))?
+            }
+            None => Self::demo(),
+        };
+        settings.apply_env()?;
+        for s in &mut settings.sites {
+            if let Some(file) = s.yclients_file.take() {
+                s.yclients = Some(file.parse(&s.key)?);
+            }
+        }
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn apply_env(&mut self) -> anyhow::Result<()> {
+        if let Ok(v) = std::env::var("ZAPIS_ADDR") {
+            self.server.addr = v
+                .parse()
+                .with_context(|| format!("ZAPIS_ADDR={v} is not host:port"))?;
+        }
+        if let Ok(v) = std::env::var("DATABASE_URL") {
+            self.server.database_url = v;
+        }
+        if let Ok(v) = std::env::var("ZAPIS_DIST") {
+            self.server.dist_dir = v.into();
+        }
+        if let Ok(v) = std::env::var("ZAPIS_PUBLIC_URL") {
+            self.server.public_url = Some(v.trim_end_matches('/').to_owned());
+        }
+        if let Ok(v) = std::env::var("ZAPIS_SITE_DIR") {
+            self.server.site_dir = Some(v.into());
+        }
+        for s in &mut self.sites {
+            if let Some(var) = &s.webhook_secret_env {
+                let secret = std::env::var(var).with_context(|| {
+                    format!(
+                        "site {}: environment variable {var} (webhook secret) is not set",
+                        s.key
+                    )
+                })?;
+                s.webhook_secret = Some(Secret::new(secret));
+            }
+        }
+        for n in &mut self.networks {
+            if !n.partner_token_env.is_empty() {
+                let token = std::env::var(&n.partner_token_env).with_context(|| {
+                    format!(
+                        "network {}: environment variable {} (partner token) is not set",
+                        n.name, n.partner_token_env
+                    )
+                })?;
+                n.partner_token = Some(Secret::new(token));
+            }
+            if let Some(var) = &n.user_token_env {
+                let token = std::env::var(var).with_context(|| {
+                    format!(
+                        "network {}: environment variable {var} (user token) is not set",
+                        n.name
+                    )
+                })?;
+                n.user_token = Some(Secret::new(token));
+            }
+        }
+        Ok(())
+    }
+}
