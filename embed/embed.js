@@ -25,9 +25,9 @@
  * Contract with the built modules (cargo xtask dist replaces __ZAPIS_ASSETS__ with
  * {"tracker":["tracker.<h>.js","tracker.<h>.wasm"],"widget":["widget.<h>.js","widget.<h>.wasm"]}):
  * both are wasm-bindgen --target web modules: import(base + js), then default({module_or_path}).
- * - tracker: start(globalThis, site, api = base, consent_required, honor_dnt, allow_localhost,
- *   allow_webdriver),
- *   page(), flush(), track(kind 0 custom | 1 widget_open | 2 booked, name, props_json) (a name or
+ * - tracker: start(globalThis, site, api = base, consent_required, honor_dnt) (bots and
+ *   localhost: the server refuses their beacons unless the site allows them), page(),
+ *   flush(), track(kind 0 custom | 1 widget_open | 2 booked, name, props_json) (a name or
  *   props that is no string counts as ""), consent(bool), optout(bool),
  *   context() -> JSON text ({vid, sid, first, last} or null).
  * - widget: open(opts_json), mount(el, opts_json), set_language(lang), where opts_json =
@@ -58,7 +58,7 @@
     .then((c) => c || { consent: 'required', goals: {} });
 
   const tracker = Promise.all([load('tracker'), config]).then(([t, c]) => {
-    t.start(w, site, base, c.consent == 'required', c.honor_dnt, c.allow_localhost, c.allow_webdriver);
+    t.start(w, site, base, c.consent == 'required', c.honor_dnt);
     // page() runs after the SPA's own code (title updated) and cannot break it by throwing.
     for (const m of ['pushState', 'replaceState']) {
       const original = history[m];

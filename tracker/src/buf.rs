@@ -25,6 +25,14 @@ impl Buf {
     #[inline(never)]
     pub fn push(&mut self, s: &str) {
         let len = self.len + s.len();
+        self.reserve(len);
+        // SAFETY: `cap >= len`, and `s` cannot overlap the bytes past `self.len`.
+        unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), self.ptr.add(self.len), s.len()) };
+        self.len = len;
+    }
+
+    /// Room for `len` bytes in all.
+    pub fn reserve(&mut self, len: usize) {
         if len > self.cap {
             let cap = len.max(self.cap * 2);
             // SAFETY: byte layouts (align 1); `ptr` was allocated with `self.cap` bytes.
@@ -39,9 +47,16 @@ impl Buf {
             assert!(!self.ptr.is_null());
             self.cap = cap;
         }
-        // SAFETY: `cap >= len`, and `s` cannot overlap the bytes past `self.len`.
-        unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), self.ptr.add(self.len), s.len()) };
-        self.len = len;
+    }
+
+    /// The free bytes' start.
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.ptr
+    }
+
+    /// Takes `n` bytes written in place as the text (UTF-8, within the capacity).
+    pub fn set_len(&mut self, n: usize) {
+        self.len = n;
     }
 
     /// Keeps the text for the rest of the page (nothing is freed anyway).

@@ -9,6 +9,7 @@
 //! code at all (0.2 KB gzip).
 
 use super::Text;
+use super::buf::Buf;
 use super::touch::Parts;
 use core::cell::UnsafeCell;
 use core::mem::{ManuallyDrop, forget};
@@ -42,6 +43,9 @@ extern "C" {
         b: &JsValue,
         c: &JsValue,
     ) -> Result<JsValue, JsValue>;
+    /// `f.call(this, a, b)` as a number (NaN when it is none).
+    #[wasm_bindgen(method, js_name = call, catch)]
+    fn call_num(f: &Func, this: &JsValue, a: &JsValue, b: &JsValue) -> Result<f64, JsValue>;
 }
 
 /// A JS string.
@@ -72,10 +76,50 @@ pub fn set_root(global: JsValue) {
     unsafe { *ROOT.0.get() = global };
 }
 
-/// `v` if it is a string, else "".
+/// `v` if it is a string, else "". The bytes come from `TextEncoder.encode`, copied through a
+/// view of the wasm memory (`JsValue::as_string`'s glue, string encoder and the
+/// `__wbindgen_malloc`/`realloc` exports it needs cost 0.2 KB gzip more).
 #[inline(never)]
 pub fn str(v: &JsValue) -> Text {
-    v.as_string().map_or("", |s| s.leak())
+    let mut out = Buf::new();
+    if v.is_string() {
+        let bytes = call(&new("TextEncoder", &UNDEF), "encode", v, &UNDEF, &UNDEF);
+        let n = num(&bytes, "length") as usize;
+        out.reserve(n);
+        let mut off = Buf::new();
+        super::json::num(&mut off, out.as_ptr() as u64);
+        let (off, mem) = (s(&off), ManuallyDrop::new(wasm_bindgen::memory()));
+        // Keeping a JS value can grow the wasm memory (when the externref table's slab grows),
+        // which detaches a view made just before: `set` throws then, the view stays detached
+        // (`byteLength` 0), and a second copy works (the slab has 128 free slots or more after
+        // growing). A copy that worked is kept even if the view is detached after it.
+        for _ in 0..2 {
+            let view = new("Uint8Array", &get(&mem, "buffer"));
+            call(&view, "set", &bytes, &off, &UNDEF);
+            if num(&view, "byteLength") > 0.0 {
+                break;
+            }
+        }
+        out.set_len(n);
+    }
+    out.text()
+}
+
+/// `o[m](a, b)` for the object at `path`, as a number (NaN when it is none or throws).
+pub fn num_at(path: &str, m: &str, a: &JsValue, b: &JsValue) -> f64 {
+    let o = at(path);
+    let f = get(&o, m);
+    f.unchecked_ref::<Func>()
+        .call_num(&o, a, b)
+        .unwrap_or_else(|e| {
+            forget(e);
+            f64::NAN
+        })
+}
+
+/// `o[k]` as a number (0 when it is none).
+pub fn num(o: &JsValue, k: &str) -> f64 {
+    num_at("Reflect", "get", o, &s(k))
 }
 
 /// The string at `path` ("" when it is none).
@@ -121,7 +165,7 @@ pub fn new(class: &str, arg: &JsValue) -> Js {
 
 /// `Date.now()`.
 pub fn now() -> u64 {
-    super::touch::number(string(&invoke("Date", "now", &UNDEF, &UNDEF)))
+    num_at("Date", "now", &UNDEF, &UNDEF) as u64
 }
 
 /// 16 random bytes from `crypto.getRandomValues`, as `String(bytes)`: `"12,255,…"`.

@@ -1,6 +1,6 @@
 //! Hand-built JSON for `protocol::track::Batch` and the booking context (no serde, no `format!`:
-//! both would cost kilobytes in the wasm). Pure functions; `tests/contract.rs` parses their
-//! output with the server's own serde types.
+//! both would cost kilobytes in the wasm). Pure functions; this file's native tests (`mod tests`)
+//! and the browser tests (`tests/web.rs`) parse their output with the server's own serde types.
 
 use super::buf::Buf;
 

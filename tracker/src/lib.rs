@@ -6,7 +6,7 @@
 //!
 //! | export | what |
 //! |---|---|
-//! | `start(globalThis, site, api, consent_required, honor_dnt, allow_localhost, allow_webdriver)` | Start on this page (`api` is the booking host's base URL, ending with `/`) with the site's `EmbedConfig` flags: decides whether and how to track, restores the visitor, sends what earlier pages queued, records the page view. Calling it again restarts (tests do). |
+//! | `start(globalThis, site, api, consent_required, honor_dnt)` | Start on this page (`api` is the booking host's base URL, ending with `/`) with the site's `EmbedConfig` flags (bots and localhost are the server's to refuse): decides whether and how to track, restores the visitor, sends what earlier pages queued, records the page view. Calling it again restarts (tests do). |
 //! | `page()` | A page view if the path or query changed: embed.js calls it after `pushState`, `replaceState` and on `popstate`. |
 //! | `flush()` | Sends the batch: embed.js calls it on `pagehide` and on `visibilitychange` to hidden. Batches also go out when full and on `booked`. |
 //! | `track(kind, name, props_json)` | kind 0: custom event `name`; 1: `widget_open`; 2: `booked` (sent at once). `props_json` is a JSON object (`JSON.stringify(props)`) or "". |
@@ -222,15 +222,11 @@ pub fn start(
     api: JsValue,
     consent_required: bool,
     honor_dnt: bool,
-    allow_localhost: bool,
-    allow_webdriver: bool,
 ) {
     js::set_root(global);
     let cfg = Cfg {
         consent_required,
         honor_dnt,
-        allow_localhost,
-        allow_webdriver,
     };
     let mut env = consent::env();
     env.opted_out = store::opted_out();
@@ -362,7 +358,11 @@ pub mod fuzzing {
         let mut batch = json::head("demo", vid, v.sid, v.touch, v.started);
         json::event(&mut batch, "pageview", v.last, "/", "", "", "");
         batch.push("]}");
-        Some([v.record().into_string(), context.into_string(), batch.into_string()])
+        Some([
+            v.record().into_string(),
+            context.into_string(),
+            batch.into_string(),
+        ])
     }
 }
 

@@ -188,7 +188,11 @@ pub mod tests {
     fn page(q: &str, r: &str) -> Wire {
         let t = page_at(q, r, 9);
         let w = wire(&t);
-        assert_eq!((w.ch, w.ts), (Channel::Direct, 9), "the server decides the channel");
+        assert_eq!(
+            (w.ch, w.ts),
+            (Channel::Direct, 9),
+            "the server decides the channel"
+        );
         w
     }
 
@@ -207,7 +211,11 @@ pub mod tests {
         ] {
             let w = page("", r);
             assert_eq!(w.referrer.as_deref(), r.split(['?', '#']).next(), "{r}");
-            assert_eq!((w.source, w.medium, w.landing.as_deref()), (None, None, Some("/x")), "{r}");
+            assert_eq!(
+                (w.source, w.medium, w.landing.as_deref()),
+                (None, None, Some("/x")),
+                "{r}"
+            );
             assert!(w.campaign.is_none() && w.yclid.is_none(), "{r}");
             let t = page_at("", r, 1);
             assert!(!t.is_campaign() && t.ext, "{r}");

@@ -12,7 +12,7 @@ use protocol::{
     track::{self, Ack, Batch},
 };
 
-use super::writer;
+use super::{bots, writer};
 use crate::{app::AppState, error::ApiError, store::Received, util::clock::now_ms};
 
 pub fn router() -> Router<AppState> {
@@ -36,6 +36,15 @@ pub async fn ingest(
         .unwrap_or("");
     if !site.allows(origin) {
         return Err(ApiError::origin_not_allowed());
+    }
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if (!site.allow_webdriver && bots::automated(ua))
+        || (!site.allow_localhost && bots::local_origin(origin))
+    {
+        return Ok(Json(Ack { stored: 0 }));
     }
     // The server, not the tracker, decides the channel (DESIGN.md §4).
     batch.touch = crate::attribution::classify(&batch.touch);

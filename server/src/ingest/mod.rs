@@ -2,6 +2,7 @@
 //! `text/plain` (sendBeacon), so the content type is not checked. A request is answered only
 //! after the transaction holding its events has committed (see [`writer`]). Handler: [`http`].
 
+pub mod bots;
 pub mod http;
 pub mod writer;
 

@@ -77,6 +77,35 @@ async fn a_beacon_from_an_origin_the_site_does_not_allow_is_refused(db: Db) {
     assert_eq!(app.store.count_events("demo").await.unwrap(), 0);
 }
 
+async fn beacons_of_bots_are_acknowledged_and_dropped_unless_the_site_allows_them(db: Db) {
+    // The tracker no longer reads `navigator.webdriver` (#22): the server drops what crawlers and
+    // headless browsers send, by User-Agent (the demo site allows localhost, not automation).
+    let app = spawn_app(db).await;
+    for ua in [
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)",
+    ] {
+        let res = app
+            .client
+            .post(app.url("/api/v1/t"))
+            .header("origin", ORIGIN)
+            .header("user-agent", ua)
+            .body(batch(2).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{ua}");
+        assert_eq!(
+            res.json::<Value>().await.unwrap(),
+            json!({"stored": 0}),
+            "{ua}"
+        );
+    }
+    assert_eq!(app.store.count_events("demo").await.unwrap(), 0);
+    let res = post(&app, ORIGIN, batch(1).to_string()).await; // a browser
+    assert_eq!(res.json::<Value>().await.unwrap(), json!({"stored": 1}));
+}
+
 async fn a_beacon_for_an_unknown_site_is_refused(db: Db) {
     let app = spawn_app(db).await;
     let mut b = batch(1);
@@ -146,6 +175,7 @@ crate::on_both_databases!(
     a_beacon_is_acknowledged_only_once_its_events_are_stored,
     many_concurrent_beacons_all_land_and_share_commits,
     a_beacon_from_an_origin_the_site_does_not_allow_is_refused,
+    beacons_of_bots_are_acknowledged_and_dropped_unless_the_site_allows_them,
     a_beacon_for_an_unknown_site_is_refused,
     malformed_and_oversized_beacons_get_a_clear_4xx,
     errors_speak_english_when_asked,
