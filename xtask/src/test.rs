@@ -220,7 +220,10 @@ fn lint_commands() -> Vec<(&'static str, Command)> {
         .args(clippy);
     list.push(("cargo clippy (tracker)", c));
     let mut c = cmd("cargo");
+    // `--cfg fuzzing`, as cargo-fuzz builds it: the targets call the tracker's `fuzzing` module,
+    // which exists only then.
     c.current_dir(sh::root().join("fuzz"))
+        .env("RUSTFLAGS", "--cfg fuzzing")
         .arg("clippy")
         .arg("--target-dir")
         .arg(sh::root().join("target/lint-fuzz"))
