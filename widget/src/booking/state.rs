@@ -187,6 +187,25 @@ impl Submit {
     pub fn busy(self) -> bool {
         self.pending.get()
     }
+
+    /// The server's error about `field`, until the visitor edits that field.
+    pub fn field_error_for(self, field: &str) -> Option<String> {
+        self.field_error.with(|e| {
+            e.as_ref()
+                .filter(|(f, _)| f == field)
+                .map(|(_, m)| m.clone())
+        })
+    }
+
+    /// The visitor edited `field`: the server's error about it goes.
+    pub fn clear_field_error(self, field: &str) {
+        if self
+            .field_error
+            .with_untracked(|e| e.as_ref().is_some_and(|(f, _)| f == field))
+        {
+            self.field_error.set(None);
+        }
+    }
 }
 
 /// One submission: book with this key, or ask for a code.

@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::contact::server_error;
 use crate::{
     booking::{state::Ctx, submit},
     ui::{
@@ -47,7 +46,7 @@ pub fn CodeStep() -> impl IntoView {
         let empty = d.code.with(|c| c.trim().is_empty());
         (touched.get() && empty)
             .then(|| ctx.t().err_code.to_owned())
-            .or_else(|| server_error(ctx.submit, "code"))
+            .or_else(|| ctx.submit.field_error_for("code"))
     });
     let spec = Spec {
         inputmode: "numeric",
@@ -82,7 +81,7 @@ pub fn CodeStep() -> impl IntoView {
             <form class="zw-form" novalidate="" on:submit=on_submit>
                 <Field spec label=std::sync::Arc::new(move || ctx.t().code_label.to_owned())
                     value=d.code error left=std::sync::Arc::new(move || touched.set(true))
-                    edited=std::sync::Arc::new(move || super::contact::clear_server_error(ctx.submit, "code"))/>
+                    edited=std::sync::Arc::new(move || ctx.submit.clear_field_error("code"))/>
                 <div>{banner}</div>
                 <div class="zw-foot">
                     <button type="submit" class="zw-btn zw-wide" data-testid="confirm"

@@ -5,11 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::{
-    booking::{
-        flow,
-        state::{Ctx, Submit},
-        submit,
-    },
+    booking::{flow, state::Ctx, submit},
     format,
     i18n::Texts,
     ui::{
@@ -42,25 +38,6 @@ fn phone_mask(old: &str, new: &str, deleting: bool) -> String {
         drop_last_digit(old)
     } else {
         masked
-    }
-}
-
-/// The server's error about `field`, until the visitor edits that field.
-pub fn server_error(submit: Submit, field: &str) -> Option<String> {
-    submit.field_error.with(|e| {
-        e.as_ref()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
-    })
-}
-
-/// The visitor edited `field`: the server's error about it goes.
-pub fn clear_server_error(submit: Submit, field: &str) {
-    if submit
-        .field_error
-        .with_untracked(|e| e.as_ref().is_some_and(|(f, _)| f == field))
-    {
-        submit.field_error.set(None);
     }
 }
 
@@ -150,7 +127,7 @@ pub fn ContactStep() -> impl IntoView {
         let client = (touched.get() & bit != 0).then(|| check(bit)).flatten();
         client
             .map(String::from)
-            .or_else(|| server_error(ctx.submit, key))
+            .or_else(|| ctx.submit.field_error_for(key))
     };
     // A field with its label ("(optional)" unless required) and its error once it was left.
     let input = move |spec: Spec,
@@ -168,7 +145,7 @@ pub fn ContactStep() -> impl IntoView {
         });
         let error: Text<Option<String>> = std::sync::Arc::new(move || shown(bit, spec.key));
         let left: Act = std::sync::Arc::new(move || touched.update(|t| *t |= bit));
-        let edited: Act = std::sync::Arc::new(move || clear_server_error(ctx.submit, spec.key));
+        let edited: Act = std::sync::Arc::new(move || ctx.submit.clear_field_error(spec.key));
         view! { <Field spec label value error left edited/> }
     };
     let phone = Spec {
@@ -211,7 +188,7 @@ pub fn ContactStep() -> impl IntoView {
             .is_some_and(|i| i.checked());
         d.consent.set(checked);
         touched.update(|t| *t |= CONSENT);
-        clear_server_error(ctx.submit, "consent");
+        ctx.submit.clear_field_error("consent");
     };
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
