@@ -24,9 +24,11 @@
  *
  * Contract with the built modules (cargo xtask dist replaces __ZAPIS_ASSETS__ with
  * {"tracker":["tracker.<h>.js","tracker.<h>.wasm"],"widget":["widget.<h>.js","widget.<h>.wasm"]}):
- * both are wasm-bindgen --target web modules: import(base + js), then default({module_or_path}).
- * - tracker: start(globalThis, site, api = base, consent_required, honor_dnt) (bots and
- *   localhost: the server refuses their beacons unless the site allows them), page(),
+ * both are wasm-bindgen --target web modules: import(base + js) beside
+ * WebAssembly.compileStreaming(fetch(base + wasm)), then initSync({module}).
+ * - tracker: start(globalThis, site, api = base, consent_required, dnt) (dnt: the site honours
+ *   DNT/GPC and navigator.doNotTrack or globalPrivacyControl asks for it; bots and localhost:
+ *   the server refuses their beacons unless the site allows them), page(),
  *   flush(), track(kind 0 custom | 1 widget_open | 2 booked, name, props_json) (a name or
  *   props that is no string counts as ""), consent(bool), optout(bool),
  *   context() -> JSON text ({vid, sid, first, last} or null).
@@ -49,8 +51,12 @@
   const nothing = () => {};
   const on = (target, type, f) => target.addEventListener(type, f);
 
+  // The glue and the wasm download in parallel; the wasm compiles while it streams in, and
+  // initSync then only instantiates (the glue's async loader, never bundled, is 0.45 KB gzip).
   const load = (k) =>
-    import(base + assets[k][0]).then((m) => m.default({ module_or_path: base + assets[k][1] }).then(() => m));
+    Promise.all([import(base + assets[k][0]), WebAssembly.compileStreaming(fetch(base + assets[k][1]))]).then(
+      ([m, module]) => (m.initSync({ module }), m),
+    );
 
   const config = fetch(base + 'api/v1/sites/' + site + '/embed')
     .then((r) => r.ok && r.json())
@@ -58,7 +64,8 @@
     .then((c) => c || { consent: 'required', goals: {} });
 
   const tracker = Promise.all([load('tracker'), config]).then(([t, c]) => {
-    t.start(w, site, base, c.consent == 'required', c.honor_dnt);
+    const n = navigator;
+    t.start(w, site, base, c.consent == 'required', !!c.honor_dnt && (n.doNotTrack == 1 || !!n.globalPrivacyControl));
     // page() runs after the SPA's own code (title updated) and cannot break it by throwing.
     for (const m of ['pushState', 'replaceState']) {
       const original = history[m];

@@ -149,6 +149,35 @@ async fn with_consent_required_nothing_is_stored_until_the_visitor_agrees() -> a
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_browser_sending_gpc_is_not_tracked_on_a_site_that_honours_it() -> anyhow::Result<()> {
+    for honour in [true, false] {
+        let server = TestServer::start_fixtures(|s| s.honor_dnt = honour).await?;
+        let browser = Browser::chromium(1200, 800).await?;
+        browser.client.goto(&server.url("/gpc.html")).await?;
+        browser.wait_for(TRACKER_LOADED, 15).await?;
+        if honour {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            assert_eq!(
+                browser.eval(HAS_VISITOR_COOKIE).await?,
+                false,
+                "no visitor cookie"
+            );
+            browser.client.goto("about:blank").await?;
+            tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+            assert!(server.events().await.is_empty(), "nothing sent");
+        } else {
+            browser.wait_for(HAS_VISITOR_COOKIE, 15).await?;
+            assert!(
+                !leave_and_wait(&server, &browser, 1).await.is_empty(),
+                "tracked"
+            );
+        }
+        browser.close().await;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn spa_navigation_is_tracked_and_a_rerendered_button_still_opens_the_widget()
 -> anyhow::Result<()> {
     let server = TestServer::start_fixtures(|_| ()).await?;

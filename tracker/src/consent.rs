@@ -1,9 +1,9 @@
-//! Whether and how to track: not at all (opted out, DNT/GPC when the site honours them), in
-//! memory only (consent required and not yet given), or persistently. Bots and automated
-//! browsers and pages on localhost are the server's to refuse (`zapis::ingest`, by User-Agent
-//! and Origin, unless the site allows them): that check cost the tracker 0.18 KB gzip.
-
-use super::js;
+//! Whether and how to track: not at all (opted out, or DNT/GPC when the site honours them), in
+//! memory only (consent required and not yet given), or persistently. embed.js reads
+//! `navigator.doNotTrack` and `navigator.globalPrivacyControl` for a site that honours them and
+//! passes the answer to `start` (0.1 KB gzip less tracker for 30 B more embed.js). Bots and
+//! automated browsers and pages on localhost are the server's to refuse (`zapis::ingest`, by
+//! User-Agent and Origin, unless the site allows them): that check cost the tracker 0.18 KB gzip.
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(test, derive(Debug))]
@@ -16,39 +16,25 @@ pub enum Mode {
     Persist,
 }
 
-/// The site's settings (`protocol::site::EmbedConfig`).
-#[derive(Clone, Copy, Default)]
-pub struct Cfg {
-    pub consent_required: bool,
-    pub honor_dnt: bool,
-}
-
-/// What the browser says.
+/// What the site and the browser say.
 #[derive(Clone, Copy, Default)]
 pub struct Env {
-    pub opted_out: bool,
-    /// `navigator.doNotTrack == "1"` or `navigator.globalPrivacyControl`.
+    /// The site requires consent (`protocol::site::EmbedConfig`).
+    pub consent_required: bool,
+    /// The site honours DNT/GPC and the browser sends one (embed.js decides).
     pub dnt: bool,
+    pub opted_out: bool,
     /// Consent given on an earlier page (remembered only after consent).
     pub consented: bool,
 }
 
-pub fn mode(c: Cfg, e: Env) -> Mode {
-    if e.opted_out || (c.honor_dnt && e.dnt) {
+pub fn mode(e: Env) -> Mode {
+    if e.opted_out || e.dnt {
         Mode::Off
-    } else if c.consent_required && !e.consented {
+    } else if e.consent_required && !e.consented {
         Mode::Memory
     } else {
         Mode::Persist
-    }
-}
-
-/// Reads the browser's side (not the remembered opt-out and consent: see `store`).
-pub fn env() -> Env {
-    Env {
-        dnt: js::text("navigator.doNotTrack") == "1"
-            || js::is_true(&js::at("navigator.globalPrivacyControl")),
-        ..Env::default()
     }
 }
 
@@ -58,62 +44,34 @@ mod tests {
 
     #[test]
     fn modes() {
-        let none = Cfg::default();
-        let req = Cfg {
+        let none = Env::default();
+        let req = Env {
             consent_required: true,
             ..none
         };
-        assert_eq!(mode(none, Env::default()), Mode::Persist);
-        assert_eq!(mode(req, Env::default()), Mode::Memory);
+        assert_eq!(mode(none), Mode::Persist);
+        assert_eq!(mode(req), Mode::Memory);
         assert_eq!(
-            mode(
-                req,
-                Env {
-                    consented: true,
-                    ..Env::default()
-                }
-            ),
+            mode(Env {
+                consented: true,
+                ..req
+            }),
             Mode::Persist
         );
-        assert_eq!(
-            mode(
-                none,
-                Env {
-                    opted_out: true,
-                    ..Env::default()
-                }
-            ),
-            Mode::Off
-        );
-        assert_eq!(
-            mode(
-                req,
-                Env {
-                    opted_out: true,
-                    consented: true,
-                    ..Env::default()
-                }
-            ),
-            Mode::Off
-        );
-        let dnt = Env {
-            dnt: true,
-            ..Env::default()
-        };
-        assert_eq!(
-            mode(none, dnt),
-            Mode::Persist,
-            "DNT only when the site honours it"
-        );
-        assert_eq!(
-            mode(
-                Cfg {
-                    honor_dnt: true,
-                    ..none
-                },
-                dnt
-            ),
-            Mode::Off
-        );
+        for off in [
+            Env {
+                opted_out: true,
+                ..none
+            },
+            Env {
+                opted_out: true,
+                consented: true,
+                ..req
+            },
+            Env { dnt: true, ..none },
+            Env { dnt: true, ..req },
+        ] {
+            assert_eq!(mode(off), Mode::Off);
+        }
     }
 }

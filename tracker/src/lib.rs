@@ -6,7 +6,7 @@
 //!
 //! | export | what |
 //! |---|---|
-//! | `start(globalThis, site, api, consent_required, honor_dnt)` | Start on this page (`api` is the booking host's base URL, ending with `/`) with the site's `EmbedConfig` flags (bots and localhost are the server's to refuse): decides whether and how to track, restores the visitor, sends what earlier pages queued, records the page view. Calling it again restarts (tests do). |
+//! | `start(globalThis, site, api, consent_required, dnt)` | Start on this page (`api` is the booking host's base URL, ending with `/`) with the site's `EmbedConfig` consent flag and `dnt` (the site honours DNT/GPC and the browser sends one; bots and localhost are the server's to refuse): decides whether and how to track, restores the visitor, sends what earlier pages queued, records the page view. Calling it again restarts (tests do). |
 //! | `page()` | A page view if the path or query changed: embed.js calls it after `pushState`, `replaceState` and on `popstate`. |
 //! | `flush()` | Sends the batch: embed.js calls it on `pagehide` and on `visibilitychange` to hidden. Batches also go out when full and on `booked`. |
 //! | `track(kind, name, props_json)` | kind 0: custom event `name`; 1: `widget_open`; 2: `booked` (sent at once). `props_json` is a JSON object (`JSON.stringify(props)`) or "". |
@@ -41,7 +41,7 @@ use buf::Buf;
 /// Text that lives as long as the page: the bump allocator never frees, so leaking a `String`
 /// into one costs nothing, and copies of it are pointer copies (no clone code in the wasm).
 pub type Text = &'static str;
-use consent::{Cfg, Mode};
+use consent::Mode;
 use core::cell::{Cell, UnsafeCell};
 use session::Visit;
 use touch::{Touch, clip};
@@ -216,25 +216,18 @@ impl Tracker {
 }
 
 #[wasm_bindgen]
-pub fn start(
-    global: JsValue,
-    site: JsValue,
-    api: JsValue,
-    consent_required: bool,
-    honor_dnt: bool,
-) {
+pub fn start(global: JsValue, site: JsValue, api: JsValue, consent_required: bool, dnt: bool) {
     js::set_root(global);
-    let cfg = Cfg {
+    let env = consent::Env {
         consent_required,
-        honor_dnt,
+        dnt,
+        opted_out: store::opted_out(),
+        consented: !store::get(store::CONSENT).is_empty(),
     };
-    let mut env = consent::env();
-    env.opted_out = store::opted_out();
-    env.consented = !store::get(store::CONSENT).is_empty();
     let api = js::str(&api);
     slot(|t| {
         *t = Tracker::OFF;
-        t.mode = consent::mode(cfg, env);
+        t.mode = consent::mode(env);
         t.consent_required = consent_required;
         t.site = js::str(&site);
         let mut url = Buf::from(api); // ends with "/"

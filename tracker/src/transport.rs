@@ -1,6 +1,6 @@
-//! Sending batches: `navigator.sendBeacon` (text/plain, no CORS preflight), else `fetch` with
-//! `keepalive`; a batch that cannot go out (offline, or neither is there) waits in a small
-//! localStorage queue and is sent again on the next page.
+//! Sending batches: `navigator.sendBeacon` (text/plain, no CORS preflight); a batch that cannot
+//! go out (offline, or the beacon refused) waits in a small localStorage queue and is sent again
+//! on the next page.
 
 use super::buf::Buf;
 use super::js;
@@ -45,24 +45,20 @@ pub fn retry(url: &str) {
     }
 }
 
-/// Sends one batch, or queues it when offline or when there is no way to send.
+/// Sends one batch, or queues it for the next page when offline or when the browser refuses
+/// the beacon (no `sendBeacon`, or its in-flight quota of about 64 KB is used up). There is no
+/// `fetch` fallback: `fetch` with `keepalive` shares that quota, so it is refused exactly when
+/// the beacon is (it cost 0.12 KB gzip).
 pub fn send(url: &str, body: &str) {
-    let (u, b) = (js::s(url), js::s(body));
-    if !js::is_true(&js::at("navigator.onLine")) {
+    if !js::is_true(&js::at("navigator.onLine"))
+        || !js::is_true(&js::invoke(
+            "navigator",
+            "sendBeacon",
+            &js::s(url),
+            &js::s(body),
+        ))
+    {
         enqueue(body);
-    } else if !js::is_true(&js::invoke("navigator", "sendBeacon", &u, &b)) {
-        // No beacon, or the browser refused it: fetch with keepalive (`no-cors`: no CORS
-        // headers needed, nothing read back).
-        let init = js::invoke(
-            "JSON",
-            "parse",
-            &js::s(r#"{"method":"POST","keepalive":true,"mode":"no-cors"}"#),
-            &js::UNDEF,
-        );
-        js::set(&init, "body", &b);
-        if js::string(&js::invoke("", "fetch", &u, &init)) == "undefined" {
-            enqueue(body);
-        }
     }
 }
 

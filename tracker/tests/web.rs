@@ -5,7 +5,7 @@
 //!
 //! The crate is a cdylib only (so that release builds get LTO), so this test compiles its
 //! sources as a module. `navigator.sendBeacon`, `fetch` (for `/api/v1/t` only), `Date.now`,
-//! `document.referrer`, `navigator.onLine`/`doNotTrack`/`globalPrivacyControl`/`webdriver` are
+//! `document.referrer`, `navigator.onLine`/`webdriver` are
 //! replaced by mocks the tests steer; everything else is the browser's own.
 
 #![cfg(target_arch = "wasm32")]
@@ -49,8 +49,6 @@ fn fresh() {
             Date.now = function () { return w.__now === undefined ? realNow.call(Date) : w.__now; };
             const prop = (o, k, get) => Object.defineProperty(o, k, { configurable: true, get });
             prop(navigator, 'onLine', () => !w.__offline);
-            prop(navigator, 'doNotTrack', () => w.__dnt || null);
-            prop(navigator, 'globalPrivacyControl', () => !!w.__gpc);
             prop(navigator, 'webdriver', () => !!w.__bot);
             prop(document, 'referrer', () => w.__ref || '');
             Object.defineProperty(navigator, 'sendBeacon', { configurable: true, writable: true,
@@ -63,7 +61,7 @@ fn fresh() {
             };
         }
         w.__beacons = []; w.__fetches = []; w.__now = undefined;
-        w.__offline = w.__dnt = w.__gpc = w.__bot = w.__noBeacon = false; w.__ref = '';
+        w.__offline = w.__bot = w.__noBeacon = false; w.__ref = '';
         localStorage.clear();
         for (const c of ['zapis_vid', 'zapis_optout']) document.cookie = c + '=; Max-Age=0; Path=/';
         history.replaceState(null, '', w.__orig);
@@ -89,13 +87,13 @@ fn start() {
     start_with(false, false);
 }
 
-fn start_with(consent_required: bool, honor_dnt: bool) {
+fn start_with(consent_required: bool, dnt: bool) {
     tracker::start(
         js_sys::global().into(),
         "demo".into(),
         format!("{API}/").into(),
         consent_required,
-        honor_dnt,
+        dnt,
     );
 }
 
@@ -523,21 +521,25 @@ fn offline_batches_wait_in_local_storage_for_the_next_page() {
 }
 
 #[wasm_bindgen_test]
-fn fetch_keepalive_when_the_beacon_is_refused() {
+fn a_batch_the_browser_refuses_to_beacon_waits_for_the_next_page() {
     fresh();
     js("window.__noBeacon = true");
     start();
+    track(0, "call", "");
     tracker::flush();
-    let f: Vec<(String, String, String, bool, String)> =
-        serde_json::from_str(&js_str("return JSON.stringify(window.__fetches)")).unwrap();
-    assert_eq!(f.len(), 1);
-    let (url, body, method, keepalive, mode) = &f[0];
+    assert!(beacons().is_empty());
+    assert_eq!(js_str("return JSON.stringify(window.__fetches)"), "[]");
+    assert!(stored("zapis_q").expect("queued").contains("\"call\""));
+    js("window.__noBeacon = false");
+    go("/next");
+    start();
+    let b = beacons();
+    assert_eq!(b.len(), 1);
     assert_eq!(
-        (url.as_str(), method.as_str(), *keepalive, mode.as_str()),
-        ("https://zapis.test/api/v1/t", "POST", true, "no-cors")
+        b[0].events.len(),
+        2,
+        "the refused batch's page view and event"
     );
-    let b: Batch = serde_json::from_str(body).unwrap();
-    assert_eq!(b.events.len(), 1);
     assert_eq!(stored("zapis_q"), None);
 }
 
@@ -559,17 +561,12 @@ fn do_not_track_is_honoured_when_the_site_says_so() {
         );
         assert_eq!(cookie("zapis_vid"), None, "{what}");
     };
+    // embed.js passes `dnt` when the site honours DNT/GPC and the browser sends one.
     fresh();
-    js("window.__dnt = '1'");
     start_with(false, true);
-    off("DNT");
-    start(); // the site does not honour DNT
+    off("DNT or GPC");
+    start(); // a site that does not honour them, or a browser without them
     assert!(is_id(&vid()));
-
-    fresh();
-    js("window.__gpc = true");
-    start_with(false, true);
-    off("GPC");
 
     // Automated browsers (this one is) and localhost (this page is served from 127.0.0.1) are
     // the server's to refuse (`zapis::ingest`): the tracker runs.

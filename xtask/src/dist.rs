@@ -31,8 +31,8 @@ struct Module {
     profile: &'static [&'static str],
     /// Size flags for rustc (nightly-only flags, allowed on stable by `RUSTC_BOOTSTRAP=1`).
     rustflags: Option<&'static str>,
-    /// The glue's exports embed.js uses (`default` is wasm-bindgen's init); `None`: all of them.
-    exports: Option<&'static str>,
+    /// The glue's exports embed.js uses (`initSync` is wasm-bindgen's synchronous init).
+    exports: &'static str,
 }
 
 const MODULES: [Module; 2] = [
@@ -41,8 +41,9 @@ const MODULES: [Module; 2] = [
         krate: "tracker",
         profile: &["--release"],
         rustflags: None,
-        // Every export of the tracker is API (embed.js and the page's `zapis(…)` calls).
-        exports: None,
+        // embed.js compiles the wasm itself (`WebAssembly.compileStreaming`) and instantiates it
+        // with `initSync`: wasm-bindgen's async loader (`default`) is left out of the bundle.
+        exports: "initSync, start, page, flush, track, consent, optout, context",
     },
     Module {
         name: "widget",
@@ -53,7 +54,7 @@ const MODULES: [Module; 2] = [
         // Measured on this widget: see widget/README.md ("Size").
         rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
         // Leptos CSR carries server_fn's streaming classes (`IntoUnderlying*`), never used here.
-        exports: Some("default, open, mount, close, set_language"),
+        exports: "initSync, open, mount, close, set_language",
     },
 ];
 
@@ -179,11 +180,7 @@ fn wasm_pack(m: &Module, out: &Path) -> anyhow::Result<()> {
 fn bundle(m: &Module, out: &Path) -> anyhow::Result<Vec<u8>> {
     let entry = out.join("entry.js");
     let from = format!("\"./{}.js\"", m.name);
-    let source = match m.exports {
-        Some(names) => format!("export {{ {names} }} from {from};\n"),
-        None => format!("export * from {from};\nexport {{ default }} from {from};\n"),
-    };
-    std::fs::write(&entry, source)?;
+    std::fs::write(&entry, format!("export {{ {} }} from {from};\n", m.exports))?;
     let min = out.join(format!("{}.min.js", m.name));
     sh::run(
         cmd("esbuild")
