@@ -109,48 +109,116 @@ impl Catalog {
             .cloned())
     }
 
+    /// The branch's services with their durations as the salon's catalogue has them: a
+    /// master's own (`staff`), or for any master (`0`) the shortest among the masters who do
+    /// the service (YCLIENTS gives `seance_length` only per master).
     pub async fn services(
         &self,
         up: &Arc<SiteUpstream>,
         company: u64,
         staff: u64,
     ) -> Res<Arc<Services>> {
-        let client = up.client.clone();
+        if staff != 0 {
+            return self.services_of(up, company, staff).await;
+        }
+        let this = self.clone();
+        let up = up.clone();
         let (r, hit) = self
             .services
-            .get((company, staff), CATALOG, move || async move {
-                let q = BookQuery {
-                    staff_id: (staff != 0).then_some(staff),
-                    ..BookQuery::default()
-                };
-                let s = client.book_services(company, &q).await?;
-                Ok(Arc::new(Services {
-                    categories: s
-                        .categories
-                        .into_iter()
-                        .map(|c| Category {
-                            id: c.id,
-                            title: c.title,
-                        })
-                        .collect(),
-                    services: s
-                        .services
-                        .into_iter()
-                        .map(|s| Service {
-                            id: s.id,
-                            category_id: s.category_id,
-                            title: s.title,
-                            price_min: s.price_min,
-                            price_max: s.price_max.max(s.price_min),
-                            duration: s.seance_length.unwrap_or(3600),
-                            comment: s.comment,
-                        })
-                        .collect(),
-                }))
+            .get((company, 0), CATALOG, move || async move {
+                let mut all = this.fetch_services(&up, company, 0).await?;
+                let ranges = this.durations(&up, company).await;
+                for s in &mut all.services {
+                    if let Some((shortest, _)) = ranges.get(&s.id) {
+                        s.duration = *shortest;
+                    }
+                }
+                Ok(Arc::new(all))
             })
             .await;
         self.count("services", hit);
         r
+    }
+
+    /// Shortest and longest duration (seconds) of each service over the branch's masters who
+    /// do it. A master whose list cannot be read is left out.
+    pub async fn durations(
+        &self,
+        up: &Arc<SiteUpstream>,
+        company: u64,
+    ) -> std::collections::HashMap<u64, (u32, u32)> {
+        let mut ranges = std::collections::HashMap::<u64, (u32, u32)>::new();
+        let Ok(masters) = self.staff(up, company, Vec::new(), None).await else {
+            return ranges;
+        };
+        for m in &masters.staff {
+            let Ok(theirs) = self.services_of(up, company, m.id).await else {
+                continue;
+            };
+            for s in theirs.services.iter().filter(|s| s.duration > 0) {
+                let r = ranges.entry(s.id).or_insert((s.duration, s.duration));
+                r.0 = r.0.min(s.duration);
+                r.1 = r.1.max(s.duration);
+            }
+        }
+        ranges
+    }
+
+    /// One master's services with that master's durations (cached per master).
+    async fn services_of(
+        &self,
+        up: &Arc<SiteUpstream>,
+        company: u64,
+        staff: u64,
+    ) -> Res<Arc<Services>> {
+        let this = self.clone();
+        let up = up.clone();
+        let (r, hit) = self
+            .services
+            .get((company, staff), CATALOG, move || async move {
+                Ok(Arc::new(this.fetch_services(&up, company, staff).await?))
+            })
+            .await;
+        self.count("services", hit);
+        r
+    }
+
+    async fn fetch_services(
+        &self,
+        up: &Arc<SiteUpstream>,
+        company: u64,
+        staff: u64,
+    ) -> Res<Services> {
+        let q = BookQuery {
+            staff_id: (staff != 0).then_some(staff),
+            ..BookQuery::default()
+        };
+        let s = up.client.book_services(company, &q).await?;
+        Ok(Services {
+            categories: s
+                .categories
+                .into_iter()
+                .map(|c| Category {
+                    id: c.id,
+                    title: c.title,
+                })
+                .collect(),
+            services: s
+                .services
+                .into_iter()
+                .map(|s| Service {
+                    id: s.id,
+                    category_id: s.category_id,
+                    title: s.title,
+                    price_min: s.price_min,
+                    price_max: s.price_max.max(s.price_min),
+                    // Without a master YCLIENTS leaves it out: `services` fills it in from the
+                    // masters; 0 when no master does the service.
+                    duration: s.seance_length.unwrap_or(0),
+                    comment: s.comment,
+                })
+                .collect(),
+        })
     }
 
     /// The masters for `services`. `visitor`: whose request this is (its cache misses are

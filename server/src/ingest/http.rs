@@ -35,6 +35,10 @@ pub async fn ingest(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !site.allows(origin) {
+        if !origin.is_empty() {
+            let page = batch.events.first().map(|e| e.path.as_str());
+            app.refusals.note(&site.key, origin, page).await;
+        }
         return Err(ApiError::origin_not_allowed());
     }
     let ua = headers
