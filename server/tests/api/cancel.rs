@@ -28,6 +28,33 @@ async fn the_cancel_link_cancels_the_record_and_the_booking_reads_cancelled_by_t
         html.contains("id=\"cancel\"") && html.contains("Отменить запись"),
         "{html}"
     );
+    // The visit in words and in the branch's time, the master YCLIENTS assigned, and how to move
+    // it; in the visitor's language.
+    let staff = result["staff"].as_str().unwrap();
+    assert!(!staff.is_empty(), "{result}");
+    assert!(
+        html.contains("(по времени Москвы)")
+            && html.contains(&format!("<dt>Мастер</dt><dd id=\"master\">{staff}</dd>"))
+            && html.contains("позвоните в салон: +7 495 120-45-17"),
+        "{html}"
+    );
+    let english = app
+        .client
+        .get(app.url(path))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english.contains("<dt>When</dt>")
+            && english.contains("(Moscow time)")
+            && english.contains("Cancel the booking")
+            && !english.contains("Когда"),
+        "{english}"
+    );
 
     let wrong = app
         .client
