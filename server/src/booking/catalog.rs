@@ -151,8 +151,15 @@ impl Catalog {
         let Ok(masters) = self.staff(up, company, Vec::new(), None).await else {
             return ranges;
         };
+        // The masters' lists at once: a cold first screen waits for one round trip, not one
+        // per master.
+        let mut reads = tokio::task::JoinSet::new();
         for m in &masters.staff {
-            let Ok(theirs) = self.services_of(up, company, m.id).await else {
+            let (this, up, id) = (self.clone(), up.clone(), m.id);
+            reads.spawn(async move { this.services_of(&up, company, id).await });
+        }
+        while let Some(read) = reads.join_next().await {
+            let Ok(Ok(theirs)) = read else {
                 continue;
             };
             for s in theirs.services.iter().filter(|s| s.duration > 0) {

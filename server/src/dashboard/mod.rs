@@ -1,6 +1,8 @@
 //! The owner's dashboard at `/dashboard`: server-rendered HTML that works without JavaScript —
-//! login, leads (with CSV), the visitor card, channels with charts, data erasure — in Russian
-//! and English. Every page is an askama template in `server/templates/dashboard/` (checked at
+//! login, the overview (the period against the one before, daily charts, top campaigns, refused
+//! origins), leads (sortable, cards on a phone, with CSV), the visitor card as a story, channels
+//! with charts, data erasure — in Russian and English, numbers written by language
+//! ([`format`]). Every page is an askama template in `server/templates/dashboard/` (checked at
 //! compile time, every value escaped); [`page`] puts it in the common frame. Routes: [`http`].
 
 mod channels;
