@@ -124,7 +124,8 @@ struct Body<'a> {
     tiles: [Tile; 4],
     /// The period compared with, `2025-06-01 — 2025-06-30`.
     previous: String,
-    charts: [String; 3],
+    /// Each chart with its visible heading.
+    charts: [(&'static str, String); 3],
     /// Date, visits, bookings, revenue.
     days: Vec<[String; 4]>,
     /// Campaign, source / medium, visitors, bookings, revenue.
@@ -163,18 +164,18 @@ fn tile(
     shown: (String, String),
     ru: bool,
 ) -> Tile {
+    let change = change(now, before, ru);
     Tile {
         id,
         label,
         value: shown.0,
-        change: change(now, before, ru),
-        trend: if now > before {
-            "up"
-        } else if now < before {
-            "down"
-        } else {
-            "same"
+        trend: match &change {
+            None => "same",
+            Some(_) if now > before => "up",
+            Some(_) if now < before => "down",
+            Some(_) => "same",
         },
+        change,
         before: shown.1,
     }
 }
@@ -225,10 +226,10 @@ fn day_label(date: &str, ru: bool) -> String {
     }
 }
 
-fn charts(l: L, o: &Overview) -> [String; 3] {
+fn charts(l: L, o: &Overview) -> [(&'static str, String); 3] {
     let ru = l.ru();
     let chart = |id: &str,
-                 title: &str,
+                 title: &'static str,
                  value: &dyn Fn(&crate::reports::overview::Day) -> f64,
                  shown: &dyn Fn(f64) -> String| {
         let points: Vec<Column> = o
@@ -246,7 +247,7 @@ fn charts(l: L, o: &Overview) -> [String; 3] {
             .map(|p| format!("{}: {}", p.label, p.shown))
             .collect::<Vec<_>>()
             .join("; ");
-        columns(id, title, &desc, &shown(max), &points)
+        (title, columns(id, title, &desc, &shown(max), &points))
     };
     [
         chart(
