@@ -50,6 +50,17 @@ pub async fn ingest(
     {
         return Ok(Json(Ack { stored: 0 }));
     }
+    // A secret never reaches the store: the widget's `booked` event carries the visitor's cancel
+    // link, and a site's own events may carry a token.
+    for e in &mut batch.events {
+        if let Some(props) = e.props.take() {
+            let kind = match e.t {
+                track::EventType::Booked => "booked",
+                _ => "custom",
+            };
+            e.props = Some(crate::util::props::clean_map(kind, props)).filter(|p| !p.is_empty());
+        }
+    }
     // The server, not the tracker, decides the channel (DESIGN.md §4).
     batch.touch = crate::attribution::classify(&batch.touch);
     let stored = batch.events.len() as u32;

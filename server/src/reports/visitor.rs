@@ -60,59 +60,11 @@ fn event(e: EventRow, tz: &jiff::tz::TimeZone) -> EventView {
             .props
             .as_deref()
             .and_then(|p| serde_json::from_str(p).ok())
-            .and_then(|p| clean_props(&e.kind, p)),
+            .and_then(|p| crate::util::props::clean(&e.kind, p)),
         kind: e.kind,
         path: e.path,
         title: e.title,
         name: e.name,
-    }
-}
-
-/// What a `booked` event may show: the booking, never its cancel link.
-const BOOKED_KEYS: [&str; 8] = [
-    "id",
-    "branch",
-    "datetime",
-    "timezone",
-    "length",
-    "services",
-    "staff",
-    "price_min",
-];
-
-/// An event's props without secrets: a `booked` event keeps only what describes the booking
-/// (the widget's event also carries the visitor's cancel link with its token); any event loses
-/// keys that name a link, token, hash or password and text that carries one.
-pub fn clean_props(kind: &str, props: serde_json::Value) -> Option<serde_json::Value> {
-    let serde_json::Value::Object(map) = props else {
-        return Some(props).filter(|p| !secret_text(p));
-    };
-    let kept: serde_json::Map<String, serde_json::Value> = map
-        .into_iter()
-        .filter(|(k, v)| {
-            let key = k.to_ascii_lowercase();
-            let allowed =
-                kind != "booked" || BOOKED_KEYS.contains(&key.as_str()) || key == "price_max";
-            allowed
-                && !["url", "token", "hash", "secret", "password", "cancel"]
-                    .iter()
-                    .any(|w| key.contains(w))
-                && !secret_text(v)
-        })
-        .collect();
-    (!kept.is_empty()).then_some(serde_json::Value::Object(kept))
-}
-
-/// Text that carries a token: a link with `hash=`, `token=` or a `/cancel/` path.
-fn secret_text(v: &serde_json::Value) -> bool {
-    match v {
-        serde_json::Value::String(s) => {
-            let s = s.to_ascii_lowercase();
-            s.contains("hash=") || s.contains("token=") || s.contains("/cancel/")
-        }
-        serde_json::Value::Array(a) => a.iter().any(secret_text),
-        serde_json::Value::Object(o) => o.values().any(secret_text),
-        _ => false,
     }
 }
 
@@ -186,24 +138,4 @@ pub async fn card(app: &AppState, site: &SiteSettings, vid: &str) -> Result<Visi
         sessions,
         bookings,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clean_props;
-    use serde_json::json;
-
-    #[test]
-    fn a_booked_event_keeps_the_booking_and_loses_its_cancel_link() {
-        let props = json!({"id": "b1", "services": ["Стрижка"], "staff": "Ирина", "price_min": 2500.0,
-            "cancel_url": "http://x/cancel/demo/b1?hash=secret", "other": 1});
-        let kept = clean_props("booked", props).unwrap();
-        assert_eq!(
-            kept,
-            json!({"id": "b1", "services": ["Стрижка"], "staff": "Ирина", "price_min": 2500.0})
-        );
-        let custom = json!({"plan": "gold", "link": "https://x/?token=abc", "reset_token": "abc"});
-        assert_eq!(clean_props("custom", custom), Some(json!({"plan": "gold"})));
-        assert_eq!(clean_props("custom", json!({"url": "https://x/"})), None);
-    }
 }

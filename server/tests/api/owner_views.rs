@@ -96,6 +96,18 @@ async fn no_dashboard_page_shows_a_cancel_token_or_raw_json(db: Db) {
         .expect("a cancel link with its token");
     booked_event(&app, VID, SID, &answer).await;
 
+    // Not even stored: the store keeps the booking's words, not its cancel link.
+    let stored: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT props FROM events WHERE kind = 'booked'")
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), 1);
+    let props = stored[0].0.clone().unwrap_or_default();
+    assert!(
+        !props.contains(token) && !props.contains("cancel") && props.contains("services"),
+        "{props}"
+    );
     let (b, _) = logged_in(&app, ANNA).await;
     wait_for_lead(&app, &b, &id, |_| true).await;
     for lang in ["ru", "en"] {
