@@ -17,6 +17,7 @@ mod journey;
 mod leaks;
 mod limits;
 mod owner_views;
+mod refused_origins;
 mod reports;
 mod sources;
 mod storm;
