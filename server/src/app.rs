@@ -15,7 +15,7 @@ use crate::{
     limits::Limits,
     metrics::Metrics,
     reconcile::reconciler::Reconciler,
-    sites::registry::Sites,
+    sites::{refused::Refusals, registry::Sites},
     store::Store,
     webhooks::hooks::Hooks,
 };
@@ -59,6 +59,8 @@ pub struct App {
     pub reconciler: Reconciler,
     /// Dashboard owners and cookie settings.
     pub auth: Auth,
+    /// Origins refused per site, for the owner (`sites::refused`).
+    pub refusals: Refusals,
 }
 
 impl FromRef<AppState> for Store {

@@ -83,6 +83,29 @@ impl ApiError {
         )
     }
 
+    /// The answer to a page of a site whose origin the site does not allow: the same code, and a
+    /// message that tells the visitor booking is not set up on this page and gives the salon's
+    /// phone numbers.
+    pub fn origin_not_allowed_with_phones(phones: &[String]) -> Self {
+        let (ru, en) = if phones.is_empty() {
+            (
+                "Онлайн-запись на этой странице пока не подключена. Пожалуйста, свяжитесь с салоном.".to_owned(),
+                "Online booking is not set up on this page yet. Please contact the salon.".to_owned(),
+            )
+        } else {
+            let list = phones.join(", ");
+            (
+                format!(
+                    "Онлайн-запись на этой странице пока не подключена. Запишитесь по телефону: {list}."
+                ),
+                format!(
+                    "Online booking is not set up on this page yet. Please book by phone: {list}."
+                ),
+            )
+        };
+        Self::new(StatusCode::FORBIDDEN, "origin_not_allowed", ru, en)
+    }
+
     pub fn payload_too_large() -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -20,7 +20,7 @@ use crate::{
     metrics::Metrics,
     reconcile::Reconciler,
     routes,
-    sites::Sites,
+    sites::{Refusals, Sites},
     store::Store,
     webhooks::Hooks,
 };
@@ -91,6 +91,7 @@ impl Application {
         let state = App {
             sites: Sites::new(&settings.sites),
             ingest: Writer::start(store.clone()),
+            refusals: Refusals::new(store.clone()),
             store,
             assets: Assets::load(&settings.server.dist_dir)?,
             site_dir: settings.server.site_dir.clone().map(Arc::new),

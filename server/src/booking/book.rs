@@ -43,7 +43,9 @@ pub async fn book(
         .branch(&up, req.branch)
         .await?
         .ok_or_else(|| ApiError::invalid("branch", "Такого филиала нет.", "No such branch."))?;
-    let services = app.catalog.services(&up, branch.id, 0).await?;
+    // The chosen master's own durations (any master: the catalog's shortest; the length of what
+    // YCLIENTS made is read back once booked).
+    let services = app.catalog.services(&up, branch.id, req.staff).await?;
     let staff_name = if req.staff == 0 {
         Some(String::new())
     } else {

@@ -23,6 +23,7 @@ pub struct Token {
 }
 
 struct Found {
+    company_id: u64,
     result: Option<BookingResult>,
     records: Vec<(u64, String)>,
     cancelled: bool,
@@ -49,6 +50,7 @@ async fn find(app: &AppState, site: &str, id: &str, token: &str) -> Option<Found
         .iter()
         .any(|(_, h)| constant_eq(h.as_bytes(), token.as_bytes()));
     ok.then(|| Found {
+        company_id: u64::try_from(view.company_id).unwrap_or(0),
         result: view
             .result
             .as_deref()
@@ -72,6 +74,10 @@ struct Page<'a> {
     lang: &'static str,
     title: &'static str,
     summary: Option<Summary>,
+    /// The labels of the summary, in the visitor's language: when, where, services, master.
+    labels: [&'static str; 4],
+    /// "To move the visit, call the salon: …" with the branch's phone.
+    call: Option<String>,
     body: Body<'a>,
 }
 
@@ -91,24 +97,123 @@ enum Body<'a> {
 }
 
 struct Summary {
+    /// "суббота, 12 декабря 2026, 16:15 (по времени Екатеринбурга)".
     when: String,
     branch: String,
     address: String,
     services: String,
+    staff: String,
 }
 
-fn summary(r: &BookingResult) -> Summary {
+fn summary(lang: Lang, r: &BookingResult) -> Summary {
     Summary {
-        when: r
-            .datetime
-            .replace('T', " ")
-            .get(..16)
-            .unwrap_or(&r.datetime)
-            .to_owned(),
+        when: when_in_words(lang, &r.datetime, &r.timezone),
         branch: r.branch.clone(),
         address: r.address.clone(),
         services: r.services.join(", "),
+        staff: r.staff.clone(),
     }
+}
+
+const WEEKDAYS: [(&str, &str); 7] = [
+    ("понедельник", "Monday"),
+    ("вторник", "Tuesday"),
+    ("среда", "Wednesday"),
+    ("четверг", "Thursday"),
+    ("пятница", "Friday"),
+    ("суббота", "Saturday"),
+    ("воскресенье", "Sunday"),
+];
+const MONTHS: [(&str, &str); 12] = [
+    ("января", "January"),
+    ("февраля", "February"),
+    ("марта", "March"),
+    ("апреля", "April"),
+    ("мая", "May"),
+    ("июня", "June"),
+    ("июля", "July"),
+    ("августа", "August"),
+    ("сентября", "September"),
+    ("октября", "October"),
+    ("ноября", "November"),
+    ("декабря", "December"),
+];
+
+/// The visit's branch-local time in words with the branch's city: "суббота, 12 декабря 2026,
+/// 16:15 (по времени Екатеринбурга)" / "Saturday, 12 December 2026, 16:15 (Yekaterinburg time)".
+fn when_in_words(lang: Lang, datetime: &str, timezone: &str) -> String {
+    let local = datetime.get(..19).unwrap_or(datetime);
+    let Ok(dt) = local.parse::<jiff::civil::DateTime>() else {
+        return datetime.replace('T', " ");
+    };
+    let weekday = WEEKDAYS[dt.weekday().to_monday_zero_offset() as usize];
+    let month = MONTHS[(dt.month() - 1) as usize];
+    let (ru, en) = city(timezone);
+    let clock = format!("{:02}:{:02}", dt.hour(), dt.minute());
+    match lang {
+        Lang::Ru => format!(
+            "{}, {} {} {}, {clock} (по времени {ru})",
+            weekday.0,
+            dt.day(),
+            month.0,
+            dt.year()
+        ),
+        Lang::En => format!(
+            "{}, {} {} {}, {clock} ({en} time)",
+            weekday.1,
+            dt.day(),
+            month.1,
+            dt.year()
+        ),
+    }
+}
+
+/// A time zone's city: in the genitive for "по времени …" and in English.
+fn city(timezone: &str) -> (String, String) {
+    let known = [
+        ("Europe/Kaliningrad", "Калининграда", "Kaliningrad"),
+        ("Europe/Moscow", "Москвы", "Moscow"),
+        ("Europe/Samara", "Самары", "Samara"),
+        ("Asia/Yekaterinburg", "Екатеринбурга", "Yekaterinburg"),
+        ("Asia/Omsk", "Омска", "Omsk"),
+        ("Asia/Novosibirsk", "Новосибирска", "Novosibirsk"),
+        ("Asia/Krasnoyarsk", "Красноярска", "Krasnoyarsk"),
+        ("Asia/Irkutsk", "Иркутска", "Irkutsk"),
+        ("Asia/Yakutsk", "Якутска", "Yakutsk"),
+        ("Asia/Vladivostok", "Владивостока", "Vladivostok"),
+        ("Asia/Magadan", "Магадана", "Magadan"),
+        ("Asia/Kamchatka", "Камчатки", "Kamchatka"),
+    ];
+    match known.iter().find(|(z, _, _)| *z == timezone) {
+        Some((_, ru, en)) => ((*ru).to_owned(), (*en).to_owned()),
+        None => {
+            let name = timezone
+                .rsplit('/')
+                .next()
+                .unwrap_or(timezone)
+                .replace('_', " ");
+            (format!("зоны {timezone}"), name)
+        }
+    }
+}
+
+/// "To move the visit, call the salon: +7 …" (moving online is not offered yet: YCLIENTS' move
+/// needs the salon's token and rules we do not hold here), with the branch's phone when the
+/// catalog knows it.
+async fn call_to_move(app: &AppState, site: &str, lang: Lang, found: &Found) -> Option<String> {
+    let up = app.upstreams.get(site).ok()?;
+    let branch = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        app.catalog.branch(&up, found.company_id),
+    )
+    .await
+    .ok()?
+    .ok()??;
+    let phone = branch.phone?;
+    Some(match lang {
+        Lang::Ru => format!("Чтобы перенести визит на другое время, позвоните в салон: {phone}."),
+        Lang::En => format!("To move the visit to another time, please call the salon: {phone}."),
+    })
 }
 
 fn page(
@@ -118,10 +223,30 @@ fn page(
     found: Option<&Found>,
     body: Body<'_>,
 ) -> Response {
+    page_with(lang, status, title, found, None, body)
+}
+
+fn page_with(
+    lang: Lang,
+    status: StatusCode,
+    title: &'static str,
+    found: Option<&Found>,
+    call: Option<String>,
+    body: Body<'_>,
+) -> Response {
     let page = Page {
         lang: if lang == Lang::En { "en" } else { "ru" },
         title,
-        summary: found.and_then(|f| f.result.as_ref()).map(summary),
+        summary: found
+            .and_then(|f| f.result.as_ref())
+            .map(|r| summary(lang, r)),
+        labels: [
+            t(lang, "Когда", "When"),
+            t(lang, "Где", "Where"),
+            t(lang, "Услуги", "Services"),
+            t(lang, "Мастер", "Master"),
+        ],
+        call,
         body,
     };
     let out = page.render().unwrap_or_else(|e| {
@@ -177,11 +302,13 @@ pub async fn show(
             )),
         );
     }
-    page(
+    let call = call_to_move(&app, &site, lang, &found).await;
+    page_with(
         lang,
         StatusCode::OK,
-        t(lang, "Отмена записи", "Cancel your booking"),
+        t(lang, "Ваша запись", "Your booking"),
         Some(&found),
+        call,
         Body::Form {
             token: &q.t,
             button: t(lang, "Отменить запись", "Cancel the booking"),
@@ -236,4 +363,22 @@ pub async fn cancel(
             "Your booking is cancelled. The salon has been notified.",
         )),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_visit_reads_in_words_in_the_branchs_time() {
+        assert_eq!(
+            when_in_words(Lang::Ru, "2026-12-12T16:15:00+05:00", "Asia/Yekaterinburg"),
+            "суббота, 12 декабря 2026, 16:15 (по времени Екатеринбурга)"
+        );
+        assert_eq!(
+            when_in_words(Lang::En, "2026-12-12T16:15:00+05:00", "Asia/Yekaterinburg"),
+            "Saturday, 12 December 2026, 16:15 (Yekaterinburg time)"
+        );
+        assert_eq!(city("America/New_York").1, "New York");
+    }
 }

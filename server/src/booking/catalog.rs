@@ -20,6 +20,12 @@ const CATALOG: Policy = Policy {
     ttl: Duration::from_secs(300),
     stale: Duration::from_secs(3600),
 };
+/// Durations are read from every master's list (one call each): fresh an hour, then stale up
+/// to a day while one refresh runs, so a services list rarely waits for them.
+const DURATIONS: Policy = Policy {
+    ttl: Duration::from_secs(3600),
+    stale: Duration::from_secs(24 * 3600),
+};
 /// Free dates and times change with every booking: fresh 20 s, stale 40 s more (a booking
 /// drops the day's entries at once).
 const SLOTS: Policy = Policy {
@@ -28,6 +34,8 @@ const SLOTS: Policy = Policy {
 };
 
 type Res<T> = Result<T, UpstreamError>;
+/// Service id → shortest and longest duration (seconds) over the masters who do it.
+pub type Ranges = std::collections::HashMap<u64, (u32, u32)>;
 /// Branch, staff (0: any), services, date.
 type TimesKey = (u64, u64, Vec<u64>, String);
 
@@ -35,6 +43,8 @@ type TimesKey = (u64, u64, Vec<u64>, String);
 pub struct Catalog {
     branches: Cache<Target, Arc<Vec<Branch>>, UpstreamError>,
     services: Cache<(u64, u64), Arc<Services>, UpstreamError>,
+    /// Per branch: service id → shortest and longest duration over its masters (seconds).
+    durations: Cache<u64, Arc<Ranges>, UpstreamError>,
     staff: Cache<(u64, Vec<u64>), Arc<StaffList>, UpstreamError>,
     dates: Cache<(u64, u64, Vec<u64>), Arc<Dates>, UpstreamError>,
     times: Cache<TimesKey, Arc<Times>, UpstreamError>,
@@ -65,6 +75,7 @@ impl Catalog {
         Self {
             branches: Cache::new(1_000),
             services: Cache::new(10_000),
+            durations: Cache::new(1_000),
             staff: Cache::new(10_000),
             dates: Cache::new(20_000),
             times: Cache::new(50_000),
@@ -109,48 +120,127 @@ impl Catalog {
             .cloned())
     }
 
+    /// The branch's services with their durations as the salon's catalogue has them: a
+    /// master's own (`staff`), or for any master (`0`) the shortest among the masters who do
+    /// the service (YCLIENTS gives `seance_length` only per master).
     pub async fn services(
         &self,
         up: &Arc<SiteUpstream>,
         company: u64,
         staff: u64,
     ) -> Res<Arc<Services>> {
-        let client = up.client.clone();
+        if staff != 0 {
+            return self.services_of(up, company, staff).await;
+        }
+        let this = self.clone();
+        let up = up.clone();
         let (r, hit) = self
             .services
-            .get((company, staff), CATALOG, move || async move {
-                let q = BookQuery {
-                    staff_id: (staff != 0).then_some(staff),
-                    ..BookQuery::default()
-                };
-                let s = client.book_services(company, &q).await?;
-                Ok(Arc::new(Services {
-                    categories: s
-                        .categories
-                        .into_iter()
-                        .map(|c| Category {
-                            id: c.id,
-                            title: c.title,
-                        })
-                        .collect(),
-                    services: s
-                        .services
-                        .into_iter()
-                        .map(|s| Service {
-                            id: s.id,
-                            category_id: s.category_id,
-                            title: s.title,
-                            price_min: s.price_min,
-                            price_max: s.price_max.max(s.price_min),
-                            duration: s.seance_length.unwrap_or(3600),
-                            comment: s.comment,
-                        })
-                        .collect(),
-                }))
+            .get((company, 0), CATALOG, move || async move {
+                let mut all = this.fetch_services(&up, company, 0).await?;
+                // Unknown durations (YCLIENTS away for the masters' lists) stay 0 and are not
+                // cached long: the list itself is cached for minutes.
+                let ranges = this.durations(&up, company).await.unwrap_or_default();
+                for s in &mut all.services {
+                    if let Some((shortest, _)) = ranges.get(&s.id) {
+                        s.duration = *shortest;
+                    }
+                }
+                Ok(Arc::new(all))
             })
             .await;
         self.count("services", hit);
         r
+    }
+
+    /// Shortest and longest duration (seconds) of each service over the branch's masters who
+    /// do it (cached for [`DURATIONS`]); an error when a master's list cannot be read, so a
+    /// partial answer is never kept.
+    pub async fn durations(&self, up: &Arc<SiteUpstream>, company: u64) -> Res<Arc<Ranges>> {
+        let this = self.clone();
+        let up = up.clone();
+        let (r, hit) = self
+            .durations
+            .get(company, DURATIONS, move || async move {
+                let masters = this.staff(&up, company, Vec::new(), None).await?;
+                // The masters' lists at once: a cold first screen waits for one round trip,
+                // not one per master.
+                let mut reads = tokio::task::JoinSet::new();
+                for m in &masters.staff {
+                    let (this, up, id) = (this.clone(), up.clone(), m.id);
+                    reads.spawn(async move { this.services_of(&up, company, id).await });
+                }
+                let mut ranges = Ranges::new();
+                while let Some(read) = reads.join_next().await {
+                    let theirs = read.map_err(|e| UpstreamError::Unavailable(e.to_string()))??;
+                    for s in theirs.services.iter().filter(|s| s.duration > 0) {
+                        let r = ranges.entry(s.id).or_insert((s.duration, s.duration));
+                        r.0 = r.0.min(s.duration);
+                        r.1 = r.1.max(s.duration);
+                    }
+                }
+                Ok(Arc::new(ranges))
+            })
+            .await;
+        self.count("durations", hit);
+        r
+    }
+
+    /// One master's services with that master's durations (cached per master).
+    async fn services_of(
+        &self,
+        up: &Arc<SiteUpstream>,
+        company: u64,
+        staff: u64,
+    ) -> Res<Arc<Services>> {
+        let this = self.clone();
+        let up = up.clone();
+        let (r, hit) = self
+            .services
+            .get((company, staff), CATALOG, move || async move {
+                Ok(Arc::new(this.fetch_services(&up, company, staff).await?))
+            })
+            .await;
+        self.count("services", hit);
+        r
+    }
+
+    async fn fetch_services(
+        &self,
+        up: &Arc<SiteUpstream>,
+        company: u64,
+        staff: u64,
+    ) -> Res<Services> {
+        let q = BookQuery {
+            staff_id: (staff != 0).then_some(staff),
+            ..BookQuery::default()
+        };
+        let s = up.client.book_services(company, &q).await?;
+        Ok(Services {
+            categories: s
+                .categories
+                .into_iter()
+                .map(|c| Category {
+                    id: c.id,
+                    title: c.title,
+                })
+                .collect(),
+            services: s
+                .services
+                .into_iter()
+                .map(|s| Service {
+                    id: s.id,
+                    category_id: s.category_id,
+                    title: s.title,
+                    price_min: s.price_min,
+                    price_max: s.price_max.max(s.price_min),
+                    // Without a master YCLIENTS leaves it out: `services` fills it in from the
+                    // masters; 0 when no master does the service.
+                    duration: s.seance_length.unwrap_or(0),
+                    comment: s.comment,
+                })
+                .collect(),
+        })
     }
 
     /// The masters for `services`. `visitor`: whose request this is (its cache misses are

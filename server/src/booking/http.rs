@@ -56,8 +56,9 @@ pub fn cancel_router() -> Router<AppState> {
 }
 
 /// The site, checking the caller's origin when it sends one (browsers do); `require_origin`
-/// for writes, which only the site's own pages may make.
-fn site<'a>(
+/// for writes, which only the site's own pages may make. A refused origin is counted for the
+/// owner, and its answer (`origin_not_allowed`) gives the visitor the salon's phone.
+async fn site<'a>(
     app: &'a AppState,
     key: &str,
     headers: &HeaderMap,
@@ -65,10 +66,41 @@ fn site<'a>(
 ) -> Result<&'a SiteSettings, ApiError> {
     let site = app.sites.get(key).ok_or_else(ApiError::unknown_site)?;
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        Some(origin) if !site.allows(origin) => Err(ApiError::origin_not_allowed()),
+        Some(origin) if !site.allows(origin) => {
+            // The page, when the browser says it (a cross-origin Referer is often the origin
+            // alone); its query is never kept.
+            let page = headers
+                .get(header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|r| r.split_once("://"))
+                .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]));
+            app.refusals.note(&site.key, origin, page).await;
+            Err(refused_origin(app, site).await)
+        }
         None if require_origin => Err(ApiError::origin_not_allowed()),
         _ => Ok(site),
     }
+}
+
+/// `origin_not_allowed` with the salon's phone numbers, so the visitor can still book by phone
+/// (the branches come from the catalog cache; none when YCLIENTS is slow or away).
+async fn refused_origin(app: &AppState, site: &SiteSettings) -> ApiError {
+    let branches = match app.upstreams.get(&site.key) {
+        Ok(up) => {
+            tokio::time::timeout(std::time::Duration::from_secs(2), app.catalog.branches(&up))
+                .await
+                .ok()
+                .and_then(Result::ok)
+        }
+        Err(_) => None,
+    };
+    let mut phones: Vec<String> = branches
+        .iter()
+        .flat_map(|list| list.iter())
+        .filter_map(|b| b.phone.clone())
+        .collect();
+    phones.dedup();
+    ApiError::origin_not_allowed_with_phones(&phones)
 }
 
 async fn branch_of(
@@ -111,7 +143,7 @@ pub async fn config(
     Path(SitePath { site: key }): Path<SitePath>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let site = site(&app, &key, &headers, false)?;
+    let site = site(&app, &key, &headers, false).await?;
     let up = app.upstreams.get(&site.key)?;
     let branches = app.catalog.branches(&up).await?;
     let info = SiteInfo {
@@ -140,7 +172,7 @@ pub async fn services(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let site = site(&app, &key, &headers, false)?;
+    let site = site(&app, &key, &headers, false).await?;
     let q: ServicesQuery = query(raw)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
@@ -168,7 +200,7 @@ pub async fn staff(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let site = site(&app, &key, &headers, false)?;
+    let site = site(&app, &key, &headers, false).await?;
     let q: StaffQuery = query(raw)?;
     let ids = service_ids(&q.services)?;
     let up = app.upstreams.get(&site.key)?;
@@ -197,7 +229,7 @@ pub async fn dates(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let site = site(&app, &key, &headers, false)?;
+    let site = site(&app, &key, &headers, false).await?;
     let q: DatesQuery = query(raw)?;
     let ids = service_ids(&q.services)?;
     let up = app.upstreams.get(&site.key)?;
@@ -226,7 +258,7 @@ pub async fn times(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let site = site(&app, &key, &headers, false)?;
+    let site = site(&app, &key, &headers, false).await?;
     let q: TimesQuery = query(raw)?;
     let ids = service_ids(&q.services)?;
     let date = day(&q.date)?;
@@ -273,7 +305,7 @@ pub async fn code(
     headers: HeaderMap,
     error::Json(req): error::Json<CodeRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let site = site(&app, &key, &headers, true)?;
+    let site = site(&app, &key, &headers, true).await?;
     let phone = PhoneNumber::parse(&req.phone).map_err(|_| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -340,7 +372,7 @@ pub async fn create(
             )
         })?
         .to_owned();
-    let site = site(&app, &key, &headers, true)?.clone();
+    let site = site(&app, &key, &headers, true).await?.clone();
     let visitor = req.attribution.as_ref().map(|a| a.vid.clone());
     let attempt = key_hash(&idem);
     if !app

@@ -2,6 +2,7 @@
 //! edge, stored before the visitor is answered, exactly one YCLIENTS record per booking. Routes: [`http`]; the
 //! visitor's cancel page: [`cancel`].
 
+mod assigned;
 pub mod book;
 pub mod cache;
 pub mod cancel;

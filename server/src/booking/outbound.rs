@@ -250,15 +250,16 @@ pub(super) async fn confirm(
     } else {
         format!("{}/cancel/{}/{}?t={}", app.public_url, site.key, id, hash)
     };
+    let (staff, length) = super::assigned::assigned(app, site, valid, &records).await;
     let result = BookingResult {
         id: id.to_owned(),
         branch: valid.branch.title.clone(),
         address: valid.branch.address.clone(),
         datetime: valid.datetime.clone(),
         timezone: valid.branch.timezone.clone(),
-        length: valid.length_minutes,
+        length,
         services: valid.service_titles.clone(),
-        staff: valid.staff_name.clone(),
+        staff,
         price_min: valid.price_min,
         price_max: valid.price_max,
         cancel_url,

@@ -17,6 +17,9 @@ impl Settings {
             None => Self::demo(),
         };
         settings.apply_env()?;
+        if path.is_none() {
+            settings.demo_follows_address();
+        }
         for s in &mut settings.sites {
             if let Some(file) = s.yclients_file.take() {
                 s.yclients = Some(file.parse(&s.key)?);

@@ -10,19 +10,18 @@ use axum::{
 use askama::Template;
 
 use super::{
-    Frame,
+    SitePage,
     charts::{Bar, bars},
     error_page,
-    format::{money, percent, seg},
-    here,
+    format::{count, money, percent, seg},
     i18n::{self, L},
-    not_found, page,
+    page, site_page,
 };
 use crate::{
     app::AppState,
     auth::DashSession,
     reports::{
-        Filters, Params,
+        Filters,
         channels::{ChannelLine, ChannelsReport, report},
     },
     store::{GroupBy, TouchKind},
@@ -37,23 +36,18 @@ pub async fn page_handler(
     uri: Uri,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let l = L::from_headers(&headers);
-    let Some(site) = s.site(&app, &key) else {
-        return not_found(l, &s, here(&uri));
+    let SitePage { l, site, frame, f } = match site_page(
+        &app,
+        &s,
+        &key,
+        (&headers, &uri, raw.as_deref()),
+        ("Каналы", "Channels"),
+        "channels",
+    ) {
+        Ok(p) => p,
+        Err(page) => return *page,
     };
-    let title = format!("{} — {}", l.t("Каналы", "Channels"), site.key);
-    let frame = Frame {
-        l,
-        title: title.clone(),
-        session: Some(&s),
-        site: Some(&site.key),
-        here: here(&uri),
-        active: "channels",
-    };
-    let f = match Params::parse_query(raw.as_deref()).and_then(|p| p.filters(site)) {
-        Ok(f) => f,
-        Err(e) => return error_page(&frame, &e),
-    };
+    let title = frame.title.clone();
     let r = match report(&app, site, &f).await {
         Ok(r) => r,
         Err(e) => return error_page(&frame, &e),
@@ -86,7 +80,6 @@ pub async fn page_handler(
             .collect(),
         total: cells(l, &r.totals, l.t("Итого", "Total")),
         funnel_chart: String::new(),
-        funnel: Vec::new(),
         revenue_chart: revenue(l, &r),
         f: &f,
         r: &r,
@@ -110,8 +103,8 @@ struct Body<'a> {
     heads: [&'static str; 10],
     rows: Vec<Cells>,
     total: Cells,
+    /// The funnel once: a chart with each step's number beside its bar.
     funnel_chart: String,
-    funnel: Vec<(&'static str, i64)>,
     revenue_chart: Option<String>,
 }
 
@@ -128,11 +121,11 @@ struct Cells {
     head: String,
     medium: String,
     campaign: String,
-    visitors: i64,
-    sessions: i64,
-    bookings: i64,
+    visitors: String,
+    sessions: String,
+    bookings: String,
     conversion: String,
-    came: i64,
+    came: String,
     came_rate: String,
     revenue: String,
 }
@@ -208,11 +201,11 @@ fn cells(l: L, line: &ChannelLine, head: &str) -> Cells {
         head: head.to_owned(),
         medium: c.medium.clone(),
         campaign: c.campaign.clone(),
-        visitors: c.visitors,
-        sessions: c.sessions,
-        bookings: c.bookings,
+        visitors: count(c.visitors, l.ru()),
+        sessions: count(c.sessions, l.ru()),
+        bookings: count(c.bookings, l.ru()),
         conversion: percent(line.conversion, l.ru()),
-        came: c.came,
+        came: count(c.came, l.ru()),
         came_rate: percent(line.came_rate, l.ru()),
         revenue: money(c.revenue, l.ru()),
     }
@@ -222,7 +215,7 @@ fn cells(l: L, line: &ChannelLine, head: &str) -> Cells {
 fn funnel(mut body: Body<'_>) -> Body<'_> {
     let l = body.l;
     let f = &body.r.funnel;
-    let steps = vec![
+    let steps = [
         (l.t("Визиты", "Visits"), f.visits),
         (l.t("Открыли запись", "Opened booking"), f.widget_opened),
         (l.t("Записались", "Booked"), f.booked),
@@ -234,12 +227,12 @@ fn funnel(mut body: Body<'_>) -> Body<'_> {
         .map(|(label, n)| Bar {
             label: (*label).into(),
             value: *n as f64,
-            shown: n.to_string(),
+            shown: count(*n, l.ru()),
         })
         .collect();
     let desc = steps
         .iter()
-        .map(|(label, n)| format!("{label}: {n}"))
+        .map(|(label, n)| format!("{label}: {}", count(*n, l.ru())))
         .collect::<Vec<_>>()
         .join("; ");
     body.funnel_chart = bars(
@@ -251,7 +244,6 @@ fn funnel(mut body: Body<'_>) -> Body<'_> {
         &desc,
         &data,
     );
-    body.funnel = steps;
     body
 }
 

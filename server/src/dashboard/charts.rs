@@ -81,6 +81,98 @@ pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
     })
 }
 
+/// One column of a [`columns`] chart.
+pub struct Column {
+    /// The day, as the owner reads it (`13.07`).
+    pub label: String,
+    pub value: f64,
+    pub shown: String,
+}
+
+const COL_W: f64 = 720.0;
+const COL_H: f64 = 150.0;
+/// Room above the bars (the largest value) and below them (the dates).
+const COL_TOP: f64 = 18.0;
+const COL_BOTTOM: f64 = 18.0;
+
+#[derive(Template)]
+#[template(path = "dashboard/columns.html")]
+struct Columns<'a> {
+    id: &'a str,
+    title: &'a str,
+    desc: &'a str,
+    width: f64,
+    height: f64,
+    /// The largest value, shown at the top.
+    max: &'a str,
+    columns: Vec<ColumnRow>,
+    /// `(x, label, text-anchor)` of the dates written under the bars.
+    ticks: Vec<(String, String, &'static str)>,
+}
+
+struct ColumnRow {
+    label: String,
+    shown: String,
+    x: String,
+    y: String,
+    w: String,
+    h: String,
+}
+
+/// A vertical bar chart (SVG markup), a bar per point scaled to the largest; the first, middle
+/// and last labels are written under the bars, every bar has its own tooltip.
+pub fn columns(id: &str, title: &str, desc: &str, max_shown: &str, points: &[Column]) -> String {
+    let max = points.iter().map(|p| p.value).fold(0.0_f64, f64::max);
+    let n = points.len().max(1) as f64;
+    let slot = COL_W / n;
+    let w = (slot * 0.75).max(1.0);
+    let span = COL_H - COL_TOP - COL_BOTTOM;
+    let columns = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let h = if max > 0.0 {
+                (p.value / max * span).max(if p.value > 0.0 { 1.5 } else { 0.0 })
+            } else {
+                0.0
+            };
+            ColumnRow {
+                label: p.label.clone(),
+                shown: p.shown.clone(),
+                x: format!("{:.1}", i as f64 * slot + (slot - w) / 2.0),
+                y: format!("{:.1}", COL_TOP + span - h),
+                w: format!("{w:.1}"),
+                h: format!("{h:.1}"),
+            }
+        })
+        .collect();
+    let mut ticks = Vec::new();
+    if let Some(first) = points.first() {
+        ticks.push(("0".to_owned(), first.label.clone(), "start"));
+    }
+    if points.len() > 2 {
+        let mid = points.len() / 2;
+        ticks.push((
+            format!("{:.1}", mid as f64 * slot + slot / 2.0),
+            points[mid].label.clone(),
+            "middle",
+        ));
+    }
+    if let Some(last) = points.last().filter(|_| points.len() > 1) {
+        ticks.push((format!("{COL_W:.1}"), last.label.clone(), "end"));
+    }
+    render(&Columns {
+        id,
+        title,
+        desc,
+        width: COL_W,
+        height: COL_H,
+        max: max_shown,
+        columns,
+        ticks,
+    })
+}
+
 /// Labels longer than the label column are cut with an ellipsis.
 fn short(s: &str) -> String {
     const MAX: usize = 26;

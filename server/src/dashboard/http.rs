@@ -7,7 +7,7 @@ use axum::{
     routing::{get, post},
 };
 
-use super::{channels, leads, login, privacy, visitor};
+use super::{channels, leads, login, overview, privacy, visitor};
 use crate::app::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -18,6 +18,10 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/logout", post(login::logout))
         .route("/dashboard/lang/{lang}", get(login::language))
         .route("/dashboard/style.css", get(style))
+        .route(
+            "/dashboard/sites/{site}/overview",
+            get(overview::page_handler),
+        )
         .route("/dashboard/sites/{site}/leads", get(leads::page))
         .route("/dashboard/sites/{site}/leads.csv", get(leads::csv))
         .route("/dashboard/sites/{site}/reconcile", post(leads::reconcile))

@@ -84,3 +84,22 @@ pub fn channel(l: L, channel: &str) -> &'static str {
         _ => l.t("другое", "other"),
     }
 }
+
+/// A touch in words: `yandex / cpc / spring`; a touch without a source is named by its
+/// channel (`Прямые заходы`), never by the raw key.
+pub fn touch(l: L, t: &crate::reports::TouchView) -> String {
+    let raw = t.source.starts_with('(') && t.source.ends_with(')');
+    let mut text = if raw || t.source.is_empty() {
+        channel(l, &t.channel).to_owned()
+    } else {
+        t.source.clone()
+    };
+    for part in [&t.medium, &t.campaign]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+    {
+        text.push_str(" / ");
+        text.push_str(part);
+    }
+    text
+}

@@ -11,23 +11,24 @@ use axum::{
 use askama::Template;
 
 use super::{
-    Frame,
+    Frame, SitePage,
     channels::{Choice, touch_choices},
     error_page,
-    format::{money, seg, short_time, touch_text},
+    format::{count, money, money_range, seg, short_time, touch_text},
     here,
     i18n::{self, L},
     login::{CsrfForm, form_ok},
-    not_found, page as render_page,
+    not_found, page as render_page, site_page,
 };
 use crate::{
     app::AppState,
     auth::DashSession,
     reconcile,
     reports::{
-        Filters, Params, csv,
-        leads::{self, Lead, branch_titles},
+        Filters, csv,
+        leads::{self, Lead, Sort, SortKey, branch_titles},
     },
+    util::url::landing,
 };
 
 async fn render(
@@ -38,23 +39,18 @@ async fn render(
     uri: &Uri,
     raw: Option<&str>,
 ) -> Response {
-    let l = L::from_headers(headers);
-    let Some(site) = s.site(app, key) else {
-        return not_found(l, s, here(uri));
+    let SitePage { l, site, frame, f } = match site_page(
+        app,
+        s,
+        key,
+        (headers, uri, raw),
+        ("Заявки", "Leads"),
+        "leads",
+    ) {
+        Ok(p) => p,
+        Err(page) => return *page,
     };
-    let title = format!("{} — {}", l.t("Заявки", "Leads"), site.key);
-    let frame = Frame {
-        l,
-        title: title.clone(),
-        session: Some(s),
-        site: Some(&site.key),
-        here: here(uri),
-        active: "leads",
-    };
-    let f = match Params::parse_query(raw).and_then(|p| p.filters(site)) {
-        Ok(f) => f,
-        Err(e) => return error_page(&frame, &e),
-    };
+    let title = frame.title.clone();
     let rows = match leads::leads(app, site, &f).await {
         Ok(r) => r,
         Err(e) => return error_page(&frame, &e),
@@ -63,6 +59,15 @@ async fn render(
     let updated = raw
         .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
         .and_then(|p| p.into_iter().find(|(k, _)| k == "updated").map(|(_, v)| v));
+    let labels = COLUMNS.map(|(_, _, ru, en)| l.t(ru, en));
+    let total = Total {
+        paid: money(rows.iter().map(|r| r.paid).sum(), l.ru()),
+        planned: money_range(
+            rows.iter().map(|r| r.planned_min).sum(),
+            rows.iter().map(|r| r.planned_max).sum(),
+            l.ru(),
+        ),
+    };
     let body = Body {
         l,
         title: &title,
@@ -79,8 +84,12 @@ async fn render(
         source: f.source.clone().unwrap_or_default(),
         touches: touch_choices(&f, [l.t("первому", "first"), l.t("последнему", "last")]),
         query: f.query(),
+        sort: f.sort.to_string(),
         csrf: &s.csrf,
-        heads: HEADS.map(|(ru, en)| l.t(ru, en)),
+        heads: heads(l, &site.key, &f),
+        labels,
+        count: count(rows.len() as i64, l.ru()),
+        total,
         rows: rows.iter().map(|r| row(l, r)).collect(),
         f: &f,
     };
@@ -100,8 +109,14 @@ struct Body<'a> {
     source: String,
     touches: [Choice; 2],
     query: String,
+    /// The current order (`-created`), kept when the filters change.
+    sort: String,
     csrf: &'a str,
-    heads: [&'static str; 12],
+    heads: Vec<Head>,
+    /// Each column's name, for the cards a phone shows.
+    labels: [&'static str; 12],
+    count: String,
+    total: Total,
     rows: Vec<Row>,
 }
 
@@ -109,6 +124,22 @@ struct BranchOption {
     value: u64,
     label: String,
     selected: bool,
+}
+
+/// A column heading; a sortable one links to the table ordered by it.
+struct Head {
+    key: &'static str,
+    label: &'static str,
+    href: Option<String>,
+    hint: &'static str,
+    /// `ascending` / `descending` on the column the table is ordered by.
+    aria_sort: Option<&'static str>,
+    arrow: Option<&'static str>,
+}
+
+struct Total {
+    paid: String,
+    planned: String,
 }
 
 /// A lead as the table shows it.
@@ -120,7 +151,7 @@ struct Row {
     vid: Option<VisitorLink>,
     erased: bool,
     touches: [TouchCell; 2],
-    landing: String,
+    landing: Option<LandingCell>,
     services: String,
     master: String,
     branch: String,
@@ -128,6 +159,11 @@ struct Row {
     state: String,
     state_label: &'static str,
     paid: String,
+}
+
+struct LandingCell {
+    short: String,
+    full: String,
 }
 
 struct VisitorLink {
@@ -143,20 +179,61 @@ struct TouchCell {
     label: &'static str,
 }
 
-const HEADS: [(&str, &str); 12] = [
-    ("Создана", "Created"),
-    ("Визит", "Visit"),
-    ("Посетитель", "Visitor"),
-    ("Первое касание", "First touch"),
-    ("Последнее касание", "Last touch"),
-    ("Страница входа", "Landing page"),
-    ("Услуги", "Services"),
-    ("Мастер", "Master"),
-    ("Филиал", "Branch"),
-    ("Сумма", "Planned"),
-    ("Статус", "State"),
-    ("Оплачено", "Paid"),
+/// The columns in order: what an owner reads first (state, paid) comes first. Each has an id
+/// (`head-…`) and, when sortable, its sort.
+const COLUMNS: [(&str, Option<SortKey>, &str, &str); 12] = [
+    ("state", Some(SortKey::State), "Статус", "State"),
+    ("paid", Some(SortKey::Paid), "Оплачено", "Paid"),
+    ("created", Some(SortKey::Created), "Создана", "Created"),
+    ("visit", Some(SortKey::Visit), "Визит", "Visit"),
+    ("services", Some(SortKey::Services), "Услуги", "Services"),
+    ("master", Some(SortKey::Master), "Мастер", "Master"),
+    ("branch", Some(SortKey::Branch), "Филиал", "Branch"),
+    ("planned", Some(SortKey::Planned), "Сумма", "Planned"),
+    ("first", None, "Первое касание", "First touch"),
+    ("last", None, "Последнее касание", "Last touch"),
+    ("landing", None, "Страница входа", "Landing page"),
+    ("visitor", None, "Посетитель", "Visitor"),
 ];
+
+fn heads(l: L, site: &str, f: &Filters) -> Vec<Head> {
+    COLUMNS
+        .iter()
+        .map(|(id, key, ru, en)| {
+            let current = key.filter(|k| *k == f.sort.key);
+            let href = key.map(|key| {
+                // A click on the current column turns it round; a new column starts with the
+                // largest (or latest) first, except text, which starts at A.
+                let desc = match current {
+                    Some(_) => !f.sort.desc,
+                    None => !matches!(
+                        key,
+                        SortKey::Services | SortKey::Master | SortKey::Branch | SortKey::State
+                    ),
+                };
+                let order = Filters {
+                    sort: Sort { key, desc },
+                    ..f.clone()
+                };
+                format!("/dashboard/sites/{}/leads?{}", seg(site), order.query())
+            });
+            Head {
+                key: id,
+                label: l.t(ru, en),
+                hint: l.t("Упорядочить по этому столбцу", "Sort by this column"),
+                aria_sort: current.map(|_| {
+                    if f.sort.desc {
+                        "descending"
+                    } else {
+                        "ascending"
+                    }
+                }),
+                arrow: current.map(|_| if f.sort.desc { "↓" } else { "↑" }),
+                href,
+            }
+        })
+        .collect()
+}
 
 fn touch_cell(l: L, t: &crate::reports::TouchView) -> TouchCell {
     TouchCell {
@@ -167,15 +244,6 @@ fn touch_cell(l: L, t: &crate::reports::TouchView) -> TouchCell {
 }
 
 fn row(l: L, r: &Lead) -> Row {
-    let planned = if r.planned_min == r.planned_max {
-        money(r.planned_min, l.ru())
-    } else {
-        format!(
-            "{}–{}",
-            money(r.planned_min, l.ru()),
-            money(r.planned_max, l.ru())
-        )
-    };
     Row {
         id: r.id.to_string(),
         created: r.created.to_string(),
@@ -187,11 +255,17 @@ fn row(l: L, r: &Lead) -> Row {
         }),
         erased: r.erased,
         touches: [touch_cell(l, &r.first), touch_cell(l, &r.last)],
-        landing: r.landing.clone().unwrap_or_default(),
+        landing: r.landing.as_deref().map(|raw| {
+            let p = landing(raw);
+            LandingCell {
+                short: p.short(),
+                full: p.full,
+            }
+        }),
         services: r.services.join(", "),
         master: r.master.to_string(),
         branch: r.branch.to_string(),
-        planned,
+        planned: money_range(r.planned_min, r.planned_max, l.ru()),
         state: r.state.to_string(),
         state_label: i18n::state(l.0, r.state),
         paid: money(r.paid, l.ru()),
@@ -219,21 +293,16 @@ pub async fn csv(
     uri: Uri,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let l = L::from_headers(&headers);
-    let Some(site) = s.site(&app, &key) else {
-        return not_found(l, &s, here(&uri));
-    };
-    let frame = Frame {
-        l,
-        title: l.t("Заявки", "Leads").into(),
-        session: Some(&s),
-        site: Some(&site.key),
-        here: here(&uri),
-        active: "leads",
-    };
-    let f = match Params::parse_query(raw.as_deref()).and_then(|p| p.filters(site)) {
-        Ok(f) => f,
-        Err(e) => return error_page(&frame, &e),
+    let SitePage { l, site, frame, f } = match site_page(
+        &app,
+        &s,
+        &key,
+        (&headers, &uri, raw.as_deref()),
+        ("Заявки", "Leads"),
+        "leads",
+    ) {
+        Ok(p) => p,
+        Err(page) => return *page,
     };
     match leads::leads(&app, site, &f).await {
         Ok(rows) => csv::response(

@@ -65,7 +65,7 @@ pub fn form_ok(headers: &HeaderMap, session: &Session, token: &str) -> bool {
     same_origin(headers) && session.csrf_ok(token)
 }
 
-/// `GET /dashboard`: the owner's sites (straight to the leads when there is one).
+/// `GET /dashboard`: the owner's sites (straight to the overview when there is one).
 pub async fn index(
     State(app): State<AppState>,
     DashSession(s): DashSession,
@@ -74,7 +74,7 @@ pub async fn index(
 ) -> Response {
     let l = L::from_headers(&headers);
     if let [only] = s.sites.as_slice() {
-        return Redirect::to(&format!("/dashboard/sites/{}/leads", seg(only))).into_response();
+        return Redirect::to(&format!("/dashboard/sites/{}/overview", seg(only))).into_response();
     }
     let body = Sites {
         l,

@@ -1,6 +1,8 @@
 //! The owner's dashboard at `/dashboard`: server-rendered HTML that works without JavaScript —
-//! login, leads (with CSV), the visitor card, channels with charts, data erasure — in Russian
-//! and English. Every page is an askama template in `server/templates/dashboard/` (checked at
+//! login, the overview (the period against the one before, daily charts, top campaigns, refused
+//! origins), leads (sortable, cards on a phone, with CSV), the visitor card as a story, channels
+//! with charts, data erasure — in Russian and English, numbers written by language
+//! ([`format`]). Every page is an askama template in `server/templates/dashboard/` (checked at
 //! compile time, every value escaped); [`page`] puts it in the common frame. Routes: [`http`].
 
 mod channels;
@@ -10,6 +12,7 @@ pub mod http;
 pub mod i18n;
 mod leads;
 mod login;
+mod overview;
 mod privacy;
 mod visitor;
 
@@ -20,7 +23,13 @@ use axum::{
 
 use askama::Template;
 
-use crate::{auth::Session, error::ApiError};
+use crate::{
+    app::AppState,
+    auth::Session,
+    config::SiteSettings,
+    error::ApiError,
+    reports::{Filters, Params},
+};
 use format::seg;
 use i18n::L;
 
@@ -32,7 +41,7 @@ pub struct Frame<'a> {
     pub site: Option<&'a str>,
     /// Path and query of this page (the language switch comes back here).
     pub here: String,
-    /// `leads`, `channels`, `privacy` or "".
+    /// `overview`, `leads`, `channels`, `privacy` or "".
     pub active: &'static str,
 }
 
@@ -81,6 +90,7 @@ pub fn page(status: StatusCode, f: &Frame, body: &impl Template) -> Response {
         title: &f.title,
         nav_site: f.site.filter(|_| f.session.is_some()).map(seg),
         sections: [
+            ("overview", "Обзор", "Overview"),
             ("leads", "Заявки", "Leads"),
             ("channels", "Каналы", "Channels"),
             ("privacy", "Удаление данных", "Data erasure"),
@@ -159,6 +169,43 @@ pub fn not_found(l: L, session: &Session, here: String) -> Response {
         active: "",
     };
     error_page(&f, &ApiError::not_found())
+}
+
+/// What a page of one site starts from: the owner's language, the site, the frame (titled
+/// `title — site`) and the period and filters of the query.
+pub struct SitePage<'a> {
+    pub l: L,
+    pub site: &'a SiteSettings,
+    pub frame: Frame<'a>,
+    pub f: Filters,
+}
+
+/// Opens a page of one of the owner's sites: "not found" for a site that is not hers, the
+/// error page for filters that do not parse.
+pub fn site_page<'a>(
+    app: &'a AppState,
+    s: &'a Session,
+    key: &str,
+    (headers, uri, raw): (&axum::http::HeaderMap, &axum::http::Uri, Option<&str>),
+    (ru, en): (&'static str, &'static str),
+    active: &'static str,
+) -> Result<SitePage<'a>, Box<Response>> {
+    let l = L::from_headers(headers);
+    let Some(site) = s.site(app, key) else {
+        return Err(Box::new(not_found(l, s, here(uri))));
+    };
+    let frame = Frame {
+        l,
+        title: format!("{} — {}", l.t(ru, en), site.key),
+        session: Some(s),
+        site: Some(&site.key),
+        here: here(uri),
+        active,
+    };
+    match Params::parse_query(raw).and_then(|p| p.filters(site)) {
+        Ok(f) => Ok(SitePage { l, site, frame, f }),
+        Err(e) => Err(Box::new(error_page(&frame, &e))),
+    }
 }
 
 /// A page's own path and query.

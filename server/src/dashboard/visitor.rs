@@ -1,17 +1,19 @@
-//! The visitor card: sessions with their touches and the pages viewed in order, custom events,
-//! bookings with their outcomes, total paid.
+//! The visitor card as a story in words: where each visit came from and what the visitor did,
+//! then each booking with its services, master, sum and state. No raw JSON, no token (event props
+//! come cleaned by `reports::visitor::clean_props` and are written as `key: value`).
 
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode, Uri},
     response::Response,
 };
+use serde_json::Value;
 
 use askama::Template;
 
 use super::{
     Frame, error_page,
-    format::{money, short_time, touch_text},
+    format::{count, money, money_range, short_time},
     here,
     i18n::{self, L},
     not_found, page,
@@ -19,7 +21,11 @@ use super::{
 use crate::{
     app::AppState,
     auth::DashSession,
-    reports::visitor::{SessionView, card},
+    reports::{
+        leads::Lead,
+        visitor::{EventView, SessionView, card},
+    },
+    util::url::landing,
 };
 
 /// `GET /dashboard/sites/{site}/visitors/{vid}`
@@ -60,32 +66,25 @@ pub async fn page_handler(
                 l.t("Последний визит", "Last seen"),
                 c.last_seen.as_ref().unwrap_or(&dash).clone(),
             ),
-            (l.t("Сессий", "Sessions"), c.sessions.len().to_string()),
-            (l.t("Заявок", "Bookings"), c.bookings.len().to_string()),
+            (
+                l.t("Сессий", "Sessions"),
+                count(c.sessions.len() as i64, l.ru()),
+            ),
+            (
+                l.t("Заявок", "Bookings"),
+                count(c.bookings.len() as i64, l.ru()),
+            ),
             (
                 l.t("Оплачено всего", "Total paid"),
                 money(c.total_paid, l.ru()),
             ),
         ],
-        heads: HEADS.map(|(ru, en)| l.t(ru, en)),
-        bookings: c
-            .bookings
-            .iter()
-            .map(|b| BookingRow {
-                created: b.created.to_string(),
-                visit: short_time(&b.visit),
-                services: b.services.join(", "),
-                source: b.last.source.clone(),
-                state: b.state.to_string(),
-                state_label: i18n::state(l.0, b.state),
-                paid: money(b.paid, l.ru()),
-            })
-            .collect(),
+        bookings: c.bookings.iter().map(|b| booking_story(l, b)).collect(),
         sessions: c
             .sessions
             .iter()
             .enumerate()
-            .map(|(i, s)| session_block(l, i + 1, s))
+            .map(|(i, s)| session_story(l, i + 1, s))
             .collect(),
     };
     page(StatusCode::OK, &frame, &body)
@@ -97,83 +96,224 @@ struct Body<'a> {
     l: L,
     vid: &'a str,
     summary: [(&'static str, String); 5],
-    heads: [&'static str; 6],
-    bookings: Vec<BookingRow>,
-    sessions: Vec<SessionBlock>,
+    bookings: Vec<BookingStory>,
+    sessions: Vec<SessionStory>,
 }
 
-struct BookingRow {
+/// A booking in words.
+struct BookingStory {
+    id: String,
     created: String,
-    visit: String,
-    services: String,
-    source: String,
+    /// "Стрижка, Укладка — мастер Ирина, Лён на Тверской, визит 2025-07-20 14:00, 2 500 ₽".
+    text: String,
     state: String,
     state_label: &'static str,
-    paid: String,
+    /// "оплачено 2 500 ₽", when anything was paid.
+    paid: Option<String>,
+    /// Where the visitor came from last before booking.
+    source: String,
 }
 
-struct SessionBlock {
+struct SessionStory {
     n: usize,
     started: String,
-    /// `source / medium / campaign`, the empty parts left out.
-    touch: String,
-    /// The touch's details that are known.
+    /// "Платный поиск: yandex / cpc / spring".
+    came: String,
+    /// The touch's details that are known, labelled.
     rows: Vec<(&'static str, String)>,
+    landing: Option<(String, String)>,
     events: Vec<EventLine>,
 }
 
 struct EventLine {
     at: String,
-    kind: &'static str,
-    name: Option<String>,
-    path: String,
-    title: Option<String>,
-    props: Option<String>,
+    kind: String,
+    text: String,
 }
 
-const HEADS: [(&str, &str); 6] = [
-    ("Создана", "Created"),
-    ("Визит", "Visit"),
-    ("Услуги", "Services"),
-    ("Источник", "Source"),
-    ("Статус", "State"),
-    ("Оплачено", "Paid"),
-];
+fn booking_story(l: L, b: &Lead) -> BookingStory {
+    let mut parts = Vec::new();
+    let services = if b.services.is_empty() {
+        l.t("услуги не указаны", "no services named").to_owned()
+    } else {
+        b.services.join(", ")
+    };
+    if !b.master.is_empty() {
+        parts.push(format!("{} {}", l.t("мастер", "master"), b.master));
+    }
+    if !b.branch.is_empty() {
+        parts.push(b.branch.clone());
+    }
+    parts.push(format!(
+        "{} {}",
+        l.t("визит", "visit on"),
+        short_time(&b.visit)
+    ));
+    parts.push(money_range(b.planned_min, b.planned_max, l.ru()));
+    BookingStory {
+        id: b.id.clone(),
+        created: b.created.clone(),
+        text: format!("{services} — {}", parts.join(", ")),
+        state: b.state.to_string(),
+        state_label: i18n::state(l.0, b.state),
+        paid: (b.paid > 0.0)
+            .then(|| format!("{} {}", l.t("оплачено", "paid"), money(b.paid, l.ru()))),
+        source: i18n::touch(l, &b.last),
+    }
+}
 
-fn session_block(l: L, n: usize, s: &SessionView) -> SessionBlock {
+fn session_story(l: L, n: usize, s: &SessionView) -> SessionStory {
+    let channel = i18n::channel(l, &s.touch.channel);
+    let words = i18n::touch(l, &s.touch);
+    let came = if words == channel {
+        channel.to_owned()
+    } else {
+        format!("{channel}: {words}")
+    };
     let rows = [
+        (l.t("Объявление", "Ad content"), s.content.clone()),
+        (l.t("Ключевое слово", "Search term"), s.term.clone()),
         (
-            l.t("Тип трафика", "Channel"),
-            Some(i18n::channel(l, &s.touch.channel).to_owned()),
+            l.t("Откуда пришёл", "Came from"),
+            s.referrer.as_deref().map(referrer_words),
         ),
-        (l.t("Объявление", "Content"), s.content.clone()),
-        (l.t("Ключевое слово", "Term"), s.term.clone()),
-        (l.t("Откуда пришёл", "Referrer"), s.referrer.clone()),
-        (l.t("Страница входа", "Landing page"), s.landing.clone()),
         (
-            l.t("Клик по рекламе", "Ad click id"),
-            s.click_id.then(|| l.t("да", "yes").to_owned()),
+            l.t("Клик по рекламе", "Ad click"),
+            s.click_id
+                .then(|| l.t("да, с меткой клика", "yes, with a click id").to_owned()),
         ),
     ];
-    SessionBlock {
+    SessionStory {
         n,
-        started: s.started.to_string(),
-        touch: touch_text(&s.touch),
+        started: s.started.clone(),
+        came,
         rows: rows
             .into_iter()
-            .filter_map(|(t, v)| Some((t, v?)))
+            .filter_map(|(t, v)| Some((t, v.filter(|v| !v.is_empty())?)))
             .collect(),
-        events: s
-            .events
+        landing: s.landing.as_deref().map(|raw| {
+            let p = landing(raw);
+            (p.short(), p.full)
+        }),
+        events: s.events.iter().map(|e| event_line(l, e)).collect(),
+    }
+}
+
+/// A referrer as its site and path (its query can hold search words and ids; the owner reads
+/// where the visitor came from).
+fn referrer_words(raw: &str) -> String {
+    match raw.split_once("://") {
+        Some((_, rest)) => {
+            let host_path = rest.split(['?', '#']).next().unwrap_or(rest);
+            crate::util::url::decode(host_path.trim_end_matches('/'), false)
+        }
+        None => crate::util::url::decode(raw, false),
+    }
+}
+
+fn event_line(l: L, e: &EventView) -> EventLine {
+    let page = landing(&e.path).short();
+    let title = e.title.as_deref().filter(|t| !t.trim().is_empty());
+    let text = match e.kind.as_str() {
+        "pageview" => match title {
+            Some(t) => format!(
+                "{} «{t}» — {page}",
+                l.t("Открыл страницу", "Viewed the page")
+            ),
+            None => format!("{} {page}", l.t("Открыл страницу", "Viewed the page")),
+        },
+        "widget_open" => format!(
+            "{} {page}",
+            l.t(
+                "Открыл форму записи на странице",
+                "Opened the booking form on"
+            )
+        ),
+        "booked" => booked_words(l, e.props.as_ref()),
+        "custom" => {
+            let name = e.name.as_deref().unwrap_or("");
+            let mut t = format!("{} «{name}» — {page}", l.t("Событие", "Event"));
+            if let Some(p) = e
+                .props
+                .as_ref()
+                .map(|p| props_words(l, p))
+                .filter(|p| !p.is_empty())
+            {
+                t.push_str(" (");
+                t.push_str(&p);
+                t.push(')');
+            }
+            t
+        }
+        _ => format!("{} — {page}", i18n::event_kind(l, &e.kind)),
+    };
+    EventLine {
+        at: e.at.clone(),
+        kind: e.kind.clone(),
+        text,
+    }
+}
+
+/// "Записался: Стрижка, мастер Ирина, 2025-07-20 14:00" from a cleaned `booked` event.
+fn booked_words(l: L, props: Option<&Value>) -> String {
+    let mut parts = Vec::new();
+    if let Some(p) = props {
+        let services: Vec<&str> = p["services"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if !services.is_empty() {
+            parts.push(services.join(", "));
+        }
+        if let Some(staff) = p["staff"].as_str().filter(|s| !s.is_empty()) {
+            parts.push(format!("{} {staff}", l.t("мастер", "master")));
+        }
+        if let Some(at) = p["datetime"].as_str().filter(|s| !s.is_empty()) {
+            parts.push(short_time(at));
+        }
+    }
+    let head = l.t("Записался", "Booked");
+    if parts.is_empty() {
+        head.to_owned()
+    } else {
+        format!("{head}: {}", parts.join(", "))
+    }
+}
+
+/// Props as `key: value; key: value` — text as written, lists joined, yes/no in words.
+fn props_words(l: L, props: &Value) -> String {
+    fn value(l: L, v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(
+                if *b {
+                    l.t("да", "yes")
+                } else {
+                    l.t("нет", "no")
+                }
+                .to_owned(),
+            ),
+            Value::Array(a) => {
+                let items: Vec<String> = a.iter().filter_map(|v| value(l, v)).collect();
+                (!items.is_empty()).then(|| items.join(", "))
+            }
+            Value::Object(o) => {
+                let items: Vec<String> = o
+                    .iter()
+                    .filter_map(|(k, v)| Some(format!("{k}: {}", value(l, v)?)))
+                    .collect();
+                (!items.is_empty()).then(|| items.join(", "))
+            }
+            Value::Null => None,
+        }
+    }
+    match props {
+        Value::Object(o) => o
             .iter()
-            .map(|e| EventLine {
-                at: e.at.to_string(),
-                kind: i18n::event_kind(l, &e.kind),
-                name: e.name.clone(),
-                path: e.path.clone(),
-                title: e.title.clone().filter(|t| !t.is_empty()),
-                props: e.props.as_ref().map(ToString::to_string),
-            })
-            .collect(),
+            .filter_map(|(k, v)| Some(format!("{k}: {}", value(l, v)?)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => value(l, other).unwrap_or_default(),
     }
 }

@@ -35,6 +35,10 @@ pub async fn ingest(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !site.allows(origin) {
+        if !origin.is_empty() {
+            let page = batch.events.first().map(|e| e.path.as_str());
+            app.refusals.note(&site.key, origin, page).await;
+        }
         return Err(ApiError::origin_not_allowed());
     }
     let ua = headers
@@ -45,6 +49,17 @@ pub async fn ingest(
         || (!site.allow_localhost && bots::local_origin(origin))
     {
         return Ok(Json(Ack { stored: 0 }));
+    }
+    // A secret never reaches the store: the widget's `booked` event carries the visitor's cancel
+    // link, and a site's own events may carry a token.
+    for e in &mut batch.events {
+        if let Some(props) = e.props.take() {
+            let kind = match e.t {
+                track::EventType::Booked => "booked",
+                _ => "custom",
+            };
+            e.props = Some(crate::util::props::clean_map(kind, props)).filter(|p| !p.is_empty());
+        }
     }
     // The server, not the tracker, decides the channel (DESIGN.md §4).
     batch.touch = crate::attribution::classify(&batch.touch);

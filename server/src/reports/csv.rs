@@ -30,11 +30,17 @@ pub fn cell(value: &str, sep: char) -> String {
     }
 }
 
-fn money(v: f64) -> String {
-    if v.fract() == 0.0 {
+/// A sum as the spreadsheet of that language reads a number: no grouping, a decimal comma in
+/// Russian (`1250,50`), a point in English (`1250.50`).
+fn money(v: f64, lang: Lang) -> String {
+    let text = if v.fract() == 0.0 {
         format!("{v:.0}")
     } else {
         format!("{v:.2}")
+    };
+    match lang {
+        Lang::Ru => text.replace('.', ","),
+        Lang::En => text,
     }
 }
 
@@ -103,16 +109,19 @@ pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
             l.last.source.as_str(),
             l.last.medium.as_str(),
             l.last.campaign.as_str(),
-            l.landing.as_deref().unwrap_or(""),
+            &l.landing
+                .as_deref()
+                .map(|raw| crate::util::url::landing(raw).full)
+                .unwrap_or_default(),
             &l.services.join(", "),
             l.master.as_str(),
             l.branch.as_str(),
         ];
         let mut cells: Vec<String> = text.iter().map(|t| cell(t, sep)).collect();
-        cells.push(money(l.planned_min));
-        cells.push(money(l.planned_max));
+        cells.push(money(l.planned_min, lang));
+        cells.push(money(l.planned_max, lang));
         cells.push(cell(crate::dashboard::i18n::state(lang, l.state), sep));
-        cells.push(money(l.paid));
+        cells.push(money(l.paid, lang));
         for t in [&l.first, &l.last] {
             cells.push(cell(
                 crate::dashboard::i18n::channel(crate::dashboard::i18n::L(lang), &t.channel),
@@ -154,5 +163,12 @@ mod tests {
         assert_eq!(cell("\rx", ';'), "\"'\rx\"");
         assert_eq!(cell("a;b", ';'), "\"a;b\"");
         assert_eq!(cell("yandex", ';'), "yandex");
+    }
+
+    #[test]
+    fn sums_are_numbers_to_the_spreadsheet_of_each_language() {
+        assert_eq!(money(1250.5, Lang::Ru), "1250,50");
+        assert_eq!(money(1250.5, Lang::En), "1250.50");
+        assert_eq!(money(3000.0, Lang::Ru), "3000");
     }
 }

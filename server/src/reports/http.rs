@@ -11,7 +11,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Params, channels, csv, erase, leads, visitor};
+use super::{Params, channels, csv, erase, leads, overview, visitor};
 use crate::{
     app::AppState,
     auth::ApiSession,
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/sites/{site}/leads.csv", get(leads_csv))
         .route("/api/v1/sites/{site}/visitors/{vid}", get(visitor_card))
         .route("/api/v1/sites/{site}/channels", get(channels_json))
+        .route("/api/v1/sites/{site}/overview", get(overview_json))
         .route("/api/v1/sites/{site}/reconcile", post(reconcile_now))
         .route("/api/v1/sites/{site}/erasures", post(erasure))
 }
@@ -88,6 +89,17 @@ async fn channels_json(
     let site = own(&app, &s, &key)?;
     let f = Params::parse_query(q.as_deref())?.filters(site)?;
     Ok(Json(channels::report(&app, site, &f).await?))
+}
+
+async fn overview_json(
+    State(app): State<AppState>,
+    s: ApiSession,
+    Path(key): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<overview::Overview>, ApiError> {
+    let site = own(&app, &s, &key)?;
+    let f = Params::parse_query(q.as_deref())?.filters(site)?;
+    Ok(Json(overview::overview(&app, site, &f).await?))
 }
 
 async fn reconcile_now(

@@ -15,6 +15,118 @@ use crate::{
     store::{LeadQuery, LeadRow, TouchCols},
 };
 
+/// A column the leads can be ordered by (`?sort=paid`, `?sort=-paid` for descending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Created,
+    Visit,
+    State,
+    Paid,
+    Planned,
+    Services,
+    Master,
+    Branch,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 8] = [
+        SortKey::Created,
+        SortKey::Visit,
+        SortKey::State,
+        SortKey::Paid,
+        SortKey::Planned,
+        SortKey::Services,
+        SortKey::Master,
+        SortKey::Branch,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Created => "created",
+            SortKey::Visit => "visit",
+            SortKey::State => "state",
+            SortKey::Paid => "paid",
+            SortKey::Planned => "planned",
+            SortKey::Services => "services",
+            SortKey::Master => "master",
+            SortKey::Branch => "branch",
+        }
+    }
+}
+
+/// The leads' order: newest first unless the owner asked otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub desc: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort {
+            key: SortKey::Created,
+            desc: true,
+        }
+    }
+}
+
+impl std::fmt::Display for Sort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}{}",
+            if self.desc { "-" } else { "" },
+            self.key.as_str()
+        )
+    }
+}
+
+impl Sort {
+    /// `paid`, `-paid`; empty: the default.
+    pub fn parse(s: &str) -> Result<Sort, ApiError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(Sort::default());
+        }
+        let (desc, name) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        SortKey::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name)
+            .map(|key| Sort { key, desc })
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "sort",
+                    "sort: created, visit, state, paid, planned, services, master или branch.",
+                    "sort is created, visit, state, paid, planned, services, master or branch.",
+                )
+            })
+    }
+
+    /// Orders `rows` (stable: equal rows keep the newest-first order of the store).
+    pub fn apply(self, rows: &mut [Lead]) {
+        use std::cmp::Ordering;
+        let by: fn(&Lead, &Lead) -> Ordering = match self.key {
+            SortKey::Created => |a, b| a.created_ms.cmp(&b.created_ms),
+            SortKey::Visit => |a, b| a.visit.cmp(&b.visit),
+            SortKey::State => |a, b| a.state.as_str().cmp(b.state.as_str()),
+            SortKey::Paid => |a, b| a.paid.total_cmp(&b.paid),
+            SortKey::Planned => |a, b| a.planned_max.total_cmp(&b.planned_max),
+            SortKey::Services => |a, b| a.services.cmp(&b.services),
+            SortKey::Master => |a, b| a.master.cmp(&b.master),
+            SortKey::Branch => |a, b| a.branch.cmp(&b.branch),
+        };
+        if self.desc {
+            rows.sort_by(|a, b| by(b, a));
+        } else {
+            rows.sort_by(by);
+        }
+    }
+}
+
 /// At most this many rows per report (and per CSV export).
 pub const MAX_ROWS: i64 = 5000;
 
@@ -23,6 +135,9 @@ pub struct Lead {
     pub id: String,
     /// When the booking was made, in the site's zone.
     pub created: String,
+    /// The same moment in ms (for ordering).
+    #[serde(skip)]
+    pub created_ms: i64,
     /// The visit time YCLIENTS has now (after a reschedule, the new one).
     pub visit: String,
     pub vid: Option<String>,
@@ -98,6 +213,7 @@ impl Lead {
         };
         Lead {
             created: local_time(r.created, tz),
+            created_ms: r.created,
             visit: r.visit_at.clone().unwrap_or_else(|| r.datetime.clone()),
             first: touch(&r.first),
             last: touch(&r.last),
@@ -153,8 +269,10 @@ pub async fn leads(
     let rows = app.store.leads(&q).await.map_err(ApiError::unavailable)?;
     let branches = branch_titles(app, site).await;
     let tz = zone(site);
-    Ok(rows
+    let mut leads: Vec<Lead> = rows
         .into_iter()
         .map(|r| Lead::from_row(r, &tz, &branches))
-        .collect())
+        .collect();
+    f.sort.apply(&mut leads);
+    Ok(leads)
 }

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod erase;
 pub mod http;
 pub mod leads;
+pub mod overview;
 pub mod visitor;
 
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
@@ -32,6 +33,9 @@ pub struct Params {
     pub touch: Option<String>,
     #[serde(default)]
     pub by: Option<String>,
+    /// The leads' order: a column (`leads::SortKey`), `-` in front for descending.
+    #[serde(default)]
+    pub sort: Option<String>,
 }
 
 /// Parsed filters.
@@ -46,6 +50,7 @@ pub struct Filters {
     pub source: Option<String>,
     pub touch: TouchKind,
     pub by: GroupBy,
+    pub sort: leads::Sort,
 }
 
 /// The default period: the last 30 days.
@@ -83,11 +88,7 @@ impl Params {
                 "The period starts after it ends.",
             ));
         }
-        let start = |d: Date| {
-            d.to_zoned_datetime(tz.clone())
-                .map(|z| z.timestamp().as_millisecond())
-                .unwrap_or(0)
-        };
+        let start = |d: Date| day_start(d, &tz);
         let branch = match self
             .branch
             .as_deref()
@@ -124,7 +125,9 @@ impl Params {
                 ));
             }
         };
+        let sort = leads::Sort::parse(self.sort.as_deref().unwrap_or(""))?;
         Ok(Filters {
+            sort,
             from,
             to,
             from_ms: start(from),
@@ -154,6 +157,9 @@ impl Filters {
         }
         pairs.push(("touch", touch_name(self.touch).into()));
         pairs.push(("by", by_name(self.by).into()));
+        if self.sort != leads::Sort::default() {
+            pairs.push(("sort", self.sort.to_string()));
+        }
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 }
@@ -178,6 +184,13 @@ pub fn by_name(b: GroupBy) -> &'static str {
 /// The site's report zone (validated at load).
 pub fn zone(site: &SiteSettings) -> TimeZone {
     site.timezone.clone()
+}
+
+/// The first millisecond of day `d` in `tz`.
+pub fn day_start(d: Date, tz: &TimeZone) -> i64 {
+    d.to_zoned_datetime(tz.clone())
+        .map(|z| z.timestamp().as_millisecond())
+        .unwrap_or(0)
 }
 
 /// `2025-07-13 12:10` in `tz`.

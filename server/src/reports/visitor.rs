@@ -56,14 +56,15 @@ pub struct EventView {
 fn event(e: EventRow, tz: &jiff::tz::TimeZone) -> EventView {
     EventView {
         at: local_time(e.ts, tz),
+        props: e
+            .props
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .and_then(|p| crate::util::props::clean(&e.kind, p)),
         kind: e.kind,
         path: e.path,
         title: e.title,
         name: e.name,
-        props: e
-            .props
-            .as_deref()
-            .and_then(|p| serde_json::from_str(p).ok()),
     }
 }
 

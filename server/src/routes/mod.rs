@@ -40,8 +40,12 @@ const MAX_BODY: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router {
     let sites = state.sites.clone();
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::predicate(move |origin, _| {
-            origin.to_str().is_ok_and(|o| sites.any_allows(o))
+        // A GET from any page may read its answer: for an origin the site does not allow that
+        // is the 403 `origin_not_allowed` with the salon's phone, which the widget shows instead
+        // of "no connection" (no credentials are ever allowed, and the handlers refuse every
+        // origin not on the site's own list). Preflights (POST) stay for the sites' origins.
+        .allow_origin(AllowOrigin::predicate(move |origin, parts| {
+            parts.method == Method::GET || origin.to_str().is_ok_and(|o| sites.any_allows(o))
         }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([

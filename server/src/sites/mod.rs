@@ -2,8 +2,10 @@
 //! each site's embed config.
 
 pub mod http;
+pub mod refused;
 pub mod registry;
 
+pub use refused::Refusals;
 pub use registry::Sites;
 
 use protocol::site::{EmbedConfig, FloatButtonMarkup, Theme};

@@ -5,7 +5,9 @@
 mod attribution;
 mod bookings;
 mod erasure;
+mod overview;
 mod owners;
+mod refused;
 mod reports;
 pub mod sources;
 mod tracking;
@@ -13,6 +15,8 @@ mod tracking;
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};
 pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
 pub use erasure::Erased;
+pub use overview::Step;
+pub use refused::RefusedOrigin;
 pub use reports::*;
 pub use tracking::Received;
 

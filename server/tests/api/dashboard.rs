@@ -66,8 +66,8 @@ async fn an_owner_logs_in_reads_every_page_and_logs_out(db: Db) {
     let res = b.get(app.url("/dashboard")).send().await.unwrap();
     assert_eq!(
         location(&res),
-        "/dashboard/sites/demo/leads",
-        "one site: straight to its leads"
+        "/dashboard/sites/demo/overview",
+        "one site: straight to its overview"
     );
     // Came and paid arrive as two webhooks: wait for both, or the charts may see no payment yet.
     wait_for_lead(&app, &b, &id, |r| {
@@ -86,7 +86,7 @@ async fn an_owner_logs_in_reads_every_page_and_logs_out(db: Db) {
             && leads.contains("yandex / cpc / spring")
     );
     assert!(leads.contains(&format!("href=\"/dashboard/sites/demo/visitors/{VID}\"")));
-    assert!(leads.contains("<th scope=\"col\">"));
+    assert!(leads.contains("<th scope=\"col\" id=\"head-state\">"));
 
     let (status, card) = page(&app, &b, &format!("/dashboard/sites/demo/visitors/{VID}")).await;
     assert_eq!(status, 200);

@@ -58,7 +58,8 @@ pub async fn spawn_app(db: Db) -> TestApp {
     spawn_app_with(db, |_| {}).await
 }
 
-/// [`spawn_app`] with the settings changed first (owners, more sites, webhook secrets).
+/// [`spawn_app`] with the settings changed first (owners, more sites, webhook secrets);
+/// `settings.server.addr` is already the address the app listens on.
 pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> TestApp {
     zapis::telemetry::init_for_tests();
     let tmp = tempfile::tempdir().unwrap();
@@ -83,9 +84,11 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
             (pg.url.clone(), Some(pg))
         }
     };
+    // Bound first, so the settings know the address the server is reached at.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let mut settings = Settings {
         server: ServerSettings {
-            addr: "127.0.0.1:0".parse().unwrap(),
+            addr: listener.local_addr().unwrap(),
             database_url,
             dist_dir: dist,
             site_dir: Some(site_dir),
@@ -102,7 +105,9 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
         upstream: Default::default(),
     };
     customize(&mut settings);
-    let app = Application::build(settings).await.expect("app builds");
+    let app = Application::build_on(settings, listener)
+        .await
+        .expect("app builds");
     let base = format!("http://{}", app.local_addr());
     let store = app.state().store.clone();
     let sandbox = app

@@ -107,7 +107,7 @@ async fn a_webmail_visit_is_email_and_an_ad_redirect_is_paid_search_in_reports(d
         .text()
         .await
         .unwrap();
-    assert!(card.contains("<dd>Email-рассылки и почта</dd>"), "{card}");
+    assert!(card.contains("Пришёл: Email-рассылки и почта"), "{card}");
     let page = b
         .get(app.url("/dashboard/sites/demo/channels?touch=first&by=channel"))
         .header("accept-language", "en")
