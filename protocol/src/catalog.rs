@@ -69,10 +69,19 @@ pub struct Service {
     /// Roubles. A range (`price_min < price_max`) is shown as "from–to".
     pub price_min: f64,
     pub price_max: f64,
-    /// Seconds; the typical duration (per-master durations may differ).
+    /// Seconds, as the salon's catalogue has it: the chosen master's own, or (any master) the
+    /// shortest among the masters who do the service; 0 when the catalogue gives none.
     pub duration: u32,
+    /// Seconds: the longest among the masters when masters differ (any master), else 0 — the
+    /// widget shows "30 мин – 45 мин".
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub duration_max: u32,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub comment: String,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// `GET /api/v1/sites/{site}/branches/{branch}/staff?services=1,2[&datetime=…]`

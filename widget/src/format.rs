@@ -65,8 +65,11 @@ pub fn price(lang: Lang, min: f64, max: f64) -> Option<String> {
     Some(s)
 }
 
-/// `1 ч 30 мин`, `45 min`.
+/// `1 ч 30 мин`, `45 min`; "" for 0 (the catalogue gave no duration).
 pub fn duration(lang: Lang, seconds: u32) -> String {
+    if seconds == 0 {
+        return String::new();
+    }
     let t = lang.t();
     let minutes = seconds.div_ceil(60);
     let (h, m) = (minutes / 60, minutes % 60);
@@ -75,6 +78,16 @@ pub fn duration(lang: Lang, seconds: u32) -> String {
         (h, 0) => format!("{h}\u{a0}{}", t.hours),
         (h, m) => format!("{h}\u{a0}{} {m}\u{a0}{}", t.hours, t.minutes),
     }
+}
+
+/// A service's duration: `30 мин – 45 мин` when masters differ (`max` > `min`).
+pub fn durations(lang: Lang, min: u32, max: u32) -> String {
+    let mut s = duration(lang, min);
+    if max > min {
+        s.push_str(" – ");
+        s.push_str(&duration(lang, max));
+    }
+    s
 }
 
 /// A civil date.

@@ -109,6 +109,7 @@ pub fn services(v: &JsValue) -> Services {
             price_min: num(s, "price_min"),
             price_max: num(s, "price_max"),
             duration: num(s, "duration") as u32,
+            duration_max: num(s, "duration_max") as u32,
             comment: str(s, "comment"),
         }),
     }
@@ -326,7 +327,8 @@ pub fn code_request(r: &CodeRequest) -> String {
     stringify(&o)
 }
 
-/// The booking for the `zapis:booked` event detail (a plain JS object).
+/// The booking for the `zapis:booked` event detail (a plain JS object). Not the cancel link: the
+/// detail goes to the tracker and the site's analytics (GA4's `dataLayer`).
 pub fn booking_result_js(r: &BookingResult) -> JsValue {
     let o = Object::new();
     for (k, v) in [
@@ -336,7 +338,6 @@ pub fn booking_result_js(r: &BookingResult) -> JsValue {
         ("datetime", &r.datetime),
         ("timezone", &r.timezone),
         ("staff", &r.staff),
-        ("cancel_url", &r.cancel_url),
     ] {
         put(&o, k, v.as_str());
     }

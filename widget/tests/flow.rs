@@ -87,6 +87,10 @@ async fn the_whole_flow_books_and_tells_the_host_page() {
         "{}",
         booked.seen.borrow()[0]
     );
+    assert!(
+        !booked.seen.borrow()[0].contains("hash="),
+        "the cancel link stays out of the host page's analytics"
+    );
 
     let closed = Events::listen("close");
     w.click("[data-testid=done]");

@@ -77,6 +77,17 @@ fn prices_and_durations() {
     assert_eq!(format::duration(Lang::Ru, 45 * 60), "45\u{a0}мин");
     assert_eq!(format::duration(Lang::Ru, 2 * 3600), "2\u{a0}ч");
     assert_eq!(format::duration(Lang::En, 5400), "1\u{a0}h 30\u{a0}min");
+    assert_eq!(
+        format::duration(Lang::Ru, 0),
+        "",
+        "no duration in the catalogue: none shown"
+    );
+    assert_eq!(
+        format::durations(Lang::Ru, 30 * 60, 45 * 60),
+        "30\u{a0}мин – 45\u{a0}мин",
+        "masters differ"
+    );
+    assert_eq!(format::durations(Lang::En, 900, 900), "15\u{a0}min");
 }
 
 #[wasm_bindgen_test]

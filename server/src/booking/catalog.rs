@@ -142,8 +142,9 @@ impl Catalog {
                 // cached long: the list itself is cached for minutes.
                 let ranges = this.durations(&up, company).await.unwrap_or_default();
                 for s in &mut all.services {
-                    if let Some((shortest, _)) = ranges.get(&s.id) {
+                    if let Some((shortest, longest)) = ranges.get(&s.id) {
                         s.duration = *shortest;
+                        s.duration_max = if longest > shortest { *longest } else { 0 };
                     }
                 }
                 Ok(Arc::new(all))
@@ -237,6 +238,7 @@ impl Catalog {
                     // Without a master YCLIENTS leaves it out: `services` fills it in from the
                     // masters; 0 when no master does the service.
                     duration: s.seance_length.unwrap_or(0),
+                    duration_max: 0,
                     comment: s.comment,
                 })
                 .collect(),

@@ -63,6 +63,21 @@ async fn each_service_shows_the_catalogues_duration_and_a_chosen_masters_own(db:
         50 * 60,
         "any master: the shortest of the masters who do it"
     );
+    let longest = |id: u64| {
+        any["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()["duration_max"]
+            .as_u64()
+    };
+    assert_eq!(
+        longest(WOMENS_CUT),
+        Some(75 * 60),
+        "and the longest, for the widget's range"
+    );
+    assert_eq!(longest(FRINGE), None, "no range where the masters agree");
     let yulia = get(
         &app,
         &format!("/api/v1/sites/demo/branches/{BRANCH}/services?staff={YULIA}"),

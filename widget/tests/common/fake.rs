@@ -39,6 +39,7 @@ fn service(id: u64, category_id: u64, title: &str, min: f64, max: f64, minutes: 
         price_min: min,
         price_max: max,
         duration: minutes * 60,
+        duration_max: 0,
         comment: String::new(),
     }
 }

@@ -79,7 +79,7 @@ fn total(ctx: Ctx) -> String {
     );
     for part in [
         format::price(lang, min, max),
-        Some(format::duration(lang, length)),
+        Some(format::duration(lang, length)).filter(|d| !d.is_empty()),
     ]
     .into_iter()
     .flatten()
@@ -144,7 +144,7 @@ fn service_row(ctx: Ctx, lang: Lang, s: &Service) -> impl IntoView + use<> {
                 on:change=move |_| flow::toggle_service(ctx, id)/>
             <span class="zw-svc-main">
                 <span class="zw-item-title">{s.title.clone()}</span>
-                <span class="zw-muted">{format::duration(lang, s.duration)}</span>
+                <span class="zw-muted">{format::durations(lang, s.duration, s.duration_max)}</span>
                 {comment}
             </span>
             <span class="zw-price">{format::price(lang, s.price_min, s.price_max).unwrap_or_default()}</span>
