@@ -4,6 +4,7 @@
 
 mod attribution;
 mod bookings;
+mod cluster;
 mod erasure;
 mod owners;
 mod reports;
@@ -12,6 +13,7 @@ mod tracking;
 
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};
 pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
+pub use cluster::BudgetTry;
 pub use erasure::Erased;
 pub use reports::*;
 pub use tracking::Received;

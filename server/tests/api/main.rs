@@ -14,6 +14,7 @@ mod ingest;
 mod journey;
 mod leaks;
 mod limits;
+mod proxies;
 mod reports;
 mod sources;
 mod storm;

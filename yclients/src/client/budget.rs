@@ -5,6 +5,8 @@
 //! [`Priority`], so a booking write never waits behind a backlog of catalogue reads.
 
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
@@ -47,6 +49,36 @@ pub enum Priority {
 }
 
 const LEVELS: usize = 3;
+
+/// A budget shared with other processes that call the same host from the same account and
+/// address (several servers on one database): consulted after this process's own budget, before
+/// each send. `take` either records a send at once or says how long to wait before asking again.
+pub trait SharedBudget: Send + Sync + 'static {
+    /// One try at a send slot for `origin` within `limit`, at `priority`.
+    fn take<'a>(
+        &'a self,
+        origin: &'a str,
+        limit: RateLimit,
+        priority: Priority,
+    ) -> Pin<Box<dyn Future<Output = Result<(), Duration>> + Send + 'a>>;
+}
+
+/// A [`SharedBudget`] with what it is asked about: the client's origin and limit.
+#[derive(Clone)]
+pub(crate) struct Shared {
+    pub(crate) budget: Arc<dyn SharedBudget>,
+    pub(crate) origin: String,
+    pub(crate) limit: RateLimit,
+}
+
+impl Shared {
+    /// Waits until the shared budget records this send.
+    pub(crate) async fn acquire(&self, priority: Priority) {
+        while let Err(wait) = self.budget.take(&self.origin, self.limit, priority).await {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
 
 pub(crate) struct Budget {
     limit: RateLimit,

@@ -120,6 +120,9 @@ impl Client {
             if let Some(budget) = &self.inner.budget {
                 budget.acquire(call.priority).await;
             }
+            if let Some(shared) = &self.inner.shared {
+                shared.acquire(call.priority).await;
+            }
             let started = Instant::now();
             let outcome = self.attempt(&call, &authorization).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
