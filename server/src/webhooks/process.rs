@@ -105,6 +105,14 @@ async fn record_event(
     if record.id == 0 {
         record.id = event.resource_id;
     }
+    // Free times changed, whoever made the record: the cached day goes (DESIGN §5's cache is
+    // kept long because of this).
+    let day = data
+        .get("datetime")
+        .and_then(Value::as_str)
+        .and_then(|d| d.get(..10))
+        .filter(|d| d.parse::<jiff::civil::Date>().is_ok());
+    app.catalog.record_changed(event.company_id, day);
     let api_id = data.get("api_id").and_then(Value::as_str);
     let Some(booking) = app
         .store

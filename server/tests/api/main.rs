@@ -5,6 +5,7 @@ mod access;
 mod assets;
 mod booking;
 mod booking_errors;
+mod busy;
 mod cancel;
 mod dashboard;
 mod deletion;

@@ -152,6 +152,7 @@ impl ClientBuilder {
             }),
             partner: self.partner_token,
             user: self.user_token,
+            background: false,
         })
     }
 }
@@ -177,6 +178,8 @@ pub struct Client {
     inner: Arc<Inner>,
     partner: Secret,
     user: Option<Secret>,
+    /// Catalogue reads at [`Priority::Background`].
+    background: bool,
 }
 
 // Clients are shared across tasks and threads.
@@ -222,6 +225,7 @@ impl Client {
             inner: self.inner.clone(),
             partner: self.partner.clone(),
             user: Some(token.into()),
+            background: self.background,
         }
     }
 
@@ -231,6 +235,16 @@ impl Client {
             inner: self.inner.clone(),
             partner: self.partner.clone(),
             user: None,
+            background: self.background,
+        }
+    }
+
+    /// The same client for reads nobody waits for (a cache's refresh): its catalogue calls
+    /// queue behind every other call on the rate budget.
+    pub fn in_background(&self) -> Client {
+        Client {
+            background: true,
+            ..self.clone()
         }
     }
 
