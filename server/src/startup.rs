@@ -141,7 +141,7 @@ impl Application {
         let store = self.state.store.clone();
         let cluster = self.state.cluster.clone();
         let tasks = [
-            tokio::spawn(cluster.clone().keep_alive()),
+            cluster.start().await,
             tokio::spawn(crate::webhooks::run(self.state.clone())),
             tokio::spawn(crate::reconcile::run(self.state.clone())),
         ];

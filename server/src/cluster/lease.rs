@@ -98,14 +98,6 @@ impl Lease {
         self.inner.always || self.until().is_some_and(|t| Instant::now() < t)
     }
 
-    /// Renews (or waits to take) the lease for as long as the task runs.
-    pub async fn keep(&self, store: &Store) {
-        loop {
-            self.try_hold(store).await;
-            tokio::time::sleep(self.every()).await;
-        }
-    }
-
     /// Gives the lease up, so another instance takes it at once.
     pub async fn release(&self, store: &Store) {
         if self.inner.always {

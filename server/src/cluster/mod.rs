@@ -61,9 +61,17 @@ impl Cluster {
         Lease::new(name, &self.id, self.term, always(&self.store))
     }
 
-    /// Keeps this instance's liveness lease until the task is stopped.
-    pub async fn keep_alive(self) {
-        self.alive.keep(&self.store).await
+    /// Takes this instance's liveness lease (before it serves: a booking it runs must never
+    /// look orphaned), then keeps it until the task is stopped.
+    pub async fn start(&self) -> tokio::task::JoinHandle<()> {
+        self.alive.try_hold(&self.store).await;
+        let this = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(this.alive.every()).await;
+                this.alive.try_hold(&this.store).await;
+            }
+        })
     }
 
     /// Gives up the liveness lease (a clean stop).
