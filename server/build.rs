@@ -38,6 +38,65 @@ fn main() {
     }
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("referers.rs");
     std::fs::write(dest, out).unwrap();
+    embed_assets();
+}
+
+/// `embedded.rs` for `src/assets/embedded.rs`: `DIST` and `SITE`, each `(name, bytes)` of
+/// every file, `include_bytes!`-ed when the `embed-assets` feature is on, else empty. The
+/// built assets come from `ZAPIS_EMBED_DIST` or the workspace's `dist/` (`cargo xtask dist`);
+/// the demo site from `demo-site/`.
+fn embed_assets() {
+    println!("cargo::rerun-if-env-changed=ZAPIS_EMBED_DIST");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let on = std::env::var_os("CARGO_FEATURE_EMBED_ASSETS").is_some();
+    let mut out = String::new();
+    let dist = std::env::var_os("ZAPIS_EMBED_DIST")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("dist"));
+    for (name, dir) in [("DIST", dist), ("SITE", root.join("demo-site"))] {
+        writeln!(out, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
+        if on {
+            println!("cargo::rerun-if-changed={}", dir.display());
+            let files = files_of(&dir);
+            if name == "DIST" && !files.iter().any(|(n, _)| n == "embed.js") {
+                panic!(
+                    "the embed-assets feature needs the built assets, and {} has no embed.js: \
+                     run `cargo xtask dist` first (or set ZAPIS_EMBED_DIST, or build without \
+                     --features embed-assets and serve them from ZAPIS_DIST)",
+                    dir.display()
+                );
+            }
+            for (file, path) in files {
+                println!("cargo::rerun-if-changed={}", path.display());
+                writeln!(
+                    out,
+                    "    ({file:?}, include_bytes!({:?})),",
+                    path.display().to_string()
+                )
+                .unwrap();
+            }
+        }
+        writeln!(out, "];").unwrap();
+    }
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
+    std::fs::write(dest, out).unwrap();
+}
+
+/// The files directly in `dir` (name, absolute path), sorted; none when it does not exist.
+fn files_of(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<_> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| {
+            let path = e.path().canonicalize().unwrap_or_else(|_| e.path());
+            (e.file_name().to_string_lossy().into_owned(), path)
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 fn variant(medium: usize) -> &'static str {

@@ -11,9 +11,11 @@ use crate::{
     assets::files::Assets,
     auth::owners::Auth,
     booking::{catalog::Catalog, upstream::Upstreams},
+    cluster::{Cluster, limits::SharedLimits},
     ingest::writer::Writer,
     limits::Limits,
     metrics::Metrics,
+    net::TrustedProxies,
     reconcile::reconciler::Reconciler,
     sites::{refused::Refusals, registry::Sites},
     store::Store,
@@ -46,6 +48,9 @@ pub struct App {
     pub ingest: Writer,
     pub assets: Assets,
     pub site_dir: Option<Arc<PathBuf>>,
+    /// The demo site compiled into the binary, served when `site_dir` is the demo's and is
+    /// not on disk (empty otherwise).
+    pub embedded_site: Assets,
     pub upstreams: Upstreams,
     pub catalog: Catalog,
     pub metrics: Metrics,
@@ -61,6 +66,12 @@ pub struct App {
     pub auth: Auth,
     /// Origins refused per site, for the owner (`sites::refused`).
     pub refusals: Refusals,
+    /// This instance among others on one database: its id and leases.
+    pub cluster: Cluster,
+    /// The SMS-code and booking limits every instance shares.
+    pub shared_limits: SharedLimits,
+    /// Whose forwarding header names the client ([`crate::net::ClientAddr`]).
+    pub proxies: TrustedProxies,
 }
 
 impl FromRef<AppState> for Store {

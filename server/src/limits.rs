@@ -1,5 +1,6 @@
-//! Per-key sliding-window limits (per IP, per visitor, per phone) for the booking and SMS-code
-//! endpoints. In memory: a limit per server instance, which is what abuse protection needs.
+//! Per-key sliding-window limits in this process's memory: uncached catalog lookups per client
+//! address. (The SMS-code and booking limits are shared by every instance:
+//! `cluster::limits`.)
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -61,16 +62,9 @@ impl Limiter {
     }
 }
 
-/// The limits of the booking API.
+/// The in-process limits of the booking API.
 #[derive(Clone)]
 pub struct Limits {
-    /// Booking attempts per client IP.
-    pub booking_ip: Limiter,
-    /// Booking attempts per visitor id.
-    pub booking_visitor: Limiter,
-    /// SMS code requests per IP and per phone.
-    pub code_ip: Limiter,
-    pub code_phone: Limiter,
     /// Catalog lookups per client IP that miss the cache and so spend the salon's YCLIENTS
     /// budget (200 calls a minute, shared by every visitor). A visitor's whole flow misses a
     /// few dozen times at most (cache hits are free); a script walking service, master and day
@@ -81,10 +75,6 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            booking_ip: Limiter::new(30, Duration::from_secs(600)),
-            booking_visitor: Limiter::new(10, Duration::from_secs(600)),
-            code_ip: Limiter::new(10, Duration::from_secs(600)),
-            code_phone: Limiter::new(3, Duration::from_secs(600)),
             lookup_ip: Limiter::new(120, Duration::from_secs(600)),
         }
     }

@@ -44,6 +44,11 @@ const COUNTERS: &[(&str, &str, &[&str])] = &[
         "Reconciler work by kind (checked, updated, resolved, released, error).",
         &["kind"],
     ),
+    (
+        "zapis_background_runs_total",
+        "Runs of lease-held background work by this instance (reconciler, webhooks).",
+        &["job"],
+    ),
 ];
 
 impl Default for Metrics {

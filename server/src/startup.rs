@@ -14,10 +14,12 @@ use crate::{
         catalog::Catalog,
         upstream::{SandboxAccess, Upstreams},
     },
+    cluster::{Cluster, budget::StoreBudget, limits::SharedLimits},
     config::Settings,
     ingest::Writer,
     limits::Limits,
     metrics::Metrics,
+    net::TrustedProxies,
     reconcile::Reconciler,
     routes,
     sites::{Refusals, Sites},
@@ -88,6 +90,12 @@ impl Application {
             sb.control().set_webhook_urls(urls);
         }
         let limits = Limits::default();
+        let cluster = Cluster::new(
+            store.clone(),
+            std::time::Duration::from_secs(settings.server.lease_secs.max(3)),
+        );
+        let upstreams = Upstreams::new(&settings, access.as_ref(), shared_budget(&store))?;
+        let shared_limits = SharedLimits::new(&store);
         let state = App {
             sites: Sites::new(&settings.sites),
             ingest: Writer::start(store.clone()),
@@ -95,13 +103,20 @@ impl Application {
             store,
             assets: Assets::load(&settings.server.dist_dir)?,
             site_dir: settings.server.site_dir.clone().map(Arc::new),
-            upstreams: Upstreams::new(&settings, access.as_ref())?,
+            embedded_site: embedded_site(settings.server.site_dir.as_deref()),
+            upstreams,
+            shared_limits,
+            cluster,
             catalog: Catalog::new(metrics.clone(), limits.lookup_ip.clone()),
             metrics,
             limits,
             hooks: Hooks::default(),
             reconciler: Reconciler::new(&settings),
             auth: Auth::new(&settings, &public_url),
+            proxies: TrustedProxies::new(
+                &settings.server.trusted_proxies,
+                settings.server.forwarded_header,
+            ),
             public_url: public_url.into(),
             sandbox,
         };
@@ -125,7 +140,9 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let store = self.state.store.clone();
+        let cluster = self.state.cluster.clone();
         let tasks = [
+            cluster.start().await,
             tokio::spawn(crate::webhooks::run(self.state.clone())),
             tokio::spawn(crate::reconcile::run(self.state.clone())),
         ];
@@ -137,8 +154,34 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         tasks.iter().for_each(|t| t.abort());
+        crate::reconcile::stopped(&cluster).await;
+        crate::webhooks::stopped(&cluster).await;
+        cluster.stop().await;
         served?;
         store.close().await;
         Ok(())
     }
+}
+
+/// The embedded demo site stands in for the demo's `demo-site/` folder when that is not on disk
+/// (a release binary run anywhere); any other site folder is the operator's and is never
+/// replaced.
+fn embedded_site(site_dir: Option<&std::path::Path>) -> Assets {
+    match site_dir {
+        Some(dir) if dir.ends_with("demo-site") && !dir.is_dir() => {
+            let site = Assets::embedded_site();
+            if !site.is_empty() {
+                tracing::info!("serving the demo site embedded in this binary");
+            }
+            site
+        }
+        _ => Assets::default(),
+    }
+}
+
+/// The YCLIENTS budget shared through the database, on PostgreSQL (several instances); on
+/// SQLite the process's own budget is the whole of it.
+fn shared_budget(store: &Store) -> Option<Arc<dyn yclients::SharedBudget>> {
+    (store.backend() == crate::store::Backend::Postgres)
+        .then(|| Arc::new(StoreBudget::new(store.clone())) as Arc<dyn yclients::SharedBudget>)
 }

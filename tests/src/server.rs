@@ -71,6 +71,7 @@ impl TestServer {
             dist_dir: dist,
             site_dir: Some(site_dir),
             public_url: Some(base.clone()),
+            ..ServerSettings::default()
         };
         settings.networks = Vec::new();
         settings.sandbox = Some(SandboxSettings {

@@ -12,8 +12,16 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     anyhow::ensure!(args.is_empty(), "`cargo xtask demo` takes no arguments");
     tools::ensure_build_tools()?;
     dist::build()?;
-    log("building the server (release)");
-    sh::run(cmd("cargo").args(["build", "--quiet", "--release", "-p", "zapis"]))?;
+    log("building the server (release, assets and demo site embedded)");
+    sh::run(cmd("cargo").args([
+        "build",
+        "--quiet",
+        "--release",
+        "-p",
+        "zapis",
+        "--features",
+        "embed-assets",
+    ]))?;
 
     // Ctrl-C reaches the server too (same process group); we wait for it to stop cleanly.
     ctrlc::set_handler(|| {}).ok();

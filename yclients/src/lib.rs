@@ -28,6 +28,7 @@ pub mod sandbox;
 
 pub use client::{
     ACCEPT_V2, Client, ClientBuilder, PRODUCTION_BASE_URL, Priority, RateLimit, RetryPolicy,
+    SharedBudget,
 };
 pub use error::{ApiErrorItem, BookingCode, BookingError, Error, Result};
 pub use secret::Secret;

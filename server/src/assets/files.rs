@@ -30,47 +30,83 @@ pub struct Assets {
 }
 
 impl Assets {
-    /// Loads every file of `dir` (not recursive). A missing dir gives an empty set and a warning:
-    /// the API still works, the embed does not.
+    /// Loads every file of `dir` (not recursive). A missing dir gives the assets embedded in
+    /// the binary (a build with `--features embed-assets`), else an empty set and a warning: the
+    /// API still works, the embed does not.
     pub fn load(dir: &Path) -> anyhow::Result<Self> {
-        let mut files = HashMap::new();
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
+            Err(e) if !super::embedded::DIST.is_empty() => {
+                tracing::info!(dir = %dir.display(), reason = %e, files = super::embedded::DIST.len(), "serving the assets embedded in this binary");
+                return Ok(Self::embedded_dist());
+            }
             Err(e) => {
                 tracing::warn!(dir = %dir.display(), error = %e, "no built assets; run `cargo xtask dist`");
                 return Ok(Self::default());
             }
         };
-        let mut names = Vec::new();
+        let mut files = HashMap::new();
         for entry in entries {
             let entry = entry?;
             if entry.file_type()?.is_file() {
-                names.push(entry.file_name().to_string_lossy().into_owned());
+                let name = entry.file_name().to_string_lossy().into_owned();
+                files.insert(name, std::fs::read(entry.path())?);
             }
         }
-        for name in &names {
+        let assets = Self::from_files(files);
+        tracing::info!(dir = %dir.display(), files = assets.files.len(), "assets loaded");
+        Ok(assets)
+    }
+
+    /// The built assets embedded at compile time (empty without `embed-assets`).
+    pub fn embedded_dist() -> Self {
+        Self::from_static(super::embedded::DIST)
+    }
+
+    /// The demo site embedded at compile time (empty without `embed-assets`).
+    pub fn embedded_site() -> Self {
+        Self::from_static(super::embedded::SITE)
+    }
+
+    fn from_static(files: &[(&str, &[u8])]) -> Self {
+        Self::from_files(
+            files
+                .iter()
+                .map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec()))
+                .collect(),
+        )
+    }
+
+    /// One asset per file; `x.gz` / `x.br` are the precompressed forms of `x`, and `.json`
+    /// files (build manifests) are not served.
+    fn from_files(mut all: HashMap<String, Vec<u8>>) -> Self {
+        let names: Vec<String> = all.keys().cloned().collect();
+        let mut files = HashMap::new();
+        for name in names {
             if name.ends_with(".gz") || name.ends_with(".br") || name.ends_with(".json") {
                 continue;
             }
-            let identity = std::fs::read(dir.join(name))?;
-            let read_sibling = |ext: &str| std::fs::read(dir.join(format!("{name}.{ext}"))).ok();
+            let Some(identity) = all.remove(&name) else {
+                continue;
+            };
             let etag = format!("\"{}\"", &hex(&Sha256::digest(&identity))[..16]);
-            files.insert(
-                name.clone(),
-                Asset {
-                    content_type: content_type(name),
-                    etag,
-                    immutable: is_hashed(name),
-                    gzip: read_sibling("gz"),
-                    brotli: read_sibling("br"),
-                    identity,
-                },
-            );
+            let asset = Asset {
+                content_type: content_type(&name),
+                etag,
+                immutable: is_hashed(&name),
+                gzip: all.get(&format!("{name}.gz")).cloned(),
+                brotli: all.get(&format!("{name}.br")).cloned(),
+                identity,
+            };
+            files.insert(name, asset);
         }
-        tracing::info!(dir = %dir.display(), files = files.len(), "assets loaded");
-        Ok(Self {
+        Self {
             files: Arc::new(files),
-        })
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 
     pub fn contains(&self, name: &str) -> bool {

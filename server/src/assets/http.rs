@@ -21,6 +21,9 @@ async fn serve(State(app): State<AppState>, req: Request) -> Response {
     if let Some(res) = app.assets.respond(name, req.headers()) {
         return res;
     }
+    if let Some(res) = embedded_site(&app, &req) {
+        return res;
+    }
     match &app.site_dir {
         Some(dir) => match ServeDir::new(dir.as_path())
             .append_index_html_on_directories(true)
@@ -32,4 +35,13 @@ async fn serve(State(app): State<AppState>, req: Request) -> Response {
         },
         None => ApiError::not_found().into_response(),
     }
+}
+
+/// The embedded demo site (when its folder is not on disk): `/` is its `index.html`.
+fn embedded_site(app: &AppState, req: &Request) -> Option<Response> {
+    let name = match req.uri().path().trim_start_matches('/') {
+        "" => "index.html",
+        name => name,
+    };
+    app.embedded_site.respond(name, req.headers())
 }

@@ -3,6 +3,7 @@
 //! files), hashed `*.{hash}.js|wasm` immutable for a year. Precompressed `.br` / `.gz` siblings
 //! are chosen by Accept-Encoding. CORS is open: any site may load them. Served by [`http`].
 
+mod embedded;
 pub mod files;
 pub mod http;
 

@@ -65,7 +65,8 @@ pub async fn book(
     // freed the key): then this request books. Bounded, in case of a storm of such races.
     for _ in 0..3 {
         let id = new_id();
-        let row = new_row(&id, site, key, &hash, &valid);
+        let mut row = new_row(&id, site, key, &hash, &valid);
+        row.instance = Some(app.cluster.id().to_owned());
         match app
             .store
             .insert_booking(&row)
@@ -193,6 +194,7 @@ fn new_row(id: &str, site: &SiteSettings, key: &str, hash: &str, v: &ValidBookin
         first: touch(a.and_then(|a| a.first.as_ref())),
         last: touch(a.and_then(|a| a.last.as_ref())),
         now: now_ms(),
+        instance: None,
     }
 }
 

@@ -2,6 +2,11 @@
 //! entries expire, concurrent misses of one key run one fetch and share its answer) with a
 //! thin layer for what moka does not do: a value is fresh for `ttl`, then served stale for up to
 //! `stale` more while one background refresh runs. Errors are not cached.
+//!
+//! A fetch that overlaps an invalidation (it began before a booking took a slot and ends after)
+//! may hold the old answer: it is handed to the callers that asked before, and then dropped, so
+//! no later caller sees a taken slot as free. Refreshes run with [`in_refresh`] true, so that
+//! their upstream calls wait behind every call a visitor waits for.
 
 use std::{
     collections::HashSet,
@@ -9,7 +14,7 @@ use std::{
     hash::Hash,
     sync::{
         Arc, Mutex,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -28,6 +33,19 @@ struct Entry<V> {
     at: Instant,
     /// `ttl + stale`: moka drops the entry after that.
     keep: Duration,
+    /// The cache's invalidation count when the fetch began and when it ended: they differ
+    /// when an invalidation happened during the fetch, and then the value is not kept.
+    began: u64,
+    ended: u64,
+}
+
+tokio::task_local! {
+    static REFRESH: ();
+}
+
+/// Whether the running fetch is a background refresh (a stale value is being served).
+pub fn in_refresh() -> bool {
+    REFRESH.try_with(|_| ()).is_ok()
 }
 
 /// Each entry lives for its own policy's `ttl + stale` from when it was stored.
@@ -62,6 +80,8 @@ pub struct Cache<K, V, E> {
     entries: Moka<K, Entry<V>>,
     /// Keys whose stale value is being refreshed: one refresh per key.
     refreshing: Arc<Mutex<HashSet<K>>>,
+    /// Invalidations so far.
+    generation: Arc<AtomicU64>,
     _error: std::marker::PhantomData<fn() -> E>,
 }
 
@@ -74,6 +94,7 @@ where
         Self {
             entries: self.entries.clone(),
             refreshing: self.refreshing.clone(),
+            generation: self.generation.clone(),
             _error: std::marker::PhantomData,
         }
     }
@@ -93,6 +114,7 @@ where
                 .support_invalidation_closures()
                 .build(),
             refreshing: Arc::default(),
+            generation: Arc::default(),
             _error: std::marker::PhantomData,
         }
     }
@@ -103,7 +125,7 @@ where
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Result<V, E>> + Send + 'static,
     {
-        if let Some(e) = self.entries.get(&key).await {
+        if let Some(e) = self.entries.get(&key).await.filter(|e| e.began == e.ended) {
             let age = e.at.elapsed();
             if age <= policy.ttl {
                 return (Ok(e.value), Hit::Fresh);
@@ -114,14 +136,24 @@ where
             }
             // Older than this policy allows (stored under a longer one).
             self.entries.invalidate(&key).await;
+        } else {
+            // Absent, or fetched across an invalidation.
+            self.entries.invalidate(&key).await;
         }
         // moka runs one `init` per key; the other callers wait for its answer.
         let ran = Arc::new(AtomicBool::new(false));
         let init = {
-            let ran = ran.clone();
+            let (ran, generation) = (ran.clone(), self.generation.clone());
             async move {
                 ran.store(true, Ordering::Relaxed);
-                fetch().await.map(|value| entry(value, policy))
+                let began = generation.load(Ordering::SeqCst);
+                let value = fetch().await?;
+                Ok(entry(
+                    value,
+                    policy,
+                    began,
+                    generation.load(Ordering::SeqCst),
+                ))
             }
         };
         let result = self
@@ -153,27 +185,35 @@ where
             return;
         }
         let this = self.clone();
-        tokio::spawn(async move {
+        tokio::spawn(REFRESH.scope((), async move {
+            let began = this.generation.load(Ordering::SeqCst);
             if let Ok(value) = fetch().await {
-                this.entries.insert(key.clone(), entry(value, policy)).await;
+                let ended = this.generation.load(Ordering::SeqCst);
+                if began == ended {
+                    let e = entry(value, policy, began, ended);
+                    this.entries.insert(key.clone(), e).await;
+                }
             }
             this.refreshing.lock().expect("cache lock").remove(&key);
-        });
+        }));
     }
 
     /// Forgets every entry whose key matches (a booking took a slot).
     pub fn invalidate(&self, matches: impl Fn(&K) -> bool + Send + Sync + 'static) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         if let Err(e) = self.entries.invalidate_entries_if(move |k, _| matches(k)) {
             tracing::error!(error = %e, "cache invalidation refused");
         }
     }
 }
 
-fn entry<V>(value: V, policy: Policy) -> Entry<V> {
+fn entry<V>(value: V, policy: Policy, began: u64, ended: u64) -> Entry<V> {
     Entry {
         value,
         at: Instant::now(),
         keep: policy.ttl + policy.stale,
+        began,
+        ended,
     }
 }
 
@@ -244,6 +284,27 @@ mod tests {
         assert_eq!(
             cache.get(1, P, || async { Ok(5) }).await,
             (Ok(5), Hit::Miss)
+        );
+    }
+
+    #[tokio::test]
+    async fn an_answer_fetched_across_an_invalidation_is_not_served_afterwards() {
+        let cache: Cache<u32, u32, String> = Cache::new(100);
+        let (slow, inval) = (cache.clone(), cache.clone());
+        let fetch = tokio::spawn(async move {
+            slow.get(1, P, || async {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Ok(1) // what YCLIENTS said before the booking
+            })
+            .await
+        });
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        inval.invalidate(|k| *k == 1); // the booking took the slot meanwhile
+        assert_eq!(fetch.await.unwrap(), (Ok(1), Hit::Miss));
+        assert_eq!(
+            cache.get(1, P, || async { Ok(2) }).await,
+            (Ok(2), Hit::Miss),
+            "the old answer is fetched again, not served"
         );
     }
 }

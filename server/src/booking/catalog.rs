@@ -26,11 +26,15 @@ const DURATIONS: Policy = Policy {
     ttl: Duration::from_secs(3600),
     stale: Duration::from_secs(24 * 3600),
 };
-/// Free dates and times change with every booking: fresh 20 s, stale 40 s more (a booking
-/// drops the day's entries at once).
+/// Free dates and times change with every booking: fresh 30 s, then served stale for up to
+/// 10 min while a refresh waits for spare YCLIENTS budget (refreshes queue behind every call a
+/// visitor waits for). Safe because a booking through zapis drops the day's entries at once,
+/// and so does YCLIENTS' record webhook for a record made, changed or deleted elsewhere (the
+/// salon's admin, another site); a visitor who still picks a time taken meanwhile hears
+/// "slot taken" with the day's fresh times.
 const SLOTS: Policy = Policy {
-    ttl: Duration::from_secs(20),
-    stale: Duration::from_secs(40),
+    ttl: Duration::from_secs(30),
+    stale: Duration::from_secs(600),
 };
 
 type Res<T> = Result<T, UpstreamError>;
@@ -99,6 +103,7 @@ impl Catalog {
         let (r, hit) = self
             .branches
             .get(target, CATALOG, move || async move {
+                let client = fetching(client);
                 let companies = match target {
                     Target::Company(id) => vec![client.company(id).await?],
                     Target::Group(group) => client.chain_companies(group).await?,
@@ -216,7 +221,9 @@ impl Catalog {
             staff_id: (staff != 0).then_some(staff),
             ..BookQuery::default()
         };
-        let s = up.client.book_services(company, &q).await?;
+        let s = fetching(up.client.clone())
+            .book_services(company, &q)
+            .await?;
         Ok(Services {
             categories: s
                 .categories
@@ -260,6 +267,7 @@ impl Catalog {
         let (r, hit) = self
             .staff
             .get((company, services.clone()), CATALOG, move || async move {
+                let client = fetching(client);
                 meter.spend()?;
                 let q = BookQuery {
                     service_ids: services,
@@ -307,6 +315,7 @@ impl Catalog {
                 (company, staff, services.clone()),
                 SLOTS,
                 move || async move {
+                    let client = fetching(client);
                     meter.spend()?;
                     let q = BookQuery {
                         staff_id: Some(staff),
@@ -341,6 +350,7 @@ impl Catalog {
         let (r, hit) = self
             .times
             .get(key, SLOTS, move || async move {
+                let client = fetching(client);
                 meter.spend()?;
                 let slots = client.book_times(company, staff, date, &services).await?;
                 Ok(Arc::new(Times {
@@ -361,12 +371,33 @@ impl Catalog {
         r
     }
 
+    /// A record at `company` was made, changed or deleted outside this instance (a YCLIENTS
+    /// webhook): drop the times of its day (all of them when its day is unknown) and the dates.
+    pub fn record_changed(&self, company: u64, date: Option<&str>) {
+        match date {
+            Some(d) => self.slot_taken(company, d),
+            None => {
+                self.times.invalidate(move |(c, _, _, _)| *c == company);
+                self.dates.invalidate(move |(c, _, _)| *c == company);
+            }
+        }
+    }
+
     /// A booking took time on `date` at `company`: drop that day's times and the dates.
     pub fn slot_taken(&self, company: u64, date: &str) {
         let date = date.to_owned();
         self.times
             .invalidate(move |(c, _, _, d)| *c == company && *d == date);
         self.dates.invalidate(move |(c, _, _)| *c == company);
+    }
+}
+
+/// The client for a fetch: a background refresh queues behind calls visitors wait for.
+fn fetching(client: yclients::Client) -> yclients::Client {
+    if super::cache::in_refresh() {
+        client.in_background()
+    } else {
+        client
     }
 }
 

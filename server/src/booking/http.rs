@@ -2,11 +2,9 @@
 //! times, the SMS code and the booking. Handlers only parse and check access; the work is in
 //! the sibling modules.
 
-use std::net::SocketAddr;
-
 use axum::{
     Json, Router,
-    extract::{ConnectInfo, RawQuery, State},
+    extract::{RawQuery, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -21,6 +19,7 @@ use crate::{
     booking::{book, phone::PhoneNumber, upstream::SiteUpstream},
     config::SiteSettings,
     error::{self, ApiError, Path},
+    net::ClientAddr,
 };
 
 use super::{
@@ -195,7 +194,7 @@ pub async fn services(
 )]
 pub async fn staff(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     Path(BranchPath { site: key, branch }): Path<BranchPath>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -207,7 +206,7 @@ pub async fn staff(
     let branch = branch_of(&app, &up, branch).await?;
     let list: std::sync::Arc<StaffList> = app
         .catalog
-        .staff(&up, branch.id, ids, Some(peer.ip()))
+        .staff(&up, branch.id, ids, Some(client.0))
         .await?;
     Ok(cached(list.as_ref(), 60))
 }
@@ -224,7 +223,7 @@ pub async fn staff(
 )]
 pub async fn dates(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     Path(BranchPath { site: key, branch }): Path<BranchPath>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -236,7 +235,7 @@ pub async fn dates(
     let branch = branch_of(&app, &up, branch).await?;
     let dates: std::sync::Arc<Dates> = app
         .catalog
-        .dates(&up, &branch, q.staff.unwrap_or(0), ids, Some(peer.ip()))
+        .dates(&up, &branch, q.staff.unwrap_or(0), ids, Some(client.0))
         .await?;
     Ok(cached(dates.as_ref(), 10))
 }
@@ -253,7 +252,7 @@ pub async fn dates(
 )]
 pub async fn times(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     Path(BranchPath { site: key, branch }): Path<BranchPath>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -272,7 +271,7 @@ pub async fn times(
             q.staff.unwrap_or(0),
             ids,
             date,
-            Some(peer.ip()),
+            Some(client.0),
         )
         .await?;
     Ok(cached(times.as_ref(), 5))
@@ -301,7 +300,7 @@ fn too_many() -> ApiError {
 pub async fn code(
     State(app): State<AppState>,
     Path(BranchPath { site: key, branch }): Path<BranchPath>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     headers: HeaderMap,
     error::Json(req): error::Json<CodeRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -315,9 +314,18 @@ pub async fn code(
         )
         .field("phone")
     })?;
-    if !app.limits.code_ip.allow(&peer.ip().to_string())
-        || !app.limits.code_phone.allow(phone.as_digits())
-    {
+    let limits = &app.shared_limits;
+    let allowed = limits
+        .code_ip
+        .allow(&client.key())
+        .await
+        .map_err(ApiError::unavailable)?
+        && limits
+            .code_phone
+            .allow(phone.as_digits())
+            .await
+            .map_err(ApiError::unavailable)?;
+    if !allowed {
         return Err(too_many());
     }
     let up = app.upstreams.get(&site.key)?;
@@ -351,7 +359,7 @@ pub async fn code(
 pub async fn create(
     State(app): State<AppState>,
     Path(SitePath { site: key }): Path<SitePath>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     headers: HeaderMap,
     error::Json(req): error::Json<BookingRequest>,
 ) -> Result<Response, ApiError> {
@@ -375,12 +383,20 @@ pub async fn create(
     let site = site(&app, &key, &headers, true).await?.clone();
     let visitor = req.attribution.as_ref().map(|a| a.vid.clone());
     let attempt = key_hash(&idem);
-    if !app
-        .limits
+    let limits = &app.shared_limits;
+    let mut allowed = limits
         .booking_ip
-        .allow_distinct(&peer.ip().to_string(), attempt)
-        || visitor.is_some_and(|v| !app.limits.booking_visitor.allow_distinct(&v, attempt))
-    {
+        .allow_distinct(&client.key(), attempt)
+        .await
+        .map_err(ApiError::unavailable)?;
+    if let Some(v) = visitor.filter(|_| allowed) {
+        allowed = limits
+            .booking_visitor
+            .allow_distinct(&v, attempt)
+            .await
+            .map_err(ApiError::unavailable)?;
+    }
+    if !allowed {
         return Err(too_many());
     }
     let (status, result) = book::book(&app, &site, &idem, req).await?;

@@ -33,7 +33,12 @@ pub struct SandboxAccess {
 }
 
 impl Upstreams {
-    pub fn new(settings: &Settings, sandbox: Option<&SandboxAccess>) -> anyhow::Result<Self> {
+    /// `shared`: the budget every instance on the database shares (PostgreSQL), if any.
+    pub fn new(
+        settings: &Settings,
+        sandbox: Option<&SandboxAccess>,
+        shared: Option<Arc<dyn yclients::SharedBudget>>,
+    ) -> anyhow::Result<Self> {
         let mut clients: HashMap<String, Client> = HashMap::new();
         let timeout = Duration::from_millis(settings.upstream.timeout_ms);
         let budget = if settings.upstream.rate_budget {
@@ -50,18 +55,24 @@ impl Upstreams {
                 .base_url(&n.base_url)
                 .timeout(timeout)
                 .rate_limit(budget);
+            if let Some(shared) = &shared {
+                b = b.shared_budget(shared.clone());
+            }
             if let Some(user) = &n.user_token {
                 b = b.user_token(user.clone());
             }
             clients.insert(n.name.clone(), b.build()?);
         }
         if let Some(sb) = sandbox {
-            let client = Client::builder(Secret::new(sb.partner_token.clone()))
+            let mut b = Client::builder(Secret::new(sb.partner_token.clone()))
                 .base_url(&sb.base_url)
                 .user_token(Secret::new(sb.user_token.clone()))
                 .timeout(timeout)
-                .rate_limit(budget)
-                .build()?;
+                .rate_limit(budget);
+            if let Some(shared) = &shared {
+                b = b.shared_budget(shared.clone());
+            }
+            let client = b.build()?;
             clients.insert(SANDBOX_NETWORK.into(), client);
         }
         let mut by_site = HashMap::new();

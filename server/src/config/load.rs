@@ -44,6 +44,19 @@ impl Settings {
         if let Ok(v) = std::env::var("ZAPIS_PUBLIC_URL") {
             self.server.public_url = Some(v.trim_end_matches('/').to_owned());
         }
+        if let Ok(v) = std::env::var("ZAPIS_TRUSTED_PROXIES") {
+            self.server.trusted_proxies = v
+                .split(',')
+                .filter(|p| !p.trim().is_empty())
+                .map(str::parse)
+                .collect::<anyhow::Result<_>>()
+                .with_context(|| format!("ZAPIS_TRUSTED_PROXIES={v}"))?;
+        }
+        if let Ok(v) = std::env::var("ZAPIS_FORWARDED_HEADER") {
+            self.server.forwarded_header = v
+                .parse()
+                .with_context(|| format!("ZAPIS_FORWARDED_HEADER={v}"))?;
+        }
         if let Ok(v) = std::env::var("ZAPIS_SITE_DIR") {
             self.server.site_dir = Some(v.into());
         }

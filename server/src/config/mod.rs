@@ -18,6 +18,8 @@ use std::{net::SocketAddr, path::PathBuf};
 use serde::Deserialize;
 use yclients::Secret;
 
+use crate::net::{ForwardedHeader, ProxyNet};
+
 pub use demo::{DEMO_GROUP_ID, DEMO_PASSWORD_HASH, SANDBOX_NETWORK};
 pub use sites::{
     FloatButton, FloatPosition, SiteSettings, SiteYclients, TagValue, Target, TouchPart,
@@ -159,6 +161,19 @@ pub struct ServerSettings {
     /// (cancel links). Default: `http://{addr}`. Env: `ZAPIS_PUBLIC_URL`.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// Proxies whose forwarding header names the client (`["127.0.0.1", "10.0.0.0/8"]`):
+    /// addresses or networks. Empty (the default): the TCP peer is the client, and forwarding
+    /// headers are ignored. Env: `ZAPIS_TRUSTED_PROXIES` (comma-separated).
+    #[serde(default)]
+    pub trusted_proxies: Vec<ProxyNet>,
+    /// The header those proxies write: `x-forwarded-for` (default) or `forwarded` (RFC 7239).
+    /// Only this one is read. Env: `ZAPIS_FORWARDED_HEADER`.
+    #[serde(default)]
+    pub forwarded_header: ForwardedHeader,
+    /// Term of the leases by which instances on one PostgreSQL database run background work
+    /// once, seconds: a dead holder's work is taken over within this time.
+    #[serde(default = "default_lease_secs")]
+    pub lease_secs: u64,
 }
 
 impl Default for ServerSettings {
@@ -169,10 +184,16 @@ impl Default for ServerSettings {
             dist_dir: default_dist(),
             site_dir: None,
             public_url: None,
+            trusted_proxies: Vec::new(),
+            forwarded_header: ForwardedHeader::default(),
+            lease_secs: default_lease_secs(),
         }
     }
 }
 
+fn default_lease_secs() -> u64 {
+    30
+}
 fn default_addr() -> SocketAddr {
     ([127, 0, 0, 1], 8080).into()
 }

@@ -2,11 +2,9 @@
 //! a double-submit token (a cookie and a hidden field), the other forms by the session's token;
 //! a cross-site `Origin` is refused everywhere.
 
-use std::net::SocketAddr;
-
 use axum::{
     Form,
-    extract::{ConnectInfo, Path, Query, State},
+    extract::{Path, Query, State},
     http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
     response::{IntoResponse, Redirect, Response},
 };
@@ -25,6 +23,7 @@ use crate::{
     app::AppState,
     auth::{DashSession, Session, lockout, password, read_cookie, session::COOKIE},
     error::ApiError,
+    net::ClientAddr,
     util::clock::now_ms,
     util::crypto::{constant_time_eq, random_token},
 };
@@ -160,7 +159,7 @@ pub async fn form(
 /// `POST /dashboard/login`
 pub async fn submit(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -176,7 +175,7 @@ pub async fn submit(
         );
         return login_page(&app, l, StatusCode::FORBIDDEN, Some(m.into()), &form.login);
     }
-    let ip = peer.ip().to_string();
+    let ip = client.key();
     let now = now_ms();
     match lockout::locked(&app.store, &form.login, &ip, now).await {
         Ok(Some(until)) => return locked(&app, l, until - now, &form.login),

@@ -14,6 +14,7 @@ mod resolve;
 mod sweep;
 
 use serde::Serialize;
+use tokio::time::Instant;
 
 use crate::app::AppState;
 
@@ -47,22 +48,49 @@ impl Report {
 /// The counter of reconciler work by kind.
 pub const METRIC: &str = "zapis_reconcile_total";
 
-/// The periodic task: once at start (bookings a killed process left in flight are resolved
-/// at once), then every interval (never again when the interval is 0).
+/// The lease under which one instance of many runs the periodic reconciler.
+pub const LEASE: &str = "reconciler";
+
+/// The periodic task, on the instance that holds [`LEASE`]: once when it takes the lease (at
+/// start, or when the holder died — bookings a killed process left in flight are resolved at
+/// once), then every interval (never again when the interval is 0). The others wait, asking
+/// for the lease every third of its term.
 pub async fn run(app: AppState) {
     let every = app.reconciler.every;
+    let lease = app.cluster.lease(LEASE);
+    let mut due = Some(Instant::now());
     loop {
-        for site in app.reconciler.sites.iter() {
-            let report = reconcile_site(&app, site).await;
-            if report != Report::default() {
-                tracing::info!(site, ?report, "reconciled with YCLIENTS");
+        if lease.try_hold(&app.store).await {
+            if due.is_some_and(|d| Instant::now() >= d) {
+                app.metrics
+                    .add(crate::cluster::RUNS_METRIC, &[("job", LEASE)], 1);
+                for site in app.reconciler.sites.iter() {
+                    // Renewed between sites: a long run keeps the lease.
+                    if !lease.try_hold(&app.store).await {
+                        break;
+                    }
+                    let report = reconcile_site(&app, site).await;
+                    if report != Report::default() {
+                        tracing::info!(site, ?report, "reconciled with YCLIENTS");
+                    }
+                }
+                due = (!every.is_zero()).then(|| Instant::now() + every);
             }
+        } else {
+            // Another instance runs it; if this one takes over, it runs at once.
+            due = Some(Instant::now());
         }
-        if every.is_zero() {
-            return;
-        }
-        tokio::time::sleep(every).await;
+        let nap = due.map_or(lease.every(), |d| {
+            d.saturating_duration_since(Instant::now())
+                .min(lease.every())
+        });
+        tokio::time::sleep(nap).await;
     }
+}
+
+/// Gives the lease up on a clean stop, so another instance takes over at once.
+pub async fn stopped(cluster: &crate::cluster::Cluster) {
+    cluster.lease(LEASE).release(cluster.store()).await;
 }
 
 /// One run for one site (the periodic task, the API and the dashboard's button).

@@ -32,7 +32,8 @@ const ORPHAN_RELEASE_MS: i64 = SETTLED_MS;
 /// Lookups per run (each may read a few pages of one day's records).
 const PER_RUN: i64 = 10;
 
-/// `started_ms`: when this process started; rows untouched since before then are settled too.
+/// `started_ms`: when this process started; rows untouched since before then are settled too,
+/// and so are pending rows whose instance's lease lapsed.
 pub async fn unresolved(
     store: &Store,
     catalog: &Catalog,
@@ -43,11 +44,23 @@ pub async fn unresolved(
     let mut report = Report::default();
     let now = now_ms();
     let settled_before = (now - SETTLED_MS).max(started_ms);
-    let list = match store
-        .unresolved_for_site(site, settled_before, PER_RUN)
-        .await
-    {
-        Ok(list) => list,
+    // Settled ones, and pending ones whose instance is gone (another instance of many died in
+    // the middle of them): those are finished at once, like a restart's own.
+    let found = async {
+        let mut list = store.orphaned_for_site(site, PER_RUN).await?;
+        let orphans: Vec<String> = list.iter().map(|b| b.id.clone()).collect();
+        for b in store
+            .unresolved_for_site(site, settled_before, PER_RUN)
+            .await?
+        {
+            if !orphans.contains(&b.id) {
+                list.push(b);
+            }
+        }
+        Ok::<_, sqlx::Error>((list, orphans))
+    };
+    let (list, orphans) = match found.await {
+        Ok(found) => found,
         Err(e) => {
             tracing::warn!(site, error = %e, "reconciler: store unavailable");
             report.errors += 1;
@@ -73,7 +86,7 @@ pub async fn unresolved(
                     report.resolved += 1;
                 }
             }
-            Ok(None) if now - b.created > release_after(&b, started_ms) => {
+            Ok(None) if now - b.created > release_after(&b, started_ms, &orphans) => {
                 report.checked += 1;
                 if store.forget_pending_booking(&b.id).await.is_ok() {
                     tracing::info!(site, booking = %b.id, "unresolved booking absent from YCLIENTS; released");
@@ -92,8 +105,8 @@ pub async fn unresolved(
 }
 
 /// How long a booking absent upstream is kept before it is let go.
-fn release_after(b: &BookingRef, started_ms: i64) -> i64 {
-    if b.state == BookingStatus::Pending && b.created < started_ms {
+fn release_after(b: &BookingRef, started_ms: i64, orphans: &[String]) -> i64 {
+    if b.state == BookingStatus::Pending && (b.created < started_ms || orphans.contains(&b.id)) {
         ORPHAN_RELEASE_MS
     } else {
         RELEASE_MS

@@ -25,9 +25,9 @@ pub struct BookingRef {
     pub created: i64,
 }
 
-const REF_COLS: &str = "id, site, state, company_id, datetime, record_id, outcome, record_changed, client_cancelled, price_min, price_max, created";
+pub(super) const REF_COLS: &str = "id, site, state, company_id, datetime, record_id, outcome, record_changed, client_cancelled, price_min, price_max, created";
 
-fn booking_ref(row: &sqlx::any::AnyRow) -> Result<BookingRef, sqlx::Error> {
+pub(super) fn booking_ref(row: &sqlx::any::AnyRow) -> Result<BookingRef, sqlx::Error> {
     Ok(BookingRef {
         id: row.try_get("id")?,
         site: row.try_get("site")?,

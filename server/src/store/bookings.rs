@@ -29,6 +29,8 @@ pub struct NewBooking {
     pub first: TouchColumns,
     pub last: TouchColumns,
     pub now: i64,
+    /// The instance running the booking's flow (`cluster::Instance`).
+    pub instance: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -78,8 +80,8 @@ impl Store {
             "INSERT INTO bookings (id, site, idempotency_key, request_hash, state, company_id, staff_id, services, datetime, \
              name, phone, email, comment, price_min, price_max, vid, sid, \
              first_channel, first_source, first_medium, first_campaign, first_touch, \
-             last_channel, last_source, last_medium, last_campaign, last_touch, created, updated) \
-             VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$27) \
+             last_channel, last_source, last_medium, last_campaign, last_touch, created, updated, instance) \
+             VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$27,$28) \
              ON CONFLICT (site, idempotency_key) DO NOTHING",
         )
         .bind(&b.id)
@@ -109,6 +111,7 @@ impl Store {
         .bind(&b.last.campaign)
         .bind(&b.last.json)
         .bind(b.now)
+        .bind(&b.instance)
         .execute(&self.pool)
         .await?;
         if done.rows_affected() == 1 {

@@ -4,6 +4,7 @@
 
 mod attribution;
 mod bookings;
+mod cluster;
 mod erasure;
 mod overview;
 mod owners;
@@ -14,6 +15,7 @@ mod tracking;
 
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};
 pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
+pub use cluster::BudgetTry;
 pub use erasure::Erased;
 pub use overview::Step;
 pub use refused::RefusedOrigin;

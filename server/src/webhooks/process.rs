@@ -15,20 +15,42 @@ use crate::{app::AppState, store::Delivery, util::clock::now_ms};
 
 /// Deliveries taken per store read.
 const BATCH: i64 = 50;
-/// Leftovers (from a crash, or another instance's wake-up) are looked for this often.
+/// Leftovers (from a crash) are looked for this often on one instance; with several, the
+/// lease holder also picks up what the others stored (they cannot wake it) this often.
 const POLL: Duration = Duration::from_secs(30);
+const POLL_SHARED: Duration = Duration::from_secs(2);
 
-/// The processor: drains on every wake-up and every [`POLL`].
+/// The lease under which one instance of many processes deliveries, in the order stored (two
+/// deliveries about one record must not be applied out of order by two instances).
+pub const LEASE: &str = "webhooks";
+
+/// The processor, on the instance that holds [`LEASE`]: drains on every wake-up and every
+/// poll. Any instance stores deliveries; the holder processes them.
 pub async fn run(app: AppState) {
+    let lease = app.cluster.lease(LEASE);
+    let poll = if app.store.backend() == crate::store::Backend::Postgres {
+        POLL_SHARED
+    } else {
+        POLL
+    };
     loop {
-        if let Err(e) = drain(&app).await {
-            tracing::warn!(error = %e, "webhook processing failed; will retry");
+        if lease.try_hold(&app.store).await {
+            app.metrics
+                .add(crate::cluster::RUNS_METRIC, &[("job", LEASE)], 1);
+            if let Err(e) = drain(&app).await {
+                tracing::warn!(error = %e, "webhook processing failed; will retry");
+            }
         }
         tokio::select! {
             _ = app.hooks.wake.notified() => {}
-            _ = tokio::time::sleep(POLL) => {}
+            _ = tokio::time::sleep(poll.min(lease.every())) => {}
         }
     }
+}
+
+/// Gives the lease up on a clean stop, so another instance takes over at once.
+pub async fn stopped(cluster: &crate::cluster::Cluster) {
+    cluster.lease(LEASE).release(cluster.store()).await;
 }
 
 /// Processes every stored delivery; returns how many.
@@ -83,6 +105,14 @@ async fn record_event(
     if record.id == 0 {
         record.id = event.resource_id;
     }
+    // Free times changed, whoever made the record: the cached day goes (DESIGN §5's cache is
+    // kept long because of this).
+    let day = data
+        .get("datetime")
+        .and_then(Value::as_str)
+        .and_then(|d| d.get(..10))
+        .filter(|d| d.parse::<jiff::civil::Date>().is_ok());
+    app.catalog.record_changed(event.company_id, day);
     let api_id = data.get("api_id").and_then(Value::as_str);
     let Some(booking) = app
         .store

@@ -93,6 +93,7 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
             dist_dir: dist,
             site_dir: Some(site_dir),
             public_url: None,
+            ..ServerSettings::default()
         },
         networks: Vec::new(),
         sandbox: Some(SandboxSettings {

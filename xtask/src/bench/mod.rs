@@ -229,8 +229,14 @@ impl Ctx {
     fn prepare(parts: &[String], quick: bool) -> anyhow::Result<Self> {
         let root = sh::root();
         let needs = |p: &str| parts.iter().any(|x| x == p);
-        tools::ensure_build_tools()?;
-        let dist = dist::build()?.dir;
+        // Only these parts read the built assets; the others run the server without them
+        // (a wasm-release build of the widget is minutes on two cores).
+        let dist = if ["sizes", "host", "ttfs"].iter().any(|p| needs(p)) {
+            tools::ensure_build_tools()?;
+            dist::build()?.dir
+        } else {
+            root.join("dist")
+        };
         let mut debs = Vec::new();
         if (needs("host") || needs("ttfs")) && !Path::new("/usr/bin/chromium").exists() {
             debs.push("chromium");

@@ -5,6 +5,8 @@
 //! [`Priority`], so a booking write never waits behind a backlog of catalogue reads.
 
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
@@ -44,9 +46,42 @@ pub enum Priority {
     Records = 1,
     /// Catalogue reads (`book_services`, `book_times`, …), which a cache can absorb.
     Catalog = 2,
+    /// Catalogue reads nobody waits for: a cache refreshing what it still serves
+    /// ([`Client::in_background`](crate::Client::in_background)).
+    Background = 3,
 }
 
-const LEVELS: usize = 3;
+const LEVELS: usize = 4;
+
+/// A budget shared with other processes that call the same host from the same account and
+/// address (several servers on one database): consulted after this process's own budget, before
+/// each send. `take` either records a send at once or says how long to wait before asking again.
+pub trait SharedBudget: Send + Sync + 'static {
+    /// One try at a send slot for `origin` within `limit`, at `priority`.
+    fn take<'a>(
+        &'a self,
+        origin: &'a str,
+        limit: RateLimit,
+        priority: Priority,
+    ) -> Pin<Box<dyn Future<Output = Result<(), Duration>> + Send + 'a>>;
+}
+
+/// A [`SharedBudget`] with what it is asked about: the client's origin and limit.
+#[derive(Clone)]
+pub(crate) struct Shared {
+    pub(crate) budget: Arc<dyn SharedBudget>,
+    pub(crate) origin: String,
+    pub(crate) limit: RateLimit,
+}
+
+impl Shared {
+    /// Waits until the shared budget records this send.
+    pub(crate) async fn acquire(&self, priority: Priority) {
+        while let Err(wait) = self.budget.take(&self.origin, self.limit, priority).await {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
 
 pub(crate) struct Budget {
     limit: RateLimit,
@@ -219,16 +254,14 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_secs(60));
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn a_booking_write_jumps_the_queue_of_catalog_reads() {
-        let budget = Budget::shared("http://budget-test-3", limit(1, 100));
+    /// The order in which callers that queue at `priorities` (in this order, after the
+    /// budget of one a second is spent) get their permits.
+    async fn served_order(origin: &str, priorities: &[Priority]) -> Vec<usize> {
+        let budget = Budget::shared(origin, limit(1, 100));
         budget.acquire(Priority::Catalog).await;
         let order = Arc::new(Mutex::new(Vec::new()));
         let mut tasks = Vec::new();
-        for (i, priority) in [Priority::Catalog, Priority::Catalog, Priority::Booking]
-            .into_iter()
-            .enumerate()
-        {
+        for (i, priority) in priorities.iter().copied().enumerate() {
             let (budget, order) = (budget.clone(), order.clone());
             tasks.push(tokio::spawn(async move {
                 budget.acquire(priority).await;
@@ -239,7 +272,22 @@ mod tests {
         for task in tasks {
             task.await.unwrap();
         }
-        assert_eq!(*order.lock().unwrap(), vec![2, 0, 1]);
+        order.lock().unwrap().to_vec()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_booking_write_jumps_the_queue_of_catalog_reads() {
+        let p = [Priority::Catalog, Priority::Catalog, Priority::Booking];
+        assert_eq!(
+            served_order("http://budget-test-3", &p).await,
+            vec![2, 0, 1]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cache_refresh_waits_behind_a_read_a_visitor_waits_for() {
+        let p = [Priority::Background, Priority::Catalog];
+        assert_eq!(served_order("http://budget-test-4", &p).await, vec![1, 0]);
     }
 
     #[test]

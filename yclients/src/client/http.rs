@@ -115,10 +115,17 @@ impl Client {
     pub(crate) async fn run<T: DeserializeOwned>(&self, call: Call) -> Result<Decoded<T>> {
         let authorization = self.authorization(&call)?;
         let policy = &self.inner.retry;
+        let priority = match call.priority {
+            Priority::Catalog if self.background => Priority::Background,
+            p => p,
+        };
         let mut attempt = 1;
         loop {
             if let Some(budget) = &self.inner.budget {
-                budget.acquire(call.priority).await;
+                budget.acquire(priority).await;
+            }
+            if let Some(shared) = &self.inner.shared {
+                shared.acquire(priority).await;
             }
             let started = Instant::now();
             let outcome = self.attempt(&call, &authorization).await;

@@ -18,10 +18,10 @@ mod records;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use budget::{Priority, RateLimit};
+pub use budget::{Priority, RateLimit, SharedBudget};
 
 use crate::{Error, Result, Secret};
-use budget::Budget;
+use budget::{Budget, Shared};
 
 /// The production API host.
 pub const PRODUCTION_BASE_URL: &str = "https://api.yclients.com";
@@ -62,7 +62,14 @@ pub struct ClientBuilder {
     timeout: Duration,
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
+    shared_budget: Option<Arc<dyn SharedBudget>>,
     user_agent: String,
+}
+
+impl std::fmt::Debug for dyn SharedBudget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedBudget")
+    }
 }
 
 impl ClientBuilder {
@@ -96,6 +103,13 @@ impl ClientBuilder {
         self
     }
 
+    /// A budget shared with other processes, consulted before each send after this process's
+    /// own (which must be on: the shared one is asked about its limit).
+    pub fn shared_budget(mut self, shared: Arc<dyn SharedBudget>) -> Self {
+        self.shared_budget = Some(shared);
+        self
+    }
+
     /// The `User-Agent` header.
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = agent.into();
@@ -119,6 +133,14 @@ impl ClientBuilder {
             .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
         let origin = url.origin().ascii_serialization();
         let budget = self.rate_limit.map(|limit| Budget::shared(&origin, limit));
+        let shared = match (self.shared_budget, self.rate_limit) {
+            (Some(budget), Some(limit)) => Some(Shared {
+                budget,
+                origin: origin.clone(),
+                limit,
+            }),
+            _ => None,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -126,9 +148,11 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 budget,
+                shared,
             }),
             partner: self.partner_token,
             user: self.user_token,
+            background: false,
         })
     }
 }
@@ -139,6 +163,7 @@ struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     budget: Option<Arc<Budget>>,
+    shared: Option<Shared>,
 }
 
 /// An async YCLIENTS client. Cheap to clone; clones share the connection pool and the
@@ -153,6 +178,8 @@ pub struct Client {
     inner: Arc<Inner>,
     partner: Secret,
     user: Option<Secret>,
+    /// Catalogue reads at [`Priority::Background`].
+    background: bool,
 }
 
 // Clients are shared across tasks and threads.
@@ -182,6 +209,7 @@ impl Client {
             timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             rate_limit: Some(RateLimit::default()),
+            shared_budget: None,
             user_agent: concat!("zapis-yclients/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
     }
@@ -197,6 +225,7 @@ impl Client {
             inner: self.inner.clone(),
             partner: self.partner.clone(),
             user: Some(token.into()),
+            background: self.background,
         }
     }
 
@@ -206,6 +235,16 @@ impl Client {
             inner: self.inner.clone(),
             partner: self.partner.clone(),
             user: None,
+            background: self.background,
+        }
+    }
+
+    /// The same client for reads nobody waits for (a cache's refresh): its catalogue calls
+    /// queue behind every other call on the rate budget.
+    pub fn in_background(&self) -> Client {
+        Client {
+            background: true,
+            ..self.clone()
         }
     }
 

@@ -93,6 +93,11 @@ impl Control {
             .clear();
     }
 
+    /// Requests the rate limit refused with 429 so far (every endpoint, every client).
+    pub fn refused_by_rate_limit(&self) -> u64 {
+        self.shared.refused.load(Ordering::Relaxed)
+    }
+
     /// Turns the documented per-IP rate limit (5/s, 200/min → 429) on or off.
     pub fn set_rate_limit(&self, on: bool) {
         self.shared.rate_limit.store(on, Ordering::Relaxed);

@@ -208,6 +208,9 @@ pub(crate) async fn gate(
                 .admit(ip, Instant::now())
         });
         if let Err(wait) = verdict {
+            shared
+                .refused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return reply::too_many_requests(Some(wait.as_secs_f64().ceil().max(1.0) as u64));
         }
     }

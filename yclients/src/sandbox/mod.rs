@@ -132,6 +132,8 @@ pub(crate) struct Shared {
     faults: Mutex<FaultBook>,
     limiter: Mutex<RateLimiter>,
     rate_limit: AtomicBool,
+    /// Requests refused by the rate limit (429), all endpoints.
+    refused: std::sync::atomic::AtomicU64,
     webhooks: Webhooks,
     shutdown: watch::Receiver<bool>,
 }
@@ -193,6 +195,7 @@ impl Sandbox {
         let shared = Arc::new(Shared {
             world: Mutex::new(world),
             calls: Mutex::new(BTreeMap::new()),
+            refused: Default::default(),
             faults: Mutex::new(FaultBook::new(cfg.seed)),
             limiter: Mutex::new(RateLimiter::default()),
             rate_limit: AtomicBool::new(cfg.rate_limit),

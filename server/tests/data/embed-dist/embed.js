@@ -1,0 +1,1 @@
+/* zapis embed (test fixture) */ console.log("zapis embedded");
