@@ -15,6 +15,7 @@ pub mod assets;
 pub mod attribution;
 pub mod auth;
 pub mod booking;
+pub mod cli;
 pub mod config;
 pub mod dashboard;
 pub mod error;

@@ -87,6 +87,7 @@ impl Application {
                 .collect();
             sb.control().set_webhook_urls(urls);
         }
+        let keys = crate::auth::keys::ServerKeys::load(&store).await?;
         let limits = Limits::default();
         let state = App {
             sites: Sites::new(&settings.sites),
@@ -100,7 +101,7 @@ impl Application {
             limits,
             hooks: Hooks::default(),
             reconciler: Reconciler::new(&settings),
-            auth: Auth::new(&settings, &public_url),
+            auth: Auth::new(&settings, &public_url, keys),
             public_url: public_url.into(),
             sandbox,
         };

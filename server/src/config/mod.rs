@@ -1,12 +1,12 @@
-//! Configuration: an optional TOML file (`--config PATH` or `ZAPIS_CONFIG`), then environment
-//! overrides. Secrets never live in the file: it names environment variables that hold them.
+//! Configuration: a TOML file (`--config PATH` or `ZAPIS_CONFIG`), then environment overrides.
+//! Secrets never live in the file: it names environment variables that hold them.
 //!
-//! With no file, zapis runs the demo: the demo site at `/`, site key `demo`, the built-in
-//! YCLIENTS sandbox, SQLite in `zapis.db`.
+//! `zapis demo` (never a bare `zapis`) runs the demo: the demo site at `/`, site key `demo`, the
+//! built-in YCLIENTS sandbox, SQLite in `zapis-demo.db`.
 //!
 //! [`Settings`] composes the sections; [`sites`] holds a site's settings, [`load`] reads the file
 //! and the environment and parses what needs parsing, [`validate`] checks what spans sections,
-//! [`demo`] is the no-file configuration.
+//! [`demo`] is the demo's configuration.
 
 mod demo;
 mod load;

@@ -5,6 +5,7 @@
 mod attribution;
 mod bookings;
 mod erasure;
+mod lockout;
 mod owners;
 mod reports;
 pub mod sources;
@@ -13,6 +14,8 @@ mod tracking;
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};
 pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
 pub use erasure::Erased;
+pub use lockout::{AttemptCounts, NewAttempt};
+pub use owners::StoredSession;
 pub use reports::*;
 pub use tracking::Received;
 

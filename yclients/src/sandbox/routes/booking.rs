@@ -41,7 +41,9 @@ pub(crate) async fn book_code(
             },
         ));
     };
-    let code = format!("{:05}", rand::Rng::random_range(&mut world.rng, 0..100_000));
+    // Assumption (issue #20): like a real SMS gateway's codes, never with a leading zero, so a
+    // client that types the code as a number (`26285`, `26285.0`) sends it whole.
+    let code = rand::Rng::random_range(&mut world.rng, 10_000..100_000u32).to_string();
     tracing::info!(company_id = id, %phone, %code, "sandbox SMS code (not sent anywhere)");
     world.sms_codes.insert(phone, code);
     Ok(reply::created())
