@@ -26,6 +26,7 @@ pub mod ops;
 pub mod reconcile;
 pub mod reports;
 pub mod routes;
+pub mod serve;
 pub mod sites;
 pub mod startup;
 pub mod store;

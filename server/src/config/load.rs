@@ -65,6 +65,16 @@ impl Settings {
                 s.webhook_secret = Some(Secret::new(secret));
             }
         }
+        if let Some(var) = &self.http.metrics_token_env {
+            let token = std::env::var(var).with_context(|| {
+                format!("[http] environment variable {var} (metrics token) is not set")
+            })?;
+            anyhow::ensure!(
+                token.len() >= 16,
+                "[http] the metrics token in {var} is shorter than 16 characters"
+            );
+            self.http.metrics_token = Some(Secret::new(token));
+        }
         for n in &mut self.networks {
             if !n.partner_token_env.is_empty() {
                 let token = std::env::var(&n.partner_token_env).with_context(|| {

@@ -9,6 +9,7 @@
 //! [`demo`] is the demo's configuration.
 
 mod demo;
+mod http;
 mod load;
 pub mod sites;
 mod validate;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use yclients::Secret;
 
 pub use demo::{DEMO_GROUP_ID, DEMO_PASSWORD_HASH, SANDBOX_NETWORK};
+pub use http::HttpSettings;
 pub use sites::{
     FloatButton, FloatPosition, SiteSettings, SiteYclients, TagValue, Target, TouchPart,
 };
@@ -45,6 +47,9 @@ pub struct Settings {
     /// How zapis talks to YCLIENTS (timeouts, the client-side rate budget).
     #[serde(default)]
     pub upstream: UpstreamSettings,
+    /// How long clients may take, how many at once, where `/metrics` is served.
+    #[serde(default)]
+    pub http: HttpSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -57,6 +57,8 @@ pub async fn ingest(
         writer::WriteError::Busy => ApiError::unavailable(e),
         other => ApiError::unavailable(other),
     })?;
+    app.metrics
+        .add("zapis_events_ingested_total", &[], u64::from(stored));
     Ok(Json(Ack { stored }))
 }
 

@@ -8,7 +8,7 @@ use crate::helpers::{Db, ORIGIN, spawn_app};
 const VID: &str = "0123456789abcdef0123456789abcdef";
 const SID: &str = "fedcba9876543210fedcba9876543210";
 
-fn batch(events: usize) -> Value {
+pub fn batch(events: usize) -> Value {
     json!({
         "site": "demo", "vid": VID, "sid": SID, "started": 1_700_000_000_000u64,
         "touch": {"ch": "paid", "source": "yandex", "medium": "cpc", "campaign": "spring", "landing": "/?utm_source=yandex", "ts": 1_700_000_000_000u64},
@@ -16,7 +16,7 @@ fn batch(events: usize) -> Value {
     })
 }
 
-async fn post(app: &crate::helpers::TestApp, origin: &str, body: String) -> reqwest::Response {
+pub async fn post(app: &crate::helpers::TestApp, origin: &str, body: String) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/t"))
         .header("origin", origin)

@@ -349,6 +349,8 @@ impl ZapisConfig<'_> {
         if let Some(site) = self.site_dir {
             t.push_str(&format!("site_dir = {}\n", q(site)));
         }
+        // The bench reads /metrics on loopback.
+        t.push_str("\n[http]\nmetrics_public = true\n");
         let network = match self.upstream {
             Some(None) => {
                 t.push_str("\n[sandbox]\nport = 0\nrate_limit = true\n");
