@@ -358,6 +358,15 @@ pub async fn language(
     Query(q): Query<Next>,
 ) -> Response {
     let lang = if lang == "en" { "en" } else { "ru" };
+    if q.next.chars().any(char::is_control) {
+        return ApiError::bad_request(
+            "bad_request",
+            "Некорректный адрес возврата.",
+            "Malformed return address.",
+        )
+        .field("next")
+        .into_response();
+    }
     let next =
         if q.next.starts_with("/dashboard") && !q.next.contains("//") && !q.next.contains('\\') {
             q.next.as_str()

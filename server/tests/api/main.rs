@@ -9,6 +9,7 @@ mod cancel;
 mod dashboard;
 mod deletion;
 mod faults;
+mod hardening;
 mod helpers;
 mod ingest;
 mod journey;
