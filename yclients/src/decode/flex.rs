@@ -255,6 +255,11 @@ pub fn ser_map<S: serde::Serializer>(map: &Map<String, Value>, s: S) -> Result<S
     }
 }
 
+/// Serializes a flag the way the documented samples show it, as `1`/`0`.
+pub fn ser_bool_int<S: serde::Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u8(u8::from(*v))
+}
+
 /// Serializes `None` the PHP way, as `[]`.
 pub fn ser_opt<S: serde::Serializer, T: serde::Serialize>(
     v: &Option<T>,

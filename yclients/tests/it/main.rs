@@ -5,6 +5,7 @@ mod catalog;
 mod common;
 mod concurrency;
 mod decoding;
+mod documented;
 mod fidelity;
 mod hooks;
 mod records;

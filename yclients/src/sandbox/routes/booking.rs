@@ -13,7 +13,7 @@ use super::reply::{self, Caller, body, caller};
 use crate::model::{Appointment, BookCode, BookRecord, BookedRecord, UserAuth, WebhookStatus};
 use crate::sandbox::rules::{self, Refusal};
 use crate::sandbox::world::{Session, World, normalize_phone};
-use crate::sandbox::{Shared, control, render};
+use crate::sandbox::{Shared, control};
 
 type Answer = Result<Response, Response>;
 
@@ -198,7 +198,7 @@ pub(crate) async fn user_records(
     let world = shared.world();
     let caller = caller(&world, &headers)?;
     may_see(&world, &caller, record_id, &hash)?;
-    let record = render::record(&world, &world.records[&record_id], false);
+    let record = crate::sandbox::documented::user_record(&world, &world.records[&record_id]);
     Ok(reply::ok(StatusCode::OK, &[record], json!([])))
 }
 
