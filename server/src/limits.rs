@@ -76,6 +76,8 @@ pub struct Limits {
     /// few dozen times at most (cache hits are free); a script walking service, master and day
     /// combinations to exhaust the budget is stopped here.
     pub lookup_ip: Limiter,
+    /// Tracker events per address, per visitor and per site a day (`[ingest]`).
+    pub ingest: crate::ingest::quota::IngestQuota,
 }
 
 impl Default for Limits {
@@ -86,6 +88,7 @@ impl Default for Limits {
             code_ip: Limiter::new(10, Duration::from_secs(600)),
             code_phone: Limiter::new(3, Duration::from_secs(600)),
             lookup_ip: Limiter::new(120, Duration::from_secs(600)),
+            ingest: Default::default(),
         }
     }
 }

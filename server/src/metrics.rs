@@ -49,6 +49,11 @@ const COUNTERS: &[(&str, &str, &[&str])] = &[
     ("zapis_bookings_total", "Bookings by outcome.", &["outcome"]),
     ("zapis_events_ingested_total", "Tracker events stored.", &[]),
     (
+        "zapis_ingest_refused_total",
+        "Tracker events refused by limit (address, visitor, site_quota).",
+        &["reason"],
+    ),
+    (
         "zapis_webhooks_total",
         "YCLIENTS webhook deliveries by result (received, duplicate, refused, processed, ignored, failed).",
         &["result"],

@@ -27,6 +27,8 @@ use crate::{
 
 pub struct Application {
     listener: TcpListener,
+    /// `[ingest] retention_days` (0: keep everything).
+    retention_days: u32,
     /// `[http] metrics_addr`'s listener, when set.
     metrics_listener: Option<TcpListener>,
     limits: crate::serve::ServeLimits,
@@ -109,7 +111,10 @@ impl Application {
             sb.control().set_webhook_urls(urls);
         }
         let keys = crate::auth::keys::ServerKeys::load(&store).await?;
-        let limits = Limits::default();
+        let limits = Limits {
+            ingest: crate::ingest::quota::IngestQuota::new(&settings.ingest),
+            ..Limits::default()
+        };
         let state = App {
             sites: Sites::new(&settings.sites),
             ingest: Writer::start(store.clone()),
@@ -128,6 +133,7 @@ impl Application {
         };
         Ok(Self {
             listener,
+            retention_days: settings.ingest.retention_days,
             metrics_listener,
             limits: settings.http.limits(),
             state: AppState::new(state),
@@ -158,6 +164,10 @@ impl Application {
         let tasks = [
             tokio::spawn(crate::webhooks::run(self.state.clone())),
             tokio::spawn(crate::reconcile::run(self.state.clone())),
+            tokio::spawn(crate::ops::retention::run(
+                self.state.store.clone(),
+                self.retention_days,
+            )),
         ];
         let (stop_tx, stop) = tokio::sync::watch::channel(false);
         let metrics_server = self.metrics_listener.map(|listener| {

@@ -38,6 +38,7 @@ impl Settings {
                 metrics_public: true,
                 ..HttpSettings::default()
             },
+            ingest: Default::default(),
         }
     }
 }

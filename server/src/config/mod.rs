@@ -50,6 +50,9 @@ pub struct Settings {
     /// How long clients may take, how many at once, where `/metrics` is served.
     #[serde(default)]
     pub http: HttpSettings,
+    /// What tracker clients may send, and how long what they sent is kept.
+    #[serde(default)]
+    pub ingest: crate::ingest::quota::IngestSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

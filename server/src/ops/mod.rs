@@ -4,3 +4,4 @@
 pub mod headers;
 pub mod http;
 pub mod openapi;
+pub mod retention;

@@ -8,6 +8,7 @@ mod erasure;
 mod lockout;
 mod owners;
 mod reports;
+mod retention;
 pub mod sources;
 mod tracking;
 
@@ -17,6 +18,7 @@ pub use erasure::Erased;
 pub use lockout::{AttemptCounts, NewAttempt};
 pub use owners::StoredSession;
 pub use reports::*;
+pub use retention::Purged;
 pub use tracking::Received;
 
 use std::{str::FromStr, time::Duration};

@@ -106,6 +106,7 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
             metrics_public: true,
             ..Default::default()
         },
+        ingest: Default::default(),
     };
     customize(&mut settings);
     let app = Application::build(settings).await.expect("app builds");

@@ -12,6 +12,7 @@ mod faults;
 mod hardening;
 mod helpers;
 mod ingest;
+mod ingest_limits;
 mod journey;
 mod leaks;
 mod limits;
