@@ -43,7 +43,7 @@ pub async fn book(
         .branch(&up, req.branch)
         .await?
         .ok_or_else(|| ApiError::invalid("branch", "Такого филиала нет.", "No such branch."))?;
-    let services = app.catalog.services(&up, branch.id, 0).await?;
+    let services = app.catalog.services(&up, branch.id, 0, None).await?;
     let staff_name = if req.staff == 0 {
         Some(String::new())
     } else {

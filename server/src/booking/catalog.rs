@@ -109,16 +109,20 @@ impl Catalog {
             .cloned())
     }
 
+    /// The services (of one master when `staff` is not 0). `visitor` as for [`staff`](Self::staff).
     pub async fn services(
         &self,
         up: &Arc<SiteUpstream>,
         company: u64,
         staff: u64,
+        visitor: Option<IpAddr>,
     ) -> Res<Arc<Services>> {
         let client = up.client.clone();
+        let meter = self.meter(visitor);
         let (r, hit) = self
             .services
             .get((company, staff), CATALOG, move || async move {
+                meter.spend()?;
                 let q = BookQuery {
                     staff_id: (staff != 0).then_some(staff),
                     ..BookQuery::default()

@@ -17,6 +17,7 @@ mod journey;
 mod leaks;
 mod limits;
 mod lockout;
+mod lookups;
 mod metrics;
 mod reports;
 mod sessions;
