@@ -1,11 +1,13 @@
-//! The retention task: at start and every six hours, [`Store::purge_older_than`] the configured
-//! period (`[ingest] retention_days`, about 13 months by default).
+//! The retention task: ten minutes after start and then every six hours,
+//! [`Store::purge_older_than`] the configured period (`[ingest] retention_days`, about 13 months
+//! by default). Not at once: a start is busy enough, and a restart loop would purge on each.
 
 use std::time::Duration;
 
 use crate::{store::Store, util::clock::now_ms};
 
 const EVERY: Duration = Duration::from_secs(6 * 3600);
+const FIRST: Duration = Duration::from_secs(600);
 
 /// The cut-off for `days` of retention at `now` (ms).
 pub fn cutoff(days: u32, now: i64) -> i64 {
@@ -16,6 +18,7 @@ pub async fn run(store: Store, days: u32) {
     if days == 0 {
         return;
     }
+    tokio::time::sleep(FIRST).await;
     loop {
         match store.purge_older_than(cutoff(days, now_ms())).await {
             Ok(p) if p != Default::default() => tracing::info!(?p, days, "retention: purged"),
