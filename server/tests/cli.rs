@@ -167,3 +167,48 @@ async fn zapis_unlock_clears_an_owners_failed_logins_at_once() {
     ));
     store.close().await;
 }
+
+#[test]
+fn owners_without_an_https_public_url_are_warned_about_at_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("zapis.toml");
+    let write = |public_url: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "[server]\naddr = \"127.0.0.1:0\"\ndatabase_url = \"sqlite://{}\"\n{public_url}\n\n\
+                 [[sites]]\nkey = \"x\"\norigins = [\"http://x.test\"]\n\n\
+                 [[owners]]\nlogin = \"anna\"\npassword_hash = \"{}\"\nsites = [\"x\"]\n",
+                tmp.path().join("zapis.db").display(),
+                zapis::config::DEMO_PASSWORD_HASH
+            ),
+        )
+        .unwrap()
+    };
+    // What the server logs before it says where it listens.
+    let start_log = || {
+        let mut child = zapis()
+            .arg("--config")
+            .arg(&config)
+            .current_dir(tmp.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut log = Vec::new();
+        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+            let line = line.unwrap();
+            if line.starts_with("zapis listening") {
+                break;
+            }
+            log.push(line);
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        log.join("\n")
+    };
+    write("");
+    assert!(start_log().contains("public_url is not https"));
+    write("public_url = \"https://book.example.com\"");
+    assert!(!start_log().contains("public_url is not https"));
+}
