@@ -265,11 +265,61 @@ pub fn bad_json(detail: impl std::fmt::Display) -> ApiError {
 /// Keeps the error shape on answers made outside the handlers: the body-size limit refuses an
 /// oversized request with a bare 413 before any extractor runs.
 pub async fn shape_layer_errors(res: Response) -> Response {
-    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && res.extensions().get::<ApiError>().is_none()
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || res.extensions().get::<ApiError>().is_some()
     {
-        return ApiError::payload_too_large().into_response();
+        return res;
     }
-    res
+    // Our own pages (HTML) and answers in the shape already are left alone; what the framework
+    // or a layer answered (plain text or nothing) is put in the shape.
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|t| t.starts_with("text/plain"));
+    if !plain {
+        return res;
+    }
+    let err = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large(),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            status,
+            "method_not_allowed",
+            "Этот метод здесь не поддерживается.",
+            "This method is not allowed here.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+            status,
+            "unsupported_media_type",
+            "Неподдерживаемый тип содержимого запроса.",
+            "Unsupported request content type.",
+        ),
+        StatusCode::REQUEST_TIMEOUT => ApiError::new(
+            status,
+            "request_timeout",
+            "Запрос передавался слишком долго.",
+            "The request took too long to arrive.",
+        ),
+        StatusCode::NOT_FOUND => ApiError::not_found(),
+        StatusCode::BAD_REQUEST => {
+            ApiError::bad_request("bad_request", "Некорректный запрос.", "Malformed request.")
+        }
+        s if s.is_server_error() => ApiError::internal("a layer answered without a body"),
+        _ => ApiError::new(
+            status,
+            "request_refused",
+            "Запрос отклонён.",
+            "The request was refused.",
+        ),
+    };
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let mut shaped = err.into_response();
+    *shaped.status_mut() = status;
+    if let Some(allow) = allow {
+        shaped.headers_mut().insert(header::ALLOW, allow);
+    }
+    shaped
 }
 
 /// Fallback for unknown routes.

@@ -27,6 +27,18 @@ impl Limiter {
         }
     }
 
+    /// Whether `key` has used up its limit (nothing is recorded).
+    pub fn over(&self, key: &str) -> bool {
+        let now = Instant::now();
+        let hits = self.hits.lock().expect("limiter lock");
+        hits.get(key).is_some_and(|q| {
+            q.iter()
+                .filter(|(t, _)| now.duration_since(*t) < self.window)
+                .count()
+                >= self.max
+        })
+    }
+
     /// Records a hit for `key`; `false` when the key is over its limit (the hit is not counted).
     pub fn allow(&self, key: &str) -> bool {
         self.allow_distinct(key, 0)
@@ -70,12 +82,18 @@ pub struct Limits {
     /// few dozen times at most (cache hits are free); a script walking service, master and day
     /// combinations to exhaust the budget is stopped here.
     pub lookup_ip: Limiter,
+    /// Webhook posts with a wrong secret per address.
+    pub webhook_guesses: Limiter,
+    /// Tracker events per address, per visitor and per site a day (`[ingest]`).
+    pub ingest: crate::ingest::quota::IngestQuota,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
             lookup_ip: Limiter::new(120, Duration::from_secs(600)),
+            webhook_guesses: Limiter::new(10, Duration::from_secs(600)),
+            ingest: Default::default(),
         }
     }
 }

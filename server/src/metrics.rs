@@ -13,6 +13,20 @@ use crate::booking::cache::Hit;
 pub struct Metrics {
     registry: Registry,
     counters: Arc<HashMap<&'static str, IntCounterVec>>,
+    /// Who may read `/metrics` on the public address.
+    pub access: MetricsAccess,
+}
+
+/// Who may read `/metrics` on the public address (`[http]` in the config).
+#[derive(Clone, Default)]
+pub enum MetricsAccess {
+    /// Not served there: answers 404 (it is on `metrics_addr`, or nowhere).
+    #[default]
+    Hidden,
+    /// Only with `Authorization: Bearer <token>`.
+    Token(yclients::Secret),
+    /// Anyone (`metrics_public = true`: the demo, tests and benches on loopback).
+    Public,
 }
 
 /// Name, help and label names of every counter.
@@ -34,6 +48,11 @@ const COUNTERS: &[(&str, &str, &[&str])] = &[
     ),
     ("zapis_bookings_total", "Bookings by outcome.", &["outcome"]),
     ("zapis_events_ingested_total", "Tracker events stored.", &[]),
+    (
+        "zapis_ingest_refused_total",
+        "Tracker events refused by limit (address, visitor, site_quota).",
+        &["reason"],
+    ),
     (
         "zapis_webhooks_total",
         "YCLIENTS webhook deliveries by result (received, duplicate, refused, processed, ignored, failed).",
@@ -68,6 +87,7 @@ impl Default for Metrics {
         Self {
             registry,
             counters: Arc::new(counters),
+            access: MetricsAccess::Hidden,
         }
     }
 }

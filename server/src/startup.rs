@@ -29,6 +29,11 @@ use crate::{
 
 pub struct Application {
     listener: TcpListener,
+    /// `[ingest] retention_days` (0: keep everything).
+    retention_days: u32,
+    /// `[http] metrics_addr`'s listener, when set.
+    metrics_listener: Option<TcpListener>,
+    limits: crate::serve::ServeLimits,
     state: AppState,
 }
 
@@ -61,7 +66,25 @@ impl Application {
             partner_token: s.partner_token(),
             user_token: s.user_token(),
         });
-        let metrics = Metrics::default();
+        let mut metrics = Metrics::default();
+        metrics.access = settings.http.metrics_access();
+        let metrics_listener = match settings.http.metrics_addr {
+            Some(addr) => Some(TcpListener::bind(addr).await?),
+            None => None,
+        };
+        if !settings.owners.is_empty()
+            && !settings
+                .server
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+        {
+            tracing::warn!(
+                "owners are configured but public_url is not https: dashboard passwords and \
+                 session cookies would cross the network in the clear; set [server] public_url \
+                 to the https address owners use"
+            );
+        }
         let public_url = settings
             .server
             .public_url
@@ -89,7 +112,11 @@ impl Application {
                 .collect();
             sb.control().set_webhook_urls(urls);
         }
-        let limits = Limits::default();
+        let keys = crate::auth::keys::ServerKeys::load(&store).await?;
+        let limits = Limits {
+            ingest: crate::ingest::quota::IngestQuota::new(&settings.ingest),
+            ..Limits::default()
+        };
         let cluster = Cluster::new(
             store.clone(),
             std::time::Duration::from_secs(settings.server.lease_secs.max(3)),
@@ -112,7 +139,7 @@ impl Application {
             limits,
             hooks: Hooks::default(),
             reconciler: Reconciler::new(&settings),
-            auth: Auth::new(&settings, &public_url),
+            auth: Auth::new(&settings, &public_url, keys),
             proxies: TrustedProxies::new(
                 &settings.server.trusted_proxies,
                 settings.server.forwarded_header,
@@ -122,12 +149,22 @@ impl Application {
         };
         Ok(Self {
             listener,
+            retention_days: settings.ingest.retention_days,
+            metrics_listener,
+            limits: settings.http.limits(),
             state: AppState::new(state),
         })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("bound listener")
+    }
+
+    /// Where `/metrics` is served on its own, when `[http] metrics_addr` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .map(|l| l.local_addr().expect("bound listener"))
     }
 
     pub fn state(&self) -> &AppState {
@@ -145,14 +182,33 @@ impl Application {
             cluster.start().await,
             tokio::spawn(crate::webhooks::run(self.state.clone())),
             tokio::spawn(crate::reconcile::run(self.state.clone())),
+            tokio::spawn(crate::ops::retention::run(
+                self.state.store.clone(),
+                self.retention_days,
+            )),
         ];
+        let (stop_tx, stop) = tokio::sync::watch::channel(false);
+        let metrics_server = self.metrics_listener.map(|listener| {
+            let app = crate::ops::http::metrics_router(
+                self.state.metrics.clone(),
+                self.state.store.clone(),
+            );
+            let mut stop = stop.clone();
+            tokio::spawn(crate::serve::serve(
+                listener,
+                app,
+                self.limits,
+                async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                },
+            ))
+        });
         let app = routes::router(self.state);
-        let served = axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let served = crate::serve::serve(self.listener, app, self.limits, shutdown).await;
+        let _ = stop_tx.send(true);
+        if let Some(m) = metrics_server {
+            let _ = m.await;
+        }
         tasks.iter().for_each(|t| t.abort());
         crate::reconcile::stopped(&cluster).await;
         crate::webhooks::stopped(&cluster).await;

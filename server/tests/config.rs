@@ -9,7 +9,7 @@ fn the_example_config_in_the_repo_parses_with_its_secrets_from_the_environment()
         std::env::set_var("ZAPIS_WEBHOOK_SECRET_LEN", "a-long-enough-webhook-secret");
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("zapis.example.toml");
-    let settings = zapis::config::Settings::load(Some(&path)).expect("the example config loads");
+    let settings = zapis::config::Settings::load(&path).expect("the example config loads");
     assert_eq!(settings.sites[0].key, "salon-len");
     assert!(settings.networks[0].partner_token.is_some());
     let debug = format!("{settings:?}");

@@ -64,6 +64,13 @@ addr = "127.0.0.1:0"
 database_url = "sqlite://{db}"
 dist_dir = "{dist}"
 
+[ingest]
+# A durability test under load, not an abuse test: eight senders on one address.
+address_burst = 100000000
+address_events_per_minute = 100000000
+visitor_burst = 100000000
+visitor_events_per_minute = 100000000
+
 [upstream]
 timeout_ms = 30000
 rate_budget = false

@@ -37,6 +37,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     println!();
     let status = sh::status(
         cmd(&sh::root().join("target/release/zapis").to_string_lossy())
+            .arg("demo")
             .env("ZAPIS_ADDR", ADDR)
             .env("ZAPIS_DIST", sh::root().join("dist")),
     )?;

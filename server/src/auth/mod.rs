@@ -3,6 +3,8 @@
 //! to the session for every form and API write, and lock-out after repeated failures. An owner
 //! sees only their own sites; any other site is "not found".
 
+pub mod device;
+pub mod keys;
 pub mod lockout;
 pub mod owners;
 pub mod password;

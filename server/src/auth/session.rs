@@ -1,5 +1,7 @@
 //! Sessions: a random token in the cookie, its SHA-256 in the store with the owner's login and
-//! the session's CSRF token. Extractors: [`DashSession`] redirects to the login page,
+//! the session's CSRF token. A session ends after [`IDLE_MS`] unused, when the owner's password
+//! hash changes (it keeps a keyed tag of the hash it began under) and on "sign out everywhere"
+//! (the owner's epoch moves on). Extractors: [`DashSession`] redirects to the login page,
 //! [`ApiSession`] answers 401 in the API's error shape.
 
 use axum::{
@@ -14,6 +16,7 @@ use crate::{
     app::AppState,
     config::SiteSettings,
     error::ApiError,
+    store::StoredSession,
     util::{
         clock::now_ms,
         crypto::{constant_time_eq, random_token},
@@ -21,14 +24,20 @@ use crate::{
 };
 
 pub const COOKIE: &str = "zapis_session";
-/// Sessions last a working week.
+/// Sessions last a working week at most.
 pub const LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
+/// …and end after 12 hours unused.
+pub const IDLE_MS: i64 = 12 * 3600 * 1000;
+/// `last_seen` is written at most this often.
+const TOUCH_MS: i64 = 60 * 1000;
 
 #[derive(Debug, Clone)]
 pub struct Session {
     pub login: String,
     pub csrf: String,
     pub sites: Vec<String>,
+    /// The origin forms must come from (see [`crate::auth::Auth::form_origin`]).
+    pub form_origin: Option<String>,
     token_hash: String,
 }
 
@@ -41,14 +50,16 @@ impl Session {
     pub async fn start(app: &AppState, login: &str) -> Result<String, sqlx::Error> {
         let token = random_token();
         let now = now_ms();
+        let stored = StoredSession {
+            token_hash: token_hash(&token),
+            login: login.to_owned(),
+            csrf: random_token(),
+            last_seen: now,
+            pw_tag: app.auth.password_tag(login).unwrap_or_default(),
+            epoch: app.store.owner_epoch(login).await?,
+        };
         app.store
-            .insert_owner_session(
-                &token_hash(&token),
-                login,
-                &random_token(),
-                now,
-                now + LIFETIME_MS,
-            )
+            .insert_owner_session(&stored, now + LIFETIME_MS)
             .await?;
         Ok(token)
     }
@@ -59,22 +70,42 @@ impl Session {
             return Ok(None);
         };
         let hash = token_hash(token);
-        let Some((login, csrf)) = app.store.owner_session(&hash, now_ms()).await? else {
+        let now = now_ms();
+        let Some((s, current_epoch)) = app.store.owner_session(&hash, now).await? else {
             return Ok(None);
         };
-        let Some(owner) = app.auth.owner(&login) else {
+        let (Some(owner), Some(pw_tag)) =
+            (app.auth.owner(&s.login), app.auth.password_tag(&s.login))
+        else {
             return Ok(None);
         };
+        let live = s.epoch == current_epoch
+            && constant_time_eq(s.pw_tag.as_bytes(), pw_tag.as_bytes())
+            && s.last_seen > now - IDLE_MS;
+        if !live {
+            app.store.delete_owner_session(&hash).await?;
+            return Ok(None);
+        }
+        if s.last_seen < now - TOUCH_MS {
+            app.store.touch_owner_session(&hash, now).await?;
+        }
         Ok(Some(Session {
-            login,
-            csrf,
+            login: s.login,
+            csrf: s.csrf,
             sites: owner.sites.clone(),
+            form_origin: app.auth.form_origin.clone(),
             token_hash: hash,
         }))
     }
 
     pub async fn end(&self, app: &AppState) -> Result<(), sqlx::Error> {
         app.store.delete_owner_session(&self.token_hash).await
+    }
+
+    /// "Sign out everywhere": every session of this owner ends and every known-device cookie of
+    /// theirs is void.
+    pub async fn end_everywhere(&self, app: &AppState) -> Result<(), sqlx::Error> {
+        app.store.bump_owner_epoch(&self.login).await
     }
 
     /// Whether `token` is this session's CSRF token.

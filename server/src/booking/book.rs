@@ -45,7 +45,10 @@ pub async fn book(
         .ok_or_else(|| ApiError::invalid("branch", "Такого филиала нет.", "No such branch."))?;
     // The chosen master's own durations (any master: the catalog's shortest; the length of what
     // YCLIENTS made is read back once booked).
-    let services = app.catalog.services(&up, branch.id, req.staff).await?;
+    let services = app
+        .catalog
+        .services(&up, branch.id, req.staff, None)
+        .await?;
     let staff_name = if req.staff == 0 {
         Some(String::new())
     } else {

@@ -261,6 +261,12 @@ fn page_with(
     );
     headers.insert(header::CACHE_CONTROL, "no-store".parse().expect("header"));
     headers.insert("referrer-policy", "no-referrer".parse().expect("header"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+            .parse()
+            .expect("header"),
+    );
     headers.insert("x-frame-options", "DENY".parse().expect("header"));
     res
 }
@@ -333,7 +339,12 @@ pub async fn cancel(
         // Marked first: the webhook that follows the deletion then reads "cancelled by the client".
         let _ = app.store.mark_client_cancelled(&id, now_ms()).await;
         for (record, hash) in &found.records {
-            if let Err(e) = up.client.delete_user_record(*record, hash).await {
+            // 404: already deleted (a second submit, a double click) — what was wanted.
+            let result = match up.client.delete_user_record(*record, hash).await {
+                Err(yclients::Error::Api { status: 404, .. }) => Ok(()),
+                other => other,
+            };
+            if let Err(e) = result {
                 tracing::info!(booking = %id, error = %e, "cancel refused upstream");
                 let _ = app.store.unmark_client_cancelled(&id).await;
                 return page(
@@ -348,6 +359,9 @@ pub async fn cancel(
                     )),
                 );
             }
+        }
+        if let Err(e) = app.store.set_cancelled_by_client(&id, now_ms()).await {
+            tracing::error!(booking = %id, error = %e, "cancelled upstream, not yet marked");
         }
         app.metrics.booking("cancelled_by_client");
         tracing::info!(booking = %id, "booking cancelled by the visitor");

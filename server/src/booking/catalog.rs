@@ -128,20 +128,24 @@ impl Catalog {
     /// The branch's services with their durations as the salon's catalogue has them: a
     /// master's own (`staff`), or for any master (`0`) the shortest among the masters who do
     /// the service (YCLIENTS gives `seance_length` only per master).
+    /// `visitor` as for [`staff`](Self::staff).
     pub async fn services(
         &self,
         up: &Arc<SiteUpstream>,
         company: u64,
         staff: u64,
+        visitor: Option<IpAddr>,
     ) -> Res<Arc<Services>> {
         if staff != 0 {
-            return self.services_of(up, company, staff).await;
+            return self.services_of(up, company, staff, visitor).await;
         }
         let this = self.clone();
         let up = up.clone();
+        let meter = self.meter(visitor);
         let (r, hit) = self
             .services
             .get((company, 0), CATALOG, move || async move {
+                meter.spend()?;
                 let mut all = this.fetch_services(&up, company, 0).await?;
                 // Unknown durations (YCLIENTS away for the masters' lists) stay 0 and are not
                 // cached long: the list itself is cached for minutes.
@@ -174,7 +178,7 @@ impl Catalog {
                 let mut reads = tokio::task::JoinSet::new();
                 for m in &masters.staff {
                     let (this, up, id) = (this.clone(), up.clone(), m.id);
-                    reads.spawn(async move { this.services_of(&up, company, id).await });
+                    reads.spawn(async move { this.services_of(&up, company, id, None).await });
                 }
                 let mut ranges = Ranges::new();
                 while let Some(read) = reads.join_next().await {
@@ -198,12 +202,15 @@ impl Catalog {
         up: &Arc<SiteUpstream>,
         company: u64,
         staff: u64,
+        visitor: Option<IpAddr>,
     ) -> Res<Arc<Services>> {
         let this = self.clone();
         let up = up.clone();
+        let meter = self.meter(visitor);
         let (r, hit) = self
             .services
             .get((company, staff), CATALOG, move || async move {
+                meter.spend()?;
                 Ok(Arc::new(this.fetch_services(&up, company, staff).await?))
             })
             .await;

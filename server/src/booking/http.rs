@@ -167,6 +167,7 @@ pub async fn config(
 )]
 pub async fn services(
     State(app): State<AppState>,
+    client: ClientAddr,
     Path(BranchPath { site: key, branch }): Path<BranchPath>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
@@ -175,9 +176,11 @@ pub async fn services(
     let q: ServicesQuery = query(raw)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
+    let staff = q.staff.unwrap_or(0);
+    known_ids(&app, &up, branch.id, staff, &[]).await?;
     let list: std::sync::Arc<Services> = app
         .catalog
-        .services(&up, branch.id, q.staff.unwrap_or(0))
+        .services(&up, branch.id, staff, Some(client.0))
         .await?;
     Ok(cached(list.as_ref(), 60))
 }
@@ -204,6 +207,7 @@ pub async fn staff(
     let ids = service_ids(&q.services)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
+    known_ids(&app, &up, branch.id, 0, &ids).await?;
     let list: std::sync::Arc<StaffList> = app
         .catalog
         .staff(&up, branch.id, ids, Some(client.0))
@@ -233,6 +237,7 @@ pub async fn dates(
     let ids = service_ids(&q.services)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
+    known_ids(&app, &up, branch.id, q.staff.unwrap_or(0), &ids).await?;
     let dates: std::sync::Arc<Dates> = app
         .catalog
         .dates(&up, &branch, q.staff.unwrap_or(0), ids, Some(client.0))
@@ -263,6 +268,7 @@ pub async fn times(
     let date = day(&q.date)?;
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
+    known_ids(&app, &up, branch.id, q.staff.unwrap_or(0), &ids).await?;
     let times: std::sync::Arc<Times> = app
         .catalog
         .times(
@@ -275,6 +281,33 @@ pub async fn times(
         )
         .await?;
     Ok(cached(times.as_ref(), 5))
+}
+
+/// A master or service id that is not in the branch's (cached) lists is not found, before any
+/// YCLIENTS call is spent on it: a script cannot walk made-up ids past the cache.
+async fn known_ids(
+    app: &AppState,
+    up: &std::sync::Arc<super::upstream::SiteUpstream>,
+    branch: u64,
+    staff: u64,
+    services: &[u64],
+) -> Result<(), ApiError> {
+    if !services.is_empty() {
+        let all = app.catalog.services(up, branch, 0, None).await?;
+        if !services
+            .iter()
+            .all(|id| all.services.iter().any(|s| s.id == *id))
+        {
+            return Err(ApiError::not_found());
+        }
+    }
+    if staff != 0 {
+        let all = app.catalog.staff(up, branch, Vec::new(), None).await?;
+        if !all.staff.iter().any(|s| s.id == staff) {
+            return Err(ApiError::not_found());
+        }
+    }
+    Ok(())
 }
 
 fn too_many() -> ApiError {

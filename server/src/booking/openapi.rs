@@ -45,7 +45,7 @@ impl IntoResponses for LookupErrors {
             ),
             (
                 404,
-                "unknown_site, unknown_branch, booking_not_configured; not_found: a path segment that names nothing (`/branches/abc`), or YCLIENTS no longer has it",
+                "unknown_site, unknown_branch, booking_not_configured; not_found: a path segment that names nothing (`/branches/abc`), a master or service id not in the branch's lists, or YCLIENTS no longer has it",
             ),
             (
                 429,

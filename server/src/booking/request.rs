@@ -54,7 +54,9 @@ pub fn check_fields(req: &BookingRequest, site: &SiteSettings) -> Result<(), Api
         ));
     }
     let name = req.name.trim();
-    if name.is_empty() {
+    // A name of only invisible characters (zero-width spaces, joiners, fillers, marks) is no
+    // name: it needs at least one letter or digit of some script that shows.
+    if !name.chars().any(visible_letter) {
         return Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             codes::NAME_REQUIRED,
@@ -249,4 +251,9 @@ pub fn sorted(ids: &[u64]) -> Vec<u64> {
     v.sort_unstable();
     v.dedup();
     v
+}
+
+/// A letter or digit that shows: the Hangul fillers are letters to Unicode but print nothing.
+fn visible_letter(c: char) -> bool {
+    c.is_alphanumeric() && !matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
 }

@@ -6,8 +6,8 @@ use protocol::site::{ConsentMode, Goals, Theme};
 use yclients::Secret;
 
 use super::{
-    OwnerSettings, ReconcilerSettings, SandboxSettings, ServerSettings, Settings, SiteSettings,
-    SiteYclients, TagValue, Target, UpstreamSettings,
+    HttpSettings, OwnerSettings, ReconcilerSettings, SandboxSettings, ServerSettings, Settings,
+    SiteSettings, SiteYclients, TagValue, Target, UpstreamSettings,
     sites::{default_lang, default_timezone},
 };
 
@@ -36,6 +36,12 @@ impl Settings {
             }],
             reconciler: ReconcilerSettings { interval_secs: 60 },
             upstream: UpstreamSettings::default(),
+            // The demo runs on loopback: its /metrics is open to look at.
+            http: HttpSettings {
+                metrics_public: true,
+                ..HttpSettings::default()
+            },
+            ingest: Default::default(),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Loading: the file (or the demo), then the environment, then the checks.
+//! Loading: the file (or, for `zapis demo`, the demo), then the environment, then the checks.
 
 use anyhow::Context;
 use yclients::Secret;
@@ -6,36 +6,45 @@ use yclients::Secret;
 use super::Settings;
 
 impl Settings {
-    /// Reads the file at `path` when given, else the demo defaults; then the environment.
-    pub fn load(path: Option<&std::path::Path>) -> anyhow::Result<Self> {
-        let mut settings = match path {
-            Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .with_context(|| format!("reading config {}", p.display()))?;
-                toml::from_str(&text).with_context(|| format!("parsing config {}", p.display()))?
-            }
-            None => Self::demo(),
-        };
-        settings.apply_env()?;
-        if path.is_none() {
-            settings.demo_follows_address();
-        }
-        for s in &mut settings.sites {
+    /// Reads the file at `path`, then the environment.
+    pub fn load(path: &std::path::Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading config {}", path.display()))?;
+        let settings: Self =
+            toml::from_str(&text).with_context(|| format!("parsing config {}", path.display()))?;
+        settings.finish(true)
+    }
+
+    /// `zapis demo`: the demo settings on `database_url`. `DATABASE_URL` is not read, so the
+    /// demo (owner demo/demo, a sandbox that hands out its tokens) never runs on a real database.
+    pub fn load_demo(database_url: &str) -> anyhow::Result<Self> {
+        let mut settings = Self::demo();
+        settings.server.database_url = database_url.to_owned();
+        let mut settings = settings.finish(false)?;
+        settings.demo_follows_address();
+        Ok(settings)
+    }
+
+    fn finish(mut self, database_from_env: bool) -> anyhow::Result<Self> {
+        self.apply_env(database_from_env)?;
+        for s in &mut self.sites {
             if let Some(file) = s.yclients_file.take() {
                 s.yclients = Some(file.parse(&s.key)?);
             }
         }
-        settings.validate()?;
-        Ok(settings)
+        self.validate()?;
+        Ok(self)
     }
 
-    fn apply_env(&mut self) -> anyhow::Result<()> {
+    fn apply_env(&mut self, database_from_env: bool) -> anyhow::Result<()> {
         if let Ok(v) = std::env::var("ZAPIS_ADDR") {
             self.server.addr = v
                 .parse()
                 .with_context(|| format!("ZAPIS_ADDR={v} is not host:port"))?;
         }
-        if let Ok(v) = std::env::var("DATABASE_URL") {
+        if let Ok(v) = std::env::var("DATABASE_URL")
+            && database_from_env
+        {
             self.server.database_url = v;
         }
         if let Ok(v) = std::env::var("ZAPIS_DIST") {
@@ -70,6 +79,16 @@ impl Settings {
                 })?;
                 s.webhook_secret = Some(Secret::new(secret));
             }
+        }
+        if let Some(var) = &self.http.metrics_token_env {
+            let token = std::env::var(var).with_context(|| {
+                format!("[http] environment variable {var} (metrics token) is not set")
+            })?;
+            anyhow::ensure!(
+                token.len() >= 16,
+                "[http] the metrics token in {var} is shorter than 16 characters"
+            );
+            self.http.metrics_token = Some(Secret::new(token));
         }
         for n in &mut self.networks {
             if !n.partner_token_env.is_empty() {

@@ -1,14 +1,15 @@
-//! Configuration: an optional TOML file (`--config PATH` or `ZAPIS_CONFIG`), then environment
-//! overrides. Secrets never live in the file: it names environment variables that hold them.
+//! Configuration: a TOML file (`--config PATH` or `ZAPIS_CONFIG`), then environment overrides.
+//! Secrets never live in the file: it names environment variables that hold them.
 //!
-//! With no file, zapis runs the demo: the demo site at `/`, site key `demo`, the built-in
-//! YCLIENTS sandbox, SQLite in `zapis.db`.
+//! `zapis demo` (never a bare `zapis`) runs the demo: the demo site at `/`, site key `demo`, the
+//! built-in YCLIENTS sandbox, SQLite in `zapis-demo.db`.
 //!
 //! [`Settings`] composes the sections; [`sites`] holds a site's settings, [`load`] reads the file
 //! and the environment and parses what needs parsing, [`validate`] checks what spans sections,
-//! [`demo`] is the no-file configuration.
+//! [`demo`] is the demo's configuration.
 
 mod demo;
+mod http;
 mod load;
 pub mod sites;
 mod validate;
@@ -21,6 +22,7 @@ use yclients::Secret;
 use crate::net::{ForwardedHeader, ProxyNet};
 
 pub use demo::{DEMO_GROUP_ID, DEMO_PASSWORD_HASH, SANDBOX_NETWORK};
+pub use http::HttpSettings;
 pub use sites::{
     FloatButton, FloatPosition, SiteSettings, SiteYclients, TagValue, Target, TouchPart,
 };
@@ -47,6 +49,12 @@ pub struct Settings {
     /// How zapis talks to YCLIENTS (timeouts, the client-side rate budget).
     #[serde(default)]
     pub upstream: UpstreamSettings,
+    /// How long clients may take, how many at once, where `/metrics` is served.
+    #[serde(default)]
+    pub http: HttpSettings,
+    /// What tracker clients may send, and how long what they sent is kept.
+    #[serde(default)]
+    pub ingest: crate::ingest::quota::IngestSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

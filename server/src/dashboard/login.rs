@@ -21,7 +21,12 @@ use super::{
 };
 use crate::{
     app::AppState,
-    auth::{DashSession, Session, lockout, password, read_cookie, session::COOKIE},
+    auth::{
+        DashSession, Session, device,
+        lockout::{self, Gate},
+        password, read_cookie,
+        session::COOKIE,
+    },
     error::ApiError,
     net::ClientAddr,
     util::clock::now_ms,
@@ -41,17 +46,31 @@ pub struct LoginForm {
     csrf: String,
 }
 
+/// `everywhere` present: sign out on every browser ("sign out everywhere").
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    everywhere: Option<String>,
+}
+
 #[derive(Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]
     pub csrf: String,
 }
 
-/// A POST from another site's page is refused whatever it carries.
-pub fn same_origin(headers: &HeaderMap) -> bool {
+/// A POST from another site's page is refused whatever it carries. Its `Origin` is compared with
+/// `public_url`'s (`expected`) — behind a proxy `Host` is the proxy's upstream, not what the
+/// browser saw; with no `public_url` configured, with `Host`.
+pub fn same_origin(headers: &HeaderMap, expected: Option<&str>) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
+    if let Some(expected) = expected {
+        return origin.eq_ignore_ascii_case(expected);
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -61,7 +80,7 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 
 /// A form POST of a logged-in owner: same origin and the session's CSRF token.
 pub fn form_ok(headers: &HeaderMap, session: &Session, token: &str) -> bool {
-    same_origin(headers) && session.csrf_ok(token)
+    same_origin(headers, session.form_origin.as_deref()) && session.csrf_ok(token)
 }
 
 /// `GET /dashboard`: the owner's sites (straight to the overview when there is one).
@@ -165,7 +184,7 @@ pub async fn submit(
 ) -> Response {
     let l = L::from_headers(&headers);
     let cookie = read_cookie(&headers, LOGIN_COOKIE).unwrap_or("");
-    if !same_origin(&headers)
+    if !same_origin(&headers, app.auth.form_origin.as_deref())
         || cookie.is_empty()
         || !constant_time_eq(cookie.as_bytes(), form.csrf.as_bytes())
     {
@@ -177,19 +196,26 @@ pub async fn submit(
     }
     let ip = client.key();
     let now = now_ms();
-    match lockout::locked(&app.store, &form.login, &ip, now).await {
-        Ok(Some(until)) => return locked(&app, l, until - now, &form.login),
-        Ok(None) => {}
+    let device = match known_device(&app, &headers, &form.login, now).await {
+        Ok(d) => d,
         Err(e) => return ApiError::unavailable(e).into_response(),
-    }
+    };
+    let from = lockout::Source {
+        ip: &ip,
+        device: device.as_deref(),
+    };
+    let attempt = match lockout::begin(&app.store, &app.auth.keys, &form.login, &from, now).await {
+        Ok(Gate::Check(a)) => a,
+        Ok(Gate::Refused { retry_after_ms }) => {
+            return locked(&app, l, retry_after_ms, &form.login);
+        }
+        Err(e) => return ApiError::unavailable(e).into_response(),
+    };
     let hash = app.auth.owner(&form.login).map(|o| o.password_hash.clone());
     if !password::verify_blocking(form.password, hash).await {
         tracing::info!("dashboard login failed");
-        if let Err(e) = lockout::failed(&app.store, &form.login, &ip, now).await {
+        if let Err(e) = lockout::failed(&app.store, attempt).await {
             return ApiError::unavailable(e).into_response();
-        }
-        if let Ok(Some(until)) = lockout::locked(&app.store, &form.login, &ip, now).await {
-            return locked(&app, l, until - now, &form.login);
         }
         let m = l.t("Неверный логин или пароль.", "Wrong login or password.");
         return login_page(
@@ -200,7 +226,7 @@ pub async fn submit(
             &form.login,
         );
     }
-    let _ = lockout::succeeded(&app.store, &form.login, now).await;
+    let _ = lockout::succeeded(&app.store, attempt, now).await;
     let token = match Session::start(&app, &form.login).await {
         Ok(t) => t,
         Err(e) => return ApiError::unavailable(e).into_response(),
@@ -214,19 +240,69 @@ pub async fn submit(
     );
     res.headers_mut()
         .append(header::SET_COOKIE, app.auth.cookie(LOGIN_COOKIE, "", 0));
+    if let Ok(epoch) = app.store.owner_epoch(&form.login).await {
+        let tag = app.auth.password_tag(&form.login).unwrap_or_default();
+        let value = device::issue(
+            &app.auth.keys,
+            &lockout::login_key(&form.login),
+            epoch,
+            &tag,
+            now,
+        );
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            app.auth
+                .cookie(device::COOKIE, &value, device::LIFETIME_MS / 1000),
+        );
+    }
     res
 }
 
+/// The browser's known-device id for `login`, when it carries a valid cookie for it.
+async fn known_device(
+    app: &AppState,
+    headers: &HeaderMap,
+    login: &str,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let (Some(value), Some(tag)) = (
+        read_cookie(headers, device::COOKIE),
+        app.auth.password_tag(login),
+    ) else {
+        return Ok(None);
+    };
+    let epoch = app.store.owner_epoch(login).await?;
+    Ok(device::verify(
+        &app.auth.keys,
+        value,
+        &lockout::login_key(login),
+        epoch,
+        &tag,
+        now,
+    ))
+}
+
 fn locked(app: &AppState, l: L, wait_ms: i64, login: &str) -> Response {
-    let minutes = (wait_ms.max(0) + 59_999) / 60_000;
-    let m = if l.ru() {
-        format!(
-            "Слишком много неудачных попыток входа. Вход временно заблокирован — попробуйте снова через {minutes} мин."
-        )
+    let m = if wait_ms < 60_000 {
+        let secs = (wait_ms.max(0) + 999) / 1000;
+        if l.ru() {
+            format!(
+                "Слишком много попыток входа в эту учётную запись. Подождите {secs} с и попробуйте снова."
+            )
+        } else {
+            format!("Too many login attempts on this account. Wait {secs} s and try again.")
+        }
     } else {
-        format!(
-            "Too many failed login attempts. Logging in is locked for now — try again in {minutes} min."
-        )
+        let minutes = (wait_ms + 59_999) / 60_000;
+        if l.ru() {
+            format!(
+                "Слишком много неудачных попыток входа отсюда. Попробуйте снова через {minutes} мин. или войдите из браузера, где вы уже входили."
+            )
+        } else {
+            format!(
+                "Too many failed login attempts from here. Try again in {minutes} min, or log in from a browser you used before."
+            )
+        }
     };
     let mut res = login_page(app, l, StatusCode::TOO_MANY_REQUESTS, Some(m), login);
     if let Ok(v) = HeaderValue::from_str(&((wait_ms.max(0) + 999) / 1000).to_string()) {
@@ -240,7 +316,7 @@ pub async fn logout(
     State(app): State<AppState>,
     DashSession(s): DashSession,
     headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<LogoutForm>,
 ) -> Response {
     if !form_ok(&headers, &s, &form.csrf) {
         let l = L::from_headers(&headers);
@@ -254,7 +330,14 @@ pub async fn logout(
         };
         return super::error_page(&f, &crate::auth::session::csrf_refused());
     }
-    let _ = s.end(&app).await;
+    let ended = if form.everywhere.is_some() {
+        s.end_everywhere(&app).await
+    } else {
+        s.end(&app).await
+    };
+    if let Err(e) = ended {
+        return ApiError::unavailable(e).into_response();
+    }
     let mut res = Redirect::to("/dashboard/login").into_response();
     res.headers_mut()
         .append(header::SET_COOKIE, app.auth.cookie(COOKIE, "", 0));
@@ -274,6 +357,15 @@ pub async fn language(
     Query(q): Query<Next>,
 ) -> Response {
     let lang = if lang == "en" { "en" } else { "ru" };
+    if q.next.chars().any(char::is_control) {
+        return ApiError::bad_request(
+            "bad_request",
+            "Некорректный адрес возврата.",
+            "Malformed return address.",
+        )
+        .field("next")
+        .into_response();
+    }
     let next =
         if q.next.starts_with("/dashboard") && !q.next.contains("//") && !q.next.contains('\\') {
             q.next.as_str()

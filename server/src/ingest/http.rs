@@ -4,7 +4,7 @@ use axum::{
     Json, Router,
     body::Bytes,
     extract::State,
-    http::{HeaderMap, header},
+    http::{HeaderMap, StatusCode, header},
     routing::post,
 };
 use protocol::{
@@ -12,16 +12,19 @@ use protocol::{
     track::{self, Ack, Batch},
 };
 
-use super::{bots, writer};
+use crate::net::ClientAddr;
+
+use super::{bots, quota, writer};
 use crate::{app::AppState, error::ApiError, store::Received, util::clock::now_ms};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/t", post(ingest))
 }
 
-#[utoipa::path(post, path = "/api/v1/t", request_body(content = Batch, content_type = "text/plain", description = "One tracker batch as JSON (sendBeacon sends text/plain)"), responses((status = 200, description = "Stored durably", body = Ack), (status = 400, body = protocol::ErrorBody), (status = 403, body = protocol::ErrorBody), (status = 404, body = protocol::ErrorBody), (status = 413, body = protocol::ErrorBody), (status = 422, body = protocol::ErrorBody), (status = 503, body = protocol::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/t", request_body(content = Batch, content_type = "text/plain", description = "One tracker batch as JSON (sendBeacon sends text/plain)"), responses((status = 200, description = "Stored durably", body = Ack), (status = 400, body = protocol::ErrorBody), (status = 403, body = protocol::ErrorBody), (status = 404, body = protocol::ErrorBody), (status = 413, body = protocol::ErrorBody), (status = 422, body = protocol::ErrorBody), (status = 429, description = "rate_limited: too many events from this address or visitor, or the site's daily quota is used up", body = protocol::ErrorBody), (status = 503, body = protocol::ErrorBody)))]
 pub async fn ingest(
     State(app): State<AppState>,
+    client: ClientAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Ack>, ApiError> {
@@ -64,14 +67,35 @@ pub async fn ingest(
     // The server, not the tracker, decides the channel (DESIGN.md §4).
     batch.touch = crate::attribution::classify(&batch.touch);
     let stored = batch.events.len() as u32;
-    let received = Received {
-        batch,
-        at: now_ms(),
-    };
+    let at = now_ms();
+    let ip = client.0.to_string();
+    if let Err(refusal) =
+        app.limits
+            .ingest
+            .admit(&batch.site, &ip, &batch.vid, batch.events.len(), at)
+    {
+        app.metrics.add(
+            "zapis_ingest_refused_total",
+            &[("reason", refusal.label())],
+            u64::from(stored),
+        );
+        if refusal == quota::Refusal::SiteQuota {
+            tracing::warn!(site = %batch.site, "the site's daily event quota is used up");
+        }
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            protocol::booking::codes::RATE_LIMITED,
+            "Слишком много событий. Попробуйте позже.",
+            "Too many events. Please try again later.",
+        ));
+    }
+    let received = Received { batch, at };
     app.ingest.write(received).await.map_err(|e| match e {
         writer::WriteError::Busy => ApiError::unavailable(e),
         other => ApiError::unavailable(other),
     })?;
+    app.metrics
+        .add("zapis_events_ingested_total", &[], u64::from(stored));
     Ok(Json(Ack { stored }))
 }
 

@@ -4,6 +4,7 @@
 
 pub mod bots;
 pub mod http;
+pub mod quota;
 pub mod writer;
 
 pub use writer::Writer;

@@ -4,7 +4,7 @@
 use axum::{
     Json, Router,
     extract::{MatchedPath, Request, State},
-    http::header,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
     routing::get,
@@ -12,7 +12,13 @@ use axum::{
 use serde_json::{Value, json};
 
 use super::openapi;
-use crate::{app::AppState, error::ApiError, metrics::Metrics, store::Store};
+use crate::{
+    app::AppState,
+    error::ApiError,
+    metrics::{Metrics, MetricsAccess},
+    store::Store,
+    util::crypto::constant_time_eq,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,13 +35,54 @@ async fn health(State(store): State<Store>) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({"status": "ok"})))
 }
 
-/// `GET /metrics`
-async fn metrics(State(metrics): State<Metrics>) -> Response {
+/// `GET /metrics` on the public address: as `[http]` allows (see [`MetricsAccess`]).
+async fn metrics(State(metrics): State<Metrics>, headers: HeaderMap) -> Response {
+    match &metrics.access {
+        MetricsAccess::Public => {}
+        MetricsAccess::Hidden => return ApiError::not_found().into_response(),
+        MetricsAccess::Token(token) => {
+            let given = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or("");
+            if given.is_empty() || !constant_time_eq(given.as_bytes(), token.expose().as_bytes()) {
+                let mut res = ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "Нужен токен метрик.",
+                    "The metrics token is required.",
+                )
+                .into_response();
+                res.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                return res;
+            }
+        }
+    }
+    render_metrics(&metrics)
+}
+
+fn render_metrics(metrics: &Metrics) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         metrics.render(),
     )
         .into_response()
+}
+
+/// The router of `metrics_addr`: `/metrics` to anyone who reaches that address, and `/health`.
+pub fn metrics_router(metrics: Metrics, store: Store) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(move || {
+                let metrics = metrics.clone();
+                async move { render_metrics(&metrics) }
+            }),
+        )
+        .route("/health", get(health))
+        .with_state(store)
 }
 
 /// Middleware: counts every request by its route pattern (never the raw path) and status.

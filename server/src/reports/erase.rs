@@ -7,6 +7,22 @@ use crate::{
     app::AppState, booking::phone::PhoneNumber, error::ApiError, store::Erased, util::clock::now_ms,
 };
 
+/// What the erasure receipt says is still held, and where: zapis keeps anonymous rows; YCLIENTS
+/// keeps its record of each booking, which zapis does not change (the salon's own CRM).
+pub fn remains(erased: &Erased) -> Vec<&'static str> {
+    let mut out = vec![
+        "zapis: anonymous rows under fresh ids — channel, source and medium, page paths to their first segment, the day of each visit and payment, amounts — so reports still add up",
+    ];
+    if erased.bookings > 0 {
+        out.extend([
+            "YCLIENTS: the record of each booking with the client's name and phone, as the salon's CRM keeps them",
+            "YCLIENTS: the record's comment with zapis's source line and the custom field zapis_visitor (a visitor id that no longer matches anything in zapis)",
+            "YCLIENTS: the client card and payments; erase them in YCLIENTS if the client asks",
+        ]);
+    }
+    out
+}
+
 pub enum Target<'a> {
     Visitor(&'a str),
     Phone(&'a str),

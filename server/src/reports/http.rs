@@ -142,5 +142,7 @@ async fn erasure(
         }
     };
     let erased = erase::erase(&app, &site.key, &s.0.login, target).await?;
-    Ok(Json(json!({ "erased": erased })))
+    Ok(Json(
+        json!({ "erased": erased, "remains": erase::remains(&erased) }),
+    ))
 }

@@ -64,7 +64,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(api)
-        .merge(reports::http::router())
+        .merge(reports::http::router().layer(middleware::from_fn(ops::headers::no_store)))
         .merge(dashboard::http::router())
         .merge(webhooks::http::router())
         .merge(booking::http::cancel_router())
@@ -75,6 +75,10 @@ pub fn router(state: AppState) -> Router {
             ops::http::count_requests,
         ))
         .layer(middleware::from_fn(error::localize))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            ops::headers::security_headers,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(middleware::map_response(error::shape_layer_errors))
         .layer(CatchPanicLayer::custom(error::panic_response))
@@ -93,5 +97,6 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::map_request(ops::headers::sanitize_request_id))
         .with_state(state)
 }

@@ -219,9 +219,22 @@ impl Store {
     }
 
     /// The visitor's cancellation was refused upstream: the booking stands.
+    /// Takes the mark back (YCLIENTS refused the cancellation), unless another request of the
+    /// visitor's already cancelled it.
     pub async fn unmark_client_cancelled(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE bookings SET client_cancelled = NULL WHERE id = $1")
+        sqlx::query("UPDATE bookings SET client_cancelled = NULL WHERE id = $1 AND (outcome IS NULL OR outcome <> 'cancelled_client')")
             .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// YCLIENTS accepted the visitor's cancellation: the booking reads so at once, not only when
+    /// the webhook comes.
+    pub async fn set_cancelled_by_client(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE bookings SET outcome = 'cancelled_client', client_cancelled = COALESCE(client_cancelled, $2) WHERE id = $1")
+            .bind(id)
+            .bind(now)
             .execute(&self.pool)
             .await?;
         Ok(())

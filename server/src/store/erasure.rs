@@ -1,5 +1,8 @@
-//! Erasure of a visitor (by id) or a client (by phone): names, phones, emails, comments, visitor
-//! and session ids, query strings of paths, referrers and click ids leave the store. The rows
+//! Erasure of a visitor (by id) or a client by phone: names, phones, emails, comments, visitor
+//! and session ids, query strings of paths, referrers and click ids leave the store; so does
+//! free text that could carry a name or phone (campaign, content and term of touches, page
+//! titles, event names and props, paths past their first segment), YCLIENTS' transaction ids of
+//! the payments, and the exact times (visit and payment kept to the day). The rows
 //! stay, under fresh anonymous ids, so counts and sums in the reports still add up. Each
 //! erasure is logged with who, when and how much — never what.
 
@@ -36,11 +39,24 @@ pub fn strip_query(path: &str) -> String {
     path.split(['?', '#']).next().unwrap_or("").to_owned()
 }
 
-/// A touch's JSON without referrer and click ids, its landing page without the query.
+/// A path kept to its first segment (`/thanks/anna-petrova?x` → `/thanks/…`): later segments
+/// can be anything a site puts there, a name included.
+pub fn generalise_path(path: &str) -> String {
+    let path = strip_query(path);
+    let mut parts = path.trim_start_matches('/').splitn(2, '/');
+    match (parts.next(), parts.next()) {
+        (Some(first), Some(rest)) if !rest.is_empty() => format!("/{first}/…"),
+        _ => path,
+    }
+}
+
+/// A touch's JSON without referrer, click ids and free text, its landing page without the query.
 fn scrub_touch(json: Option<String>) -> Option<String> {
     let mut v: Value = serde_json::from_str(&json?).ok()?;
     let o = v.as_object_mut()?;
-    for k in ["referrer", "yclid", "gclid", "fbclid"] {
+    for k in [
+        "referrer", "yclid", "gclid", "fbclid", "campaign", "content", "term",
+    ] {
         o.remove(k);
     }
     if let Some(landing) = o.get("landing").and_then(Value::as_str).map(strip_query) {
@@ -167,8 +183,8 @@ async fn erase_visitor_in(
         let landing: Option<String> = row.try_get("landing")?;
         let new_sid = anon_id();
         sqlx::query(
-            "UPDATE sessions SET sid = $3, vid = $4, referrer = NULL, yclid = NULL, gclid = NULL, fbclid = NULL, landing = $5 \
-             WHERE site = $1 AND sid = $2",
+            "UPDATE sessions SET sid = $3, vid = $4, referrer = NULL, yclid = NULL, gclid = NULL, fbclid = NULL, landing = $5, \
+             campaign = NULL, content = NULL, term = NULL WHERE site = $1 AND sid = $2",
         )
         .bind(site)
         .bind(&sid)
@@ -193,7 +209,7 @@ async fn erase_visitor_in(
         erased.sessions += 1;
     }
     erased.events =
-        sqlx::query("UPDATE events SET vid = $3, props = NULL WHERE site = $1 AND vid = $2")
+        sqlx::query("UPDATE events SET vid = $3, props = NULL, title = NULL, name = NULL WHERE site = $1 AND vid = $2")
             .bind(site)
             .bind(vid)
             .bind(&anon)
@@ -206,12 +222,12 @@ async fn erase_visitor_in(
             .bind(&anon)
             .fetch_all(&mut **tx)
             .await?;
-    for path in paths.iter().filter(|p| p.contains(['?', '#'])) {
+    for path in paths.iter().filter(|p| generalise_path(p) != **p) {
         sqlx::query("UPDATE events SET path = $4 WHERE site = $1 AND vid = $2 AND path = $3")
             .bind(site)
             .bind(&anon)
             .bind(path)
-            .bind(strip_query(path))
+            .bind(generalise_path(path))
             .execute(&mut **tx)
             .await?;
     }
@@ -242,15 +258,18 @@ async fn scrub_booking(
     anon_vid: Option<&str>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let row = sqlx::query("SELECT first_touch, last_touch, result FROM bookings WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let row = sqlx::query(
+        "SELECT first_touch, last_touch, result, datetime, visit_at FROM bookings WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
     let new_id = anon_id();
     sqlx::query(
         "UPDATE bookings SET id = $2, idempotency_key = $2, request_hash = '', name = '', phone = '', email = NULL, comment = NULL, \
          error = NULL, records = NULL, record_id = NULL, vid = $3, sid = CASE WHEN sid LIKE 'anon%' THEN sid ELSE NULL END, \
-         first_touch = $4, last_touch = $5, result = $6, erased = $7 WHERE id = $1",
+         first_touch = $4, last_touch = $5, result = $6, erased = $7, first_campaign = NULL, last_campaign = NULL, \
+         datetime = $8, visit_at = $9 WHERE id = $1",
     )
     .bind(id)
     .bind(&new_id)
@@ -259,14 +278,35 @@ async fn scrub_booking(
     .bind(scrub_touch(row.try_get("last_touch")?))
     .bind(scrub_result(row.try_get("result")?, &new_id))
     .bind(now)
+    .bind(to_the_day(&row.try_get::<String, _>("datetime")?))
+    .bind(row.try_get::<Option<String>, _>("visit_at")?.map(|v| to_the_day(&v)))
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE payments SET booking_id = $2, record_id = 0 WHERE booking_id = $1")
-        .bind(id)
-        .bind(&new_id)
-        .execute(&mut **tx)
-        .await?;
+    // Payments: YCLIENTS' transaction id replaced by a random negative one, the time by the day.
+    let payments: Vec<(String, i64)> =
+        sqlx::query_as("SELECT site, id FROM payments WHERE booking_id = $1")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
+    for (site, tx_id) in payments {
+        let anon_tx = -i64::from(rand::random::<u32>()) - 1;
+        sqlx::query("UPDATE payments SET id = $3, booking_id = $4, record_id = 0, paid_at = SUBSTR(paid_at, 1, 10) WHERE site = $1 AND id = $2")
+            .bind(&site)
+            .bind(tx_id)
+            .bind(anon_tx)
+            .bind(&new_id)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
+}
+
+/// `2026-03-01T12:30:00+03:00` → `2026-03-01T00:00:00+03:00` (the day and offset kept).
+fn to_the_day(datetime: &str) -> String {
+    match (datetime.get(..10), datetime.get(19..)) {
+        (Some(day), Some(zone)) if datetime.len() >= 19 => format!("{day}T00:00:00{zone}"),
+        _ => datetime.get(..10).unwrap_or(datetime).to_owned(),
+    }
 }
 
 async fn log(
@@ -314,5 +354,18 @@ mod tests {
             serde_json::json!({"ch": "paid", "source": "yandex", "landing": "/"})
         );
         assert_eq!(strip_query("/a/b?x=1#y"), "/a/b");
+    }
+
+    #[test]
+    fn paths_keep_their_first_segment_and_times_their_day() {
+        assert_eq!(generalise_path("/thanks/anna-petrova?x=1"), "/thanks/…");
+        assert_eq!(generalise_path("/prices"), "/prices");
+        assert_eq!(generalise_path("/?utm_source=x"), "/");
+        assert_eq!(generalise_path("/a/"), "/a/");
+        assert_eq!(
+            to_the_day("2026-03-01T12:30:00+03:00"),
+            "2026-03-01T00:00:00+03:00"
+        );
+        assert_eq!(to_the_day("2026-03-01 12:30"), "2026-03-01");
     }
 }

@@ -6,10 +6,12 @@ mod attribution;
 mod bookings;
 mod cluster;
 mod erasure;
+mod lockout;
 mod overview;
 mod owners;
 mod refused;
 mod reports;
+mod retention;
 pub mod sources;
 mod tracking;
 
@@ -17,9 +19,12 @@ pub use attribution::{BookingRef, Delivery, Payment, RecordState};
 pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
 pub use cluster::BudgetTry;
 pub use erasure::Erased;
+pub use lockout::{AttemptCounts, NewAttempt};
 pub use overview::Step;
+pub use owners::StoredSession;
 pub use refused::RefusedOrigin;
 pub use reports::*;
+pub use retention::Purged;
 pub use tracking::Received;
 
 use std::{str::FromStr, time::Duration};

@@ -26,9 +26,20 @@ pub fn router() -> Router<AppState> {
 /// `POST /hooks/yclients/{site}/{secret}`
 async fn receive(
     State(app): State<AppState>,
+    client: crate::net::ClientAddr,
     Path((site, secret)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    // An address guessing secrets is stopped after a few wrong ones (YCLIENTS never errs).
+    let guesser = client.0.to_string();
+    if app.limits.webhook_guesses.over(&guesser) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Слишком много неверных запросов.",
+            "Too many wrong requests.",
+        ));
+    }
     let refused = || {
         app.metrics.add(METRIC, &[("result", "refused")], 1);
         ApiError::new(
@@ -45,6 +56,7 @@ async fn receive(
         return Err(refused());
     };
     if !constant_time_eq(expected.expose().as_bytes(), secret.as_bytes()) {
+        app.limits.webhook_guesses.allow(&guesser);
         tracing::warn!(site = %settings.key, "webhook with a wrong secret refused");
         return Err(refused());
     }

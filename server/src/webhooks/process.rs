@@ -1,6 +1,9 @@
-//! Processing stored deliveries: `record` events move a booking through its outcomes,
-//! `finances_operation` events add or remove its payments. Unknown records are ignored with a
-//! log line (ids only: a delivery carries the client's name and phone).
+//! Processing stored deliveries. A delivery is a hint, never data: whoever knows the URL can post
+//! one, so for a `record` or `finances_operation` event about one of our bookings the record and
+//! its finance transactions are read back from YCLIENTS (through the client's call budget) and
+//! that is what is stored. Unknown records are ignored with a log line (ids only: a delivery
+//! carries the client's name and phone). When the read fails the delivery is left `failed` and
+//! the reconciler's next sweep reads the record anyway.
 
 use std::time::Duration;
 
@@ -9,9 +12,13 @@ use yclients::model::{Record, WebhookEvent, WebhookStatus};
 
 use super::{
     METRIC,
-    apply::{Present, payment, record_state},
+    apply::{Present, apply_full_record, record_state},
 };
-use crate::{app::AppState, store::Delivery, util::clock::now_ms};
+use crate::{
+    app::AppState,
+    store::{BookingRef, Delivery},
+    util::clock::now_ms,
+};
 
 /// Deliveries taken per store read.
 const BATCH: i64 = 50;
@@ -121,15 +128,48 @@ async fn record_event(
     else {
         return Ok(ignored(site, event, record.id));
     };
-    let state = record_state(
+    read_back(
+        app,
+        site,
         &booking,
-        &record,
-        Present::of(&data),
+        record.id,
         event.status == WebhookStatus::Delete,
-    );
-    let applied = app.store.apply_record_state(&booking.id, &state).await?;
-    tracing::info!(site, booking = %booking.id, record = record.id, outcome = state.outcome.map_or("-", |o| o.as_str()), applied, "record webhook applied");
-    Ok("processed")
+    )
+    .await
+}
+
+/// Reads the record and its payments from YCLIENTS and applies them. `delete`: the delivery
+/// said the record was deleted; YCLIENTS' 404 then confirms it.
+async fn read_back(
+    app: &AppState,
+    site: &str,
+    booking: &BookingRef,
+    record_id: u64,
+    delete: bool,
+) -> Result<&'static str, sqlx::Error> {
+    let Ok(up) = app.upstreams.get(site) else {
+        return Ok("failed");
+    };
+    match up.client.record(booking.company_id as u64, record_id).await {
+        Ok(record) => {
+            apply_full_record(&app.store, booking, &record).await?;
+            tracing::info!(site, booking = %booking.id, record = record_id, "webhook: record read back and applied");
+            Ok("processed")
+        }
+        Err(yclients::Error::Api { status: 404, .. }) if delete => {
+            let gone = Record {
+                id: record_id,
+                ..Record::default()
+            };
+            let state = record_state(booking, &gone, Present::of(&Value::Null), true);
+            app.store.apply_record_state(&booking.id, &state).await?;
+            Ok("processed")
+        }
+        Err(e) => {
+            tracing::warn!(site, booking = %booking.id, record = record_id, error = %e, "webhook: reading the record back failed; the reconciler will");
+            Ok("failed")
+        }
+    }
 }
 
 async fn finance_event(
@@ -155,17 +195,5 @@ async fn finance_event(
     else {
         return Ok(ignored(site, event, record_id));
     };
-    let mut p = payment(&op.transaction);
-    if p.id == 0 {
-        p.id = event.resource_id as i64;
-    }
-    if event.status == WebhookStatus::Delete {
-        app.store.delete_payment(site, &booking.id, p.id).await?;
-    } else {
-        app.store
-            .upsert_payment(site, &booking.id, record_id as i64, &p)
-            .await?;
-    }
-    tracing::info!(site, booking = %booking.id, record = record_id, "payment webhook applied");
-    Ok("processed")
+    read_back(app, site, &booking, record_id, false).await
 }

@@ -23,12 +23,16 @@ pub async fn get(app: &TestApp, path: &str) -> Value {
 
 /// The first free slot of the first service at `BRANCH` with any master: (service id, slot datetime).
 pub async fn first_free_slot(app: &TestApp) -> (u64, String) {
-    free_slot_after(app, 0).await
+    free_slot_skipping(app, 0).await
 }
 
-/// The first free slot at least `days` free dates ahead (a visit the client may still cancel
-/// online: the salon's window is 2 h before it).
-pub async fn free_slot_after(app: &TestApp, days: usize) -> (u64, String) {
+/// The first free slot on the second bookable day or later: far enough ahead to be cancelled
+/// online (YCLIENTS refuses within 2 hours of the visit) whatever the time of day.
+pub async fn free_slot_a_day_ahead(app: &TestApp) -> (u64, String) {
+    free_slot_skipping(app, 1).await
+}
+
+async fn free_slot_skipping(app: &TestApp, skip_dates: usize) -> (u64, String) {
     let services = get(
         app,
         &format!("/api/v1/sites/demo/branches/{BRANCH}/services"),
@@ -40,7 +44,7 @@ pub async fn free_slot_after(app: &TestApp, days: usize) -> (u64, String) {
         &format!("/api/v1/sites/demo/branches/{BRANCH}/dates?services={service}&staff=0"),
     )
     .await;
-    for date in dates["dates"].as_array().unwrap().iter().skip(days) {
+    for date in dates["dates"].as_array().unwrap().iter().skip(skip_dates) {
         let times = get(
             app,
             &format!(

@@ -139,6 +139,13 @@ async fn bad_fields_are_refused_before_anything_reaches_yclients(db: Db) {
     let cases: Vec<(&str, Value, &str)> = vec![
         ("phone", json!("12345"), "invalid_phone"),
         ("name", json!("   "), "name_required"),
+        // Only invisible characters: zero-width space and joiner, word joiner, Hangul filler,
+        // a lone combining accent.
+        (
+            "name",
+            json!("\u{200b}\u{200d}\u{2060}\u{3164}\u{0301}"),
+            "name_required",
+        ),
         ("consent", json!(false), "consent_required"),
         ("email", json!("not-an-email"), "invalid_field"),
         ("datetime", json!("tomorrow"), "invalid_field"),

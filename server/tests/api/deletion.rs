@@ -190,7 +190,75 @@ async fn erasing_a_client_by_phone_from_the_dashboard_forgets_them(db: Db) {
     );
 }
 
+/// Free text can carry a name or phone anywhere a site or a link puts one: a campaign, a page
+/// title, an event name, a path. Erasure leaves none of it, nor YCLIENTS' transaction id or the
+/// exact time of the visit; the receipt says what YCLIENTS still holds.
+async fn erasure_leaves_no_free_text_transaction_id_or_exact_time(db: Db) {
+    let app = spawn(db).await;
+    let (b, csrf) = logged_in(&app, ANNA).await;
+    let campaign = "promo-anna-petrova-79160001122";
+    let spring = touch("yandex", "cpc", campaign, 1_700_000_000_000);
+    land(&app, VID, SID, &spring, 1_700_000_000_000).await;
+    let free_text = json!({
+        "site": "demo", "vid": VID, "sid": SID, "started": 1_700_000_000_000u64, "touch": spring,
+        "events": [
+            {"t": "pageview", "ts": 1_700_000_003_000u64, "path": "/thanks/anna-petrova-79160001122", "title": "Спасибо, Анна Петрова"},
+            {"t": "custom", "ts": 1_700_000_004_000u64, "path": "/thanks", "name": "lead anna 79160001122"}
+        ]
+    });
+    let res = app
+        .client
+        .post(app.url("/api/v1/t"))
+        .header("origin", crate::helpers::ORIGIN)
+        .body(free_text.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (id, record) = book(&app, "erase-text-0001", VID, SID, &spring, &spring).await;
+    let tx = app.sandbox.control().pay_in_full(record).unwrap();
+    wait_for_lead(&app, &b, &id, |r| r["paid"].as_f64() == Some(tx.amount)).await;
+    let res = b
+        .post(app.url("/api/v1/sites/demo/erasures"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"visitor": VID}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let receipt: Value = res.json().await.unwrap();
+    let remains = receipt["remains"].to_string();
+    assert!(
+        remains.contains("YCLIENTS") && remains.contains("zapis_visitor"),
+        "{remains}"
+    );
+    let texts = all_text(&app).await;
+    for needle in ["79160001122", "anna-petrova", "Анна Петрова", "promo-anna"] {
+        let found: Vec<_> = texts
+            .iter()
+            .filter(|(_, _, v)| v.contains(needle))
+            .collect();
+        assert!(found.is_empty(), "{needle} still stored: {found:?}");
+    }
+    let pool = app.store.pool();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM payments")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_ne!(ids[0], tx.id as i64, "YCLIENTS' transaction id is gone");
+    let (datetime, paid_at): (String, Option<String>) = sqlx::query_as(
+        "SELECT b.datetime, p.paid_at FROM bookings b JOIN payments p ON p.booking_id = b.id",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(datetime.get(10..19), Some("T00:00:00"), "{datetime}");
+    assert!(paid_at.is_none_or(|p| p.len() == 10), "kept to the day");
+}
+
 crate::on_both_databases!(
+    erasure_leaves_no_free_text_transaction_id_or_exact_time,
     after_erasing_a_visitor_no_personal_field_remains,
     erasing_a_client_by_phone_from_the_dashboard_forgets_them
 );

@@ -23,6 +23,8 @@ pub enum Db {
 
 pub struct TestApp {
     pub base: String,
+    /// `http://…` of `[http] metrics_addr`, when the test set one.
+    pub metrics_base: Option<String>,
     pub client: reqwest::Client,
     pub store: Store,
     pub sandbox: Arc<Sandbox>,
@@ -104,12 +106,18 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
         owners: Vec::new(),
         reconciler: Default::default(),
         upstream: Default::default(),
+        http: zapis::config::HttpSettings {
+            metrics_public: true,
+            ..Default::default()
+        },
+        ingest: Default::default(),
     };
     customize(&mut settings);
     let app = Application::build_on(settings, listener)
         .await
         .expect("app builds");
     let base = format!("http://{}", app.local_addr());
+    let metrics_base = app.metrics_addr().map(|a| format!("http://{a}"));
     let store = app.state().store.clone();
     let sandbox = app
         .state()
@@ -122,6 +130,7 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
     }));
     TestApp {
         base,
+        metrics_base,
         client: reqwest::Client::new(),
         store,
         sandbox,

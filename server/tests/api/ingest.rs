@@ -8,7 +8,7 @@ use crate::helpers::{Db, ORIGIN, spawn_app};
 const VID: &str = "0123456789abcdef0123456789abcdef";
 const SID: &str = "fedcba9876543210fedcba9876543210";
 
-fn batch(events: usize) -> Value {
+pub fn batch(events: usize) -> Value {
     json!({
         "site": "demo", "vid": VID, "sid": SID, "started": 1_700_000_000_000u64,
         "touch": {"ch": "paid", "source": "yandex", "medium": "cpc", "campaign": "spring", "landing": "/?utm_source=yandex", "ts": 1_700_000_000_000u64},
@@ -16,7 +16,7 @@ fn batch(events: usize) -> Value {
     })
 }
 
-async fn post(app: &crate::helpers::TestApp, origin: &str, body: String) -> reqwest::Response {
+pub async fn post(app: &crate::helpers::TestApp, origin: &str, body: String) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/t"))
         .header("origin", origin)
@@ -49,13 +49,16 @@ async fn a_beacon_is_acknowledged_only_once_its_events_are_stored(db: Db) {
 async fn many_concurrent_beacons_all_land_and_share_commits(db: Db) {
     let app = spawn_app(db).await;
     let mut sends = tokio::task::JoinSet::new();
-    for _ in 0..40 {
+    for n in 0..40 {
         let (client, url) = (app.client.clone(), app.url("/api/v1/t"));
+        // Forty visitors (one visitor sending 400 events at once would be throttled).
+        let mut body = batch(10);
+        body["vid"] = json!(format!("{n:032x}"));
         sends.spawn(async move {
             client
                 .post(url)
                 .header("origin", ORIGIN)
-                .body(batch(10).to_string())
+                .body(body.to_string())
                 .send()
                 .await
                 .unwrap()

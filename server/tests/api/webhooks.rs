@@ -78,10 +78,11 @@ async fn cancellations_no_shows_and_moves_reach_the_booking(db: Db) {
     app.sandbox.control().set_attendance(record_b, -1).unwrap();
     wait_for_lead(&app, &b, &first, |r| r["state"] == "cancelled_salon").await;
     wait_for_lead(&app, &b, &second, |r| r["state"] == "no_show").await;
-    // The salon moves a visit (a record update with another time; the data may be partial).
-    let moved = json!({"company_id": 410201, "resource": "record", "resource_id": record_c, "status": "update",
-                       "data": {"id": record_c, "datetime": "2031-05-05T15:30:00+03:00"}});
-    assert_eq!(post_hook(&app, SECRET, &moved).await.status(), 200);
+    // The salon moves a visit.
+    app.sandbox
+        .control()
+        .move_record(record_c, "2031-05-05T12:30:00Z".parse().unwrap())
+        .unwrap();
     let row = wait_for_lead(&app, &b, &third, |r| r["state"] == "rescheduled").await;
     assert_eq!(row["visit"], "2031-05-05T15:30:00+03:00");
     // A client who cancelled through us reads "cancelled by the client".
@@ -95,9 +96,12 @@ async fn the_same_webhook_delivered_twice_changes_nothing(db: Db) {
     app.sandbox.control().set_webhook_urls(Vec::new());
     let (b, _) = logged_in(&app, ANNA).await;
     let (id, record) = land_and_book(&app, "twice-0001").await;
+    // What YCLIENTS holds (its own deliveries are off; ours below carry the same).
+    let paid = app.sandbox.control().add_payment(record, 1500.0).unwrap();
+    app.sandbox.control().set_attendance(record, 1).unwrap();
     let payment = json!({
-        "company_id": 410201, "resource": "finances_operation", "resource_id": 990001, "status": "create",
-        "data": {"id": 990001, "amount": 1500, "record_id": record, "date": "2026-01-01 12:00:00",
+        "company_id": 410201, "resource": "finances_operation", "resource_id": paid.id, "status": "create",
+        "data": {"id": paid.id, "amount": 1500, "record_id": record, "date": "2026-01-01 12:00:00",
                  "client": {"id": 1, "name": "Анна", "phone": "+79165551234"}}
     });
     for _ in 0..2 {
@@ -140,6 +144,53 @@ async fn the_same_webhook_delivered_twice_changes_nothing(db: Db) {
     assert_eq!(leads(&app, &b, "").await.len(), 1);
 }
 
+/// Whoever knows the URL can post a delivery: it is a hint, and what is stored is what YCLIENTS
+/// answers when the record is read back.
+async fn a_forged_payment_or_visit_changes_nothing(db: Db) {
+    let app = spawn(db).await;
+    app.sandbox.control().set_webhook_urls(Vec::new());
+    let (b, _) = logged_in(&app, ANNA).await;
+    let (id, record) = land_and_book(&app, "forged-0001").await;
+    let forged_payment = json!({
+        "company_id": 410201, "resource": "finances_operation", "resource_id": 770001, "status": "create",
+        "data": {"id": 770001, "amount": 999999, "record_id": record, "date": "2026-01-01 12:00:00"}
+    });
+    let forged_visit = json!({"company_id": 410201, "resource": "record", "resource_id": record, "status": "update",
+        "data": {"id": record, "api_id": id, "attendance": 1, "paid_full": 1}});
+    assert_eq!(post_hook(&app, SECRET, &forged_payment).await.status(), 200);
+    assert_eq!(post_hook(&app, SECRET, &forged_visit).await.status(), 200);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !metrics(&app)
+        .await
+        .contains("zapis_webhooks_total{result=\"processed\"} 2")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "both deliveries processed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let row = wait_for_lead(&app, &b, &id, |_| true).await;
+    println!(
+        "RELIABILITY forged webhooks: paid {} state {}",
+        row["paid"], row["state"]
+    );
+    assert_eq!(
+        row["paid"].as_f64().unwrap_or(0.0),
+        0.0,
+        "no forged 999,999 ₽"
+    );
+    assert_eq!(row["state"], "upcoming", "no forged visit");
+    // The real payment, announced by the same kind of delivery, is stored.
+    let real = app.sandbox.control().pay_in_full(record).unwrap();
+    let cost = app.sandbox.control().record(record).unwrap().total_cost();
+    let mut announced = forged_payment.clone();
+    announced["resource_id"] = json!(real.id);
+    announced["data"]["id"] = json!(real.id);
+    assert_eq!(post_hook(&app, SECRET, &announced).await.status(), 200);
+    wait_for_lead(&app, &b, &id, |r| r["paid"].as_f64() == Some(cost)).await;
+}
+
 async fn a_webhook_with_a_wrong_secret_is_refused(db: Db) {
     let app = spawn(db).await;
     let body = json!({"company_id": 410201, "resource": "record", "resource_id": 1, "status": "delete", "data": {"id": 1}});
@@ -167,6 +218,13 @@ async fn a_webhook_with_a_wrong_secret_is_refused(db: Db) {
             .await
             .contains("zapis_webhooks_total{result=\"refused\"} 2")
     );
+    // An address guessing secrets is stopped: after 10 wrong ones even the right one waits.
+    for n in 0..9 {
+        let res = post_hook(&app, &format!("guess-{n}"), &body).await;
+        assert_eq!(res.status(), 403);
+    }
+    assert_eq!(post_hook(&app, "guess-10", &body).await.status(), 429);
+    assert_eq!(post_hook(&app, SECRET, &body).await.status(), 429);
 }
 
 async fn with_webhooks_off_the_reconciler_gets_it_right(db: Db) {
@@ -275,4 +333,5 @@ crate::on_both_databases!(
     a_webhook_with_a_wrong_secret_is_refused,
     with_webhooks_off_the_reconciler_gets_it_right,
     a_booking_whose_answer_was_lost_is_confirmed_by_the_reconciler,
+    a_forged_payment_or_visit_changes_nothing,
 );

@@ -355,6 +355,9 @@ impl ZapisConfig<'_> {
         if let Some(site) = self.site_dir {
             t.push_str(&format!("site_dir = {}\n", q(site)));
         }
+        // The bench reads /metrics on loopback, and measures throughput, not the abuse limits.
+        t.push_str("\n[http]\nmetrics_public = true\n");
+        t.push_str("\n[ingest]\naddress_burst = 100000000\naddress_events_per_minute = 100000000\nvisitor_burst = 100000000\nvisitor_events_per_minute = 100000000\nsite_daily_events = 100000000000\n");
         let network = match self.upstream {
             Some(None) => {
                 t.push_str("\n[sandbox]\nport = 0\nrate_limit = true\n");

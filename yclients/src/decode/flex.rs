@@ -85,14 +85,26 @@ pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     }
 }
 
-/// A string from a string or a number; null → `""`.
+/// A string from a string or a number; null → `""`. A whole number sent as a float
+/// (`26285.0`, as clients generated from an OpenAPI `number` send it) reads as the integer's
+/// text (`"26285"`).
 pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     match value(d)? {
         Value::Null => Ok(String::new()),
         Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
+        Value::Number(n) => Ok(number_text(&n)),
         Value::Bool(b) => Ok(b.to_string()),
         other => Err(D::Error::custom(format!("expected a string, got {other}"))),
+    }
+}
+
+/// A JSON number as text, whole floats without their `.0`.
+fn number_text(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+            format!("{}", f as i64)
+        }
+        _ => n.to_string(),
     }
 }
 
@@ -243,6 +255,11 @@ pub fn ser_map<S: serde::Serializer>(map: &Map<String, Value>, s: S) -> Result<S
     }
 }
 
+/// Serializes a flag the way the documented samples show it, as `1`/`0`.
+pub fn ser_bool_int<S: serde::Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u8(u8::from(*v))
+}
+
 /// Serializes `None` the PHP way, as `[]`.
 pub fn ser_opt<S: serde::Serializer, T: serde::Serialize>(
     v: &Option<T>,
@@ -288,5 +305,33 @@ mod tests {
                 .unwrap();
         assert_eq!((p.id, p.on, p.price), (16, false, 0.0));
         assert!(serde_json::from_str::<Probe>(r#"{"id":"abc"}"#).is_err());
+    }
+
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Texts {
+        #[serde(deserialize_with = "text")]
+        code: String,
+        #[serde(deserialize_with = "opt_text")]
+        api_id: Option<String>,
+    }
+
+    #[test]
+    fn whole_numbers_sent_as_floats_read_as_the_integers_text() {
+        let t: Texts = serde_json::from_str(r#"{"code":26285.0,"api_id":12345.0}"#).unwrap();
+        assert_eq!(
+            (t.code.as_str(), t.api_id.as_deref()),
+            ("26285", Some("12345"))
+        );
+        let t: Texts = serde_json::from_str(r#"{"code":26285,"api_id":-7.0}"#).unwrap();
+        assert_eq!(
+            (t.code.as_str(), t.api_id.as_deref()),
+            ("26285", Some("-7"))
+        );
+        let t: Texts = serde_json::from_str(r#"{"code":1.5,"api_id":"0042"}"#).unwrap();
+        assert_eq!(
+            (t.code.as_str(), t.api_id.as_deref()),
+            ("1.5", Some("0042"))
+        );
     }
 }

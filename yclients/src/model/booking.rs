@@ -8,14 +8,40 @@ use crate::decode::flex;
 
 /// Body of `POST /book_code/{company_id}`: asks YCLIENTS to text a confirmation code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(from = "BookCodeWire")]
 pub struct BookCode {
     /// Phone, digits with country code (`79161234567`).
-    #[serde(deserialize_with = "flex::text")]
     pub phone: String,
-    /// Client's name (the docs' sample spells the key `fulname`; both are read).
-    #[serde(alias = "fulname", deserialize_with = "flex::text")]
+    /// Client's name (the docs' sample spells the key `fulname`; both are read, and a body with
+    /// both is taken as YCLIENTS takes it — `fullname` first).
     pub fullname: String,
+}
+
+/// [`BookCode`] as it may arrive: `fullname`, `fulname`, or both (a serde alias would refuse
+/// the last as a duplicate field).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct BookCodeWire {
+    #[serde(deserialize_with = "flex::text")]
+    phone: String,
+    #[serde(deserialize_with = "flex::text")]
+    fullname: String,
+    #[serde(deserialize_with = "flex::text")]
+    fulname: String,
+}
+
+impl From<BookCodeWire> for BookCode {
+    fn from(w: BookCodeWire) -> Self {
+        let fullname = if w.fullname.trim().is_empty() {
+            w.fulname
+        } else {
+            w.fullname
+        };
+        BookCode {
+            phone: w.phone,
+            fullname,
+        }
+    }
 }
 
 /// One appointment of a `book_check` / `book_record` request.

@@ -158,8 +158,11 @@ pub struct BookStaff {
         serialize_with = "flex::ser_opt"
     )]
     pub position: Option<Position>,
-    /// Whether to show the rating.
-    #[serde(deserialize_with = "flex::boolean")]
+    /// Whether to show the rating (`1`/`0` on the wire, as documented).
+    #[serde(
+        deserialize_with = "flex::boolean",
+        serialize_with = "flex::ser_bool_int"
+    )]
     pub show_rating: bool,
     /// Rating, 0–5.
     #[serde(deserialize_with = "flex::num")]

@@ -173,8 +173,11 @@ pub struct BookformRef {
     /// Title.
     #[serde(deserialize_with = "flex::text")]
     pub title: String,
-    /// Whether it is the default form.
-    #[serde(deserialize_with = "flex::boolean")]
+    /// Whether it is the default form (`1`/`0` on the wire, as documented).
+    #[serde(
+        deserialize_with = "flex::boolean",
+        serialize_with = "flex::ser_bool_int"
+    )]
     pub is_default: bool,
     /// Public URL (`https://n19203.yclients.com/`).
     #[serde(deserialize_with = "flex::text")]

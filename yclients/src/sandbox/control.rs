@@ -220,6 +220,22 @@ impl Control {
         self.add_payment(record_id, due.max(0.0))
     }
 
+    /// The salon moves a visit to another time (nothing else checked). Sends a `record` update
+    /// webhook.
+    pub fn move_record(&self, record_id: u64, to: Timestamp) -> anyhow::Result<Record> {
+        let mut world = self.shared.world();
+        let now = world.now();
+        let record = world
+            .records
+            .get_mut(&record_id)
+            .with_context(|| format!("no record {record_id}"))?;
+        record.booking.start = to;
+        record.changed = now;
+        self.shared
+            .record_changed(&world, record_id, WebhookStatus::Update);
+        Ok(render_record(&world, record_id))
+    }
+
     /// The salon cancels a record. Sends a `record` delete webhook.
     pub fn cancel_record(&self, record_id: u64) -> anyhow::Result<Record> {
         let mut world = self.shared.world();

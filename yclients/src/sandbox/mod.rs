@@ -13,6 +13,7 @@
 //! (listed in the crate README), so a test in another process can drive them too.
 
 mod control;
+mod documented;
 mod faults;
 mod populate;
 mod render;

@@ -85,7 +85,7 @@ pub(crate) fn bookform(c: &Company, chain: bool) -> model::Bookform {
         google_analytics_id: String::new(),
         booking_notify_text: "Ждём вас! Если планы изменятся, пожалуйста, отмените запись заранее."
             .to_owned(),
-        style: serde_json::Map::new(),
+        style: super::documented::bookform_style(),
     }
 }
 

@@ -5,6 +5,8 @@ mod catalog;
 mod common;
 mod concurrency;
 mod decoding;
+mod documented;
+mod fidelity;
 mod hooks;
 mod records;
 mod resilience;

@@ -13,7 +13,7 @@ use super::reply::{self, Caller, body, caller};
 use crate::model::{Appointment, BookCode, BookRecord, BookedRecord, UserAuth, WebhookStatus};
 use crate::sandbox::rules::{self, Refusal};
 use crate::sandbox::world::{Session, World, normalize_phone};
-use crate::sandbox::{Shared, control, render};
+use crate::sandbox::{Shared, control};
 
 type Answer = Result<Response, Response>;
 
@@ -41,7 +41,9 @@ pub(crate) async fn book_code(
             },
         ));
     };
-    let code = format!("{:05}", rand::Rng::random_range(&mut world.rng, 0..100_000));
+    // Assumption (issue #20): like a real SMS gateway's codes, never with a leading zero, so a
+    // client that types the code as a number (`26285`, `26285.0`) sends it whole.
+    let code = rand::Rng::random_range(&mut world.rng, 10_000..100_000u32).to_string();
     tracing::info!(company_id = id, %phone, %code, "sandbox SMS code (not sent anywhere)");
     world.sms_codes.insert(phone, code);
     Ok(reply::created())
@@ -196,7 +198,7 @@ pub(crate) async fn user_records(
     let world = shared.world();
     let caller = caller(&world, &headers)?;
     may_see(&world, &caller, record_id, &hash)?;
-    let record = render::record(&world, &world.records[&record_id], false);
+    let record = crate::sandbox::documented::user_record(&world, &world.records[&record_id]);
     Ok(reply::ok(StatusCode::OK, &[record], json!([])))
 }
 

@@ -40,7 +40,7 @@ pub(crate) async fn bookform(
         > 1;
     Ok(reply::ok(
         StatusCode::OK,
-        &render::bookform(company, chain),
+        &crate::sandbox::documented::bookform(render::bookform(company, chain)),
         json!([]),
     ))
 }
@@ -52,9 +52,10 @@ pub(crate) async fn company(
 ) -> Answer {
     let world = shared.world();
     let company = caller(&world, &headers)?.company(&world, id)?;
+    let shown = render_company(&world, company);
     Ok(reply::ok(
         StatusCode::OK,
-        &render_company(&world, company),
+        &crate::sandbox::documented::company(&world, company, shown),
         json!({}),
     ))
 }

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::reply::{self, Params, body, caller};
 use crate::model::{ActivityBooked, ActivityBooking, WebhookStatus};
 use crate::sandbox::world::{StoredRecord, World};
-use crate::sandbox::{Shared, control, render, rules};
+use crate::sandbox::{Shared, control, documented, rules};
 
 type Answer = Result<Response, Response>;
 type RawQuery = Query<Vec<(String, String)>>;
@@ -36,7 +36,7 @@ pub(crate) async fn record(
         .get(&record_id)
         .filter(|r| r.company_id == company_id)
         .ok_or_else(reply::not_found)?;
-    let shown = render::record(&world, record, q.flag("include_finance_transactions"));
+    let shown = documented::record(&world, record, q.flag("include_finance_transactions"));
     Ok(reply::ok(StatusCode::OK, &shown, json!([])))
 }
 
@@ -104,7 +104,7 @@ pub(crate) async fn records(
         .iter()
         .skip(((page - 1) * count) as usize)
         .take(count as usize)
-        .map(|r| render::record(&world, r, with_finance))
+        .map(|r| documented::record(&world, r, with_finance))
         .collect();
     Ok(reply::ok(
         StatusCode::OK,
@@ -137,7 +137,7 @@ pub(crate) async fn activity_search(
         })
         .filter(|a| services.is_empty() || services.contains(&a.service_id))
         .filter(|a| staff.is_empty() || staff.contains(&a.staff_id))
-        .map(|a| render::activity(&world, a))
+        .map(|a| documented::activity(&world, a))
         .collect();
     let count = q.int("count").unwrap_or(25).clamp(1, 300) as usize;
     let page = q.int("page").unwrap_or(1).max(1) as usize;
