@@ -87,6 +87,10 @@ database_url = "{db}"
 dist_dir = "{dist}"
 lease_secs = 3
 
+# The test reads each instance's background-run counters from /metrics (loopback only).
+[http]
+metrics_public = true
+
 [reconciler]
 interval_secs = 1
 
