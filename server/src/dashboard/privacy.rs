@@ -59,6 +59,21 @@ async fn render(
     status: StatusCode,
     notice: Option<(bool, String)>,
 ) -> Response {
+    render_with(app, l, s, site, here, status, notice, Vec::new()).await
+}
+
+/// [`render`], with what an erasure left and where (`remains`).
+#[allow(clippy::too_many_arguments)]
+async fn render_with(
+    app: &AppState,
+    l: L,
+    s: &Session,
+    site: &SiteSettings,
+    here: String,
+    status: StatusCode,
+    notice: Option<(bool, String)>,
+    remains: Vec<&'static str>,
+) -> Response {
     let title = format!("{} — {}", l.t("Удаление данных", "Data erasure"), site.key);
     let tz = zone(site);
     let log = app
@@ -118,6 +133,7 @@ async fn render(
         ]
         .map(|(ru, en)| l.t(ru, en)),
         log,
+        remains,
     };
     let frame = Frame {
         l,
@@ -143,6 +159,8 @@ struct Body<'a> {
     forms: [(&'static str, &'static str, &'static str, &'static str); 2],
     heads: [&'static str; 7],
     log: Vec<LogRow>,
+    /// After an erasure: what is still held, and where (zapis, YCLIENTS).
+    remains: Vec<&'static str>,
 }
 
 /// One erasure of the log: who, what kind, how many rows — never the data.
@@ -202,12 +220,13 @@ pub async fn erase(
         Target::Visitor(&form.value)
     };
     match erase_data(&app, &site.key, &s.login, target).await {
-        Ok(Erased {
-            bookings,
-            visitors,
-            sessions,
-            events,
-        }) => {
+        Ok(erased) => {
+            let Erased {
+                bookings,
+                visitors,
+                sessions,
+                events,
+            } = erased;
             let m = if l.ru() {
                 format!(
                     "Удалено: заявок {bookings}, посетителей {visitors}, сессий {sessions}, событий {events}."
@@ -217,7 +236,11 @@ pub async fn erase(
                     "Erased: {bookings} bookings, {visitors} visitors, {sessions} sessions, {events} events."
                 )
             };
-            render(
+            let remains = crate::reports::erase::remains(&erased)
+                .into_iter()
+                .map(|(ru, en)| l.t(ru, en))
+                .collect();
+            render_with(
                 &app,
                 l,
                 &s,
@@ -225,6 +248,7 @@ pub async fn erase(
                 here(&uri),
                 StatusCode::OK,
                 Some((true, m)),
+                remains,
             )
             .await
         }

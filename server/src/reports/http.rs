@@ -142,7 +142,8 @@ async fn erasure(
         }
     };
     let erased = erase::erase(&app, &site.key, &s.0.login, target).await?;
-    Ok(Json(
-        json!({ "erased": erased, "remains": erase::remains(&erased) }),
-    ))
+    Ok(Json(json!({
+        "erased": erased,
+        "remains": erase::remains(&erased).into_iter().map(|(_, en)| en).collect::<Vec<_>>(),
+    })))
 }

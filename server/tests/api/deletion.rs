@@ -172,6 +172,14 @@ async fn erasing_a_client_by_phone_from_the_dashboard_forgets_them(db: Db) {
         page.contains("<td>anna</td><td>клиент</td>"),
         "logged: who and what kind"
     );
+    // The owner reads, in her language, what is still held and where: YCLIENTS keeps its record.
+    let remains = &page[page.find("id=\"remains\"").expect("what remains is listed")..];
+    assert!(
+        remains.contains("Что осталось и где")
+            && remains.contains("YCLIENTS: запись каждой заявки")
+            && remains.contains("zapis_visitor"),
+        "{remains}"
+    );
     assert_no_personal_data(&app).await;
     let totals = channel_totals(&app, &b).await;
     assert_eq!(
