@@ -64,8 +64,8 @@
     .then((c) => c || { consent: 'required', goals: {} });
 
   const tracker = Promise.all([load('tracker'), config]).then(([t, c]) => {
-    const n = navigator;
-    t.start(w, site, base, c.consent == 'required', !!c.honor_dnt && (n.doNotTrack == 1 || !!n.globalPrivacyControl));
+    // (The wasm reads the flags as numbers: `undefined` is 0.)
+    t.start(w, site, base, c.consent == 'required', c.honor_dnt && (navigator.doNotTrack == 1 || navigator.globalPrivacyControl));
     // page() runs after the SPA's own code (title updated) and cannot break it by throwing.
     for (const m of ['pushState', 'replaceState']) {
       const original = history[m];

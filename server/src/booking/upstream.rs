@@ -84,7 +84,8 @@ impl Upstreams {
             by_site.insert(
                 site.key.clone(),
                 Arc::new(SiteUpstream {
-                    client: client.clone(),
+                    // Sites of one account take turns on its rate budget.
+                    client: client.for_tenant(&site.key),
                     target: y.target,
                     cfg: y.clone(),
                 }),

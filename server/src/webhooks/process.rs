@@ -3,9 +3,12 @@
 //! its finance transactions are read back from YCLIENTS (through the client's call budget) and
 //! that is what is stored. Unknown records are ignored with a log line (ids only: a delivery
 //! carries the client's name and phone). When the read fails the delivery is left `failed` and
-//! the reconciler's next sweep reads the record anyway.
+//! the reconciler's next sweep reads the record anyway. The deliveries are taken in batches and
+//! each record is read once per batch: a visit marked paid sends a record change and a finance
+//! operation, and one read covers both (what YCLIENTS holds at the read includes every change
+//! announced by a delivery stored before the batch was taken).
 
-use std::time::Duration;
+use std::{collections::HashSet, time::Duration};
 
 use serde_json::Value;
 use yclients::model::{Record, WebhookEvent, WebhookStatus};
@@ -22,6 +25,9 @@ use crate::{
 
 /// Deliveries taken per store read.
 const BATCH: i64 = 50;
+
+/// The records (site, record id) read back and applied in the current batch.
+type ReadBacks = HashSet<(String, u64)>;
 /// Leftovers (from a crash) are looked for this often on one instance; with several, the
 /// lease holder also picks up what the others stored (they cannot wake it) this often.
 const POLL: Duration = Duration::from_secs(30);
@@ -69,8 +75,9 @@ pub async fn drain(app: &AppState) -> Result<usize, sqlx::Error> {
         if batch.is_empty() {
             return Ok(done);
         }
+        let mut read = ReadBacks::new();
         for delivery in &batch {
-            let result = process(app, delivery).await?;
+            let result = process(app, delivery, &mut read).await?;
             app.store
                 .finish_delivery(delivery.id, result, now_ms())
                 .await?;
@@ -80,15 +87,19 @@ pub async fn drain(app: &AppState) -> Result<usize, sqlx::Error> {
     }
 }
 
-async fn process(app: &AppState, d: &Delivery) -> Result<&'static str, sqlx::Error> {
+async fn process(
+    app: &AppState,
+    d: &Delivery,
+    read: &mut ReadBacks,
+) -> Result<&'static str, sqlx::Error> {
     let Ok(event) = WebhookEvent::parse(d.body.as_bytes()) else {
         tracing::warn!(site = %d.site, delivery = d.id, "webhook body is not a YCLIENTS event; dropped");
         return Ok("failed");
     };
     app.store.backfill_record_ids(&d.site).await?;
     match event.resource.as_str() {
-        "record" => record_event(app, &d.site, &event).await,
-        "finances_operation" => finance_event(app, &d.site, &event).await,
+        "record" => record_event(app, &d.site, &event, read).await,
+        "finances_operation" => finance_event(app, &d.site, &event, read).await,
         _ => Ok("ignored"),
     }
 }
@@ -102,6 +113,7 @@ async fn record_event(
     app: &AppState,
     site: &str,
     event: &WebhookEvent,
+    read: &mut ReadBacks,
 ) -> Result<&'static str, sqlx::Error> {
     let data = if event.data.is_object() {
         event.data.clone()
@@ -134,25 +146,34 @@ async fn record_event(
         &booking,
         record.id,
         event.status == WebhookStatus::Delete,
+        read,
     )
     .await
 }
 
-/// Reads the record and its payments from YCLIENTS and applies them. `delete`: the delivery
-/// said the record was deleted; YCLIENTS' 404 then confirms it.
+/// Reads the record and its payments from YCLIENTS and applies them, unless this batch already
+/// did. `delete`: the delivery said the record was deleted; YCLIENTS' 404 then confirms it.
 async fn read_back(
     app: &AppState,
     site: &str,
     booking: &BookingRef,
     record_id: u64,
     delete: bool,
+    read: &mut ReadBacks,
 ) -> Result<&'static str, sqlx::Error> {
+    let key = (site.to_owned(), record_id);
+    if read.contains(&key) {
+        app.metrics
+            .add(METRIC, &[("result", "read_back_shared")], 1);
+        return Ok("processed");
+    }
     let Ok(up) = app.upstreams.get(site) else {
         return Ok("failed");
     };
     match up.client.record(booking.company_id as u64, record_id).await {
         Ok(record) => {
             apply_full_record(&app.store, booking, &record).await?;
+            read.insert(key);
             tracing::info!(site, booking = %booking.id, record = record_id, "webhook: record read back and applied");
             Ok("processed")
         }
@@ -176,6 +197,7 @@ async fn finance_event(
     app: &AppState,
     site: &str,
     event: &WebhookEvent,
+    read: &mut ReadBacks,
 ) -> Result<&'static str, sqlx::Error> {
     let Some(op) = event.finance_operation() else {
         return Ok("failed");
@@ -195,5 +217,5 @@ async fn finance_event(
     else {
         return Ok(ignored(site, event, record_id));
     };
-    read_back(app, site, &booking, record_id, false).await
+    read_back(app, site, &booking, record_id, false, read).await
 }

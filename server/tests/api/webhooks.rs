@@ -144,6 +144,46 @@ async fn the_same_webhook_delivered_twice_changes_nothing(db: Db) {
     assert_eq!(leads(&app, &b, "").await.len(), 1);
 }
 
+/// A visit marked paid sends YCLIENTS' record change and its finance operation together: the
+/// record is read back once for both, not once per delivery (the YCLIENTS call budget).
+async fn deliveries_about_one_record_are_read_back_once_per_batch(db: Db) {
+    let app = spawn(db).await;
+    app.sandbox.control().set_webhook_urls(Vec::new());
+    let (b, _) = logged_in(&app, ANNA).await;
+    let (id, record) = land_and_book(&app, "batch-0001").await;
+    let paid = app.sandbox.control().add_payment(record, 1500.0).unwrap();
+    app.sandbox.control().set_attendance(record, 1).unwrap();
+    app.sandbox.control().reset_calls();
+    // Both are stored back to back as deliveries not processed yet (the processor is idle); a
+    // delivery about a record that is not ours wakes it: one batch holds all three.
+    let payment = json!({
+        "company_id": 410201, "resource": "finances_operation", "resource_id": paid.id, "status": "create",
+        "data": {"id": paid.id, "amount": 1500, "record_id": record, "date": "2026-01-01 12:00:00"}
+    });
+    let came = json!({"company_id": 410201, "resource": "record", "resource_id": record, "status": "update",
+                      "data": {"id": record, "api_id": id, "attendance": 1}});
+    for (digest, body) in [("batch-payment", &payment), ("batch-came", &came)] {
+        let stored = app
+            .store
+            .insert_delivery("demo", digest, &body.to_string(), 1)
+            .await
+            .unwrap();
+        assert!(stored);
+    }
+    let foreign = json!({"company_id": 410201, "resource": "record", "resource_id": 123456789, "status": "update", "data": {"id": 123456789, "api_id": "", "attendance": 1}});
+    assert_eq!(post_hook(&app, SECRET, &foreign).await.status(), 200);
+    wait_for_lead(&app, &b, &id, |r| {
+        r["state"] == "came" && r["paid"].as_f64() == Some(1500.0)
+    })
+    .await;
+    assert_eq!(
+        app.sandbox.control().calls("record"),
+        1,
+        "one read back for two deliveries: {:?}",
+        app.sandbox.control().all_calls()
+    );
+}
+
 /// Whoever knows the URL can post a delivery: it is a hint, and what is stored is what YCLIENTS
 /// answers when the record is read back.
 async fn a_forged_payment_or_visit_changes_nothing(db: Db) {
@@ -334,4 +374,5 @@ crate::on_both_databases!(
     with_webhooks_off_the_reconciler_gets_it_right,
     a_booking_whose_answer_was_lost_is_confirmed_by_the_reconciler,
     a_forged_payment_or_visit_changes_nothing,
+    deliveries_about_one_record_are_read_back_once_per_batch,
 );

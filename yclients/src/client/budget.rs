@@ -2,7 +2,9 @@
 //!
 //! One [`Budget`] exists per upstream origin and limits; every clone of a client, and every
 //! client built for the same host, draws from it. Callers that must wait queue by
-//! [`Priority`], so a booking write never waits behind a backlog of catalogue reads.
+//! [`Priority`], so a booking write never waits behind a backlog of catalogue reads, and within
+//! a priority by tenant in turn ([`Client::for_tenant`](crate::Client::for_tenant): one site of
+//! several on one account), so one site's burst of lookups never starves another's.
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -92,10 +94,41 @@ pub(crate) struct Budget {
 struct State {
     /// Send times within the last minute window, oldest first.
     sent: VecDeque<Instant>,
-    waiting: [VecDeque<oneshot::Sender<()>>; LEVELS],
+    waiting: [Level; LEVELS],
     blocked_until: Option<Instant>,
     /// The task handing out permits while anyone waits (respawned if its runtime died).
     pump: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// One priority's waiters: a FIFO queue per tenant, the tenants served in turn.
+#[derive(Default)]
+struct Level {
+    turns: VecDeque<(Arc<str>, VecDeque<oneshot::Sender<()>>)>,
+}
+
+impl Level {
+    fn is_empty(&self) -> bool {
+        self.turns.is_empty()
+    }
+
+    fn push(&mut self, tenant: &Arc<str>, sender: oneshot::Sender<()>) {
+        match self.turns.iter_mut().find(|(t, _)| t == tenant) {
+            Some((_, queue)) => queue.push_back(sender),
+            None => self
+                .turns
+                .push_back((tenant.clone(), VecDeque::from([sender]))),
+        }
+    }
+
+    /// The next tenant's first waiter; that tenant goes to the back of the line.
+    fn pop(&mut self) -> Option<oneshot::Sender<()>> {
+        let (tenant, mut queue) = self.turns.pop_front()?;
+        let sender = queue.pop_front();
+        if !queue.is_empty() {
+            self.turns.push_back((tenant, queue));
+        }
+        sender
+    }
 }
 
 type Registry = Mutex<HashMap<(String, RateLimit), Weak<Budget>>>;
@@ -125,20 +158,20 @@ impl Budget {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Waits for a send permit. Permits are taken in priority order, FIFO within a level.
-    pub(crate) async fn acquire(self: &Arc<Self>, priority: Priority) {
+    /// Waits for a send permit. Permits are taken in priority order; within a level the
+    /// tenants take turns, each FIFO.
+    pub(crate) async fn acquire(self: &Arc<Self>, priority: Priority, tenant: &Arc<str>) {
         let receiver = {
             let mut state = self.lock();
             let now = Instant::now();
             state.prune(now, &self.limit);
-            if state.waiting.iter().all(VecDeque::is_empty)
-                && state.next_free(now, &self.limit) <= now
+            if state.waiting.iter().all(Level::is_empty) && state.next_free(now, &self.limit) <= now
             {
                 state.sent.push_back(now);
                 return;
             }
             let (sender, receiver) = oneshot::channel();
-            state.waiting[priority as usize].push_back(sender);
+            state.waiting[priority as usize].push(tenant, sender);
             if state
                 .pump
                 .as_ref()
@@ -173,8 +206,7 @@ impl Budget {
                     if next > now {
                         break Some(next);
                     }
-                    let Some(sender) = state.waiting.iter_mut().find_map(VecDeque::pop_front)
-                    else {
+                    let Some(sender) = state.waiting.iter_mut().find_map(Level::pop) else {
                         state.pump = None;
                         break None;
                     };
@@ -237,10 +269,10 @@ mod tests {
         let budget = Budget::shared("http://budget-test-1", limit(5, 200));
         let start = Instant::now();
         for _ in 0..5 {
-            budget.acquire(Priority::Catalog).await;
+            budget.acquire(Priority::Catalog, &site("a")).await;
         }
         assert_eq!(start.elapsed(), Duration::ZERO);
-        budget.acquire(Priority::Catalog).await;
+        budget.acquire(Priority::Catalog, &site("a")).await;
         assert_eq!(start.elapsed(), Duration::from_secs(1));
     }
 
@@ -249,22 +281,32 @@ mod tests {
         let budget = Budget::shared("http://budget-test-2", limit(100, 3));
         let start = Instant::now();
         for _ in 0..4 {
-            budget.acquire(Priority::Records).await;
+            budget.acquire(Priority::Records, &site("a")).await;
         }
         assert_eq!(start.elapsed(), Duration::from_secs(60));
+    }
+
+    fn site(name: &str) -> Arc<str> {
+        Arc::from(name)
     }
 
     /// The order in which callers that queue at `priorities` (in this order, after the
     /// budget of one a second is spent) get their permits.
     async fn served_order(origin: &str, priorities: &[Priority]) -> Vec<usize> {
+        let calls: Vec<_> = priorities.iter().map(|p| (*p, "a")).collect();
+        served_order_of(origin, &calls).await
+    }
+
+    /// [`served_order`] for callers of several tenants.
+    async fn served_order_of(origin: &str, calls: &[(Priority, &str)]) -> Vec<usize> {
         let budget = Budget::shared(origin, limit(1, 100));
-        budget.acquire(Priority::Catalog).await;
+        budget.acquire(Priority::Catalog, &site("a")).await;
         let order = Arc::new(Mutex::new(Vec::new()));
         let mut tasks = Vec::new();
-        for (i, priority) in priorities.iter().copied().enumerate() {
-            let (budget, order) = (budget.clone(), order.clone());
+        for (i, (priority, tenant)) in calls.iter().copied().enumerate() {
+            let (budget, order, tenant) = (budget.clone(), order.clone(), site(tenant));
             tasks.push(tokio::spawn(async move {
-                budget.acquire(priority).await;
+                budget.acquire(priority, &tenant).await;
                 order.lock().unwrap().push(i);
             }));
             tokio::task::yield_now().await;
@@ -288,6 +330,16 @@ mod tests {
     async fn a_cache_refresh_waits_behind_a_read_a_visitor_waits_for() {
         let p = [Priority::Background, Priority::Catalog];
         assert_eq!(served_order("http://budget-test-4", &p).await, vec![1, 0]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_sites_lookup_is_served_in_turn_not_behind_another_sites_burst() {
+        // Site a queues 20 lookups, then site b one: b's is second, not 21st; then a's go on.
+        let mut calls = vec![(Priority::Catalog, "a"); 20];
+        calls.push((Priority::Catalog, "b"));
+        let order = served_order_of("http://budget-test-5", &calls).await;
+        assert_eq!(order[..3], [0, 20, 1]);
+        assert_eq!(order.len(), 21);
     }
 
     #[test]

@@ -122,7 +122,7 @@ impl Client {
         let mut attempt = 1;
         loop {
             if let Some(budget) = &self.inner.budget {
-                budget.acquire(priority).await;
+                budget.acquire(priority, &self.tenant).await;
             }
             if let Some(shared) = &self.inner.shared {
                 shared.acquire(priority).await;

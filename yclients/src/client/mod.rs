@@ -153,6 +153,7 @@ impl ClientBuilder {
             partner: self.partner_token,
             user: self.user_token,
             background: false,
+            tenant: Arc::from(""),
         })
     }
 }
@@ -180,6 +181,9 @@ pub struct Client {
     user: Option<Secret>,
     /// Catalogue reads at [`Priority::Background`].
     background: bool,
+    /// Whose calls these are on the shared rate budget (a site): tenants waiting at one
+    /// priority are served in turn.
+    tenant: Arc<str>,
 }
 
 // Clients are shared across tasks and threads.
@@ -225,7 +229,7 @@ impl Client {
             inner: self.inner.clone(),
             partner: self.partner.clone(),
             user: Some(token.into()),
-            background: self.background,
+            ..self.clone()
         }
     }
 
@@ -235,7 +239,17 @@ impl Client {
             inner: self.inner.clone(),
             partner: self.partner.clone(),
             user: None,
-            background: self.background,
+            ..self.clone()
+        }
+    }
+
+    /// The same client for `tenant` (a site of several on one YCLIENTS account): when the rate
+    /// budget is spent, waiting tenants are served in turn, so one site's burst of lookups
+    /// cannot starve another's.
+    pub fn for_tenant(&self, tenant: &str) -> Client {
+        Client {
+            tenant: Arc::from(tenant),
+            ..self.clone()
         }
     }
 
