@@ -163,8 +163,6 @@ async fn read_back(
 ) -> Result<&'static str, sqlx::Error> {
     let key = (site.to_owned(), record_id);
     if read.contains(&key) {
-        app.metrics
-            .add(METRIC, &[("result", "read_back_shared")], 1);
         return Ok("processed");
     }
     let Ok(up) = app.upstreams.get(site) else {
