@@ -48,6 +48,12 @@ pub fn in_refresh() -> bool {
     REFRESH.try_with(|_| ()).is_ok()
 }
 
+/// Runs `work` as background work, like a refresh: its upstream calls queue behind every call a
+/// visitor waits for (used to fetch ahead what visitors are about to ask).
+pub async fn in_background<F: Future>(work: F) -> F::Output {
+    REFRESH.scope((), work).await
+}
+
 /// Each entry lives for its own policy's `ttl + stale` from when it was stored.
 struct KeepFor;
 

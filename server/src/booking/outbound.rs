@@ -221,7 +221,7 @@ pub(super) async fn settle(
         if let Ok(date) = valid.date.parse()
             && let Ok(times) = app
                 .catalog
-                .times(
+                .exact_times(
                     up,
                     &valid.branch,
                     valid.staff,

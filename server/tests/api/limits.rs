@@ -184,53 +184,62 @@ crate::on_both_databases!(
     a_batch_of_more_than_fifty_events_or_an_overlong_text_is_refused,
     the_thirty_first_booking_attempt_from_one_address_is_refused_but_retries_are_free,
     the_fourth_sms_code_for_one_phone_is_refused,
-    a_script_walking_service_and_day_combinations_is_stopped_before_it_spends_the_salons_budget,
+    a_script_walking_master_and_day_combinations_is_stopped_before_it_spends_the_salons_budget,
 );
 
 /// Lookups the cache cannot answer spend the salon's YCLIENTS budget (200 calls a minute for
-/// every visitor together): one address gets 120 of them per 10 minutes, then 429 — while
-/// what is cached stays free for it, and other addresses are not affected.
-async fn a_script_walking_service_and_day_combinations_is_stopped_before_it_spends_the_salons_budget(
+/// every visitor together): one address gets 120 calls' worth of them per 10 minutes, then 429 —
+/// while what is cached stays free for it, and other addresses are not affected. (A master's day
+/// is one call whatever the services, so the script walks masters and days.)
+async fn a_script_walking_master_and_day_combinations_is_stopped_before_it_spends_the_salons_budget(
     db: Db,
 ) {
     let app = spawn_app(db).await;
-    let services: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/sites/demo/branches/{BRANCH}/services")))
-        .header("origin", ORIGIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let get = |path: String| {
+        let req = app
+            .client
+            .get(app.url(&format!("/api/v1/sites/demo/branches/{BRANCH}/{path}")))
+            .header("origin", ORIGIN);
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let services = get("services".into()).await;
     let ids: Vec<u64> = services["services"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["id"].as_u64().unwrap())
         .collect();
+    // Each bookable master with one service they do.
+    let mut masters: Vec<(u64, u64)> = Vec::new();
+    for s in &ids {
+        for m in get(format!("staff?services={s}")).await["staff"]
+            .as_array()
+            .unwrap()
+        {
+            let id = m["id"].as_u64().unwrap();
+            if m["bookable"] == true && !masters.iter().any(|(x, _)| *x == id) {
+                masters.push((id, *s));
+            }
+        }
+    }
+    assert!(masters.len() >= 3, "the seed has masters: {masters:?}");
     let today = jiff::Timestamp::now()
         .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Moscow").unwrap())
         .date();
-    let combos: Vec<(u64, String)> = (0..60)
+    let combos: Vec<(u64, u64, String)> = (0..60)
         .flat_map(|d| {
-            ids.iter().map(move |s| {
-                (
-                    *s,
-                    today
-                        .checked_add(jiff::Span::new().days(d))
-                        .unwrap()
-                        .to_string(),
-                )
-            })
+            let date = today
+                .checked_add(jiff::Span::new().days(d))
+                .unwrap()
+                .to_string();
+            masters.iter().map(move |(m, s)| (*s, *m, date.clone()))
         })
         .take(130)
         .collect();
-    assert_eq!(combos.len(), 130, "the seed has enough services × days");
-    let times = |client: reqwest::Client, (service, date): (u64, String)| {
+    assert_eq!(combos.len(), 130, "the seed has enough masters × days");
+    let times = |client: reqwest::Client, (service, staff, date): (u64, u64, String)| {
         let url = app.url(&format!(
-            "/api/v1/sites/demo/branches/{BRANCH}/times?services={service}&staff=0&date={date}"
+            "/api/v1/sites/demo/branches/{BRANCH}/times?services={service}&staff={staff}&date={date}"
         ));
         async move {
             let res = client

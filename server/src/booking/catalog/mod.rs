@@ -4,10 +4,11 @@
 use std::{net::IpAddr, sync::Arc, time::Duration};
 
 use jiff::civil::Date;
-use protocol::catalog::{
-    Branch, Category, Dates, Service, Services, Slot, Staff, StaffList, Times,
-};
+use protocol::catalog::{Branch, Category, Dates, Service, Services, Staff, StaffList, Times};
 use yclients::model::{BookQuery, Company};
+
+mod days;
+mod times;
 
 use super::{
     cache::{Cache, Hit, Policy},
@@ -52,6 +53,9 @@ pub struct Catalog {
     staff: Cache<(u64, Vec<u64>), Arc<StaffList>, UpstreamError>,
     dates: Cache<(u64, u64, Vec<u64>), Arc<Dates>, UpstreamError>,
     times: Cache<TimesKey, Arc<Times>, UpstreamError>,
+    /// Company, master, date → the master's free starts that day ([`days`]); `None` when the
+    /// answer cannot be worked with.
+    days: Cache<(u64, u64, String), Arc<Option<days::MasterDay>>, UpstreamError>,
     metrics: Metrics,
     /// Upstream fetches per client (`Limits::lookup_ip`).
     misses: Limiter,
@@ -83,6 +87,7 @@ impl Catalog {
             staff: Cache::new(10_000),
             dates: Cache::new(20_000),
             times: Cache::new(50_000),
+            days: Cache::new(50_000),
             metrics,
             misses,
         }
@@ -316,6 +321,7 @@ impl Catalog {
         let client = up.client.clone();
         let meter = self.meter(visitor);
         let (company, timezone) = (branch.id, branch.timezone.clone());
+        let ahead = services.clone();
         let (r, hit) = self
             .dates
             .get(
@@ -338,43 +344,10 @@ impl Catalog {
             )
             .await;
         self.count("dates", hit);
-        r
-    }
-
-    pub async fn times(
-        &self,
-        up: &Arc<SiteUpstream>,
-        branch: &Branch,
-        staff: u64,
-        services: Vec<u64>,
-        date: Date,
-        visitor: Option<IpAddr>,
-    ) -> Res<Arc<Times>> {
-        let client = up.client.clone();
-        let meter = self.meter(visitor);
-        let (company, timezone) = (branch.id, branch.timezone.clone());
-        let key = (company, staff, services.clone(), date.to_string());
-        let (r, hit) = self
-            .times
-            .get(key, SLOTS, move || async move {
-                let client = fetching(client);
-                meter.spend()?;
-                let slots = client.book_times(company, staff, date, &services).await?;
-                Ok(Arc::new(Times {
-                    date: date.to_string(),
-                    timezone,
-                    slots: slots
-                        .into_iter()
-                        .map(|t| Slot {
-                            time: t.time,
-                            datetime: t.datetime,
-                            length: t.seance_length,
-                        })
-                        .collect(),
-                }))
-            })
-            .await;
-        self.count("times", hit);
+        // The visitor picks one of the first days next: its times are on their way meanwhile.
+        if let (Ok(dates), Some(_)) = (&r, visitor) {
+            self.fetch_ahead(up, branch, staff, ahead, &dates.dates);
+        }
         r
     }
 
@@ -385,6 +358,7 @@ impl Catalog {
             Some(d) => self.slot_taken(company, d),
             None => {
                 self.times.invalidate(move |(c, _, _, _)| *c == company);
+                self.days.invalidate(move |(c, _, _)| *c == company);
                 self.dates.invalidate(move |(c, _, _)| *c == company);
             }
         }
@@ -393,8 +367,11 @@ impl Catalog {
     /// A booking took time on `date` at `company`: drop that day's times and the dates.
     pub fn slot_taken(&self, company: u64, date: &str) {
         let date = date.to_owned();
+        let day = date.clone();
         self.times
             .invalidate(move |(c, _, _, d)| *c == company && *d == date);
+        self.days
+            .invalidate(move |(c, _, d)| *c == company && *d == day);
         self.dates.invalidate(move |(c, _, _)| *c == company);
     }
 }
