@@ -31,6 +31,8 @@ pub struct Application {
     listener: TcpListener,
     /// `[ingest] retention_days` (0: keep everything).
     retention_days: u32,
+    /// `[upstream] warm_days` (0: no warming at start).
+    warm_days: u32,
     /// `[http] metrics_addr`'s listener, when set.
     metrics_listener: Option<TcpListener>,
     limits: crate::serve::ServeLimits,
@@ -150,6 +152,7 @@ impl Application {
         Ok(Self {
             listener,
             retention_days: settings.ingest.retention_days,
+            warm_days: settings.upstream.warm_days,
             metrics_listener,
             limits: settings.http.limits(),
             state: AppState::new(state),
@@ -180,6 +183,24 @@ impl Application {
         let cluster = self.state.cluster.clone();
         let tasks = [
             cluster.start().await,
+            {
+                let catalog = self.state.catalog.clone();
+                crate::cluster::days::follow(
+                    store.clone(),
+                    Arc::new(move |change| match change {
+                        Some((company, date)) => catalog.record_changed(company, date.as_deref()),
+                        None => catalog.forget_days(),
+                    }),
+                )
+            },
+            {
+                let (app, days) = (self.state.clone(), self.warm_days);
+                tokio::spawn(async move {
+                    for up in app.upstreams.all() {
+                        app.catalog.warm(up, days).await;
+                    }
+                })
+            },
             tokio::spawn(crate::webhooks::run(self.state.clone())),
             tokio::spawn(crate::reconcile::run(self.state.clone())),
             tokio::spawn(crate::ops::retention::run(

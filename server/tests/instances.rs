@@ -94,6 +94,10 @@ metrics_public = true
 [reconciler]
 interval_secs = 1
 
+# The budget test sends a known load of its own (warming at start: tests/api/busy.rs).
+[upstream]
+warm_days = 0
+
 [[networks]]
 name = "len"
 base_url = "{base}"
@@ -434,4 +438,74 @@ async fn a_booking_in_flight_on_a_killed_instance_is_finished_by_the_other() {
     );
     pool.close().await;
     drop(b);
+}
+
+/// A visitor on instance B sees a day's free times (B caches them); another visitor books one
+/// of them through instance A: B stops offering it at once, without asking YCLIENTS again first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_time_booked_through_one_instance_is_no_longer_offered_by_the_other() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let (_pg, _tmp, _config, a, b) = two_instances(&sandbox).await;
+    let client = client_from(1);
+    let api =
+        |base: &str, path: String| format!("{base}/api/v1/sites/demo/branches/{BRANCH}/{path}");
+    let (_, services) = get(&client, api(&b.base, "services".into())).await;
+    let service = services["services"][0]["id"].as_u64().unwrap();
+    let (_, dates) = get(
+        &client,
+        api(&b.base, format!("dates?services={service}&staff=0")),
+    )
+    .await;
+    // Tomorrow or later: today's first time may pass while the test runs.
+    let date = dates["dates"][1].as_str().unwrap().to_owned();
+    let times = api(
+        &b.base,
+        format!("times?services={service}&staff=0&date={date}"),
+    );
+    let (_, offered) = get(&client, times.clone()).await;
+    let datetime = offered["slots"][0]["datetime"].as_str().unwrap().to_owned();
+    let offers = |t: &Value| {
+        t["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["datetime"] == datetime.as_str())
+    };
+    assert!(
+        offers(&get(&client, times.clone()).await.1),
+        "B offers it, from its cache"
+    );
+
+    // Every master takes that time through A.
+    let mut made = 0;
+    for n in 0..10 {
+        let res = client
+            .post(format!("{}/api/v1/sites/demo/bookings", a.base))
+            .header("origin", ORIGIN)
+            .header("idempotency-key", format!("instances-day-{n}"))
+            .json(&json!({"branch": BRANCH, "services": [service], "staff": 0, "datetime": datetime, "name": "Анна", "phone": format!("+7916555{:04}", 2000 + n), "consent": true}))
+            .send()
+            .await
+            .unwrap();
+        if res.status() != 201 {
+            break;
+        }
+        made += 1;
+    }
+    assert!(made > 0, "A booked the time");
+
+    // B drops the day as soon as A says so: no wait for its copy to expire (30 s fresh, then
+    // stale for 10 min).
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        if !offers(&get(&client, times.clone()).await.1) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "B still offers a time A booked for every master"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop((a, b));
 }

@@ -15,3 +15,10 @@ pub mod phone;
 pub mod request;
 pub mod status;
 pub mod upstream;
+
+/// Free time changed at `company` on `date` (`None`: on a day not known): this instance's cached
+/// answers for it go at once, and the other instances on the database are told to drop theirs.
+pub async fn day_changed(app: &crate::app::AppState, company: u64, date: Option<&str>) {
+    app.catalog.record_changed(company, date);
+    app.cluster.day_changed(company, date).await;
+}

@@ -217,7 +217,7 @@ pub(super) async fn settle(
         app.metrics.booking("retryable");
     }
     if slot_taken {
-        app.catalog.slot_taken(valid.branch.id, &valid.date);
+        super::day_changed(app, valid.branch.id, Some(&valid.date)).await;
         if let Ok(date) = valid.date.parse()
             && let Ok(times) = app
                 .catalog
@@ -293,7 +293,7 @@ pub(super) async fn confirm(
             "booking made upstream but not stored; the reconciler will find it by api_id"
         );
     }
-    app.catalog.slot_taken(valid.branch.id, &valid.date);
+    super::day_changed(app, valid.branch.id, Some(&valid.date)).await;
     app.metrics.booking("confirmed");
     tracing::info!(booking = id, company = valid.branch.id, "booking confirmed");
     Ok(result)

@@ -18,6 +18,9 @@ pub struct SiteUpstream {
     pub client: Client,
     pub target: Target,
     pub cfg: SiteYclients,
+    /// Whether YCLIENTS tells this site of records made elsewhere (its webhook is set up): then
+    /// cached free times may live longer, since such a record drops them at once.
+    pub hooked: bool,
 }
 
 #[derive(Clone, Default)]
@@ -88,12 +91,18 @@ impl Upstreams {
                     client: client.for_tenant(&site.key),
                     target: y.target,
                     cfg: y.clone(),
+                    hooked: site.webhook_secret.is_some(),
                 }),
             );
         }
         Ok(Self {
             by_site: Arc::new(by_site),
         })
+    }
+
+    /// Every site's way to YCLIENTS.
+    pub fn all(&self) -> impl Iterator<Item = &Arc<SiteUpstream>> {
+        self.by_site.values()
     }
 
     pub fn get(&self, site: &str) -> Result<Arc<SiteUpstream>, ApiError> {

@@ -8,12 +8,14 @@
 //! limits are in the database on both.
 //!
 //! What each instance still keeps to itself, and why that is safe: the catalog cache (answers
-//! are short-lived copies of YCLIENTS; a booking is checked by YCLIENTS itself, and a taken slot
-//! answers 409 with fresh times), the per-address limit on uncached lookups (it protects the
+//! are copies of YCLIENTS; a day's free times are dropped by every instance as soon as one of
+//! them books or hears of a record on that day ([`days`]), and a booking is checked by YCLIENTS
+//! itself: a taken slot answers 409 with fresh times), the per-address limit on uncached lookups (it protects the
 //! YCLIENTS budget, which is shared), single-flight of identical lookups (one call per instance
 //! at most), ingest's group commit (each batch is its own transaction).
 
 pub mod budget;
+pub mod days;
 pub mod lease;
 pub mod limits;
 

@@ -67,6 +67,10 @@ pub struct UpstreamSettings {
     /// against a sandbox that does not enforce them.
     #[serde(default = "yes")]
     pub rate_budget: bool,
+    /// At start, fetch each site's services and every master's free time for this many days
+    /// ahead, before visitors ask (0: don't).
+    #[serde(default = "default_warm_days")]
+    pub warm_days: u32,
 }
 
 impl Default for UpstreamSettings {
@@ -74,8 +78,14 @@ impl Default for UpstreamSettings {
         Self {
             timeout_ms: default_upstream_timeout_ms(),
             rate_budget: true,
+            warm_days: default_warm_days(),
         }
     }
+}
+
+/// Today and tomorrow: what most visitors pick, and few calls (one per master and day).
+fn default_warm_days() -> u32 {
+    2
 }
 
 fn default_upstream_timeout_ms() -> u64 {

@@ -196,3 +196,31 @@ impl Store {
         rows.iter().map(super::attribution::booking_ref).collect()
     }
 }
+
+impl Store {
+    /// Tells every instance listening on `channel` (PostgreSQL's NOTIFY; nothing to tell on
+    /// SQLite, which has one instance).
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(payload)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A connection listening on `channel` (PostgreSQL); `None` on SQLite.
+    pub async fn listen(
+        &self,
+        channel: &str,
+    ) -> Result<Option<sqlx::postgres::PgListener>, sqlx::Error> {
+        if self.backend != Backend::Postgres {
+            return Ok(None);
+        }
+        let mut listener = sqlx::postgres::PgListener::connect(&self.url).await?;
+        listener.listen(channel).await?;
+        Ok(Some(listener))
+    }
+}

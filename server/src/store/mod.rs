@@ -41,10 +41,21 @@ pub enum Backend {
     Postgres,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// For a connection of its own (PostgreSQL's LISTEN): never logged.
+    url: std::sync::Arc<str>,
+}
+
+// By hand: the URL may hold the database password.
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Store {
@@ -85,7 +96,11 @@ impl Store {
             .connect_with(options)
             .await
             .context("connecting to the database")?;
-        let store = Self { pool, backend };
+        let store = Self {
+            pool,
+            backend,
+            url: url.as_str().into(),
+        };
         store.migrate().await?;
         Ok(store)
     }

@@ -131,7 +131,7 @@ async fn record_event(
         .and_then(Value::as_str)
         .and_then(|d| d.get(..10))
         .filter(|d| d.parse::<jiff::civil::Date>().is_ok());
-    app.catalog.record_changed(event.company_id, day);
+    crate::booking::day_changed(app, event.company_id, day).await;
     let api_id = data.get("api_id").and_then(Value::as_str);
     let Some(booking) = app
         .store

@@ -105,7 +105,11 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
         sites: vec![SiteSettings::demo(&[ORIGIN])],
         owners: Vec::new(),
         reconciler: Default::default(),
-        upstream: Default::default(),
+        // Tests count YCLIENTS calls: no warming at start (a test of its own turns it on).
+        upstream: zapis::config::UpstreamSettings {
+            warm_days: 0,
+            ..Default::default()
+        },
         http: zapis::config::HttpSettings {
             metrics_public: true,
             ..Default::default()

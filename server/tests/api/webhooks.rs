@@ -303,7 +303,13 @@ async fn with_webhooks_off_the_reconciler_gets_it_right(db: Db) {
     );
     let calls = app.sandbox.control().all_calls();
     assert!(calls.get("records").is_some_and(|n| *n >= 1), "{calls:?}");
-    assert!(calls.values().sum::<u64>() <= 6, "a polite run: {calls:?}");
+    // (Free times the visitors' calendars fetched ahead may still arrive: not the reconciler's.)
+    let reconciler: u64 = calls
+        .iter()
+        .filter(|(k, _)| k.as_str() != "book_times")
+        .map(|(_, n)| n)
+        .sum();
+    assert!(reconciler <= 6, "a polite run: {calls:?}");
 }
 
 async fn a_booking_whose_answer_was_lost_is_confirmed_by_the_reconciler(db: Db) {

@@ -27,6 +27,8 @@ use super::{
 
 pub const VISITORS: usize = 200;
 
+const WEBHOOK_SECRET: &str = "bench-webhook-secret-0c1d";
+
 /// Think time between two steps of a visitor, seconds.
 const THINK: (f64, f64) = (1.0, 4.0);
 
@@ -196,11 +198,29 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Section> {
         upstream: Some(Some(sb)),
     };
     let origin = cfg.origin();
+    // A busy salon has its YCLIENTS webhook set up (records made elsewhere drop cached days).
+    let toml = cfg.toml().replacen(
+        "\n[sites.yclients]",
+        "webhook_secret_env = \"ZAPIS_BENCH_WEBHOOK_SECRET\"\n\n[sites.yclients]",
+        1,
+    );
     let (zapis, za) = ctx.zapis(
         "zapis-upstream",
         port,
-        &cfg.toml(),
-        &[("ZAPIS_BENCH_PARTNER_TOKEN", PARTNER_TOKEN)],
+        &toml,
+        &[
+            ("ZAPIS_BENCH_PARTNER_TOKEN", PARTNER_TOKEN),
+            ("ZAPIS_BENCH_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ],
+    )?;
+    http::send(
+        sb,
+        &Req::post(
+            "/sandbox/webhooks",
+            json!({"urls": [format!("http://{za}/hooks/yclients/bench/{WEBHOOK_SECRET}")]})
+                .to_string(),
+        )
+        .header("content-type", "application/json"),
     )?;
     let (start_calls, _) = calls(sb)?;
     let duration = ctx.secs(60);

@@ -9,6 +9,7 @@ use yclients::model::{BookQuery, Company};
 
 mod days;
 mod times;
+mod warm;
 
 use super::{
     cache::{Cache, Hit, Policy},
@@ -29,14 +30,25 @@ const DURATIONS: Policy = Policy {
 };
 /// Free dates and times change with every booking: fresh 30 s, then served stale for up to
 /// 10 min while a refresh waits for spare YCLIENTS budget (refreshes queue behind every call a
-/// visitor waits for). Safe because a booking through zapis drops the day's entries at once,
-/// and so does YCLIENTS' record webhook for a record made, changed or deleted elsewhere (the
-/// salon's admin, another site); a visitor who still picks a time taken meanwhile hears
-/// "slot taken" with the day's fresh times.
+/// visitor waits for). Safe because a booking through zapis drops the day's entries at once (on
+/// every instance); a visitor who still picks a time taken elsewhere meanwhile hears "slot
+/// taken" with the day's fresh times.
 const SLOTS: Policy = Policy {
     ttl: Duration::from_secs(30),
     stale: Duration::from_secs(600),
 };
+/// The same for a site whose YCLIENTS webhook is set up: a record made, changed or deleted
+/// anywhere (the salon's admin, another site) drops its day as it happens, so the copy can stay
+/// fresh for 5 min — which is what keeps a busy salon's free times within the 200 calls a minute.
+const SLOTS_HOOKED: Policy = Policy {
+    ttl: Duration::from_secs(300),
+    stale: Duration::from_secs(600),
+};
+
+/// How long `up`'s free dates and times are kept.
+fn slots(up: &SiteUpstream) -> Policy {
+    if up.hooked { SLOTS_HOOKED } else { SLOTS }
+}
 
 type Res<T> = Result<T, UpstreamError>;
 /// Service id → shortest and longest duration (seconds) over the masters who do it.
@@ -326,7 +338,7 @@ impl Catalog {
             .dates
             .get(
                 (company, staff, services.clone()),
-                SLOTS,
+                slots(up),
                 move || async move {
                     let client = fetching(client);
                     meter.spend()?;
@@ -362,6 +374,13 @@ impl Catalog {
                 self.dates.invalidate(move |(c, _, _)| *c == company);
             }
         }
+    }
+
+    /// Every cached free day of every company (a listener that may have missed changes).
+    pub fn forget_days(&self) {
+        self.times.invalidate(|_| true);
+        self.days.invalidate(|_| true);
+        self.dates.invalidate(|_| true);
     }
 
     /// A booking took time on `date` at `company`: drop that day's times and the dates.

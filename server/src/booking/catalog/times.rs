@@ -7,7 +7,7 @@ use std::{net::IpAddr, sync::Arc};
 use jiff::civil::Date;
 use protocol::catalog::{Branch, Slot, Times};
 
-use super::{Catalog, Meter, Res, SLOTS, days::MasterDay, fetching};
+use super::{Catalog, Meter, Res, days::MasterDay, fetching, slots};
 use crate::booking::{
     cache::{self, Hit},
     upstream::SiteUpstream,
@@ -15,13 +15,16 @@ use crate::booking::{
 
 /// How many of the first free dates are fetched ahead for a visitor who sees the calendar.
 const AHEAD_DAYS: usize = 7;
+/// How many of those as soon as a visitor would ask for them.
+const SOON: usize = 3;
 
 /// For one master: the length of the chosen services and the master's shortest service (id,
 /// seconds), the probe of the day answers.
-struct Fit {
-    staff: u64,
-    length: u32,
-    probe: (u64, u32),
+#[derive(Clone, Copy)]
+pub(super) struct Fit {
+    pub(super) staff: u64,
+    pub(super) length: u32,
+    pub(super) probe: (u64, u32),
 }
 
 /// Worst first: a lookup that waited for any upstream answer counts as that.
@@ -74,7 +77,7 @@ impl Catalog {
         let key = (company, staff, services.clone(), date.to_string());
         let (r, hit) = self
             .times
-            .get(key, SLOTS, move || async move {
+            .get(key, slots(up), move || async move {
                 let client = fetching(client);
                 meter.spend()?;
                 let slots = client.book_times(company, staff, date, &services).await?;
@@ -96,8 +99,9 @@ impl Catalog {
         r
     }
 
-    /// Fetches ahead, in the background, the day answers a visitor who sees these dates will
-    /// need for the first of them.
+    /// Fetches ahead the day answers a visitor who sees these dates will need: the first
+    /// [`SOON`] days as if the visitor asked (most pick one of them), the rest of the first
+    /// [`AHEAD_DAYS`] in the background, behind every call a visitor waits for.
     pub fn fetch_ahead(
         &self,
         up: &Arc<SiteUpstream>,
@@ -115,18 +119,32 @@ impl Catalog {
             return;
         }
         let (this, up, company) = (self.clone(), up.clone(), branch.id);
-        tokio::spawn(cache::in_background(async move {
+        tokio::spawn(async move {
             let Some(fits) = this.fits(&up, company, staff, &services).await else {
                 return;
             };
-            for date in dates {
-                for fit in &fits {
-                    let _ = this
-                        .master_day(&up, company, fit, date, Arc::new(Meter(None)))
-                        .await;
+            let fetch = |date: Date| {
+                let (this, up) = (this.clone(), up.clone());
+                let fits = fits.clone();
+                async move {
+                    for fit in fits {
+                        let _ = this
+                            .master_day(&up, company, &fit, date, Arc::new(Meter(None)))
+                            .await;
+                    }
                 }
+            };
+            let (soon, later) = dates.split_at(dates.len().min(SOON));
+            for date in soon {
+                fetch(*date).await;
             }
-        }));
+            cache::in_background(async {
+                for date in later {
+                    fetch(*date).await;
+                }
+            })
+            .await;
+        });
     }
 
     /// Who can take `services` (`staff`, or every master who does them all, in the salon's
@@ -236,7 +254,7 @@ impl Catalog {
     }
 
     /// One master's day, probed with their shortest service (cached like the times).
-    async fn master_day(
+    pub(super) async fn master_day(
         &self,
         up: &Arc<SiteUpstream>,
         company: u64,
@@ -250,7 +268,7 @@ impl Catalog {
             .days
             .get(
                 (company, staff, date.to_string()),
-                SLOTS,
+                slots(up),
                 move || async move {
                     // A visitor spends their allowance per YCLIENTS call: "any master" on a day
                     // nobody asked about yet costs one per master.
