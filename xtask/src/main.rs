@@ -11,6 +11,7 @@ mod bench;
 mod demo;
 mod dist;
 mod fuzz;
+mod screens;
 mod sh;
 mod test;
 mod tools;
@@ -22,6 +23,7 @@ const HELP: &str = "cargo xtask <command>
   dist    build the browser assets (tracker, widget, embed.js) into dist/
   fuzz    fuzz every decoder of untrusted bytes: `cargo xtask fuzz [TARGET…] [--secs N]`
           (targets: beacon widget_api yclients_answer tracker_record; default 60 s each)
+  screens the README's screenshots of the widget and the dashboard (phone and desktop) into docs/screens/
   bench   measure sizes, page impact, first screen, proxy overhead, ingest, upstream budget, memory
           (writes bench/RESULTS.md and bench/results.json; `cargo xtask bench --help` for parts)";
 
@@ -32,6 +34,7 @@ fn main() {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("screens") => screens::run(),
         Some("dist") => tools::ensure_build_tools().and_then(|_| dist::build().map(|_| ())),
         Some("-h" | "--help" | "help") | None => {
             println!("{HELP}");
