@@ -18,6 +18,8 @@ pub struct ActivityQuery {
     pub service_ids: Vec<u64>,
     /// Only these masters.
     pub staff_ids: Vec<u64>,
+    /// Only in these rooms (resources).
+    pub resource_ids: Vec<u64>,
     /// Page, from 1.
     pub page: Option<u32>,
     /// Page size (default 25).
@@ -32,6 +34,7 @@ impl ActivityQuery {
             till,
             service_ids: Vec::new(),
             staff_ids: Vec::new(),
+            resource_ids: Vec::new(),
             page: None,
             count: None,
         }
@@ -43,6 +46,7 @@ impl ActivityQuery {
         push(&mut q, "till", Some(self.till));
         push_ids(&mut q, "service_ids", &self.service_ids);
         push_ids(&mut q, "staff_ids", &self.staff_ids);
+        push_ids(&mut q, "resource_ids", &self.resource_ids);
         push(&mut q, "page", self.page);
         push(&mut q, "count", self.count);
         q
@@ -123,6 +127,21 @@ pub struct ActivityService {
     /// Description.
     #[serde(deserialize_with = "flex::text")]
     pub comment: String,
+    /// Its category.
+    #[serde(deserialize_with = "flex::opt_object")]
+    pub category: Option<ActivityCategory>,
+}
+
+/// The category of a group event's service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityCategory {
+    /// Category id.
+    #[serde(deserialize_with = "flex::int")]
+    pub id: u64,
+    /// Name.
+    #[serde(deserialize_with = "flex::text")]
+    pub title: String,
 }
 
 /// Body of `POST /activity/{company_id}/{activity_id}/book`.
@@ -138,6 +157,10 @@ pub struct ActivityBooking {
         skip_serializing_if = "Option::is_none"
     )]
     pub clients_count: Option<u32>,
+    /// Record-level custom fields (not in the documented body; sent like `book_record`'s,
+    /// which YCLIENTS may ignore here).
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub custom_fields: serde_json::Map<String, Value>,
 }
 
 /// Answer of an activity booking. The key is `hash` here, not `record_hash`.
@@ -150,4 +173,47 @@ pub struct ActivityBooked {
     /// Record hash (32 hex).
     #[serde(deserialize_with = "flex::text")]
     pub hash: String,
+}
+
+/// `GET /activity/{company_id}/search_dates_range/`: the first and last day with events.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityDatesRange {
+    /// `YYYY-MM-DD`, empty when there are no events.
+    #[serde(deserialize_with = "flex::text")]
+    pub min_date: String,
+    /// `YYYY-MM-DD`, empty when there are no events.
+    #[serde(deserialize_with = "flex::text")]
+    pub max_date: String,
+}
+
+/// One filter of `GET /activity/{company_id}/filters/` (`service_ids`, `staff_ids`,
+/// `resource_ids`: the codes are our assumption).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityFilter {
+    /// What it filters by.
+    #[serde(deserialize_with = "flex::text")]
+    pub code: String,
+    /// Shown name.
+    #[serde(deserialize_with = "flex::text")]
+    pub title: String,
+    /// The choices.
+    #[serde(deserialize_with = "flex::list")]
+    pub data: Vec<ActivityFilterItem>,
+}
+
+/// A choice of an activity filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityFilterItem {
+    /// Id of the service, master or room.
+    #[serde(deserialize_with = "flex::int")]
+    pub id: u64,
+    /// Its name.
+    #[serde(deserialize_with = "flex::text")]
+    pub title: String,
+    /// No events with it in the period.
+    #[serde(deserialize_with = "flex::boolean")]
+    pub is_disabled: bool,
 }

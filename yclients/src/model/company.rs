@@ -154,6 +154,9 @@ pub struct Company {
     /// Booking forms (with `showBookforms=1`).
     #[serde(deserialize_with = "flex::list")]
     pub bookforms: Vec<BookformRef>,
+    /// Most places one online sign-up to a group event may take (0 when not sent).
+    #[serde(deserialize_with = "flex::int")]
+    pub activity_online_record_clients_count_max: u32,
 }
 
 impl Company {

@@ -11,7 +11,10 @@ mod company;
 mod record;
 mod webhook;
 
-pub use activity::{Activity, ActivityBooked, ActivityBooking, ActivityQuery, ActivityService};
+pub use activity::{
+    Activity, ActivityBooked, ActivityBooking, ActivityCategory, ActivityDatesRange,
+    ActivityFilter, ActivityFilterItem, ActivityQuery, ActivityService,
+};
 pub use booking::{Appointment, AuthUser, BookCode, BookRecord, BookedRecord, Contact, UserAuth};
 pub use catalog::{
     BookDates, BookQuery, BookServices, BookStaff, Position, Service, ServiceCategory,

@@ -163,14 +163,6 @@ pub(crate) fn user_record(world: &World, r: &StoredRecord) -> Value {
 /// An event of `GET /activity/{company_id}/search`.
 pub(crate) fn activity(world: &World, a: &Activity) -> Value {
     let company = &world.companies[&a.company_id];
-    let service = company.seed.service(a.service_id);
-    let category = service.and_then(|s| {
-        company
-            .seed
-            .categories
-            .iter()
-            .find(|c| c.id == s.category_id)
-    });
     let staff = company.seed.staff(a.staff_id);
     with(
         super::render::activity(world, a),
@@ -179,10 +171,7 @@ pub(crate) fn activity(world: &World, a: &Activity) -> Value {
             "notified": false, "labels": [],
             "service": {
                 "image_url": "", "prepaid": "forbidden", "salon_service_id": a.service_id,
-                "category": {
-                    "id": category.map_or(0, |c| c.id), "category_id": 1,
-                    "title": category.map(|c| c.title.clone()).unwrap_or_default(),
-                },
+                "category": {"category_id": 1},
             },
             "staff": {
                 "company_id": a.company_id, "show_rating": 0, "avatar_big": "", "comments_count": 0,

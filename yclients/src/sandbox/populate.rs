@@ -60,6 +60,7 @@ fn add_activities(world: &mut World, company_id: u64) {
                 length,
                 capacity: event.capacity,
                 records_count: event.booked.min(event.capacity),
+                room: event.room.clone(),
             },
         );
     }

@@ -47,6 +47,7 @@ pub(crate) fn company(c: &Company, now: Timestamp, next_slot: Option<Timestamp>)
         allow_delete_record_delay_step: 7200,
         allow_change_record: true,
         allow_change_record_delay_step: 7200,
+        activity_online_record_clients_count_max: seed.activity_clients_max,
         bookforms: vec![model::BookformRef {
             id: seed.bookform_id,
             title: "Онлайн-запись".to_owned(),
@@ -158,7 +159,8 @@ pub(crate) fn slot(tz: &TimeZone, slot: &Slot) -> model::TimeSlot {
     }
 }
 
-/// The price of a record: the lowest price of each service.
+/// The price of a record: the lowest price of each service, times the places of a group
+/// event sign-up (each place is paid for; our assumption).
 pub(crate) fn record_cost(world: &World, record_id: u64) -> f64 {
     let Some(r) = world.records.get(&record_id) else {
         return 0.0;
@@ -167,8 +169,16 @@ pub(crate) fn record_cost(world: &World, record_id: u64) -> f64 {
     r.service_ids
         .iter()
         .filter_map(|id| company.seed.service(*id))
-        .map(|s| s.price_min)
+        .map(|s| s.price_min * f64::from(places(r)))
         .sum()
+}
+
+fn places(r: &StoredRecord) -> u32 {
+    if r.activity_id == 0 {
+        1
+    } else {
+        r.clients_count.max(1)
+    }
 }
 
 pub(crate) fn client(world: &World, id: u64) -> Option<model::RecordClient> {
@@ -207,11 +217,11 @@ pub(crate) fn record(world: &World, r: &StoredRecord, with_finance: bool) -> mod
         .map(|s| model::RecordService {
             id: s.id,
             title: s.title.clone(),
-            cost: s.price_min,
-            cost_to_pay: s.price_min,
-            first_cost: s.price_min,
+            cost: s.price_min * f64::from(places(r)),
+            cost_to_pay: s.price_min * f64::from(places(r)),
+            first_cost: s.price_min * f64::from(places(r)),
             discount: 0.0,
-            amount: 1.0,
+            amount: f64::from(places(r)),
         })
         .collect();
     let start = r.start.to_zoned_datetime(tz.clone());
@@ -319,8 +329,23 @@ pub(crate) fn activity(world: &World, a: &super::world::Activity) -> model::Acti
             price_min: s.price_min,
             price_max: s.price_max,
             comment: s.comment.clone(),
+            category: company
+                .seed
+                .categories
+                .iter()
+                .find(|c| c.id == s.category_id)
+                .map(|c| model::ActivityCategory {
+                    id: c.id,
+                    title: c.title.clone(),
+                }),
         }),
         staff: company.seed.staff(a.staff_id).map(record_staff),
-        resource_instances: Vec::new(),
+        resource_instances: a
+            .room
+            .iter()
+            .map(
+                |r| serde_json::json!({"id": r.id, "title": r.title, "resource_id": r.resource_id}),
+            )
+            .collect(),
     }
 }

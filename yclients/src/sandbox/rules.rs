@@ -232,14 +232,18 @@ pub(crate) fn book(
     Ok(made)
 }
 
-/// Activity booking: contact checks, then places (full → 422, code unconfirmed upstream).
+/// Activity booking: contact checks, the company's maximum of places per sign-up, then the
+/// places themselves, all under the world lock so concurrent sign-ups never oversell. A full
+/// (or already started) event answers 433 like a taken slot, with the event's id; the real
+/// code for "full" is not documented (yclients-api.md §3.13), this is our assumption.
 pub(crate) fn book_activity(
     world: &mut World,
     company_id: u64,
     activity_id: u64,
     request: &ActivityBooking,
 ) -> Result<u64, Refusal> {
-    let phone = check_contact(world, &world.companies[&company_id], &request.contact)?;
+    let company = &world.companies[&company_id];
+    let phone = check_contact(world, company, &request.contact)?;
     let Some(event) = world
         .activities
         .get(&activity_id)
@@ -253,8 +257,29 @@ pub(crate) fn book_activity(
         });
     };
     let wanted = request.clients_count.unwrap_or(1).max(1);
-    if event.records_count + wanted > event.capacity || event.start <= world.now() {
-        return Err(Refusal::new(422, "Нет свободных мест на это событие"));
+    let max = company.seed.activity_clients_max.max(1);
+    if wanted > max {
+        return Err(Refusal::new(
+            422,
+            format!("Онлайн можно записать не более {max} чел. за раз"),
+        ));
+    }
+    let left = event.capacity.saturating_sub(event.records_count);
+    if wanted > left || event.start <= world.now() {
+        let message = if event.start <= world.now() {
+            format!("Событие {} уже началось", when(company, event.start))
+        } else if left == 0 {
+            format!(
+                "На событие {} нет свободных мест",
+                when(company, event.start)
+            )
+        } else {
+            format!(
+                "На событие {} осталось мест: {left}, запрошено: {wanted}",
+                when(company, event.start)
+            )
+        };
+        return Err(Refusal::new(433, message).about(activity_id));
     }
     let placement = Placement {
         appointment_id: 0,
@@ -271,6 +296,7 @@ pub(crate) fn book_activity(
     let mut new = booking(company_id, client_id, &request.contact, placement);
     new.activity_id = activity_id;
     new.clients_count = wanted;
+    new.custom_fields = request.custom_fields.clone();
     let now = world.now();
     let id = world.insert_record(new, now);
     if let Some(event) = world.activities.get_mut(&activity_id) {

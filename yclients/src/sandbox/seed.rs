@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::{Time, Weekday};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::decode::flex;
 use crate::model::Position;
@@ -175,6 +175,13 @@ pub struct CompanySeed {
     /// Group events.
     #[serde(default)]
     pub activities: Vec<ActivitySeed>,
+    /// Most places one online sign-up may take (`activity_online_record_clients_count_max`).
+    #[serde(default = "one")]
+    pub activity_clients_max: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 fn fifteen() -> u32 {
@@ -363,6 +370,20 @@ pub struct ActivitySeed {
     /// Places already taken.
     #[serde(default)]
     pub booked: u32,
+    /// The room it takes place in.
+    #[serde(default)]
+    pub room: Option<RoomSeed>,
+}
+
+/// A room (a resource instance) a group event takes place in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomSeed {
+    /// Resource instance id.
+    pub id: u64,
+    /// Name ("Зал №1").
+    pub title: String,
+    /// The resource it is an instance of.
+    pub resource_id: u64,
 }
 
 /// A client of the pool.

@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{Map, Value};
 
 use super::ErrorStyle;
-use super::seed::{AdminSeed, CompanySeed, SeedFile, ServiceSeed, StaffSeed};
+use super::seed::{AdminSeed, CompanySeed, RoomSeed, SeedFile, ServiceSeed, StaffSeed};
 
 /// The clock: real time or a fixed instant, either one moved by an offset.
 #[derive(Debug, Clone)]
@@ -153,6 +153,15 @@ pub(crate) struct Activity {
     pub length: i64,
     pub capacity: u32,
     pub records_count: u32,
+    pub room: Option<RoomSeed>,
+}
+
+impl Activity {
+    pub(crate) fn end(&self) -> Timestamp {
+        self.start
+            .saturating_add(SignedDuration::from_secs(self.length))
+            .unwrap_or(Timestamp::MAX)
+    }
 }
 
 /// Who an end-user token belongs to.
@@ -365,14 +374,7 @@ impl World {
             .activities
             .values()
             .filter(|a| a.staff_id == staff_id)
-            .map(|a| {
-                (
-                    a.start,
-                    a.start
-                        .saturating_add(SignedDuration::from_secs(a.length))
-                        .unwrap_or(Timestamp::MAX),
-                )
-            });
+            .map(|a| (a.start, a.end()));
         records.chain(events).collect()
     }
 }

@@ -4,6 +4,7 @@
 // Handlers answer `Result<Response, Response>`: the error is the reply itself.
 #![allow(clippy::result_large_err)]
 
+mod activity;
 mod booking;
 mod catalog;
 mod control;
@@ -117,12 +118,32 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     .route(
         "activity_search",
         "/api/v1/activity/{company_id}/search",
-        get(records::activity_search),
+        get(activity::search),
+    )
+    .route(
+        "activity_search_dates",
+        "/api/v1/activity/{company_id}/search_dates",
+        get(activity::search_dates),
+    )
+    .route(
+        "activity_search_dates_range",
+        "/api/v1/activity/{company_id}/search_dates_range",
+        get(activity::search_dates_range),
+    )
+    .route(
+        "activity_filters",
+        "/api/v1/activity/{company_id}/filters",
+        get(activity::filters),
+    )
+    .route(
+        "activity",
+        "/api/v1/activity/{company_id}/{activity_id}",
+        get(activity::event),
     )
     .route(
         "activity_book",
         "/api/v1/activity/{company_id}/{activity_id}/book",
-        post(records::activity_book),
+        post(activity::book),
     );
     api.router.merge(control::routes()).with_state(shared)
 }

@@ -1,18 +1,17 @@
-//! Record endpoints (user token): record, records, admin delete; and group events.
+//! Record endpoints (user token): record, records, admin delete.
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde_json::json;
 
-use super::reply::{self, Params, body, caller};
-use crate::model::{ActivityBooked, ActivityBooking, WebhookStatus};
+use super::reply::{self, Params, caller};
+use crate::model::WebhookStatus;
 use crate::sandbox::world::{StoredRecord, World};
-use crate::sandbox::{Shared, control, documented, rules};
+use crate::sandbox::{Shared, control, documented};
 
 type Answer = Result<Response, Response>;
 type RawQuery = Query<Vec<(String, String)>>;
@@ -111,60 +110,4 @@ pub(crate) async fn records(
         &shown,
         json!({ "page": page, "total_count": matching.len() }),
     ))
-}
-
-pub(crate) async fn activity_search(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    Path(company_id): Path<u64>,
-    Query(q): RawQuery,
-) -> Answer {
-    let q = Params(q);
-    let world = shared.world();
-    let company = caller(&world, &headers)?.company(&world, company_id)?;
-    let (Some(from), Some(till)) = (q.date("from"), q.date("till")) else {
-        return Err(reply::fail(422, "Parameters from and till are required"));
-    };
-    let services = q.ids("service_ids");
-    let staff = q.ids("staff_ids");
-    let list: Vec<_> = world
-        .activities
-        .values()
-        .filter(|a| a.company_id == company_id)
-        .filter(|a| {
-            let day = a.start.to_zoned_datetime(company.tz.clone()).date();
-            day >= from && day <= till
-        })
-        .filter(|a| services.is_empty() || services.contains(&a.service_id))
-        .filter(|a| staff.is_empty() || staff.contains(&a.staff_id))
-        .map(|a| documented::activity(&world, a))
-        .collect();
-    let count = q.int("count").unwrap_or(25).clamp(1, 300) as usize;
-    let page = q.int("page").unwrap_or(1).max(1) as usize;
-    let total = list.len();
-    let shown: Vec<_> = list
-        .into_iter()
-        .skip((page - 1) * count)
-        .take(count)
-        .collect();
-    Ok(reply::ok(StatusCode::OK, &shown, json!({ "count": total })))
-}
-
-pub(crate) async fn activity_book(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    Path((company_id, activity_id)): Path<(u64, u64)>,
-    raw: Bytes,
-) -> Answer {
-    let request: ActivityBooking = body(&raw)?;
-    let mut world = shared.world();
-    caller(&world, &headers)?.company(&world, company_id)?;
-    let record_id = rules::book_activity(&mut world, company_id, activity_id, &request)
-        .map_err(|r| reply::refusal(world.error_style, &r))?;
-    shared.record_changed(&world, record_id, WebhookStatus::Create);
-    let answer = ActivityBooked {
-        id: record_id,
-        hash: world.records[&record_id].hash.clone(),
-    };
-    Ok(reply::ok(StatusCode::OK, &answer, json!([])))
 }
