@@ -216,4 +216,10 @@ pub mod codes {
     pub const RATE_LIMITED: &str = "rate_limited";
     pub const IDEMPOTENCY_KEY_REQUIRED: &str = "idempotency_key_required";
     pub const INVALID_FIELD: &str = "invalid_field";
+    /// A group event has fewer seats left than asked (the message names the next one).
+    pub const EVENT_FULL: &str = "event_full";
+    /// More seats than the salon lets one sign-up take (`Schedule::max_seats`).
+    pub const TOO_MANY_SEATS: &str = "too_many_seats";
+    /// The event is not in the branch's schedule (any more), or has begun.
+    pub const EVENT_GONE: &str = "event_gone";
 }

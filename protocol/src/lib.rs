@@ -7,6 +7,7 @@ pub mod beacon;
 pub mod booking;
 pub mod catalog;
 pub mod error;
+pub mod events;
 pub mod site;
 pub mod track;
 

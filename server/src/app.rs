@@ -53,6 +53,8 @@ pub struct App {
     pub embedded_site: Assets,
     pub upstreams: Upstreams,
     pub catalog: Catalog,
+    /// Group event schedules (cached like the catalogue).
+    pub schedules: crate::events::schedule::Schedules,
     pub metrics: Metrics,
     pub limits: Limits,
     /// Base of links we hand out, without a trailing slash.

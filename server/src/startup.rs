@@ -137,6 +137,10 @@ impl Application {
             shared_limits,
             cluster,
             catalog: Catalog::new(metrics.clone(), limits.lookup_ip.clone()),
+            schedules: crate::events::schedule::Schedules::new(
+                metrics.clone(),
+                limits.lookup_ip.clone(),
+            ),
             metrics,
             limits,
             hooks: Hooks::default(),

@@ -168,7 +168,13 @@ async fn settled(
     }
 }
 
-fn new_row(id: &str, site: &SiteSettings, key: &str, hash: &str, v: &ValidBooking) -> NewBooking {
+pub(crate) fn new_row(
+    id: &str,
+    site: &SiteSettings,
+    key: &str,
+    hash: &str,
+    v: &ValidBooking,
+) -> NewBooking {
     let touch = |t: Option<&Touch>| TouchColumns {
         channel: t.map(|t| t.ch.as_str().to_owned()),
         source: t.and_then(|t| t.source.clone()),
@@ -198,10 +204,12 @@ fn new_row(id: &str, site: &SiteSettings, key: &str, hash: &str, v: &ValidBookin
         last: touch(a.and_then(|a| a.last.as_ref())),
         now: now_ms(),
         instance: None,
+        activity_id: None,
+        seats: 1,
     }
 }
 
-fn request_hash(req: &BookingRequest) -> String {
+pub(crate) fn request_hash(req: &impl serde::Serialize) -> String {
     let bytes = serde_json::to_vec(req).unwrap_or_default();
     crate::util::crypto::hex(&Sha256::digest(bytes))[..32].to_owned()
 }

@@ -57,7 +57,7 @@ pub fn cancel_router() -> Router<AppState> {
 /// The site, checking the caller's origin when it sends one (browsers do); `require_origin`
 /// for writes, which only the site's own pages may make. A refused origin is counted for the
 /// owner, and its answer (`origin_not_allowed`) gives the visitor the salon's phone.
-async fn site<'a>(
+pub(crate) async fn site<'a>(
     app: &'a AppState,
     key: &str,
     headers: &HeaderMap,
@@ -102,7 +102,7 @@ async fn refused_origin(app: &AppState, site: &SiteSettings) -> ApiError {
     ApiError::origin_not_allowed_with_phones(&phones)
 }
 
-async fn branch_of(
+pub(crate) async fn branch_of(
     app: &AppState,
     up: &std::sync::Arc<SiteUpstream>,
     id: u64,
@@ -117,7 +117,7 @@ async fn branch_of(
     })
 }
 
-fn cached<T: serde::Serialize>(value: &T, max_age: u32) -> Response {
+pub(crate) fn cached<T: serde::Serialize>(value: &T, max_age: u32) -> Response {
     let mut res = Json(value).into_response();
     res.headers_mut().insert(
         header::CACHE_CONTROL,
@@ -310,7 +310,7 @@ async fn known_ids(
     Ok(())
 }
 
-fn too_many() -> ApiError {
+pub(crate) fn too_many() -> ApiError {
     ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         codes::RATE_LIMITED,
@@ -397,7 +397,17 @@ pub async fn create(
     error::Json(req): error::Json<BookingRequest>,
 ) -> Result<Response, ApiError> {
     // The key first: a request without one is malformed whatever site it names.
-    let idem = headers
+    let idem = idempotency_key(&headers)?;
+    let site = site(&app, &key, &headers, true).await?.clone();
+    let visitor = req.attribution.as_ref().map(|a| a.vid.clone());
+    allow_attempt(&app, &client, visitor, &idem).await?;
+    let (status, result) = book::book(&app, &site, &idem, req).await?;
+    Ok((status, Json(result)).into_response())
+}
+
+/// The request's `Idempotency-Key`: 8 to 128 letters, digits, `-` or `_`.
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .filter(|k| {
@@ -411,11 +421,18 @@ pub async fn create(
                 "Нужен заголовок Idempotency-Key (8–128 символов: буквы, цифры, - и _).",
                 "An Idempotency-Key header is required (8–128 letters, digits, - or _).",
             )
-        })?
-        .to_owned();
-    let site = site(&app, &key, &headers, true).await?.clone();
-    let visitor = req.attribution.as_ref().map(|a| a.vid.clone());
-    let attempt = key_hash(&idem);
+        })?;
+    Ok(key.to_owned())
+}
+
+/// The per-address and per-visitor limits on distinct attempts (a retry of one key is free).
+pub(crate) async fn allow_attempt(
+    app: &AppState,
+    client: &ClientAddr,
+    visitor: Option<String>,
+    idem: &str,
+) -> Result<(), ApiError> {
+    let attempt = key_hash(idem);
     let limits = &app.shared_limits;
     let mut allowed = limits
         .booking_ip
@@ -429,11 +446,7 @@ pub async fn create(
             .await
             .map_err(ApiError::unavailable)?;
     }
-    if !allowed {
-        return Err(too_many());
-    }
-    let (status, result) = book::book(&app, &site, &idem, req).await?;
-    Ok((status, Json(result)).into_response())
+    if allowed { Ok(()) } else { Err(too_many()) }
 }
 
 /// A non-zero fingerprint of an Idempotency-Key for the limiter.

@@ -24,7 +24,7 @@ use crate::{
 
 /// A stored refusal, replayed to a repeat of the same key.
 #[derive(Serialize, Deserialize)]
-pub(super) struct StoredError {
+pub(crate) struct StoredError {
     status: u16,
     code: String,
     ru: String,
@@ -33,7 +33,7 @@ pub(super) struct StoredError {
 }
 
 impl StoredError {
-    pub(super) fn from_api(e: &ApiError) -> Self {
+    pub(crate) fn from_api(e: &ApiError) -> Self {
         Self {
             status: e.status.as_u16(),
             code: e.code.into(),
@@ -43,7 +43,7 @@ impl StoredError {
         }
     }
 
-    pub(super) fn into_api(self) -> ApiError {
+    pub(crate) fn into_api(self) -> ApiError {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
         let code = codes_static(&self.code);
         let mut e = ApiError::new(status, code, self.ru, self.en);
@@ -62,6 +62,9 @@ fn codes_static(code: &str) -> &'static str {
         codes::BLACKLISTED,
         codes::WRONG_CODE,
         codes::INVALID_FIELD,
+        codes::EVENT_FULL,
+        codes::TOO_MANY_SEATS,
+        codes::EVENT_GONE,
     ]
     .into_iter()
     .find(|c| *c == code)
@@ -69,7 +72,7 @@ fn codes_static(code: &str) -> &'static str {
 }
 
 fn field_static(f: &str) -> Option<&'static str> {
-    ["phone", "name", "code", "email", "comment"]
+    ["phone", "name", "code", "email", "comment", "seats"]
         .into_iter()
         .find(|x| *x == f)
 }
@@ -145,7 +148,7 @@ pub(super) async fn send_record(
 
 /// Looks the record up by api_id: `Some(Ok(id))` found, `None` surely absent, `Some(Err)` the
 /// lookup itself failed (outcome still unknown).
-pub(super) async fn lookup(
+pub(crate) async fn lookup(
     app: &AppState,
     up: &Arc<SiteUpstream>,
     id: &str,
@@ -173,7 +176,7 @@ pub(super) async fn lookup(
     }
 }
 
-pub(super) fn checking() -> ApiError {
+pub(crate) fn checking() -> ApiError {
     ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         codes::UPSTREAM_UNAVAILABLE,
@@ -272,34 +275,34 @@ pub(super) async fn confirm(
     )
     .unwrap_or_default();
     let result_json = serde_json::to_string(&result).unwrap_or_default();
-    // The record exists upstream: storing that must not be skipped. Retry briefly; if the store
-    // is down the booking stays `pending` and the reconciler finds it by api_id.
-    let mut stored = false;
-    for attempt in 0..3 {
-        if app
-            .store
-            .confirm_booking(id, &records_json, &result_json, now_ms())
-            .await
-            .is_ok()
-        {
-            stored = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
-    }
-    if !stored {
-        tracing::error!(
-            booking = id,
-            "booking made upstream but not stored; the reconciler will find it by api_id"
-        );
-    }
+    store_confirmed(app, id, &records_json, &result_json).await;
     super::day_changed(app, valid.branch.id, Some(&valid.date)).await;
     app.metrics.booking("confirmed");
     tracing::info!(booking = id, company = valid.branch.id, "booking confirmed");
     Ok(result)
 }
 
-pub(super) fn record_body(up: &SiteUpstream, id: &str, v: &ValidBooking) -> BookRecord {
+/// The record exists upstream: storing that must not be skipped. Retries briefly; if the store
+/// is down the booking stays `pending` and the reconciler finds it by api_id.
+pub(crate) async fn store_confirmed(app: &AppState, id: &str, records: &str, result: &str) {
+    for attempt in 0..3 {
+        if app
+            .store
+            .confirm_booking(id, records, result, now_ms())
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+    }
+    tracing::error!(
+        booking = id,
+        "booking made upstream but not stored; the reconciler will find it by api_id"
+    );
+}
+
+pub(crate) fn record_body(up: &SiteUpstream, id: &str, v: &ValidBooking) -> BookRecord {
     let a = v.attribution.as_ref();
     let last = a.and_then(|a| a.last.as_ref());
     let first = a.and_then(|a| a.first.as_ref());

@@ -73,7 +73,7 @@ pub(super) struct TimesQuery {
     pub(super) date: String,
 }
 
-pub(super) fn query<T: DeserializeOwned>(raw: Option<String>) -> Result<T, ApiError> {
+pub(crate) fn query<T: DeserializeOwned>(raw: Option<String>) -> Result<T, ApiError> {
     serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).map_err(error::bad_json)
 }
 
@@ -107,7 +107,7 @@ pub(super) fn service_ids(services: &str) -> Result<Vec<u64>, ApiError> {
 
 /// `date=YYYY-MM-DD`, a real day: the document's `format: date` (RFC 3339 full-date), and
 /// nothing else jiff would also read (a datetime, a week date).
-pub(super) fn day(date: &str) -> Result<jiff::civil::Date, ApiError> {
+pub(crate) fn day(date: &str) -> Result<jiff::civil::Date, ApiError> {
     let shaped = date.len() == 10
         && date.bytes().enumerate().all(|(i, b)| {
             if i == 4 || i == 7 {

@@ -203,7 +203,19 @@ fn cells(l: L, line: &ChannelLine, head: &str) -> Cells {
         campaign: c.campaign.clone(),
         visitors: count(c.visitors, l.ru()),
         sessions: count(c.sessions, l.ru()),
-        bookings: count(c.bookings, l.ru()),
+        bookings: if c.signups > 0 {
+            format!(
+                "{} ({} {} {}, {} {})",
+                count(c.bookings, l.ru()),
+                l.t("из них", "of which"),
+                count(c.signups, l.ru()),
+                l.t("на события", "event sign-ups"),
+                l.t("мест:", "seats:"),
+                count(c.signup_seats, l.ru()),
+            )
+        } else {
+            count(c.bookings, l.ru())
+        },
         conversion: percent(line.conversion, l.ru()),
         came: count(c.came, l.ru()),
         came_rate: percent(line.came_rate, l.ru()),

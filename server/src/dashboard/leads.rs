@@ -262,7 +262,7 @@ fn row(l: L, r: &Lead) -> Row {
                 full: p.full,
             }
         }),
-        services: r.services.join(", "),
+        services: r.what(l.ru()),
         master: r.master.to_string(),
         branch: r.branch.to_string(),
         planned: money_range(r.planned_min, r.planned_max, l.ru()),

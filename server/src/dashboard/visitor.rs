@@ -136,7 +136,7 @@ fn booking_story(l: L, b: &Lead) -> BookingStory {
     let services = if b.services.is_empty() {
         l.t("услуги не указаны", "no services named").to_owned()
     } else {
-        b.services.join(", ")
+        b.what(l.ru())
     };
     if !b.master.is_empty() {
         parts.push(format!("{} {}", l.t("мастер", "master"), b.master));

@@ -20,6 +20,8 @@ use utoipa::OpenApi;
         crate::booking::http::times,
         crate::booking::http::code,
         crate::booking::http::create,
+        crate::events::http::events,
+        crate::events::http::create,
     ),
     components(schemas(protocol::ErrorBody, protocol::ErrorDetail))
 )]

@@ -97,6 +97,8 @@ pub async fn report(
         came: sum(|r| r.came),
         paid: sum(|r| r.paid),
         revenue: rows.iter().map(|r| r.counts.revenue).sum(),
+        signups: sum(|r| r.signups),
+        signup_seats: sum(|r| r.signup_seats),
         ..ChannelRow::default()
     });
     let t = &totals.counts;
@@ -138,5 +140,7 @@ fn merge(
         l.came += r.came;
         l.paid += r.paid;
         l.revenue += r.revenue;
+        l.signups += r.signups;
+        l.signup_seats += r.signup_seats;
     }
 }

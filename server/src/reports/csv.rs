@@ -113,7 +113,7 @@ pub fn leads(rows: &[Lead], lang: Lang) -> Vec<u8> {
                 .as_deref()
                 .map(|raw| crate::util::url::landing(raw).full)
                 .unwrap_or_default(),
-            &l.services.join(", "),
+            &l.what(lang == Lang::Ru),
             l.master.as_str(),
             l.branch.as_str(),
         ];

@@ -157,6 +157,10 @@ pub struct Lead {
     pub paid_full: bool,
     /// Personal data erased (the row stays for the totals).
     pub erased: bool,
+    /// `booking` or `event_sign_up`.
+    pub kind: crate::events::LeadKind,
+    /// Seats taken (1 for a booking).
+    pub seats: u32,
 }
 
 fn touch(t: &TouchCols) -> TouchView {
@@ -232,9 +236,18 @@ impl Lead {
             paid: r.paid,
             paid_full: r.paid_full,
             erased: r.erased,
+            kind: crate::events::LeadKind::of(r.activity_id),
+            seats: u32::try_from(r.seats).unwrap_or(1),
             vid: r.vid,
             id: r.id,
         }
+    }
+}
+
+impl Lead {
+    /// The services, or "event sign-up (N seats): title" for a sign-up.
+    pub fn what(&self, ru: bool) -> String {
+        crate::events::describe(self.kind, self.seats, &self.services, ru)
     }
 }
 

@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ingest::http::router())
         .merge(sites::http::router())
         .merge(booking::http::router())
+        .merge(crate::events::http::router())
         .layer(cors);
 
     Router::new()

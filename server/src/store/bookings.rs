@@ -31,6 +31,10 @@ pub struct NewBooking {
     pub now: i64,
     /// The instance running the booking's flow (`cluster::Instance`).
     pub instance: Option<String>,
+    /// A group event sign-up: the YCLIENTS activity id (`None` for a booking).
+    pub activity_id: Option<i64>,
+    /// Seats taken (1 for a booking).
+    pub seats: i64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -80,8 +84,8 @@ impl Store {
             "INSERT INTO bookings (id, site, idempotency_key, request_hash, state, company_id, staff_id, services, datetime, \
              name, phone, email, comment, price_min, price_max, vid, sid, \
              first_channel, first_source, first_medium, first_campaign, first_touch, \
-             last_channel, last_source, last_medium, last_campaign, last_touch, created, updated, instance) \
-             VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$27,$28) \
+             last_channel, last_source, last_medium, last_campaign, last_touch, created, updated, instance, activity_id, seats) \
+             VALUES ($1,$2,$3,$4,'pending',$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$27,$28,$29,$30) \
              ON CONFLICT (site, idempotency_key) DO NOTHING",
         )
         .bind(&b.id)
@@ -112,6 +116,8 @@ impl Store {
         .bind(&b.last.json)
         .bind(b.now)
         .bind(&b.instance)
+        .bind(b.activity_id)
+        .bind(b.seats)
         .execute(&self.pool)
         .await?;
         if done.rows_affected() == 1 {

@@ -83,11 +83,14 @@ pub struct LeadRow {
     pub paid: f64,
     pub paid_full: bool,
     pub erased: bool,
+    /// A group event sign-up's activity id.
+    pub activity_id: Option<i64>,
+    pub seats: i64,
 }
 
 const LEAD_COLS: &str = "id, created, datetime, visit_at, vid, state, outcome, company_id, result, staff_name, service_titles, \
     first_channel, first_source, first_medium, first_campaign, first_touch, last_channel, last_source, last_medium, last_campaign, last_touch, \
-    price_min, price_max, cost, paid, paid_full, erased";
+    price_min, price_max, cost, paid, paid_full, erased, activity_id, seats";
 
 fn touch_cols(row: &sqlx::any::AnyRow, p: &str) -> Result<TouchCols, sqlx::Error> {
     Ok(TouchCols {
@@ -120,6 +123,8 @@ fn lead_row(row: &sqlx::any::AnyRow) -> Result<LeadRow, sqlx::Error> {
         paid: row.try_get("paid")?,
         paid_full: row.try_get::<i64, _>("paid_full")? != 0,
         erased: row.try_get::<Option<i64>, _>("erased")?.is_some(),
+        activity_id: row.try_get("activity_id")?,
+        seats: row.try_get("seats")?,
     })
 }
 
@@ -167,6 +172,9 @@ pub struct ChannelRow {
     pub came: i64,
     pub paid: i64,
     pub revenue: f64,
+    /// Of the bookings, group event sign-ups, and the seats they took.
+    pub signups: i64,
+    pub signup_seats: i64,
 }
 
 impl Store {
@@ -356,7 +364,9 @@ impl Store {
         );
         let sql = format!(
             "SELECT {}, COUNT(*) AS bookings, SUM(CASE WHEN outcome = 'came' OR paid > 0 THEN 1 ELSE 0 END) AS came, \
-             SUM(CASE WHEN paid > 0 THEN 1 ELSE 0 END) AS paid_count, SUM(paid) AS revenue \
+             SUM(CASE WHEN paid > 0 THEN 1 ELSE 0 END) AS paid_count, SUM(paid) AS revenue, \
+             SUM(CASE WHEN activity_id IS NOT NULL THEN 1 ELSE 0 END) AS signups, \
+             CAST(SUM(CASE WHEN activity_id IS NOT NULL THEN seats ELSE 0 END) AS BIGINT) AS signup_seats \
              FROM bookings WHERE site = $1 AND state <> 'failed' AND created >= $2 AND created < $3 {}",
             keys.select, keys.group
         );
@@ -373,6 +383,8 @@ impl Store {
                     came: r.try_get("came")?,
                     paid: r.try_get("paid_count")?,
                     revenue: r.try_get::<Option<f64>, _>("revenue")?.unwrap_or(0.0),
+                    signups: r.try_get::<Option<i64>, _>("signups")?.unwrap_or(0),
+                    signup_seats: r.try_get::<Option<i64>, _>("signup_seats")?.unwrap_or(0),
                     ..key_of(r)?
                 })
             })

@@ -11,6 +11,7 @@ mod dashboard;
 mod deletion;
 mod demo;
 mod durations;
+mod events;
 mod faults;
 mod hardening;
 mod helpers;

@@ -396,7 +396,7 @@ impl Catalog {
 }
 
 /// The client for a fetch: a background refresh queues behind calls visitors wait for.
-fn fetching(client: yclients::Client) -> yclients::Client {
+pub(crate) fn fetching(client: yclients::Client) -> yclients::Client {
     if super::cache::in_refresh() {
         client.in_background()
     } else {
