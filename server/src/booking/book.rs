@@ -105,9 +105,43 @@ async fn repeat(
     app: &AppState,
     up: &Arc<SiteUpstream>,
     site: &SiteSettings,
-    mut state: BookingState,
+    state: BookingState,
     valid: &ValidBooking,
 ) -> Option<Result<(StatusCode, BookingResult), ApiError>> {
+    let state = match wait_for_first(app, state).await? {
+        Ok(state) => state,
+        Err(e) => return Some(Err(e)),
+    };
+    if let Some(done) = replay(&state) {
+        if done.is_ok() {
+            app.metrics.booking("repeat");
+        }
+        return Some(done.map(|r| (StatusCode::OK, r)));
+    }
+    // unknown: find out before anything is sent again.
+    Some(match lookup(app, up, &state.id, valid).await {
+        Some(Ok(record_id)) => confirm(
+            app,
+            site,
+            &state.id,
+            valid,
+            vec![(record_id, String::new())],
+        )
+        .await
+        .map(|r| (StatusCode::OK, r)),
+        Some(Err(())) => Err(checking()),
+        None => send_record(app, up, site, &state.id, valid, true)
+            .await
+            .map(|r| (StatusCode::CREATED, r)),
+    })
+}
+
+/// Waits while the first request with the key is still running (up to [`WAIT_FOR_FIRST`]).
+/// `None`: it let the key go (nothing was made).
+pub(crate) async fn wait_for_first(
+    app: &AppState,
+    mut state: BookingState,
+) -> Option<Result<BookingState, ApiError>> {
     let deadline = tokio::time::Instant::now() + WAIT_FOR_FIRST;
     while state.state == BookingStatus::Pending {
         if tokio::time::Instant::now() > deadline {
@@ -120,51 +154,32 @@ async fn repeat(
             Err(e) => return Some(Err(ApiError::unavailable(e))),
         }
     }
-    Some(settled(app, up, site, state, valid).await)
+    Some(Ok(state))
 }
 
-async fn settled(
-    app: &AppState,
-    up: &Arc<SiteUpstream>,
-    site: &SiteSettings,
-    state: BookingState,
-    valid: &ValidBooking,
-) -> Result<(StatusCode, BookingResult), ApiError> {
+/// The stored answer of a settled key: its result when confirmed, its error when failed;
+/// `None` while the outcome is unknown.
+pub(crate) fn replay<T: serde::de::DeserializeOwned>(
+    state: &BookingState,
+) -> Option<Result<T, ApiError>> {
     match state.state {
-        BookingStatus::Confirmed => {
-            let result = state
+        BookingStatus::Confirmed => Some(
+            state
                 .result
                 .as_deref()
                 .and_then(|r| serde_json::from_str(r).ok())
-                .ok_or_else(|| ApiError::internal("confirmed booking without result"))?;
-            app.metrics.booking("repeat");
-            Ok((StatusCode::OK, result))
-        }
+                .ok_or_else(|| ApiError::internal("confirmed booking without result")),
+        ),
         BookingStatus::Failed => {
             let stored: Option<StoredError> = state
                 .error
                 .as_deref()
                 .and_then(|e| serde_json::from_str(e).ok());
-            Err(stored.map_or_else(upstream_unavailable, StoredError::into_api))
+            Some(Err(
+                stored.map_or_else(upstream_unavailable, StoredError::into_api)
+            ))
         }
-        // unknown: find out before anything is sent again.
-        BookingStatus::Pending | BookingStatus::Unknown => {
-            match lookup(app, up, &state.id, valid).await {
-                Some(Ok(record_id)) => confirm(
-                    app,
-                    site,
-                    &state.id,
-                    valid,
-                    vec![(record_id, String::new())],
-                )
-                .await
-                .map(|r| (StatusCode::OK, r)),
-                Some(Err(())) => Err(checking()),
-                None => send_record(app, up, site, &state.id, valid, true)
-                    .await
-                    .map(|r| (StatusCode::CREATED, r)),
-            }
-        }
+        BookingStatus::Pending | BookingStatus::Unknown => None,
     }
 }
 

@@ -6,6 +6,10 @@
 
 use std::{collections::BTreeMap, net::IpAddr, sync::Arc, time::Duration};
 
+use axum::http::StatusCode;
+use jiff::ToSpan;
+use protocol::booking::codes;
+
 use jiff::{civil::Date, tz::TimeZone};
 use protocol::catalog::Branch;
 use protocol::events::{Choice, Event, EventDay, Schedule};
@@ -16,7 +20,7 @@ use crate::booking::{
     catalog::fetching,
     upstream::{SiteUpstream, UpstreamError},
 };
-use crate::{limits::Limiter, metrics::Metrics};
+use crate::{app::AppState, error::ApiError, limits::Limiter, metrics::Metrics};
 
 /// Seats change with every sign-up: as the catalogue's free times.
 const EVENTS: Policy = Policy {
@@ -242,4 +246,57 @@ pub fn next_of<'a>(
     all.iter()
         .filter(|n| n.service_id == a.service_id && n.timestamp > a.timestamp)
         .find(|n| seats_left(n, now) > 0)
+}
+
+/// `event_full`, naming the next event of the same service with seats left (four weeks on).
+pub async fn full(
+    app: &AppState,
+    up: &Arc<SiteUpstream>,
+    branch: &Branch,
+    full_one: &Activity,
+    seats: u32,
+) -> ApiError {
+    let tz = zone(branch);
+    let now = jiff::Timestamp::now();
+    let day = jiff::Timestamp::from_second(full_one.timestamp)
+        .unwrap_or_default()
+        .to_zoned_datetime(tz.clone())
+        .date();
+    let till = day.checked_add(28.days()).unwrap_or(day);
+    let later = app.schedules.events(up, branch.id, day, till, None).await;
+    let next = later
+        .as_deref()
+        .ok()
+        .and_then(|all| next_of(full_one, all, now).cloned());
+    let left = seats_left(full_one, now);
+    let (mut ru, mut en) = if left == 0 {
+        (
+            "На это событие мест больше нет.".to_owned(),
+            "This event is full.".to_owned(),
+        )
+    } else {
+        (
+            format!("Осталось мест: {left}, а выбрано {seats}."),
+            format!("Only {left} seats are left, {seats} were asked for."),
+        )
+    };
+    match next {
+        Some(n) => {
+            let e = event(&n, &[], &tz, now);
+            let date = e.datetime.get(..10).unwrap_or_default();
+            ru.push_str(&format!(
+                " Следующее — «{}» {date} в {}, свободно мест: {}.",
+                e.title, e.time, e.seats_left
+            ));
+            en.push_str(&format!(
+                " The next one, “{}”, is on {date} at {} with {} seats left.",
+                e.title, e.time, e.seats_left
+            ));
+        }
+        None => {
+            ru.push_str(" Следующих дат пока нет.");
+            en.push_str(" No later dates yet.");
+        }
+    }
+    ApiError::new(StatusCode::CONFLICT, codes::EVENT_FULL, ru, en)
 }

@@ -5,23 +5,22 @@
 //! custom fields of [`record_body`]; an unknown outcome is looked up by `api_id` before anything
 //! is sent again, and a repeat of the Idempotency-Key answers the first result.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use axum::http::StatusCode;
-use jiff::{Timestamp, ToSpan};
+use jiff::Timestamp;
 use protocol::booking::{BookingRequest, codes};
 use protocol::catalog::{Branch, Service, Services};
 use protocol::events::{SignupRequest, SignupResult};
 use yclients::model::{Activity, ActivityBooking};
 
-use super::schedule::{next_of, seats_left, zone};
+use super::schedule::{full, seats_left, zone};
 use crate::{
     app::AppState,
     booking::{
-        book::{new_id, new_row, request_hash},
+        book::{new_id, new_row, replay, request_hash, wait_for_first},
         outbound::{StoredError, checking, lookup, record_body, store_confirmed},
         request::{self, ValidBooking},
-        status::BookingStatus,
         upstream::{SiteUpstream, UpstreamError, upstream_unavailable},
     },
     config::SiteSettings,
@@ -29,9 +28,6 @@ use crate::{
     store::{BookingState, Inserted},
     util::clock::now_ms,
 };
-
-/// How long a repeat waits for the first request with its key to finish.
-const WAIT_FOR_FIRST: Duration = Duration::from_secs(30);
 
 /// What is signed up for: the event and the seats.
 struct Wanted {
@@ -193,59 +189,6 @@ fn gone() -> ApiError {
     )
 }
 
-/// `event_full`, naming the next event of the same service with seats left (four weeks on).
-async fn full(
-    app: &AppState,
-    up: &Arc<SiteUpstream>,
-    branch: &Branch,
-    event: &Activity,
-    seats: u32,
-) -> ApiError {
-    let tz = zone(branch);
-    let now = Timestamp::now();
-    let day = Timestamp::from_second(event.timestamp)
-        .unwrap_or_default()
-        .to_zoned_datetime(tz.clone())
-        .date();
-    let till = day.checked_add(28.days()).unwrap_or(day);
-    let later = app.schedules.events(up, branch.id, day, till, None).await;
-    let next = later
-        .as_deref()
-        .ok()
-        .and_then(|all| next_of(event, all, now).cloned());
-    let left = seats_left(event, now);
-    let (mut ru, mut en) = if left == 0 {
-        (
-            "На это событие мест больше нет.".to_owned(),
-            "This event is full.".to_owned(),
-        )
-    } else {
-        (
-            format!("Осталось мест: {left}, а выбрано {seats}."),
-            format!("Only {left} seats are left, {seats} were asked for."),
-        )
-    };
-    match next {
-        Some(n) => {
-            let e = super::schedule::event(&n, &[], &tz, now);
-            let date = e.datetime.get(..10).unwrap_or_default();
-            ru.push_str(&format!(
-                " Следующее — «{}» {date} в {}, свободно мест: {}.",
-                e.title, e.time, e.seats_left
-            ));
-            en.push_str(&format!(
-                " The next one, “{}”, is on {date} at {} with {} seats left.",
-                e.title, e.time, e.seats_left
-            ));
-        }
-        None => {
-            ru.push_str(" Следующих дат пока нет.");
-            en.push_str(" No later dates yet.");
-        }
-    }
-    ApiError::new(StatusCode::CONFLICT, codes::EVENT_FULL, ru, en)
-}
-
 /// `POST /activity/{company}/{event}/book`; after an unknown outcome the record is looked up by
 /// `api_id`, and sent once more only if it is not there.
 async fn send(
@@ -395,45 +338,25 @@ async fn repeat(
     app: &AppState,
     up: &Arc<SiteUpstream>,
     site: &SiteSettings,
-    mut state: BookingState,
+    state: BookingState,
     valid: &ValidBooking,
     w: &Wanted,
 ) -> Option<Result<(StatusCode, SignupResult), ApiError>> {
-    let deadline = tokio::time::Instant::now() + WAIT_FOR_FIRST;
-    while state.state == BookingStatus::Pending {
-        if tokio::time::Instant::now() > deadline {
-            return Some(Err(checking()));
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        match app.store.booking(&state.id).await {
-            Ok(Some(s)) => state = s,
-            Ok(None) => return None,
-            Err(e) => return Some(Err(ApiError::unavailable(e))),
-        }
+    let state = match wait_for_first(app, state).await? {
+        Ok(state) => state,
+        Err(e) => return Some(Err(e)),
+    };
+    if let Some(done) = replay(&state) {
+        return Some(done.map(|r| (StatusCode::OK, r)));
     }
-    Some(match state.state {
-        BookingStatus::Confirmed => state
-            .result
-            .as_deref()
-            .and_then(|r| serde_json::from_str(r).ok())
-            .map(|r| (StatusCode::OK, r))
-            .ok_or_else(|| ApiError::internal("confirmed sign-up without result")),
-        BookingStatus::Failed => Err(state
-            .error
-            .as_deref()
-            .and_then(|e| serde_json::from_str::<StoredError>(e).ok())
-            .map_or_else(upstream_unavailable, StoredError::into_api)),
-        BookingStatus::Pending | BookingStatus::Unknown => {
-            match lookup(app, up, &state.id, valid).await {
-                Some(Ok(record)) => Ok((
-                    StatusCode::OK,
-                    confirm(app, site, &state.id, valid, w, record, String::new()).await,
-                )),
-                Some(Err(())) => Err(checking()),
-                None => send(app, up, site, &state.id, valid, w, true)
-                    .await
-                    .map(|r| (StatusCode::CREATED, r)),
-            }
-        }
+    Some(match lookup(app, up, &state.id, valid).await {
+        Some(Ok(record)) => Ok((
+            StatusCode::OK,
+            confirm(app, site, &state.id, valid, w, record, String::new()).await,
+        )),
+        Some(Err(())) => Err(checking()),
+        None => send(app, up, site, &state.id, valid, w, true)
+            .await
+            .map(|r| (StatusCode::CREATED, r)),
     })
 }

@@ -49,6 +49,17 @@ async fn post_signup(app: &TestApp, key: &str, body: &Value) -> reqwest::Respons
         .unwrap()
 }
 
+async fn status_of(app: &TestApp, path: &str) -> u16 {
+    let res = app.client.get(app.url(path)).send().await.unwrap();
+    res.status().as_u16()
+}
+
+/// What an owner's browser reads at `path` (JSON).
+async fn owner_json(app: &TestApp, b: &reqwest::Client, path: &str) -> Value {
+    let res = b.get(app.url(path)).send().await.unwrap();
+    res.json().await.unwrap()
+}
+
 fn events_of(schedule: &Value) -> Vec<&Value> {
     schedule["days"]
         .as_array()
@@ -143,24 +154,10 @@ async fn the_week_is_shown_by_day_with_seats_left_and_filters(db: Db) {
     );
     assert_eq!(events_of(&maria).len(), 2);
 
-    let backwards = app
-        .client
-        .get(app.url(&format!(
-            "/api/v1/sites/demo/branches/{BRANCH}/events?from=2030-01-10&till=2030-01-01"
-        )))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(backwards.status(), 422);
-    let unknown = app
-        .client
-        .get(app.url(&format!(
-            "/api/v1/sites/demo/branches/{BRANCH}/events?room=1"
-        )))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unknown.status(), 400);
+    let events = format!("/api/v1/sites/demo/branches/{BRANCH}/events");
+    let backwards = format!("{events}?from=2030-01-10&till=2030-01-01");
+    assert_eq!(status_of(&app, &backwards).await, 422);
+    assert_eq!(status_of(&app, &format!("{events}?room=1")).await, 400);
 }
 
 async fn the_schedule_is_cached_and_one_search_serves_every_filter(db: Db) {
@@ -387,23 +384,9 @@ async fn a_sign_up_is_a_lead_with_its_campaign_seats_and_the_amount_paid(db: Db)
         page.contains("запись на событие (2 места)"),
         "the leads page names the sign-up"
     );
-    let card: Value = b
-        .get(app.url(&format!("/api/v1/sites/demo/visitors/{VID}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let card = owner_json(&app, &b, &format!("/api/v1/sites/demo/visitors/{VID}")).await;
     assert_eq!(card["bookings"][0]["kind"], "event_signup");
-    let channels: Value = b
-        .get(app.url("/api/v1/sites/demo/channels"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let channels = owner_json(&app, &b, "/api/v1/sites/demo/channels").await;
     let row = channels["rows"]
         .as_array()
         .unwrap()
