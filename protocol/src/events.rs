@@ -48,13 +48,13 @@ pub struct Choice {
 pub struct EventDay {
     /// `YYYY-MM-DD`, branch-local.
     pub date: String,
-    pub events: Vec<Event>,
+    pub events: Vec<GroupEvent>,
 }
 
 /// One group event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Event {
+pub struct GroupEvent {
     /// YCLIENTS activity id.
     pub id: u64,
     /// Start, branch-local with offset: `YYYY-MM-DDTHH:MM:SS±HH:MM`.

@@ -51,7 +51,8 @@ const SEED: u64 = 9;
 /// digits (any typed form is allowed, the number itself must be one), a branch that requires an
 /// email, a comment or the SMS code, the site's consent requirement, a `datetime` that is not a
 /// real instant, the honeypot filled in, an Idempotency-Key sent before with another body. 422
-/// is added to what that check accepts for those two operations only; the reads, the beacon
+/// is added to what that check accepts for those writes only (bookings, codes, and event sign-ups, whose
+/// seats may also exceed the branch's maximum); the reads, the beacon
 /// and every other check keep the defaults.
 const CONFIG: &str = r#"
 [dictionaries.sites]
@@ -75,6 +76,12 @@ values = [{DATES}]
 [dictionaries.slots]
 values = [{SLOTS}]
 
+[dictionaries.events]
+values = [7400101, 7400103, 7400104, 7400105, 7400201]
+
+[dictionaries.categories]
+values = [880108, 880109, 880204]
+
 [dictionaries.phones]
 values = ["+7 916 123-45-67", "89161234501", "+44 20 7946 0958"]
 
@@ -84,15 +91,19 @@ values = ["+7 916 123-45-67", "89161234501", "+44 20 7946 0958"]
 "query.services" = { dictionary = "service-lists", probability = 0.5 }
 "query.staff" = { dictionary = "staff", probability = 0.5 }
 "query.date" = { dictionary = "dates", probability = 0.5 }
+"query.from" = { dictionary = "dates", probability = 0.5 }
+"query.till" = { dictionary = "dates", probability = 0.5 }
+"query.category" = { dictionary = "categories", probability = 0.5 }
 "body.site" = { dictionary = "sites", probability = 0.5 }
 "body.branch" = { dictionary = "branches", probability = 0.5 }
 "body.services[*]" = { dictionary = "services", probability = 0.5 }
 "body.staff" = { dictionary = "staff", probability = 0.5 }
 "body.phone" = { dictionary = "phones", probability = 0.5 }
+"body.event" = { dictionary = "events", probability = 0.5 }
 "body.datetime" = { dictionary = "slots", probability = 0.5 }
 
 [[operations]]
-include-path = ["/api/v1/sites/{site}/bookings", "/api/v1/sites/{site}/branches/{branch}/code"]
+include-path = ["/api/v1/sites/{site}/bookings", "/api/v1/sites/{site}/branches/{branch}/code", "/api/v1/sites/{site}/signups"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
 "#;
 

@@ -40,7 +40,8 @@ pub struct EventsQuery {
     /// First day, YYYY-MM-DD, branch-local (default: today)
     #[param(format = Date)]
     pub from: Option<String>,
-    /// Last day, YYYY-MM-DD (default: six days after `from`; at most 31 days after it)
+    /// Last day, YYYY-MM-DD (default: six days after `from`; cut to 31 days after it; before
+    /// `from`: no days)
     #[param(format = Date)]
     pub till: Option<String>,
     /// Only this category's events
@@ -49,6 +50,8 @@ pub struct EventsQuery {
     pub staff: Option<u64>,
 }
 
+/// The days asked for: `till` before `from` is an empty period; a period longer than
+/// [`MAX_DAYS`] is cut to it (the answer's `till` says where it ends).
 fn period(q: &EventsQuery, today: Date) -> Result<(Date, Date), ApiError> {
     let named = |field: &'static str| {
         move |_| {
@@ -67,15 +70,8 @@ fn period(q: &EventsQuery, today: Date) -> Result<(Date, Date), ApiError> {
         Some(d) => day(d).map_err(named("till"))?,
         None => from.checked_add(6.days()).unwrap_or(from),
     };
-    let days = (till - from).get_days();
-    if till < from || i64::from(days) > MAX_DAYS {
-        return Err(ApiError::invalid(
-            "till",
-            "Период — от 1 до 32 дней, till не раньше from.",
-            "The period is 1 to 32 days, till not before from.",
-        ));
-    }
-    Ok((from, till))
+    let last = from.checked_add(MAX_DAYS.days()).unwrap_or(from);
+    Ok((from, till.min(last)))
 }
 
 #[utoipa::path(
@@ -97,15 +93,24 @@ pub async fn events(
 ) -> Result<Response, ApiError> {
     let site = site(&app, &key, &headers, false).await?;
     let q: EventsQuery = query(raw)?;
+    // The document's integers are int64: a larger id names nothing.
+    for (field, id) in [("category", q.category), ("staff", q.staff)] {
+        if id.is_some_and(|id| i64::try_from(id).is_err()) {
+            return Err(ApiError::invalid(field, "Нет такого id.", "No such id."));
+        }
+    }
     let up = app.upstreams.get(&site.key)?;
     let branch = branch_of(&app, &up, branch).await?;
     let now = jiff::Timestamp::now();
     let today = now.to_zoned_datetime(schedule::zone(&branch)).date();
     let (from, till) = period(&q, today)?;
-    let list = app
-        .schedules
-        .events(&up, branch.id, from, till, Some(client.0))
-        .await?;
+    let list = if till < from {
+        Default::default()
+    } else {
+        app.schedules
+            .events(&up, branch.id, from, till, Some(client.0))
+            .await?
+    };
     let max_seats = app.schedules.max_seats(&up, branch.id).await?;
     let filter = Filter {
         category: q.category,

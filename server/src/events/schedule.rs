@@ -12,7 +12,7 @@ use protocol::booking::codes;
 
 use jiff::{civil::Date, tz::TimeZone};
 use protocol::catalog::Branch;
-use protocol::events::{Choice, Event, EventDay, Schedule};
+use protocol::events::{Choice, EventDay, GroupEvent, Schedule};
 use yclients::model::{Activity, ActivityQuery};
 
 use crate::booking::{
@@ -203,13 +203,13 @@ pub fn seats_left(a: &Activity, now: jiff::Timestamp) -> u32 {
 }
 
 /// One event for the widget; `all` gives the next one of the same service when it is full.
-pub fn event(a: &Activity, all: &[Activity], tz: &TimeZone, now: jiff::Timestamp) -> Event {
+pub fn event(a: &Activity, all: &[Activity], tz: &TimeZone, now: jiff::Timestamp) -> GroupEvent {
     let start = jiff::Timestamp::from_second(a.timestamp)
         .unwrap_or_default()
         .to_zoned_datetime(tz.clone());
     let left = seats_left(a, now);
     let service = a.service.clone().unwrap_or_default();
-    Event {
+    GroupEvent {
         id: a.id,
         datetime: start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
         time: start.strftime("%H:%M").to_string(),

@@ -155,8 +155,23 @@ async fn the_week_is_shown_by_day_with_seats_left_and_filters(db: Db) {
     assert_eq!(events_of(&maria).len(), 2);
 
     let events = format!("/api/v1/sites/demo/branches/{BRANCH}/events");
-    let backwards = format!("{events}?from=2030-01-10&till=2030-01-01");
-    assert_eq!(status_of(&app, &backwards).await, 422);
+    let searches = app.sandbox.calls("activity_search");
+    let backwards = get(&app, &format!("{events}?from=2030-01-10&till=2030-01-01")).await;
+    assert_eq!(backwards["days"], json!([]));
+    assert_eq!(
+        app.sandbox.calls("activity_search"),
+        searches,
+        "nothing asked upstream"
+    );
+    let long = get(&app, &format!("{events}?from=2030-01-01&till=2030-06-01")).await;
+    assert_eq!(
+        long["till"], "2030-02-01",
+        "a long period is cut to 31 days"
+    );
+    assert_eq!(
+        status_of(&app, &format!("{events}?from=2030-02-30")).await,
+        422
+    );
     assert_eq!(status_of(&app, &format!("{events}?room=1")).await, 400);
 }
 
