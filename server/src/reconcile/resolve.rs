@@ -152,7 +152,13 @@ async fn confirm(
         cancel_url: String::new(),
     };
     let records = serde_json::json!([{ "record_id": record.id, "record_hash": "" }]).to_string();
-    let result = serde_json::to_string(&result).unwrap_or_default();
+    let mut result = serde_json::to_value(&result).unwrap_or_default();
+    if record.activity_id != 0 {
+        // A group event sign-up: its answer is a `SignupResult` (a booking's plus these).
+        result["event"] = record.activity_id.into();
+        result["seats"] = record.clients_count.max(1).into();
+    }
+    let result = result.to_string();
     let resolved = store
         .resolve_booking(&b.id, record.id as i64, &records, &result, now_ms())
         .await?;

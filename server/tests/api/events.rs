@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use crate::booking::{BRANCH, VID, get};
 use crate::helpers::{Db, ORIGIN, TestApp, spawn_app};
-use crate::journey::{ANNA, NAME, land, logged_in, spawn, touch, wait_for_lead};
+use crate::journey::{ANNA, NAME, land, logged_in, reconcile, spawn, touch, wait_for_lead};
+use yclients::sandbox::{Fault, FaultKind};
 
 /// «Лекция «Здоровые волосы дома»», tomorrow 18:30, 3 of 20 seats left (seed).
 const LECTURE: u64 = 7400103;
@@ -418,6 +419,60 @@ async fn a_sign_up_is_a_lead_with_its_campaign_seats_and_the_amount_paid(db: Db)
     );
 }
 
+async fn a_sign_up_made_but_unanswered_is_found_by_api_id_and_not_made_twice(db: Db) {
+    let app = spawn_app(db).await;
+    app.sandbox
+        .control()
+        .inject(Fault::next(1, FaultKind::ProcessThenDrop).on("activity_book"));
+    let body = signup(BRANCH, LECTURE, 2);
+    let res = post_signup(&app, "signup-lost-01", &body).await;
+    assert_eq!(res.status(), 201);
+    let id = res.json::<Value>().await.unwrap()["id"].clone();
+    let again = post_signup(&app, "signup-lost-01", &body).await;
+    assert_eq!(again.status(), 200);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!((&again["id"], again["seats"].as_u64()), (&id, Some(2)));
+    let made = app.sandbox.records();
+    assert_eq!(
+        made.iter()
+            .filter(|r| r.api_id == id.as_str().unwrap())
+            .count(),
+        1
+    );
+    assert_eq!(
+        app.sandbox.calls("activity_book"),
+        1,
+        "found by api_id, not sent again"
+    );
+}
+
+async fn a_sign_up_left_unknown_is_confirmed_by_the_reconciler_and_its_retry_reads_it(db: Db) {
+    let app = spawn(db).await;
+    let (b, csrf) = logged_in(&app, ANNA).await;
+    let control = app.sandbox.control();
+    control.inject(Fault::next(1, FaultKind::ProcessThenDrop).on("activity_book"));
+    control.inject(Fault::next(20, FaultKind::Status { status: 503 }).on("records"));
+    let body = signup(BRANCH, LECTURE, 2);
+    let res = post_signup(&app, "signup-unknown-01", &body).await;
+    assert_eq!(res.status(), 503, "the outcome is being checked");
+    control.clear_faults();
+    // Long untouched, as the reconciler next finds it.
+    sqlx::query("UPDATE bookings SET updated = 0 WHERE idempotency_key = 'signup-unknown-01'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let report = reconcile(&app, &b, &csrf).await;
+    assert!(report.to_string().contains("\"resolved\":1"), "{report}");
+    let again = post_signup(&app, "signup-unknown-01", &body).await;
+    assert_eq!(again.status(), 200);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(
+        (again["event"].as_u64(), again["seats"].as_u64()),
+        (Some(LECTURE), Some(2))
+    );
+    assert_eq!(app.sandbox.calls("activity_book"), 1);
+}
+
 crate::on_both_databases!(
     the_week_is_shown_by_day_with_seats_left_and_filters,
     the_schedule_is_cached_and_one_search_serves_every_filter,
@@ -426,4 +481,6 @@ crate::on_both_databases!(
     concurrent_sign_ups_for_the_last_seats_never_oversell,
     an_sms_code_is_asked_where_the_branch_wants_it,
     a_sign_up_is_a_lead_with_its_campaign_seats_and_the_amount_paid,
+    a_sign_up_made_but_unanswered_is_found_by_api_id_and_not_made_twice,
+    a_sign_up_left_unknown_is_confirmed_by_the_reconciler_and_its_retry_reads_it,
 );
