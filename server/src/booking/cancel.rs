@@ -363,6 +363,8 @@ pub async fn cancel(
         if let Err(e) = app.store.set_cancelled_by_client(&id, now_ms()).await {
             tracing::error!(booking = %id, error = %e, "cancelled upstream, not yet marked");
         }
+        // A group event's seats are free again: its schedule is read afresh.
+        app.schedules.changed(found.company_id);
         app.metrics.booking("cancelled_by_client");
         tracing::info!(booking = %id, "booking cancelled by the visitor");
     }

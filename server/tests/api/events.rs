@@ -240,6 +240,27 @@ async fn seats_left_drop_after_a_sign_up_and_a_retry_makes_one_record(db: Db) {
     );
     let after = get(&app, &two_weeks()).await;
     assert_eq!(event(&after, LECTURE)["seats_left"], 1);
+    // The visitor's cancel link gives the seats back.
+    let url = made["cancel_url"].as_str().unwrap();
+    let path = &url[url.find("/cancel/").unwrap()..];
+    let page = app.client.get(app.url(path)).send().await.unwrap();
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Лекция «Здоровые волосы дома»")
+    );
+    let token = path.split("t=").nth(1).unwrap();
+    let done = app
+        .client
+        .post(app.url(path.split('?').next().unwrap()))
+        .form(&[("t", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let freed = get(&app, &two_weeks()).await;
+    assert_eq!(event(&freed, LECTURE)["seats_left"], 3);
 }
 
 async fn a_full_event_is_refused_naming_the_next_one_and_nothing_is_sold(db: Db) {
