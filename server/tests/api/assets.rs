@@ -121,10 +121,17 @@ mod openapi {
             "/api/v1/sites/{site}/config",
             "/api/v1/sites/{site}/bookings",
             "/api/v1/sites/{site}/branches/{branch}/times",
+            "/api/v1/sites/{site}/branches/{branch}/events",
+            "/api/v1/sites/{site}/signups",
         ] {
             assert!(doc["paths"].get(path).is_some(), "{path} missing");
         }
         assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
         assert!(doc["components"]["schemas"].get("BookingRequest").is_some());
+        let schemas = &doc["components"]["schemas"];
+        assert!(schemas.get("Schedule").is_some() && schemas.get("SignupRequest").is_some());
+        // The beacon's event keeps its name: a group event is `GroupEvent`.
+        assert!(schemas["Event"]["properties"].get("t").is_some());
+        assert!(schemas["GroupEvent"]["properties"].get("seats_left").is_some());
     }
 }
