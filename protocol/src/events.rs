@@ -27,6 +27,8 @@ pub struct Schedule {
     pub phone_confirmation: bool,
     /// The branch asks for an email.
     pub email_required: bool,
+    /// The branch asks for a comment.
+    pub comment_required: bool,
     /// The categories of the period's events (for the filter), by title.
     pub categories: Vec<Choice>,
     /// The masters of the period's events (for the filter), by name.

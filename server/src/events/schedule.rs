@@ -169,6 +169,7 @@ pub fn schedule(
         max_seats,
         phone_confirmation: branch.phone_confirmation,
         email_required: branch.email_required,
+        comment_required: branch.comment_required,
         categories: sorted_choices(categories),
         masters: sorted_choices(masters),
         days,

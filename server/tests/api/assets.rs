@@ -132,6 +132,10 @@ mod openapi {
         assert!(schemas.get("Schedule").is_some() && schemas.get("SignupRequest").is_some());
         // The beacon's event keeps its name: a group event is `GroupEvent`.
         assert!(schemas["Event"]["properties"].get("t").is_some());
-        assert!(schemas["GroupEvent"]["properties"].get("seats_left").is_some());
+        assert!(
+            schemas["GroupEvent"]["properties"]
+                .get("seats_left")
+                .is_some()
+        );
     }
 }

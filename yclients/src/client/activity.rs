@@ -23,12 +23,14 @@ impl Client {
         Ok(self.run(call.query(query.to_query())).await?.data)
     }
 
-    /// `GET /activity/{company_id}/{activity_id}`: one group event.
+    /// `GET /activity/{company_id}/{activity_id}`: one group event, read fresh right before
+    /// a sign-up, so it waits in the budget with the booking writes.
     pub async fn activity(&self, company_id: u64, activity_id: u64) -> Result<Activity> {
         let call = Call::get(
             "activity",
             format!("/api/v1/activity/{company_id}/{activity_id}"),
-        );
+        )
+        .priority(super::Priority::Booking);
         Ok(self.run(call).await?.data)
     }
 

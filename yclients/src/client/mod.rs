@@ -173,7 +173,7 @@ struct Inner {
 /// Calls are grouped as in the API reference: catalogue (`bookform`, `company`, `book_*`),
 /// booking (`book_code`, `book_check`, `book_record`, user auth and user records),
 /// records (`record`, `records`, [`find_record_by_api_id`](Client::find_record_by_api_id))
-/// and group events (`activity_search`, `activity_book`).
+/// and group events (`activity_search`, `activity`, `activity_book`, …).
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
