@@ -45,6 +45,20 @@ pub async fn sign_up(
     let hash = request_hash(&req);
     let as_booking = booking_view(&req, "2000-01-01T00:00:00+00:00");
     request::check_fields(&as_booking, site)?;
+    // A repeat of a settled key answers from the store, asking YCLIENTS nothing.
+    let first = app
+        .store
+        .booking_by_key(&site.key, key)
+        .await
+        .map_err(ApiError::unavailable)?;
+    if let Some(state) = first {
+        if state.request_hash != hash {
+            return Err(key_reused());
+        }
+        if let Some(done) = replay(&state) {
+            return done.map(|r| (StatusCode::OK, r));
+        }
+    }
     let up = app.upstreams.get(&site.key)?;
     let branch = app
         .catalog
@@ -114,12 +128,7 @@ pub async fn sign_up(
             }
             Inserted::Existing(state) => {
                 if state.request_hash != hash {
-                    return Err(ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "idempotency_key_reused",
-                        "Этот ключ уже использован для другой записи.",
-                        "This Idempotency-Key was already used for a different booking.",
-                    ));
+                    return Err(key_reused());
                 }
                 if let Some(done) = repeat(app, &up, site, state, &valid, &wanted).await {
                     return done;
@@ -128,6 +137,15 @@ pub async fn sign_up(
         }
     }
     Err(upstream_unavailable())
+}
+
+fn key_reused() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+        "Этот ключ уже использован для другой записи.",
+        "This Idempotency-Key was already used for a different booking.",
+    )
 }
 
 /// The sign-up read as a booking of the event's service, for the checks bookings share.

@@ -219,11 +219,17 @@ async fn seats_left_drop_after_a_sign_up_and_a_retry_makes_one_record(db: Db) {
             .unwrap()
             .contains("/cancel/demo/")
     );
+    let upstream = app.sandbox.control().all_calls();
     for _ in 0..3 {
         let again = post_signup(&app, "signup-key-0001", &body).await;
         assert_eq!(again.status(), 200, "a retry answers the first result");
         assert_eq!(again.json::<Value>().await.unwrap()["id"], made["id"]);
     }
+    assert_eq!(
+        app.sandbox.control().all_calls(),
+        upstream,
+        "retries ask YCLIENTS nothing"
+    );
     let records: Vec<_> = app
         .sandbox
         .records()
