@@ -1,32 +1,31 @@
 //! Group events over real HTTP against the sandbox: the week's schedule by day with seats left
 //! and filters; a sign-up through the same stored, idempotent, tagged path as a booking (one
 //! record however often it is retried); a full event refused naming the next one; the SMS code
-//! where the branch asks; the sign-up in the leads with its campaign, seats and paid amount.
+//! where the branch asks; concurrent sign-ups never oversell. After the sign-up: `events_after`.
 
 use serde_json::{Value, json};
 
 use crate::booking::{BRANCH, VID, get};
 use crate::helpers::{Db, ORIGIN, TestApp, spawn_app};
-use crate::journey::{ANNA, NAME, land, logged_in, reconcile, spawn, touch, wait_for_lead};
-use yclients::sandbox::{Fault, FaultKind};
+use crate::journey::NAME;
 
 /// «Лекция «Здоровые волосы дома»», tomorrow 18:30, 3 of 20 seats left (seed).
-const LECTURE: u64 = 7400103;
+pub const LECTURE: u64 = 7400103;
 /// The make-up practice the day after tomorrow: full (6 of 6).
-const FULL_PRACTICE: u64 = 7400104;
+pub const FULL_PRACTICE: u64 = 7400104;
 /// The next make-up practice, in nine days: 4 of 6 seats left.
-const NEXT_PRACTICE: u64 = 7400105;
+pub const NEXT_PRACTICE: u64 = 7400105;
 /// The Yekaterinburg master class tomorrow (the branch asks for an SMS code): 2 seats left.
-const EKB_CLASS: u64 = 7400201;
-const EKB: u64 = 410202;
+pub const EKB_CLASS: u64 = 7400201;
+pub const EKB: u64 = 410202;
 
-fn today() -> jiff::civil::Date {
+pub fn today() -> jiff::civil::Date {
     jiff::Timestamp::now()
         .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Moscow").unwrap())
         .date()
 }
 
-fn signup(branch: u64, event: u64, seats: u64) -> Value {
+pub fn signup(branch: u64, event: u64, seats: u64) -> Value {
     json!({
         "branch": branch, "event": event, "seats": seats,
         "name": NAME, "phone": "+7 (916) 555-12-34", "consent": true,
@@ -39,7 +38,7 @@ fn signup(branch: u64, event: u64, seats: u64) -> Value {
     })
 }
 
-async fn post_signup(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
+pub async fn post_signup(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/sites/demo/signups"))
         .header("origin", ORIGIN)
@@ -56,7 +55,7 @@ async fn status_of(app: &TestApp, path: &str) -> u16 {
 }
 
 /// What an owner's browser reads at `path` (JSON).
-async fn owner_json(app: &TestApp, b: &reqwest::Client, path: &str) -> Value {
+pub async fn owner_json(app: &TestApp, b: &reqwest::Client, path: &str) -> Value {
     let res = b.get(app.url(path)).send().await.unwrap();
     res.json().await.unwrap()
 }
@@ -376,130 +375,6 @@ async fn an_sms_code_is_asked_where_the_branch_wants_it(db: Db) {
     assert_eq!(res.status(), 201);
 }
 
-async fn a_sign_up_is_a_lead_with_its_campaign_seats_and_the_amount_paid(db: Db) {
-    let app = spawn(db).await;
-    let (b, _) = logged_in(&app, ANNA).await;
-    let sid = "fedcba9876543210fedcba9876543210";
-    let ad = touch("yandex", "cpc", "classes", 2);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64;
-    land(&app, VID, sid, &ad, now).await;
-    let mut body = signup(BRANCH, NEXT_PRACTICE, 2);
-    body["attribution"] = json!({"vid": VID, "sid": sid, "first": ad, "last": ad});
-    let res = post_signup(&app, "signup-lead-01", &body).await;
-    assert_eq!(res.status(), 201);
-    let id = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let lead = wait_for_lead(&app, &b, &id, |_| true).await;
-    assert_eq!(
-        (
-            lead["kind"].as_str(),
-            lead["seats"].as_u64(),
-            lead["last"]["campaign"].as_str(),
-            lead["planned_min"].as_f64()
-        ),
-        (Some("event_signup"), Some(2), Some("classes"), Some(6000.0))
-    );
-    let record = app
-        .sandbox
-        .records()
-        .into_iter()
-        .find(|r| r.api_id == id)
-        .unwrap()
-        .id;
-    app.sandbox.control().set_attendance(record, 1).unwrap();
-    let paid = app.sandbox.control().pay_in_full(record).unwrap().amount;
-    assert_eq!(paid, 6000.0);
-    wait_for_lead(&app, &b, &id, |r| r["paid"].as_f64() == Some(paid)).await;
-    let page = b
-        .get(app.url("/dashboard/sites/demo/leads"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        page.contains("запись на событие (2 места)"),
-        "the leads page names the sign-up"
-    );
-    let card = owner_json(&app, &b, &format!("/api/v1/sites/demo/visitors/{VID}")).await;
-    assert_eq!(card["bookings"][0]["kind"], "event_signup");
-    let channels = owner_json(&app, &b, "/api/v1/sites/demo/channels").await;
-    let row = channels["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["campaign"] == "classes")
-        .expect("the campaign's row");
-    assert_eq!(
-        (
-            row["signups"].as_i64(),
-            row["signup_seats"].as_i64(),
-            row["revenue"].as_f64()
-        ),
-        (Some(1), Some(2), Some(paid))
-    );
-}
-
-async fn a_sign_up_made_but_unanswered_is_found_by_api_id_and_not_made_twice(db: Db) {
-    let app = spawn_app(db).await;
-    app.sandbox
-        .control()
-        .inject(Fault::next(1, FaultKind::ProcessThenDrop).on("activity_book"));
-    let body = signup(BRANCH, LECTURE, 2);
-    let res = post_signup(&app, "signup-lost-01", &body).await;
-    assert_eq!(res.status(), 201);
-    let id = res.json::<Value>().await.unwrap()["id"].clone();
-    let again = post_signup(&app, "signup-lost-01", &body).await;
-    assert_eq!(again.status(), 200);
-    let again: Value = again.json().await.unwrap();
-    assert_eq!((&again["id"], again["seats"].as_u64()), (&id, Some(2)));
-    let made = app.sandbox.records();
-    assert_eq!(
-        made.iter()
-            .filter(|r| r.api_id == id.as_str().unwrap())
-            .count(),
-        1
-    );
-    assert_eq!(
-        app.sandbox.calls("activity_book"),
-        1,
-        "found by api_id, not sent again"
-    );
-}
-
-async fn a_sign_up_left_unknown_is_confirmed_by_the_reconciler_and_its_retry_reads_it(db: Db) {
-    let app = spawn(db).await;
-    let (b, csrf) = logged_in(&app, ANNA).await;
-    let control = app.sandbox.control();
-    control.inject(Fault::next(1, FaultKind::ProcessThenDrop).on("activity_book"));
-    control.inject(Fault::next(20, FaultKind::Status { status: 503 }).on("records"));
-    let body = signup(BRANCH, LECTURE, 2);
-    let res = post_signup(&app, "signup-unknown-01", &body).await;
-    assert_eq!(res.status(), 503, "the outcome is being checked");
-    control.clear_faults();
-    // Long untouched, as the reconciler next finds it.
-    sqlx::query("UPDATE bookings SET updated = 0 WHERE idempotency_key = 'signup-unknown-01'")
-        .execute(app.store.pool())
-        .await
-        .unwrap();
-    let report = reconcile(&app, &b, &csrf).await;
-    assert!(report.to_string().contains("\"resolved\":1"), "{report}");
-    let again = post_signup(&app, "signup-unknown-01", &body).await;
-    assert_eq!(again.status(), 200);
-    let again: Value = again.json().await.unwrap();
-    assert_eq!(
-        (again["event"].as_u64(), again["seats"].as_u64()),
-        (Some(LECTURE), Some(2))
-    );
-    assert_eq!(app.sandbox.calls("activity_book"), 1);
-}
-
 crate::on_both_databases!(
     the_week_is_shown_by_day_with_seats_left_and_filters,
     the_schedule_is_cached_and_one_search_serves_every_filter,
@@ -507,7 +382,4 @@ crate::on_both_databases!(
     a_full_event_is_refused_naming_the_next_one_and_nothing_is_sold,
     concurrent_sign_ups_for_the_last_seats_never_oversell,
     an_sms_code_is_asked_where_the_branch_wants_it,
-    a_sign_up_is_a_lead_with_its_campaign_seats_and_the_amount_paid,
-    a_sign_up_made_but_unanswered_is_found_by_api_id_and_not_made_twice,
-    a_sign_up_left_unknown_is_confirmed_by_the_reconciler_and_its_retry_reads_it,
 );

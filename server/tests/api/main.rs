@@ -12,6 +12,7 @@ mod deletion;
 mod demo;
 mod durations;
 mod events;
+mod events_after;
 mod faults;
 mod hardening;
 mod helpers;
