@@ -189,10 +189,14 @@ impl Application {
             cluster.start().await,
             {
                 let catalog = self.state.catalog.clone();
+                let schedules = self.state.schedules.clone();
                 crate::cluster::days::follow(
                     store.clone(),
                     Arc::new(move |change| match change {
-                        Some((company, date)) => catalog.record_changed(company, date.as_deref()),
+                        Some((company, date)) => {
+                            catalog.record_changed(company, date.as_deref());
+                            schedules.changed(company);
+                        }
                         None => catalog.forget_days(),
                     }),
                 )

@@ -20,5 +20,7 @@ pub mod upstream;
 /// answers for it go at once, and the other instances on the database are told to drop theirs.
 pub async fn day_changed(app: &crate::app::AppState, company: u64, date: Option<&str>) {
     app.catalog.record_changed(company, date);
+    // A record of the branch changed: group events' seats are read afresh too.
+    app.schedules.changed(company);
     app.cluster.day_changed(company, date).await;
 }

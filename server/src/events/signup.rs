@@ -338,7 +338,8 @@ async fn confirm(
     let records = serde_json::json!([{"record_id": record, "record_hash": hash}]).to_string();
     let result_json = serde_json::to_string(&result).unwrap_or_default();
     store_confirmed(app, id, &records, &result_json).await;
-    app.schedules.changed(valid.branch.id);
+    // The branch's seats changed: every instance reads its schedule afresh.
+    crate::booking::day_changed(app, valid.branch.id, Some(&valid.date)).await;
     app.metrics.booking("confirmed");
     tracing::info!(
         signup = id,

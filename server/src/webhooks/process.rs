@@ -132,7 +132,6 @@ async fn record_event(
         .and_then(|d| d.get(..10))
         .filter(|d| d.parse::<jiff::civil::Date>().is_ok());
     crate::booking::day_changed(app, event.company_id, day).await;
-    app.schedules.changed(event.company_id);
     let api_id = data.get("api_id").and_then(Value::as_str);
     let Some(booking) = app
         .store
