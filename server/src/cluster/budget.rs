@@ -16,6 +16,11 @@ use crate::store::{BudgetTry, Store};
 /// Slots of each minute only booking calls may take.
 pub const BOOKING_RESERVE: u32 = 10;
 
+/// Slots of each minute an import leaves to visitors (their reads and bookings), on top of
+/// [`BOOKING_RESERVE`]: a running import never takes the whole minute from another instance's
+/// visitors.
+pub const VISITOR_RESERVE: u32 = 20;
+
 pub struct StoreBudget {
     store: Store,
 }
@@ -60,6 +65,9 @@ fn decide(t: &BudgetTry, limit: RateLimit, priority: Priority) -> Result<(), i64
     let margin = limit.margin.as_millis() as i64;
     let per_minute = match priority {
         Priority::Booking => limit.per_minute,
+        Priority::Import => limit
+            .per_minute
+            .saturating_sub(BOOKING_RESERVE + VISITOR_RESERVE),
         _ => limit.per_minute.saturating_sub(BOOKING_RESERVE),
     };
     let mut at = t.now;
@@ -111,5 +119,16 @@ mod tests {
         };
         assert!(decide(&t, limit(), Priority::Catalog).is_err());
         assert_eq!(decide(&t, limit(), Priority::Booking), Ok(()));
+    }
+
+    #[test]
+    fn an_import_leaves_more_of_the_minute_to_visitors_than_reads_do() {
+        // 175 sends in the last 50 s: an import row waits, a visitor's read goes.
+        let t = BudgetTry {
+            now: 100_000,
+            recent: (0..175).map(|i| 99_000 - i * 280).collect(),
+        };
+        assert!(decide(&t, limit(), Priority::Import).is_err());
+        assert_eq!(decide(&t, limit(), Priority::Catalog), Ok(()));
     }
 }

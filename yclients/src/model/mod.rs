@@ -5,6 +5,7 @@
 //! documented shape (the sandbox answers with these very types).
 
 mod activity;
+mod admin;
 mod booking;
 mod catalog;
 mod company;
@@ -12,6 +13,7 @@ mod record;
 mod webhook;
 
 pub use activity::{Activity, ActivityBooked, ActivityBooking, ActivityQuery, ActivityService};
+pub use admin::{ClientCard, NewClient, NewRecord, NewRecordClient, NewRecordService};
 pub use booking::{Appointment, AuthUser, BookCode, BookRecord, BookedRecord, Contact, UserAuth};
 pub use catalog::{
     BookDates, BookQuery, BookServices, BookStaff, Position, Service, ServiceCategory,
