@@ -20,6 +20,7 @@ pub mod cluster;
 pub mod config;
 pub mod dashboard;
 pub mod error;
+pub mod imports;
 pub mod ingest;
 pub mod limits;
 pub mod metrics;
