@@ -12,6 +12,7 @@
 //! +30 min, then 3 h between tries until they succeed or the owner dismisses them.
 
 pub mod mapping;
+pub mod preview;
 pub mod run;
 pub mod schedule;
 pub mod source;

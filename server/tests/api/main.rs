@@ -14,6 +14,7 @@ mod durations;
 mod faults;
 mod hardening;
 mod helpers;
+mod imports;
 mod ingest;
 mod ingest_limits;
 mod journey;

@@ -1,0 +1,356 @@
+//! Import: an owner uploads a sheet (or links a CSV URL), maps it, checks the preview, runs it;
+//! YCLIENTS (the sandbox) ends with exactly one booking per valid row, the invalid rows listed
+//! with reasons, new rows picked up by the next scheduled run, and every row sent exactly once
+//! through upstream faults.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use yclients::sandbox::{Fault, FaultKind};
+use zapis::store::RunRow;
+
+use crate::helpers::{Db, TestApp};
+use crate::journey::{ANNA, logged_in, spawn_with};
+use crate::on_both_databases;
+
+const MOSCOW: &str = "410201";
+const MASTER: &str = "2900101";
+
+/// A promo landing's sign-ups: `n` rows from `from`; every 25th has a broken phone.
+fn signups(from: usize, n: usize) -> String {
+    let mut csv = String::from("Заявка;Имя;Телефон;Услуга;Когда\r\n");
+    for i in from..from + n {
+        let phone = if i % 25 == 7 {
+            "8 (916) 12".to_owned()
+        } else {
+            format!(
+                "+7 (916) {:03}-{:02}-{:02}",
+                i / 10_000 % 1000,
+                i / 100 % 100,
+                i % 100
+            )
+        };
+        let day = 10 + i % 15;
+        let (h, m) = (9 + i / 4 % 10, i % 4 * 15);
+        csv.push_str(&format!(
+            "L-{i};Гость {i};{phone};Стрижка;{day:02}.01.2027 {h:02}:{m:02}\r\n"
+        ));
+    }
+    csv
+}
+
+async fn app_for(db: Db) -> TestApp {
+    spawn_with(db, |s| s.upstream.rate_budget = false).await
+}
+
+/// Creates a link from a file; returns its id.
+async fn upload(app: &TestApp, b: &reqwest::Client, csrf: &str, sheet: &str) -> i64 {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_owned())
+        .text("name", "Промо-лендинг")
+        .text("action", "booking")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(sheet.as_bytes().to_vec()).file_name("promo.csv"),
+        );
+    let res = b
+        .post(app.url("/dashboard/sites/demo/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    location
+        .trim_start_matches("/dashboard/sites/demo/imports/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn mapping_form(csrf: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("csrf", csrf.to_owned()),
+        ("key_column", "Заявка".into()),
+        ("branch.text", MOSCOW.into()),
+        ("services.column", "Услуга".into()),
+        (
+            "services.map",
+            "Стрижка = 9100101\nУкладка = 9100102".into(),
+        ),
+        ("master.text", MASTER.into()),
+        ("datetime.column", "Когда".into()),
+        ("name.column", "Имя".into()),
+        ("phone.column", "Телефон".into()),
+        ("save_if_busy", "1".into()),
+    ]
+}
+
+async fn post(
+    app: &TestApp,
+    b: &reqwest::Client,
+    path: &str,
+    form: &[(&str, String)],
+) -> (u16, String) {
+    let res = b.post(app.url(path)).form(form).send().await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// Waits for the link's latest run to end and returns it.
+async fn finished(app: &TestApp, link: i64, runs: usize) -> RunRow {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let all = app.store.import_runs(link, 50).await.unwrap();
+        if all.len() >= runs && all.iter().all(|r| r.state == "done" || r.state == "failed") {
+            return all[0].clone();
+        }
+        assert!(Instant::now() < deadline, "the run never finished: {all:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The sandbox's records of the link, by `api_id`.
+fn booked(app: &TestApp, link: i64) -> HashMap<String, usize> {
+    let mut seen = HashMap::new();
+    for r in app.sandbox.records() {
+        if r.api_id.starts_with(&format!("zi{link}-")) {
+            *seen.entry(r.api_id).or_insert(0) += 1;
+        }
+    }
+    seen
+}
+
+async fn run_now(app: &TestApp, b: &reqwest::Client, csrf: &str, link: i64) {
+    let (status, _) = post(
+        app,
+        b,
+        &format!("/dashboard/sites/demo/imports/{link}/run"),
+        &[("csrf", csrf.to_owned())],
+    )
+    .await;
+    assert_eq!(status, 303);
+}
+
+async fn an_owner_imports_500_signups_and_yclients_holds_one_booking_per_valid_row(db: Db) {
+    let app = app_for(db).await;
+    let (b, csrf) = logged_in(&app, ANNA).await;
+    let link = upload(&app, &b, &csrf, &signups(0, 500)).await;
+    let page_path = format!("/dashboard/sites/demo/imports/{link}");
+    let mapping_path = format!("{page_path}/mapping");
+
+    // A mapping without the phone is refused, saying what is missing.
+    let mut partial = mapping_form(&csrf);
+    partial.retain(|(k, _)| *k != "phone.column");
+    let (status, html) = post(&app, &b, &mapping_path, &partial).await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("is required") || html.contains("обязательно"),
+        "{html}"
+    );
+    let (status, _) = post(&app, &b, &mapping_path, &mapping_form(&csrf)).await;
+    assert_eq!(status, 303);
+
+    // The preview shows the rows as they will be sent, and the broken one with its reason;
+    // nothing reached YCLIENTS.
+    let html = b
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"preview\""), "{html}");
+    assert!(html.contains("2027-01-10 09:00:00"), "mapped date shown");
+    assert!(html.contains("9100101"), "service title mapped to its id");
+    assert!(
+        html.contains("row 9: phone &#39;8 (916) 12&#39; is not a number")
+            || html.contains("строка 9: телефон «8 (916) 12» — не номер"),
+        "{html}"
+    );
+    assert!(booked(&app, link).is_empty());
+
+    run_now(&app, &b, &csrf, link).await;
+    let run = finished(&app, link, 1).await;
+    let invalid = (0..500).filter(|i| i % 25 == 7).count() as i64;
+    assert_eq!(
+        (run.state.as_str(), run.total, run.processed),
+        ("done", 500, 500)
+    );
+    assert_eq!(
+        (run.sent, run.failed, run.skipped),
+        (500 - invalid, invalid, 0)
+    );
+    let seen = booked(&app, link);
+    assert_eq!(seen.len() as i64, 500 - invalid);
+    assert!(seen.values().all(|n| *n == 1), "one booking per row");
+    let log = app
+        .store
+        .import_log(run.id, Some("invalid"), 100)
+        .await
+        .unwrap();
+    assert_eq!(log.len() as i64, invalid);
+    assert!(
+        log[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("is not a number")
+    );
+
+    // The page shows the progress bar and the per-row log.
+    let html = b
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!(
+            "<progress id=\"progress-{}\" max=\"500\" value=\"500\"",
+            run.id
+        )),
+        "{html}"
+    );
+    assert!(html.contains("id=\"row-log\""));
+
+    // Running again sends nothing twice.
+    run_now(&app, &b, &csrf, link).await;
+    let again = finished(&app, link, 2).await;
+    assert_eq!(
+        (again.sent, again.skipped, again.failed),
+        (0, 500 - invalid, invalid)
+    );
+    assert_eq!(booked(&app, link).len() as i64, 500 - invalid);
+    assert!(booked(&app, link).values().all(|n| *n == 1));
+}
+
+async fn a_scheduled_link_picks_up_only_the_rows_added_since(db: Db) {
+    let app = app_for(db).await;
+    let (b, csrf) = logged_in(&app, ANNA).await;
+    let link = upload(&app, &b, &csrf, &signups(10, 5)).await;
+    let base = format!("/dashboard/sites/demo/imports/{link}");
+    assert_eq!(
+        post(&app, &b, &format!("{base}/mapping"), &mapping_form(&csrf))
+            .await
+            .0,
+        303
+    );
+    let schedule = [
+        ("csrf", csrf.clone()),
+        ("kind", "interval".to_owned()),
+        ("minutes", "5".to_owned()),
+    ];
+    assert_eq!(
+        post(&app, &b, &format!("{base}/schedule"), &schedule)
+            .await
+            .0,
+        303
+    );
+    let stored = app.store.import_link(link).await.unwrap().unwrap();
+    let next = stored.next_run_ms.expect("scheduled");
+    let in_five = zapis::util::clock::now_ms() + 5 * 60_000;
+    assert!((in_five - next).abs() < 5_000, "first run in 5 minutes");
+    // Five minutes pass.
+    app.store
+        .set_import_schedule(link, &stored.schedule, Some(0))
+        .await
+        .unwrap();
+    let first = finished(&app, link, 1).await;
+    assert_eq!((first.cause.as_str(), first.sent), ("schedule", 5));
+    let after = app.store.import_link(link).await.unwrap().unwrap();
+    assert!(
+        after.next_run_ms.unwrap() > zapis::util::clock::now_ms() + 4 * 60_000,
+        "the next one in 5 min"
+    );
+
+    // The sheet grows by three rows, and one row sent before is edited.
+    let grown = signups(10, 8).replace("Гость 11;", "Гостья 11;");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(grown.into_bytes()).file_name("promo.csv"),
+        );
+    let res = b
+        .post(app.url(&format!("{base}/file")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    app.store
+        .set_import_schedule(link, &stored.schedule, Some(0))
+        .await
+        .unwrap();
+    let second = finished(&app, link, 2).await;
+    assert_eq!((second.sent, second.skipped, second.changed), (3, 4, 1));
+    assert_eq!(booked(&app, link).len(), 8);
+    let changed = app
+        .store
+        .import_log(second.id, Some("changed"), 10)
+        .await
+        .unwrap();
+    assert_eq!(changed[0].row_number, 3);
+}
+
+async fn with_a_fifth_of_yclients_calls_failing_every_row_is_sent_exactly_once(db: Db) {
+    let app = app_for(db).await;
+    let (b, csrf) = logged_in(&app, ANNA).await;
+    let sheet = signups(0, 120).replace("8 (916) 12", "+7 916 000-00-07");
+    let link = upload(&app, &b, &csrf, &sheet).await;
+    let base = format!("/dashboard/sites/demo/imports/{link}");
+    assert_eq!(
+        post(&app, &b, &format!("{base}/mapping"), &mapping_form(&csrf))
+            .await
+            .0,
+        303
+    );
+    let control = app.sandbox.control();
+    // Half refused before processing, half processed with the answer lost.
+    control.inject(Fault::rate(0.1, FaultKind::Status { status: 503 }).on("create_record"));
+    control
+        .inject(Fault::rate(0.1, FaultKind::ProcessThenStatus { status: 502 }).on("create_record"));
+    control.inject(Fault::rate(0.2, FaultKind::Status { status: 500 }).on("records"));
+    run_now(&app, &b, &csrf, link).await;
+    let mut runs = 1;
+    let first = finished(&app, link, runs).await;
+    assert!(first.failed > 0 && first.sent > 0, "{first:?}");
+    // Back-off passes until no row is left failing.
+    for _ in 0..30 {
+        let left = app
+            .store
+            .import_rows_in(link, &["failed", "sending"], 1000)
+            .await
+            .unwrap();
+        if left.is_empty() {
+            break;
+        }
+        sqlx::query("UPDATE import_rows SET next_try_ms = 0 WHERE status IN ('failed', 'sending')")
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        runs += 1;
+        let retry = finished(&app, link, runs).await;
+        assert_eq!(retry.cause, "retry");
+    }
+    let seen = booked(&app, link);
+    assert_eq!(seen.len(), 120, "every row sent");
+    assert!(seen.values().all(|n| *n == 1), "none twice: {seen:?}");
+    let rows = app
+        .store
+        .import_rows_in(link, &["sent"], 1000)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 120);
+}
+
+on_both_databases!(
+    an_owner_imports_500_signups_and_yclients_holds_one_booking_per_valid_row,
+    a_scheduled_link_picks_up_only_the_rows_added_since,
+    with_a_fifth_of_yclients_calls_failing_every_row_is_sent_exactly_once,
+);
