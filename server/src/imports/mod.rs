@@ -12,12 +12,25 @@
 //! +30 min, then 3 h between tries until they succeed or the owner dismisses them.
 
 pub mod mapping;
+mod payload;
 pub mod preview;
 pub mod run;
 pub mod schedule;
+mod send;
 pub mod source;
 
 pub use run::Imports;
+pub use send::api_id;
+
+/// Outcomes a run logs per row.
+pub mod outcome {
+    pub const SENT: &str = "sent";
+    pub const SKIPPED: &str = "skipped";
+    pub const CHANGED: &str = "changed";
+    pub const WAITING: &str = "waiting";
+    pub const FAILED: &str = "failed";
+    pub const INVALID: &str = "invalid";
+}
 
 /// A row's state in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

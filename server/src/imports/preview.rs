@@ -3,7 +3,8 @@
 //! nothing and calls nothing in YCLIENTS.
 
 use super::mapping::{self, Action, Mapping, Text};
-use super::run::{default_branch, sheet};
+use super::run::default_branch;
+use super::source::sheet;
 use crate::app::AppState;
 use crate::store::LinkRow;
 

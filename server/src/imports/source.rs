@@ -6,8 +6,13 @@
 
 use std::io::Cursor;
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use super::mapping::Text;
+use crate::store::LinkRow;
 
 /// A parsed sheet.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -192,6 +197,54 @@ fn table(grid: Vec<(u32, Vec<String>)>) -> Result<Table, SourceError> {
         headers,
         rows: rows.map(|(number, cells)| Row { number, cells }).collect(),
     })
+}
+
+/// The largest CSV fetched from a URL.
+pub const MAX_SOURCE_BYTES: usize = 10 << 20;
+
+/// The link's sheet: the upload as stored, or the URL fetched now.
+pub async fn sheet(link: &LinkRow) -> Result<Table, Text> {
+    if let Some(url) = &link.source_url {
+        let bytes = fetch(url).await?;
+        return parse(&bytes).map_err(|e| Text::new(e.ru(), e.to_string()));
+    }
+    link.sheet
+        .as_deref()
+        .and_then(|s| serde_json::from_str(s).ok())
+        .ok_or_else(|| Text::new("Файл не загружен.", "No file uploaded."))
+}
+
+async fn fetch(url: &str) -> Result<Vec<u8>, Text> {
+    let failed = |e: String| {
+        Text::new(
+            format!("Не удалось загрузить {url}: {e}"),
+            format!("Could not fetch {url}: {e}"),
+        )
+    };
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| failed(e.to_string()))?;
+    let mut response = client
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| failed(e.without_url().to_string()))?;
+    if !response.status().is_success() {
+        return Err(failed(format!("HTTP {}", response.status().as_u16())));
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| failed(e.without_url().to_string()))?
+    {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > MAX_SOURCE_BYTES {
+            return Err(failed(format!("more than {MAX_SOURCE_BYTES} bytes")));
+        }
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -16,8 +16,9 @@ use crate::{
     dashboard::{login::form_ok, not_found},
     imports::{
         mapping::{self, Action, FieldSource, Mapping, Text},
-        run::{default_branch, sheet, site_zone},
+        run::{default_branch, site_zone},
         schedule::Schedule,
+        source::sheet,
     },
     util::clock::now_ms,
 };

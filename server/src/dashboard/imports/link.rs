@@ -9,6 +9,7 @@ use axum::{
 };
 use serde::Deserialize;
 
+use super::words::{cause_word, outcome_word, reason, state_word, status_word};
 use super::{L, link_of, open, source_text};
 use crate::{
     app::AppState,
@@ -18,7 +19,7 @@ use crate::{
     imports::{
         mapping::{Action, FieldSource, Mapping, Text},
         preview::preview,
-        run::{default_branch, outcome},
+        run::default_branch,
         schedule::Schedule,
     },
     reports::local_time,
@@ -151,51 +152,6 @@ struct RunLine {
     changed: i64,
     failed: i64,
     message: String,
-}
-
-pub fn state_word(l: L, state: &str) -> &'static str {
-    match state {
-        "queued" => l.t("в очереди", "queued"),
-        "running" => l.t("выполняется", "running"),
-        "done" => l.t("завершён", "done"),
-        _ => l.t("ошибка", "failed"),
-    }
-}
-
-fn outcome_word(l: L, o: &str) -> &'static str {
-    match o {
-        outcome::SENT => l.t("отправлена", "sent"),
-        outcome::SKIPPED => l.t("пропущена", "skipped"),
-        outcome::CHANGED => l.t("изменилась", "changed"),
-        outcome::WAITING => l.t("ждёт повтора", "waiting to retry"),
-        outcome::INVALID => l.t("ошибка в данных", "invalid"),
-        _ => l.t("не отправлена", "failed"),
-    }
-}
-
-fn cause_word(l: L, c: &str) -> &'static str {
-    match c {
-        "schedule" => l.t("по расписанию", "scheduled"),
-        "after" => l.t("после другой связи", "after another link"),
-        "retry" => l.t("повтор", "retry"),
-        _ => l.t("вручную", "by hand"),
-    }
-}
-
-fn status_word(l: L, s: Option<&str>) -> &'static str {
-    match s {
-        Some("sent") => l.t("уже отправлена", "already sent"),
-        Some("failed") | Some("sending") => l.t("ждёт повтора", "waiting to retry"),
-        Some("dismissed") => l.t("отклонена", "dismissed"),
-        _ => "",
-    }
-}
-
-/// A stored reason (`{"ru":…,"en":…}`) in the owner's language.
-pub fn reason(l: L, raw: Option<&str>) -> String {
-    raw.and_then(|r| serde_json::from_str::<Text>(r).ok())
-        .map(|t| t.get(l.ru()).to_owned())
-        .unwrap_or_default()
 }
 
 /// The salon's catalogue beside a field that takes ids (nothing when YCLIENTS is away).

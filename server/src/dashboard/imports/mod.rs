@@ -4,6 +4,7 @@
 
 mod forms;
 mod link;
+mod words;
 
 use askama::Template;
 use axum::{
@@ -132,7 +133,7 @@ async fn render_list(
         {
             Some(r) => format!(
                 "{} · {}/{}",
-                link::state_word(l, &r.state),
+                words::state_word(l, &r.state),
                 r.processed,
                 r.total
             ),
