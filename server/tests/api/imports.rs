@@ -354,3 +354,42 @@ on_both_databases!(
     a_scheduled_link_picks_up_only_the_rows_added_since,
     with_a_fifth_of_yclients_calls_failing_every_row_is_sent_exactly_once,
 );
+
+/// Throughput against YCLIENTS' limit: the sandbox enforces 5/s and 200/min, zapis keeps its
+/// budget; 400 rows are sent with no call refused. Slow (over two minutes), so run on demand:
+/// `cargo test -p zapis --test api rows_per_minute -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore]
+async fn rows_per_minute_against_the_200_a_minute_limit() {
+    for db in [Db::Sqlite, Db::Postgres] {
+        let app = spawn_with(db, |s| {
+            s.sandbox.as_mut().unwrap().rate_limit = true;
+            s.upstream.rate_budget = true;
+        })
+        .await;
+        let (b, csrf) = logged_in(&app, ANNA).await;
+        let sheet = signups(0, 400).replace("8 (916) 12", "+7 916 000-00-07");
+        let link = upload(&app, &b, &csrf, &sheet).await;
+        let base = format!("/dashboard/sites/demo/imports/{link}");
+        assert_eq!(
+            post(&app, &b, &format!("{base}/mapping"), &mapping_form(&csrf))
+                .await
+                .0,
+            303
+        );
+        let started = Instant::now();
+        run_now(&app, &b, &csrf, link).await;
+        let run = finished(&app, link, 1).await;
+        let minutes = started.elapsed().as_secs_f64() / 60.0;
+        let refused = app.sandbox.control().refused_by_rate_limit();
+        println!(
+            "IMPORT {db:?}: {} rows sent in {:.1} s = {:.0} rows/min; {} calls refused with 429",
+            run.sent,
+            minutes * 60.0,
+            run.sent as f64 / minutes,
+            refused
+        );
+        assert_eq!((run.sent, refused), (400, 0));
+        assert!(run.sent as f64 / minutes >= 150.0);
+    }
+}
