@@ -55,6 +55,7 @@ impl Action {
                 ("comment", false, "Комментарий", "Comment"),
             ],
             Action::Client => &[
+                ("branch", true, "Филиал (id)", "Branch (id)"),
                 ("name", true, "Имя", "Name"),
                 ("phone", true, "Телефон", "Phone"),
                 ("email", false, "Email", "Email"),

@@ -100,7 +100,11 @@ async fn post(
 
 /// Waits for the link's latest run to end and returns it.
 async fn finished(app: &TestApp, link: i64, runs: usize) -> RunRow {
-    let deadline = Instant::now() + Duration::from_secs(120);
+    finished_within(app, link, runs, Duration::from_secs(120)).await
+}
+
+async fn finished_within(app: &TestApp, link: i64, runs: usize, limit: Duration) -> RunRow {
+    let deadline = Instant::now() + limit;
     loop {
         let all = app.store.import_runs(link, 50).await.unwrap();
         if all.len() >= runs && all.iter().all(|r| r.state == "done" || r.state == "failed") {
@@ -151,6 +155,18 @@ async fn an_owner_imports_500_signups_and_yclients_holds_one_booking_per_valid_r
     );
     let (status, _) = post(&app, &b, &mapping_path, &mapping_form(&csrf)).await;
     assert_eq!(status, 303);
+    let html = b
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<code>9100101</code>"),
+        "the salon's services beside the mapping"
+    );
 
     // The preview shows the rows as they will be sent, and the broken one with its reason;
     // nothing reached YCLIENTS.
@@ -349,10 +365,143 @@ async fn with_a_fifth_of_yclients_calls_failing_every_row_is_sent_exactly_once(d
     assert_eq!(rows.len(), 120);
 }
 
+/// A CSV at an address (a Google Sheet "published as CSV"), served here and changed between
+/// runs.
+async fn serve_csv(text: std::sync::Arc<std::sync::Mutex<String>>) -> String {
+    let router = axum::Router::new().route(
+        "/sheet.csv",
+        axum::routing::get(move || {
+            let text = text.clone();
+            async move { text.lock().unwrap().clone() }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{addr}/sheet.csv")
+}
+
+async fn clients_from_a_csv_address_are_fetched_at_each_run_and_never_duplicated(db: Db) {
+    let app = app_for(db).await;
+    let (b, csrf) = logged_in(&app, ANNA).await;
+    let sheet = std::sync::Arc::new(std::sync::Mutex::new(String::from(
+        "name,phone,born\nИрина,+7 903 111-22-01,14.02.1990\nОльга,+7 903 111-22-02,\nИрина (дубль),89031112201,\n",
+    )));
+    let url = serve_csv(sheet.clone()).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("name", "Клиенты с мероприятия")
+        .text("action", "client")
+        .text("url", url);
+    let res = b
+        .post(app.url("/dashboard/sites/demo/imports"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let link: i64 = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/dashboard/sites/demo/imports/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let base = format!("/dashboard/sites/demo/imports/{link}");
+    let mapping = [
+        ("csrf", csrf.clone()),
+        ("branch.text", MOSCOW.to_owned()),
+        ("name.column", "name".to_owned()),
+        ("phone.column", "phone".to_owned()),
+        ("birthday.column", "born".to_owned()),
+    ];
+    assert_eq!(
+        post(&app, &b, &format!("{base}/mapping"), &mapping).await.0,
+        303
+    );
+    run_now(&app, &b, &csrf, link).await;
+    let first = finished(&app, link, 1).await;
+    // The third row is the first one's phone: found in YCLIENTS, not made twice.
+    let log = app.store.import_log(first.id, None, 10).await.unwrap();
+    assert_eq!((first.sent, first.skipped), (2, 1), "{first:?} {log:?}");
+    let yc = yclients::Client::builder(app.sandbox.partner_token())
+        .base_url(app.sandbox.base_url())
+        .user_token(app.sandbox.user_token())
+        .build()
+        .unwrap();
+    let irina = yc.clients_by_phone(410201, "79031112201").await.unwrap();
+    assert_eq!(irina.len(), 1);
+    assert_eq!(irina[0].birth_date, "1990-02-14");
+
+    sheet.lock().unwrap().push_str("Анна,+7 903 111-22-03,\n");
+    run_now(&app, &b, &csrf, link).await;
+    let second = finished(&app, link, 2).await;
+    assert_eq!((second.sent, second.skipped), (1, 3));
+    assert_eq!(
+        yc.clients_by_phone(410201, "79031112203")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+async fn a_visitor_is_served_ahead_of_a_running_import(db: Db) {
+    // zapis's own budget on (5/s): 100 rows take 20 s or more; the visitor's lookup (a few
+    // upstream calls) is answered long before the rows left.
+    let app = spawn_with(db, |s| s.upstream.rate_budget = true).await;
+    let (b, csrf) = logged_in(&app, ANNA).await;
+    let sheet = signups(0, 80).replace("8 (916) 12", "+7 916 000-00-07");
+    let link = upload(&app, &b, &csrf, &sheet).await;
+    let base = format!("/dashboard/sites/demo/imports/{link}");
+    assert_eq!(
+        post(&app, &b, &format!("{base}/mapping"), &mapping_form(&csrf))
+            .await
+            .0,
+        303
+    );
+    run_now(&app, &b, &csrf, link).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while app
+        .store
+        .import_runs(link, 1)
+        .await
+        .unwrap()
+        .first()
+        .is_none_or(|r| r.processed < 10)
+    {
+        assert!(Instant::now() < deadline, "the import never started");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let asked = Instant::now();
+    let res = reqwest::Client::new()
+        .get(app.url("/api/v1/sites/demo/branches/410201/services"))
+        .header("origin", crate::helpers::ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    let took = asked.elapsed();
+    assert_eq!(res.status(), 200);
+    let run = app.store.import_runs(link, 1).await.unwrap().remove(0);
+    assert!(
+        run.processed < run.total,
+        "the import was still running: {run:?}"
+    );
+    assert!(
+        took < Duration::from_secs(3),
+        "the visitor waited {took:?} behind the import"
+    );
+    finished(&app, link, 1).await;
+}
+
 on_both_databases!(
     an_owner_imports_500_signups_and_yclients_holds_one_booking_per_valid_row,
     a_scheduled_link_picks_up_only_the_rows_added_since,
     with_a_fifth_of_yclients_calls_failing_every_row_is_sent_exactly_once,
+    clients_from_a_csv_address_are_fetched_at_each_run_and_never_duplicated,
+    a_visitor_is_served_ahead_of_a_running_import,
 );
 
 /// Throughput against YCLIENTS' limit: the sandbox enforces 5/s and 200/min, zapis keeps its
@@ -379,7 +528,7 @@ async fn rows_per_minute_against_the_200_a_minute_limit() {
         );
         let started = Instant::now();
         run_now(&app, &b, &csrf, link).await;
-        let run = finished(&app, link, 1).await;
+        let run = finished_within(&app, link, 1, Duration::from_secs(600)).await;
         let minutes = started.elapsed().as_secs_f64() / 60.0;
         let refused = app.sandbox.control().refused_by_rate_limit();
         println!(

@@ -155,8 +155,18 @@ struct RunLine {
 }
 
 /// The salon's catalogue beside a field that takes ids (nothing when YCLIENTS is away).
-async fn catalog(app: &AppState, site: &str, key: &str) -> Vec<(u64, String)> {
-    let (Ok(up), Some(company)) = (app.upstreams.get(site), default_branch(app, site)) else {
+/// `branch`: the site's one company, else the mapping's fixed branch.
+async fn catalog(app: &AppState, site: &str, key: &str, branch: Option<u64>) -> Vec<(u64, String)> {
+    let Ok(up) = app.upstreams.get(site) else {
+        return Vec::new();
+    };
+    if key == "branch" {
+        return app.catalog.branches(&up).await.map_or_else(
+            |_| Vec::new(),
+            |b| b.iter().map(|b| (b.id, b.title.clone())).collect(),
+        );
+    }
+    let Some(company) = branch else {
         return Vec::new();
     };
     match key {
@@ -176,10 +186,6 @@ async fn catalog(app: &AppState, site: &str, key: &str) -> Vec<(u64, String)> {
                 |_| Vec::new(),
                 |s| s.staff.iter().map(|s| (s.id, s.name.clone())).collect(),
             ),
-        "branch" => app.catalog.branches(&up).await.map_or_else(
-            |_| Vec::new(),
-            |b| b.iter().map(|b| (b.id, b.title.clone())).collect(),
-        ),
         _ => Vec::new(),
     }
 }
@@ -237,8 +243,12 @@ pub async fn render(
     let mapping: Mapping = serde_json::from_str(&link.mapping).unwrap_or_default();
     let schedule: Schedule = serde_json::from_str(&link.schedule).unwrap_or_default();
     let mut fields = field_forms(l, action, &mapping);
+    let branch = default_branch(app, &site.key).or_else(|| match mapping.fields.get("branch") {
+        Some(FieldSource::Text { text }) => text.parse().ok(),
+        _ => None,
+    });
     for f in &mut fields {
-        f.catalog = catalog(app, &site.key, f.key).await;
+        f.catalog = catalog(app, &site.key, f.key, branch).await;
     }
     let (preview_total, preview_heads, preview_lines, columns, preview_error) =
         match preview(app, link, 10).await {
