@@ -24,6 +24,9 @@ pub const LEASE: &str = "imports";
 /// How often the job looks for due work when nothing wakes it.
 const POLL: Duration = Duration::from_secs(2);
 
+/// The shortest pause between a failed run (its source unreachable) and a retry run.
+const RETRY_PAUSE_MS: i64 = 60_000;
+
 /// The job's handle: a run queued from the dashboard wakes it.
 #[derive(Clone, Default)]
 pub struct Imports {
@@ -86,6 +89,13 @@ async fn queue_due(app: &AppState) -> Result<(), sqlx::Error> {
         }
     }
     for link in app.store.import_links_with_due_rows(now).await? {
+        // A run that just failed (its source unreachable) is not retried at once.
+        let last = app.store.import_runs(link, 1).await?;
+        if last.first().is_some_and(|r| {
+            r.state == "failed" && r.finished_ms.is_some_and(|t| t > now - RETRY_PAUSE_MS)
+        }) {
+            continue;
+        }
         app.store.queue_import_run(link, "retry", now).await?;
     }
     Ok(())
@@ -262,6 +272,28 @@ async fn go(
             .map_err(store_err)?;
         app.store
             .import_progress(run.id, &p)
+            .await
+            .map_err(store_err)?;
+    }
+    // Failed rows no longer in the sheet wait for no retry (a retry would never reach them).
+    let in_sheet: std::collections::HashSet<String> =
+        table.rows.iter().map(|r| r.key(key_column)).collect();
+    for gone in rows.values().filter(|r| {
+        r.next_try_ms.is_some()
+            && (r.status == RowStatus::Failed.as_str() || r.status == RowStatus::Sending.as_str())
+            && !in_sheet.contains(&r.row_key)
+    }) {
+        let reason = Text::new(
+            "строки больше нет в таблице",
+            "the row is no longer in the sheet",
+        );
+        let parked = StoredRow {
+            next_try_ms: None,
+            reason: serde_json::to_string(&reason).ok(),
+            ..gone.clone()
+        };
+        app.store
+            .put_import_row(link.id, &parked, now_ms())
             .await
             .map_err(store_err)?;
     }
