@@ -504,6 +504,63 @@ on_both_databases!(
     a_visitor_is_served_ahead_of_a_running_import,
 );
 
+/// Two instances on one PostgreSQL database, each with the import job: a scheduled run happens
+/// once, and every row lands in YCLIENTS once (each instance has its own sandbox here, so the
+/// two are counted together).
+#[tokio::test]
+async fn two_instances_on_one_database_run_a_scheduled_link_once() {
+    let first = spawn_with(Db::Postgres, |s| {
+        s.upstream.rate_budget = false;
+        s.server.lease_secs = 3;
+    })
+    .await;
+    let second = crate::helpers::spawn_instance_of(&first, |s| {
+        s.upstream.rate_budget = false;
+        s.server.lease_secs = 3;
+        s.owners = vec![crate::journey::owner(ANNA.0, ANNA.1, &["demo"])];
+    })
+    .await;
+    let (b, csrf) = logged_in(&first, ANNA).await;
+    let sheet = signups(0, 60).replace("8 (916) 12", "+7 916 000-00-07");
+    let link = upload(&first, &b, &csrf, &sheet).await;
+    let base = format!("/dashboard/sites/demo/imports/{link}");
+    assert_eq!(
+        post(&first, &b, &format!("{base}/mapping"), &mapping_form(&csrf))
+            .await
+            .0,
+        303
+    );
+    let schedule = [
+        ("csrf", csrf.clone()),
+        ("kind", "interval".to_owned()),
+        ("minutes", "5".to_owned()),
+    ];
+    assert_eq!(
+        post(&first, &b, &format!("{base}/schedule"), &schedule)
+            .await
+            .0,
+        303
+    );
+    let stored = first.store.import_link(link).await.unwrap().unwrap();
+    // The run is due for both instances at once.
+    first
+        .store
+        .set_import_schedule(link, &stored.schedule, Some(0))
+        .await
+        .unwrap();
+    let run = finished(&first, link, 1).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let runs = first.store.import_runs(link, 10).await.unwrap();
+    assert_eq!(runs.len(), 1, "one scheduled run: {runs:?}");
+    assert_eq!(run.sent, 60);
+    let mut seen = booked(&first, link);
+    for (id, n) in booked(&second, link) {
+        *seen.entry(id).or_insert(0) += n;
+    }
+    assert_eq!(seen.len(), 60);
+    assert!(seen.values().all(|n| *n == 1), "{seen:?}");
+}
+
 /// Throughput against YCLIENTS' limit: the sandbox enforces 5/s and 200/min, zapis keeps its
 /// budget; 400 rows are sent with no call refused. Slow (over two minutes), so run on demand:
 /// `cargo test -p zapis --test api rows_per_minute -- --ignored --nocapture`.
