@@ -88,6 +88,26 @@ fn mapping_form(csrf: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// A logged-in owner's link over `sheet`, mapped: the browser, its CSRF token, the link.
+async fn mapped(app: &TestApp, sheet: &str) -> (reqwest::Client, String, i64) {
+    let (b, csrf) = logged_in(app, ANNA).await;
+    let link = upload(app, &b, &csrf, sheet).await;
+    let path = format!("/dashboard/sites/demo/imports/{link}/mapping");
+    assert_eq!(post(app, &b, &path, &mapping_form(&csrf)).await.0, 303);
+    (b, csrf, link)
+}
+
+/// Sets the link to run every five minutes.
+async fn every_five_minutes(app: &TestApp, b: &reqwest::Client, csrf: &str, link: i64) {
+    let schedule = [
+        ("csrf", csrf.to_owned()),
+        ("kind", "interval".to_owned()),
+        ("minutes", "5".to_owned()),
+    ];
+    let path = format!("/dashboard/sites/demo/imports/{link}/schedule");
+    assert_eq!(post(app, b, &path, &schedule).await.0, 303);
+}
+
 async fn post(
     app: &TestApp,
     b: &reqwest::Client,
@@ -247,26 +267,9 @@ async fn an_owner_imports_500_signups_and_yclients_holds_one_booking_per_valid_r
 
 async fn a_scheduled_link_picks_up_only_the_rows_added_since(db: Db) {
     let app = app_for(db).await;
-    let (b, csrf) = logged_in(&app, ANNA).await;
-    let link = upload(&app, &b, &csrf, &signups(10, 5)).await;
+    let (b, csrf, link) = mapped(&app, &signups(10, 5)).await;
     let base = format!("/dashboard/sites/demo/imports/{link}");
-    assert_eq!(
-        post(&app, &b, &format!("{base}/mapping"), &mapping_form(&csrf))
-            .await
-            .0,
-        303
-    );
-    let schedule = [
-        ("csrf", csrf.clone()),
-        ("kind", "interval".to_owned()),
-        ("minutes", "5".to_owned()),
-    ];
-    assert_eq!(
-        post(&app, &b, &format!("{base}/schedule"), &schedule)
-            .await
-            .0,
-        303
-    );
+    every_five_minutes(&app, &b, &csrf, link).await;
     let stored = app.store.import_link(link).await.unwrap().unwrap();
     let next = stored.next_run_ms.expect("scheduled");
     let in_five = zapis::util::clock::now_ms() + 5 * 60_000;
@@ -520,27 +523,9 @@ async fn two_instances_on_one_database_run_a_scheduled_link_once() {
         s.owners = vec![crate::journey::owner(ANNA.0, ANNA.1, &["demo"])];
     })
     .await;
-    let (b, csrf) = logged_in(&first, ANNA).await;
     let sheet = signups(0, 60).replace("8 (916) 12", "+7 916 000-00-07");
-    let link = upload(&first, &b, &csrf, &sheet).await;
-    let base = format!("/dashboard/sites/demo/imports/{link}");
-    assert_eq!(
-        post(&first, &b, &format!("{base}/mapping"), &mapping_form(&csrf))
-            .await
-            .0,
-        303
-    );
-    let schedule = [
-        ("csrf", csrf.clone()),
-        ("kind", "interval".to_owned()),
-        ("minutes", "5".to_owned()),
-    ];
-    assert_eq!(
-        post(&first, &b, &format!("{base}/schedule"), &schedule)
-            .await
-            .0,
-        303
-    );
+    let (b, csrf, link) = mapped(&first, &sheet).await;
+    every_five_minutes(&first, &b, &csrf, link).await;
     let stored = first.store.import_link(link).await.unwrap().unwrap();
     // The run is due for both instances at once.
     first
