@@ -499,12 +499,35 @@ async fn a_visitor_is_served_ahead_of_a_running_import(db: Db) {
     finished(&app, link, 1).await;
 }
 
+async fn a_link_set_to_run_after_another_runs_when_that_one_finishes(db: Db) {
+    let app = app_for(db).await;
+    let (b, csrf, clients) = mapped(&app, &signups(100, 3)).await;
+    let (_, _, bookings) = mapped(&app, &signups(200, 4)).await;
+    let path = format!("/dashboard/sites/demo/imports/{bookings}/schedule");
+    let after = |link: i64| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "after".to_owned()),
+            ("after", link.to_string()),
+        ]
+    };
+    let (status, html) = post(&app, &b, &path, &after(bookings)).await;
+    assert_eq!(status, 422, "not after itself");
+    assert!(html.contains("Pick another link") || html.contains("Выберите другую связь"));
+    assert_eq!(post(&app, &b, &path, &after(clients)).await.0, 303);
+    run_now(&app, &b, &csrf, clients).await;
+    assert_eq!(finished(&app, clients, 1).await.sent, 3);
+    let then = finished(&app, bookings, 1).await;
+    assert_eq!((then.cause.as_str(), then.sent), ("after", 4));
+}
+
 on_both_databases!(
     an_owner_imports_500_signups_and_yclients_holds_one_booking_per_valid_row,
     a_scheduled_link_picks_up_only_the_rows_added_since,
     with_a_fifth_of_yclients_calls_failing_every_row_is_sent_exactly_once,
     clients_from_a_csv_address_are_fetched_at_each_run_and_never_duplicated,
     a_visitor_is_served_ahead_of_a_running_import,
+    a_link_set_to_run_after_another_runs_when_that_one_finishes,
 );
 
 /// Two instances on one PostgreSQL database, each with the import job: a scheduled run happens
