@@ -187,6 +187,8 @@ async fn an_import_killed_mid_call_resumes_and_sends_every_row_exactly_once() {
         assert!(Instant::now() < deadline, "the import never started");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // (The first matching fault rule wins: the latency goes, the hang is the only rule.)
+    sandbox.control().clear_faults();
     sandbox
         .control()
         .inject(Fault::next(1, FaultKind::ProcessThenHang).on("create_record"));

@@ -35,8 +35,8 @@ CREATE TABLE import_runs (
 );
 CREATE INDEX import_runs_by_state ON import_runs (state, id);
 CREATE INDEX import_runs_by_link ON import_runs (link_id, id);
--- Each row of a link by its key: what was sent (digest, payload), where it stands, and when a
--- failed row is tried again. `sending` survives a lost answer: the row is looked up in
+-- Each row of a link by its key: a digest of what was sent (no names or phones), where it
+-- stands, and when a failed row is tried again. `sending` survives a lost answer: the row is looked up in
 -- YCLIENTS by `api_id` (a client by phone) before it is sent again.
 CREATE TABLE import_rows (
     link_id     BIGINT  NOT NULL,
@@ -44,7 +44,6 @@ CREATE TABLE import_rows (
     row_number  BIGINT  NOT NULL,
     status      TEXT    NOT NULL,
     digest      TEXT    NOT NULL,
-    payload     TEXT    NOT NULL,
     upstream_id TEXT,
     reason      TEXT,
     attempts    BIGINT  NOT NULL DEFAULT 0,

@@ -224,7 +224,6 @@ async fn go(
                             row_number: number,
                             status: RowStatus::Invalid.as_str().into(),
                             digest: String::new(),
-                            payload: String::new(),
                             upstream_id: None,
                             reason: serde_json::to_string(&reason).ok(),
                             attempts: rows.get(&key).map_or(0, |r| r.attempts),

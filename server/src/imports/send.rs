@@ -109,7 +109,6 @@ async fn send(
         row_number: number,
         status: status.as_str().into(),
         digest: digest.clone(),
-        payload: serde_json::to_string(&payload).unwrap_or_default(),
         upstream_id: upstream,
         reason: reason.and_then(|r| serde_json::to_string(r).ok()),
         attempts,

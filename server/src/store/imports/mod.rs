@@ -57,7 +57,6 @@ pub struct StoredRow {
     pub row_number: i64,
     pub status: String,
     pub digest: String,
-    pub payload: String,
     pub upstream_id: Option<String>,
     pub reason: Option<String>,
     pub attempts: i64,
@@ -77,7 +76,7 @@ const LINK_COLS: &str =
     "id, site, name, action, source_url, file_name, sheet, mapping, schedule, next_run_ms";
 const RUN_COLS: &str = "id, link_id, cause, state, total, processed, sent, skipped, failed, changed, message, created_ms, finished_ms";
 pub(super) const ROW_COLS: &str =
-    "row_key, row_number, status, digest, payload, upstream_id, reason, attempts, next_try_ms";
+    "row_key, row_number, status, digest, upstream_id, reason, attempts, next_try_ms";
 
 fn link(r: &AnyRow) -> Result<LinkRow, sqlx::Error> {
     Ok(LinkRow {
@@ -118,7 +117,6 @@ pub(super) fn stored(r: &AnyRow) -> Result<StoredRow, sqlx::Error> {
         row_number: r.try_get("row_number")?,
         status: r.try_get("status")?,
         digest: r.try_get("digest")?,
-        payload: r.try_get("payload")?,
         upstream_id: r.try_get("upstream_id")?,
         reason: r.try_get("reason")?,
         attempts: r.try_get("attempts")?,

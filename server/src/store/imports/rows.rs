@@ -49,10 +49,10 @@ impl Store {
         now: i64,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO import_rows (link_id, row_key, row_number, status, digest, payload, upstream_id, reason, attempts, next_try_ms, updated_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+            "INSERT INTO import_rows (link_id, row_key, row_number, status, digest, upstream_id, reason, attempts, next_try_ms, updated_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
              ON CONFLICT (link_id, row_key) DO UPDATE SET row_number = excluded.row_number, status = excluded.status, \
-             digest = excluded.digest, payload = excluded.payload, upstream_id = excluded.upstream_id, reason = excluded.reason, \
+             digest = excluded.digest, upstream_id = excluded.upstream_id, reason = excluded.reason, \
              attempts = excluded.attempts, next_try_ms = excluded.next_try_ms, updated_ms = excluded.updated_ms",
         )
         .bind(link_id)
@@ -60,7 +60,6 @@ impl Store {
         .bind(row.row_number)
         .bind(&row.status)
         .bind(&row.digest)
-        .bind(&row.payload)
         .bind(&row.upstream_id)
         .bind(&row.reason)
         .bind(row.attempts)
