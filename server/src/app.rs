@@ -12,6 +12,7 @@ use crate::{
     auth::owners::Auth,
     booking::{catalog::Catalog, upstream::Upstreams},
     cluster::{Cluster, limits::SharedLimits},
+    imports::Imports,
     ingest::writer::Writer,
     limits::Limits,
     metrics::Metrics,
@@ -64,6 +65,8 @@ pub struct App {
     /// Webhook processing (woken when a delivery is stored).
     pub hooks: Hooks,
     pub reconciler: Reconciler,
+    /// The import job's handle (woken when a run is queued).
+    pub imports: Imports,
     /// Dashboard owners and cookie settings.
     pub auth: Auth,
     /// Origins refused per site, for the owner (`sites::refused`).

@@ -21,6 +21,7 @@ pub mod config;
 pub mod dashboard;
 pub mod error;
 pub mod events;
+pub mod imports;
 pub mod ingest;
 pub mod limits;
 pub mod metrics;

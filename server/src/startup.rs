@@ -145,6 +145,7 @@ impl Application {
             limits,
             hooks: Hooks::default(),
             reconciler: Reconciler::new(&settings),
+            imports: crate::imports::Imports::default(),
             auth: Auth::new(&settings, &public_url, keys),
             proxies: TrustedProxies::new(
                 &settings.server.trusted_proxies,
@@ -211,6 +212,7 @@ impl Application {
             },
             tokio::spawn(crate::webhooks::run(self.state.clone())),
             tokio::spawn(crate::reconcile::run(self.state.clone())),
+            tokio::spawn(crate::imports::run::job(self.state.clone())),
             tokio::spawn(crate::ops::retention::run(
                 self.state.store.clone(),
                 self.retention_days,
@@ -241,6 +243,7 @@ impl Application {
         tasks.iter().for_each(|t| t.abort());
         crate::reconcile::stopped(&cluster).await;
         crate::webhooks::stopped(&cluster).await;
+        crate::imports::run::stopped(&cluster).await;
         cluster.stop().await;
         served?;
         store.close().await;

@@ -7,8 +7,6 @@
 //! visitor's retry with the same key books it once.
 
 use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -19,41 +17,9 @@ use yclients::sandbox::{Fault, FaultKind, Sandbox, SandboxConfig};
 const ORIGIN: &str = "http://salon.test";
 const BRANCH: u64 = 410201;
 
-/// The server process, killed with SIGKILL when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(config: &std::path::Path, sandbox: &Sandbox) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zapis"))
-        .arg("--config")
-        .arg(config)
-        .env("CRASH_PARTNER_TOKEN", sandbox.partner_token())
-        .env("CRASH_USER_TOKEN", sandbox.user_token())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("zapis starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().expect("zapis says where it listens").unwrap();
-        if let Some(rest) = line.strip_prefix("zapis listening on ") {
-            break rest.trim_end_matches('/').to_owned();
-        }
-    };
-    // Keep reading so the pipe never fills.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, base }
-}
+#[path = "common/zapis_process.rs"]
+mod zapis_process;
+use zapis_process::start;
 
 fn config(dir: &std::path::Path, sandbox: &Sandbox) -> std::path::PathBuf {
     let path = dir.join("zapis.toml");

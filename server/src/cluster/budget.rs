@@ -16,6 +16,11 @@ use crate::store::{BudgetTry, Store};
 /// Slots of each minute only booking calls may take.
 pub const BOOKING_RESERVE: u32 = 10;
 
+/// Slots of each minute an import leaves to visitors (their reads and bookings), on top of
+/// [`BOOKING_RESERVE`]: a running import never takes the whole minute from another instance's
+/// visitors. (It also leaves one slot of each second.)
+pub const VISITOR_RESERVE: u32 = 20;
+
 pub struct StoreBudget {
     store: Store,
 }
@@ -60,13 +65,19 @@ fn decide(t: &BudgetTry, limit: RateLimit, priority: Priority) -> Result<(), i64
     let margin = limit.margin.as_millis() as i64;
     let per_minute = match priority {
         Priority::Booking => limit.per_minute,
+        Priority::Import => limit
+            .per_minute
+            .saturating_sub(BOOKING_RESERVE + VISITOR_RESERVE),
         _ => limit.per_minute.saturating_sub(BOOKING_RESERVE),
     };
+    // An import leaves one send of every second to visitors, so a visitor's call waiting here
+    // is never behind it (the minute's cap, not this, bounds an import's pace).
+    let per_second = match priority {
+        Priority::Import => limit.per_second.saturating_sub(1),
+        _ => limit.per_second,
+    };
     let mut at = t.now;
-    for (count, window) in [
-        (limit.per_second, 1_000 + margin),
-        (per_minute, 60_000 + margin),
-    ] {
+    for (count, window) in [(per_second, 1_000 + margin), (per_minute, 60_000 + margin)] {
         let count = count.max(1) as usize;
         // `recent` is newest first: the count-th newest send opens the window that is full.
         if let Some(oldest) = t.recent.get(count - 1) {
@@ -111,5 +122,23 @@ mod tests {
         };
         assert!(decide(&t, limit(), Priority::Catalog).is_err());
         assert_eq!(decide(&t, limit(), Priority::Booking), Ok(()));
+    }
+
+    #[test]
+    fn an_import_leaves_more_of_the_minute_to_visitors_than_reads_do() {
+        // 175 sends in the last 50 s: an import row waits, a visitor's read goes.
+        let t = BudgetTry {
+            now: 100_000,
+            recent: (0..175).map(|i| 99_000 - i * 280).collect(),
+        };
+        assert!(decide(&t, limit(), Priority::Import).is_err());
+        assert_eq!(decide(&t, limit(), Priority::Catalog), Ok(()));
+        // Four sends in the last second: a visitor's read takes the fifth, an import waits.
+        let t = BudgetTry {
+            now: 10_000,
+            recent: vec![9_900, 9_800, 9_700, 9_600],
+        };
+        assert!(decide(&t, limit(), Priority::Import).is_err());
+        assert_eq!(decide(&t, limit(), Priority::Catalog), Ok(()));
     }
 }

@@ -7,7 +7,7 @@ use axum::{
     routing::{get, post},
 };
 
-use super::{channels, leads, login, overview, privacy, visitor};
+use super::{channels, imports, leads, login, overview, privacy, visitor};
 use crate::app::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -36,6 +36,34 @@ pub fn router() -> Router<AppState> {
         .route(
             "/dashboard/sites/{site}/privacy",
             get(privacy::page_handler).post(privacy::erase),
+        )
+        .route(
+            "/dashboard/sites/{site}/imports",
+            get(imports::list).post(imports::create),
+        )
+        .route(
+            "/dashboard/sites/{site}/imports/{id}",
+            get(imports::link_page),
+        )
+        .route(
+            "/dashboard/sites/{site}/imports/{id}/mapping",
+            post(imports::mapping),
+        )
+        .route(
+            "/dashboard/sites/{site}/imports/{id}/schedule",
+            post(imports::schedule),
+        )
+        .route(
+            "/dashboard/sites/{site}/imports/{id}/run",
+            post(imports::run_now),
+        )
+        .route(
+            "/dashboard/sites/{site}/imports/{id}/dismiss",
+            post(imports::dismiss),
+        )
+        .route(
+            "/dashboard/sites/{site}/imports/{id}/file",
+            post(imports::file),
         )
 }
 

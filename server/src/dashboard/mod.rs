@@ -10,6 +10,7 @@ pub mod charts;
 pub mod format;
 pub mod http;
 pub mod i18n;
+pub mod imports;
 mod leads;
 mod login;
 mod overview;
@@ -41,7 +42,7 @@ pub struct Frame<'a> {
     pub site: Option<&'a str>,
     /// Path and query of this page (the language switch comes back here).
     pub here: String,
-    /// `overview`, `leads`, `channels`, `privacy` or "".
+    /// `overview`, `leads`, `channels`, `privacy`, `imports` or "".
     pub active: &'static str,
 }
 
@@ -94,6 +95,7 @@ pub fn page(status: StatusCode, f: &Frame, body: &impl Template) -> Response {
             ("leads", "Заявки", "Leads"),
             ("channels", "Каналы", "Channels"),
             ("privacy", "Удаление данных", "Data erasure"),
+            ("imports", "Импорт", "Import"),
         ]
         .into_iter()
         .map(|(key, ru, en)| Section {

@@ -10,7 +10,7 @@ use axum::{
 use tower_http::{
     catch_panic::CatchPanicLayer,
     cors::{AllowOrigin, CorsLayer},
-    limit::RequestBodyLimitLayer,
+    limit::RequestBodyLimit,
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -36,6 +36,31 @@ impl MakeRequestId for MakeRequestUuid {
 
 /// Largest request body any route accepts; routes set tighter limits of their own.
 const MAX_BODY: usize = 64 * 1024;
+
+/// Largest sheet uploaded to the dashboard's import (the only larger body).
+const MAX_SHEET: usize = 8 << 20;
+
+/// [`MAX_BODY`] for every route but a sheet's upload.
+async fn body_limit(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use tower::ServiceExt;
+    let limit = if dashboard::imports::takes_sheet(req.uri().path()) {
+        MAX_SHEET
+    } else {
+        MAX_BODY
+    };
+    type Limited = axum::http::Request<tower_http::body::Limited<axum::body::Body>>;
+    let inner = tower::service_fn(move |req: Limited| {
+        let next = next.clone();
+        async move { Ok::<_, std::convert::Infallible>(next.run(req.map(axum::body::Body::new)).await) }
+    });
+    match RequestBodyLimit::new(inner, limit).oneshot(req).await {
+        Ok(res) => res.map(axum::body::Body::new),
+        Err(never) => match never {},
+    }
+}
 
 pub fn router(state: AppState) -> Router {
     let sites = state.sites.clone();
@@ -80,7 +105,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             ops::headers::security_headers,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(middleware::from_fn(body_limit))
         .layer(middleware::map_response(error::shape_layer_errors))
         .layer(CatchPanicLayer::custom(error::panic_response))
         // Every request gets an id (or keeps the one a proxy gave it): on its log span and in

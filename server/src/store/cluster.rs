@@ -71,7 +71,7 @@ impl Store {
     }
 
     /// Serialises counting-then-writing on `key` across instances for the rest of `tx`.
-    async fn lock_key(
+    pub(super) async fn lock_key(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         key: &str,

@@ -23,6 +23,8 @@ pub enum Db {
 
 pub struct TestApp {
     pub base: String,
+    /// The database this app uses (a second instance may share it).
+    pub database_url: String,
     /// `http://…` of `[http] metrics_addr`, when the test set one.
     pub metrics_base: Option<String>,
     pub client: reqwest::Client,
@@ -63,6 +65,20 @@ pub async fn spawn_app(db: Db) -> TestApp {
 /// [`spawn_app`] with the settings changed first (owners, more sites, webhook secrets);
 /// `settings.server.addr` is already the address the app listens on.
 pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_on(db, None, customize).await
+}
+
+/// Another instance on `first`'s database (PostgreSQL: many instances, one store), with a
+/// built-in sandbox of its own.
+pub async fn spawn_instance_of(first: &TestApp, customize: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_on(Db::Postgres, Some(first.database_url.clone()), customize).await
+}
+
+async fn spawn_on(
+    db: Db,
+    shared_url: Option<String>,
+    customize: impl FnOnce(&mut Settings),
+) -> TestApp {
     zapis::telemetry::init_for_tests();
     let tmp = tempfile::tempdir().unwrap();
     let dist = tmp.path().join("dist");
@@ -76,12 +92,13 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
     )
     .unwrap();
 
-    let (database_url, pg) = match db {
-        Db::Sqlite => (
+    let (database_url, pg) = match (db, shared_url) {
+        (_, Some(url)) => (url, None),
+        (Db::Sqlite, None) => (
             format!("sqlite://{}", tmp.path().join("zapis.db").display()),
             None,
         ),
-        Db::Postgres => {
+        (Db::Postgres, None) => {
             let pg = PgDatabase::create().await;
             (pg.url.clone(), Some(pg))
         }
@@ -91,7 +108,7 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
     let mut settings = Settings {
         server: ServerSettings {
             addr: listener.local_addr().unwrap(),
-            database_url,
+            database_url: database_url.clone(),
             dist_dir: dist,
             site_dir: Some(site_dir),
             public_url: None,
@@ -134,6 +151,7 @@ pub async fn spawn_app_with(db: Db, customize: impl FnOnce(&mut Settings)) -> Te
     }));
     TestApp {
         base,
+        database_url,
         metrics_base,
         client: reqwest::Client::new(),
         store,

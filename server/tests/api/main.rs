@@ -16,6 +16,7 @@ mod events_after;
 mod faults;
 mod hardening;
 mod helpers;
+mod imports;
 mod ingest;
 mod ingest_limits;
 mod journey;

@@ -51,9 +51,12 @@ pub enum Priority {
     /// Catalogue reads nobody waits for: a cache refreshing what it still serves
     /// ([`Client::in_background`](crate::Client::in_background)).
     Background = 3,
+    /// Every call of a spreadsheet import ([`Client::for_import`](crate::Client::for_import)):
+    /// rows wait behind whatever a visitor or a cache needs.
+    Import = 4,
 }
 
-const LEVELS: usize = 4;
+const LEVELS: usize = 5;
 
 /// A budget shared with other processes that call the same host from the same account and
 /// address (several servers on one database): consulted after this process's own budget, before
@@ -330,6 +333,20 @@ mod tests {
     async fn a_cache_refresh_waits_behind_a_read_a_visitor_waits_for() {
         let p = [Priority::Background, Priority::Catalog];
         assert_eq!(served_order("http://budget-test-4", &p).await, vec![1, 0]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_import_row_waits_behind_a_visitors_booking_and_reads() {
+        let p = [
+            Priority::Import,
+            Priority::Import,
+            Priority::Catalog,
+            Priority::Booking,
+        ];
+        assert_eq!(
+            served_order("http://budget-test-6", &p).await,
+            vec![3, 2, 0, 1]
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -116,6 +116,7 @@ impl Client {
         let authorization = self.authorization(&call)?;
         let policy = &self.inner.retry;
         let priority = match call.priority {
+            _ if self.importing => Priority::Import,
             Priority::Catalog if self.background => Priority::Background,
             p => p,
         };

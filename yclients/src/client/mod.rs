@@ -12,6 +12,7 @@ mod activity;
 mod booking;
 mod budget;
 mod catalog;
+mod clients;
 mod http;
 mod records;
 
@@ -153,6 +154,7 @@ impl ClientBuilder {
             partner: self.partner_token,
             user: self.user_token,
             background: false,
+            importing: false,
             tenant: Arc::from(""),
         })
     }
@@ -181,6 +183,8 @@ pub struct Client {
     user: Option<Secret>,
     /// Catalogue reads at [`Priority::Background`].
     background: bool,
+    /// Every call at [`Priority::Import`].
+    importing: bool,
     /// Whose calls these are on the shared rate budget (a site): tenants waiting at one
     /// priority are served in turn.
     tenant: Arc<str>,
@@ -258,6 +262,15 @@ impl Client {
     pub fn in_background(&self) -> Client {
         Client {
             background: true,
+            ..self.clone()
+        }
+    }
+
+    /// The same client for a spreadsheet import: every call, writes and lookups alike, waits
+    /// on the rate budget behind visitors' calls and cache refreshes.
+    pub fn for_import(&self) -> Client {
+        Client {
+            importing: true,
             ..self.clone()
         }
     }

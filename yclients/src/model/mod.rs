@@ -5,6 +5,7 @@
 //! documented shape (the sandbox answers with these very types).
 
 mod activity;
+mod admin;
 mod booking;
 mod catalog;
 mod company;
@@ -15,6 +16,7 @@ pub use activity::{
     Activity, ActivityBooked, ActivityBooking, ActivityCategory, ActivityDatesRange,
     ActivityFilter, ActivityFilterItem, ActivityQuery, ActivityService,
 };
+pub use admin::{ClientCard, NewClient, NewRecord, NewRecordClient, NewRecordService};
 pub use booking::{Appointment, AuthUser, BookCode, BookRecord, BookedRecord, Contact, UserAuth};
 pub use catalog::{
     BookDates, BookQuery, BookServices, BookStaff, Position, Service, ServiceCategory,

@@ -142,6 +142,13 @@ pub(crate) struct ClientCard {
     pub phone: String,
     pub email: String,
     pub custom_fields: Map<String, Value>,
+    /// The branch whose administrator made the card (`POST /clients`); 0 for cards made by a
+    /// booking, seen from every branch of the network.
+    pub company_id: u64,
+    /// `YYYY-MM-DD` or empty.
+    pub birth_date: String,
+    pub comment: String,
+    pub categories: Vec<u64>,
 }
 
 pub(crate) struct Activity {
@@ -299,9 +306,22 @@ impl World {
             phone: phone.to_owned(),
             email: email.unwrap_or_default().to_owned(),
             custom_fields: Map::new(),
+            company_id: 0,
+            birth_date: String::new(),
+            comment: String::new(),
+            categories: Vec::new(),
         };
         self.clients.push(card);
         self.next.client
+    }
+
+    /// A new card even when one with the phone exists (an administrator's `POST /clients`:
+    /// YCLIENTS keeps duplicates, to be merged by hand).
+    pub(crate) fn add_client(&mut self, card: ClientCard) -> u64 {
+        self.next.client += 1;
+        let id = self.next.client;
+        self.clients.push(ClientCard { id, ..card });
+        id
     }
 
     pub(crate) fn client(&self, id: u64) -> Option<&ClientCard> {

@@ -1,6 +1,7 @@
 //! Integration tests of the YCLIENTS client and sandbox, all over real HTTP on 127.0.0.1.
 
 mod activity;
+mod admin;
 mod booking;
 mod catalog;
 mod common;

@@ -7,6 +7,7 @@
 mod activity;
 mod booking;
 mod catalog;
+mod clients;
 mod control;
 mod records;
 pub(crate) mod reply;
@@ -114,6 +115,21 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         "records",
         "/api/v1/records/{company_id}",
         get(records::records),
+    )
+    .route(
+        "create_record",
+        "/api/v1/records/{company_id}",
+        post(clients::create_record),
+    )
+    .route(
+        "create_client",
+        "/api/v1/clients/{company_id}",
+        post(clients::create_client),
+    )
+    .route(
+        "clients",
+        "/api/v1/clients/{company_id}",
+        get(clients::clients),
     )
     .route(
         "activity_search",
