@@ -145,6 +145,7 @@ impl Application {
                 settings.server.forwarded_header,
             ),
             public_url: public_url.into(),
+            voip: crate::calls::voip::Voip::new(&settings, sandbox.as_deref()),
             sandbox,
         };
         Ok(Self {
@@ -182,6 +183,7 @@ impl Application {
             cluster.start().await,
             tokio::spawn(crate::webhooks::run(self.state.clone())),
             tokio::spawn(crate::reconcile::run(self.state.clone())),
+            tokio::spawn(crate::calls::voip::enable(self.state.clone())),
             tokio::spawn(crate::ops::retention::run(
                 self.state.store.clone(),
                 self.retention_days,

@@ -16,7 +16,7 @@ use tower_http::{
 };
 
 use crate::{
-    app::AppState, assets, booking, dashboard, error, ingest, ops, reports, sites, webhooks,
+    app::AppState, assets, booking, calls, dashboard, error, ingest, ops, reports, sites, webhooks,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ingest::http::router())
         .merge(sites::http::router())
         .merge(booking::http::router())
+        .merge(calls::http::router())
         .layer(cors);
 
     Router::new()
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::http::router().layer(middleware::from_fn(ops::headers::no_store)))
         .merge(dashboard::http::router())
         .merge(webhooks::http::router())
+        .merge(calls::http::hooks_router())
         .merge(booking::http::cancel_router())
         .merge(ops::http::router())
         .merge(assets::http::router())

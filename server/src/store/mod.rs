@@ -4,6 +4,7 @@
 
 mod attribution;
 mod bookings;
+mod calls;
 mod cluster;
 mod erasure;
 mod lockout;
@@ -17,6 +18,7 @@ mod tracking;
 
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};
 pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
+pub use calls::{CallRow, Leased, Matched};
 pub use cluster::BudgetTry;
 pub use erasure::Erased;
 pub use lockout::{AttemptCounts, NewAttempt};

@@ -6,6 +6,7 @@ mod assets;
 mod booking;
 mod booking_errors;
 mod busy;
+mod calls;
 mod cancel;
 mod dashboard;
 mod deletion;

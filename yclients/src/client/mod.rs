@@ -14,6 +14,7 @@ mod budget;
 mod catalog;
 mod http;
 mod records;
+mod voip;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -9,6 +9,7 @@ mod catalog;
 mod control;
 mod records;
 pub(crate) mod reply;
+mod voip;
 
 use std::sync::Arc;
 
@@ -123,6 +124,19 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         "activity_book",
         "/api/v1/activity/{company_id}/{activity_id}/book",
         post(records::activity_book),
+    )
+    .route(
+        "voip_integration",
+        "/api/v1/voip/integration",
+        post(voip::integration),
+    )
+    .route(
+        "voip_calls",
+        "/api/v1/voip/integration/calls",
+        get(voip::calls),
     );
-    api.router.merge(control::routes()).with_state(shared)
+    api.router
+        .merge(control::routes())
+        .merge(voip::hooks())
+        .with_state(shared)
 }

@@ -1,0 +1,184 @@
+//! Calls as leads. A page of a site with `[sites.calls]` asks which number to show
+//! (`GET /api/v1/sites/{site}/number`): a static number when the visitor's touch matches a rule,
+//! else a number of the dynamic pool leased to the visitor ([`pool`]; held while they are active
+//! plus a tail, renewed by each ask), else the default number — always in the default number's
+//! format. The PBX posts each call's notifications to `/hooks/pbx/{site}/{secret}` ([`pbx`]
+//! decodes the generic, UIS and onlinePBX shapes); they merge into one call per PBX call id
+//! whatever their order. The first notification matches the call ([`matching`]): to the
+//! visitor holding the pool number at the call's start, to a static number's source, or
+//! unknown. Then [`voip`] tells YCLIENTS: the popup when the call starts, the history entry
+//! (duration, status, recording) when it has ended — each once, claimed in the database.
+
+pub mod http;
+pub mod matching;
+pub mod pbx;
+pub mod pool;
+pub mod settings;
+pub mod voip;
+
+use std::fmt;
+
+pub use settings::{CallSettings, StaticNumber, TouchFacts};
+
+/// How the number a call reached was shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NumberKind {
+    /// A number of the dynamic pool: the call belongs to whoever held it.
+    Pool,
+    /// A number of a source rule.
+    Static,
+    /// The salon's default number.
+    Default,
+    /// A number zapis does not know.
+    Unknown,
+}
+
+/// Where a call is: ringing (started, not answered yet), answered, missed (ended unanswered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CallStatus {
+    Ringing,
+    Answered,
+    Missed,
+}
+
+macro_rules! text_enum {
+    ($t:ty { $($v:ident = $s:literal),* }) => {
+        impl $t {
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),* }
+            }
+        }
+        impl std::str::FromStr for $t {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, UnknownValue> {
+                match s { $($s => Ok(Self::$v),)* _ => Err(UnknownValue(s.to_owned())) }
+            }
+        }
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(NumberKind { Pool = "pool", Static = "static", Default = "default", Unknown = "unknown" });
+text_enum!(CallStatus { Ringing = "ringing", Answered = "answered", Missed = "missed" });
+
+/// A stored value that names no variant.
+#[derive(Debug)]
+pub struct UnknownValue(pub String);
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown value {}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
+/// A phone's digits as YCLIENTS wants them (`+7 (495) 123-45-67` → `74951234567`); `None`
+/// unless 10–15 digits with only `+`, spaces, brackets, dashes and dots around them. A Russian
+/// 11-digit number written with a leading 8 becomes 7.
+pub fn digits(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let mut out = String::with_capacity(raw.len());
+    for (i, c) in raw.chars().enumerate() {
+        match c {
+            '0'..='9' => out.push(c),
+            '+' if i == 0 => {}
+            ' ' | '-' | '(' | ')' | '.' | '\u{a0}' => {}
+            _ => return None,
+        }
+    }
+    if out.len() == 11 && out.starts_with('8') {
+        out.replace_range(0..1, "7");
+    }
+    (10..=15).contains(&out.len()).then_some(out)
+}
+
+/// `number` (digits) written like `template` (the site's default number): each digit of the
+/// template replaced in order, so the shown number keeps the page's format and width. When the
+/// digit counts differ, `+` and the digits.
+pub fn format_like(template: &str, number: &str) -> String {
+    let t_digits = template.chars().filter(char::is_ascii_digit).count();
+    // An 8-prefixed template keeps its 8: the number's 7 is written as 8.
+    let eight = template.trim_start().starts_with('8') && number.starts_with('7');
+    if t_digits != number.len() {
+        return format!("+{number}");
+    }
+    let mut digits = number.chars();
+    let mut first = true;
+    template
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                let d = digits.next().unwrap_or(c);
+                let d = if first && eight { '8' } else { d };
+                first = false;
+                d
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The number to show and what it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Shown {
+    /// As the page shows it, in the default number's format.
+    pub number: String,
+    /// For `tel:` links: `+` and the digits.
+    pub tel: String,
+    /// `pool`, `static` or `default`.
+    pub kind: String,
+    /// Seconds the number is held after the last ask (pool numbers; 0 otherwise): the page asks
+    /// again before then while the visitor is active.
+    pub hold_secs: u64,
+}
+
+impl Shown {
+    pub fn new(settings: &CallSettings, digits: &str, kind: NumberKind) -> Shown {
+        Shown {
+            number: format_like(&settings.default_number, digits),
+            tel: format!("+{digits}"),
+            kind: kind.as_str().to_owned(),
+            hold_secs: if kind == NumberKind::Pool {
+                settings.tail_secs
+            } else {
+                0
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_become_digits_as_yclients_wants_them() {
+        assert_eq!(digits("+7 (495) 123-45-67").unwrap(), "74951234567");
+        assert_eq!(digits("8 495 123 45 67").unwrap(), "74951234567");
+        assert_eq!(digits("74951234567").unwrap(), "74951234567");
+        assert_eq!(digits("12345"), None);
+        assert_eq!(digits("+7 495 CALL-NOW"), None);
+        assert_eq!(digits("7+4951234567"), None);
+    }
+
+    #[test]
+    fn a_pool_number_is_shown_in_the_format_of_the_default_number() {
+        assert_eq!(
+            format_like("+7 (495) 123-45-67", "74951000001"),
+            "+7 (495) 100-00-01"
+        );
+        assert_eq!(
+            format_like("8 800 555-35-35", "74951000001"),
+            "8 495 100-00-01"
+        );
+        assert_eq!(format_like("123-45-67", "74951000001"), "+74951000001");
+    }
+}

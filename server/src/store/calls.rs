@@ -1,0 +1,388 @@
+//! SQL of call tracking: leases of pool numbers (a compare-and-set on `call_numbers`), the holds'
+//! history for matching, calls merged per PBX call id, the VoIP claims, and the report reads.
+
+use sqlx::Row;
+
+use super::{Store, TouchCols};
+use crate::calls::{
+    NumberKind,
+    pbx::CallState,
+    pool::{self, Choice, Hold, PastHold},
+};
+
+/// A lease handed out: the number (digits) and whether it was taken from an active visitor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leased {
+    pub number: String,
+    pub reused: bool,
+}
+
+/// A stored call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRow {
+    pub id: String,
+    pub pbx_id: String,
+    pub state: CallState,
+    pub kind: NumberKind,
+    pub vid: Option<String>,
+    pub first: TouchCols,
+    pub last: TouchCols,
+    pub voip_event: Option<i64>,
+    pub voip_history: Option<i64>,
+    /// Calls from the same phone in the repeat window before this one (report reads only).
+    pub earlier: i64,
+}
+
+/// How a new call was matched.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Matched {
+    pub kind: Option<NumberKind>,
+    pub vid: Option<String>,
+    pub first: TouchCols,
+    pub last: TouchCols,
+}
+
+const CALL_COLS: &str = "id, pbx_id, caller, called, sip, started, answered, finished, duration, status, \
+    recording, kind, vid, first_channel, first_source, first_medium, first_campaign, last_channel, \
+    last_source, last_medium, last_campaign, voip_event, voip_history";
+
+fn touch(r: &sqlx::any::AnyRow, p: &str) -> Result<TouchCols, sqlx::Error> {
+    Ok(TouchCols {
+        channel: r.try_get(format!("{p}_channel").as_str())?,
+        source: r.try_get(format!("{p}_source").as_str())?,
+        medium: r.try_get(format!("{p}_medium").as_str())?,
+        campaign: r.try_get(format!("{p}_campaign").as_str())?,
+        json: None,
+    })
+}
+
+fn call_row(r: &sqlx::any::AnyRow) -> Result<CallRow, sqlx::Error> {
+    Ok(CallRow {
+        id: r.try_get("id")?,
+        pbx_id: r.try_get("pbx_id")?,
+        state: CallState {
+            caller: r.try_get("caller")?,
+            called: r.try_get("called")?,
+            sip: r.try_get("sip")?,
+            started: r.try_get("started")?,
+            answered: r.try_get("answered")?,
+            finished: r.try_get("finished")?,
+            duration: r.try_get("duration")?,
+            status: super::parsed(r, "status")?,
+            recording: r.try_get("recording")?,
+        },
+        kind: super::parsed(r, "kind")?,
+        vid: r.try_get("vid")?,
+        first: touch(r, "first")?,
+        last: touch(r, "last")?,
+        voip_event: r.try_get("voip_event")?,
+        voip_history: r.try_get("voip_history")?,
+        earlier: r
+            .try_get::<Option<i64>, _>("earlier")
+            .ok()
+            .flatten()
+            .unwrap_or(0),
+    })
+}
+
+impl Store {
+    /// Gives `vid` a number of `pool` (digits) at `now`, or renews the one they hold: the choice
+    /// is [`pool::choose`]'s, applied by a compare-and-set on the number's current hold and tried
+    /// again when another instance changed it first. `None` when the pool is empty.
+    pub async fn lease_number(
+        &self,
+        site: &str,
+        pool_numbers: &[String],
+        vid: &str,
+        now: i64,
+        tail_ms: i64,
+    ) -> Result<Option<Leased>, sqlx::Error> {
+        for _ in 0..8 {
+            let mut tx = self.begin_write().await?;
+            let rows = sqlx::query(
+                "SELECT number, hold_id, vid, active_at FROM call_numbers WHERE site = $1",
+            )
+            .bind(site)
+            .fetch_all(&mut *tx)
+            .await?;
+            let holds = rows
+                .iter()
+                .map(|r| {
+                    Ok(Hold {
+                        number: r.try_get("number")?,
+                        hold_id: r.try_get("hold_id")?,
+                        vid: r.try_get("vid")?,
+                        active_at: r.try_get("active_at")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            let Some(choice) = pool::choose(pool_numbers, &holds, vid, now, tail_ms) else {
+                return Ok(None);
+            };
+            let won = match &choice {
+                Choice::Renew { number, hold_id } => {
+                    let n = sqlx::query("UPDATE call_numbers SET active_at = $1 WHERE site = $2 AND number = $3 AND hold_id = $4")
+                        .bind(now).bind(site).bind(number).bind(hold_id)
+                        .execute(&mut *tx).await?.rows_affected();
+                    sqlx::query("UPDATE call_holds SET active_at = $1 WHERE id = $2")
+                        .bind(now)
+                        .bind(hold_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    n == 1
+                }
+                Choice::Take {
+                    number,
+                    prev,
+                    reused,
+                } => {
+                    let id = crate::booking::book::new_id();
+                    let n = match prev {
+                        None => sqlx::query("INSERT INTO call_numbers (site, number, hold_id, vid, active_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (site, number) DO NOTHING")
+                            .bind(site).bind(number).bind(&id).bind(vid).bind(now)
+                            .execute(&mut *tx).await?.rows_affected(),
+                        Some(p) => sqlx::query("UPDATE call_numbers SET hold_id = $1, vid = $2, active_at = $3 WHERE site = $4 AND number = $5 AND hold_id = $6")
+                            .bind(&id).bind(vid).bind(now).bind(site).bind(number).bind(&p.hold_id)
+                            .execute(&mut *tx).await?.rows_affected(),
+                    };
+                    if let Some(p) = prev.as_ref().filter(|_| *reused) {
+                        sqlx::query("UPDATE call_holds SET ended = $1 WHERE id = $2")
+                            .bind(now)
+                            .bind(&p.hold_id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    sqlx::query("INSERT INTO call_holds (id, site, number, vid, started, active_at, ended, reused) VALUES ($1, $2, $3, $4, $5, $5, NULL, $6)")
+                        .bind(&id).bind(site).bind(number).bind(vid).bind(now).bind(i64::from(*reused))
+                        .execute(&mut *tx).await?;
+                    n == 1
+                }
+            };
+            if won {
+                tx.commit().await?;
+                return Ok(Some(Leased {
+                    number: choice.number().to_owned(),
+                    reused: matches!(choice, Choice::Take { reused: true, .. }),
+                }));
+            }
+            tx.rollback().await?;
+        }
+        Err(sqlx::Error::Protocol(
+            "the number lease kept changing under us".into(),
+        ))
+    }
+
+    /// The holds of a pool number that started by `t` (newest first, the last 100).
+    pub async fn holds_of(
+        &self,
+        site: &str,
+        number: &str,
+        t: i64,
+    ) -> Result<Vec<PastHold>, sqlx::Error> {
+        let rows = sqlx::query("SELECT vid, started, active_at, ended FROM call_holds WHERE site = $1 AND number = $2 AND started <= $3 ORDER BY started DESC LIMIT 100")
+            .bind(site).bind(number).bind(t)
+            .fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PastHold {
+                    vid: r.try_get("vid")?,
+                    started: r.try_get("started")?,
+                    active_at: r.try_get("active_at")?,
+                    ended: r.try_get("ended")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Holds started in [from, to) and how many of them took a number from an active visitor.
+    pub async fn hold_counts(
+        &self,
+        site: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<(i64, i64), sqlx::Error> {
+        let r = sqlx::query("SELECT COUNT(*) AS holds, SUM(reused) AS reused FROM call_holds WHERE site = $1 AND started >= $2 AND started < $3")
+            .bind(site).bind(from).bind(to)
+            .fetch_one(&self.pool).await?;
+        Ok((
+            r.try_get("holds")?,
+            r.try_get::<Option<i64>, _>("reused")?.unwrap_or(0),
+        ))
+    }
+
+    /// A visitor's touch: the first session's (`first`) or the latest one started by `t`.
+    pub async fn visitor_touch(
+        &self,
+        site: &str,
+        vid: &str,
+        t: i64,
+        first: bool,
+    ) -> Result<Option<TouchCols>, sqlx::Error> {
+        let sql = if first {
+            "SELECT channel, source, medium, campaign FROM sessions WHERE site = $1 AND vid = $2 AND started <= $3 ORDER BY started ASC LIMIT 1"
+        } else {
+            "SELECT channel, source, medium, campaign FROM sessions WHERE site = $1 AND vid = $2 AND started <= $3 ORDER BY started DESC LIMIT 1"
+        };
+        let row = sqlx::query(sql)
+            .bind(site)
+            .bind(vid)
+            .bind(t)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(TouchCols {
+                channel: r.try_get("channel")?,
+                source: r.try_get("source")?,
+                medium: r.try_get("medium")?,
+                campaign: r.try_get("campaign")?,
+                json: None,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn call(&self, site: &str, pbx_id: &str) -> Result<Option<CallRow>, sqlx::Error> {
+        let sql = format!("SELECT {CALL_COLS} FROM calls WHERE site = $1 AND pbx_id = $2");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site)
+            .bind(pbx_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(call_row)
+            .transpose()
+    }
+
+    /// Folds a notification into its call: `merge` gets the stored state (none for a new call)
+    /// and returns the new one; `matched` is written for a new call (or one whose number was
+    /// unknown until now). Returns the call as stored.
+    pub async fn merge_call(
+        &self,
+        site: &str,
+        pbx_id: &str,
+        merge: impl Fn(Option<&CallState>) -> CallState,
+        matched: &Matched,
+        now: i64,
+    ) -> Result<CallRow, sqlx::Error> {
+        for _ in 0..4 {
+            let mut tx = self.begin_write().await?;
+            let sql = format!("SELECT {CALL_COLS} FROM calls WHERE site = $1 AND pbx_id = $2");
+            let old = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(site)
+                .bind(pbx_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .as_ref()
+                .map(call_row)
+                .transpose()?;
+            let s = merge(old.as_ref().map(|c| &c.state));
+            let rematch = old
+                .as_ref()
+                .is_none_or(|o| o.state.called.is_empty() && matched.kind.is_some());
+            let (id, done) = match &old {
+                None => {
+                    let id = crate::booking::book::new_id();
+                    let n = sqlx::query("INSERT INTO calls (id, site, pbx_id, caller, called, started, status, kind, created, updated) VALUES ($1, $2, $3, '', '', 0, 'ringing', 'unknown', $4, $4) ON CONFLICT (site, pbx_id) DO NOTHING")
+                        .bind(&id).bind(site).bind(pbx_id).bind(now)
+                        .execute(&mut *tx).await?.rows_affected();
+                    (id, n == 1)
+                }
+                Some(o) => (o.id.clone(), true),
+            };
+            if !done {
+                tx.rollback().await?;
+                continue;
+            }
+            sqlx::query("UPDATE calls SET caller = $1, called = $2, sip = $3, started = $4, answered = $5, finished = $6, duration = $7, status = $8, recording = $9, updated = $10 WHERE id = $11")
+                .bind(&s.caller).bind(&s.called).bind(&s.sip).bind(s.started).bind(s.answered)
+                .bind(s.finished).bind(s.duration).bind(s.status.as_str()).bind(&s.recording)
+                .bind(now).bind(&id)
+                .execute(&mut *tx).await?;
+            if rematch {
+                let kind = matched.kind.unwrap_or(NumberKind::Unknown);
+                let (f, l) = (&matched.first, &matched.last);
+                sqlx::query("UPDATE calls SET kind = $1, vid = $2, first_channel = $3, first_source = $4, first_medium = $5, first_campaign = $6, last_channel = $7, last_source = $8, last_medium = $9, last_campaign = $10 WHERE id = $11")
+                    .bind(kind.as_str()).bind(&matched.vid)
+                    .bind(&f.channel).bind(&f.source).bind(&f.medium).bind(&f.campaign)
+                    .bind(&l.channel).bind(&l.source).bind(&l.medium).bind(&l.campaign)
+                    .bind(&id)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            return self
+                .call(site, pbx_id)
+                .await?
+                .ok_or_else(|| sqlx::Error::RowNotFound);
+        }
+        Err(sqlx::Error::Protocol(
+            "the call kept changing under us".into(),
+        ))
+    }
+
+    /// Claims sending the popup (`event`) or the history of a call: true for the one caller
+    /// whose update set it (every instance may try; one wins).
+    pub async fn claim_voip(&self, id: &str, history: bool, now: i64) -> Result<bool, sqlx::Error> {
+        let sql = if history {
+            "UPDATE calls SET voip_history = $1 WHERE id = $2 AND voip_history IS NULL AND finished IS NOT NULL"
+        } else {
+            "UPDATE calls SET voip_event = $1 WHERE id = $2 AND voip_event IS NULL"
+        };
+        let n = sqlx::query(sql)
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(n.rows_affected() == 1)
+    }
+
+    /// What YCLIENTS answered when a VoIP request failed (no personal data).
+    pub async fn voip_error(&self, id: &str, error: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE calls SET voip_error = $1 WHERE id = $2")
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Calls started in [from, to) (of one visitor, when given), newest first, each with the
+    /// count of calls from the same phone in the `window_ms` before it.
+    pub async fn calls_in(
+        &self,
+        site: &str,
+        from: i64,
+        to: i64,
+        vid: Option<&str>,
+        window_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<CallRow>, sqlx::Error> {
+        let cols = CALL_COLS
+            .split(", ")
+            .map(|c| format!("c.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut sql = format!(
+            "SELECT {cols}, (SELECT COUNT(*) FROM calls p WHERE p.site = c.site AND p.caller = c.caller \
+             AND p.caller <> '' AND p.started < c.started AND p.started >= c.started - $4) AS earlier \
+             FROM calls c WHERE c.site = $1 AND c.started >= $2 AND c.started < $3"
+        );
+        if vid.is_some() {
+            sql.push_str(" AND c.vid = $6");
+        }
+        sql.push_str(" ORDER BY c.started DESC LIMIT $5");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site)
+            .bind(from)
+            .bind(to)
+            .bind(window_ms)
+            .bind(limit);
+        if let Some(v) = vid {
+            q = q.bind(v);
+        }
+        q.fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(call_row)
+            .collect()
+    }
+}
