@@ -49,12 +49,14 @@ pub async fn match_call(
         NumberKind::Pool => {
             let holds = store.holds_of(site, called, started).await?;
             if let Some(h) = pool::holder_at(&holds, started, calls.tail_ms()) {
+                // The sessions by then, with the same allowance for the PBX's clock.
+                let by = started.saturating_add(pool::CLOCK_SKEW_MS);
                 m.first = store
-                    .visitor_touch(site, &h.vid, started, true)
+                    .visitor_touch(site, &h.vid, by, true)
                     .await?
                     .unwrap_or_default();
                 m.last = store
-                    .visitor_touch(site, &h.vid, started, false)
+                    .visitor_touch(site, &h.vid, by, false)
                     .await?
                     .unwrap_or_default();
                 m.vid = Some(h.vid.clone());

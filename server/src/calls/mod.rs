@@ -35,7 +35,7 @@ pub enum NumberKind {
 }
 
 /// Where a call is: ringing (started, not answered yet), answered, missed (ended unanswered).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CallStatus {
     Ringing,

@@ -83,6 +83,9 @@ pub fn choose(
     })
 }
 
+/// How far a PBX's call time may run behind ours.
+pub const CLOCK_SKEW_MS: i64 = 5_000;
+
 /// A past hold of a number (`call_holds`), as matching reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PastHold {
@@ -93,11 +96,13 @@ pub struct PastHold {
 }
 
 impl PastHold {
-    /// Whether the number was this visitor's at instant `t`.
+    /// Whether the number was this visitor's at instant `t`. A hold counts from
+    /// [`CLOCK_SKEW_MS`] before it started: PBXs write whole seconds, and their clocks are not
+    /// ours, so a call dialled right after the number was shown may carry an earlier time.
     pub fn covers(&self, t: i64, tail_ms: i64) -> bool {
         let until = self.active_at.saturating_add(tail_ms);
         let until = self.ended.map_or(until, |e| e.min(until));
-        self.started <= t && t <= until
+        self.started.saturating_sub(CLOCK_SKEW_MS) <= t && t <= until
     }
 }
 
@@ -226,7 +231,9 @@ mod tests {
         assert_eq!(holder_at(&holds, 120_000, TAIL).unwrap().vid, "b");
         assert_eq!(holder_at(&holds, 150_000 + TAIL, TAIL).unwrap().vid, "b");
         assert_eq!(holder_at(&holds, 150_001 + TAIL, TAIL), None);
-        assert_eq!(holder_at(&holds, -1, TAIL), None);
+        assert_eq!(holder_at(&holds, -CLOCK_SKEW_MS - 1, TAIL), None);
+        // A PBX a second behind (or writing whole seconds) still finds the holder.
+        assert_eq!(holder_at(&holds, -1_000, TAIL).unwrap().vid, "a");
     }
 
     #[test]

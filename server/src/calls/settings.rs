@@ -142,6 +142,11 @@ impl CallSettings {
         self.pool.iter().filter_map(|n| digits(n)).collect()
     }
 
+    /// The repeat-caller window, ms.
+    pub fn repeat_window_ms(&self) -> i64 {
+        i64::from(self.repeat_window_days) * 86_400_000
+    }
+
     pub fn tail_ms(&self) -> i64 {
         (self.tail_secs as i64).saturating_mul(1000)
     }

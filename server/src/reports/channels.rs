@@ -69,6 +69,14 @@ pub async fn report(
         .channel_bookings(key, f.from_ms, f.to_ms, f.touch, f.by)
         .await
         .map_err(ApiError::unavailable)?;
+    let calls = if site.calls.is_some() {
+        store
+            .channel_calls(key, f.from_ms, f.to_ms, f.touch, f.by)
+            .await
+            .map_err(ApiError::unavailable)?
+    } else {
+        Vec::new()
+    };
     let (visitors, visits) = store
         .visit_totals(key, f.from_ms, f.to_ms)
         .await
@@ -80,6 +88,7 @@ pub async fn report(
 
     let mut lines: BTreeMap<(String, String, String), ChannelRow> = BTreeMap::new();
     merge(&mut lines, &sessions, &bookings);
+    merge(&mut lines, &calls, &[]);
 
     let mut rows: Vec<ChannelLine> = lines.into_values().map(finish).collect();
     rows.sort_by(|a, b| {
@@ -87,6 +96,7 @@ pub async fn report(
         b.revenue
             .total_cmp(&a.revenue)
             .then(b.bookings.cmp(&a.bookings))
+            .then(b.calls.cmp(&a.calls))
             .then(b.visitors.cmp(&a.visitors))
     });
     let sum = |f: fn(&ChannelRow) -> i64| rows.iter().map(|r| f(&r.counts)).sum::<i64>();
@@ -97,6 +107,7 @@ pub async fn report(
         came: sum(|r| r.came),
         paid: sum(|r| r.paid),
         revenue: rows.iter().map(|r| r.counts.revenue).sum(),
+        calls: sum(|r| r.calls),
         ..ChannelRow::default()
     });
     let t = &totals.counts;
@@ -138,5 +149,6 @@ fn merge(
         l.came += r.came;
         l.paid += r.paid;
         l.revenue += r.revenue;
+        l.calls += r.calls;
     }
 }

@@ -133,6 +133,11 @@ pub const MAX_ROWS: i64 = 5000;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Lead {
     pub id: String,
+    /// `booking` or `call`.
+    pub kind: &'static str,
+    /// A call's details (kind `call`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<super::calls::CallLead>,
     /// When the booking was made, in the site's zone.
     pub created: String,
     /// The same moment in ms (for ordering).
@@ -159,7 +164,7 @@ pub struct Lead {
     pub erased: bool,
 }
 
-fn touch(t: &TouchCols) -> TouchView {
+pub(super) fn touch(t: &TouchCols) -> TouchView {
     TouchView::new(
         t.channel.as_deref(),
         t.source.as_deref(),
@@ -212,6 +217,8 @@ impl Lead {
             _ => (r.price_min, r.price_max),
         };
         Lead {
+            kind: "booking",
+            call: None,
             created: local_time(r.created, tz),
             created_ms: r.created,
             visit: r.visit_at.clone().unwrap_or_else(|| r.datetime.clone()),
@@ -273,6 +280,7 @@ pub async fn leads(
         .into_iter()
         .map(|r| Lead::from_row(r, &tz, &branches))
         .collect();
+    leads.extend(super::calls::call_leads(app, site, f, None).await?);
     f.sort.apply(&mut leads);
     Ok(leads)
 }

@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::{Store, TouchCols};
+use super::{ChannelRow, GroupBy, Store, TouchCols, TouchKind};
 use crate::calls::{
     NumberKind,
     pbx::CallState,
@@ -172,7 +172,8 @@ impl Store {
         ))
     }
 
-    /// The holds of a pool number that started by `t` (newest first, the last 100).
+    /// The holds of a pool number that started by `t` (give or take the PBX's clock skew;
+    /// newest first, the last 100).
     pub async fn holds_of(
         &self,
         site: &str,
@@ -180,7 +181,7 @@ impl Store {
         t: i64,
     ) -> Result<Vec<PastHold>, sqlx::Error> {
         let rows = sqlx::query("SELECT vid, started, active_at, ended FROM call_holds WHERE site = $1 AND number = $2 AND started <= $3 ORDER BY started DESC LIMIT 100")
-            .bind(site).bind(number).bind(t)
+            .bind(site).bind(number).bind(t.saturating_add(pool::CLOCK_SKEW_MS))
             .fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
@@ -343,6 +344,29 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Calls started in [from, to) counted by the touch's keys, like bookings.
+    pub async fn channel_calls(
+        &self,
+        site: &str,
+        from: i64,
+        to: i64,
+        touch: TouchKind,
+        by: GroupBy,
+    ) -> Result<Vec<ChannelRow>, sqlx::Error> {
+        let keys = super::reports::touch_keys(touch, by);
+        let sql = format!(
+            "SELECT {}, COUNT(*) AS calls FROM calls WHERE site = $1 AND started >= $2 AND started < $3 {}",
+            keys.select, keys.group
+        );
+        self.keyed_rows(sql, site, from, to, |r, key| {
+            Ok(ChannelRow {
+                calls: r.try_get("calls")?,
+                ..key
+            })
+        })
+        .await
     }
 
     /// Calls started in [from, to) (of one visitor, when given), newest first, each with the

@@ -2,13 +2,20 @@
 //! calls matched to campaigns in the leads report, and calls in YCLIENTS (the sandbox) by route.
 
 use serde_json::{Value, json};
-use yclients::Secret;
+use std::time::{Duration, Instant};
+
+use yclients::{
+    Secret,
+    sandbox::voip::{HistoryMode, RuleKind},
+};
 use zapis::calls::CallSettings;
 
 use crate::helpers::{Db, ORIGIN, TestApp};
-use crate::journey::{land, spawn_with, touch};
+use crate::journey::{ANNA, land, leads, logged_in, spawn_with, touch};
+use crate::owner_views::page;
 
 pub const PBX_SECRET: &str = "pbx-secret-0123456789abcdef";
+const CALLER: &str = "+7 (916) 700-11-22";
 
 fn calls_settings(pool: usize) -> CallSettings {
     let mut c: CallSettings = toml::from_str(&format!(
@@ -53,19 +60,24 @@ pub async fn notify(app: &TestApp, format: &str, body: &Value) -> reqwest::Respo
         .unwrap()
 }
 
+/// A visitor landing now from a campaign.
+async fn from_campaign(app: &TestApp, n: usize, source: &str, medium: &str, campaign: &str) {
+    let now = jiff::Timestamp::now().as_millisecond() as u64;
+    land(
+        app,
+        &vid(n),
+        &vid(100 + n),
+        &touch(source, medium, campaign, now),
+        now,
+    )
+    .await;
+}
+
 async fn visitor_from_campaign_sees_a_pool_number_in_the_sites_format_and_a_second_visitor_another(
     db: Db,
 ) {
     let app = spawn(db, 3).await;
-    let now = jiff::Timestamp::now().as_millisecond() as u64;
-    land(
-        &app,
-        &vid(1),
-        &vid(101),
-        &touch("yandex", "cpc", "spring", now),
-        now,
-    )
-    .await;
+    from_campaign(&app, 1, "yandex", "cpc", "spring").await;
     let first = number(&app, &format!("vid={}", vid(1))).await;
     assert_eq!(first["kind"], "pool");
     assert_eq!(
@@ -157,8 +169,185 @@ async fn pbx_notifications_are_refused_without_the_secret_or_when_unreadable(db:
     assert!(app.store.call("demo", "x").await.unwrap().is_none());
 }
 
+/// Polls `f` until it gives `Some` (the PBX hook answers before YCLIENTS is told).
+async fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "never happened: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn generic(call_id: &str, event: &str, called: &str, extra: Value) -> Value {
+    let mut v = json!({"call_id": call_id, "event": event, "caller": CALLER, "called": called});
+    if let (Value::Object(m), Value::Object(e)) = (&mut v, extra) {
+        m.extend(e);
+    }
+    v
+}
+
+async fn a_call_to_a_visitors_pool_number_is_a_lead_with_their_campaign_and_reaches_yclients_by_route(
+    db: Db,
+) {
+    let app = spawn(db, 3).await;
+    let sb = app.sandbox.control().clone();
+    let net = app.sandbox.networks()[0].clone();
+    let branch = net.company_ids[0];
+    let other_branch = net.company_ids[1];
+    let user = sb.network_users(net.id)[0];
+    eventually("zapis enabled its telephony in the network", || {
+        sb.voip(net.id).filter(|v| v.enabled)
+    })
+    .await;
+    // The salon admin's settings: a route showing the popup to one user in one branch, and the
+    // pool's numbers routed to it (digits only).
+    let route = sb
+        .voip_add_route(
+            net.id,
+            "Ресепшн",
+            vec![user],
+            HistoryMode::ChosenBranches(vec![branch]),
+        )
+        .unwrap();
+    let e = sb
+        .voip_add_rule(net.id, RuleKind::Phone, "+7 495 300-00-00", route)
+        .unwrap_err();
+    assert!(e.contains("digits only"), "{e}");
+    for n in ["74953000000", "74953000001", "74953000002"] {
+        sb.voip_add_rule(net.id, RuleKind::Phone, n, route).unwrap();
+    }
+    let client = sb.add_client("Мария", CALLER).unwrap();
+
+    from_campaign(&app, 1, "yandex", "cpc", "spring").await;
+    from_campaign(&app, 2, "vk", "social", "autumn").await;
+    let shown = number(&app, &format!("vid={}", vid(1))).await;
+    let other = number(&app, &format!("vid={}", vid(2))).await;
+    assert_ne!(
+        shown["number"], other["number"],
+        "two visitors at once, two numbers"
+    );
+    let dialled = shown["tel"].as_str().unwrap().to_owned();
+
+    // The PBX: ringing (twice: a duplicate), answered, ended without the recording, then the
+    // recording; each answered 200.
+    let at = |s: i64| (jiff::Timestamp::now().as_second() + s).to_string();
+    for body in [
+        generic("c-1", "started", &dialled, json!({"at": at(0)})),
+        generic("c-1", "started", &dialled, json!({"at": at(0)})),
+    ] {
+        assert_eq!(notify(&app, "generic", &body).await.status(), 200);
+    }
+    let popup = eventually("the popup in the routed branch", || {
+        sb.voip_popups(branch).into_iter().next()
+    })
+    .await;
+    assert_eq!(popup.user_id, user);
+    assert_eq!(popup.phone, "79167001122");
+    assert_eq!(popup.client_id, Some(client));
+    assert!(
+        sb.voip_popups(other_branch).is_empty(),
+        "not in a branch the route leaves out"
+    );
+    let recording = "https://pbx.example/rec/c-1.mp3";
+    for body in [
+        generic("c-1", "answered", &dialled, json!({"at": at(2)})),
+        generic(
+            "c-1",
+            "finished",
+            &dialled,
+            json!({"at": at(97), "duration": 95, "answered": true}),
+        ),
+        json!({"call_id": "c-1", "event": "recording", "recording_url": recording}),
+        generic(
+            "c-1",
+            "finished",
+            &dialled,
+            json!({"at": at(97), "duration": 95, "answered": true}),
+        ),
+    ] {
+        assert_eq!(notify(&app, "generic", &body).await.status(), 200);
+    }
+    let card = eventually("the call in the client's card", || {
+        sb.voip_client_calls(client).into_iter().next()
+    })
+    .await;
+    assert_eq!(card.record_link.as_deref(), Some(recording));
+    assert_eq!((card.status.as_str(), card.duration), ("success", 95));
+    assert_eq!(card.diversion, dialled.trim_start_matches('+'));
+    assert_eq!(card.call_id.as_deref(), Some("c-1"));
+    let branch_history = sb.voip_history(Some(branch));
+    assert_eq!(
+        branch_history.len(),
+        1,
+        "once in the routed branch: {branch_history:?}"
+    );
+    assert!(sb.voip_history(Some(other_branch)).is_empty());
+
+    // The owner sees the call as a lead with the visitor's campaign.
+    let (b, _) = logged_in(&app, ANNA).await;
+    let rows = leads(&app, &b, "").await;
+    let calls: Vec<&Value> = rows.iter().filter(|r| r["kind"] == "call").collect();
+    assert_eq!(
+        calls.len(),
+        1,
+        "the notifications merged into one call: {rows:?}"
+    );
+    let lead = calls[0];
+    assert_eq!(lead["vid"], vid(1));
+    assert_eq!(lead["last"]["campaign"], "spring");
+    assert_eq!(lead["first"]["source"], "yandex");
+    assert_eq!(lead["state"], "answered");
+    assert_eq!(lead["call"]["duration"], 95);
+    assert_eq!(lead["call"]["answered"], true);
+    assert_eq!(lead["call"]["recording"], recording);
+    assert_eq!(lead["call"]["repeat"], false);
+    assert_eq!(lead["call"]["number_kind"], "pool");
+    assert_eq!(lead["call"]["caller"], "79167001122");
+    // The same phone again, missed: a repeat caller; the dashboard says so in both languages.
+    let body = generic("c-2", "finished", &dialled, json!({"answered": false}));
+    assert_eq!(notify(&app, "generic", &body).await.status(), 200);
+    let rows = leads(&app, &b, "").await;
+    let again = rows
+        .iter()
+        .find(|r| r["call"]["repeat"] == true)
+        .expect("a repeat call");
+    assert_eq!(again["state"], "missed");
+    let html = page(&app, &b, "/dashboard/sites/demo/leads", "ru").await;
+    assert!(
+        html.contains("звонок принят") && html.contains("повторный"),
+        "{html}"
+    );
+    assert!(html.contains(&format!("href=\"{recording}\"")));
+    let card = page(
+        &app,
+        &b,
+        &format!("/dashboard/sites/demo/visitors/{}", vid(1)),
+        "en",
+    )
+    .await;
+    assert!(
+        card.contains("Call to +7 (495) 300-0") && card.contains("call recording"),
+        "{card}"
+    );
+    let channels: Value = serde_json::from_str(
+        &page(&app, &b, "/api/v1/sites/demo/channels?by=campaign", "en").await,
+    )
+    .unwrap();
+    let spring = channels["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["campaign"] == "spring")
+        .expect("the campaign's line");
+    assert_eq!(spring["calls"], 2, "{channels}");
+}
+
 crate::on_both_databases!(
     visitor_from_campaign_sees_a_pool_number_in_the_sites_format_and_a_second_visitor_another,
     a_site_that_requires_consent_leases_numbers_only_to_visitors_who_gave_it,
     pbx_notifications_are_refused_without_the_secret_or_when_unreadable,
+    a_call_to_a_visitors_pool_number_is_a_lead_with_their_campaign_and_reaches_yclients_by_route,
 );

@@ -517,6 +517,15 @@ impl super::Control {
 }
 
 impl super::Control {
+    /// The user ids of a network (who may see popups).
+    pub fn network_users(&self, network_id: u64) -> Vec<u64> {
+        let world = self.shared().world();
+        world
+            .network(network_id)
+            .map(|n| n.admins.iter().map(|a| a.id).collect())
+            .unwrap_or_default()
+    }
+
     /// Adds a client to the client base (or finds the one with this phone).
     pub fn add_client(&self, name: &str, phone: &str) -> Option<u64> {
         let phone = normalize_phone(phone)?;
