@@ -14,6 +14,7 @@ pub mod matching;
 pub mod pbx;
 pub mod pool;
 pub mod settings;
+pub mod simulate;
 pub mod voip;
 
 use std::fmt;
