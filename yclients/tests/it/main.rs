@@ -12,3 +12,4 @@ mod records;
 mod resilience;
 mod schedule_rules;
 mod secrets;
+mod voip;
