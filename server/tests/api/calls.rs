@@ -410,10 +410,50 @@ async fn two_hundred_visitors_on_ten_numbers_measure_the_misattributed_calls(db:
     assert_eq!(wrong, 190);
 }
 
+async fn the_pbx_simulator_calls_the_number_a_visitor_sees_and_the_call_is_their_lead(db: Db) {
+    let app = spawn(db, 2).await;
+    from_campaign(&app, 7, "yandex", "cpc", "summer").await;
+    let call = zapis::cli::pbx::PbxCall {
+        url: app.base.clone(),
+        site: "demo".into(),
+        secret: PBX_SECRET.into(),
+        vid: Some(vid(7)),
+        number: None,
+        caller: "+7 916 555-00-07".into(),
+        talk: 61,
+        sip: None,
+        count: 2,
+    };
+    zapis::cli::pbx::run(call.clone()).await.unwrap();
+    let wrong = zapis::cli::pbx::PbxCall {
+        secret: "wrong-secret-0000000000".into(),
+        ..call
+    };
+    assert!(
+        zapis::cli::pbx::run(wrong).await.is_err(),
+        "a wrong secret is an error"
+    );
+    let (b, _) = logged_in(&app, ANNA).await;
+    let rows = leads(&app, &b, "").await;
+    let calls: Vec<&Value> = rows.iter().filter(|r| r["kind"] == "call").collect();
+    assert_eq!(calls.len(), 2);
+    assert!(
+        calls
+            .iter()
+            .all(|c| c["vid"] == vid(7) && c["last"]["campaign"] == "summer")
+    );
+    assert!(calls.iter().all(|c| c["call"]["duration"] == 61));
+    assert_eq!(
+        calls.iter().filter(|c| c["call"]["repeat"] == true).count(),
+        1
+    );
+}
+
 crate::on_both_databases!(
     visitor_from_campaign_sees_a_pool_number_in_the_sites_format_and_a_second_visitor_another,
     a_site_that_requires_consent_leases_numbers_only_to_visitors_who_gave_it,
     pbx_notifications_are_refused_without_the_secret_or_when_unreadable,
     a_call_to_a_visitors_pool_number_is_a_lead_with_their_campaign_and_reaches_yclients_by_route,
     two_hundred_visitors_on_ten_numbers_measure_the_misattributed_calls,
+    the_pbx_simulator_calls_the_number_a_visitor_sees_and_the_call_is_their_lead,
 );
