@@ -142,22 +142,58 @@ async fn tracked_number(
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// `generic`, `uis` or `onlinepbx`; recognised by the fields when absent.
     #[serde(default)]
     pub format: Option<String>,
 }
 
+/// The hook's path: the site and its PBX secret.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct HookPath {
+    /// The site key.
+    pub site: String,
+    /// The site's PBX webhook secret (`pbx_secret_env`).
+    pub secret: String,
+}
+
+/// What the hook answers.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct HookAnswer {
+    pub ok: bool,
+    /// zapis' id of the call the notification merged into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
+    /// Why it was accepted but not stored (`not incoming`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<String>,
+}
+
 /// `POST /hooks/pbx/{site}/{secret}`: one notification of one call. 200 once stored (a repeat
 /// changes nothing); 400 with the reason when it is not a call notification.
-async fn receive(
+#[utoipa::path(
+    post,
+    path = "/hooks/pbx/{site}/{secret}",
+    params(HookPath, FormatQuery),
+    request_body(content = super::pbx::generic::PbxNotification, description = "One moment of one call (the generic format; UIS and onlinePBX bodies, JSON or form-encoded, with `format=uis|onlinepbx` or recognised by their fields). Notifications of one `call_id` merge into one call in any order."),
+    responses(
+        (status = 200, description = "Stored (or a repeat, or not an incoming call: ignored)", body = HookAnswer),
+        (status = 400, description = "bad_notification: not a call notification; the message names the field", body = protocol::ErrorBody),
+        (status = 403, description = "webhook_refused: unknown site, no call tracking, or a wrong secret", body = protocol::ErrorBody),
+        (status = 422, description = "invalid_field: an unknown format", body = protocol::ErrorBody),
+        (status = 429, description = "rate_limited: too many wrong secrets from this address", body = protocol::ErrorBody),
+    )
+)]
+pub async fn receive(
     State(app): State<AppState>,
     client: crate::net::ClientAddr,
     Path((site, secret)): Path<(String, String)>,
     Query(fq): Query<FormatQuery>,
     body: Bytes,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<HookAnswer>, ApiError> {
     let guesser = crate::webhooks::http::stop_guessing(&app, &client)?;
     let refused = || {
         ApiError::new(
@@ -189,9 +225,11 @@ async fn receive(
     let event = match pbx::decode(&body, format, &settings.timezone, now) {
         Ok(e) => e,
         Err(Refused::NotIncoming) => {
-            return Ok(Json(
-                serde_json::json!({ "ok": true, "ignored": "not incoming" }),
-            ));
+            return Ok(Json(HookAnswer {
+                ok: true,
+                call: None,
+                ignored: Some("not incoming".into()),
+            }));
         }
         Err(r) => {
             return Err(ApiError::bad_request(
@@ -246,7 +284,11 @@ async fn receive(
         site.clone(),
         event.pbx_id.clone(),
     ));
-    Ok(Json(serde_json::json!({ "ok": true, "call": call.id })))
+    Ok(Json(HookAnswer {
+        ok: true,
+        call: Some(call.id),
+        ignored: None,
+    }))
 }
 
 fn stage_name(s: pbx::Stage) -> &'static str {

@@ -175,6 +175,21 @@ async fn pbx_notifications_are_refused_without_the_secret_or_when_unreadable(db:
         "an outgoing call is accepted and ignored"
     );
     assert!(app.store.call("demo", "x").await.unwrap().is_none());
+    // The generic format and the number are in the API document.
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["paths"].get("/hooks/pbx/{site}/{secret}").is_some());
+    assert!(doc["paths"].get("/api/v1/sites/{site}/number").is_some());
+    let schema = &doc["components"]["schemas"]["PbxNotification"];
+    assert!(schema["properties"].get("call_id").is_some(), "{schema}");
+    assert!(!doc.to_string().contains(PBX_SECRET));
 }
 
 /// Polls `f` until it gives `Some` (the PBX hook answers before YCLIENTS is told).
