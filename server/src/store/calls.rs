@@ -410,3 +410,46 @@ impl Store {
             .collect()
     }
 }
+
+/// Erasure of a visitor: their calls lose the caller's phone, the extension and the recording
+/// and pass to the fresh id `anon` (kind, time, duration and touch stay for the reports); their
+/// holds of pool numbers pass to it too.
+pub(super) async fn scrub_visitor_calls(
+    tx: &mut super::sources::Tx,
+    site: &str,
+    vid: &str,
+    anon: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE calls SET vid = $3, caller = '', sip = NULL, recording = NULL WHERE site = $1 AND vid = $2")
+        .bind(site).bind(vid).bind(anon)
+        .execute(&mut **tx).await?;
+    for table in ["call_holds", "call_numbers"] {
+        let sql = format!("UPDATE {table} SET vid = $3 WHERE site = $1 AND vid = $2");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site)
+            .bind(vid)
+            .bind(anon)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Erasure of a client by phone (digits): the visitor ids their calls were matched to (erased
+/// next by the caller) and how many calls from the phone lost it and their recording.
+pub(super) async fn scrub_phone_calls(
+    tx: &mut super::sources::Tx,
+    site: &str,
+    phone: &str,
+) -> Result<(Vec<String>, u64), sqlx::Error> {
+    let vids: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT DISTINCT vid FROM calls WHERE site = $1 AND caller = $2")
+            .bind(site)
+            .bind(phone)
+            .fetch_all(&mut **tx)
+            .await?;
+    let n = sqlx::query("UPDATE calls SET caller = '', sip = NULL, recording = NULL WHERE site = $1 AND caller = $2")
+        .bind(site).bind(phone)
+        .execute(&mut **tx).await?.rows_affected();
+    Ok((vids.into_iter().flatten().collect(), n))
+}

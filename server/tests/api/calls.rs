@@ -464,6 +464,58 @@ async fn the_pbx_simulator_calls_the_number_a_visitor_sees_and_the_call_is_their
     );
 }
 
+async fn erasing_a_caller_or_a_visitor_leaves_their_calls_anonymous_but_counted(db: Db) {
+    let app = spawn(db, 2).await;
+    from_campaign(&app, 8, "yandex", "cpc", "winter").await;
+    let tel = number(&app, &format!("vid={}", vid(8))).await["tel"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rec = "https://pbx.example/rec/e-1.mp3";
+    // One call to the visitor's pool number, one to the printed number from someone else.
+    for (id, caller, called) in [
+        ("e-1", CALLER, tel.as_str()),
+        ("e-2", "+7 916 700-99-99", "+7 (495) 120-45-17"),
+    ] {
+        let body = json!({"call_id": id, "event": "finished", "caller": caller, "called": called,
+            "duration": 30, "answered": true, "recording_url": rec});
+        assert_eq!(notify(&app, "generic", &body).await.status(), 200);
+    }
+    let (b, csrf) = logged_in(&app, ANNA).await;
+    let erase = |body: Value| {
+        b.post(app.url("/api/v1/sites/demo/erasures"))
+            .header("x-csrf-token", &csrf)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(erase(json!({"phone": CALLER})).await.unwrap().status(), 200);
+    let first = app.store.call("demo", "e-1").await.unwrap().unwrap();
+    assert_eq!(
+        (
+            first.state.caller.as_str(),
+            first.state.recording.as_deref()
+        ),
+        ("", None)
+    );
+    assert_ne!(
+        first.vid.as_deref(),
+        Some(vid(8).as_str()),
+        "the visitor they were matched to is erased too"
+    );
+    let second = app.store.call("demo", "e-2").await.unwrap().unwrap();
+    assert_eq!(
+        second.state.caller, "79167009999",
+        "another caller's call is untouched"
+    );
+    assert_eq!(second.kind, zapis::calls::NumberKind::Default);
+    // Both still count in the channels.
+    let channels: Value = serde_json::from_str(
+        &page(&app, &b, "/api/v1/sites/demo/channels?by=campaign", "en").await,
+    )
+    .unwrap();
+    assert_eq!(channels["totals"]["calls"], 2, "{channels}");
+}
+
 crate::on_both_databases!(
     visitor_from_campaign_sees_a_pool_number_in_the_sites_format_and_a_second_visitor_another,
     a_site_that_requires_consent_leases_numbers_only_to_visitors_who_gave_it,
@@ -471,4 +523,5 @@ crate::on_both_databases!(
     a_call_to_a_visitors_pool_number_is_a_lead_with_their_campaign_and_reaches_yclients_by_route,
     two_hundred_visitors_on_ten_numbers_measure_the_misattributed_calls,
     the_pbx_simulator_calls_the_number_a_visitor_sees_and_the_call_is_their_lead,
+    erasing_a_caller_or_a_visitor_leaves_their_calls_anonymous_but_counted,
 );
