@@ -150,6 +150,34 @@ pub struct FormatQuery {
     pub format: Option<String>,
 }
 
+/// The generic body as the OpenAPI document shows it (decoding is by [`decode`]).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct PbxNotification {
+    /// The PBX's id of the call: every notification of one call carries the same.
+    pub call_id: String,
+    /// `started`, `answered`, `finished` or `recording`.
+    pub event: String,
+    /// The caller's phone in any format; stored as digits.
+    pub caller: Option<String>,
+    /// The number dialled (a pool, static or the default number).
+    pub called: Option<String>,
+    /// The SIP extension that took the call.
+    pub sip: Option<String>,
+    /// When this moment happened: RFC 3339, or seconds / ms since the epoch. Default: now.
+    pub at: Option<String>,
+    /// When the call started, if known.
+    pub started_at: Option<String>,
+    /// Talk seconds.
+    pub duration: Option<i64>,
+    /// Whether it was answered (end notifications).
+    pub answered: Option<bool>,
+    /// Link to the recording (http or https).
+    pub recording_url: Option<String>,
+    /// `incoming` (default); others are accepted and ignored.
+    pub direction: Option<String>,
+}
+
 /// The hook's path: the site and its PBX secret.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -178,7 +206,7 @@ pub struct HookAnswer {
     post,
     path = "/hooks/pbx/{site}/{secret}",
     params(HookPath, FormatQuery),
-    request_body(content = super::pbx::generic::PbxNotification, description = "One moment of one call (the generic format; UIS and onlinePBX bodies, JSON or form-encoded, with `format=uis|onlinepbx` or recognised by their fields). Notifications of one `call_id` merge into one call in any order."),
+    request_body(content = PbxNotification, description = "One moment of one call (the generic format; UIS and onlinePBX bodies, JSON or form-encoded, with `format=uis|onlinepbx` or recognised by their fields). Notifications of one `call_id` merge into one call in any order."),
     responses(
         (status = 200, description = "Stored (or a repeat, or not an incoming call: ignored)", body = HookAnswer),
         (status = 400, description = "bad_notification: not a call notification; the message names the field", body = protocol::ErrorBody),

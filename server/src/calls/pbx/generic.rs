@@ -11,34 +11,6 @@
 
 use super::{CallEvent, Fields, Refused, Stage};
 
-/// The generic body as the OpenAPI document shows it (decoding is by [`decode`]).
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct PbxNotification {
-    /// The PBX's id of the call: every notification of one call carries the same.
-    pub call_id: String,
-    /// `started`, `answered`, `finished` or `recording`.
-    pub event: String,
-    /// The caller's phone in any format; stored as digits.
-    pub caller: Option<String>,
-    /// The number dialled (a pool, static or the default number).
-    pub called: Option<String>,
-    /// The SIP extension that took the call.
-    pub sip: Option<String>,
-    /// When this moment happened: RFC 3339, or seconds / ms since the epoch. Default: now.
-    pub at: Option<String>,
-    /// When the call started, if known.
-    pub started_at: Option<String>,
-    /// Talk seconds.
-    pub duration: Option<i64>,
-    /// Whether it was answered (end notifications).
-    pub answered: Option<bool>,
-    /// Link to the recording (http or https).
-    pub recording_url: Option<String>,
-    /// `incoming` (default); others are accepted and ignored.
-    pub direction: Option<String>,
-}
-
 pub fn decode(f: &Fields) -> Result<CallEvent, Refused> {
     if let Some(d) = f.text(&["direction"])
         && !matches!(d.as_str(), "in" | "incoming" | "inbound")

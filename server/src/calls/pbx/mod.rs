@@ -9,7 +9,7 @@ pub mod uis;
 
 use serde_json::{Map, Value};
 
-use super::{CallStatus, digits};
+use super::{CallStatus, phone::digits};
 
 /// One notification of one call, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]

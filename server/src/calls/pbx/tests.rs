@@ -206,3 +206,56 @@ fn a_call_that_ended_unanswered_is_missed_and_one_still_ringing_is_ringing() {
     assert_eq!(s.status, CallStatus::Missed);
     assert_eq!(s.answered, None);
 }
+
+/// A cheap fuzz in the unit tests (the cargo-fuzz target `pbx_webhook` runs the same decoders
+/// longer): the samples above with bytes flipped, cut and repeated decode or refuse, never
+/// panic, and what decodes keeps phones as digits and links as http(s).
+#[test]
+fn mangled_notifications_never_panic_and_decode_only_to_clean_events() {
+    let samples: [&[u8]; 3] = [
+        br#"{"call_id":"c-1","event":"finished","caller":"+7 (916) 123-45-67","called":"8 495 100-00-01","at":"2026-12-06T10:03:10Z","duration":150,"answered":true,"recording_url":"https://pbx.example/r.mp3"}"#,
+        br#"{"notification_mnemonic":"call_finished","call_session_id":34,"virtual_phone_number":"74951000001","contact_phone_number":"79161234567","notification_time":"2026-12-06 13:03:00","talk_duration":"140","is_lost":"false"}"#,
+        b"uuid=9f&caller_id_number=89161234567&destination_number=74951000001&start_stamp=1780000000&hangup_cause=NO_ANSWER&accountcode=inbound",
+    ];
+    let zone = moscow();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rand = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut decoded = 0;
+    for round in 0..20_000 {
+        let mut body = samples[round % samples.len()].to_vec();
+        for _ in 0..(rand() % 4) {
+            let at = (rand() as usize) % body.len().max(1);
+            match rand() % 3 {
+                0 if !body.is_empty() => body[at] = rand() as u8,
+                1 => body.truncate(at),
+                _ => body.insert(at, b"0123456789+-() \"{}[],:=&%"[(rand() % 25) as usize]),
+            }
+        }
+        let format = [
+            None,
+            Some(Format::Generic),
+            Some(Format::Uis),
+            Some(Format::OnlinePbx),
+        ][(rand() % 4) as usize];
+        if let Ok(e) = decode(&body, format, &zone, NOW) {
+            decoded += 1;
+            for p in [&e.caller, &e.called].into_iter().flatten() {
+                assert!(p.bytes().all(|b| b.is_ascii_digit()) && (10..=15).contains(&p.len()));
+            }
+            assert!(e.recording.as_ref().is_none_or(|r| r.starts_with("http")));
+            let mut s = CallState::new(&e);
+            let before = s.clone();
+            s.apply(&e);
+            assert_eq!(s, before, "an event applied twice changes nothing");
+        }
+    }
+    assert!(
+        decoded > 1000,
+        "the mangling keeps some inputs readable: {decoded}"
+    );
+}
