@@ -27,6 +27,42 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/sites/{site}/number", get(number))
 }
 
+/// The owner's view of the pool (logged in; with the other reports).
+pub fn owner_router() -> Router<AppState> {
+    Router::new().route("/api/v1/sites/{site}/calls/pool", get(pool_use))
+}
+
+/// `GET /api/v1/sites/{site}/calls/pool?from=&to=`: how the pool was used, whether it was too
+/// small, and the size the anchors' rule gives — peak visitors per hour ÷ (60 / minutes a
+/// number stays with a visitor, their activity plus the tail).
+async fn pool_use(
+    State(app): State<AppState>,
+    s: crate::auth::ApiSession,
+    Path(key): Path<String>,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let site = s.0.site(&app, &key).ok_or_else(ApiError::unknown_site)?;
+    let calls = site.calls.as_ref().ok_or_else(ApiError::not_found)?;
+    let f = crate::reports::Params::parse_query(q.as_deref())?.filters(site)?;
+    let used = app
+        .store
+        .pool_use(&site.key, f.from_ms, f.to_ms)
+        .await
+        .map_err(ApiError::unavailable)?;
+    let minutes = (used.average_active_ms + calls.tail_ms() as f64) / 60_000.0;
+    let suggested = super::pool::suggested_size(used.peak_per_hour.max(0) as u64, minutes);
+    let size = calls.pool.len() as u64;
+    Ok(Json(serde_json::json!({
+        "from": f.from.to_string(),
+        "to": f.to.to_string(),
+        "numbers": size,
+        "use": used,
+        "hold_minutes": minutes,
+        "suggested_size": suggested,
+        "too_small": used.reused > 0 || suggested > size,
+    })))
+}
+
 /// The PBX's notifications (no CORS: server to server).
 pub fn hooks_router() -> Router<AppState> {
     Router::new().route("/hooks/pbx/{site}/{secret}", post(receive))

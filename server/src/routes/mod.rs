@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(reports::http::router().layer(middleware::from_fn(ops::headers::no_store)))
+        .merge(calls::http::owner_router().layer(middleware::from_fn(ops::headers::no_store)))
         .merge(dashboard::http::router())
         .merge(webhooks::http::router())
         .merge(calls::http::hooks_router())

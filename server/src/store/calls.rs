@@ -33,6 +33,15 @@ pub struct CallRow {
     pub earlier: i64,
 }
 
+/// How a site's pool was used over a period ([`Store::pool_use`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PoolUse {
+    pub holds: i64,
+    pub reused: i64,
+    pub peak_per_hour: i64,
+    pub average_active_ms: f64,
+}
+
 /// How a new call was matched.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Matched {
@@ -195,20 +204,22 @@ impl Store {
             .collect()
     }
 
-    /// Holds started in [from, to) and how many of them took a number from an active visitor.
-    pub async fn hold_counts(
-        &self,
-        site: &str,
-        from: i64,
-        to: i64,
-    ) -> Result<(i64, i64), sqlx::Error> {
-        let r = sqlx::query("SELECT COUNT(*) AS holds, SUM(reused) AS reused FROM call_holds WHERE site = $1 AND started >= $2 AND started < $3")
+    /// The pool's use in [from, to): holds started, how many took a number from an active
+    /// visitor, the most visitors who started a hold within one clock hour, and the average
+    /// time from a hold's start to its holder's last activity (ms).
+    pub async fn pool_use(&self, site: &str, from: i64, to: i64) -> Result<PoolUse, sqlx::Error> {
+        let r = sqlx::query("SELECT COUNT(*) AS holds, CAST(SUM(reused) AS BIGINT) AS reused, CAST(AVG(active_at - started) AS DOUBLE PRECISION) AS active FROM call_holds WHERE site = $1 AND started >= $2 AND started < $3")
             .bind(site).bind(from).bind(to)
             .fetch_one(&self.pool).await?;
-        Ok((
-            r.try_get("holds")?,
-            r.try_get::<Option<i64>, _>("reused")?.unwrap_or(0),
-        ))
+        let peak: Option<i64> = sqlx::query_scalar("SELECT MAX(n) FROM (SELECT COUNT(DISTINCT vid) AS n FROM call_holds WHERE site = $1 AND started >= $2 AND started < $3 GROUP BY started / 3600000) AS hours")
+            .bind(site).bind(from).bind(to)
+            .fetch_one(&self.pool).await?;
+        Ok(PoolUse {
+            holds: r.try_get("holds")?,
+            reused: r.try_get::<Option<i64>, _>("reused")?.unwrap_or(0),
+            peak_per_hour: peak.unwrap_or(0),
+            average_active_ms: r.try_get::<Option<f64>, _>("active")?.unwrap_or(0.0),
+        })
     }
 
     /// A visitor's touch: the first session's (`first`) or the latest one started by `t`.

@@ -18,7 +18,7 @@ mod tracking;
 
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};
 pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
-pub use calls::{CallRow, Leased, Matched};
+pub use calls::{CallRow, Leased, Matched, PoolUse};
 pub use cluster::BudgetTry;
 pub use erasure::Erased;
 pub use lockout::{AttemptCounts, NewAttempt};

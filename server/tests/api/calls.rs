@@ -423,6 +423,23 @@ async fn two_hundred_visitors_on_ten_numbers_measure_the_misattributed_calls(db:
         .count();
     println!("200 visitors at once, 10 numbers: {wrong} of 200 calls misattributed");
     assert_eq!(wrong, 190);
+    // The owner is told the pool was too small, and by how much.
+    let pool: Value =
+        serde_json::from_str(&page(&app, &b, "/api/v1/sites/demo/calls/pool", "en").await).unwrap();
+    assert_eq!(pool["use"]["holds"], 200);
+    assert_eq!(pool["use"]["reused"], 190);
+    assert_eq!(
+        pool["use"]["peak_per_hour"].as_i64().map(|p| p >= 100),
+        Some(true),
+        "{pool}"
+    );
+    assert_eq!(pool["too_small"], true);
+    // The anchors' rule (200 an hour, 3 minutes each → 10) assumes arrivals spread over the
+    // hour; 200 at once exceed it, which the reuse count says.
+    assert!(
+        (5..=10).contains(&pool["suggested_size"].as_u64().unwrap()),
+        "{pool}"
+    );
 }
 
 async fn the_pbx_simulator_calls_the_number_a_visitor_sees_and_the_call_is_their_lead(db: Db) {
