@@ -7,6 +7,7 @@ mod booking;
 mod booking_errors;
 mod busy;
 mod calls;
+mod calls_more;
 mod cancel;
 mod dashboard;
 mod deletion;
