@@ -75,6 +75,8 @@ pub struct App {
     pub cluster: Cluster,
     /// The SMS-code and booking limits every instance shares.
     pub shared_limits: SharedLimits,
+    /// Telephony CRM tokens per network (`calls::voip`).
+    pub voip: crate::calls::voip::Voip,
     /// Whose forwarding header names the client ([`crate::net::ClientAddr`]).
     pub proxies: TrustedProxies,
 }

@@ -28,6 +28,7 @@ async fn main() -> anyhow::Result<()> {
             telemetry::init();
             zapis::cli::sandbox(port, shutdown_signal()).await
         }
+        Command::Pbx(call) => zapis::cli::pbx::run(call).await,
         Command::HashPassword => zapis::cli::hash_password(),
         Command::Unlock { login } => {
             let Some(config) = cli.config else {
@@ -40,12 +41,25 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let pbx = settings
+        .sites
+        .iter()
+        .find(|s| s.key == "demo")
+        .and_then(|s| s.calls.as_ref()?.pbx_secret.clone())
+        .filter(|_| demo);
     let app = Application::build(settings).await?;
     let addr = app.local_addr();
     tracing::info!(%addr, "zapis listening");
     println!("zapis listening on http://{addr}/");
     if demo {
         println!("dashboard: http://{addr}/dashboard (login demo, password demo)");
+        if let Some(secret) = pbx {
+            // The demo's own, fresh each run (like the sandbox's tokens, demo-only).
+            println!(
+                "calls: zapis pbx --url http://{addr} --secret {} --vid <visitor id>",
+                secret.expose()
+            );
+        }
     }
     app.run_until_stopped(shutdown_signal()).await
 }

@@ -68,6 +68,16 @@ const COUNTERS: &[(&str, &str, &[&str])] = &[
         "Runs of lease-held background work by this instance (reconciler, webhooks).",
         &["job"],
     ),
+    (
+        "zapis_pbx_notifications_total",
+        "PBX call notifications stored, by stage (started, answered, finished, recording).",
+        &["stage"],
+    ),
+    (
+        "zapis_call_pool_exhausted_total",
+        "Pool numbers taken from a visitor still active (the pool is too small), by site.",
+        &["site"],
+    ),
 ];
 
 impl Default for Metrics {

@@ -152,6 +152,7 @@ impl Application {
                 settings.server.forwarded_header,
             ),
             public_url: public_url.into(),
+            voip: crate::calls::voip::Voip::new(&settings, sandbox.as_deref()),
             sandbox,
         };
         Ok(Self {
@@ -213,6 +214,7 @@ impl Application {
             tokio::spawn(crate::webhooks::run(self.state.clone())),
             tokio::spawn(crate::reconcile::run(self.state.clone())),
             tokio::spawn(crate::imports::run::job(self.state.clone())),
+            tokio::spawn(crate::calls::voip::enable(self.state.clone())),
             tokio::spawn(crate::ops::retention::run(
                 self.state.store.clone(),
                 self.retention_days,

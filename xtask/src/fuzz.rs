@@ -20,7 +20,13 @@ use crate::sh::{self, cmd, log};
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// Seconds per target in `cargo xtask test`.
 pub const TEST_SECS: u64 = 15;
-pub const TARGETS: &[&str] = &["beacon", "widget_api", "yclients_answer", "tracker_record"];
+pub const TARGETS: &[&str] = &[
+    "beacon",
+    "widget_api",
+    "yclients_answer",
+    "tracker_record",
+    "pbx_webhook",
+];
 
 /// One target's run.
 #[derive(Debug, Clone)]
@@ -260,6 +266,36 @@ fn write_seeds(target: &str, dir: &Path) -> anyhow::Result<()> {
                 "direct".into(),
                 format!("{id} 1700000000000 1700000000000 0 0\n{direct}\n{direct}\n").into_bytes(),
             ));
+        }
+        "pbx_webhook" => {
+            // (the target's format selector: 0 recognised, 1 generic, 2 UIS, 3 onlinePBX; body)
+            let samples: [(&str, u8, &str); 4] = [
+                (
+                    "generic",
+                    1,
+                    r#"{"call_id":"c-1","event":"finished","caller":"+7 (916) 123-45-67","called":"8 495 100-00-01","at":"2026-12-06T10:03:10Z","started_at":"2026-12-06T10:00:00Z","duration":150,"answered":true,"recording_url":"https://pbx.example/rec/c-1.mp3"}"#,
+                ),
+                (
+                    "uis",
+                    0,
+                    r#"{"notification_mnemonic":"call_finished","call_session_id":3421345678,"virtual_phone_number":"74951000001","contact_phone_number":"79161234567","notification_time":"2026-12-06 13:03:00","talk_duration":"140","is_lost":"false","employee_sip":"101","file_link":"https://app.uiscom.ru/rec/1.mp3"}"#,
+                ),
+                (
+                    "onlinepbx",
+                    3,
+                    r#"{"event":"call_end","uuid":"1b2c-33","caller_id_number":"79161234567","destination_number":"74951000001","start_stamp":1780000000,"duration":95,"user_talk_time":80,"hangup_cause":"NORMAL_CLEARING","accountcode":"inbound"}"#,
+                ),
+                (
+                    "form",
+                    0,
+                    "uuid=9f&caller_id_number=89161234567&destination_number=74951000001&start_stamp=1780000000&hangup_cause=NO_ANSWER&accountcode=inbound",
+                ),
+            ];
+            for (name, which, body) in samples {
+                let mut bytes = vec![which];
+                bytes.extend_from_slice(body.as_bytes());
+                seeds.push((name.into(), bytes));
+            }
         }
         other => bail!("no seeds for {other}"),
     }

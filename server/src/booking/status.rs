@@ -92,6 +92,8 @@ impl Outcome {
 pub enum LeadState {
     Status(BookingStatus),
     Outcome(Outcome),
+    /// A call lead: ringing, answered or missed.
+    Call(crate::calls::CallStatus),
 }
 
 impl LeadState {
@@ -108,6 +110,7 @@ impl LeadState {
         match self {
             Self::Status(s) => s.as_str(),
             Self::Outcome(o) => o.as_str(),
+            Self::Call(c) => c.as_str(),
         }
     }
 

@@ -1,6 +1,8 @@
-//! The command line: `zapis [--config PATH] [serve]`, `zapis demo`, `zapis sandbox`,
+//! The command line: `zapis [--config PATH] [serve]`, `zapis demo`, `zapis sandbox`, `zapis pbx`,
 //! `zapis hash-password`, `zapis unlock LOGIN`. The demo is never what a bare `zapis` does: with
 //! no config it says what it needs and exits with status 2.
+
+pub mod pbx;
 
 use std::path::PathBuf;
 
@@ -46,6 +48,9 @@ pub enum Command {
         #[arg(long, default_value_t = 8081)]
         port: u16,
     },
+    /// Simulate a PBX: place calls to a site's numbers (the number a visitor sees, or one given)
+    /// through its PBX webhook, for the demo and tests.
+    Pbx(pbx::PbxCall),
     /// Read a password from stdin, print its argon2 hash for `[[owners]]`.
     HashPassword,
     /// Clear the failed-login count of an owner's login (every address) at once.

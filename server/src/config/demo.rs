@@ -21,6 +21,8 @@ impl Settings {
         };
         let origins = served_from(server.addr, server.public_url.as_deref());
         let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
+        let mut site = SiteSettings::demo(&origins);
+        site.calls = Some(crate::calls::CallSettings::demo());
         Self {
             server,
             networks: Vec::new(),
@@ -28,7 +30,7 @@ impl Settings {
                 port: 0,
                 rate_limit: true,
             }),
-            sites: vec![SiteSettings::demo(&origins)],
+            sites: vec![site],
             owners: vec![OwnerSettings {
                 login: "demo".into(),
                 password_hash: DEMO_PASSWORD_HASH.into(),
@@ -132,6 +134,7 @@ impl SiteSettings {
             webhook_secret_env: None,
             webhook_secret: Some(Secret::new(format!("{:032x}", rand::random::<u128>()))),
             timezone: default_timezone(),
+            calls: None,
         }
     }
 }

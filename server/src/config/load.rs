@@ -31,6 +31,9 @@ impl Settings {
             if let Some(file) = s.yclients_file.take() {
                 s.yclients = Some(file.parse(&s.key)?);
             }
+            if let Some(calls) = &mut s.calls {
+                calls.resolve(&s.key)?;
+            }
         }
         self.validate()?;
         Ok(self)
@@ -99,6 +102,15 @@ impl Settings {
                     )
                 })?;
                 n.partner_token = Some(Secret::new(token));
+            }
+            if let Some(var) = &n.crm_token_env {
+                let token = std::env::var(var).with_context(|| {
+                    format!(
+                        "network {}: environment variable {var} (telephony CRM token) is not set",
+                        n.name
+                    )
+                })?;
+                n.crm_token = Some(Secret::new(token));
             }
             if let Some(var) = &n.user_token_env {
                 let token = std::env::var(var).with_context(|| {

@@ -135,6 +135,12 @@ pub struct NetworkSettings {
     /// Name of the environment variable holding the user token (records, reconciliation).
     #[serde(default)]
     pub user_token_env: Option<String>,
+    /// Name of the environment variable holding the network's telephony CRM token
+    /// (Telephony → Integration in YCLIENTS): calls go to YCLIENTS with it.
+    #[serde(default)]
+    pub crm_token_env: Option<String>,
+    #[serde(skip)]
+    pub crm_token: Option<Secret>,
     #[serde(skip)]
     pub partner_token: Option<Secret>,
     #[serde(skip)]

@@ -52,6 +52,9 @@ pub struct SiteSettings {
     pub webhook_secret_env: Option<String>,
     #[serde(skip)]
     pub webhook_secret: Option<Secret>,
+    /// `[sites.calls]`: call tracking (numbers shown, the PBX webhook). Off without it.
+    #[serde(default)]
+    pub calls: Option<crate::calls::CallSettings>,
     /// Time zone of the reports (day boundaries, times shown): an IANA name, checked at load.
     #[serde(default = "default_timezone", deserialize_with = "time_zone")]
     pub timezone: TimeZone,

@@ -100,7 +100,7 @@ struct Body<'a> {
     r: &'a ChannelsReport,
     /// "by first touch" or "by last touch".
     touch: &'static str,
-    heads: [&'static str; 10],
+    heads: [&'static str; 11],
     rows: Vec<Cells>,
     total: Cells,
     /// The funnel once: a chart with each step's number beside its bar.
@@ -124,19 +124,21 @@ struct Cells {
     visitors: String,
     sessions: String,
     bookings: String,
+    calls: String,
     conversion: String,
     came: String,
     came_rate: String,
     revenue: String,
 }
 
-const HEADS: [(&str, &str); 10] = [
+const HEADS: [(&str, &str); 11] = [
     ("Источник", "Source"),
     ("Канал", "Medium"),
     ("Кампания", "Campaign"),
     ("Посетители", "Visitors"),
     ("Визиты", "Sessions"),
     ("Заявки", "Bookings"),
+    ("Звонки", "Calls"),
     ("Конверсия", "Conversion"),
     ("Пришли", "Came"),
     ("Доходимость", "Came rate"),
@@ -216,6 +218,7 @@ fn cells(l: L, line: &ChannelLine, head: &str) -> Cells {
         } else {
             count(c.bookings, l.ru())
         },
+        calls: count(c.calls, l.ru()),
         conversion: percent(line.conversion, l.ru()),
         came: count(c.came, l.ru()),
         came_rate: percent(line.came_rate, l.ru()),

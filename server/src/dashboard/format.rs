@@ -18,6 +18,27 @@ fn grouped(whole: u64, ru: bool) -> String {
     out
 }
 
+/// A call lead in a line: `Звонок на +7 (495) 300-00-00 · 2:30 · повторный`.
+pub fn call_text(l: super::i18n::L, c: &crate::reports::calls::CallLead) -> String {
+    let mut parts = vec![if c.number.is_empty() {
+        l.t("Звонок", "Call").to_owned()
+    } else {
+        format!("{} {}", l.t("Звонок на", "Call to"), c.number)
+    }];
+    if c.answered {
+        parts.push(format!("{}:{:02}", c.duration / 60, c.duration % 60));
+    }
+    parts.push(
+        if c.repeat {
+            l.t("повторный", "repeat caller")
+        } else {
+            l.t("первый", "first call")
+        }
+        .to_owned(),
+    );
+    parts.join(" · ")
+}
+
 /// A whole number: `12 500` / `12,500`.
 pub fn count(n: i64, ru: bool) -> String {
     let sign = if n < 0 { "−" } else { "" };

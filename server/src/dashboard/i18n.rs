@@ -38,6 +38,7 @@ impl L {
 /// A booking's state in words.
 pub fn state(lang: Lang, state: LeadState) -> &'static str {
     use crate::booking::status::{BookingStatus as S, Outcome as O};
+    use crate::calls::CallStatus as C;
     let l = L(lang);
     match state {
         LeadState::Status(S::Pending) => l.t("оформляется", "being booked"),
@@ -54,6 +55,9 @@ pub fn state(lang: Lang, state: LeadState) -> &'static str {
         }
         LeadState::Outcome(O::CancelledSalon) => l.t("отменена салоном", "cancelled by the salon"),
         LeadState::Outcome(O::Rescheduled) => l.t("перенесена", "rescheduled"),
+        LeadState::Call(C::Ringing) => l.t("звонок идёт", "ringing"),
+        LeadState::Call(C::Answered) => l.t("звонок принят", "call answered"),
+        LeadState::Call(C::Missed) => l.t("звонок пропущен", "call missed"),
     }
 }
 

@@ -153,6 +153,8 @@ struct Row {
     touches: [TouchCell; 2],
     landing: Option<LandingCell>,
     services: String,
+    /// A call's recording link.
+    recording: Option<String>,
     master: String,
     branch: String,
     planned: String,
@@ -262,7 +264,11 @@ fn row(l: L, r: &Lead) -> Row {
                 full: p.full,
             }
         }),
-        services: r.what(l.ru()),
+        services: match &r.call {
+            Some(c) => super::format::call_text(l, c),
+            None => r.what(l.ru()),
+        },
+        recording: r.call.as_ref().and_then(|c| c.recording.clone()),
         master: r.master.to_string(),
         branch: r.branch.to_string(),
         planned: money_range(r.planned_min, r.planned_max, l.ru()),

@@ -112,6 +112,8 @@ struct BookingStory {
     paid: Option<String>,
     /// Where the visitor came from last before booking.
     source: String,
+    /// A call's recording link.
+    recording: Option<String>,
 }
 
 struct SessionStory {
@@ -153,7 +155,11 @@ fn booking_story(l: L, b: &Lead) -> BookingStory {
     BookingStory {
         id: b.id.clone(),
         created: b.created.clone(),
-        text: format!("{services} — {}", parts.join(", ")),
+        text: match &b.call {
+            Some(c) => super::format::call_text(l, c),
+            None => format!("{services} — {}", parts.join(", ")),
+        },
+        recording: b.call.as_ref().and_then(|c| c.recording.clone()),
         state: b.state.to_string(),
         state_label: i18n::state(l.0, b.state),
         paid: (b.paid > 0.0)

@@ -13,12 +13,13 @@ pub mod http;
 pub mod schedule;
 pub mod signup;
 
-/// What a lead is: an individual booking or a sign-up for a group event.
+/// What a lead is: an individual booking, a sign-up for a group event, or a phone call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LeadKind {
     Booking,
     EventSignup,
+    Call,
 }
 
 impl LeadKind {
@@ -33,7 +34,7 @@ impl LeadKind {
     /// "запись на событие" / "event sign-up"; empty for a booking.
     pub fn label(self, ru: bool) -> &'static str {
         match (self, ru) {
-            (LeadKind::Booking, _) => "",
+            (LeadKind::Booking | LeadKind::Call, _) => "",
             (LeadKind::EventSignup, true) => "запись на событие",
             (LeadKind::EventSignup, false) => "event sign-up",
         }
@@ -44,7 +45,7 @@ impl LeadKind {
 /// title" / "event sign-up (2 seats): title".
 pub fn describe(kind: LeadKind, seats: u32, services: &[String], ru: bool) -> String {
     let titles = services.join(", ");
-    if kind == LeadKind::Booking {
+    if kind != LeadKind::EventSignup {
         return titles;
     }
     let seats = if ru {

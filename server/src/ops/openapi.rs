@@ -8,7 +8,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "zapis API",
-        description = "Booking widget API, tracker ingest and embed config. Errors are always {\"error\": {\"code\", \"message\"}}."
+        description = "Booking widget API, tracker ingest, embed config, the number a page shows and the PBX call webhook. Errors are always {\"error\": {\"code\", \"message\"}}."
     ),
     paths(
         crate::ingest::http::ingest,
@@ -22,6 +22,8 @@ use utoipa::OpenApi;
         crate::booking::http::create,
         crate::events::http::events,
         crate::events::http::create,
+        crate::calls::http::number,
+        crate::calls::http::receive,
     ),
     components(schemas(protocol::ErrorBody, protocol::ErrorDetail))
 )]

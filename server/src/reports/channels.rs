@@ -69,6 +69,14 @@ pub async fn report(
         .channel_bookings(key, f.from_ms, f.to_ms, f.touch, f.by)
         .await
         .map_err(ApiError::unavailable)?;
+    let calls = if site.calls.is_some() {
+        store
+            .channel_calls(key, f.from_ms, f.to_ms, f.touch, f.by)
+            .await
+            .map_err(ApiError::unavailable)?
+    } else {
+        Vec::new()
+    };
     let (visitors, visits) = store
         .visit_totals(key, f.from_ms, f.to_ms)
         .await
@@ -80,6 +88,7 @@ pub async fn report(
 
     let mut lines: BTreeMap<(String, String, String), ChannelRow> = BTreeMap::new();
     merge(&mut lines, &sessions, &bookings);
+    merge(&mut lines, &calls, &[]);
 
     let mut rows: Vec<ChannelLine> = lines.into_values().map(finish).collect();
     rows.sort_by(|a, b| {
@@ -87,6 +96,7 @@ pub async fn report(
         b.revenue
             .total_cmp(&a.revenue)
             .then(b.bookings.cmp(&a.bookings))
+            .then(b.calls.cmp(&a.calls))
             .then(b.visitors.cmp(&a.visitors))
     });
     let sum = |f: fn(&ChannelRow) -> i64| rows.iter().map(|r| f(&r.counts)).sum::<i64>();
@@ -99,6 +109,7 @@ pub async fn report(
         revenue: rows.iter().map(|r| r.counts.revenue).sum(),
         signups: sum(|r| r.signups),
         signup_seats: sum(|r| r.signup_seats),
+        calls: sum(|r| r.calls),
         ..ChannelRow::default()
     });
     let t = &totals.counts;
@@ -142,5 +153,6 @@ fn merge(
         l.revenue += r.revenue;
         l.signups += r.signups;
         l.signup_seats += r.signup_seats;
+        l.calls += r.calls;
     }
 }

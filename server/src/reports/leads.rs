@@ -133,6 +133,9 @@ pub const MAX_ROWS: i64 = 5000;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Lead {
     pub id: String,
+    /// A call's details (kind `call`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<super::calls::CallLead>,
     /// When the booking was made, in the site's zone.
     pub created: String,
     /// The same moment in ms (for ordering).
@@ -157,13 +160,13 @@ pub struct Lead {
     pub paid_full: bool,
     /// Personal data erased (the row stays for the totals).
     pub erased: bool,
-    /// `booking` or `event_sign_up`.
+    /// `booking`, `event_signup` or `call`.
     pub kind: crate::events::LeadKind,
     /// Seats taken (1 for a booking).
     pub seats: u32,
 }
 
-fn touch(t: &TouchCols) -> TouchView {
+pub(super) fn touch(t: &TouchCols) -> TouchView {
     TouchView::new(
         t.channel.as_deref(),
         t.source.as_deref(),
@@ -216,6 +219,7 @@ impl Lead {
             _ => (r.price_min, r.price_max),
         };
         Lead {
+            call: None,
             created: local_time(r.created, tz),
             created_ms: r.created,
             visit: r.visit_at.clone().unwrap_or_else(|| r.datetime.clone()),
@@ -286,6 +290,7 @@ pub async fn leads(
         .into_iter()
         .map(|r| Lead::from_row(r, &tz, &branches))
         .collect();
+    leads.extend(super::calls::call_leads(app, site, f, None).await?);
     f.sort.apply(&mut leads);
     Ok(leads)
 }

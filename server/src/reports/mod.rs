@@ -1,6 +1,7 @@
 //! The owner's reports, as data: leads («Заявки»), the visitor card and channels. The JSON API
 //! (`http`) and the dashboard's pages both render these.
 
+pub mod calls;
 pub mod channels;
 pub mod csv;
 pub mod erase;

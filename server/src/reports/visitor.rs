@@ -93,7 +93,21 @@ pub async fn card(app: &AppState, site: &SiteSettings, vid: &str) -> Result<Visi
         ..LeadQuery::default()
     };
     let rows = store.leads(&q).await.map_err(ApiError::unavailable)?;
-    if seen.is_none() && sessions.is_empty() && rows.is_empty() {
+    let calls = match &site.calls {
+        Some(c) => store
+            .calls_in(
+                &site.key,
+                0,
+                i64::MAX,
+                Some(vid),
+                c.repeat_window_ms(),
+                MAX_ROWS,
+            )
+            .await
+            .map_err(ApiError::unavailable)?,
+        None => Vec::new(),
+    };
+    if seen.is_none() && sessions.is_empty() && rows.is_empty() && calls.is_empty() {
         return Err(ApiError::not_found());
     }
     let branches = if rows.is_empty() {
@@ -106,6 +120,14 @@ pub async fn card(app: &AppState, site: &SiteSettings, vid: &str) -> Result<Visi
         .map(|r| Lead::from_row(r, &tz, &branches))
         .collect();
     bookings.reverse();
+    if let Some(settings) = &site.calls {
+        bookings.extend(
+            calls
+                .into_iter()
+                .map(|c| super::calls::lead(c, settings, &tz)),
+        );
+        bookings.sort_by_key(|b| b.created_ms);
+    }
     let sessions = sessions
         .into_iter()
         .map(|s| {

@@ -16,7 +16,7 @@ use tower_http::{
 };
 
 use crate::{
-    app::AppState, assets, booking, dashboard, error, ingest, ops, reports, sites, webhooks,
+    app::AppState, assets, booking, calls, dashboard, error, ingest, ops, reports, sites, webhooks,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -86,13 +86,16 @@ pub fn router(state: AppState) -> Router {
         .merge(sites::http::router())
         .merge(booking::http::router())
         .merge(crate::events::http::router())
+        .merge(calls::http::router())
         .layer(cors);
 
     Router::new()
         .merge(api)
         .merge(reports::http::router().layer(middleware::from_fn(ops::headers::no_store)))
+        .merge(calls::http::owner_router().layer(middleware::from_fn(ops::headers::no_store)))
         .merge(dashboard::http::router())
         .merge(webhooks::http::router())
+        .merge(calls::http::hooks_router())
         .merge(booking::http::cancel_router())
         .merge(ops::http::router())
         .merge(assets::http::router())

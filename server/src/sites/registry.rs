@@ -20,6 +20,11 @@ impl Sites {
         self.by_key.get(key)
     }
 
+    /// Every site.
+    pub fn iter(&self) -> impl Iterator<Item = &SiteSettings> {
+        self.by_key.values()
+    }
+
     /// Whether `origin` may call the API of any site (CORS preflight, before the site is known).
     pub fn any_allows(&self, origin: &str) -> bool {
         self.by_key.values().any(|s| s.allows(origin))

@@ -106,12 +106,16 @@ impl Store {
         now: i64,
     ) -> Result<Erased, sqlx::Error> {
         let mut tx = self.begin_write().await?;
-        let vids: Vec<Option<String>> =
+        let mut vids: Vec<Option<String>> =
             sqlx::query_scalar("SELECT DISTINCT vid FROM bookings WHERE site = $1 AND phone = $2")
                 .bind(site)
                 .bind(phone)
                 .fetch_all(&mut *tx)
                 .await?;
+        let (call_vids, calls) = super::calls::scrub_phone_calls(&mut tx, site, phone).await?;
+        vids.extend(call_vids.into_iter().map(Some));
+        vids.sort();
+        vids.dedup();
         let mut total = Erased::default();
         for vid in vids.into_iter().flatten() {
             let e = erase_visitor_in(&mut tx, site, &vid, now).await?;
@@ -132,7 +136,7 @@ impl Store {
             scrub_booking(&mut tx, &id, None, now).await?;
             total.bookings += 1;
         }
-        if total == Erased::default() {
+        if total == Erased::default() && calls == 0 {
             return Ok(total);
         }
         log(&mut tx, site, actor, "client", total, now).await?;
@@ -231,6 +235,7 @@ async fn erase_visitor_in(
             .execute(&mut **tx)
             .await?;
     }
+    super::calls::scrub_visitor_calls(tx, site, vid, &anon).await?;
     erased.visitors = sqlx::query("UPDATE visitors SET vid = $3 WHERE site = $1 AND vid = $2")
         .bind(site)
         .bind(vid)

@@ -4,6 +4,7 @@
 
 mod attribution;
 mod bookings;
+mod calls;
 mod cluster;
 mod erasure;
 mod imports;
@@ -18,6 +19,7 @@ mod tracking;
 
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};
 pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
+pub use calls::{CallRow, Leased, Matched, PoolUse};
 pub use cluster::BudgetTry;
 pub use erasure::Erased;
 pub use imports::{LinkRow, LogLine, Progress, RunRow, StoredRow};

@@ -175,6 +175,8 @@ pub struct ChannelRow {
     /// Of the bookings, group event sign-ups, and the seats they took.
     pub signups: i64,
     pub signup_seats: i64,
+    /// Calls attributed to the line (call tracking).
+    pub calls: i64,
 }
 
 impl Store {
@@ -328,21 +330,14 @@ impl Store {
              WHERE s.site = $1 AND s.started >= $2 AND s.started < $3 {}",
             keys.select, keys.group
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(site)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ChannelRow {
-                    visitors: r.try_get("visitors")?,
-                    sessions: r.try_get("sessions")?,
-                    ..key_of(r)?
-                })
+        self.keyed_rows(sql, site, from, to, |r, key| {
+            Ok(ChannelRow {
+                visitors: r.try_get("visitors")?,
+                sessions: r.try_get("sessions")?,
+                ..key
             })
-            .collect()
+        })
+        .await
     }
 
     /// Bookings, visits made, paid bookings and revenue per channel key of the bookings' touch.
@@ -354,14 +349,7 @@ impl Store {
         touch: TouchKind,
         by: GroupBy,
     ) -> Result<Vec<ChannelRow>, sqlx::Error> {
-        let p = touch.prefix();
-        let keys = key_exprs(
-            by,
-            &source_sql(&format!("{p}_source"), &format!("{p}_channel")),
-            &format!("{p}_medium"),
-            &format!("{p}_campaign"),
-            &format!("{p}_channel"),
-        );
+        let keys = touch_keys(touch, by);
         let sql = format!(
             "SELECT {}, COUNT(*) AS bookings, SUM(CASE WHEN outcome = 'came' OR paid > 0 THEN 1 ELSE 0 END) AS came, \
              SUM(CASE WHEN paid > 0 THEN 1 ELSE 0 END) AS paid_count, SUM(paid) AS revenue, \
@@ -370,25 +358,36 @@ impl Store {
              FROM bookings WHERE site = $1 AND state <> 'failed' AND created >= $2 AND created < $3 {}",
             keys.select, keys.group
         );
+        self.keyed_rows(sql, site, from, to, |r, key| {
+            Ok(ChannelRow {
+                bookings: r.try_get("bookings")?,
+                came: r.try_get("came")?,
+                paid: r.try_get("paid_count")?,
+                revenue: r.try_get::<Option<f64>, _>("revenue")?.unwrap_or(0.0),
+                signups: r.try_get::<Option<i64>, _>("signups")?.unwrap_or(0),
+                signup_seats: r.try_get::<Option<i64>, _>("signup_seats")?.unwrap_or(0),
+                ..key
+            })
+        })
+        .await
+    }
+
+    /// Runs a channel query on (site, from, to) and fills each keyed row.
+    pub(super) async fn keyed_rows(
+        &self,
+        sql: String,
+        site: &str,
+        from: i64,
+        to: i64,
+        fill: impl Fn(&sqlx::any::AnyRow, ChannelRow) -> Result<ChannelRow, sqlx::Error>,
+    ) -> Result<Vec<ChannelRow>, sqlx::Error> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(site)
             .bind(from)
             .bind(to)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ChannelRow {
-                    bookings: r.try_get("bookings")?,
-                    came: r.try_get("came")?,
-                    paid: r.try_get("paid_count")?,
-                    revenue: r.try_get::<Option<f64>, _>("revenue")?.unwrap_or(0.0),
-                    signups: r.try_get::<Option<i64>, _>("signups")?.unwrap_or(0),
-                    signup_seats: r.try_get::<Option<i64>, _>("signup_seats")?.unwrap_or(0),
-                    ..key_of(r)?
-                })
-            })
-            .collect()
+        rows.iter().map(|r| fill(r, key_of(r)?)).collect()
     }
 
     /// Distinct visitors and sessions started within [from, to).
@@ -423,9 +422,21 @@ impl Store {
     }
 }
 
-struct Keys {
-    select: String,
-    group: String,
+pub(super) struct Keys {
+    pub(super) select: String,
+    pub(super) group: String,
+}
+
+/// The channel keys of a row's first or last touch columns (bookings, calls).
+pub(super) fn touch_keys(touch: TouchKind, by: GroupBy) -> Keys {
+    let p = touch.prefix();
+    key_exprs(
+        by,
+        &source_sql(&format!("{p}_source"), &format!("{p}_channel")),
+        &format!("{p}_medium"),
+        &format!("{p}_campaign"),
+        &format!("{p}_channel"),
+    )
 }
 
 fn key_exprs(by: GroupBy, source: &str, medium: &str, campaign: &str, channel: &str) -> Keys {

@@ -23,14 +23,12 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/hooks/yclients/{site}/{secret}", post(receive))
 }
 
-/// `POST /hooks/yclients/{site}/{secret}`
-async fn receive(
-    State(app): State<AppState>,
-    client: crate::net::ClientAddr,
-    Path((site, secret)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    // An address guessing secrets is stopped after a few wrong ones (YCLIENTS never errs).
+/// An address that guessed a hook's secret wrong a few times is refused for a while (429);
+/// otherwise its key in [`crate::limits::Limits::webhook_guesses`].
+pub(crate) fn stop_guessing(
+    app: &AppState,
+    client: &crate::net::ClientAddr,
+) -> Result<String, ApiError> {
     let guesser = client.0.to_string();
     if app.limits.webhook_guesses.over(&guesser) {
         return Err(ApiError::new(
@@ -40,6 +38,18 @@ async fn receive(
             "Too many wrong requests.",
         ));
     }
+    Ok(guesser)
+}
+
+/// `POST /hooks/yclients/{site}/{secret}`
+async fn receive(
+    State(app): State<AppState>,
+    client: crate::net::ClientAddr,
+    Path((site, secret)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    // An address guessing secrets is stopped after a few wrong ones (YCLIENTS never errs).
+    let guesser = stop_guessing(&app, &client)?;
     let refused = || {
         app.metrics.add(METRIC, &[("result", "refused")], 1);
         ApiError::new(

@@ -6,6 +6,8 @@ mod assets;
 mod booking;
 mod booking_errors;
 mod busy;
+mod calls;
+mod calls_more;
 mod cancel;
 mod dashboard;
 mod deletion;

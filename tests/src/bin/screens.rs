@@ -39,7 +39,12 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// A visitor from an ad books through the widget, a screenshot per step.
-async fn visitor_books<F, Fut>(server: &TestServer, b: &Browser, n: usize, shot: &F) -> anyhow::Result<()>
+async fn visitor_books<F, Fut>(
+    server: &TestServer,
+    b: &Browser,
+    n: usize,
+    shot: &F,
+) -> anyhow::Result<()>
 where
     F: Fn(String) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>>,
@@ -52,13 +57,16 @@ where
     b.eval("document.querySelector('[data-zapis-book]:not([data-service])').click(); return 1;")
         .await?;
     let w = Widget::modal(b);
-    w.wait(&format!("[data-testid=branch-{MOSCOW}]"), 20).await?;
+    w.wait(&format!("[data-testid=branch-{MOSCOW}]"), 20)
+        .await?;
     shot("widget-1-branch".into()).await?;
     w.click(&format!("[data-testid=branch-{MOSCOW}]")).await?;
     w.wait("input[type=checkbox][data-testid^=service-]", 20)
         .await?;
-    w.js_public("R().querySelector('input[type=checkbox][data-testid^=service-]').click(); return 1;")
-        .await?;
+    w.js_public(
+        "R().querySelector('input[type=checkbox][data-testid^=service-]').click(); return 1;",
+    )
+    .await?;
     shot("widget-2-services".into()).await?;
     w.click("[data-testid=next]").await?;
     w.wait("[data-testid=staff-0]", 20).await?;
@@ -72,8 +80,11 @@ where
     w.js_public("R().querySelector('[data-time]').click(); return 1;")
         .await?;
     w.wait_step("contact", 15).await?;
-    w.fill_contact(["Анна Петрова", "Мария Соколова"][n % 2], ["+7 916 555-12-34", "+7 916 555-43-21"][n % 2])
-        .await?;
+    w.fill_contact(
+        ["Анна Петрова", "Мария Соколова"][n % 2],
+        ["+7 916 555-12-34", "+7 916 555-43-21"][n % 2],
+    )
+    .await?;
     shot("widget-5-contact".into()).await?;
     w.click("[data-testid=submit]").await?;
     w.wait_step("success", 30).await?;
@@ -88,13 +99,20 @@ where
     Fut: std::future::Future<Output = anyhow::Result<()>>,
 {
     b.log_in(server, "demo", "demo").await?;
-    b.wait_for("return location.pathname.startsWith('/dashboard/sites/')", 15)
+    b.wait_for(
+        "return location.pathname.startsWith('/dashboard/sites/')",
+        15,
+    )
+    .await?;
+    b.client
+        .goto(&server.url("/dashboard/sites/demo/overview"))
         .await?;
-    b.client.goto(&server.url("/dashboard/sites/demo/overview")).await?;
     b.wait_for("return document.readyState == 'complete'", 10)
         .await?;
     shot("dashboard-1-overview".into()).await?;
-    b.client.goto(&server.url("/dashboard/sites/demo/leads")).await?;
+    b.client
+        .goto(&server.url("/dashboard/sites/demo/leads"))
+        .await?;
     b.wait_for("return document.readyState == 'complete'", 10)
         .await?;
     shot("dashboard-2-leads".into()).await?;

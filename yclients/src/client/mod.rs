@@ -15,6 +15,7 @@ mod catalog;
 mod clients;
 mod http;
 mod records;
+mod voip;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -10,6 +10,7 @@ mod booking;
 mod catalog;
 mod company;
 mod record;
+mod voip;
 mod webhook;
 
 pub use activity::{
@@ -27,6 +28,7 @@ pub use record::{
     Attendance, FinanceTransaction, Record, RecordClient, RecordService, RecordStaff, RecordsPage,
     RecordsQuery, Titled,
 };
+pub use voip::{VoipCall, VoipCallStatus, VoipCallType};
 pub use webhook::{FinanceOperation, WebhookEvent, WebhookStatus};
 
 /// Query pairs as sent on the wire (`service_ids[]` repeated).

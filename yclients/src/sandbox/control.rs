@@ -24,6 +24,10 @@ impl Control {
         Control { shared }
     }
 
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
     /// The sandbox's "now".
     pub fn now(&self) -> Timestamp {
         self.shared.world().now()

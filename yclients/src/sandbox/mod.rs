@@ -23,6 +23,7 @@ mod rules;
 mod schedule;
 pub mod seed;
 mod server;
+pub mod voip;
 mod webhooks;
 mod world;
 

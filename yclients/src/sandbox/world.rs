@@ -214,6 +214,8 @@ pub(crate) struct World {
     pub clock: Clock,
     pub rng: StdRng,
     pub error_style: ErrorStyle,
+    /// Telephony: routes, routing, popups, call histories.
+    pub voip: super::voip::VoipBook,
     next: Counters,
 }
 
@@ -262,7 +264,9 @@ impl World {
                 admins: network.admins.clone(),
             });
         }
+        let voip = super::voip::VoipBook::new(networks.iter().map(|n: &Network| n.id));
         World {
+            voip,
             networks,
             companies,
             records: BTreeMap::new(),

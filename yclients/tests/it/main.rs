@@ -14,3 +14,4 @@ mod records;
 mod resilience;
 mod schedule_rules;
 mod secrets;
+mod voip;

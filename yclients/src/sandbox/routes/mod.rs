@@ -11,6 +11,7 @@ mod clients;
 mod control;
 mod records;
 pub(crate) mod reply;
+mod voip;
 
 use std::sync::Arc;
 
@@ -160,6 +161,19 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         "activity_book",
         "/api/v1/activity/{company_id}/{activity_id}/book",
         post(activity::book),
+    )
+    .route(
+        "voip_integration",
+        "/api/v1/voip/integration",
+        post(voip::integration),
+    )
+    .route(
+        "voip_calls",
+        "/api/v1/voip/integration/calls",
+        get(voip::calls),
     );
-    api.router.merge(control::routes()).with_state(shared)
+    api.router
+        .merge(control::routes())
+        .merge(voip::hooks())
+        .with_state(shared)
 }
