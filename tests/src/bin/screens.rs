@@ -104,8 +104,9 @@ where
         15,
     )
     .await?;
+    // The owner's language switch (the browser itself asks for English).
     b.client
-        .goto(&server.url("/dashboard/sites/demo/overview"))
+        .goto(&server.url("/dashboard/lang/ru?next=/dashboard/sites/demo/overview"))
         .await?;
     b.wait_for("return document.readyState == 'complete'", 10)
         .await?;

@@ -300,6 +300,10 @@ pub async fn render(
             ),
         };
     let runs = app.store.import_runs(link.id, 10).await.unwrap_or_default();
+    // While a run is queued or under way the page reloads itself, so its bar moves.
+    let in_progress = runs
+        .iter()
+        .any(|r| r.state == "queued" || r.state == "running");
     let log_run = run.or_else(|| runs.first().map(|r| r.id));
     let log = match log_run {
         Some(id) => app
@@ -412,5 +416,10 @@ pub async fn render(
             })
             .collect(),
     };
-    frame_page(status, &frame, &body)
+    let mut res = frame_page(status, &frame, &body);
+    if in_progress {
+        res.headers_mut()
+            .insert("refresh", axum::http::HeaderValue::from_static("2"));
+    }
+    res
 }
