@@ -46,7 +46,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(event) = decode(body, format, &zone, 1_780_000_000_000) else {
         return;
     };
-    assert!(phone_ok(&event.caller) && phone_ok(&event.called), "{event:?}");
+    assert!(
+        phone_ok(&event.caller) && phone_ok(&event.called),
+        "{event:?}"
+    );
     assert!(!event.pbx_id.is_empty() && event.pbx_id.len() <= 128);
     assert!(
         event
