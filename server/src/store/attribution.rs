@@ -195,16 +195,20 @@ impl Store {
                 "CASE {v} WHEN 'upcoming' THEN 0 WHEN 'rescheduled' THEN 1 WHEN 'came' THEN 2 WHEN 'no_show' THEN 2 ELSE 3 END"
             )
         };
+        // A deletion reads "cancelled by the client" when the client's cancel link marked the
+        // booking, judged as the row is written: a delivery read before the mark (a late create
+        // webhook whose read-back saw the deletion) must not turn it into the salon's.
+        let new = "(CASE WHEN $3 = 'cancelled_salon' AND client_cancelled IS NOT NULL THEN 'cancelled_client' ELSE $3 END)";
         let sql = format!(
             "UPDATE bookings SET record_id = $2, \
-             outcome = CASE WHEN $3 IS NULL THEN outcome WHEN $5 > record_changed OR $5 = 0 OR outcome IS NULL THEN $3 \
-                            WHEN {} >= {} THEN $3 ELSE outcome END, \
+             outcome = CASE WHEN $3 IS NULL THEN outcome WHEN $5 > record_changed OR $5 = 0 OR outcome IS NULL THEN {new} \
+                            WHEN {} >= {} THEN {new} ELSE outcome END, \
              visit_at = COALESCE($4, visit_at), \
              record_changed = CASE WHEN $5 > record_changed THEN $5 ELSE record_changed END, \
              staff_name = COALESCE($6, staff_name), service_titles = COALESCE($7, service_titles), cost = COALESCE($8, cost), \
              paid_full = CASE WHEN $9 IS NULL THEN paid_full WHEN $5 > record_changed OR $5 = 0 OR $9 > paid_full THEN $9 ELSE paid_full END \
              WHERE id = $1 AND (record_changed <= $5 OR $5 = 0)",
-            rank("$3"),
+            rank(new),
             rank("outcome")
         );
         let done = sqlx::query(sqlx::AssertSqlSafe(sql))
