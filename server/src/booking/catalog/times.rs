@@ -27,6 +27,16 @@ pub(super) struct Fit {
     pub(super) probe: (u64, u32),
 }
 
+/// A master's shortest service (id, seconds): what their day is probed with.
+pub(super) fn probe(theirs: &protocol::catalog::Services) -> Option<(u64, u32)> {
+    theirs
+        .services
+        .iter()
+        .filter(|s| s.duration > 0)
+        .min_by_key(|s| s.duration)
+        .map(|s| (s.id, s.duration))
+}
+
 /// Worst first: a lookup that waited for any upstream answer counts as that.
 fn worst(a: Hit, b: Hit) -> Hit {
     let rank = |h: Hit| match h {
@@ -123,28 +133,27 @@ impl Catalog {
             let Some(fits) = this.fits(&up, company, staff, &services).await else {
                 return;
             };
-            let fetch = |date: Date| {
-                let (this, up) = (this.clone(), up.clone());
-                let fits = fits.clone();
-                async move {
-                    for fit in fits {
-                        let _ = this
-                            .master_day(&up, company, &fit, date, Arc::new(Meter(None)))
-                            .await;
-                    }
-                }
-            };
             let (soon, later) = dates.split_at(dates.len().min(SOON));
-            for date in soon {
-                fetch(*date).await;
-            }
-            cache::in_background(async {
-                for date in later {
-                    fetch(*date).await;
-                }
-            })
-            .await;
+            this.fetch_days(&up, company, &fits, soon).await;
+            cache::in_background(this.fetch_days(&up, company, &fits, later)).await;
         });
+    }
+
+    /// The masters' day answers for `dates`, earliest first (nobody's lookup: not metered).
+    pub(super) async fn fetch_days(
+        &self,
+        up: &Arc<SiteUpstream>,
+        company: u64,
+        fits: &[Fit],
+        dates: &[Date],
+    ) {
+        for date in dates {
+            for fit in fits {
+                let _ = self
+                    .master_day(up, company, fit, *date, Arc::new(Meter(None)))
+                    .await;
+            }
+        }
     }
 
     /// Who can take `services` (`staff`, or every master who does them all, in the salon's
@@ -190,12 +199,7 @@ impl Catalog {
             if lengths.contains(&0) {
                 return None;
             }
-            let probe = theirs
-                .services
-                .iter()
-                .filter(|s| s.duration > 0)
-                .min_by_key(|s| s.duration)
-                .map(|s| (s.id, s.duration))?;
+            let probe = probe(&theirs)?;
             fits.push(Fit {
                 staff: id,
                 length: lengths.iter().sum(),

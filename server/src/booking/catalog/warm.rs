@@ -9,7 +9,10 @@ use std::sync::Arc;
 
 use jiff::{Timestamp, ToSpan, tz::TimeZone};
 
-use super::{Catalog, Meter, times::Fit};
+use super::{
+    Catalog,
+    times::{Fit, probe},
+};
 use crate::booking::upstream::SiteUpstream;
 
 impl Catalog {
@@ -33,13 +36,7 @@ impl Catalog {
                 let Ok(theirs) = self.services_of(up, b.id, m.id, None).await else {
                     continue;
                 };
-                if let Some(probe) = theirs
-                    .services
-                    .iter()
-                    .filter(|s| s.duration > 0)
-                    .min_by_key(|s| s.duration)
-                    .map(|s| (s.id, s.duration))
-                {
+                if let Some(probe) = probe(&theirs) {
                     fits.push(Fit {
                         staff: m.id,
                         length: probe.1,
@@ -52,13 +49,8 @@ impl Catalog {
         }
         for day in 0..i64::from(days) {
             for (company, today, fits) in &plans {
-                let Ok(date) = today.checked_add(day.days()) else {
-                    continue;
-                };
-                for fit in fits {
-                    let _ = self
-                        .master_day(up, *company, fit, date, Arc::new(Meter(None)))
-                        .await;
+                if let Ok(date) = today.checked_add(day.days()) {
+                    self.fetch_days(up, *company, fits, &[date]).await;
                 }
             }
         }
