@@ -5,6 +5,7 @@
 
 pub mod beacon;
 pub mod booking;
+pub mod cabinet;
 pub mod catalog;
 pub mod error;
 pub mod events;
