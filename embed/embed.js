@@ -6,14 +6,21 @@
  *   then starts the tracker with the config's flags (no config: memory only, nothing sent) and
  *   does its DOM wiring: history.pushState/replaceState (in a microtask, after the SPA's own
  *   code) and popstate -> page(); pagehide and visibilitychange to hidden -> flush().
- * - Loads the widget on intent (pointerover / focusin / touchstart on a trigger) or at idle time
- *   after load when the page has a trigger. Triggers: [data-zapis-book] (data-service,
- *   data-staff, data-branch), inline containers [data-zapis-widget] (mounted once each, also when
- *   a SPA renders them later), the config's floating button (markup rendered by the server).
+ * - Loads a module on intent (pointerover / focusin / touchstart on a trigger) or at idle time
+ *   after load when the page has a trigger. Modules and their triggers:
+ *   - widget (booking): [data-zapis-book] (data-service, data-staff, data-branch), inline
+ *     containers [data-zapis-widget], the config's floating button (markup rendered by the server);
+ *   - events (group classes): [data-zapis-events] (data-branch, data-service, data-staff), inline
+ *     when on a <div>;
+ *   - cabinet (the client's own visits, balances, questions): [data-zapis-cabinet], inline when
+ *     on a <div>;
+ *   - phone (call tracking): every [data-zapis-phone] element shows the visitor's tracking number.
+ *   Inline ones are mounted once each, also when a SPA renders them later.
  *   Clicks are delegated on document; a click before the widget is there opens it once it is (a
  *   link trigger is followed if loading fails); of several such clicks the last one stays on
  *   screen.
- * - Commands: zapis('open', {service, staff, branch}), zapis('on', 'open'|'booked'|'close', fn),
+ * - Commands: zapis('open', {service, staff, branch, mode: 'events'|'cabinet'}) (no mode: booking),
+ *   zapis('events', {…}) and zapis('cabinet') (open with that mode), zapis('on', 'open'|'booked'|'close', fn),
  *   zapis('consent', true|false), zapis('language', 'en'), zapis('track', name, props),
  *   zapis('optout'[, false]). window.zapis becomes the real function with zapis.l = 1, which is
  *   also the guard: a second copy of the snippet does nothing.
@@ -23,7 +30,7 @@
  *   'on' callbacks get the event's detail.
  *
  * Contract with the built modules (cargo xtask dist replaces __ZAPIS_ASSETS__ with
- * {"tracker":["tracker.<h>.js","tracker.<h>.wasm"],"widget":["widget.<h>.js","widget.<h>.wasm"]}):
+ * {"tracker":["tracker.<h>.js","tracker.<h>.wasm"],"widget":["widget.<h>.js","widget.<h>.wasm"],…}):
  * both are wasm-bindgen --target web modules: import(base + js) beside
  * WebAssembly.compileStreaming(fetch(base + wasm)), then initSync({module}).
  * - tracker: start(globalThis, site, api = base, consent_required, dnt) (dnt: the site honours
@@ -32,10 +39,11 @@
  *   flush(), track(kind 0 custom | 1 widget_open | 2 booked, name, props_json) (a name or
  *   props that is no string counts as ""), consent(bool), optout(bool),
  *   context() -> JSON text ({vid, sid, first, last} or null).
- * - widget: open(opts_json), mount(el, opts_json), set_language(lang), where opts_json =
- *   {site, api: base (ends with "/"), lang?, service?, staff?, branch? (strings or numbers), ctx}
- *   (ctx: the tracker's context, absent without a tracker; other keys of the trigger's dataset
- *   or of zapis('open', …) ride along and are ignored).
+ * - widget, events, cabinet: open(opts_json), mount(el, opts_json), set_language(lang); phone:
+ *   mount(el, opts_json), set_language(lang). opts_json = {site, api: base (ends with "/"),
+ *   lang?, service?, staff?, branch? (strings or numbers), mode, ctx} (ctx: the tracker's
+ *   context, absent without a tracker; other keys of the trigger's dataset or of
+ *   zapis('open', …) ride along and are ignored).
  */
 ((w, d) => {
   const z = w.zapis;
@@ -47,7 +55,16 @@
   const site = script.dataset.site;
   let lang = script.dataset.lang;
   const assets = __ZAPIS_ASSETS__;
-  const TRIGGERS = '[data-zapis-book],[data-zapis-widget]';
+  // Which module an element asks for: [data-zapis-events|cabinet|phone] theirs, the rest the
+  // booking widget. A <div> with events or cabinet is inline (mounted in place, like
+  // [data-zapis-widget]); any other element opens that module's modal on click.
+  const MODES = ['events', 'cabinet', 'phone'];
+  const INLINE = '[data-zapis-widget],[data-zapis-phone],div[data-zapis-events],div[data-zapis-cabinet]';
+  const CLICK = '[data-zapis-book],:not(div)[data-zapis-events],:not(div)[data-zapis-cabinet]';
+  const TRIGGERS = INLINE + ',' + CLICK;
+  const mode = (el) => MODES.find((m) => el.matches('[data-zapis-' + m + ']')) || 'widget';
+  // A trigger's options: its dataset and its module.
+  const options = (el) => ({ ...el.dataset, mode: mode(el) });
   const nothing = () => {};
   const on = (target, type, f) => target.addEventListener(type, f);
 
@@ -83,11 +100,12 @@
   // localStorage), costs attribution, never the booking.
   const withTracker = (f) => tracker.then(f).catch(nothing);
 
-  let widget;
-  const loadWidget = () => (widget = widget || load('widget'));
-  // The widget and its options: `o`'s ids, and the tracker's context for the booking.
+  // The modules loaded (or loading), by name.
+  const mods = {};
+  const loadWidget = (k) => (mods[k] = mods[k] || load(k));
+  // `o`'s module and its options: `o`'s ids, and the tracker's context for the booking.
   const ready = (o, f) =>
-    Promise.all([loadWidget(), withTracker((t) => JSON.parse(t.context()))]).then(([wg, ctx]) =>
+    Promise.all([loadWidget(o.mode || 'widget'), withTracker((t) => JSON.parse(t.context()))]).then(([wg, ctx]) =>
       f(wg, JSON.stringify({ ...o, site, api: base, lang, ctx })),
     );
 
@@ -96,23 +114,29 @@
 
   const command = (name, a, b) => {
     if (name == 'open') open(a);
+    // zapis('cabinet'), zapis('events', {branch}): open({…, mode}) in short.
+    if (MODES.includes(name)) open({ ...a, mode: name });
     if (name == 'on') on(w, 'zapis:' + a, (e) => b(e.detail));
     if (name == 'consent' || name == 'optout') withTracker((t) => t[name](a !== false));
     if (name == 'track') withTracker((t) => t.track(0, '' + a, JSON.stringify(b)));
     if (name == 'language') {
       lang = a;
-      widget && widget.then((wg) => wg.set_language(a), nothing);
+      for (const k in mods) mods[k].then((wg) => wg.set_language(a)).catch(nothing);
     }
   };
 
   const target = (e, sel) => e.target.closest && e.target.closest(sel);
   // (Touch listeners on document are passive by default.)
-  for (const type of ['pointerover', 'focusin', 'touchstart']) on(d, type, (e) => target(e, TRIGGERS) && loadWidget());
+  for (const type of ['pointerover', 'focusin', 'touchstart'])
+    on(d, type, (e) => {
+      const el = target(e, TRIGGERS);
+      el && loadWidget(mode(el));
+    });
   on(d, 'click', (e) => {
-    const el = target(e, '[data-zapis-book]');
+    const el = target(e, CLICK);
     if (el && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
-      open(el.dataset, el.href);
+      open(options(el), el.href);
     }
   });
 
@@ -133,20 +157,25 @@
   config.then(({ float_button: f, lang: l }) => f && d.body.insertAdjacentHTML('beforeend', f[lang] || f[l]));
 
   const scan = () =>
-    d.querySelectorAll('[data-zapis-widget]').forEach((el) => {
+    d.querySelectorAll(INLINE).forEach((el) => {
       if (!el.zapis) {
         el.zapis = 1;
-        ready(el.dataset, (wg, opts) => wg.mount(el, opts)).catch(nothing);
+        ready(options(el), (wg, opts) => wg.mount(el, opts)).catch(nothing);
       }
     });
   new MutationObserver(scan).observe(d.documentElement, { childList: true, subtree: true });
   scan();
-  // On idle the widget's files only download (the HTTP cache keeps them, immutable): compiling
-  // 420 KB of wasm then would be main-thread work the page's visitor did not ask for.
+  // On idle the files of the first click trigger's module only download (the HTTP cache keeps
+  // them, immutable): compiling 420 KB of wasm then would be main-thread work the page's visitor
+  // did not ask for. (Inline ones are mounted at once.)
   const idle = () =>
-    (w.requestIdleCallback || setTimeout)(() => d.querySelector(TRIGGERS) && assets.widget.map((f) => fetch(base + f).catch(nothing)), {
-      timeout: 3000,
-    });
+    (w.requestIdleCallback || setTimeout)(
+      () => {
+        const el = d.querySelector(CLICK);
+        el && assets[mode(el)].map((f) => fetch(base + f).catch(nothing));
+      },
+      { timeout: 3000 },
+    );
   d.readyState == 'complete' ? idle() : on(w, 'load', idle);
 
   for (const a of (z && z.q) || []) command(...a);

@@ -1,8 +1,10 @@
-//! Mounting: a host element, its open shadow root, the stylesheet, and the Leptos app inside
+//! Mounting: a host element, its open shadow root, the stylesheet, and a Leptos app inside
 //! (`leptos::mount::mount_to` on a container in the shadow root: one reactive owner per mount).
 //!
-//! The modal is one per page: opening again replaces what it shows. Inline widgets are one per
-//! container. The mounted apps' handles are kept in a thread-local registry (wasm is
+//! Every shipped module mounts this way: the booking widget (`widget-embed`, [`open`] /
+//! [`mount`]), the events schedule and the client cabinet (their own cdylibs, [`open_app`] /
+//! [`mount_app`] with their own app). The modal is one per module and page: opening again
+//! replaces what it shows. Inline apps are one per container. The mounted apps' handles are kept in a thread-local registry (wasm is
 //! single-threaded); that registry is the only state outside Leptos signals.
 
 use std::{any::Any, cell::RefCell, rc::Rc};
@@ -77,8 +79,20 @@ fn http(opts: &Options) -> Api {
     Rc::new(Http::new(&opts.api, &opts.site))
 }
 
+/// What an app gets when it is mounted: its options, its language (a signal `set_language`
+/// changes; also provided as the [`Language`] context) and, in the modal, how to close it.
+pub struct Mount {
+    pub opts: Options,
+    pub lang: RwSignal<Lang>,
+    pub close: Option<fn()>,
+}
+
 /// Builds the app in a fresh host, under its own reactive owner.
-fn mount_app(opts: Options, api: Api, modal: bool) -> Result<Mounted, JsValue> {
+fn build(
+    opts: Options,
+    modal: bool,
+    app: impl FnOnce(Mount) -> AnyView + 'static,
+) -> Result<Mounted, JsValue> {
     let (host, container) = make_host()?;
     let made = Rc::new(std::cell::Cell::new(None));
     let lang_out = made.clone();
@@ -87,8 +101,7 @@ fn mount_app(opts: Options, api: Api, modal: bool) -> Result<Mounted, JsValue> {
         let lang = RwSignal::new(opts.language().unwrap_or_default());
         lang_out.set(Some(lang));
         provide_context(Language(lang));
-        Ctx::provide(api, opts, lang, close);
-        view! { <BookingApp/> }
+        app(Mount { opts, lang, close })
     });
     Ok(Mounted {
         host,
@@ -96,6 +109,14 @@ fn mount_app(opts: Options, api: Api, modal: bool) -> Result<Mounted, JsValue> {
         _app: Box::new(app),
         return_focus: None,
     })
+}
+
+/// The booking flow against `api`.
+fn booking(api: Api) -> impl FnOnce(Mount) -> AnyView + 'static {
+    move |m: Mount| {
+        Ctx::provide(api, m.opts, m.lang, m.close);
+        view! { <BookingApp/> }.into_any()
+    }
 }
 
 /// Opens the booking modal with these options, talking to the zapis server at `opts.api`.
@@ -106,12 +127,21 @@ pub fn open(opts: Options) -> Result<(), JsValue> {
 
 /// [`open`] against any [`Backend`](crate::api::Backend) (tests use a fake).
 pub fn open_with(opts: Options, api: Api) -> Result<(), JsValue> {
+    open_app(opts, booking(api))
+}
+
+/// Opens `app` in the modal (the one of this module; it replaces what was open). The app's
+/// first `.zw-close` button gets the focus; focus returns where it was on close.
+pub fn open_app(
+    opts: Options,
+    app: impl FnOnce(Mount) -> AnyView + 'static,
+) -> Result<(), JsValue> {
     close_quietly();
     let doc = document();
     let return_focus = doc
         .active_element()
         .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-    let mut mounted = mount_app(opts, api, true)?;
+    let mut mounted = build(opts, true, app)?;
     doc.body().ok_or("no body")?.append_child(&mounted.host)?;
     focus_first(&mounted.host);
     mounted.return_focus = return_focus;
@@ -160,13 +190,22 @@ pub fn mount(el: Element, opts: Options) -> Result<(), JsValue> {
 
 /// [`mount`] against any [`Backend`](crate::api::Backend).
 pub fn mount_with(el: Element, opts: Options, api: Api) -> Result<(), JsValue> {
+    mount_app(el, opts, booking(api))
+}
+
+/// Mounts `app` inline inside `el`, once per container.
+pub fn mount_app(
+    el: Element,
+    opts: Options,
+    app: impl FnOnce(Mount) -> AnyView + 'static,
+) -> Result<(), JsValue> {
     // Widgets whose container a SPA took off the page are unmounted here.
     INLINE.with(|list| list.borrow_mut().retain(|m| m.host.is_connected()));
     if el.get_attribute("data-zapis-mounted").is_some() && el.query_selector(HOST_TAG)?.is_some() {
         return Ok(());
     }
     el.set_attribute("data-zapis-mounted", "")?;
-    let mounted = mount_app(opts, api, false)?;
+    let mounted = build(opts, false, app)?;
     el.append_child(&mounted.host)?;
     INLINE.with(|list| list.borrow_mut().push(mounted));
     Ok(())
