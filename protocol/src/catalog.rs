@@ -21,6 +21,9 @@ pub struct SiteInfo {
     /// Link to the personal-data policy shown beside the consent checkbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy_url: Option<String>,
+    /// The analytics goals the widget fires on a booking (Metrica, GA4/GTM).
+    #[serde(default)]
+    pub goals: crate::site::Goals,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -28,9 +28,16 @@ pub struct EmbedConfig {
     /// server renders it (labels escaped) so that the embed carries no styling or labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub float_button: Option<FloatButtonMarkup>,
-    /// Analytics goals the embed fires on `booked`.
+    /// Analytics goals fired on `booked` (the widget fires them: `SiteInfo.goals`).
     #[serde(default)]
     pub goals: Goals,
+    /// The modules the embed loads on demand, by name → content hash (files
+    /// `<name>.<hash>.js` and `.wasm` beside embed.js): `widget` (booking), `events`, `cabinet`,
+    /// and `phone` (call tracking) only for a site that tracks calls — the embed mounts it on
+    /// the page at once. (Here rather than in embed.js: every module named there costs every
+    /// page's first download.)
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub modules: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,10 +86,11 @@ pub struct FloatButtonMarkup {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Goals {
-    /// Yandex Metrica counter id: the embed calls `ym(id, 'reachGoal', 'zapis_booked')`.
+    /// Yandex Metrica counter id: the widget calls `ym(id, 'reachGoal', 'zapis_booked')`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrika: Option<String>,
-    /// Push `{event: 'zapis_booked', …}` to `window.dataLayer` (GA4 / GTM).
+    /// The widget pushes `{event: 'zapis_booked', zapis: booking}` to `window.dataLayer` (GA4 /
+    /// GTM).
     #[serde(default)]
     pub ga4: bool,
 }

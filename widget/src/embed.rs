@@ -63,15 +63,25 @@ fn make_host() -> Result<(HtmlElement, HtmlElement), JsValue> {
     Ok((host, container))
 }
 
-/// Dispatches `zapis:<name>` on `window` for the host page and embed.js.
+/// Dispatches `zapis:<name>` on `window` for the host page (`zapis('on', name, fn)`); `open`
+/// and `booked` also go to the tracker, as `widget_open` and `booked` events
+/// (`zapis('track', '', detail, kind)`: embed.js hands them on).
 pub fn dispatch(name: &str, detail: &JsValue) {
     let init = CustomEventInit::new();
     init.set_detail(detail);
-    if let (Some(w), Ok(ev)) = (
-        web_sys::window(),
-        CustomEvent::new_with_event_init_dict(&format!("zapis:{name}"), &init),
-    ) {
+    let Some(w) = web_sys::window() else { return };
+    if let Ok(ev) = CustomEvent::new_with_event_init_dict(&format!("zapis:{name}"), &init) {
         let _ = w.dispatch_event(&ev);
+    }
+    let kind = match name {
+        "open" => 1,
+        "booked" => 2,
+        _ => return,
+    };
+    let zapis = js_sys::Reflect::get(&w, &"zapis".into()).unwrap_or(JsValue::UNDEFINED);
+    if let Ok(zapis) = zapis.dyn_into::<js_sys::Function>() {
+        let args = js_sys::Array::of4(&"track".into(), &"".into(), detail, &kind.into());
+        let _ = zapis.apply(&JsValue::UNDEFINED, &args);
     }
 }
 

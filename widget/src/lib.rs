@@ -10,6 +10,7 @@ pub mod api;
 pub mod booking;
 pub mod embed;
 pub mod format;
+pub mod goals;
 pub mod i18n;
 pub mod ics;
 pub mod options;

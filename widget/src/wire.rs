@@ -93,6 +93,13 @@ pub fn site(v: &JsValue) -> SiteInfo {
         theme: theme(&get(v, "theme")),
         branches: list(v, "branches", branch),
         privacy_url: opt_str(v, "privacy_url"),
+        goals: {
+            let g = get(v, "goals");
+            protocol::site::Goals {
+                metrika: opt_str(&g, "metrika"),
+                ga4: flag(&g, "ga4"),
+            }
+        },
     }
 }
 
@@ -245,7 +252,11 @@ pub fn options(json: &str) -> Result<Options, String> {
         service: text("service"),
         staff: text("staff"),
         branch: text("branch"),
-        ctx: attribution(&get(&v, "ctx")),
+        // embed.js passes the tracker's context as its JSON text; tests as an object.
+        ctx: attribution(&{
+            let c = get(&v, "ctx");
+            c.as_string().and_then(|s| parse(&s)).unwrap_or(c)
+        }),
         resend_after: None,
     })
 }

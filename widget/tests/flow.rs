@@ -237,3 +237,55 @@ async fn any_master_books_with_staff_zero() {
     assert_eq!(fake.bookings.borrow()[0].1.staff, 0);
     embed::close();
 }
+
+#[wasm_bindgen_test]
+async fn a_booking_fires_the_sites_goals_and_tells_the_tracker() {
+    let fake = Fake::new();
+    fake.site.borrow_mut().goals = protocol::site::Goals {
+        metrika: Some("98765432".into()),
+        ga4: true,
+    };
+    // The page's Metrica, its GTM data layer, and embed.js's zapis(), recording their calls.
+    js_sys::eval(
+        "window.ymCalls = []; window.ym = (...a) => ymCalls.push(a); window.dataLayer = []; \
+         window.zapisCalls = []; window.zapis = (...a) => zapisCalls.push(a);",
+    )
+    .unwrap();
+    // embed.js passes the tracker's context as its JSON text.
+    let ctx = r#","ctx":"{\"vid\":\"0123456789abcdef0123456789abcdef\",\"sid\":\"fedcba9876543210fedcba9876543210\",\"first\":null,\"last\":null}""#;
+    let w = open(&fake, opts(ctx)).await;
+    w.choose_up_to_contact(10, 5).await;
+    w.fill_contact().await;
+    w.click("[data-testid=submit]");
+    w.wait_step("success").await;
+    let read = |js: &str| {
+        js_sys::JSON::stringify(&js_sys::eval(js).unwrap())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    };
+    assert_eq!(
+        read("ymCalls"),
+        r#"[[98765432,"reachGoal","zapis_booked"]]"#
+    );
+    let layer = read("dataLayer");
+    assert!(
+        layer.starts_with(r#"[{"event":"zapis_booked","zapis":{"id":"bk1""#),
+        "{layer}"
+    );
+    let tracker = read("zapisCalls");
+    assert!(
+        tracker.contains(r#"["track","",null,1]"#)
+            && tracker.contains(r#"["track","",{"id":"bk1""#),
+        "widget_open (1) and booked (2) go to the tracker: {tracker}"
+    );
+    assert!(tracker.ends_with(",2]]"), "{tracker}");
+    let attribution = fake.bookings.borrow()[0].1.attribution.clone();
+    assert_eq!(
+        attribution.map(|a| a.vid).as_deref(),
+        Some("0123456789abcdef0123456789abcdef"),
+        "the context given as JSON text reaches the booking"
+    );
+    js_sys::eval("delete window.ym; delete window.dataLayer; delete window.zapis;").unwrap();
+    embed::close();
+}

@@ -1,14 +1,16 @@
 //! Builds the browser assets into `dist/`:
 //!
-//! 1. `wasm-pack build --target web` for the widget (`widget-embed`, cdylib, cargo profile
-//!    `wasm-release`: opt z, LTO, panic=abort, plus `-Zfmt-debug=none -Zlocation-detail=none`)
-//!    and the tracker (its own no_std workspace in `tracker/`, its release profile): wasm-pack runs
+//! 1. `wasm-pack build --target web` for each module of [`MODULES`] — the booking widget
+//!    (`widget-embed`), call tracking (`phone-embed`) and the others, cdylibs with the cargo
+//!    profile `wasm-release` (opt z, LTO, panic=abort, plus `-Zfmt-debug=none
+//!    -Zlocation-detail=none`) — and the tracker (its own no_std workspace in `tracker/`, its release profile): wasm-pack runs
 //!    cargo, the pinned wasm-bindgen CLI and npm's wasm-opt (binaryen 132) with the arguments in
 //!    each crate's `[package.metadata.wasm-pack]`, offline (`--mode no-install`);
 //! 2. the glue bundled by esbuild from an entry that imports only what embed.js calls, so unused
 //!    exported classes are shaken out, and minified;
-//! 3. content-hashed names (`widget.<hash10>.js|wasm`), and `embed.js` with those names written
-//!    in place of `__ZAPIS_ASSETS__`;
+//! 3. content-hashed names (`widget.<hash10>.js|wasm`, one hash of the pair), and `embed.js`
+//!    with the tracker's hash written in place of `__ZAPIS_TRACKER__` (the server lists the
+//!    other modules in each site's embed config);
 //! 4. `.gz` (zopfli) and `.br` beside each file; `manifest.json` with the sizes.
 //!
 //! Steps 2–4 are skipped when what wasm-pack made and embed.js are unchanged since the last build.
@@ -35,7 +37,7 @@ struct Module {
     exports: &'static str,
 }
 
-const MODULES: [Module; 2] = [
+const MODULES: &[Module] = &[
     Module {
         name: "tracker",
         krate: "tracker",
@@ -56,6 +58,13 @@ const MODULES: [Module; 2] = [
         // Leptos CSR carries server_fn's streaming classes (`IntoUnderlying*`), never used here.
         exports: "initSync, open, mount, close, set_language",
     },
+    Module {
+        name: "phone",
+        krate: "phone-embed",
+        profile: &["--profile", "wasm-release"],
+        rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none"),
+        exports: "initSync, mount",
+    },
 ];
 
 pub struct Built {
@@ -68,7 +77,7 @@ pub fn build() -> anyhow::Result<Built> {
     let work = root.join("target/dist-work");
     log("building wasm with wasm-pack (widget: profile wasm-release; tracker: its own workspace)");
     let mut inputs = Sha256::new();
-    for m in &MODULES {
+    for m in MODULES {
         let out = work.join(m.name);
         wasm_pack(m, &out)?;
         for file in [glue(m, &out), wasm(m, &out)] {
@@ -91,26 +100,32 @@ pub fn build() -> anyhow::Result<Built> {
     std::fs::create_dir_all(&dist)?;
 
     let mut assets = serde_json::Map::new();
-    for m in &MODULES {
+    for m in MODULES {
         let out = work.join(m.name);
         let js = bundle(m, &out)?;
         let wasm = std::fs::read(wasm(m, &out))?;
-        let wasm_name = hashed(m.name, "wasm", &wasm);
-        let js_name = hashed(m.name, "js", &js);
-        std::fs::write(dist.join(&wasm_name), &wasm)?;
-        std::fs::write(dist.join(&js_name), &js)?;
-        assets.insert(m.name.into(), serde_json::json!([js_name, wasm_name]));
+        // One hash of the pair names both files (`name.<hash>.js|wasm`): embed.js carries only
+        // the hash per module (the glue and the wasm only ever change together anyway).
+        let hash = hex(&Sha256::new()
+            .chain_update(&js)
+            .chain_update(&wasm)
+            .finalize())[..10]
+            .to_owned();
+        std::fs::write(dist.join(format!("{}.{hash}.wasm", m.name)), &wasm)?;
+        std::fs::write(dist.join(format!("{}.{hash}.js", m.name)), &js)?;
+        assets.insert(m.name.into(), serde_json::json!(hash));
     }
-    let embed = String::from_utf8(embed_src)?.replace(
-        "__ZAPIS_ASSETS__",
-        &serde_json::Value::Object(assets).to_string(),
-    );
+    // embed.js names the tracker (loaded at once, beside the site's config); the config names
+    // the other modules (the server lists dist/).
+    let tracker = assets["tracker"].as_str().unwrap_or_default().to_owned();
+    let embed = String::from_utf8(embed_src)?.replace("__ZAPIS_TRACKER__", &tracker);
     let embed_tmp = work.join("embed.js");
     std::fs::write(&embed_tmp, embed)?;
     sh::run(
         cmd("esbuild")
             .arg(&embed_tmp)
-            .args(["--minify", "--log-level=warning", "--target=es2019"])
+            // es2020: dynamic import(), which the embed needs anyway, is ES2020.
+            .args(["--minify", "--log-level=warning", "--target=es2020"])
             .arg(format!("--outfile={}", dist.join("embed.js").display())),
     )?;
 
@@ -196,10 +211,6 @@ fn bundle(m: &Module, out: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(std::fs::read(min)?)
 }
 
-fn hashed(name: &str, ext: &str, bytes: &[u8]) -> String {
-    format!("{name}.{}.{ext}", &hex(&Sha256::digest(bytes))[..10])
-}
-
 /// The `.gz` dist/ serves: standard gzip written by zopfli (15 iterations), which finds longer
 /// matches than zlib's `-9` (measured on the widget: 161,493 → 153,402 B, −5 %; ~2 s a build).
 pub fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
@@ -230,7 +241,7 @@ fn report(manifest: &serde_json::Map<String, serde_json::Value>) {
             .map(|(_, v)| v[key].as_u64().unwrap_or(0))
             .sum()
     };
-    for part in ["embed", "tracker", "widget"] {
+    for part in MODULES.iter().map(|m| m.name).chain(["embed"]) {
         log(format!(
             "{part:8} raw {:>7} B   gzip {:>6} B   brotli {:>6} B",
             sum(part, "raw"),

@@ -211,6 +211,8 @@ fn lint_commands() -> Vec<(&'static str, Command)> {
         "widget",
         "-p",
         "widget-embed",
+        "-p",
+        "phone-embed",
     ])
     .args(clippy);
     list.push(("cargo clippy (widget, wasm32)", c));
@@ -254,7 +256,7 @@ fn run_checks(commands: Vec<(&'static str, Command)>) -> Outcome {
 /// the reason recorded in `bench/size-baseline.json` — past that recorded size: an over-budget
 /// part may only shrink.
 fn check_sizes(dist: &std::path::Path) -> anyhow::Result<()> {
-    use crate::bench::{BUDGET_EMBED_GZ, BUDGET_TRACKER_GZ, BUDGET_WIDGET_GZ};
+    use crate::bench::{BUDGET_EMBED_GZ, BUDGET_PHONE_GZ, BUDGET_TRACKER_GZ, BUDGET_WIDGET_GZ};
     let parts = crate::bench::measure(dist)?;
     let baseline: serde_json::Value = std::fs::read(sh::root().join("bench/size-baseline.json"))
         .ok()
@@ -265,6 +267,7 @@ fn check_sizes(dist: &std::path::Path) -> anyhow::Result<()> {
         ("embed", parts.stub_embed().gzip, BUDGET_EMBED_GZ),
         ("tracker", parts.tracker.gzip, BUDGET_TRACKER_GZ),
         ("widget", parts.widget.gzip, BUDGET_WIDGET_GZ),
+        ("phone", parts.phone.gzip, BUDGET_PHONE_GZ),
     ];
     for (part, size, budget) in measured {
         let accepted = baseline[part]["gzip"].as_u64();

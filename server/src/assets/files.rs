@@ -113,6 +113,16 @@ impl Assets {
         self.files.contains_key(name)
     }
 
+    /// The built wasm modules, `(name, hash)` of each `name.<hash>.js` with its `.wasm`.
+    pub fn modules(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.keys().filter_map(|f| {
+            let stem = f.strip_suffix(".js")?;
+            let (name, hash) = stem.rsplit_once('.')?;
+            let wasm = [stem, ".wasm"].concat();
+            (is_hashed(f) && self.files.contains_key(&wasm)).then_some((name, hash))
+        })
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }

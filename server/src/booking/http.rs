@@ -151,6 +151,7 @@ pub async fn config(
         theme: site.theme.clone(),
         branches: branches.as_ref().clone(),
         privacy_url: site.privacy_url.clone(),
+        goals: site.goals.clone(),
     };
     Ok(cached(&info, 60))
 }

@@ -94,6 +94,9 @@ pub struct Shown {
     /// Seconds the number is held after the last ask (pool numbers; 0 otherwise): the page asks
     /// again before then while the visitor is active.
     pub hold_secs: u64,
+    /// The digits of the site's default number: the page's copies of it, in any format, show
+    /// `number` instead.
+    pub replaces: String,
 }
 
 impl Shown {
@@ -107,6 +110,7 @@ impl Shown {
             } else {
                 0
             },
+            replaces: phone::digits(&settings.default_number).unwrap_or_default(),
         }
     }
 }

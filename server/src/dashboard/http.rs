@@ -7,7 +7,7 @@ use axum::{
     routing::{get, post},
 };
 
-use super::{channels, imports, leads, login, overview, privacy, visitor};
+use super::{calls, channels, imports, leads, login, overview, privacy, visitor};
 use crate::app::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
             "/dashboard/sites/{site}/channels",
             get(channels::page_handler),
         )
+        .route("/dashboard/sites/{site}/calls", get(calls::page_handler))
         .route(
             "/dashboard/sites/{site}/privacy",
             get(privacy::page_handler).post(privacy::erase),

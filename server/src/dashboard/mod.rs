@@ -5,6 +5,7 @@
 //! ([`format`]). Every page is an askama template in `server/templates/dashboard/` (checked at
 //! compile time, every value escaped); [`page`] puts it in the common frame. Routes: [`http`].
 
+mod calls;
 mod channels;
 pub mod charts;
 pub mod format;
@@ -42,7 +43,7 @@ pub struct Frame<'a> {
     pub site: Option<&'a str>,
     /// Path and query of this page (the language switch comes back here).
     pub here: String,
-    /// `overview`, `leads`, `channels`, `privacy`, `imports` or "".
+    /// `overview`, `leads`, `channels`, `calls`, `privacy`, `imports` or "".
     pub active: &'static str,
 }
 
@@ -94,6 +95,7 @@ pub fn page(status: StatusCode, f: &Frame, body: &impl Template) -> Response {
             ("overview", "Обзор", "Overview"),
             ("leads", "Заявки", "Leads"),
             ("channels", "Каналы", "Channels"),
+            ("calls", "Звонки", "Calls"),
             ("privacy", "Удаление данных", "Data erasure"),
             ("imports", "Импорт", "Import"),
         ]

@@ -32,7 +32,14 @@ pub async fn embed_config(
     Path(SitePath { site }): Path<SitePath>,
 ) -> Result<Response, ApiError> {
     let site = app.sites.get(&site).ok_or_else(ApiError::unknown_site)?;
-    let mut res = Json(site.embed_config()).into_response();
+    let mut config = site.embed_config();
+    config.modules = app
+        .assets
+        .modules()
+        .filter(|(name, _)| *name != "tracker" && (*name != "phone" || site.calls.is_some()))
+        .map(|(name, hash)| (name.to_owned(), hash.to_owned()))
+        .collect();
+    let mut res = Json(config).into_response();
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=60"),

@@ -34,6 +34,7 @@ impl SiteSettings {
                 .as_ref()
                 .map(|f| float_button(f, &self.theme)),
             goals: self.goals.clone(),
+            modules: Default::default(),
         }
     }
 }

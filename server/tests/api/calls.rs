@@ -94,6 +94,10 @@ async fn visitor_from_campaign_sees_a_pool_number_in_the_sites_format_and_a_seco
     );
     assert_eq!(first["tel"], "+74953000000");
     assert_eq!(first["hold_secs"], 180);
+    assert_eq!(
+        first["replaces"], "74951204517",
+        "the page's copies of the default number are what it replaces"
+    );
     // Asking again while active renews the same number.
     assert_eq!(number(&app, &format!("vid={}", vid(1))).await, first);
     let second = number(&app, &format!("vid={}", vid(2))).await;
@@ -108,6 +112,31 @@ async fn visitor_from_campaign_sees_a_pool_number_in_the_sites_format_and_a_seco
     );
     let anonymous = number(&app, "").await;
     assert_eq!(anonymous["kind"], "default");
+    // The embed loads the phone module only for a site that tracks calls; the tracker is named
+    // by embed.js itself.
+    let config = |site: &'static str| {
+        let client = app.client.clone();
+        let url = app.url(&format!("/api/v1/sites/{site}/embed"));
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let demo = config("demo").await;
+    assert_eq!(
+        demo["modules"],
+        json!({"phone": "abcdef0123", "widget": "0123456789"})
+    );
+    assert_eq!(
+        config("other").await["modules"],
+        json!({"widget": "0123456789"})
+    );
     assert_eq!(anonymous["number"], "+7 (495) 120-45-17");
     let bad = number(&app, "vid=not-an-id").await;
     assert_eq!(bad["kind"], "default");

@@ -80,6 +80,18 @@ async fn two_hundred_visitors_on_ten_numbers_measure_the_misattributed_calls(db:
         (5..=10).contains(&pool["suggested_size"].as_u64().unwrap()),
         "{pool}"
     );
+    // The calls page says it in words, beside the numbers to route in YCLIENTS.
+    let html = page(&app, &b, "/dashboard/sites/demo/calls", "en").await;
+    assert!(html.contains("id=\"pool-too-small\""), "{html}");
+    assert!(
+        html.contains("The pool is too small: 190 times a number was taken"),
+        "{html}"
+    );
+    assert!(html.contains("<code>74953000009</code>"), "{html}");
+    assert!(
+        html.matches("<tr><th scope=\"row\">").count() >= 200,
+        "every call listed"
+    );
 }
 
 async fn the_pbx_simulator_calls_the_number_a_visitor_sees_and_the_call_is_their_lead(db: Db) {
@@ -119,6 +131,28 @@ async fn the_pbx_simulator_calls_the_number_a_visitor_sees_and_the_call_is_their
         calls.iter().filter(|c| c["call"]["repeat"] == true).count(),
         1
     );
+    // The owner's calls page: both calls with the campaign, the recordings, first and repeat;
+    // the filters keep the answered ones and leave no missed one.
+    let html = page(&app, &b, "/dashboard/sites/demo/calls", "ru").await;
+    let table = &html[html.find("id=\"calls\"").expect("the calls table")..];
+    assert_eq!(table.matches("yandex / cpc / summer").count(), 2, "{html}");
+    assert_eq!(table.matches(">слушать</a>").count(), 2);
+    assert!(table.contains("повторный") && table.contains("первый"));
+    assert!(table.contains("1:01"), "the talk's length");
+    let answered = page(
+        &app,
+        &b,
+        "/dashboard/sites/demo/calls?status=answered",
+        "ru",
+    )
+    .await;
+    assert_eq!(answered.matches("yandex / cpc / summer").count(), 2);
+    let missed = page(&app, &b, "/dashboard/sites/demo/calls?status=missed", "en").await;
+    assert!(missed.contains("id=\"no-calls\""), "{missed}");
+    // A site without call tracking says how to turn it on.
+    let (boris, _) = logged_in(&app, crate::journey::BORIS).await;
+    let off = page(&app, &boris, "/dashboard/sites/other/calls", "en").await;
+    assert!(off.contains("Call tracking is off for this site"), "{off}");
 }
 
 async fn erasing_a_caller_or_a_visitor_leaves_their_calls_anonymous_but_counted(db: Db) {

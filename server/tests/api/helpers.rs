@@ -56,6 +56,19 @@ fn write_dist(dir: &Path) {
     std::fs::write(dir.join("widget.0123456789.wasm"), wasm).unwrap();
     std::fs::write(dir.join("widget.0123456789.wasm.gz"), b"gz-bytes").unwrap();
     std::fs::write(dir.join("widget.0123456789.wasm.br"), b"br-bytes").unwrap();
+    // The modules the site's config names: a glue and a wasm of one hash each.
+    for m in [
+        "widget.0123456789",
+        "tracker.9876543210",
+        "phone.abcdef0123",
+    ] {
+        std::fs::write(
+            dir.join(format!("{m}.js")),
+            b"export function initSync() {}",
+        )
+        .unwrap();
+        std::fs::write(dir.join(format!("{m}.wasm")), wasm).unwrap();
+    }
 }
 
 pub async fn spawn_app(db: Db) -> TestApp {

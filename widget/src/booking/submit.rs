@@ -136,6 +136,9 @@ async fn run(ctx: Ctx, attempt: Attempt) {
                     ctx.times.invalidate();
                     go(ctx, Step::Done);
                     embed::dispatch("booked", &detail);
+                    if let Some(site) = ctx.site.ready() {
+                        crate::goals::fire(&site.goals, &detail);
+                    }
                 }
                 Err(e) => fail(ctx, e),
             }

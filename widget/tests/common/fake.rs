@@ -91,6 +91,7 @@ impl Fake {
                 theme: Theme::default(),
                 branches: vec![branch(1, "Лён на Пушкина")],
                 privacy_url: Some("https://salon.example/privacy".into()),
+                goals: Default::default(),
             }),
             services: RefCell::new(Services {
                 categories: vec![

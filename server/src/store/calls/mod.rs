@@ -2,6 +2,7 @@
 //! erasure; the pool's leases and holds are in [`pool`].
 
 mod pool;
+mod views;
 
 pub use pool::{Leased, PoolUse};
 
