@@ -1,6 +1,7 @@
 //! Builds the browser assets into `dist/`:
 //!
-//! 1. `wasm-pack build --target web` for the widget (`widget-embed`, cdylib, cargo profile
+//! 1. `wasm-pack build --target web` for the widget (`widget-embed`) and the events schedule
+//!    (`events-embed`) (cdylibs, cargo profile
 //!    `wasm-release`: opt z, LTO, panic=abort, plus `-Zfmt-debug=none -Zlocation-detail=none`)
 //!    and the tracker (its own no_std workspace in `tracker/`, its release profile): wasm-pack runs
 //!    cargo, the pinned wasm-bindgen CLI and npm's wasm-opt (binaryen 132) with the arguments in
@@ -35,7 +36,7 @@ struct Module {
     exports: &'static str,
 }
 
-const MODULES: [Module; 2] = [
+const MODULES: [Module; 3] = [
     Module {
         name: "tracker",
         krate: "tracker",
@@ -54,6 +55,14 @@ const MODULES: [Module; 2] = [
         // Measured on this widget: see widget/README.md ("Size").
         rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
         // Leptos CSR carries server_fn's streaming classes (`IntoUnderlying*`), never used here.
+        exports: "initSync, open, mount, close, set_language",
+    },
+    Module {
+        name: "events",
+        krate: "events-embed",
+        // Built as the widget is: the same crate underneath, the same profile and flags.
+        profile: &["--profile", "wasm-release"],
+        rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
         exports: "initSync, open, mount, close, set_language",
     },
 ];
@@ -230,7 +239,7 @@ fn report(manifest: &serde_json::Map<String, serde_json::Value>) {
             .map(|(_, v)| v[key].as_u64().unwrap_or(0))
             .sum()
     };
-    for part in ["embed", "tracker", "widget"] {
+    for part in ["embed", "tracker", "widget", "events"] {
         log(format!(
             "{part:8} raw {:>7} B   gzip {:>6} B   brotli {:>6} B",
             sum(part, "raw"),
