@@ -4,64 +4,18 @@
 //! leave a way forward, both languages.
 
 mod common;
+#[path = "events/drive.rs"]
+mod drive;
 #[path = "events/fake.rs"]
 mod fake;
 
-use std::rc::Rc;
-
-use common::{Events, W, modal, opts, server_error, tick};
+use common::{Events, modal, opts, server_error, tick};
+use drive::{open, pick, shown_events, up_to_contact};
 use fake::{FIRST, Fake, SECOND};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use widget::{api::ApiError, embed, events, options::Options};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Opens the schedule in a fresh modal on `fake` and waits for the week.
-async fn open(fake: &Rc<Fake>, o: Options) -> W {
-    embed::close();
-    events::open_with(o, fake.api()).unwrap();
-    let w = modal().expect("modal");
-    w.wait_step("schedule").await;
-    w.shows("[data-testid^=event-]").await;
-    w
-}
-
-/// The `<select>` `sel` set to `value`, as a visitor picks it.
-fn pick(w: &W, sel: &str, value: &str) {
-    let el: web_sys::HtmlSelectElement = w.q(sel).unchecked_into();
-    el.set_value(value);
-    let ev = web_sys::Event::new_with_event_init_dict("change", &{
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        init
-    })
-    .unwrap();
-    el.dispatch_event(&ev).unwrap();
-}
-
-fn shown_events(w: &W) -> Vec<String> {
-    w.all("[data-testid^=event-]")
-        .iter()
-        .map(|e| e.get_attribute("data-testid").unwrap())
-        .collect()
-}
-
-/// Event → `seats` seats → the contact form filled in.
-async fn up_to_contact(w: &W, event: u64, seats: u32) {
-    w.click(&format!("[data-testid=event-{event}]"));
-    w.wait_step("seats").await;
-    for _ in 1..seats {
-        w.click("[data-testid=seats-plus]");
-        tick().await;
-    }
-    w.click("[data-testid=next]");
-    w.wait_step("contact").await;
-    w.type_in("#zw-name", "Мария");
-    w.type_in("#zw-phone", "89161234567");
-    w.click("#zw-consent");
-    tick().await;
-}
 
 #[wasm_bindgen_test]
 async fn the_week_shows_each_class_by_day_with_time_master_length_price_and_seats_left() {
