@@ -93,12 +93,12 @@ pub type Api = Rc<dyn Backend>;
 
 /// The real server at `{api}api/v1/sites/{site}/`.
 pub struct Http {
-    base: String,
+    pub(crate) base: String,
 }
 
 /// Calls that take longer than this are treated as network failures (never a frozen screen).
-const TIMEOUT_MS: i32 = 20_000;
-const BOOK_TIMEOUT_MS: i32 = 45_000;
+pub(crate) const TIMEOUT_MS: i32 = 20_000;
+pub(crate) const BOOK_TIMEOUT_MS: i32 = 45_000;
 
 impl Http {
     /// `api` is the zapis base URL ending in `/` (a missing slash is added).
@@ -110,7 +110,7 @@ impl Http {
         }
     }
 
-    fn branch(&self, branch: u64, rest: &str) -> String {
+    pub(crate) fn branch(&self, branch: u64, rest: &str) -> String {
         format!("{}branches/{branch}/{rest}", self.base)
     }
 }
@@ -124,7 +124,7 @@ fn ids(services: &[u64]) -> String {
 }
 
 /// Sends (with a JSON body when given) under a timeout; returns the status and parsed body.
-async fn send(
+pub(crate) async fn send(
     req: RequestBuilder,
     json: Option<String>,
     lang: Lang,
@@ -159,7 +159,7 @@ async fn send(
 }
 
 /// A success body (an object), or the error the server (or a proxy) answered with.
-fn check(status: u16, body: JsValue) -> Result<JsValue, ApiError> {
+pub(crate) fn check(status: u16, body: JsValue) -> Result<JsValue, ApiError> {
     if (200..300).contains(&status) {
         return if body.is_object() {
             Ok(body)
@@ -177,7 +177,7 @@ fn check(status: u16, body: JsValue) -> Result<JsValue, ApiError> {
 }
 
 /// Query parameters of a GET.
-type Query = Vec<(&'static str, String)>;
+pub(crate) type Query = Vec<(&'static str, String)>;
 
 async fn get(url: String, query: Query, lang: Lang) -> Result<JsValue, ApiError> {
     let req = Request::get(&url).query(query.iter().map(|(k, v)| (*k, v)));
@@ -186,7 +186,12 @@ async fn get(url: String, query: Query, lang: Lang) -> Result<JsValue, ApiError>
 }
 
 /// `GET url?query`, decoded by `decode`.
-fn fetch<T: 'static>(url: String, query: Query, lang: Lang, decode: fn(&JsValue) -> T) -> Reply<T> {
+pub(crate) fn fetch<T: 'static>(
+    url: String,
+    query: Query,
+    lang: Lang,
+    decode: fn(&JsValue) -> T,
+) -> Reply<T> {
     Box::pin(async move { get(url, query, lang).await.map(|v| decode(&v)) })
 }
 

@@ -3,12 +3,13 @@
 //!
 //! `widget-embed` ships this crate as a cdylib; embed.js calls [`embed::open`] / [`embed::mount`]
 //! through it. [`ui`] holds the pieces every screen shares (field, calendar, error banner,
-//! summary); [`booking`] the booking flow, a component per step; [`api`] is the only code that
-//! talks to the network.
+//! summary); [`booking`] the booking flow, a component per step; [`events`] the group events'
+//! schedule and sign-up; [`api`] is the only code that talks to the network.
 
 pub mod api;
 pub mod booking;
 pub mod embed;
+pub mod events;
 pub mod format;
 pub mod goals;
 pub mod i18n;

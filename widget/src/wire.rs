@@ -26,31 +26,31 @@ pub fn parse(text: &str) -> Option<JsValue> {
         .filter(|v| v.is_object() && !Array::is_array(v))
 }
 
-fn get(v: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn opt_str(v: &JsValue, key: &str) -> Option<String> {
+pub(crate) fn opt_str(v: &JsValue, key: &str) -> Option<String> {
     get(v, key).as_string()
 }
 
-fn str(v: &JsValue, key: &str) -> String {
+pub(crate) fn str(v: &JsValue, key: &str) -> String {
     opt_str(v, key).unwrap_or_default()
 }
 
-fn num(v: &JsValue, key: &str) -> f64 {
+pub(crate) fn num(v: &JsValue, key: &str) -> f64 {
     get(v, key).as_f64().unwrap_or(0.0)
 }
 
-fn id(v: &JsValue, key: &str) -> u64 {
+pub(crate) fn id(v: &JsValue, key: &str) -> u64 {
     num(v, key) as u64
 }
 
-fn flag(v: &JsValue, key: &str) -> bool {
+pub(crate) fn flag(v: &JsValue, key: &str) -> bool {
     get(v, key).as_bool().unwrap_or(false)
 }
 
-fn list<T>(v: &JsValue, key: &str, item: fn(&JsValue) -> T) -> Vec<T> {
+pub(crate) fn list<T>(v: &JsValue, key: &str, item: fn(&JsValue) -> T) -> Vec<T> {
     let a = get(v, key);
     if !Array::is_array(&a) {
         return Vec::new();
@@ -58,7 +58,7 @@ fn list<T>(v: &JsValue, key: &str, item: fn(&JsValue) -> T) -> Vec<T> {
     Array::from(&a).iter().map(|x| item(&x)).collect()
 }
 
-fn strings(v: &JsValue, key: &str) -> Vec<String> {
+pub(crate) fn strings(v: &JsValue, key: &str) -> Vec<String> {
     list(v, key, |x| x.as_string().unwrap_or_default())
 }
 
@@ -261,11 +261,11 @@ pub fn options(json: &str) -> Result<Options, String> {
     })
 }
 
-fn put(o: &Object, key: &str, value: impl Into<JsValue>) {
+pub(crate) fn put(o: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(o, &JsValue::from_str(key), &value.into());
 }
 
-fn put_opt(o: &Object, key: &str, value: &Option<String>) {
+pub(crate) fn put_opt(o: &Object, key: &str, value: &Option<String>) {
     if let Some(v) = value {
         put(o, key, v.as_str());
     }
@@ -293,7 +293,7 @@ fn touch_js(t: &Touch) -> Object {
     o
 }
 
-fn stringify(o: &Object) -> String {
+pub(crate) fn stringify(o: &Object) -> String {
     JSON::stringify(o).map(String::from).unwrap_or_default()
 }
 
@@ -318,18 +318,23 @@ pub fn booking_request(r: &BookingRequest) -> String {
     put_opt(&o, "code", &r.code);
     put_opt(&o, "website", &r.website);
     if let Some(a) = &r.attribution {
-        let at = Object::new();
-        put(&at, "vid", a.vid.as_str());
-        put(&at, "sid", a.sid.as_str());
-        if let Some(t) = &a.first {
-            put(&at, "first", touch_js(t));
-        }
-        if let Some(t) = &a.last {
-            put(&at, "last", touch_js(t));
-        }
-        put(&o, "attribution", at);
+        put(&o, "attribution", attribution_js(a));
     }
     stringify(&o)
+}
+
+/// The tracker context as the server reads it (a booking's or a sign-up's `attribution`).
+pub(crate) fn attribution_js(a: &Attribution) -> Object {
+    let at = Object::new();
+    put(&at, "vid", a.vid.as_str());
+    put(&at, "sid", a.sid.as_str());
+    if let Some(t) = &a.first {
+        put(&at, "first", touch_js(t));
+    }
+    if let Some(t) = &a.last {
+        put(&at, "last", touch_js(t));
+    }
+    at
 }
 
 pub fn code_request(r: &CodeRequest) -> String {

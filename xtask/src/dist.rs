@@ -1,7 +1,8 @@
 //! Builds the browser assets into `dist/`:
 //!
 //! 1. `wasm-pack build --target web` for each module of [`MODULES`] — the booking widget
-//!    (`widget-embed`), call tracking (`phone-embed`) and the others, cdylibs with the cargo
+//!    (`widget-embed`), the events schedule (`events-embed`), call
+//!    tracking (`phone-embed`) and the others, cdylibs with the cargo
 //!    profile `wasm-release` (opt z, LTO, panic=abort, plus `-Zfmt-debug=none
 //!    -Zlocation-detail=none`) — and the tracker (its own no_std workspace in `tracker/`, its release profile): wasm-pack runs
 //!    cargo, the pinned wasm-bindgen CLI and npm's wasm-opt (binaryen 132) with the arguments in
@@ -64,6 +65,14 @@ const MODULES: &[Module] = &[
         profile: &["--profile", "wasm-release"],
         rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none"),
         exports: "initSync, mount",
+    },
+    Module {
+        name: "events",
+        krate: "events-embed",
+        // Built as the widget is: the same crate underneath, the same profile and flags.
+        profile: &["--profile", "wasm-release"],
+        rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
+        exports: "initSync, open, mount, close, set_language",
     },
 ];
 

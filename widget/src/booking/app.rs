@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// What can take focus inside the widget, in document order.
-const FOCUSABLE: &str = "a[href],button:not([disabled]):not([tabindex='-1']),\
+pub(crate) const FOCUSABLE: &str = "a[href],button:not([disabled]):not([tabindex='-1']),\
     input:not([disabled]):not([tabindex='-1']),textarea:not([disabled]),select:not([disabled])";
 
 /// The whole widget: loads the site, then shows the step the visitor is at.
@@ -173,7 +173,7 @@ fn StartStep() -> impl IntoView {
 }
 
 /// The element focused inside this widget's shadow root, if any.
-fn active_in(frame: &Element) -> Option<Element> {
+pub(crate) fn active_in(frame: &Element) -> Option<Element> {
     frame
         .get_root_node()
         .dyn_into::<web_sys::ShadowRoot>()
@@ -182,7 +182,7 @@ fn active_in(frame: &Element) -> Option<Element> {
 }
 
 /// Keeps Tab inside the dialog: from the last control to the first, and Shift+Tab back.
-fn trap_tab(frame: &Element, ev: &KeyboardEvent) {
+pub(crate) fn trap_tab(frame: &Element, ev: &KeyboardEvent) {
     let Ok(list) = frame.query_selector_all(FOCUSABLE) else {
         return;
     };
