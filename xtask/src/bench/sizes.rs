@@ -235,6 +235,9 @@ pub fn run(dist: &Path) -> anyhow::Result<Section> {
         "≤ 16 KB gzip (16,384 B), not to grow",
         p.phone.show(),
         Verdict::of(p.phone.gzip <= BUDGET_PHONE_GZ),
+        how,
+    ));
+    s.rows.push(Row::new(
         "events schedule (glue + wasm), Leptos 0.8",
         "≤ 150 KB gzip (153,600 B)",
         p.events.show(),
