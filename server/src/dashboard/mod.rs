@@ -5,6 +5,7 @@
 //! ([`format`]). Every page is an askama template in `server/templates/dashboard/` (checked at
 //! compile time, every value escaped); [`page`] puts it in the common frame. Routes: [`http`].
 
+mod cabinet;
 mod channels;
 pub mod charts;
 pub mod format;
@@ -96,6 +97,7 @@ pub fn page(status: StatusCode, f: &Frame, body: &impl Template) -> Response {
             ("channels", "Каналы", "Channels"),
             ("privacy", "Удаление данных", "Data erasure"),
             ("imports", "Импорт", "Import"),
+            ("cabinet", "Кабинет клиентов", "Client cabinet"),
         ]
         .into_iter()
         .map(|(key, ru, en)| Section {

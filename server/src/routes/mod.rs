@@ -88,9 +88,12 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::events::http::router())
         .merge(calls::http::router())
         .layer(cors);
+    // The client cabinet: its own CORS (the sites' origins only, the session header).
+    let cabinet = crate::cabinet::http::router(state.sites.clone());
 
     Router::new()
         .merge(api)
+        .merge(cabinet)
         .merge(reports::http::router().layer(middleware::from_fn(ops::headers::no_store)))
         .merge(calls::http::owner_router().layer(middleware::from_fn(ops::headers::no_store)))
         .merge(dashboard::http::router())
