@@ -174,14 +174,10 @@ pub async fn answer(
     uri: Uri,
     Form(form): Form<AnswerForm>,
 ) -> Response {
-    let l = L::from_headers(&headers);
-    let Some(site) = s.site(&app, &key) else {
-        return not_found(l, &s, here(&uri));
+    let (site, f) = match owner_form(&app, &s, &key, &headers, &uri, &form.csrf) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
     };
-    let f = frame(l, &s, site, here(&uri));
-    if !form_ok(&headers, &s, &form.csrf) {
-        return error_page(&f, &crate::auth::session::csrf_refused());
-    }
     let text = match crate::cabinet::questions::text(&form.text) {
         Ok(t) => t,
         Err(e) => return error_page(&f, &e),
@@ -196,7 +192,7 @@ pub async fn answer(
                 return error_page(&f, &crate::error::ApiError::unavailable(e));
             }
         }
-        Ok(None) => return not_found(l, &s, here(&uri)),
+        Ok(None) => return not_found(f.l, &s, here(&uri)),
         Err(e) => return error_page(&f, &crate::error::ApiError::unavailable(e)),
     }
     back(&site.key, &format!("thread-{id}"))
@@ -217,14 +213,10 @@ pub async fn deletion_done(
     uri: Uri,
     Form(form): Form<DoneForm>,
 ) -> Response {
-    let l = L::from_headers(&headers);
-    let Some(site) = s.site(&app, &key) else {
-        return not_found(l, &s, here(&uri));
+    let (site, f) = match owner_form(&app, &s, &key, &headers, &uri, &form.csrf) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
     };
-    let f = frame(l, &s, site, here(&uri));
-    if !form_ok(&headers, &s, &form.csrf) {
-        return error_page(&f, &crate::auth::session::csrf_refused());
-    }
     match app
         .store
         .cabinet_deletion_handled(&site.key, id, now_ms())
@@ -233,6 +225,30 @@ pub async fn deletion_done(
         Ok(_) => back(&site.key, "deletions"),
         Err(e) => error_page(&f, &crate::error::ApiError::unavailable(e)),
     }
+}
+
+/// The owner's site and the page frame for a form posted to it: "not found" for a site that is
+/// not hers, the CSRF refusal for a form that is not from her page.
+fn owner_form<'a>(
+    app: &'a AppState,
+    s: &'a Session,
+    key: &str,
+    headers: &HeaderMap,
+    uri: &Uri,
+    csrf: &str,
+) -> Result<(&'a SiteSettings, Frame<'a>), Box<Response>> {
+    let l = L::from_headers(headers);
+    let Some(site) = s.site(app, key) else {
+        return Err(Box::new(not_found(l, s, here(uri))));
+    };
+    let f = frame(l, s, site, here(uri));
+    if !form_ok(headers, s, csrf) {
+        return Err(Box::new(error_page(
+            &f,
+            &crate::auth::session::csrf_refused(),
+        )));
+    }
+    Ok((site, f))
 }
 
 fn back(site: &str, anchor: &str) -> Response {

@@ -9,6 +9,14 @@ use crate::cabinet::{DEMO_DIGITS, DEMO_PHONE, call, get, json_of, salon_visit, s
 use crate::helpers::Db;
 use crate::journey::{ANNA, logged_in, spawn_with};
 
+/// The owner's cabinet page, in a language.
+async fn owner_page(app: &crate::helpers::TestApp, owner: &reqwest::Client, lang: &str) -> String {
+    let page = owner
+        .get(app.url("/dashboard/sites/demo/cabinet"))
+        .header("accept-language", lang);
+    page.send().await.unwrap().text().await.unwrap()
+}
+
 async fn a_question_about_a_visit_gets_the_owners_answer_marked_unread_until_read(db: Db) {
     let app = spawn_with(db, |_| {}).await;
     let session = sign_in(&app, DEMO_PHONE, None).await;
@@ -35,14 +43,7 @@ async fn a_question_about_a_visit_gets_the_owners_answer_marked_unread_until_rea
 
     // The owner sees it waiting in the dashboard, with the use counts, and answers.
     let (owner, csrf) = logged_in(&app, ANNA).await;
-    let html = owner
-        .get(app.url("/dashboard/sites/demo/cabinet"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = owner_page(&app, &owner, "ru").await;
     assert!(
         html.contains("Можно прийти на 10 минут позже?") && html.contains("ждёт ответа"),
         "{html}"
@@ -59,15 +60,7 @@ async fn a_question_about_a_visit_gets_the_owners_answer_marked_unread_until_rea
         .await
         .unwrap();
     assert_eq!(answered.status(), 303);
-    let html = owner
-        .get(app.url("/dashboard/sites/demo/cabinet"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = owner_page(&app, &owner, "en").await;
     assert!(
         html.contains("Да, конечно, ждём вас.") && !html.contains("waiting for an answer"),
         "{html}"
@@ -181,14 +174,7 @@ async fn deleting_the_account_erases_its_data_tells_the_salon_and_says_what_rema
     );
     // The owner sees the request, and marks it done.
     let (owner, csrf) = logged_in(&app, ANNA).await;
-    let html = owner
-        .get(app.url("/dashboard/sites/demo/cabinet"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = owner_page(&app, &owner, "ru").await;
     let button = format!("id=\"deletion-{}-done\"", requests[0].id);
     assert!(
         html.contains("Анна Кузнецова")
