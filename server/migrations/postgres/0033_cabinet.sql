@@ -83,3 +83,14 @@ CREATE TABLE cabinet_deletions (
     handled     BIGINT
 );
 CREATE INDEX cabinet_deletions_by_site ON cabinet_deletions (site, at);
+
+-- A booking made with an SMS code proves the phone: its one-time receipt (kept as its hash)
+-- opens a cabinet session within 10 minutes. token: the YCLIENTS user token, sealed.
+CREATE TABLE cabinet_receipts (
+    id_hash     TEXT    PRIMARY KEY,
+    site        TEXT    NOT NULL,
+    phone       TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    token       TEXT    NOT NULL,
+    expires     BIGINT  NOT NULL
+);

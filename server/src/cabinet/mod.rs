@@ -12,6 +12,7 @@ pub mod balances;
 pub mod http;
 pub mod password;
 pub mod questions;
+pub mod receipt;
 pub mod seal;
 pub mod session;
 pub mod visits;

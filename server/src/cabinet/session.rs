@@ -170,15 +170,8 @@ pub async fn sign_in(
         SignIn::Password { email, password } => {
             return super::password::sign_in(app, key, addr, headers, &email, password).await;
         }
-        SignIn::Booking { .. } => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "method_unavailable",
-                "Этот способ входа пока недоступен: войдите по SMS.",
-                "This way of signing in is not available yet: sign in by SMS.",
-            )
-            .field("method")
-            .into());
+        SignIn::Booking { receipt } => {
+            return super::receipt::exchange(app, &site, &receipt).await;
         }
     };
     let phone = PhoneNumber::parse(&phone).map_err(|_| invalid_phone())?;
@@ -202,31 +195,40 @@ pub async fn sign_in(
         Err(e) if e.status() == Some(422) => return Err(wrong_code().into()),
         Err(e) => return Err(upstream(e).into()),
     };
-    let account = match app
+    let name = name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let name = name.or(Some(user.name.trim()).filter(|n| !n.is_empty()));
+    open(app, &site, phone.as_digits(), name, &user.user_token).await
+}
+
+/// A session for the client with this phone (digits), whose phone was just proved and who
+/// acts in YCLIENTS with `token`: their account, or a new one (`name` then required).
+pub async fn open(
+    app: &AppState,
+    site: &str,
+    phone: &str,
+    name: Option<&str>,
+    token: &Secret,
+) -> Res<SignedIn> {
+    let found = app
         .store
-        .cabinet_identity(&site, "phone", phone.as_digits())
+        .cabinet_identity(site, "phone", phone)
         .await
-        .map_err(ApiError::unavailable)?
-    {
+        .map_err(ApiError::unavailable)?;
+    let account = match found {
         Some((account, _)) => account,
         None => {
-            let name = name
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .or(Some(user.name.trim()).filter(|n| !n.is_empty()))
-                .ok_or_else(|| {
-                    ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "name_required",
-                        "Как вас зовут?",
-                        "What is your name?",
-                    )
-                    .field("name")
-                })?;
+            let name = name.ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "name_required",
+                    "Как вас зовут?",
+                    "What is your name?",
+                )
+                .field("name")
+            })?;
             let made = app
                 .store
-                .cabinet_create_account(&site, &truncate(name, 100), phone.as_digits(), now_ms())
+                .cabinet_create_account(site, &truncate(name, 100), phone, now_ms())
                 .await
                 .map_err(ApiError::unavailable)?;
             match made {
@@ -234,7 +236,7 @@ pub async fn sign_in(
                 // Signed up twice at once: the other request made it.
                 None => app
                     .store
-                    .cabinet_identity(&site, "phone", phone.as_digits())
+                    .cabinet_identity(site, "phone", phone)
                     .await
                     .map_err(ApiError::unavailable)?
                     .map(|(a, _)| a)
@@ -243,13 +245,13 @@ pub async fn sign_in(
         }
     };
     let (session, hash) = seal::new_session();
-    let sealed = seal::seal(&user.user_token, &hash);
+    let sealed = seal::seal(token, &hash);
     app.store
-        .cabinet_insert_session(&hash, &site, &account, &sealed, false, now_ms())
+        .cabinet_insert_session(&hash, site, &account, &sealed, false, now_ms())
         .await
         .map_err(ApiError::unavailable)?;
-    super::password::remember_token(app, &account, &user.user_token).await;
-    super::note(app, &site, "sign_in").await;
+    super::password::remember_token(app, &account, token).await;
+    super::note(app, site, "sign_in").await;
     Ok(SignedIn {
         session,
         second_step: None,

@@ -21,7 +21,7 @@ mod tracking;
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};
 pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
 pub use cabinet::{
-    Account as CabinetAccount, CabinetUse, DeletionRow, MessageRow, SessionRow, ThreadRow,
+    Account as CabinetAccount, CabinetUse, DeletionRow, MessageRow, Receipt, SessionRow, ThreadRow,
 };
 pub use calls::{CallRow, Leased, Matched, PoolUse};
 pub use cluster::BudgetTry;

@@ -168,8 +168,60 @@ async fn with_the_second_step_a_password_session_waits_for_the_sms_code(db: Db) 
     assert_eq!(get(&app, "me", waiting).await["name"], "Анна Кузнецова");
 }
 
+async fn a_booking_made_with_an_sms_code_opens_the_cabinet_once(db: Db) {
+    use crate::booking::{BRANCH, booking, free_slot_a_day_ahead, post_booking};
+    let app = spawn_app(db).await;
+    app.sandbox
+        .control()
+        .set_phone_confirmation(BRANCH, true)
+        .unwrap();
+    let (service, datetime) = free_slot_a_day_ahead(&app).await;
+    let asked = app
+        .client
+        .post(app.url(&format!("/api/v1/sites/demo/branches/{BRANCH}/code")))
+        .header("origin", crate::helpers::ORIGIN)
+        .json(&json!({"phone": "+7 916 555-12-34"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), 204);
+    let mut body = booking(service, &datetime);
+    body["code"] = json!(app.sandbox.last_sms_code("79165551234").unwrap());
+    let booked = post_booking(&app, "receipt-key-0001", &body).await;
+    assert_eq!(booked.status(), 201);
+    let receipt = booked.headers()["x-zapis-cabinet-receipt"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(!booked.text().await.unwrap().contains(&receipt));
+    // A repeat of the key is the same booking, without a second receipt.
+    let again = post_booking(&app, "receipt-key-0001", &body).await;
+    assert_eq!(again.status(), 200);
+    assert!(!again.headers().contains_key("x-zapis-cabinet-receipt"));
+
+    let exchange = json!({"method": "booking", "receipt": receipt});
+    let signed = call(&app, Method::POST, "sessions", None, Some(exchange.clone())).await;
+    let session = json_of(signed, 201).await["session"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(get(&app, "me", &session).await["name"], "Анна Петрова");
+    let visits = get(&app, "visits", &session).await;
+    assert!(
+        visits["upcoming"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["online"] == true),
+        "{visits}"
+    );
+    let twice = call(&app, Method::POST, "sessions", None, Some(exchange)).await;
+    assert_eq!(json_of(twice, 401).await["error"]["code"], "wrong_receipt");
+}
+
 crate::on_both_databases!(
     a_password_is_set_from_a_signed_in_session_and_signs_in_later,
     password_guesses_are_throttled,
     with_the_second_step_a_password_session_waits_for_the_sms_code,
+    a_booking_made_with_an_sms_code_opens_the_cabinet_once,
 );

@@ -8,5 +8,6 @@ mod questions;
 mod usage;
 
 pub use accounts::{Account, SessionRow};
+pub use passwords::Receipt;
 pub use questions::{MessageRow, ThreadRow};
 pub use usage::{CabinetUse, DeletionRow};

@@ -109,3 +109,61 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 }
+
+/// A receipt taken (it is gone from the store once read).
+pub struct Receipt {
+    pub site: String,
+    pub phone: String,
+    pub name: String,
+    pub sealed: String,
+    pub expires: i64,
+}
+
+impl Store {
+    pub async fn cabinet_insert_receipt(
+        &self,
+        id_hash: &str,
+        r: &Receipt,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM cabinet_receipts WHERE expires < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO cabinet_receipts (id_hash, site, phone, name, token, expires) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id_hash)
+        .bind(&r.site)
+        .bind(&r.phone)
+        .bind(&r.name)
+        .bind(&r.sealed)
+        .bind(r.expires)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a receipt once: a second read finds nothing.
+    pub async fn cabinet_take_receipt(
+        &self,
+        id_hash: &str,
+    ) -> Result<Option<Receipt>, sqlx::Error> {
+        let row = sqlx::query(
+            "DELETE FROM cabinet_receipts WHERE id_hash = $1 RETURNING site, phone, name, token, expires",
+        )
+        .bind(id_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(Receipt {
+                site: r.try_get("site")?,
+                phone: r.try_get("phone")?,
+                name: r.try_get("name")?,
+                sealed: r.try_get("token")?,
+                expires: r.try_get("expires")?,
+            })
+        })
+        .transpose()
+    }
+}
