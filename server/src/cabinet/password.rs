@@ -223,7 +223,7 @@ pub async fn second_step(
         .cabinet_session(&hash)
         .await
         .map_err(ApiError::unavailable)?
-        .filter(|r| r.site == site && r.pending)
+        .filter(|r| r.site == site && r.pending && now_ms() - r.created < 600_000)
         .ok_or_else(not_signed_in)?;
     let a = app
         .store

@@ -14,6 +14,9 @@ use crate::store::CabinetAccount;
 use crate::util::clock::now_ms;
 use crate::{app::AppState, error::ApiError, net::ClientAddr};
 
+/// How long a session lasts from its sign-in (then the client signs in again).
+pub const SESSION_DAYS: i64 = 90;
+
 /// Seconds before another code may be asked for the same phone.
 pub const RESEND_SECS: u32 = 60;
 
@@ -62,6 +65,7 @@ pub async fn signed_in(app: &AppState, key: &str, headers: &HeaderMap) -> Result
         .await
         .map_err(ApiError::unavailable)?
         .filter(|r| r.site == site.key && !r.pending)
+        .filter(|r| now_ms() - r.created < SESSION_DAYS * 86_400_000)
         .ok_or_else(not_signed_in)?;
     let token = seal::open(&row.sealed, &hash).ok_or_else(not_signed_in)?;
     let account = app

@@ -201,6 +201,19 @@ async fn no_session_or_yclients_token_appears_in_any_answer_or_log_line(db: Db) 
     )
     .await;
     answers.push_str(&bad.text().await.unwrap());
+    // A password sign-in too: the password is a secret of its own.
+    let password = "секрет-пароль-🦔".to_owned();
+    let set = json!({"email": "anna@example.com", "new_password": password, "second_step": false});
+    let set = call(&app, Method::PUT, "password", Some(&session), Some(set)).await;
+    assert_eq!(set.status(), 204);
+    let by_password =
+        json!({"method": "password", "email": "anna@example.com", "password": password});
+    let by_password = call(&app, Method::POST, "sessions", None, Some(by_password)).await;
+    let second = json_of(by_password, 201).await["session"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    answers.push_str(&get(&app, "me", &second).await.to_string());
     let tokens = app.sandbox.control().user_tokens(DEMO_DIGITS);
     assert!(!tokens.is_empty());
     let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
@@ -214,7 +227,27 @@ async fn no_session_or_yclients_token_appears_in_any_answer_or_log_line(db: Db) 
         .await
         .unwrap();
     assert!(openapi.contains("/api/v1/sites/{site}/cabinet/visits/{id}"));
-    for secret in tokens.iter().chain([&session]) {
+    // The SMS code: only the sandbox (standing in for the SMS gateway) logs it, never zapis.
+    let code = app.sandbox.last_sms_code(DEMO_DIGITS).unwrap();
+    let ours: Vec<&str> = logged
+        .lines()
+        .filter(|l| !l.contains("yclients::sandbox"))
+        .collect();
+    assert!(!ours.is_empty());
+    // (As a number of its own: the same digits may occur inside a timestamp.)
+    let shows = |line: &str| {
+        line.match_indices(code.as_str()).any(|(i, _)| {
+            let before = line[..i].chars().next_back();
+            let after = line[i + code.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_digit())
+                && !after.is_some_and(|c| c.is_ascii_digit())
+        })
+    };
+    assert!(
+        !ours.iter().any(|l| shows(l)),
+        "a log line shows the SMS code"
+    );
+    for secret in tokens.iter().chain([&session, &second, &password]) {
         assert!(
             !answers.contains(secret.as_str()),
             "an answer shows a secret"

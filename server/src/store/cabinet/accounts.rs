@@ -20,6 +20,7 @@ pub struct SessionRow {
     pub site: String,
     pub sealed: String,
     pub pending: bool,
+    pub created: i64,
 }
 
 impl Store {
@@ -168,7 +169,7 @@ impl Store {
 
     pub async fn cabinet_session(&self, id_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
         let row = sqlx::query(
-            "SELECT account, site, token, pending FROM cabinet_sessions WHERE id_hash = $1",
+            "SELECT account, site, token, pending, created FROM cabinet_sessions WHERE id_hash = $1",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)
@@ -179,6 +180,7 @@ impl Store {
                 site: r.try_get("site")?,
                 sealed: r.try_get("token")?,
                 pending: r.try_get::<i64, _>("pending")? != 0,
+                created: r.try_get("created")?,
             })
         })
         .transpose()
