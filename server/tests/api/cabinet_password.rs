@@ -219,9 +219,66 @@ async fn a_booking_made_with_an_sms_code_opens_the_cabinet_once(db: Db) {
     assert_eq!(json_of(twice, 401).await["error"]["code"], "wrong_receipt");
 }
 
+async fn a_new_phone_is_proved_by_the_code_sent_to_it_and_the_account_follows(db: Db) {
+    let app = spawn_app(db).await;
+    let session = sign_in(&app, DEMO_PHONE, None).await;
+    let new = "+7 999 000-11-22";
+    let without = json!({"name": "Анна К.", "phone": new});
+    let refused = call(&app, Method::PUT, "me", Some(&session), Some(without)).await;
+    assert_eq!(
+        json_of(refused, 422).await["error"]["code"],
+        "code_required"
+    );
+    // Signed in, the code goes to the new phone to prove it.
+    let sent = call(
+        &app,
+        Method::POST,
+        "code",
+        Some(&session),
+        Some(json!({"phone": new})),
+    )
+    .await;
+    assert_eq!(sent.status(), 202);
+    let code = app.sandbox.last_sms_code("79990001122").unwrap();
+    let wrong = json!({"name": "Анна К.", "phone": new, "code": "00000"});
+    let refused = call(&app, Method::PUT, "me", Some(&session), Some(wrong)).await;
+    assert_eq!(json_of(refused, 422).await["error"]["code"], "wrong_code");
+    let right = json!({"name": "Анна К.", "phone": new, "code": code, "email": "anna@example.com"});
+    let me = json_of(
+        call(&app, Method::PUT, "me", Some(&session), Some(right)).await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            me["name"].as_str(),
+            me["phone"].as_str(),
+            me["email"].as_str()
+        ),
+        (
+            Some("Анна К."),
+            Some("+79990001122"),
+            Some("anna@example.com")
+        ),
+        "{me}"
+    );
+    assert_eq!(me["identities"][0]["value"], "+79990001122");
+    // The visits follow the client card in YCLIENTS; the new phone signs in to the same account.
+    assert!(
+        !get(&app, "visits", &session).await["upcoming"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    clear_limits(&app).await;
+    let again = sign_in(&app, new, None).await;
+    assert_eq!(get(&app, "me", &again).await["name"], "Анна К.");
+}
+
 crate::on_both_databases!(
     a_password_is_set_from_a_signed_in_session_and_signs_in_later,
     password_guesses_are_throttled,
     with_the_second_step_a_password_session_waits_for_the_sms_code,
     a_booking_made_with_an_sms_code_opens_the_cabinet_once,
+    a_new_phone_is_proved_by_the_code_sent_to_it_and_the_account_follows,
 );
