@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::cabinet::{DEMO_DIGITS, DEMO_PHONE, call, get, json_of, salon_visit, sign_in};
-use crate::helpers::Db;
+use crate::helpers::{Db, spawn_app};
 use crate::journey::{ANNA, logged_in, spawn_with};
 
 /// The owner's cabinet page, in a language.
@@ -202,7 +202,26 @@ async fn deleting_the_account_erases_its_data_tells_the_salon_and_says_what_rema
     }));
 }
 
+async fn deleting_the_account_erases_the_clients_tracking_data_as_the_owners_erasure_does(db: Db) {
+    use crate::booking::{booking, free_slot_a_day_ahead, post_booking};
+    let app = spawn_app(db).await;
+    let (service, datetime) = free_slot_a_day_ahead(&app).await;
+    let booked = post_booking(&app, "erase-key-00001", &booking(service, &datetime)).await;
+    assert_eq!(booked.status(), 201);
+    let session = sign_in(&app, "+7 (916) 555-12-34", None).await;
+    let deleted = call(&app, Method::DELETE, "account", Some(&session), None).await;
+    assert_eq!(deleted.status(), 200);
+    let log = app.store.erasures("demo", 10).await.unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(
+        (log[0].actor.as_str(), log[0].kind.as_str()),
+        ("cabinet: the client", "client")
+    );
+    assert_eq!(log[0].counts.bookings, 1);
+}
+
 crate::on_both_databases!(
     a_question_about_a_visit_gets_the_owners_answer_marked_unread_until_read,
     deleting_the_account_erases_its_data_tells_the_salon_and_says_what_remains,
+    deleting_the_account_erases_the_clients_tracking_data_as_the_owners_erasure_does,
 );
