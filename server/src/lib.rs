@@ -15,6 +15,7 @@ pub mod assets;
 pub mod attribution;
 pub mod auth;
 pub mod booking;
+pub mod cabinet;
 pub mod calls;
 pub mod cli;
 pub mod cluster;

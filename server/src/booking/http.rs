@@ -381,7 +381,9 @@ pub async fn code(
     ),
     request_body = BookingRequest,
     responses(
-        (status = 201, description = "Booked", body = BookingResult),
+        (status = 201, description = "Booked", body = BookingResult, headers(
+            ("x-zapis-cabinet-receipt" = String, description = "With an SMS code: a one-time receipt that opens the client cabinet signed in (`…/cabinet/sessions` `{method: \"booking\"}`), valid 10 minutes"),
+        )),
         (status = 200, description = "A repeat of the same key: the first answer", body = BookingResult),
         BodyErrors,
         // After BodyErrors: this 400 replaces its own.
@@ -402,8 +404,24 @@ pub async fn create(
     let site = site(&app, &key, &headers, true).await?.clone();
     let visitor = req.attribution.as_ref().map(|a| a.vid.clone());
     allow_attempt(&app, &client, visitor, &idem).await?;
+    let proof = req
+        .code
+        .clone()
+        .filter(|c| !c.trim().is_empty())
+        .map(|code| (req.phone.clone(), req.name.clone(), code));
     let (status, result) = book::book(&app, &site, &idem, req).await?;
-    Ok((status, Json(result)).into_response())
+    let mut res = (status, Json(result)).into_response();
+    // A new booking made with an SMS code: the code proved the phone, the client may open the
+    // cabinet signed in (a repeat of the key gets no second receipt).
+    if let (StatusCode::CREATED, Some((phone, name, code))) = (status, proof)
+        && let Some(receipt) =
+            crate::cabinet::receipt::issue(&app, &site.key, &phone, &name, &code).await
+        && let Ok(value) = receipt.parse()
+    {
+        res.headers_mut()
+            .insert(crate::cabinet::receipt::RECEIPT_HEADER, value);
+    }
+    Ok(res)
 }
 
 /// The request's `Idempotency-Key`: 8 to 128 letters, digits, `-` or `_`.

@@ -12,7 +12,7 @@ use utoipa::{
 };
 
 /// Error answers, each status with the codes it carries and the body [`protocol::ErrorBody`].
-fn errors(list: &[(u16, &str)]) -> BTreeMap<String, RefOr<Response>> {
+pub(crate) fn errors(list: &[(u16, &str)]) -> BTreeMap<String, RefOr<Response>> {
     let body = || {
         ContentBuilder::new()
             .schema(Some(Ref::from_schema_name("ErrorBody")))

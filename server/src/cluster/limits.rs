@@ -63,6 +63,11 @@ pub struct SharedLimits {
     /// SMS code requests per address and per phone.
     pub code_ip: SharedLimiter,
     pub code_phone: SharedLimiter,
+    /// The cabinet: one SMS code per phone a minute (the resend cooldown).
+    pub cabinet_resend: SharedLimiter,
+    /// The cabinet: sign-in guesses (SMS codes, passwords) per address and per phone or email.
+    pub cabinet_guess_ip: SharedLimiter,
+    pub cabinet_guess_id: SharedLimiter,
 }
 
 impl SharedLimits {
@@ -73,6 +78,14 @@ impl SharedLimits {
             booking_visitor: SharedLimiter::new(store, "booking_visitor", 10, ten_minutes),
             code_ip: SharedLimiter::new(store, "code_ip", 10, ten_minutes),
             code_phone: SharedLimiter::new(store, "code_phone", 3, ten_minutes),
+            cabinet_resend: SharedLimiter::new(
+                store,
+                "cabinet_resend",
+                1,
+                Duration::from_secs(u64::from(crate::cabinet::session::RESEND_SECS)),
+            ),
+            cabinet_guess_ip: SharedLimiter::new(store, "cabinet_guess_ip", 20, ten_minutes),
+            cabinet_guess_id: SharedLimiter::new(store, "cabinet_guess_id", 5, ten_minutes),
         }
     }
 }

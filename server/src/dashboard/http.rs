@@ -7,7 +7,7 @@ use axum::{
     routing::{get, post},
 };
 
-use super::{calls, channels, imports, leads, login, overview, privacy, visitor};
+use super::{cabinet, calls, channels, imports, leads, login, overview, privacy, visitor};
 use crate::app::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -37,6 +37,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/dashboard/sites/{site}/privacy",
             get(privacy::page_handler).post(privacy::erase),
+        )
+        .route(
+            "/dashboard/sites/{site}/cabinet",
+            get(cabinet::page_handler),
+        )
+        .route(
+            "/dashboard/sites/{site}/cabinet/questions/{id}",
+            post(cabinet::answer),
+        )
+        .route(
+            "/dashboard/sites/{site}/cabinet/deletions/{id}",
+            post(cabinet::deletion_done),
         )
         .route(
             "/dashboard/sites/{site}/imports",

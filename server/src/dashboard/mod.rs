@@ -5,6 +5,7 @@
 //! ([`format`]). Every page is an askama template in `server/templates/dashboard/` (checked at
 //! compile time, every value escaped); [`page`] puts it in the common frame. Routes: [`http`].
 
+mod cabinet;
 mod calls;
 mod channels;
 pub mod charts;
@@ -98,6 +99,7 @@ pub fn page(status: StatusCode, f: &Frame, body: &impl Template) -> Response {
             ("calls", "Звонки", "Calls"),
             ("privacy", "Удаление данных", "Data erasure"),
             ("imports", "Импорт", "Import"),
+            ("cabinet", "Кабинет клиентов", "Client cabinet"),
         ]
         .into_iter()
         .map(|(key, ru, en)| Section {

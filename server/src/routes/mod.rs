@@ -78,6 +78,8 @@ pub fn router(state: AppState) -> Router {
             header::ACCEPT_LANGUAGE,
             HeaderName::from_static("idempotency-key"),
         ])
+        // The booking's cabinet receipt (`crate::cabinet::receipt`), for the widget to read.
+        .expose_headers([HeaderName::from_static(protocol::cabinet::RECEIPT_HEADER)])
         .max_age(Duration::from_secs(86_400));
 
     // The widget's and the tracker's API: called from the sites' pages, so with CORS.
@@ -88,9 +90,12 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::events::http::router())
         .merge(calls::http::router())
         .layer(cors);
+    // The client cabinet: its own CORS (the sites' origins only, the session header).
+    let cabinet = crate::cabinet::http::router(state.sites.clone());
 
     Router::new()
         .merge(api)
+        .merge(cabinet)
         .merge(reports::http::router().layer(middleware::from_fn(ops::headers::no_store)))
         .merge(calls::http::owner_router().layer(middleware::from_fn(ops::headers::no_store)))
         .merge(dashboard::http::router())

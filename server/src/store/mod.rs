@@ -4,6 +4,7 @@
 
 mod attribution;
 mod bookings;
+mod cabinet;
 mod calls;
 mod cluster;
 mod erasure;
@@ -19,6 +20,9 @@ mod tracking;
 
 pub use attribution::{BookingRef, Delivery, Payment, RecordState};
 pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns};
+pub use cabinet::{
+    Account as CabinetAccount, CabinetUse, DeletionRow, MessageRow, Receipt, SessionRow, ThreadRow,
+};
 pub use calls::{CallRow, Leased, Matched, PoolUse};
 pub use cluster::BudgetTry;
 pub use erasure::Erased;

@@ -13,7 +13,7 @@ use crate::journey::{
 
 /// Log lines written while the test's runtime runs (a thread-local subscriber at TRACE).
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+pub struct Captured(pub Arc<Mutex<Vec<u8>>>);
 
 impl std::io::Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

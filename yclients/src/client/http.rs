@@ -71,6 +71,20 @@ impl Call {
         })
     }
 
+    /// A PUT: retried only when the request provably was not processed.
+    pub(crate) fn put(endpoint: &'static str, path: String, body: &impl Serialize) -> Result<Call> {
+        Ok(Call {
+            method: Method::PUT,
+            ..Call::post(endpoint, path, body)?
+        })
+    }
+
+    /// A GET with an effect (it texts a code): not retried after it may have arrived.
+    pub(crate) fn not_idempotent(mut self) -> Call {
+        self.idempotent = false;
+        self
+    }
+
     /// A delete: not retried after it may have reached the server.
     pub(crate) fn delete(endpoint: &'static str, path: String) -> Call {
         Call {

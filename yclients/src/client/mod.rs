@@ -15,6 +15,7 @@ mod catalog;
 mod clients;
 mod http;
 mod records;
+mod user;
 mod voip;
 
 use std::sync::Arc;

@@ -10,6 +10,7 @@ mod booking;
 mod catalog;
 mod company;
 mod record;
+mod user;
 mod voip;
 mod webhook;
 
@@ -27,6 +28,10 @@ pub use company::{Bookform, BookformRef, BookformStep, CompaniesQuery, Company};
 pub use record::{
     Attendance, FinanceTransaction, Record, RecordClient, RecordService, RecordStaff, RecordsPage,
     RecordsQuery, Titled,
+};
+pub use user::{
+    Abonement, BalanceContainer, BalanceLink, Certificate, LoyaltyCard, RecordCompany, UserRecord,
+    UserUpdate,
 };
 pub use voip::{VoipCall, VoipCallStatus, VoipCallType};
 pub use webhook::{FinanceOperation, WebhookEvent, WebhookStatus};

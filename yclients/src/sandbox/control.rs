@@ -43,6 +43,32 @@ impl Control {
         self.shared.world().clock.set(to);
     }
 
+    /// The online-booking user tokens handed out for a phone (digits), for leak tests.
+    pub fn user_tokens(&self, phone: &str) -> Vec<String> {
+        let world = self.shared.world();
+        let mut tokens: Vec<String> = world
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.phone == phone)
+            .map(|(t, _)| t.clone())
+            .collect();
+        tokens.sort();
+        tokens
+    }
+
+    /// A branch's rules for clients' own changes: until how many seconds before the visit a
+    /// client may cancel (`allow_delete_record_delay_step`) and move it
+    /// (`allow_change_record_delay_step`). `false` when there is no such branch.
+    pub fn set_client_windows(&self, company_id: u64, cancel_secs: u64, change_secs: u64) -> bool {
+        let mut world = self.shared.world();
+        let Some(company) = world.companies.get_mut(&company_id) else {
+            return false;
+        };
+        company.seed.delete_delay_secs = cancel_secs;
+        company.seed.change_delay_secs = change_secs;
+        true
+    }
+
     /// Requests received by an endpoint (counted on arrival: those refused by the rate limit or
     /// a fault count too, as they would have cost upstream budget).
     pub fn calls(&self, endpoint: &str) -> u64 {

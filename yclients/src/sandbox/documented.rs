@@ -150,8 +150,10 @@ pub(crate) fn user_record(world: &World, r: &StoredRecord) -> Value {
             "company": {
                 "id": c.id(), "title": c.seed.title, "timezone": offset,
                 "address": c.seed.address, "phone": c.seed.phone,
-                "allow_delete_record": true, "allow_delete_record_delay_step": 7200,
-                "allow_change_record": true, "allow_change_record_delay_step": 7200,
+                "allow_delete_record": c.seed.allow_delete_record,
+                "allow_delete_record_delay_step": c.seed.delete_delay_secs,
+                "allow_change_record": c.seed.allow_change_record,
+                "allow_change_record_delay_step": c.seed.change_delay_secs,
             },
             "master_requested": r.staff_id != 0,
             "notify_by_sms": 0,

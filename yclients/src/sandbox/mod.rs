@@ -12,6 +12,7 @@
 //! Test hooks are both Rust methods on [`Control`] and HTTP endpoints under `/sandbox/…`
 //! (listed in the crate README), so a test in another process can drive them too.
 
+pub mod accounts;
 mod admin;
 mod control;
 mod documented;

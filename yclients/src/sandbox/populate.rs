@@ -17,10 +17,71 @@ pub(crate) fn populate(world: &mut World, seed: &SeedFile) {
     let company_ids: Vec<u64> = world.companies.keys().copied().collect();
     for company_id in company_ids {
         add_activities(world, company_id);
-        add_seeded_bookings(world, company_id, &clients);
+        let bookings = world.companies[&company_id].seed.bookings.clone();
+        add_seeded_bookings(world, company_id, &bookings, &clients);
         if !clients.is_empty() && seed.generated.fill > 0.0 {
             generate(world, company_id, seed, &clients);
         }
+    }
+    add_accounts(world, seed, &clients);
+}
+
+/// An account's visit, added after the generated ones: moved past any of them it would
+/// overlap (by half hours), and made (at the salon) a day ago at the latest.
+fn settle_account_visit(world: &mut World, id: u64) {
+    let now = world.now();
+    let Some(r) = world.records.get(&id) else {
+        return;
+    };
+    let (staff, mut start, length) = (r.staff_id, r.start, r.length);
+    let busy: Vec<_> = world
+        .busy(staff)
+        .into_iter()
+        .filter(|(s, e)| (*s, *e) != (r.start, r.end()))
+        .collect();
+    let step = SignedDuration::from_mins(30);
+    for _ in 0..20 {
+        let end = start
+            .saturating_add(SignedDuration::from_secs(length))
+            .unwrap_or(start);
+        if !busy.iter().any(|(s, e)| *s < end && start < *e) {
+            break;
+        }
+        start = start.saturating_add(step).unwrap_or(start);
+    }
+    let made = now
+        .saturating_sub(SignedDuration::from_hours(24))
+        .unwrap_or(now);
+    if let Some(r) = world.records.get_mut(&id) {
+        r.booking.start = start;
+        r.created = r.created.min(made);
+        r.changed = r.changed.min(made);
+    }
+}
+
+/// The accounts' extra visits (after the generated ones, which they leave as they were) and
+/// their passwords and balances.
+fn add_accounts(world: &mut World, seed: &SeedFile, clients: &[u64]) {
+    for account in &seed.accounts {
+        for visit in &account.visits {
+            if world.companies.contains_key(&visit.company) {
+                let mut booking = visit.booking.clone();
+                booking.client = account.client;
+                for id in add_seeded_bookings(world, visit.company, &[booking], clients) {
+                    settle_account_visit(world, id);
+                }
+            }
+        }
+        let Some(card) = world.client(clients[account.client]) else {
+            continue;
+        };
+        let phone = card.phone.clone();
+        let Some(company) = world.companies.values().next() else {
+            continue;
+        };
+        let (today, group) = (company.today(world.now()), company.network_id);
+        let state = super::accounts::Account::new(account, today, group);
+        world.accounts.insert(phone, state);
     }
 }
 
@@ -66,8 +127,13 @@ fn add_activities(world: &mut World, company_id: u64) {
     }
 }
 
-fn add_seeded_bookings(world: &mut World, company_id: u64, clients: &[u64]) {
-    let bookings = world.companies[&company_id].seed.bookings.clone();
+fn add_seeded_bookings(
+    world: &mut World,
+    company_id: u64,
+    bookings: &[super::seed::BookingSeed],
+    clients: &[u64],
+) -> Vec<u64> {
+    let mut made = Vec::new();
     for booking in bookings {
         let Some((_, start)) = local(world, company_id, booking.day, booking.time) else {
             continue;
@@ -100,7 +166,9 @@ fn add_seeded_bookings(world: &mut World, company_id: u64, clients: &[u64]) {
         };
         let id = world.insert_record(new, created);
         settle(world, id, booking.attendance, booking.paid);
+        made.push(id);
     }
+    made
 }
 
 /// Sets a seeded record's visit status, and pays it in full when asked.

@@ -26,6 +26,9 @@ pub struct SeedFile {
     /// Random bookings around today.
     #[serde(default)]
     pub generated: GeneratedSeed,
+    /// Online-booking accounts of pool clients (the cabinet: passwords, balances, visits).
+    #[serde(default)]
+    pub accounts: Vec<super::accounts::AccountSeed>,
 }
 
 impl SeedFile {
@@ -67,13 +70,24 @@ impl SeedFile {
                     );
                 }
             }
-            for booking in &company.bookings {
+            let visits = self.accounts.iter().flat_map(|a| &a.visits);
+            let visits = visits
+                .filter(|v| v.company == company.id)
+                .map(|v| &v.booking);
+            for booking in company.bookings.iter().chain(visits) {
                 anyhow::ensure!(
                     booking.client < self.clients.len(),
                     "booking refers to client #{}",
                     booking.client
                 );
             }
+        }
+        for account in &self.accounts {
+            anyhow::ensure!(
+                account.client < self.clients.len(),
+                "account refers to client #{}",
+                account.client
+            );
         }
         Ok(())
     }
@@ -175,9 +189,29 @@ pub struct CompanySeed {
     /// Group events.
     #[serde(default)]
     pub activities: Vec<ActivitySeed>,
+    /// Clients may cancel their own records (`allow_delete_record`).
+    #[serde(default = "yes")]
+    pub allow_delete_record: bool,
+    /// Until how many seconds before the visit (`allow_delete_record_delay_step`).
+    #[serde(default = "two_hours")]
+    pub delete_delay_secs: u64,
+    /// Clients may move their own records (`allow_change_record`).
+    #[serde(default = "yes")]
+    pub allow_change_record: bool,
+    /// Until how many seconds before the visit (`allow_change_record_delay_step`).
+    #[serde(default = "two_hours")]
+    pub change_delay_secs: u64,
     /// Most places one online sign-up may take (`activity_online_record_clients_count_max`).
     #[serde(default = "one")]
     pub activity_clients_max: u32,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn two_hours() -> u64 {
+    7200
 }
 
 fn one() -> u32 {

@@ -211,6 +211,8 @@ pub(crate) struct World {
     pub activities: BTreeMap<u64, Activity>,
     pub sms_codes: HashMap<String, String>,
     pub sessions: HashMap<String, Session>,
+    /// Online-booking accounts by phone (digits).
+    pub accounts: HashMap<String, super::accounts::Account>,
     pub clock: Clock,
     pub rng: StdRng,
     pub error_style: ErrorStyle,
@@ -274,6 +276,7 @@ impl World {
             activities: BTreeMap::new(),
             sms_codes: HashMap::new(),
             sessions: HashMap::new(),
+            accounts: HashMap::new(),
             clock,
             rng: StdRng::seed_from_u64(rng_seed),
             error_style: ErrorStyle::Current,

@@ -3,6 +3,7 @@
 mod activity;
 mod admin;
 mod booking;
+mod cabinet;
 mod catalog;
 mod common;
 mod concurrency;

@@ -11,13 +11,14 @@ mod clients;
 mod control;
 mod records;
 pub(crate) mod reply;
+mod user;
 mod voip;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, delete, get, post};
+use axum::routing::{MethodRouter, delete, get, post, put};
 
 use super::Shared;
 use super::faults::gate;
@@ -90,7 +91,43 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         "/api/v1/book_record/{company_id}",
         post(booking::book_record),
     )
+    .route(
+        "reschedule_record",
+        "/api/v1/book_record/{company_id}/{record_id}",
+        put(user::reschedule),
+    )
     .route("auth", "/api/v1/auth", post(booking::auth))
+    .route(
+        "booking_auth",
+        "/api/v1/booking/auth",
+        post(user::booking_auth),
+    )
+    .route(
+        "booking_user_data",
+        "/api/v1/booking/user/data",
+        get(user::data),
+    )
+    .route("booking_user", "/api/v1/booking/user", put(user::update))
+    .route(
+        "booking_user_phone_confirmation",
+        "/api/v1/booking/user/phone_confirmation",
+        get(user::phone_confirmation),
+    )
+    .route(
+        "user_loyalty_cards",
+        "/api/v1/user/loyalty_cards/{group_id}",
+        get(user::loyalty_cards),
+    )
+    .route(
+        "user_abonements",
+        "/api/v1/user/loyalty/abonements",
+        get(user::abonements),
+    )
+    .route(
+        "user_certificates",
+        "/api/v1/user/loyalty/certificates",
+        get(user::certificates),
+    )
     .route("user_auth", "/api/v1/user/auth", post(booking::user_auth))
     .route(
         "user_records",
