@@ -93,11 +93,11 @@ pub type Api = Rc<dyn Backend>;
 
 /// The real server at `{api}api/v1/sites/{site}/`.
 pub struct Http {
-    base: String,
+    pub(crate) base: String,
 }
 
 /// Calls that take longer than this are treated as network failures (never a frozen screen).
-const TIMEOUT_MS: i32 = 20_000;
+pub(crate) const TIMEOUT_MS: i32 = 20_000;
 const BOOK_TIMEOUT_MS: i32 = 45_000;
 
 impl Http {
@@ -130,6 +130,17 @@ async fn send(
     lang: Lang,
     timeout_ms: i32,
 ) -> Result<(u16, JsValue), ApiError> {
+    let (status, body) = send_text(req, json, lang, timeout_ms).await?;
+    Ok((status, wire::parse(&body).unwrap_or(JsValue::NULL)))
+}
+
+/// [`send`], the body as text.
+pub(crate) async fn send_text(
+    req: RequestBuilder,
+    json: Option<String>,
+    lang: Lang,
+    timeout_ms: i32,
+) -> Result<(u16, String), ApiError> {
     let ctrl = web_sys::AbortController::new().map_err(|_| ApiError::Network)?;
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let abort = ctrl.clone();
@@ -151,7 +162,7 @@ async fn send(
             .await
             .map_err(|_| ApiError::Network)?;
         let body = resp.text().await.map_err(|_| ApiError::Network)?;
-        Ok((resp.status(), wire::parse(&body).unwrap_or(JsValue::NULL)))
+        Ok((resp.status(), body))
     }
     .await;
     window.clear_timeout_with_handle(handle);
@@ -159,7 +170,7 @@ async fn send(
 }
 
 /// A success body (an object), or the error the server (or a proxy) answered with.
-fn check(status: u16, body: JsValue) -> Result<JsValue, ApiError> {
+pub(crate) fn check(status: u16, body: JsValue) -> Result<JsValue, ApiError> {
     if (200..300).contains(&status) {
         return if body.is_object() {
             Ok(body)

@@ -219,3 +219,21 @@ fn focus_first(host: &HtmlElement) {
         let _ = el.focus();
     }
 }
+
+/// Calls the host page's `zapis(command, opts)` (embed.js): how one module opens another (the
+/// booking's success opens the cabinet; the cabinet's "book again" opens the booking). `close`
+/// (this module's modal) runs first, so two modals never stack. `false` when the page has no
+/// `zapis` (nothing is closed then).
+pub fn zapis(command: &str, opts: &js_sys::Object, close: Option<fn()>) -> bool {
+    let zapis = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("zapis")).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(zapis) = zapis else {
+        return false;
+    };
+    if let Some(close) = close {
+        close();
+    }
+    let _ = zapis.call2(&JsValue::NULL, &JsValue::from_str(command), opts);
+    true
+}

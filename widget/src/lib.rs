@@ -4,10 +4,11 @@
 //! `widget-embed` ships this crate as a cdylib; embed.js calls [`embed::open`] / [`embed::mount`]
 //! through it. [`ui`] holds the pieces every screen shares (field, calendar, error banner,
 //! summary); [`booking`] the booking flow, a component per step; [`api`] is the only code that
-//! talks to the network.
+//! talks to the network. [`cabinet`] is the client cabinet (shipped by `cabinet-embed`).
 
 pub mod api;
 pub mod booking;
+pub mod cabinet;
 pub mod embed;
 pub mod format;
 pub mod i18n;

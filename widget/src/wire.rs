@@ -26,31 +26,31 @@ pub fn parse(text: &str) -> Option<JsValue> {
         .filter(|v| v.is_object() && !Array::is_array(v))
 }
 
-fn get(v: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn opt_str(v: &JsValue, key: &str) -> Option<String> {
+pub(crate) fn opt_str(v: &JsValue, key: &str) -> Option<String> {
     get(v, key).as_string()
 }
 
-fn str(v: &JsValue, key: &str) -> String {
+pub(crate) fn str(v: &JsValue, key: &str) -> String {
     opt_str(v, key).unwrap_or_default()
 }
 
-fn num(v: &JsValue, key: &str) -> f64 {
+pub(crate) fn num(v: &JsValue, key: &str) -> f64 {
     get(v, key).as_f64().unwrap_or(0.0)
 }
 
-fn id(v: &JsValue, key: &str) -> u64 {
+pub(crate) fn id(v: &JsValue, key: &str) -> u64 {
     num(v, key) as u64
 }
 
-fn flag(v: &JsValue, key: &str) -> bool {
+pub(crate) fn flag(v: &JsValue, key: &str) -> bool {
     get(v, key).as_bool().unwrap_or(false)
 }
 
-fn list<T>(v: &JsValue, key: &str, item: fn(&JsValue) -> T) -> Vec<T> {
+pub(crate) fn list<T>(v: &JsValue, key: &str, item: fn(&JsValue) -> T) -> Vec<T> {
     let a = get(v, key);
     if !Array::is_array(&a) {
         return Vec::new();
@@ -58,7 +58,7 @@ fn list<T>(v: &JsValue, key: &str, item: fn(&JsValue) -> T) -> Vec<T> {
     Array::from(&a).iter().map(|x| item(&x)).collect()
 }
 
-fn strings(v: &JsValue, key: &str) -> Vec<String> {
+pub(crate) fn strings(v: &JsValue, key: &str) -> Vec<String> {
     list(v, key, |x| x.as_string().unwrap_or_default())
 }
 
@@ -165,6 +165,7 @@ pub fn booking_result(v: &JsValue) -> BookingResult {
         price_min: num(v, "price_min"),
         price_max: num(v, "price_max"),
         cancel_url: str(v, "cancel_url"),
+        cabinet: opt_str(v, "cabinet"),
     }
 }
 
@@ -246,15 +247,16 @@ pub fn options(json: &str) -> Result<Options, String> {
         staff: text("staff"),
         branch: text("branch"),
         ctx: attribution(&get(&v, "ctx")),
+        receipt: opt_str(&v, "receipt"),
         resend_after: None,
     })
 }
 
-fn put(o: &Object, key: &str, value: impl Into<JsValue>) {
+pub(crate) fn put(o: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(o, &JsValue::from_str(key), &value.into());
 }
 
-fn put_opt(o: &Object, key: &str, value: &Option<String>) {
+pub(crate) fn put_opt(o: &Object, key: &str, value: &Option<String>) {
     if let Some(v) = value {
         put(o, key, v.as_str());
     }
@@ -282,7 +284,7 @@ fn touch_js(t: &Touch) -> Object {
     o
 }
 
-fn stringify(o: &Object) -> String {
+pub(crate) fn stringify(o: &Object) -> String {
     JSON::stringify(o).map(String::from).unwrap_or_default()
 }
 

@@ -47,46 +47,9 @@ pub fn BookingApp() -> impl IntoView {
     // The one element reference (each NodeRef type costs ~1.5 KB of wasm): the body and the
     // calendar grid are found from it or from their events.
     let frame = NodeRef::<leptos::html::Div>::new();
-    // A new step: scroll to its top and put focus on its heading (inline: only if focus was
-    // already inside, so the host page never jumps while the widget loads).
-    let shown = std::cell::Cell::new(Step::Start);
-    effect(move || {
-        let step = ctx.step.get();
-        if shown.replace(step) != step {
-            after(0, move || {
-                let Some(frame) = frame.try_get_untracked().flatten() else {
-                    return;
-                };
-                if let Ok(Some(body)) = frame.query_selector(".zw-body") {
-                    body.set_scroll_top(0);
-                }
-                if modal || active_in(&frame).is_some() {
-                    focus(&frame, "[data-step-title]");
-                }
-            });
-        }
-    });
+    follow(frame, ctx.step, Step::Start, modal);
 
-    let on_key = move |ev: KeyboardEvent| {
-        let Some(close) = close else {
-            return;
-        };
-        match ev.key().as_str() {
-            "Escape" => {
-                ev.prevent_default();
-                close();
-            }
-            "Tab" => {
-                if let Some(frame) = ev
-                    .current_target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                {
-                    trap_tab(&frame, &ev);
-                }
-            }
-            _ => {}
-        }
-    };
+    let on_key = modal_keys(close);
     let theme = move || {
         ctx.site.state.with(|s| match s {
             Load::Ready(site) => site.theme.mode.clone(),
@@ -143,6 +106,57 @@ pub fn BookingApp() -> impl IntoView {
     }
 }
 
+/// A new step or screen (`current` changed): scroll to its top and put focus on its heading
+/// (inline: only if focus was already inside, so the host page never jumps while it loads).
+pub(crate) fn follow<T: PartialEq + Copy + Send + Sync + 'static>(
+    frame: NodeRef<leptos::html::Div>,
+    current: RwSignal<T>,
+    first: T,
+    modal: bool,
+) {
+    let shown = std::cell::Cell::new(first);
+    effect(move || {
+        let now = current.get();
+        if shown.replace(now) != now {
+            after(0, move || {
+                let Some(frame) = frame.try_get_untracked().flatten() else {
+                    return;
+                };
+                if let Ok(Some(body)) = frame.query_selector(".zw-body") {
+                    body.set_scroll_top(0);
+                }
+                if modal || active_in(&frame).is_some() {
+                    focus(&frame, "[data-step-title]");
+                }
+            });
+        }
+    });
+}
+
+/// The modal's keys: Esc closes, Tab stays inside. Inline (`close` None) they do nothing.
+pub(crate) fn modal_keys(close: Option<fn()>) -> impl Fn(KeyboardEvent) + Copy + 'static {
+    move |ev: KeyboardEvent| {
+        let Some(close) = close else {
+            return;
+        };
+        match ev.key().as_str() {
+            "Escape" => {
+                ev.prevent_default();
+                close();
+            }
+            "Tab" => {
+                if let Some(frame) = ev
+                    .current_target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                {
+                    trap_tab(&frame, &ev);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The step shown: one static type for all nine (smaller than nine `AnyView`s).
 fn current(step: Step) -> impl IntoView {
     match step {
@@ -173,7 +187,7 @@ fn StartStep() -> impl IntoView {
 }
 
 /// The element focused inside this widget's shadow root, if any.
-fn active_in(frame: &Element) -> Option<Element> {
+pub(crate) fn active_in(frame: &Element) -> Option<Element> {
     frame
         .get_root_node()
         .dyn_into::<web_sys::ShadowRoot>()
@@ -182,7 +196,7 @@ fn active_in(frame: &Element) -> Option<Element> {
 }
 
 /// Keeps Tab inside the dialog: from the last control to the first, and Shift+Tab back.
-fn trap_tab(frame: &Element, ev: &KeyboardEvent) {
+pub(crate) fn trap_tab(frame: &Element, ev: &KeyboardEvent) {
     let Ok(list) = frame.query_selector_all(FOCUSABLE) else {
         return;
     };

@@ -32,7 +32,7 @@ const FIELDS: [(u32, &str); 5] = [
 ];
 
 /// Keeps the phone masked; a Backspace that only removed mask punctuation removes a digit.
-fn phone_mask(old: &str, new: &str, deleting: bool) -> String {
+pub(crate) fn phone_mask(old: &str, new: &str, deleting: bool) -> String {
     let masked = mask_phone(new);
     if deleting && masked == old {
         drop_last_digit(old)

@@ -49,6 +49,20 @@ pub fn SuccessStep() -> impl IntoView {
             </a>
         }
     });
+    // A booking that proved the phone by SMS opens the cabinet signed in (the cabinet module,
+    // through embed.js, exchanges the one-time receipt for a session).
+    let cabinet = res.cabinet.clone().map(|receipt| {
+        let open = move |_| {
+            let o = js_sys::Object::new();
+            crate::wire::put(&o, "receipt", receipt.as_str());
+            crate::embed::zapis("cabinet", &o, close);
+        };
+        view! {
+            <button type="button" class="zw-btn zw-ghost" data-testid="open-cabinet" on:click=open>
+                {move || ctx.t().open_cabinet}
+            </button>
+        }
+    });
     let finish = move |_| match close {
         Some(close) => close(),
         None => flow::restart(ctx),
@@ -56,7 +70,7 @@ pub fn SuccessStep() -> impl IntoView {
     Either::Right(view! {
         <StepSection name="success" title=|t| t.done_title done=true>
             <div>{rows}</div>
-            <div class="zw-links">{ics_link}{cancel_link}</div>
+            <div class="zw-links">{ics_link}{cabinet}{cancel_link}</div>
             <div class="zw-foot">
                 <button type="button" class="zw-btn zw-wide" data-testid="done" on:click=finish>
                     {move || if close.is_some() { ctx.t().done } else { ctx.t().book_again }}
