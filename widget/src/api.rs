@@ -123,24 +123,14 @@ fn ids(services: &[u64]) -> String {
         .join(",")
 }
 
-/// Sends (with a JSON body when given) under a timeout; returns the status and parsed body.
-async fn send(
+/// Sends (with a JSON body when given) under a timeout; returns the status and parsed body
+/// (`null` when it is no JSON; an array stays an array: the cabinet's question list is one).
+pub(crate) async fn send(
     req: RequestBuilder,
     json: Option<String>,
     lang: Lang,
     timeout_ms: i32,
 ) -> Result<(u16, JsValue), ApiError> {
-    let (status, body) = send_text(req, json, lang, timeout_ms).await?;
-    Ok((status, wire::parse(&body).unwrap_or(JsValue::NULL)))
-}
-
-/// [`send`], the body as text.
-pub(crate) async fn send_text(
-    req: RequestBuilder,
-    json: Option<String>,
-    lang: Lang,
-    timeout_ms: i32,
-) -> Result<(u16, String), ApiError> {
     let ctrl = web_sys::AbortController::new().map_err(|_| ApiError::Network)?;
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let abort = ctrl.clone();
@@ -162,7 +152,10 @@ pub(crate) async fn send_text(
             .await
             .map_err(|_| ApiError::Network)?;
         let body = resp.text().await.map_err(|_| ApiError::Network)?;
-        Ok((resp.status(), body))
+        Ok((
+            resp.status(),
+            js_sys::JSON::parse(&body).unwrap_or(JsValue::NULL),
+        ))
     }
     .await;
     window.clear_timeout_with_handle(handle);

@@ -225,15 +225,20 @@ fn focus_first(host: &HtmlElement) {
 /// (this module's modal) runs first, so two modals never stack. `false` when the page has no
 /// `zapis` (nothing is closed then).
 pub fn zapis(command: &str, opts: &js_sys::Object, close: Option<fn()>) -> bool {
-    let zapis = web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("zapis")).ok())
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    let Some(zapis) = zapis else {
+    let Some(window) = web_sys::window() else {
         return false;
     };
+    let zapis = crate::wire::get(&window, "zapis");
+    if !zapis.is_function() {
+        return false;
+    }
     if let Some(close) = close {
         close();
     }
-    let _ = zapis.call2(&JsValue::NULL, &JsValue::from_str(command), opts);
+    let _ = zapis.unchecked_ref::<js_sys::Function>().call2(
+        &JsValue::NULL,
+        &JsValue::from_str(command),
+        opts,
+    );
     true
 }

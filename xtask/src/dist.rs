@@ -35,7 +35,7 @@ struct Module {
     exports: &'static str,
 }
 
-const MODULES: [Module; 2] = [
+const MODULES: [Module; 3] = [
     Module {
         name: "tracker",
         krate: "tracker",
@@ -54,6 +54,14 @@ const MODULES: [Module; 2] = [
         // Measured on this widget: see widget/README.md ("Size").
         rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
         // Leptos CSR carries server_fn's streaming classes (`IntoUnderlying*`), never used here.
+        exports: "initSync, open, mount, close, set_language",
+    },
+    Module {
+        name: "cabinet",
+        krate: "cabinet-embed",
+        // The client cabinet: built like the widget (the same profile and flags).
+        profile: &["--profile", "wasm-release"],
+        rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
         exports: "initSync, open, mount, close, set_language",
     },
 ];
@@ -230,7 +238,7 @@ fn report(manifest: &serde_json::Map<String, serde_json::Value>) {
             .map(|(_, v)| v[key].as_u64().unwrap_or(0))
             .sum()
     };
-    for part in ["embed", "tracker", "widget"] {
+    for part in ["embed", "tracker", "widget", "cabinet"] {
         log(format!(
             "{part:8} raw {:>7} B   gzip {:>6} B   brotli {:>6} B",
             sum(part, "raw"),

@@ -49,7 +49,7 @@ pub fn BookingApp() -> impl IntoView {
     let frame = NodeRef::<leptos::html::Div>::new();
     follow(frame, ctx.step, Step::Start, modal);
 
-    let on_key = modal_keys(close);
+    let on_key = move |ev: KeyboardEvent| modal_key(close, ev);
     let theme = move || {
         ctx.site.state.with(|s| match s {
             Load::Ready(site) => site.theme.mode.clone(),
@@ -134,26 +134,24 @@ pub(crate) fn follow<T: PartialEq + Copy + Send + Sync + 'static>(
 }
 
 /// The modal's keys: Esc closes, Tab stays inside. Inline (`close` None) they do nothing.
-pub(crate) fn modal_keys(close: Option<fn()>) -> impl Fn(KeyboardEvent) + Copy + 'static {
-    move |ev: KeyboardEvent| {
-        let Some(close) = close else {
-            return;
-        };
-        match ev.key().as_str() {
-            "Escape" => {
-                ev.prevent_default();
-                close();
-            }
-            "Tab" => {
-                if let Some(frame) = ev
-                    .current_target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                {
-                    trap_tab(&frame, &ev);
-                }
-            }
-            _ => {}
+pub(crate) fn modal_key(close: Option<fn()>, ev: KeyboardEvent) {
+    let Some(close) = close else {
+        return;
+    };
+    match ev.key().as_str() {
+        "Escape" => {
+            ev.prevent_default();
+            close();
         }
+        "Tab" => {
+            if let Some(frame) = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+            {
+                trap_tab(&frame, &ev);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -95,8 +95,7 @@ fn call<T: 'static>(
         req.header(SESSION_HEADER, s)
     };
     Box::pin(async move {
-        let (status, text) = api::send_text(req, json, lang, TIMEOUT_MS).await?;
-        let value = js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL);
+        let (status, value) = api::send(req, json, lang, TIMEOUT_MS).await?;
         match body {
             Body::Empty(v) if (200..300).contains(&status) => Ok(v),
             Body::Empty(_) => Err(api::check(status, value).err().unwrap_or(ApiError::Network)),

@@ -18,7 +18,7 @@ use super::{
     visits::VisitsScreen,
 };
 use crate::{
-    booking::app::{follow, modal_keys},
+    booking::app::{follow, modal_key},
     ui::error_banner::{ErrorBanner, Skeleton},
 };
 
@@ -28,7 +28,7 @@ pub fn Section(name: &'static str, title: Label, children: Children) -> impl Int
     let ctx = expect_context::<Ctx>();
     view! {
         <section class="zw-step" data-step=name>
-            <h3 class="zw-h" tabindex="-1" data-step-title="">{move || title(ctx.t())}</h3>
+            <h3 class="zw-h" tabindex="-1" data-step-title="">{title(ctx.tn())}</h3>
             {children()}
         </section>
     }
@@ -80,7 +80,7 @@ pub fn CabinetApp() -> impl IntoView {
 
     let frame = NodeRef::<leptos::html::Div>::new();
     follow(frame, ctx.screen, Screen::Start, modal);
-    let on_key = modal_keys(close);
+    let on_key = move |ev: web_sys::KeyboardEvent| modal_key(close, ev);
     let close_button = close.map(|close| {
         view! {
             <button type="button" class="zw-icon zw-close" data-testid="close"
@@ -110,10 +110,10 @@ pub fn CabinetApp() -> impl IntoView {
                     {close_button}
                 </div>
                 <div class="zc-main">
-                    {move || signed_in.get().then(|| tabs(ctx))}
+                    {move || { ctx.lang.track(); signed_in.get().then(|| tabs(ctx)) }}
                     <div class="zw-body">
                         <div role="status" aria-live="polite">{notice}</div>
-                        {move || current(ctx.screen.get())}
+                        {move || { ctx.lang.track(); current(ctx.screen.get()) }}
                     </div>
                 </div>
             </div>
@@ -138,7 +138,7 @@ fn tabs(ctx: Ctx) -> impl IntoView {
                 (n > 0).then(|| {
                     view! {
                         <span class="zc-badge" data-testid="unread">
-                            <span class="zw-sr">{move || ctx.t().unread}</span>{n}
+                            <span class="zw-sr">{ctx.tn().unread}</span>{n}
                         </span>
                     }
                 })
@@ -148,14 +148,14 @@ fn tabs(ctx: Ctx) -> impl IntoView {
                     <button type="button" class="zc-tab" data-testid=id
                         aria-current=move || (ctx.screen.get().tab() == Some(screen)).then_some("page")
                         on:click=move |_| ctx.go(screen)>
-                        {move || label(ctx.t())}{badge}
+                        {label(ctx.tn())}{badge}
                     </button>
                 </li>
             }
         })
         .collect_view();
     view! {
-        <nav class="zc-nav" aria-label=move || ctx.t().sections>
+        <nav class="zc-nav" aria-label=ctx.tn().sections>
             <ul class="zc-tabs">{list}</ul>
         </nav>
     }

@@ -17,20 +17,11 @@ fn date(lang: Lang, ymd: &str) -> String {
 }
 
 /// One card: a title, its number, and lines of `label value`.
-fn card(
-    ctx: Ctx,
-    id: String,
-    title: String,
-    number: String,
-    lines: impl Fn(Lang, &'static Texts) -> Vec<String> + Send + Sync + 'static,
-) -> impl IntoView {
-    let rows = move || {
-        let lang = ctx.lang.get();
-        lines(lang, Texts::of(lang))
-            .into_iter()
-            .map(|l| view! { <p>{l}</p> })
-            .collect_view()
-    };
+fn card(id: String, title: String, number: String, lines: Vec<String>) -> AnyView {
+    let rows = lines
+        .into_iter()
+        .map(|l| view! { <p>{l}</p> })
+        .collect_view();
     view! {
         <li class="zc-card" data-testid=id>
             <p class="zw-item-title">{title}</p>
@@ -38,6 +29,7 @@ fn card(
             {rows}
         </li>
     }
+    .into_any()
 }
 
 fn group(
@@ -47,7 +39,7 @@ fn group(
 ) -> impl IntoView {
     (!items.is_empty()).then(|| {
         view! {
-            <h4>{move || title(ctx.t())}</h4>
+            <h4>{title(ctx.tn())}</h4>
             <ul class="zw-list">{items}</ul>
         }
     })
@@ -58,9 +50,10 @@ fn money(lang: Lang, v: f64) -> String {
 }
 
 fn shown(ctx: Ctx, b: Balances) -> AnyView {
+    let (lang, t) = (ctx.ln(), ctx.tn());
     if b.cards.is_empty() && b.abonements.is_empty() && b.certificates.is_empty() {
         return view! {
-            <p class="zw-empty" data-testid="no-balances">{move || ctx.t().no_balances}</p>
+            <p class="zw-empty" data-testid="no-balances">{ctx.tn().no_balances}</p>
         }
         .into_any();
     }
@@ -69,23 +62,16 @@ fn shown(ctx: Ctx, b: Balances) -> AnyView {
         .into_iter()
         .map(|c| {
             let (balance, points, programs) = (c.balance, c.points, c.programs.join(", "));
-            card(
-                ctx,
-                format!("card-{}", c.id),
-                c.title,
-                c.number,
-                move |lang, t| {
-                    let mut out = vec![format!("{}{}", t.points, format::money(lang, points))];
-                    if balance > 0.0 {
-                        out.push(format!("{}{}", t.balance, money(lang, balance)));
-                    }
-                    if !programs.is_empty() {
-                        out.push(programs.clone());
-                    }
-                    out
-                },
-            )
-            .into_any()
+            card(format!("card-{}", c.id), c.title, c.number, {
+                let mut out = vec![format!("{}{}", t.points, format::money(lang, points))];
+                if balance > 0.0 {
+                    out.push(format!("{}{}", t.balance, money(lang, balance)));
+                }
+                if !programs.is_empty() {
+                    out.push(programs.clone());
+                }
+                out
+            })
         })
         .collect();
     let abonements = b
@@ -93,26 +79,19 @@ fn shown(ctx: Ctx, b: Balances) -> AnyView {
         .into_iter()
         .map(|a| {
             let (left, balance, expires, frozen) = (a.visits_left, a.balance, a.expires, a.frozen);
-            card(
-                ctx,
-                format!("abonement-{}", a.id),
-                a.title,
-                a.number,
-                move |lang, t| {
-                    let mut out = vec![match left {
-                        Some(n) => format!("{}{n}", t.visits_left),
-                        None => balance.clone(),
-                    }];
-                    if let Some(e) = &expires {
-                        out.push(format!("{}{}", t.expires, date(lang, e)));
-                    }
-                    if frozen {
-                        out.push(t.frozen.to_owned());
-                    }
-                    out
-                },
-            )
-            .into_any()
+            card(format!("abonement-{}", a.id), a.title, a.number, {
+                let mut out = vec![match left {
+                    Some(n) => format!("{}{n}", t.visits_left),
+                    None => balance.clone(),
+                }];
+                if let Some(e) = &expires {
+                    out.push(format!("{}{}", t.expires, date(lang, e)));
+                }
+                if frozen {
+                    out.push(t.frozen.to_owned());
+                }
+                out
+            })
         })
         .collect();
     let certificates = b
@@ -120,26 +99,19 @@ fn shown(ctx: Ctx, b: Balances) -> AnyView {
         .into_iter()
         .map(|c| {
             let (balance, nominal, expires) = (c.balance, c.nominal, c.expires);
-            card(
-                ctx,
-                format!("certificate-{}", c.id),
-                c.title,
-                c.number,
-                move |lang, t| {
-                    let mut out = vec![format!(
-                        "{}{}{}{}",
-                        t.balance,
-                        money(lang, balance),
-                        t.of_nominal,
-                        money(lang, nominal)
-                    )];
-                    if let Some(e) = &expires {
-                        out.push(format!("{}{}", t.expires, date(lang, e)));
-                    }
-                    out
-                },
-            )
-            .into_any()
+            card(format!("certificate-{}", c.id), c.title, c.number, {
+                let mut out = vec![format!(
+                    "{}{}{}{}",
+                    t.balance,
+                    money(lang, balance),
+                    t.of_nominal,
+                    money(lang, nominal)
+                )];
+                if let Some(e) = &expires {
+                    out.push(format!("{}{}", t.expires, date(lang, e)));
+                }
+                out
+            })
         })
         .collect();
     view! {

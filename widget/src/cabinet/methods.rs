@@ -27,7 +27,7 @@ pub fn Methods(me: Me) -> impl IntoView {
             let (kind, value) = (i.kind, i.value.clone());
             view! {
                 <li data-testid="identity">
-                    {move || if kind == IdentityKind::Email { ctx.t().method_email } else { ctx.t().method_phone }}
+                    {if kind == IdentityKind::Email { ctx.tn().method_email } else { ctx.tn().method_phone }}
                     ": "<b dir="ltr">{value}</b>
                 </li>
             }
@@ -82,7 +82,7 @@ pub fn Methods(me: Me) -> impl IntoView {
     });
     let spec = email_spec("login-email", "username");
     view! {
-        <h4>{move || ctx.t().methods}</h4>
+        <h4>{ctx.tn().methods}</h4>
         <ul class="zc-lines">{identities}</ul>
         <form class="zw-form" novalidate="" on:submit=on_submit data-testid="password-form">
             <Field spec label=Arc::new(move || ctx.lang.get().t().email.to_owned()) value=email error=email_err
@@ -93,25 +93,25 @@ pub fn Methods(me: Me) -> impl IntoView {
             <div class="zw-check zc-check">
                 <input type="checkbox" id="zc-second" data-testid="second-step" prop:checked=move || second.get()
                     on:change=move |_| second.update(|v| *v = !*v)/>
-                <label for="zc-second">{move || ctx.t().second_step}</label>
+                <label for="zc-second">{ctx.tn().second_step}</label>
             </div>
             <div class="zc-actions">
                 <button type="submit" class="zw-btn zw-ghost" data-testid="set-password" disabled=move || ctx.busy.get()>
-                    {move || ctx.t().set_password}
+                    {ctx.tn().set_password}
                 </button>
             </div>
         </form>
         <div>{action_error(ctx)}</div>
         <div class="zc-actions zc-leave">
             <button type="button" class="zw-btn zw-ghost" data-testid="sign-out" on:click=move |_| sign_out(false)>
-                {move || ctx.t().sign_out}
+                {ctx.tn().sign_out}
             </button>
             <button type="button" class="zw-btn zw-ghost" data-testid="sign-out-all" on:click=move |_| sign_out(true)>
-                {move || ctx.t().sign_out_all}
+                {ctx.tn().sign_out_all}
             </button>
             <button type="button" class="zw-btn zw-ghost zc-danger-text" data-testid="delete"
                 on:click=move |_| ctx.go(Screen::Delete)>
-                {move || ctx.t().delete}
+                {ctx.tn().delete}
             </button>
         </div>
     }
@@ -120,13 +120,12 @@ pub fn Methods(me: Me) -> impl IntoView {
 #[component]
 pub fn DeleteScreen() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let what = move || {
-        ctx.t()
-            .delete_what
-            .iter()
-            .map(|l| view! { <li>{*l}</li> })
-            .collect_view()
-    };
+    let what = ctx
+        .tn()
+        .delete_what
+        .iter()
+        .map(|l| view! { <li>{*l}</li> })
+        .collect_view();
     let delete = move |_| {
         let reply = ctx.api().delete_account(ctx.lang.get_untracked(), &ctx.s());
         ctx.run(reply, move |d| {
@@ -137,16 +136,16 @@ pub fn DeleteScreen() -> impl IntoView {
     view! {
         <Section name="delete" title=|t| t.delete_title>
             <ul class="zc-lines" data-testid="delete-what">{what}</ul>
-            <p>{move || ctx.t().delete_stays}</p>
+            <p>{ctx.tn().delete_stays}</p>
             <div>{action_error(ctx)}</div>
             <div class="zc-actions">
                 <button type="button" class="zw-btn zc-danger" data-testid="delete-yes"
                     disabled=move || ctx.busy.get() on:click=delete>
-                    {move || ctx.t().delete_yes}
+                    {ctx.tn().delete_yes}
                 </button>
                 <button type="button" class="zw-btn zw-ghost" data-testid="delete-no"
                     on:click=move |_| ctx.go(Screen::Profile)>
-                    {move || ctx.t().keep}
+                    {ctx.tn().keep}
                 </button>
             </div>
         </Section>

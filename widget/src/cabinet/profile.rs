@@ -104,7 +104,7 @@ fn form(ctx: Ctx, me: Me) -> impl IntoView {
             <div>{action_error(ctx)}</div>
             <div class="zc-actions">
                 <button type="submit" class="zw-btn" data-testid="save" disabled=move || ctx.busy.get()>
-                    {move || if changed.get() && !sent.get() { ctx.lang.get().t().get_code } else { ctx.t().save }}
+                    {move || if changed.get() && !sent.get() { ctx.ln().t().get_code } else { ctx.tn().save }}
                 </button>
             </div>
         </form>

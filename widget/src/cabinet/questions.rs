@@ -28,7 +28,7 @@ pub fn QuestionsScreen() -> impl IntoView {
     let list = move |threads: Vec<Thread>| {
         if threads.is_empty() {
             return view! {
-                <p class="zw-empty" data-testid="no-questions">{move || ctx.t().no_questions}</p>
+                <p class="zw-empty" data-testid="no-questions">{ctx.tn().no_questions}</p>
             }
             .into_any();
         }
@@ -44,9 +44,9 @@ pub fn QuestionsScreen() -> impl IntoView {
                         <button type="button" class="zw-item" data-testid=format!("thread-{id}")
                             on:click=move |_| ctx.go(Screen::Thread(id))>
                             <span class="zw-item-title zc-clip">{first}</span>
-                            <span class="zw-muted">{move || format::when(ctx.lang.get(), &at)}</span>
+                            <span class="zw-muted">{format::when(ctx.ln(), &at)}</span>
                             {unread.then(|| view! {
-                                <span class="zc-badge zc-new" data-testid="new-answer">{move || ctx.t().new_answer}</span>
+                                <span class="zc-badge zc-new" data-testid="new-answer">{ctx.tn().new_answer}</span>
                             })}
                         </button>
                     </li>
@@ -60,7 +60,7 @@ pub fn QuestionsScreen() -> impl IntoView {
             <div class="zc-actions">
                 <button type="button" class="zw-btn" data-testid="ask"
                     on:click=move |_| { ctx.about.set(None); ctx.go(Screen::Ask) }>
-                    {move || ctx.t().ask}
+                    {ctx.tn().ask}
                 </button>
             </div>
             {loaded(ctx.threads, move || ctx.load_threads(true), list)}
@@ -129,7 +129,7 @@ pub fn AskScreen() -> impl IntoView {
         visits
             .into_iter()
             .map(|v| {
-                let label = format!("{} — {}", format::when(ctx.lang.get(), &v.datetime), titles(&v));
+                let label = format!("{} — {}", format::when(ctx.ln(), &v.datetime), titles(&v));
                 view! { <option value=v.id.to_string() selected=chosen == Some(v.id)>{label}</option> }
             })
             .collect_view()
@@ -143,9 +143,9 @@ pub fn AskScreen() -> impl IntoView {
         <Section name="ask" title=|t| t.ask>
             <form class="zw-form" novalidate="" on:submit=on_submit>
                 <div class="zw-field">
-                    <label for="zc-about">{move || ctx.t().about}</label>
+                    <label for="zc-about">{ctx.tn().about}</label>
                     <select id="zc-about" class="zw-input" data-testid="about" on:change=on_change>
-                        <option value="" selected=ctx.about.get_untracked().is_none()>{move || ctx.t().general}</option>
+                        <option value="" selected=ctx.about.get_untracked().is_none()>{ctx.tn().general}</option>
                         {options}
                     </select>
                 </div>
@@ -153,7 +153,7 @@ pub fn AskScreen() -> impl IntoView {
                 <div>{action_error(ctx)}</div>
                 <div class="zw-foot">
                     <button type="submit" class="zw-btn zw-wide" data-testid="send" disabled=move || ctx.busy.get()>
-                        {move || ctx.t().send}
+                        {ctx.tn().send}
                     </button>
                 </div>
             </form>
@@ -191,8 +191,8 @@ pub fn ThreadScreen(id: u64) -> impl IntoView {
                     <li class=if salon { "zc-msg zc-salon" } else { "zc-msg zc-mine" }
                         data-testid=if salon { "from-salon" } else { "from-me" }>
                         <p class="zw-muted">
-                            {move || if salon { ctx.t().salon } else { ctx.t().you }}
-                            " · "{move || format::when(ctx.lang.get(), &m.at)}
+                            {if salon { ctx.tn().salon } else { ctx.tn().you }}
+                            " · "{format::when(ctx.ln(), &m.at)}
                         </p>
                         <p class="zc-text">{m.text}</p>
                     </li>
@@ -217,11 +217,11 @@ pub fn ThreadScreen(id: u64) -> impl IntoView {
                 <div>{action_error(ctx)}</div>
                 <div class="zc-actions">
                     <button type="submit" class="zw-btn" data-testid="send" disabled=move || ctx.busy.get()>
-                        {move || ctx.t().reply}
+                        {ctx.tn().reply}
                     </button>
                     <button type="button" class="zw-btn zw-ghost" data-testid="to-questions"
                         on:click=move |_| ctx.go(Screen::Questions)>
-                        {move || ctx.t().to_questions}
+                        {ctx.tn().to_questions}
                     </button>
                 </div>
             </form>

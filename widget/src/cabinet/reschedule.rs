@@ -77,7 +77,7 @@ pub fn RescheduleScreen(id: u64) -> impl IntoView {
         day.get().map(|d| {
             let retry = move || visit.with_value(|v| load_times(ctx, v, d.iso(), true));
             view! {
-                <h4 data-testid="move-day">{move || format::date_short(ctx.lang.get(), d)}</h4>
+                <h4 data-testid="move-day">{format::date_short(ctx.ln(), d)}</h4>
                 {loaded(ctx.times, retry, move |t: Times| slots(ctx, t, slot).into_any())}
             }
         })
@@ -87,7 +87,9 @@ pub fn RescheduleScreen(id: u64) -> impl IntoView {
             let at = s.datetime.clone();
             let on_click = move |_| {
                 let chosen = at.clone();
-                let reply = ctx.api().reschedule(ctx.lang.get_untracked(), &ctx.s(), id, &chosen);
+                let reply = ctx
+                    .api()
+                    .reschedule(ctx.lang.get_untracked(), &ctx.s(), id, &chosen);
                 ctx.run(reply, move |moved| {
                     ctx.load_visits(true);
                     ctx.go(Screen::Visits);
@@ -102,7 +104,7 @@ pub fn RescheduleScreen(id: u64) -> impl IntoView {
                 <div class="zw-foot">
                     <button type="button" class="zw-btn zw-wide" data-testid="move-confirm"
                         disabled=move || ctx.busy.get() on:click=on_click>
-                        {move || format!("{}{}", ctx.t().move_to, format::when(ctx.lang.get(), &when))}
+                        {format!("{}{}", ctx.tn().move_to, format::when(ctx.ln(), &when))}
                     </button>
                 </div>
             }
@@ -123,16 +125,16 @@ pub fn RescheduleScreen(id: u64) -> impl IntoView {
         <Section name="reschedule" title=|t| t.move_title>
             <p class="zw-sub">{what}</p>
             <p data-testid="move-now">
-                {move || format!("{}{}", ctx.t().now_at, format::when(ctx.lang.get(), &now))}
+                {format!("{}{}", ctx.tn().now_at, format::when(ctx.ln(), &now))}
             </p>
-            <p class="zc-rule">{move || rule_text(ctx.lang.get(), &rule, move_words(ctx.t()))}</p>
+            <p class="zc-rule">{rule_text(ctx.ln(), &rule, move_words(ctx.tn()))}</p>
             {loaded(ctx.dates, move || visit.with_value(|v| load_dates(ctx, v, true)), calendar)}
             {times}
             <div>{action_error(ctx)}</div>
             {confirm}
             <button type="button" class="zw-link zc-plain" data-testid="to-visits"
                 on:click=move |_| ctx.go(Screen::Visits)>
-                {move || ctx.t().to_visits}
+                {ctx.tn().to_visits}
             </button>
         </Section>
     })
@@ -141,7 +143,7 @@ pub fn RescheduleScreen(id: u64) -> impl IntoView {
 fn slots(ctx: Ctx, times: Times, chosen: RwSignal<Option<Slot>>) -> impl IntoView {
     if times.slots.is_empty() {
         return Either::Left(view! {
-            <p class="zw-empty" role="status" data-testid="no-times">{move || ctx.lang.get().t().no_times}</p>
+            <p class="zw-empty" role="status" data-testid="no-times">{ctx.ln().t().no_times}</p>
         });
     }
     let buttons = times

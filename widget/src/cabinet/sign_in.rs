@@ -72,7 +72,7 @@ pub fn SignInScreen() -> impl IntoView {
             <button type="button" class="zc-mode" data-testid=id
                 aria-pressed=move || (by_email.get() == email).to_string()
                 on:click=move |_| { ctx.error.set(None); by_email.set(email) }>
-                {move || text(ctx.t())}
+                {text(ctx.tn())}
             </button>
         }
     };
@@ -144,14 +144,14 @@ fn phone_form(ctx: Ctx) -> impl IntoView {
             let name_part = move || {
                 need_name.get().then(|| {
                     view! {
-                        <p class="zc-hint" data-testid="new-here">{move || ctx.t().new_here}</p>
+                        <p class="zc-hint" data-testid="new-here">{ctx.tn().new_here}</p>
                         <Field spec=Spec::text("name", "name") label=Arc::new(move || ctx.lang.get().t().name.to_owned())
                             value=name error=required(ctx, tried, name, |l| l.t().err_name) left=nothing() edited=nothing()/>
                     }
                 })
             };
             view! {
-                <p class="zw-sub">{move || ctx.t().code_sent}<b dir="ltr">{move || phone.get()}</b></p>
+                <p class="zw-sub">{ctx.tn().code_sent}<b dir="ltr">{move || phone.get()}</b></p>
                 <Field spec=code_spec label=Arc::new(move || ctx.lang.get().t().code_label.to_owned())
                     value=code error=required(ctx, tried, code, |l| l.t().err_code) left=nothing() edited=nothing()/>
                 {name_part}
@@ -175,7 +175,7 @@ fn phone_form(ctx: Ctx) -> impl IntoView {
                 </button>
                 <button type="button" class="zw-link zc-plain" data-testid="other-phone"
                     on:click=move |_| { sent.set(false); need_name.set(false); code.set(String::new()) }>
-                    {move || ctx.t().other_phone}
+                    {ctx.tn().other_phone}
                 </button>
             }
         })
@@ -237,7 +237,7 @@ fn email_form(ctx: Ctx) -> impl IntoView {
             <div>{action_error(ctx)}</div>
             <div class="zw-foot zc-foot">
                 <button type="submit" class="zw-btn zw-wide" data-testid="submit" disabled=move || ctx.busy.get()>
-                    {move || ctx.t().enter}
+                    {ctx.tn().enter}
                 </button>
             </div>
         </form>
@@ -274,14 +274,14 @@ pub fn SecondStepScreen() -> impl IntoView {
     let spec = code_spec();
     view! {
         <Section name="second-step" title=|t| t.second_title>
-            <p class="zw-sub">{move || ctx.t().second_sent}<b dir="ltr">{masked}</b></p>
+            <p class="zw-sub">{ctx.tn().second_sent}<b dir="ltr">{masked}</b></p>
             <form class="zw-form" novalidate="" on:submit=on_submit>
                 <Field spec label=Arc::new(move || ctx.lang.get().t().code_label.to_owned())
                     value=code error=required(ctx, tried, code, |l| l.t().err_code) left=nothing() edited=nothing()/>
                 <div>{action_error(ctx)}</div>
                 <div class="zw-foot zc-foot">
                     <button type="submit" class="zw-btn zw-wide" data-testid="submit" disabled=move || ctx.busy.get()>
-                        {move || ctx.lang.get().t().confirm}
+                        {ctx.ln().t().confirm}
                     </button>
                 </div>
             </form>

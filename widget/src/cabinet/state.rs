@@ -144,6 +144,17 @@ impl Ctx {
         Texts::of(self.lang.get())
     }
 
+    /// The texts of the language now, untracked: screens are built again when the language
+    /// changes (`app.rs`), so their texts are plain strings rather than a closure each.
+    pub fn tn(self) -> &'static Texts {
+        Texts::of(self.ln())
+    }
+
+    /// The language now, untracked (see [`Ctx::tn`]).
+    pub fn ln(self) -> Lang {
+        self.lang.get_untracked()
+    }
+
     pub fn api(self) -> CabinetApi {
         self.api.get_value()
     }

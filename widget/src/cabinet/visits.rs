@@ -76,7 +76,7 @@ pub fn VisitsScreen(classes: bool) -> impl IntoView {
         let upcoming = if upcoming.is_empty() {
             Either::Left(view! {
                 <p class="zw-empty" data-testid="no-upcoming">
-                    {move || if classes { ctx.t().no_classes } else { ctx.t().no_upcoming }}
+                    {if classes { ctx.tn().no_classes } else { ctx.tn().no_upcoming }}
                 </p>
             })
         } else {
@@ -87,17 +87,17 @@ pub fn VisitsScreen(classes: bool) -> impl IntoView {
             })
         };
         let past = if past.is_empty() {
-            Either::Left(view! { <p class="zw-empty">{move || ctx.t().no_past}</p> })
+            Either::Left(view! { <p class="zw-empty">{ctx.tn().no_past}</p> })
         } else {
             Either::Right(view! {
                 <ul class="zw-list">{past.into_iter().map(|v| past_card(ctx, v)).collect_view()}</ul>
             })
         };
         view! {
-            <h4>{move || ctx.t().upcoming}</h4>
+            <h4>{ctx.tn().upcoming}</h4>
             <div>{action_error(ctx)}</div>
             {upcoming}
-            <h4>{move || ctx.t().past}</h4>
+            <h4>{ctx.tn().past}</h4>
             {past}
         }
         .into_any()
@@ -123,11 +123,11 @@ fn head(ctx: Ctx, v: &Visit) -> impl IntoView + use<> {
     let at_salon = !v.online;
     view! {
         <p class="zw-item-title">
-            {class.then(|| view! { <span class="zc-tag">{move || ctx.t().class_mark}</span> })}
+            {class.then(|| view! { <span class="zc-tag">{ctx.tn().class_mark}</span> })}
             {title}
         </p>
         <p>
-            <b>{move || format::when(ctx.lang.get(), &when)}</b>
+            <b>{format::when(ctx.ln(), &when)}</b>
             " · "
             {move || if master.is_empty() { ctx.t().any_master.to_owned() } else { master.clone() }}
         </p>
@@ -147,7 +147,7 @@ fn upcoming_card(ctx: Ctx, v: Visit, confirm: RwSignal<Option<u64>>) -> impl Int
         let rule = moving.clone();
         view! {
             <p class="zc-rule" id=format!("zc-move-{id}") data-testid="reschedule-rule">
-                {move || rule_text(ctx.lang.get(), &rule, move_words(ctx.t()))}
+                {rule_text(ctx.ln(), &rule, move_words(ctx.tn()))}
             </p>
         }
     });
@@ -156,7 +156,7 @@ fn upcoming_card(ctx: Ctx, v: Visit, confirm: RwSignal<Option<u64>>) -> impl Int
             <button type="button" class="zw-btn zw-ghost" data-testid="reschedule"
                 aria-describedby=format!("zc-move-{id}")
                 on:click=move |_| ctx.go(Screen::Reschedule(id))>
-                {move || ctx.t().reschedule}
+                {ctx.tn().reschedule}
             </button>
         }
     });
@@ -165,7 +165,7 @@ fn upcoming_card(ctx: Ctx, v: Visit, confirm: RwSignal<Option<u64>>) -> impl Int
             <button type="button" class="zw-btn zw-ghost" data-testid="cancel"
                 aria-describedby=format!("zc-cancel-{id}") aria-expanded=move || (confirm.get() == Some(id)).to_string()
                 on:click=move |_| confirm.set(Some(id))>
-                {move || ctx.t().cancel}
+                {ctx.tn().cancel}
             </button>
         }
     });
@@ -182,15 +182,15 @@ fn upcoming_card(ctx: Ctx, v: Visit, confirm: RwSignal<Option<u64>>) -> impl Int
                 });
             };
             view! {
-                <div class="zc-confirm" role="group" aria-label=move || ctx.t().cancel_ask>
-                    <p>{move || ctx.t().cancel_ask}</p>
+                <div class="zc-confirm" role="group" aria-label=ctx.tn().cancel_ask>
+                    <p>{ctx.tn().cancel_ask}</p>
                     <button type="button" class="zw-btn zc-danger" data-testid="cancel-yes"
                         disabled=move || ctx.busy.get() on:click=yes>
-                        {move || ctx.t().cancel_yes}
+                        {ctx.tn().cancel_yes}
                     </button>
                     <button type="button" class="zw-btn zw-ghost" data-testid="cancel-no"
                         on:click=move |_| confirm.set(None)>
-                        {move || ctx.t().keep}
+                        {ctx.tn().keep}
                     </button>
                 </div>
             }
@@ -201,7 +201,7 @@ fn upcoming_card(ctx: Ctx, v: Visit, confirm: RwSignal<Option<u64>>) -> impl Int
             {head(ctx, &v)}
             {move_rule}
             <p class="zc-rule" id=format!("zc-cancel-{id}") data-testid="cancel-rule">
-                {move || rule_text(ctx.lang.get(), &cancel, cancel_words(ctx.t()))}
+                {rule_text(ctx.ln(), &cancel, cancel_words(ctx.tn()))}
             </p>
             <div class="zc-actions">{move_button}{cancel_button}</div>
             {confirm_box}
@@ -217,7 +217,7 @@ fn past_card(ctx: Ctx, v: Visit) -> impl IntoView {
         .map(|s| {
             let (title, cost) = (s.title.clone(), s.cost);
             view! {
-                <li>{title}<span class="zw-price">{move || format::price(ctx.lang.get(), cost, cost)}</span></li>
+                <li>{title}<span class="zw-price">{format::price(ctx.ln(), cost, cost)}</span></li>
             }
         })
         .collect_view();
@@ -239,7 +239,7 @@ fn past_card(ctx: Ctx, v: Visit) -> impl IntoView {
         view! {
             <button type="button" class="zw-btn" data-testid="book-again"
                 on:click=move |_| book_again(ctx, &ids, staff, branch)>
-                {move || ctx.t().book_again}
+                {ctx.tn().book_again}
             </button>
         }
     });
@@ -247,15 +247,15 @@ fn past_card(ctx: Ctx, v: Visit) -> impl IntoView {
         <li class="zc-card" data-testid=format!("visit-{id}")>
             {head(ctx, &v)}
             <ul class="zc-lines">{lines}</ul>
-            <p class="zw-muted" data-testid="attendance">{move || ctx.t().attendance[attendance]}</p>
+            <p class="zw-muted" data-testid="attendance">{ctx.tn().attendance[attendance]}</p>
             {(paid > 0.0).then(|| view! {
-                <p data-testid="paid">{move || format!("{}{}", ctx.t().paid, format::price(ctx.lang.get(), paid, paid).unwrap_or_default())}</p>
+                <p data-testid="paid">{format!("{}{}", ctx.tn().paid, format::price(ctx.ln(), paid, paid).unwrap_or_default())}</p>
             })}
             <div class="zc-actions">
                 {again}
                 <button type="button" class="zw-btn zw-ghost" data-testid="ask-about"
                     on:click=move |_| { ctx.about.set(Some(id)); ctx.go(Screen::Ask) }>
-                    {move || ctx.t().ask_about}
+                    {ctx.tn().ask_about}
                 </button>
             </div>
         </li>

@@ -45,7 +45,9 @@ use std::{
 
 use anyhow::{Context, bail};
 
-pub use sizes::{BUDGET_EMBED_GZ, BUDGET_TRACKER_GZ, BUDGET_WIDGET_GZ, check_sizes, measure};
+pub use sizes::{
+    BUDGET_CABINET_GZ, BUDGET_EMBED_GZ, BUDGET_TRACKER_GZ, BUDGET_WIDGET_GZ, check_sizes, measure,
+};
 
 use crate::{
     dist,
