@@ -47,9 +47,46 @@ pub fn BookingApp() -> impl IntoView {
     // The one element reference (each NodeRef type costs ~1.5 KB of wasm): the body and the
     // calendar grid are found from it or from their events.
     let frame = NodeRef::<leptos::html::Div>::new();
-    follow(frame, ctx.step, Step::Start, modal);
+    // A new step: scroll to its top and put focus on its heading (inline: only if focus was
+    // already inside, so the host page never jumps while the widget loads).
+    let shown = std::cell::Cell::new(Step::Start);
+    effect(move || {
+        let step = ctx.step.get();
+        if shown.replace(step) != step {
+            after(0, move || {
+                let Some(frame) = frame.try_get_untracked().flatten() else {
+                    return;
+                };
+                if let Ok(Some(body)) = frame.query_selector(".zw-body") {
+                    body.set_scroll_top(0);
+                }
+                if modal || active_in(&frame).is_some() {
+                    focus(&frame, "[data-step-title]");
+                }
+            });
+        }
+    });
 
-    let on_key = move |ev: KeyboardEvent| modal_key(close, ev);
+    let on_key = move |ev: KeyboardEvent| {
+        let Some(close) = close else {
+            return;
+        };
+        match ev.key().as_str() {
+            "Escape" => {
+                ev.prevent_default();
+                close();
+            }
+            "Tab" => {
+                if let Some(frame) = ev
+                    .current_target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                {
+                    trap_tab(&frame, &ev);
+                }
+            }
+            _ => {}
+        }
+    };
     let theme = move || {
         ctx.site.state.with(|s| match s {
             Load::Ready(site) => site.theme.mode.clone(),
@@ -103,55 +140,6 @@ pub fn BookingApp() -> impl IntoView {
             {backdrop}
             {frame_view}
         </div>
-    }
-}
-
-/// A new step or screen (`current` changed): scroll to its top and put focus on its heading
-/// (inline: only if focus was already inside, so the host page never jumps while it loads).
-pub(crate) fn follow<T: PartialEq + Copy + Send + Sync + 'static>(
-    frame: NodeRef<leptos::html::Div>,
-    current: RwSignal<T>,
-    first: T,
-    modal: bool,
-) {
-    let shown = std::cell::Cell::new(first);
-    effect(move || {
-        let now = current.get();
-        if shown.replace(now) != now {
-            after(0, move || {
-                let Some(frame) = frame.try_get_untracked().flatten() else {
-                    return;
-                };
-                if let Ok(Some(body)) = frame.query_selector(".zw-body") {
-                    body.set_scroll_top(0);
-                }
-                if modal || active_in(&frame).is_some() {
-                    focus(&frame, "[data-step-title]");
-                }
-            });
-        }
-    });
-}
-
-/// The modal's keys: Esc closes, Tab stays inside. Inline (`close` None) they do nothing.
-pub(crate) fn modal_key(close: Option<fn()>, ev: KeyboardEvent) {
-    let Some(close) = close else {
-        return;
-    };
-    match ev.key().as_str() {
-        "Escape" => {
-            ev.prevent_default();
-            close();
-        }
-        "Tab" => {
-            if let Some(frame) = ev
-                .current_target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-            {
-                trap_tab(&frame, &ev);
-            }
-        }
-        _ => {}
     }
 }
 
