@@ -45,6 +45,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "--exclude",
         "widget-embed",
         "--exclude",
+        "cabinet-embed",
+        "--exclude",
         "e2e",
     ]);
     suites.push(Suite {
@@ -199,6 +201,8 @@ fn lint_commands() -> Vec<(&'static str, Command)> {
         "widget",
         "--exclude",
         "widget-embed",
+        "--exclude",
+        "cabinet-embed",
     ])
     .args(clippy);
     list.push(("cargo clippy (workspace, native)", c));
@@ -211,6 +215,8 @@ fn lint_commands() -> Vec<(&'static str, Command)> {
         "widget",
         "-p",
         "widget-embed",
+        "-p",
+        "cabinet-embed",
     ])
     .args(clippy);
     list.push(("cargo clippy (widget, wasm32)", c));
