@@ -108,6 +108,10 @@ pub struct BookingResult {
     pub price_max: f64,
     /// The visitor's link to see or cancel the booking (`GET/DELETE …/bookings/{id}?hash=…`).
     pub cancel_url: String,
+    /// A one-time receipt that opens the client cabinet signed in (`SignIn::Booking`), when the
+    /// booking proved the phone with an SMS code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cabinet: Option<String>,
 }
 
 /// JSON numbers read as JSON Schema (and so the API document) reads them: `2.0` is the

@@ -23,10 +23,6 @@ use serde::{Deserialize, Serialize};
 /// The header carrying the cabinet session.
 pub const SESSION_HEADER: &str = "x-zapis-cabinet";
 
-/// The header of a booking answer (`POST …/bookings`, 201) made with an SMS code: the one-time
-/// receipt [`SignIn::Booking`] exchanges for a session within 10 minutes.
-pub const RECEIPT_HEADER: &str = "x-zapis-cabinet-receipt";
-
 /// `POST …/cabinet/code`: send an SMS code to this phone (to sign in, or to prove a phone).
 /// 202 with [`CodeSent`]; 429 `too_many_codes` with `retry_after` when throttled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,7 +61,8 @@ pub enum SignIn {
     /// `…/cabinet/sessions/second-step` gets the SMS code.
     Password { email: String, password: String },
     /// The booking the visitor just made with an SMS code proves the phone: the booking's
-    /// receipt (the [`RECEIPT_HEADER`] of its answer) is exchanged once for a session.
+    /// receipt (`BookingResult.cabinet`, in the 201 answer only) is exchanged once, within 10
+    /// minutes, for a session.
     Booking { receipt: String },
 }
 

@@ -123,7 +123,8 @@ fn ids(services: &[u64]) -> String {
         .join(",")
 }
 
-/// Sends (with a JSON body when given) under a timeout; returns the status and parsed body.
+/// Sends (with a JSON body when given) under a timeout; returns the status and parsed body
+/// (`null` when it is no JSON; an array stays an array: the cabinet's question list is one).
 pub(crate) async fn send(
     req: RequestBuilder,
     json: Option<String>,
@@ -151,7 +152,10 @@ pub(crate) async fn send(
             .await
             .map_err(|_| ApiError::Network)?;
         let body = resp.text().await.map_err(|_| ApiError::Network)?;
-        Ok((resp.status(), wire::parse(&body).unwrap_or(JsValue::NULL)))
+        Ok((
+            resp.status(),
+            js_sys::JSON::parse(&body).unwrap_or(JsValue::NULL),
+        ))
     }
     .await;
     window.clear_timeout_with_handle(handle);

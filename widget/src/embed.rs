@@ -229,3 +229,26 @@ fn focus_first(host: &HtmlElement) {
         let _ = el.focus();
     }
 }
+
+/// Calls the host page's `zapis(command, opts)` (embed.js): how one module opens another (the
+/// booking's success opens the cabinet; the cabinet's "book again" opens the booking). `close`
+/// (this module's modal) runs first, so two modals never stack. `false` when the page has no
+/// `zapis` (nothing is closed then).
+pub fn zapis(command: &str, opts: &js_sys::Object, close: Option<fn()>) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let zapis = crate::wire::get(&window, "zapis");
+    if !zapis.is_function() {
+        return false;
+    }
+    if let Some(close) = close {
+        close();
+    }
+    let _ = zapis.unchecked_ref::<js_sys::Function>().call2(
+        &JsValue::NULL,
+        &JsValue::from_str(command),
+        opts,
+    );
+    true
+}

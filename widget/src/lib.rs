@@ -4,10 +4,12 @@
 //! `widget-embed` ships this crate as a cdylib; embed.js calls [`embed::open`] / [`embed::mount`]
 //! through it. [`ui`] holds the pieces every screen shares (field, calendar, error banner,
 //! summary); [`booking`] the booking flow, a component per step; [`events`] the group events'
-//! schedule and sign-up; [`api`] is the only code that talks to the network.
+//! schedule and sign-up; [`cabinet`] the client cabinet (shipped by `cabinet-embed`); [`api`] is
+//! the only code that talks to the network.
 
 pub mod api;
 pub mod booking;
+pub mod cabinet;
 pub mod embed;
 pub mod events;
 pub mod format;

@@ -18,6 +18,9 @@ pub struct Options {
     pub branch: Option<String>,
     /// The tracker's context (`{vid, sid, first, last}`), sent with the booking.
     pub ctx: Option<Attribution>,
+    /// The cabinet's one-time receipt from a booking just made (`BookingResult.cabinet`),
+    /// exchanged for a session when the cabinet opens.
+    pub receipt: Option<String>,
     /// Seconds before an SMS code may be requested again (60; tests shorten it). Not read from JSON.
     pub resend_after: Option<u32>,
 }

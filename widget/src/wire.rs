@@ -172,6 +172,7 @@ pub fn booking_result(v: &JsValue) -> BookingResult {
         price_min: num(v, "price_min"),
         price_max: num(v, "price_max"),
         cancel_url: str(v, "cancel_url"),
+        cabinet: opt_str(v, "cabinet"),
     }
 }
 
@@ -257,6 +258,7 @@ pub fn options(json: &str) -> Result<Options, String> {
             let c = get(&v, "ctx");
             c.as_string().and_then(|s| parse(&s)).unwrap_or(c)
         }),
+        receipt: opt_str(&v, "receipt"),
         resend_after: None,
     })
 }

@@ -288,6 +288,7 @@ fn the_calendar_file() {
         price_min: 0.0,
         price_max: 0.0,
         cancel_url: "https://z/c".into(),
+        cabinet: None,
     };
     let cal = ics::calendar(&res).unwrap();
     for line in [

@@ -74,6 +74,14 @@ const MODULES: &[Module] = &[
         rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
         exports: "initSync, open, mount, close, set_language",
     },
+    Module {
+        name: "cabinet",
+        krate: "cabinet-embed",
+        // The client cabinet: built like the widget (the same profile and flags).
+        profile: &["--profile", "wasm-release"],
+        rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
+        exports: "initSync, open, mount, close, set_language",
+    },
 ];
 
 pub struct Built {

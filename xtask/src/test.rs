@@ -47,6 +47,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "--exclude",
         "events-embed",
         "--exclude",
+        "cabinet-embed",
+        "--exclude",
         "e2e",
     ]);
     suites.push(Suite {
@@ -129,7 +131,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             }
         };
         results.push((
-            "sizes: snippet + embed.js, tracker, widget, events, phone (gzip)",
+            "sizes: snippet + embed.js, tracker, widget, events, cabinet, phone (gzip)",
             Outcome {
                 ok,
                 passed: ok as u64,
@@ -203,6 +205,8 @@ fn lint_commands() -> Vec<(&'static str, Command)> {
         "widget-embed",
         "--exclude",
         "events-embed",
+        "--exclude",
+        "cabinet-embed",
     ])
     .args(clippy);
     list.push(("cargo clippy (workspace, native)", c));
@@ -217,7 +221,10 @@ fn lint_commands() -> Vec<(&'static str, Command)> {
         "widget-embed",
         "-p",
         "phone-embed",
+        "-p",
         "events-embed",
+        "-p",
+        "cabinet-embed",
     ])
     .args(clippy);
     list.push(("cargo clippy (widget, wasm32)", c));
@@ -262,7 +269,8 @@ fn run_checks(commands: Vec<(&'static str, Command)>) -> Outcome {
 /// part may only shrink.
 fn check_sizes(dist: &std::path::Path) -> anyhow::Result<()> {
     use crate::bench::{
-        BUDGET_EMBED_GZ, BUDGET_EVENTS_GZ, BUDGET_PHONE_GZ, BUDGET_TRACKER_GZ, BUDGET_WIDGET_GZ,
+        BUDGET_CABINET_GZ, BUDGET_EMBED_GZ, BUDGET_EVENTS_GZ, BUDGET_PHONE_GZ, BUDGET_TRACKER_GZ,
+        BUDGET_WIDGET_GZ,
     };
     let parts = crate::bench::measure(dist)?;
     let baseline: serde_json::Value = std::fs::read(sh::root().join("bench/size-baseline.json"))
@@ -276,6 +284,7 @@ fn check_sizes(dist: &std::path::Path) -> anyhow::Result<()> {
         ("widget", parts.widget.gzip, BUDGET_WIDGET_GZ),
         ("phone", parts.phone.gzip, BUDGET_PHONE_GZ),
         ("events", parts.events.gzip, BUDGET_EVENTS_GZ),
+        ("cabinet", parts.cabinet.gzip, BUDGET_CABINET_GZ),
     ];
     for (part, size, budget) in measured {
         let accepted = baseline[part]["gzip"].as_u64();

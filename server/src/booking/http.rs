@@ -381,9 +381,7 @@ pub async fn code(
     ),
     request_body = BookingRequest,
     responses(
-        (status = 201, description = "Booked", body = BookingResult, headers(
-            ("x-zapis-cabinet-receipt" = String, description = "With an SMS code: a one-time receipt that opens the client cabinet signed in (`…/cabinet/sessions` `{method: \"booking\"}`), valid 10 minutes"),
-        )),
+        (status = 201, description = "Booked (with an SMS code: `cabinet`, a one-time receipt that opens the client cabinet signed in, valid 10 minutes)", body = BookingResult),
         (status = 200, description = "A repeat of the same key: the first answer", body = BookingResult),
         BodyErrors,
         // After BodyErrors: this 400 replaces its own.
@@ -409,19 +407,15 @@ pub async fn create(
         .clone()
         .filter(|c| !c.trim().is_empty())
         .map(|code| (req.phone.clone(), req.name.clone(), code));
-    let (status, result) = book::book(&app, &site, &idem, req).await?;
-    let mut res = (status, Json(result)).into_response();
+    let (status, mut result) = book::book(&app, &site, &idem, req).await?;
     // A new booking made with an SMS code: the code proved the phone, the client may open the
-    // cabinet signed in (a repeat of the key gets no second receipt).
-    if let (StatusCode::CREATED, Some((phone, name, code))) = (status, proof)
-        && let Some(receipt) =
-            crate::cabinet::receipt::issue(&app, &site.key, &phone, &name, &code).await
-        && let Ok(value) = receipt.parse()
-    {
-        res.headers_mut()
-            .insert(crate::cabinet::receipt::RECEIPT_HEADER, value);
+    // cabinet signed in. The receipt is in this answer only, never in the stored one (a repeat
+    // of the key gets none).
+    if let (StatusCode::CREATED, Some((phone, name, code))) = (status, proof) {
+        result.cabinet =
+            crate::cabinet::receipt::issue(&app, &site.key, &phone, &name, &code).await;
     }
-    Ok(res)
+    Ok((status, Json(result)).into_response())
 }
 
 /// The request's `Idempotency-Key`: 8 to 128 letters, digits, `-` or `_`.

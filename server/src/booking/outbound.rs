@@ -266,6 +266,7 @@ pub(super) async fn confirm(
         price_min: valid.price_min,
         price_max: valid.price_max,
         cancel_url,
+        cabinet: None,
     };
     let records_json = serde_json::to_string(
         &records

@@ -1,6 +1,6 @@
 //! The visitor who just booked with an SMS code opens the cabinet already signed in: the code
-//! proved the phone, so the booking answer carries a one-time receipt (the header
-//! [`RECEIPT_HEADER`]) that `…/cabinet/sessions` `{method: "booking", receipt}` exchanges for a
+//! proved the phone, so the booking answer carries a one-time receipt (`BookingResult.cabinet`,
+//! in that answer only) that `…/cabinet/sessions` `{method: "booking", receipt}` exchanges for a
 //! session within [`VALID_MS`]. Only the receipt's hash is stored, the YCLIENTS token sealed.
 //!
 //! Assumption (YCLIENTS does not say): the code a booking was confirmed with still signs in
@@ -15,8 +15,6 @@ use crate::booking::phone::PhoneNumber;
 use crate::store::Receipt;
 use crate::util::clock::now_ms;
 use crate::{app::AppState, error::ApiError};
-
-pub use protocol::cabinet::RECEIPT_HEADER;
 
 /// How long a receipt opens a session.
 pub const VALID_MS: i64 = 10 * 60 * 1000;

@@ -150,6 +150,7 @@ async fn confirm(
         price_min: b.price_min,
         price_max: b.price_max,
         cancel_url: String::new(),
+        cabinet: None,
     };
     let records = serde_json::json!([{ "record_id": record.id, "record_hash": "" }]).to_string();
     let mut result = serde_json::to_value(&result).unwrap_or_default();

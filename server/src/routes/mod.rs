@@ -78,8 +78,6 @@ pub fn router(state: AppState) -> Router {
             header::ACCEPT_LANGUAGE,
             HeaderName::from_static("idempotency-key"),
         ])
-        // The booking's cabinet receipt (`crate::cabinet::receipt`), for the widget to read.
-        .expose_headers([HeaderName::from_static(protocol::cabinet::RECEIPT_HEADER)])
         .max_age(Duration::from_secs(86_400));
 
     // The widget's and the tracker's API: called from the sites' pages, so with CORS.

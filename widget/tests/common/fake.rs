@@ -79,6 +79,8 @@ pub struct Fake {
     /// (Idempotency-Key, request) of every booking attempt.
     pub bookings: RefCell<Vec<(String, BookingRequest)>>,
     pub codes: RefCell<Vec<CodeRequest>>,
+    /// The cabinet receipt bookings answer with (`BookingResult.cabinet`).
+    pub receipt: RefCell<Option<String>>,
     failures: RefCell<Vec<(&'static str, VecDeque<ApiError>)>>,
 }
 
@@ -127,6 +129,7 @@ impl Fake {
             calls: RefCell::new(Vec::new()),
             bookings: RefCell::new(Vec::new()),
             codes: RefCell::new(Vec::new()),
+            receipt: RefCell::new(None),
             failures: RefCell::new(Vec::new()),
         })
     }
@@ -257,6 +260,7 @@ impl Backend for Fake {
             price_min: chosen.iter().map(|s| s.price_min).sum(),
             price_max: chosen.iter().map(|s| s.price_max).sum(),
             cancel_url: "https://zapis.example/b/bk1?hash=x".into(),
+            cabinet: self.receipt.borrow().clone(),
         };
         self.answer(format!("book {key}"), || result)
     }

@@ -2,10 +2,13 @@
 //! (`fake.rs`), and small helpers to drive the widget's DOM inside its shadow root.
 #![allow(dead_code)]
 
+mod cabinet;
+mod cabinet_api;
 mod fake;
 
 use std::{cell::RefCell, rc::Rc};
 
+pub use cabinet::*;
 pub use fake::*;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{Element, HtmlElement, ShadowRoot};
@@ -69,6 +72,52 @@ pub async fn open(fake: &Rc<Fake>, o: Options) -> W {
     let w = modal().expect("modal");
     w.wait(|w| w.step() != "start", "the first step").await;
     w
+}
+
+/// Opens a fresh cabinet modal on `fake` (a kept session for site `demo` is used), and waits
+/// for its first screen.
+pub async fn open_cabinet(fake: &Rc<FakeCabinet>, o: Options) -> W {
+    embed::close();
+    widget::cabinet::open_with(o, fake.api()).unwrap();
+    let w = modal().expect("modal");
+    w.wait(
+        |w| w.step() != "start" && !w.step().is_empty(),
+        "the first screen",
+    )
+    .await;
+    w
+}
+
+/// The session the cabinet keeps for site `demo`.
+pub fn kept_session() -> Option<String> {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("zapis-cabinet:demo")
+        .unwrap()
+}
+
+pub fn keep_session(s: Option<&str>) {
+    let st = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    match s {
+        Some(s) => st.set_item("zapis-cabinet:demo", s).unwrap(),
+        None => st.remove_item("zapis-cabinet:demo").unwrap(),
+    }
+}
+
+/// `window.zapis` recording its calls as JSON in `window.__zapisCalls`.
+pub fn fake_zapis() {
+    js_sys::eval("window.__zapisCalls=[];window.zapis=function(){window.__zapisCalls.push(JSON.stringify(Array.from(arguments)))}").unwrap();
+}
+
+pub fn zapis_calls() -> Vec<String> {
+    let calls = js_sys::eval("window.__zapisCalls").unwrap();
+    js_sys::Array::from(&calls)
+        .iter()
+        .map(|c| c.as_string().unwrap())
+        .collect()
 }
 
 impl W {

@@ -2,11 +2,30 @@
 
 use leptos::{either::Either, prelude::*};
 
+use std::sync::Arc;
+
 use crate::{
     booking::{flow, state::Ctx},
-    format, ics,
-    ui::{StepSection, summary::Summary},
+    format,
+    i18n::Texts,
+    ics,
+    ui::{Act, StepSection, summary::Summary},
 };
+
+/// A button of this step (one view type for both).
+fn button(
+    ctx: Ctx,
+    class: &'static str,
+    id: &'static str,
+    text: fn(&'static Texts) -> &'static str,
+    act: Act,
+) -> impl IntoView {
+    view! {
+        <button type="button" class=class data-testid=id on:click=move |_| act()>
+            {move || text(ctx.t())}
+        </button>
+    }
+}
 
 /// A modal finishes with "Done"; inline widgets offer to book again instead.
 #[component]
@@ -49,18 +68,37 @@ pub fn SuccessStep() -> impl IntoView {
             </a>
         }
     });
-    let finish = move |_| match close {
+    // A booking that proved the phone by SMS opens the cabinet signed in (the cabinet module,
+    // through embed.js, exchanges the one-time receipt for a session).
+    let cabinet = res.cabinet.clone().map(|receipt| {
+        let open: Act = Arc::new(move || {
+            let o = js_sys::Object::new();
+            crate::wire::put(&o, "receipt", receipt.as_str());
+            crate::embed::zapis("cabinet", &o, close);
+        });
+        button(
+            ctx,
+            "zw-btn zw-ghost",
+            "open-cabinet",
+            |t| t.open_cabinet,
+            open,
+        )
+    });
+    let finish: Act = Arc::new(move || match close {
         Some(close) => close(),
         None => flow::restart(ctx),
+    });
+    let finish_text: fn(&'static Texts) -> &'static str = if close.is_some() {
+        |t| t.done
+    } else {
+        |t| t.book_again
     };
     Either::Right(view! {
         <StepSection name="success" title=|t| t.done_title done=true>
             <div>{rows}</div>
-            <div class="zw-links">{ics_link}{cancel_link}</div>
+            <div class="zw-links">{ics_link}{cabinet}{cancel_link}</div>
             <div class="zw-foot">
-                <button type="button" class="zw-btn zw-wide" data-testid="done" on:click=finish>
-                    {move || if close.is_some() { ctx.t().done } else { ctx.t().book_again }}
-                </button>
+                {button(ctx, "zw-btn zw-wide", "done", finish_text, finish)}
             </div>
         </StepSection>
     })
