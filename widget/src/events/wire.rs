@@ -110,6 +110,7 @@ pub fn as_booking(r: &SignupResult) -> BookingResult {
         price_min: r.price_min,
         price_max: r.price_max,
         cancel_url: r.cancel_url.clone(),
+        cabinet: None,
     }
 }
 
