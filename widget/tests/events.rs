@@ -178,6 +178,11 @@ async fn seats_go_from_one_to_the_seats_left_never_past_them_nor_the_salons_maxi
 #[wasm_bindgen_test]
 async fn a_sign_up_for_two_carries_the_ad_and_ends_with_a_calendar_file_and_the_cancel_link() {
     let fake = Fake::new();
+    fake.site.borrow_mut().goals = protocol::site::Goals {
+        metrika: Some("4242".into()),
+        ga4: false,
+    };
+    js_sys::eval("window.ymCalls = []; window.ym = (...a) => ymCalls.push(a);").unwrap();
     let booked = Events::listen("booked");
     let ctx = r#","ctx":{"vid":"v1","sid":"s1","last":{"ch":"paid","source":"yandex","medium":"cpc","campaign":"spring","ts":1}}"#;
     let w = open(&fake, opts(ctx)).await;
@@ -216,6 +221,13 @@ async fn a_sign_up_for_two_carries_the_ad_and_ends_with_a_calendar_file_and_the_
         w.attr("[data-testid=cancel-link]", "href").as_deref(),
         Some("https://zapis.example/cancel/demo/su1?t=h")
     );
+    let goal = js_sys::JSON::stringify(&js_sys::eval("ymCalls").unwrap()).unwrap();
+    assert_eq!(
+        String::from(goal),
+        r#"[[4242,"reachGoal","zapis_booked"]]"#,
+        "the site's Metrica goal, as for a booking"
+    );
+    js_sys::eval("delete window.ym;").unwrap();
     let detail = booked.seen.borrow()[0].clone();
     for part in [
         r#""kind":"event_signup""#,

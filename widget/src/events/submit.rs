@@ -131,6 +131,9 @@ async fn run(ctx: Ctx, attempt: Attempt) {
                     ctx.schedule.invalidate();
                     go(ctx, Step::Done);
                     embed::dispatch("booked", &detail);
+                    if let Some(site) = ctx.site.ready() {
+                        crate::goals::fire(&site.goals, &detail);
+                    }
                 }
                 Err(e) => fail(ctx, e),
             }

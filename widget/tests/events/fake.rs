@@ -190,6 +190,7 @@ impl Fake {
                 theme: Theme::default(),
                 branches: vec![branch(1, "Лён на Пушкина")],
                 privacy_url: Some("https://salon.example/privacy".into()),
+                goals: Default::default(),
             }),
             weeks: RefCell::new(weeks()),
             calls: RefCell::new(Vec::new()),
