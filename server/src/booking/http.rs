@@ -64,7 +64,15 @@ pub(crate) async fn site<'a>(
     require_origin: bool,
 ) -> Result<&'a SiteSettings, ApiError> {
     let site = app.sites.get(key).ok_or_else(ApiError::unknown_site)?;
-    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+    // A browser sends no Origin with a same-origin GET: where one is required, a page zapis
+    // serves itself is zapis's own origin, as the browser vouches (`Sec-Fetch-Site`, which
+    // pages cannot set).
+    let own = headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| require_origin && v == "same-origin")
+        .then(|| crate::auth::owners::origin_of(&app.public_url));
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    match origin.or(own.as_deref()) {
         Some(origin) if !site.allows(origin) => {
             // The page, when the browser says it (a cross-origin Referer is often the origin
             // alone); its query is never kept.

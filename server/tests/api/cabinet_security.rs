@@ -27,6 +27,20 @@ async fn a_session_from_another_origin_or_none_is_refused(db: Db) {
             "origin_not_allowed"
         );
     }
+    // A browser's word that the page is the server's own (a same-origin GET has no Origin)
+    // opens nothing when the site does not allow the server's own origin.
+    let res = app
+        .client
+        .get(app.url(&path("visits")))
+        .header("x-zapis-cabinet", &session)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        json_of(res, 403).await["error"]["code"],
+        "origin_not_allowed"
+    );
     // A preflight from another origin is not allowed the session header.
     let pre = app
         .client
