@@ -26,6 +26,9 @@ async fn a_visitor_books_with_the_keyboard_alone_and_esc_returns_focus_to_the_tr
     b.keys(&[key::ENTER]).await?;
     b.tab_to("[data-testid=staff-0]").await?;
     b.keys(&[key::ENTER]).await?;
+    // (Tabbing does not wait: the days and then the times are waited for as a visitor would.)
+    let w = Widget::modal(&b);
+    w.wait("[data-date][tabindex='0']", 20).await?;
     b.tab_to("[data-date][tabindex='0']").await?;
     let on_free_day = "let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement; return !!a && a.matches('[data-date]:not([aria-disabled])');";
     for _ in 0..62 {
@@ -35,6 +38,7 @@ async fn a_visitor_books_with_the_keyboard_alone_and_esc_returns_focus_to_the_tr
         b.keys(&[key::ARROW_RIGHT]).await?;
     }
     b.keys(&[key::ENTER]).await?;
+    w.wait("[data-time]", 20).await?;
     b.tab_to("[data-time]").await?;
     b.keys(&[key::ENTER]).await?;
     b.tab_to("#zw-name").await?;
@@ -45,7 +49,6 @@ async fn a_visitor_books_with_the_keyboard_alone_and_esc_returns_focus_to_the_tr
     b.keys(&[key::SPACE]).await?;
     b.tab_to("[data-testid=submit]").await?;
     b.keys(&[key::ENTER]).await?;
-    let w = Widget::modal(&b);
     w.wait_step("success", 30).await?;
     assert_eq!(server.store.count_bookings("demo", "confirmed").await?, 1);
 
