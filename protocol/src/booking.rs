@@ -156,6 +156,10 @@ pub(crate) mod whole {
         Whole::deserialize(d).map(|w| w.0)
     }
 
+    pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        Option::<Whole>::deserialize(d).map(|o| o.map(|w| w.0))
+    }
+
     pub fn u64s<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
         Vec::<Whole>::deserialize(d).map(|v| v.into_iter().map(|w| w.0).collect())
     }

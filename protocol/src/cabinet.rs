@@ -31,7 +31,11 @@ pub struct CodeRequest {
     /// As typed; the server normalises it (`+7 916 …`, `8 916 …`).
     pub phone: String,
     /// The branch whose SMS sender is used; the site's first branch when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::booking::whole::opt_u64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub branch: Option<u64>,
 }
 
@@ -285,7 +289,11 @@ pub struct Certificate {
 pub struct Ask {
     pub text: String,
     /// The visit the question is about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::booking::whole::opt_u64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub visit: Option<u64>,
 }
 
@@ -317,4 +325,18 @@ pub struct Message {
 pub struct Deleted {
     /// Lines for the client, in the request's language (`Accept-Language`).
     pub remains: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ask;
+
+    #[test]
+    fn a_visit_id_written_as_a_whole_float_is_read_and_a_fraction_is_not() {
+        let read = |json: &str| serde_json::from_str::<Ask>(json).map(|a| a.visit);
+        assert_eq!(read(r#"{"text":"?","visit":7.0}"#).unwrap(), Some(7));
+        assert_eq!(read(r#"{"text":"?","visit":7}"#).unwrap(), Some(7));
+        assert_eq!(read(r#"{"text":"?"}"#).unwrap(), None);
+        assert!(read(r#"{"text":"?","visit":7.5}"#).is_err());
+    }
 }
