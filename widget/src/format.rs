@@ -1,7 +1,7 @@
 //! Prices, durations, plurals and dates per language, by hand (no chrono: size matters).
 //!
 //! Dates are civil dates in the branch's zone as the server sends them (`YYYY-MM-DD`,
-//! `YYYY-MM-DDTHH:MM:SS±HH:MM`); nothing here converts zones except [`to_utc_stamp`].
+//! `YYYY-MM-DDTHH:MM:SS±HH:MM`); nothing here converts zones except [`to_utc_stamp`] and [`local_when`].
 
 use crate::i18n::Lang;
 
@@ -216,6 +216,24 @@ pub fn when(lang: Lang, iso: &str) -> String {
         Some(d) => format!("{}, {}", date_short(lang, d), hhmm(iso)),
         None => iso.to_owned(),
     }
+}
+
+/// An instant (`2026-12-06T17:05:00Z`, a message's time) on the visitor's own clock, as
+/// [`when`] writes it: the browser knows the visitor's zone.
+pub fn local_when(lang: Lang, instant: &str) -> String {
+    let d = js_sys::Date::new(&instant.into());
+    if d.get_time().is_nan() {
+        return when(lang, instant);
+    }
+    let local = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:00",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    );
+    when(lang, &local)
 }
 
 /// `2025-03-12T14:00:00+03:00` plus `add_minutes` → `20250312T110000Z` (for calendar files).

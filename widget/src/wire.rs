@@ -62,6 +62,11 @@ pub(crate) fn strings(v: &JsValue, key: &str) -> Vec<String> {
     list(v, key, |x| x.as_string().unwrap_or_default())
 }
 
+/// The `theme` of a site's config (the cabinet reads only this).
+pub fn site_theme(v: &JsValue) -> Theme {
+    theme(&get(v, "theme"))
+}
+
 fn theme(v: &JsValue) -> Theme {
     let d = Theme::default();
     Theme {

@@ -292,3 +292,22 @@ async fn a_booking_that_proved_the_phone_offers_to_open_the_cabinet() {
     assert!(w.find("[data-testid=open-cabinet]").is_none());
     embed::close();
 }
+
+#[wasm_bindgen_test]
+async fn the_cabinet_wears_the_salons_brand_colour_and_dark_mode_like_the_booking_widget() {
+    keep_session(None);
+    let fake = FakeCabinet::new();
+    let div = container(600);
+    widget::cabinet::mount_with(div.clone(), opts(""), fake.api()).unwrap();
+    let w = inline(&div);
+    w.wait_step("sign-in").await;
+    w.wait(
+        |w| w.q(".zw-app").get_attribute("data-theme").as_deref() == Some("dark"),
+        "the site's theme applied",
+    )
+    .await;
+    let style = w.q(".zw-app").get_attribute("style").unwrap_or_default();
+    assert!(style.contains(BRAND), "the brand colour is set: {style}");
+    assert_eq!(fake.calls_named("theme").len(), 1);
+    div.remove();
+}

@@ -438,3 +438,18 @@ async fn a_region_takes_its_dom_out_while_its_listeners_still_live() {
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn a_message_time_is_shown_on_the_visitors_own_clock_whatever_zone_the_server_wrote() {
+    // The same instant, written in UTC and in Moscow time, reads the same to the visitor.
+    let utc = format::local_when(Lang::Ru, "2031-03-01T09:00:00Z");
+    let msk = format::local_when(Lang::Ru, "2031-03-01T12:00:00+03:00");
+    assert_eq!(utc, msk);
+    // …and it is the visitor's clock: the browser's offset applied.
+    let offset = js_sys::Date::new(&"2031-03-01T09:00:00Z".into()).get_timezone_offset() as i64;
+    let minutes = (9 * 60 - offset).rem_euclid(24 * 60);
+    let hhmm = format!("{:02}:{:02}", minutes / 60, minutes % 60);
+    assert!(utc.ends_with(&hhmm), "{utc} ends with {hhmm}");
+    // Not an instant: shown as written.
+    assert_eq!(format::local_when(Lang::En, "soon"), "soon");
+}

@@ -74,6 +74,16 @@ const MODULES: &[Module] = &[
         rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
         exports: "initSync, open, mount, close, set_language",
     },
+    // Before `cabinet`, whose glue names its hash (`__ZAPIS_CABINET_MORE__`).
+    Module {
+        name: "cabinet-more",
+        krate: "cabinet-more-embed",
+        // The cabinet's screens after the visits, loaded by the cabinet when first reached
+        // (`widget/src/cabinet/split.rs`): built like the cabinet.
+        profile: &["--profile", "wasm-release"],
+        rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
+        exports: "initSync, mount, go, unmount",
+    },
     Module {
         name: "cabinet",
         krate: "cabinet-embed",
@@ -119,7 +129,13 @@ pub fn build() -> anyhow::Result<Built> {
     let mut assets = serde_json::Map::new();
     for m in MODULES {
         let out = work.join(m.name);
-        let js = bundle(m, &out)?;
+        let mut js = bundle(m, &out)?;
+        // A module that loads another one names it by its hash: `__ZAPIS_CABINET_MORE__`.
+        for (name, hash) in &assets {
+            let mark = format!("__ZAPIS_{}__", name.to_uppercase().replace('-', "_"));
+            let text = String::from_utf8(js)?.replace(&mark, hash.as_str().unwrap_or_default());
+            js = text.into_bytes();
+        }
         let wasm = std::fs::read(wasm(m, &out))?;
         // One hash of the pair names both files (`name.<hash>.js|wasm`): embed.js carries only
         // the hash per module (the glue and the wasm only ever change together anyway).

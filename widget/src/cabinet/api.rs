@@ -12,6 +12,7 @@ use protocol::{
         SESSION_HEADER, SignIn, SignedIn, Thread, Visit, Visits,
     },
     catalog::{Dates, Times},
+    site::Theme,
 };
 use wasm_bindgen::JsValue;
 
@@ -41,6 +42,8 @@ pub trait Cabinet {
     /// A new thread (`thread` None) or a message in one.
     fn ask(&self, lang: Lang, s: &str, thread: Option<u64>, req: &Ask) -> Reply<Thread>;
     fn delete_account(&self, lang: Lang, s: &str) -> Reply<Deleted>;
+    /// The salon's look (the booking widget's theme: brand colour, radius, font, light/dark).
+    fn theme(&self, lang: Lang) -> Reply<Theme>;
     /// Free days of the same services and master (the booking catalogue's).
     fn dates(&self, lang: Lang, branch: u64, services: &[u64], staff: u64) -> Reply<Dates>;
     fn times(
@@ -205,6 +208,11 @@ impl Cabinet for Http {
     fn delete_account(&self, lang: Lang, s: &str) -> Reply<Deleted> {
         let r = Request::delete(&self.url("account"));
         call(r, s, None, lang, Body::Json(wire::deleted))
+    }
+
+    fn theme(&self, lang: Lang) -> Reply<Theme> {
+        let url = format!("{}config", self.catalog.base);
+        api::fetch(url, Vec::new(), lang, crate::wire::site_theme)
     }
 
     fn dates(&self, lang: Lang, branch: u64, services: &[u64], staff: u64) -> Reply<Dates> {

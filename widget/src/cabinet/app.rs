@@ -8,11 +8,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 
 use super::{
-    balances::BalancesScreen,
-    methods::{DeleteScreen, DeletedScreen},
-    profile::ProfileScreen,
-    questions::{AskScreen, QuestionsScreen, ThreadScreen},
-    reschedule::RescheduleScreen,
     sign_in::{SecondStepScreen, SignInScreen},
     state::{Ctx, Screen},
     style::CSS,
@@ -80,7 +75,7 @@ fn resume(ctx: Ctx, kept: Option<String>) {
 
 /// A new step or screen (`current` changed): scroll to its top and put focus on its heading
 /// (inline: only if focus was already inside, so the host page never jumps while it loads).
-fn follow<T: PartialEq + Copy + Send + Sync + 'static>(
+pub(super) fn follow<T: PartialEq + Copy + Send + Sync + 'static>(
     frame: NodeRef<leptos::html::Div>,
     current: RwSignal<T>,
     first: T,
@@ -133,6 +128,18 @@ pub fn CabinetApp() -> impl IntoView {
     let close = ctx.close;
     let modal = close.is_some();
     start(ctx);
+    // The salon's look, as the booking widget wears it (nothing changes if it cannot be read).
+    let theme = ctx.api().theme(ctx.ln());
+    leptos::task::spawn_local(async move {
+        if let Ok(t) = theme.await {
+            ctx.theme.try_set(Some(t));
+        }
+    });
+    let mode = move || {
+        ctx.theme
+            .with(|t| t.as_ref().map_or("auto".into(), |t| t.mode.clone()))
+    };
+    let vars = move || ctx.theme.with(|t| t.as_ref().map(crate::style::theme_vars));
 
     let frame = NodeRef::<leptos::html::Div>::new();
     follow(frame, ctx.screen, Screen::Start, modal);
@@ -148,13 +155,15 @@ pub fn CabinetApp() -> impl IntoView {
     let backdrop =
         close.map(|close| view! { <div class="zw-backdrop" on:click=move |_| close()></div> });
     let signed_in = Memo::new(move |_| ctx.screen.get().tab().is_some());
+    // The other screens are drawn by `ctx.link.more`, built once while they follow each other.
+    let first = Memo::new(move |_| ctx.screen.get().first());
     let notice = move || {
         ctx.notice
             .get()
             .map(|m| view! { <p class="zc-notice" data-testid="notice">{m}</p> })
     };
     view! {
-        <div class="zw-app" lang=move || ctx.lang.get().code() data-theme="auto">
+        <div class="zw-app" lang=move || ctx.lang.get().code() data-theme=mode style=vars>
             <style>{CSS}</style>
             {backdrop}
             <div class=if modal { "zw-frame zw-modal zc-frame" } else { "zw-frame zw-inline zc-frame" }
@@ -169,7 +178,7 @@ pub fn CabinetApp() -> impl IntoView {
                     {move || { ctx.lang.track(); signed_in.get().then(|| tabs(ctx)) }}
                     <div class="zw-body">
                         <div role="status" aria-live="polite">{notice}</div>
-                        {move || { ctx.lang.track(); current(ctx.screen.get()) }}
+                        {move || { ctx.lang.track(); first.get().map_or_else(|| (ctx.link.more)(ctx), current) }}
                     </div>
                 </div>
             </div>
@@ -217,22 +226,13 @@ fn tabs(ctx: Ctx) -> impl IntoView {
     }
 }
 
+/// The screens of [`Screen::first`].
 fn current(screen: Screen) -> AnyView {
     match screen {
-        Screen::Start => {
-            view! { <section class="zw-step" data-step="start"><Skeleton/></section> }.into_any()
-        }
         Screen::SignIn => view! { <SignInScreen/> }.into_any(),
         Screen::SecondStep => view! { <SecondStepScreen/> }.into_any(),
         Screen::Visits => view! { <VisitsScreen classes=false/> }.into_any(),
         Screen::Classes => view! { <VisitsScreen classes=true/> }.into_any(),
-        Screen::Reschedule(id) => view! { <RescheduleScreen id/> }.into_any(),
-        Screen::Balances => view! { <BalancesScreen/> }.into_any(),
-        Screen::Questions => view! { <QuestionsScreen/> }.into_any(),
-        Screen::Ask => view! { <AskScreen/> }.into_any(),
-        Screen::Thread(id) => view! { <ThreadScreen id/> }.into_any(),
-        Screen::Profile => view! { <ProfileScreen/> }.into_any(),
-        Screen::Delete => view! { <DeleteScreen/> }.into_any(),
-        Screen::Deleted => view! { <DeletedScreen/> }.into_any(),
+        _ => view! { <section class="zw-step" data-step="start"><Skeleton/></section> }.into_any(),
     }
 }

@@ -63,7 +63,7 @@ pub fn Methods(me: Me) -> impl IntoView {
             .set_password(ctx.lang.get_untracked(), &ctx.s(), &req);
         ctx.run(reply, move |()| {
             ctx.load_me(true);
-            ctx.notice.set(Some(ctx.t().password_saved.to_owned()));
+            ctx.say(ctx.t().password_saved.to_owned());
         });
     };
     let sign_out = move |everywhere: bool| {

@@ -13,11 +13,13 @@ pub mod app;
 pub mod balances;
 pub mod fields;
 pub mod methods;
+pub mod more;
 pub mod password;
 pub mod profile;
 pub mod questions;
 pub mod reschedule;
 pub mod sign_in;
+pub mod split;
 pub mod state;
 mod style;
 pub mod texts;
@@ -35,10 +37,13 @@ use crate::{
     options::Options,
 };
 use api::{CabinetApi, Http};
+use state::Ctx;
 
-fn cabinet(api: CabinetApi) -> impl FnOnce(Mount) -> AnyView + 'static {
+/// The cabinet, with the screens after the visits drawn by `more` (see [`state::Link`]).
+fn cabinet(api: CabinetApi, more: fn(Ctx) -> AnyView) -> impl FnOnce(Mount) -> AnyView + 'static {
     move |m: Mount| {
-        state::Ctx::provide(api, m.opts, m.lang, m.close);
+        let link = state::Link { more, tell: None };
+        Ctx::provide(api, m.opts, m.lang, m.close, link);
         view! { <app::CabinetApp/> }.into_any()
     }
 }
@@ -47,24 +52,25 @@ fn http(opts: &Options) -> CabinetApi {
     Rc::new(Http::new(&opts.api, &opts.site))
 }
 
-/// Opens the cabinet in its modal.
+/// Opens the shipped cabinet in its modal (the screens after the visits from `cabinet-more`).
 pub fn open(opts: Options) -> Result<(), JsValue> {
     let api = http(&opts);
-    open_with(opts, api)
+    embed::open_app(opts, cabinet(api, split::host))
 }
 
-/// [`open`] against any [`Cabinet`](api::Cabinet) (tests use a fake).
+/// The whole cabinet in one app, in its modal, against any [`Cabinet`](api::Cabinet) (tests
+/// use a fake).
 pub fn open_with(opts: Options, api: CabinetApi) -> Result<(), JsValue> {
-    embed::open_app(opts, cabinet(api))
+    embed::open_app(opts, cabinet(api, more::here))
 }
 
-/// Mounts the cabinet inline in a `<div data-zapis-cabinet>`.
+/// Mounts the shipped cabinet inline in a `<div data-zapis-cabinet>`.
 pub fn mount(el: Element, opts: Options) -> Result<(), JsValue> {
     let api = http(&opts);
-    mount_with(el, opts, api)
+    embed::mount_app(el, opts, cabinet(api, split::host))
 }
 
-/// [`mount`] against any [`Cabinet`](api::Cabinet).
+/// The whole cabinet in one app, inline, against any [`Cabinet`](api::Cabinet).
 pub fn mount_with(el: Element, opts: Options, api: CabinetApi) -> Result<(), JsValue> {
-    embed::mount_app(el, opts, cabinet(api))
+    embed::mount_app(el, opts, cabinet(api, more::here))
 }

@@ -72,7 +72,7 @@ fn form(ctx: Ctx, me: Me) -> impl IntoView {
             sent.set(false);
             code.set(String::new());
             ctx.me.put(ctx.s(), me);
-            ctx.notice.set(Some(ctx.t().saved.to_owned()));
+            ctx.say(ctx.t().saved.to_owned());
         });
     };
     let phone_spec = phone_spec();

@@ -44,7 +44,7 @@ pub fn QuestionsScreen() -> impl IntoView {
                         <button type="button" class="zw-item" data-testid=format!("thread-{id}")
                             on:click=move |_| ctx.go(Screen::Thread(id))>
                             <span class="zw-item-title zc-clip">{first}</span>
-                            <span class="zw-muted">{format::when(ctx.ln(), &at)}</span>
+                            <span class="zw-muted">{format::local_when(ctx.ln(), &at)}</span>
                             {unread.then(|| view! {
                                 <span class="zc-badge zc-new" data-testid="new-answer">{ctx.tn().new_answer}</span>
                             })}
@@ -192,7 +192,7 @@ pub fn ThreadScreen(id: u64) -> impl IntoView {
                         data-testid=if salon { "from-salon" } else { "from-me" }>
                         <p class="zw-muted">
                             {if salon { ctx.tn().salon } else { ctx.tn().you }}
-                            " · "{format::when(ctx.ln(), &m.at)}
+                            " · "{format::local_when(ctx.ln(), &m.at)}
                         </p>
                         <p class="zc-text">{m.text}</p>
                     </li>

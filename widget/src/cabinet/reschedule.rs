@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use leptos::{either::Either, prelude::*};
 use protocol::{
-    cabinet::Visit,
+    cabinet::{Visit, Visits},
     catalog::{Dates, Slot, Times},
 };
 
@@ -45,10 +45,17 @@ fn load_times(ctx: Ctx, v: &Visit, date: String, force: bool) {
 #[component]
 pub fn RescheduleScreen(id: u64) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let visit = ctx
-        .visits
-        .ready()
-        .and_then(|v| v.upcoming.into_iter().find(|v| v.id == id));
+    // (Already there when the visits list opened this screen in the same module.)
+    ctx.load_visits(false);
+    let retry = move || ctx.load_visits(true);
+    loaded(ctx.visits, retry, move |v: Visits| {
+        moving(ctx, id, v).into_any()
+    })
+}
+
+/// The visit `id` among the client's `visits`, and its calendar.
+fn moving(ctx: Ctx, id: u64, visits: Visits) -> impl IntoView {
+    let visit = visits.upcoming.into_iter().find(|v| v.id == id);
     let Some(visit) = visit else {
         // Not (or no longer) an upcoming visit: back to the list.
         crate::ui::after(0, move || ctx.go(Screen::Visits));
@@ -96,7 +103,7 @@ pub fn RescheduleScreen(id: u64) -> impl IntoView {
                     let lang = ctx.lang.get_untracked();
                     let when = format::when(lang, &moved.datetime);
                     let moved_to = super::texts::Texts::of(lang).moved;
-                    ctx.notice.set(Some(format!("{moved_to}{when}")));
+                    ctx.say(format!("{moved_to}{when}"));
                 });
             };
             let when = s.datetime.clone();

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use protocol::{
     cabinet::{Balances, Me, SignedIn, Thread, Visits},
     catalog::{Dates, Times},
+    site::Theme,
 };
+use wasm_bindgen::JsValue;
 
 use super::{api::CabinetApi, texts::Texts};
 use crate::{
@@ -54,6 +56,44 @@ impl Screen {
         }
     }
 
+    /// The screens the shipped `cabinet` module draws itself (sign-in and the visits, the first
+    /// screen either way); the others come from `cabinet-more` (`split.rs`).
+    pub fn first(self) -> Option<Screen> {
+        matches!(
+            self,
+            Screen::Start | Screen::SignIn | Screen::SecondStep | Screen::Visits | Screen::Classes
+        )
+        .then_some(self)
+    }
+
+    /// The screen as the two modules name it to each other: `thread:7`, `profile`.
+    pub fn code(self) -> String {
+        match self {
+            Screen::Reschedule(id) | Screen::Thread(id) => format!("{}:{id}", self.name()),
+            s => s.name().to_owned(),
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Screen> {
+        let (name, id) = code.split_once(':').unwrap_or((code, ""));
+        let id = id.parse().unwrap_or(0);
+        Some(match name {
+            "sign-in" => Screen::SignIn,
+            "second-step" => Screen::SecondStep,
+            "visits" => Screen::Visits,
+            "classes" => Screen::Classes,
+            "reschedule" => Screen::Reschedule(id),
+            "balances" => Screen::Balances,
+            "questions" => Screen::Questions,
+            "ask" => Screen::Ask,
+            "thread" => Screen::Thread(id),
+            "profile" => Screen::Profile,
+            "delete" => Screen::Delete,
+            "deleted" => Screen::Deleted,
+            _ => return None,
+        })
+    }
+
     /// The section (tab) a screen belongs to; `None` before sign-in and after deletion.
     pub fn tab(self) -> Option<Screen> {
         match self {
@@ -92,7 +132,22 @@ pub struct Ctx {
     pub remains: RwSignal<Vec<String>>,
     /// The visit a new question is about.
     pub about: RwSignal<Option<u64>>,
+    /// The salon's look, once known (the frame keeps the default until then).
+    pub theme: RwSignal<Option<Theme>>,
     pub close: Option<fn()>,
+    /// How the screens after the visits are drawn, and how they talk back (`split.rs`).
+    pub link: Link,
+}
+
+/// The cabinet as one app (tests), or as the two shipped modules: `cabinet` (sign-in, visits)
+/// with a host for `cabinet-more` (the other screens, loaded when first reached).
+#[derive(Clone, Copy)]
+pub struct Link {
+    /// Draws the screens [`Screen::first`] does not cover: here, or a host for the other module.
+    pub more: fn(Ctx) -> AnyView,
+    /// In `cabinet-more`: the first module's messenger (`kind`, `arg`); its navigation, notices,
+    /// sign-out and fresh data go through the first module, which owns the frame and the tabs.
+    pub tell: Option<StoredValue<js_sys::Function, LocalStorage>>,
 }
 
 /// The server no longer knows the session (401 `not_signed_in`, or a 401 without our body);
@@ -113,6 +168,7 @@ impl Ctx {
         opts: Options,
         lang: RwSignal<Lang>,
         close: Option<fn()>,
+        link: Link,
     ) -> Ctx {
         let ctx = Ctx {
             lang,
@@ -133,7 +189,9 @@ impl Ctx {
             busy: RwSignal::new(false),
             remains: RwSignal::new(Vec::new()),
             about: RwSignal::new(None),
+            theme: RwSignal::new(None),
             close,
+            link,
         };
         provide_context(ctx);
         ctx
@@ -192,9 +250,30 @@ impl Ctx {
         self.session.try_get_untracked().is_some()
     }
 
+    /// In `cabinet-more`: tells the first module (`true`); elsewhere `false`.
+    fn tell(self, kind: &str, arg: &str) -> bool {
+        self.link.tell.is_some_and(|t| {
+            t.with_value(|t| t.call2(&JsValue::NULL, &kind.into(), &arg.into()))
+                .is_ok()
+        })
+    }
+
+    /// Says what just happened (above the screen).
+    pub fn say(self, text: String) {
+        if !self.tell("notice", &text) {
+            self.notice.set(Some(text));
+        }
+    }
+
     /// Forgets the session (and everything fetched with it); `why` is said on the sign-in screen.
     pub fn signed_out(self, why: Option<&'static str>, to: Screen) {
         if !self.alive() {
+            return;
+        }
+        if self.tell("out", &to.code()) {
+            if let Some(why) = why {
+                self.tell("notice", why);
+            }
             return;
         }
         if let Some(st) = storage() {
@@ -215,6 +294,14 @@ impl Ctx {
     pub fn go(self, screen: Screen) {
         self.error.set(None);
         self.notice.set(None);
+        if !self.tell("go", &screen.code()) {
+            self.screen.set(screen);
+        }
+    }
+
+    /// In `cabinet-more`: shows the screen the first module asks for.
+    pub fn show(self, screen: Screen) {
+        self.error.set(None);
         self.screen.set(screen);
     }
 
@@ -252,12 +339,20 @@ impl Ctx {
     }
 
     pub fn load_me(self, force: bool) {
+        if force {
+            // (The first module's unread badge.)
+            self.tell("me", "");
+        }
         let (api, s, lang) = (self.api(), self.s(), self.lang.get_untracked());
         self.me
             .fetch(s.clone(), force, move || self.guard(api.me(lang, &s)));
     }
 
     pub fn load_visits(self, force: bool) {
+        // A visit moved in `cabinet-more` is shown by the first module's list, not here.
+        if force && self.tell("visits", "") {
+            return;
+        }
         let (api, s, lang) = (self.api(), self.s(), self.lang.get_untracked());
         self.visits
             .fetch(s.clone(), force, move || self.guard(api.visits(lang, &s)));

@@ -18,6 +18,8 @@ use widget::{
     cabinet::api::CabinetApi,
 };
 
+/// The salon's brand colour in its theme.
+pub const BRAND: &str = "#0a7d5a";
 pub const CODE: &str = "1234";
 pub const PHONE: &str = "+79161234567";
 pub const EMAIL: &str = "maria@example.com";

@@ -5,9 +5,10 @@ use protocol::cabinet::{
     SignIn, SignedIn, Thread, Visit, Visits,
 };
 use protocol::catalog::{Dates, Times};
+use protocol::site::Theme;
 use widget::{api::Reply, cabinet::api::Cabinet, i18n::Lang};
 
-use super::{CODE, DAY, EMAIL, FakeCabinet, PASSWORD, error, slot};
+use super::{BRAND, CODE, DAY, EMAIL, FakeCabinet, PASSWORD, error, slot};
 
 fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
@@ -207,6 +208,16 @@ impl Cabinet for FakeCabinet {
         });
         self.sessions.borrow_mut().clear();
         r
+    }
+
+    fn theme(&self, _: Lang) -> Reply<Theme> {
+        self.answer("theme".into(), None, || {
+            Ok(Theme {
+                brand: BRAND.into(),
+                mode: "dark".into(),
+                ..Theme::default()
+            })
+        })
     }
 
     fn dates(&self, _: Lang, branch: u64, services: &[u64], staff: u64) -> Reply<Dates> {

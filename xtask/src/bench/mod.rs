@@ -46,8 +46,8 @@ use std::{
 use anyhow::{Context, bail};
 
 pub use sizes::{
-    BUDGET_CABINET_GZ, BUDGET_EMBED_GZ, BUDGET_EVENTS_GZ, BUDGET_PHONE_GZ, BUDGET_TRACKER_GZ,
-    BUDGET_WIDGET_GZ, check_sizes, measure,
+    BUDGET_CABINET_GZ, BUDGET_CABINET_MORE_GZ, BUDGET_EMBED_GZ, BUDGET_EVENTS_GZ, BUDGET_PHONE_GZ,
+    BUDGET_TRACKER_GZ, BUDGET_WIDGET_GZ, check_sizes, measure,
 };
 
 use crate::{
