@@ -1,6 +1,6 @@
 //! The masters and dates for a choice of services are worked out from one YCLIENTS answer per
 //! master (their services, their days with free time) instead of one question per service and
-//! master.
+//! master; and an instance says it is ready only once its catalogue is fetched.
 
 use std::collections::BTreeSet;
 
@@ -9,7 +9,7 @@ use yclients::model::BookQuery;
 
 use crate::booking::{BRANCH, get};
 use crate::busy::settled;
-use crate::helpers::{Db, TestApp, spawn_app};
+use crate::helpers::{Db, TestApp, spawn_app, spawn_app_with};
 
 fn api(path: &str) -> String {
     format!("/api/v1/sites/demo/branches/{BRANCH}/{path}")
@@ -22,6 +22,13 @@ fn direct(app: &TestApp) -> yclients::Client {
         .rate_limit(None)
         .build()
         .unwrap()
+}
+
+/// `GET path` without an Origin (the health checks); its status.
+async fn status(app: &TestApp, path: &str) -> (u16, Value) {
+    let res = app.client.get(app.url(path)).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 fn strings(v: &Value, list: &str) -> Vec<String> {
@@ -129,6 +136,62 @@ async fn the_masters_and_dates_for_any_service_are_what_yclients_answers_for_a_c
     assert!(dates_calls <= 7, "one per master: {dates_calls} calls");
 }
 
+/// `/health/ready` is 503 while zapis fetches the salon's catalogue at start (a proxy keeps
+/// visitors on warm instances meanwhile) and 200 after: then a visitor's dates and the times of
+/// the warmed days come without a YCLIENTS call.
+async fn an_instance_says_it_is_ready_only_once_its_catalogue_is_warmed(db: Db) {
+    let app = spawn_app_with(db, |s| s.upstream.warm_days = 2).await;
+    let (ready, body) = status(&app, "/health/ready").await;
+    assert_eq!(ready, 503, "warming: YCLIENTS allows 5 calls a second");
+    assert_eq!(body["status"], "warming");
+    assert_eq!(status(&app, "/health").await.0, 200, "up all the same");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while status(&app, "/health/ready").await.0 != 200 {
+        assert!(std::time::Instant::now() < deadline, "never ready");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let services = get(&app, &api("services")).await;
+    let service = services["services"][0]["id"].as_u64().unwrap();
+    // The first two days with free time, as YCLIENTS has them (asked directly: a visitor's
+    // dates would fetch their later days ahead meanwhile).
+    let direct = direct(&app);
+    let q = BookQuery {
+        staff_id: Some(0),
+        service_ids: vec![service],
+        ..BookQuery::default()
+    };
+    let first = direct.book_dates(BRANCH, &q).await.unwrap().booking_dates;
+    assert!(first.len() >= 2, "the salon has free days: {first:?}");
+    let (dates, times) = (
+        app.sandbox.calls("book_dates"),
+        app.sandbox.calls("book_times"),
+    );
+    for d in first.iter().take(2) {
+        get(
+            &app,
+            &api(&format!("times?services={service}&staff=0&date={d}")),
+        )
+        .await;
+    }
+    assert_eq!(
+        app.sandbox.calls("book_times"),
+        times,
+        "times of the warmed days from the cache"
+    );
+    let list = get(&app, &api(&format!("dates?services={service}&staff=0"))).await;
+    assert_eq!(
+        app.sandbox.calls("book_dates"),
+        dates,
+        "dates from the cache"
+    );
+    assert_eq!(
+        strings(&list, "dates")[..2],
+        first[..2].iter().map(|d| d.to_string()).collect::<Vec<_>>()[..],
+        "the same first days as YCLIENTS'"
+    );
+}
+
 crate::on_both_databases!(
     the_masters_and_dates_for_any_service_are_what_yclients_answers_for_a_call_per_master,
+    an_instance_says_it_is_ready_only_once_its_catalogue_is_warmed,
 );

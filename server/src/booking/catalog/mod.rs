@@ -71,6 +71,9 @@ pub struct Catalog {
     metrics: Metrics,
     /// Upstream fetches per client (`Limits::lookup_ip`).
     misses: Limiter,
+    /// Whether the warming at start is done ([`ready`](Self::ready)).
+    warm: Arc<std::sync::atomic::AtomicBool>,
+    started: std::time::Instant,
 }
 
 /// Who a lookup is for: a visitor's IP, whose cache misses are metered, or zapis itself (the
@@ -102,6 +105,8 @@ impl Catalog {
             days: Cache::new(50_000),
             metrics,
             misses,
+            warm: Arc::default(),
+            started: std::time::Instant::now(),
         }
     }
 

@@ -5,9 +5,14 @@
 //! restart in a busy hour otherwise sends every visitor's first question to YCLIENTS at once,
 //! and the budget (5 calls a second) makes the last ones wait. Warming spends the calls
 //! visitors would have caused anyway, only earlier: the catalogue and dates at the visitors' own
-//! priority (every visitor needs them), the days behind the visitors' questions.
+//! priority (every visitor needs them), the days behind the visitors' questions. Until it is
+//! done the instance says it is not ready ([`Catalog::ready`]), so a proxy can keep visitors on
+//! warm instances.
 
-use std::sync::Arc;
+use std::{
+    sync::{Arc, atomic::Ordering},
+    time::Duration,
+};
 
 use jiff::civil::Date;
 
@@ -16,6 +21,10 @@ use super::{
     times::{Fit, probe},
 };
 use crate::booking::{cache, upstream::SiteUpstream};
+
+/// Ready this long after start even if warming has not finished (YCLIENTS slow or away): an
+/// instance that cannot warm still serves, as before warming existed.
+const READY_AT_LATEST: Duration = Duration::from_secs(120);
 
 impl Catalog {
     /// Warms `up`'s branches: each master's first `days` free dates, day by day, branch by
@@ -68,8 +77,8 @@ impl Catalog {
                 firsts.push((b.id, *fit, dates));
             }
         }
-        // The days behind every call a visitor waits for: visitors who come meanwhile have
-        // their own days fetched first.
+        // The days behind every call a visitor waits for: visitors who come meanwhile (no
+        // proxy checking readiness) have their own days fetched first.
         cache::in_background(async {
             for day in 0..days as usize {
                 for (company, fit, dates) in &firsts {
@@ -81,5 +90,15 @@ impl Catalog {
         })
         .await;
         tracing::info!(days, "catalogue warmed");
+    }
+
+    /// Marks the warming at start as done (or given up).
+    pub fn warmed(&self) {
+        self.warm.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether this instance has warmed its catalogue (or gave up waiting for it).
+    pub fn ready(&self) -> bool {
+        self.warm.load(Ordering::Relaxed) || self.started.elapsed() >= READY_AT_LATEST
     }
 }
