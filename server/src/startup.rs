@@ -209,6 +209,7 @@ impl Application {
                     for up in app.upstreams.all() {
                         app.catalog.warm(up, days).await;
                     }
+                    app.catalog.warmed();
                 })
             },
             tokio::spawn(crate::webhooks::run(self.state.clone())),

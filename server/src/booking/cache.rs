@@ -176,6 +176,16 @@ where
         (result, hit)
     }
 
+    /// The value for `key` if `policy` would still serve it (fresh or stale), without fetching
+    /// or refreshing: for answers worked out from other answers only when those are at hand.
+    pub async fn peek(&self, key: &K, policy: Policy) -> Option<V> {
+        self.entries
+            .get(key)
+            .await
+            .filter(|e| e.began == e.ended && e.at.elapsed() <= policy.ttl + policy.stale)
+            .map(|e| e.value)
+    }
+
     /// Fetches a stale key again in the background, unless that is already under way.
     fn refresh<F, Fut>(&self, key: K, policy: Policy, fetch: F)
     where
@@ -312,5 +322,20 @@ mod tests {
             (Ok(2), Hit::Miss),
             "the old answer is fetched again, not served"
         );
+    }
+
+    #[tokio::test]
+    async fn a_peek_sees_what_a_lookup_would_serve_and_never_fetches() {
+        let cache: Cache<u32, u32, String> = Cache::new(100);
+        assert_eq!(cache.peek(&1, P).await, None, "nothing stored");
+        cache.get(1, P, || async { Ok(7) }).await.0.unwrap();
+        assert_eq!(cache.peek(&1, P).await, Some(7));
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(cache.peek(&1, P).await, Some(7), "stale is still served");
+        cache.invalidate(|k| *k == 1);
+        assert_eq!(cache.peek(&1, P).await, None, "dropped by a booking");
+        cache.get(2, P, || async { Ok(8) }).await.0.unwrap();
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        assert_eq!(cache.peek(&2, P).await, None, "past ttl + stale");
     }
 }

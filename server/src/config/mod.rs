@@ -83,9 +83,11 @@ impl Default for UpstreamSettings {
     }
 }
 
-/// Today and tomorrow: what most visitors pick, and few calls (one per master and day).
+/// Each master's first week of free days: where every calendar's first dates lie (a visitor
+/// picks among them), at one call per master and day (about 50 for a salon of 7 masters,
+/// within the first minute's 200).
 fn default_warm_days() -> u32 {
-    2
+    7
 }
 
 fn default_upstream_timeout_ms() -> u64 {

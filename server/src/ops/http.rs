@@ -1,5 +1,5 @@
-//! `GET /health` (up, and the store answers), `GET /metrics`, `GET /api/openapi.json`, and the
-//! middleware that counts requests.
+//! `GET /health` (up, and the store answers), `GET /health/ready` (and the catalogue warmed),
+//! `GET /metrics`, `GET /api/openapi.json`, and the middleware that counts requests.
 
 use axum::{
     Json, Router,
@@ -23,6 +23,7 @@ use crate::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
+        .route("/health/ready", get(ready))
         .route("/metrics", get(metrics))
         .route("/api/openapi.json", get(openapi::openapi))
 }
@@ -33,6 +34,25 @@ async fn health(State(store): State<Store>) -> Result<Json<Value>, ApiError> {
         .await
         .map_err(ApiError::unavailable)?;
     Ok(Json(json!({"status": "ok"})))
+}
+
+/// 503 until the catalogue is warmed at start: a proxy that checks this sends visitors only to
+/// instances whose free times are at hand, so a restart in a busy hour does not send every
+/// visitor's first question to YCLIENTS at once (its budget would make them wait seconds).
+/// Ready at the latest two minutes after start, warmed or not.
+async fn ready(State(app): State<AppState>) -> Result<Response, ApiError> {
+    let store = app.store.clone();
+    // Not ready when the store does not answer either.
+    let _up = health(State(store)).await?;
+    if app.catalog.ready() {
+        Ok(Json(json!({"status": "ok"})).into_response())
+    } else {
+        Ok((
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "warming"})),
+        )
+            .into_response())
+    }
 }
 
 /// `GET /metrics` on the public address: as `[http]` allows (see [`MetricsAccess`]).

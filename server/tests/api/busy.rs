@@ -229,7 +229,7 @@ crate::on_both_databases!(
 
 /// A counter once it has stopped moving (background fetches done; zapis keeps to YCLIENTS' 5
 /// calls a second, so a pause of a second is not the end).
-async fn settled(count: impl Fn() -> u64) -> u64 {
+pub async fn settled(count: impl Fn() -> u64) -> u64 {
     let mut last = count();
     loop {
         tokio::time::sleep(std::time::Duration::from_millis(1300)).await;

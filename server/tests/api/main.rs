@@ -28,6 +28,7 @@ mod ingest_limits;
 mod journey;
 mod leaks;
 mod limits;
+mod lists;
 mod lockout;
 mod lookups;
 mod metrics;

@@ -3,11 +3,11 @@
 
 use std::{net::IpAddr, sync::Arc, time::Duration};
 
-use jiff::civil::Date;
-use protocol::catalog::{Branch, Category, Dates, Service, Services, Staff, StaffList, Times};
+use protocol::catalog::{Branch, Category, Dates, Service, Services, StaffList, Times};
 use yclients::model::{BookQuery, Company};
 
 mod days;
+mod lists;
 mod times;
 mod warm;
 
@@ -71,6 +71,9 @@ pub struct Catalog {
     metrics: Metrics,
     /// Upstream fetches per client (`Limits::lookup_ip`).
     misses: Limiter,
+    /// Whether the warming at start is done ([`ready`](Self::ready)).
+    warm: Arc<std::sync::atomic::AtomicBool>,
+    started: std::time::Instant,
 }
 
 /// Who a lookup is for: a visitor's IP, whose cache misses are metered, or zapis itself (the
@@ -102,6 +105,8 @@ impl Catalog {
             days: Cache::new(50_000),
             metrics,
             misses,
+            warm: Arc::default(),
+            started: std::time::Instant::now(),
         }
     }
 
@@ -274,93 +279,6 @@ impl Catalog {
                 })
                 .collect(),
         })
-    }
-
-    /// The masters for `services`. `visitor`: whose request this is (its cache misses are
-    /// metered); `None` for zapis's own lookups. The same for [`dates`](Self::dates) and
-    /// [`times`](Self::times), the lookups a request can vary without end.
-    pub async fn staff(
-        &self,
-        up: &Arc<SiteUpstream>,
-        company: u64,
-        services: Vec<u64>,
-        visitor: Option<IpAddr>,
-    ) -> Res<Arc<StaffList>> {
-        let client = up.client.clone();
-        let meter = self.meter(visitor);
-        let (r, hit) = self
-            .staff
-            .get((company, services.clone()), CATALOG, move || async move {
-                let client = fetching(client);
-                meter.spend()?;
-                let q = BookQuery {
-                    service_ids: services,
-                    ..BookQuery::default()
-                };
-                let list = client.book_staff(company, &q).await?;
-                Ok(Arc::new(StaffList {
-                    staff: list
-                        .into_iter()
-                        .map(|s| Staff {
-                            id: s.id,
-                            position: s
-                                .position
-                                .map(|p| p.title)
-                                .filter(|t| !t.is_empty())
-                                .unwrap_or(s.specialization),
-                            name: s.name,
-                            avatar: Some(s.avatar).filter(|a| !a.is_empty()),
-                            rating: s.rating as f32,
-                            bookable: s.bookable,
-                            nearest: s.seances.first().map(|t| t.datetime.clone()),
-                        })
-                        .collect(),
-                }))
-            })
-            .await;
-        self.count("staff", hit);
-        r
-    }
-
-    pub async fn dates(
-        &self,
-        up: &Arc<SiteUpstream>,
-        branch: &Branch,
-        staff: u64,
-        services: Vec<u64>,
-        visitor: Option<IpAddr>,
-    ) -> Res<Arc<Dates>> {
-        let client = up.client.clone();
-        let meter = self.meter(visitor);
-        let (company, timezone) = (branch.id, branch.timezone.clone());
-        let ahead = services.clone();
-        let (r, hit) = self
-            .dates
-            .get(
-                (company, staff, services.clone()),
-                slots(up),
-                move || async move {
-                    let client = fetching(client);
-                    meter.spend()?;
-                    let q = BookQuery {
-                        staff_id: Some(staff),
-                        service_ids: services,
-                        ..BookQuery::default()
-                    };
-                    let d = client.book_dates(company, &q).await?;
-                    Ok(Arc::new(Dates {
-                        dates: d.booking_dates.iter().map(Date::to_string).collect(),
-                        timezone,
-                    }))
-                },
-            )
-            .await;
-        self.count("dates", hit);
-        // The visitor picks one of the first days next: its times are on their way meanwhile.
-        if let (Ok(dates), Some(_)) = (&r, visitor) {
-            self.fetch_ahead(up, branch, staff, ahead, &dates.dates);
-        }
-        r
     }
 
     /// A record at `company` was made, changed or deleted outside this instance (a YCLIENTS

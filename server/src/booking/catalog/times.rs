@@ -10,7 +10,7 @@ use protocol::catalog::{Branch, Slot, Times};
 use super::{Catalog, Meter, Res, days::MasterDay, fetching, slots};
 use crate::booking::{
     cache::{self, Hit},
-    upstream::SiteUpstream,
+    upstream::{SiteUpstream, UpstreamError},
 };
 
 /// How many of the first free dates are fetched ahead for a visitor who sees the calendar.
@@ -38,7 +38,7 @@ pub(super) fn probe(theirs: &protocol::catalog::Services) -> Option<(u64, u32)> 
 }
 
 /// Worst first: a lookup that waited for any upstream answer counts as that.
-fn worst(a: Hit, b: Hit) -> Hit {
+pub(super) fn worst(a: Hit, b: Hit) -> Hit {
     let rank = |h: Hit| match h {
         Hit::Miss => 0,
         Hit::Shared => 1,
@@ -109,9 +109,12 @@ impl Catalog {
         r
     }
 
-    /// Fetches ahead the day answers a visitor who sees these dates will need: the first
-    /// [`SOON`] days as if the visitor asked (most pick one of them), the rest of the first
-    /// [`AHEAD_DAYS`] in the background, behind every call a visitor waits for.
+    /// Fetches ahead the day answers a visitor who sees these dates will need, until
+    /// [`AHEAD_DAYS`] of them have a start for the visit (a listed day can turn out to have
+    /// none: the date lists are worked out from the masters' dates, [`lists`](super::lists)),
+    /// so that the first days of the calendar are exact once asked again. The first [`SOON`]
+    /// days as if the visitor asked (most pick one of them), the rest in the background, behind
+    /// every call a visitor waits for; at most twice [`AHEAD_DAYS`] days.
     pub fn fetch_ahead(
         &self,
         up: &Arc<SiteUpstream>,
@@ -122,7 +125,7 @@ impl Catalog {
     ) {
         let dates: Vec<Date> = dates
             .iter()
-            .take(AHEAD_DAYS)
+            .take(2 * AHEAD_DAYS)
             .filter_map(|d| d.parse().ok())
             .collect();
         if dates.is_empty() {
@@ -133,32 +136,50 @@ impl Catalog {
             let Some(fits) = this.fits(&up, company, staff, &services).await else {
                 return;
             };
-            let (soon, later) = dates.split_at(dates.len().min(SOON));
-            this.fetch_days(&up, company, &fits, soon).await;
-            cache::in_background(this.fetch_days(&up, company, &fits, later)).await;
+            let mut open = 0;
+            for (i, date) in dates.into_iter().enumerate() {
+                let day = this.fetch_day(&up, company, &fits, date);
+                let has_start = if i < SOON {
+                    day.await
+                } else {
+                    cache::in_background(day).await
+                };
+                open += usize::from(has_start);
+                if open == AHEAD_DAYS {
+                    break;
+                }
+            }
         });
     }
 
-    /// The masters' day answers for `dates`, earliest first (nobody's lookup: not metered).
-    pub(super) async fn fetch_days(
+    /// The masters' day answers for `date` (nobody's lookup: not metered); whether one of them
+    /// has a start for its master's visit (or cannot tell).
+    pub(super) async fn fetch_day(
         &self,
         up: &Arc<SiteUpstream>,
         company: u64,
         fits: &[Fit],
-        dates: &[Date],
-    ) {
-        for date in dates {
-            for fit in fits {
-                let _ = self
-                    .master_day(up, company, fit, *date, Arc::new(Meter(None)))
-                    .await;
-            }
+        date: Date,
+    ) -> bool {
+        let mut any = false;
+        for fit in fits {
+            any |= match self
+                .master_day(up, company, fit, date, Arc::new(Meter(None)))
+                .await
+            {
+                Ok((day, _)) => match day.as_ref() {
+                    Some(day) => day.starts_for(fit.length).is_none_or(|s| !s.is_empty()),
+                    None => true,
+                },
+                Err(_) => true,
+            };
         }
+        any
     }
 
     /// Who can take `services` (`staff`, or every master who does them all, in the salon's
     /// order) and for how long; `None` when a length is unknown (asked exactly then).
-    async fn fits(
+    pub(super) async fn fits(
         &self,
         up: &Arc<SiteUpstream>,
         company: u64,
@@ -221,10 +242,20 @@ impl Catalog {
     ) -> Res<Option<(Arc<Times>, Hit)>> {
         let mut hit = Hit::Fresh;
         let mut slots: Vec<(jiff::Timestamp, Slot)> = Vec::new();
-        for fit in fits {
-            let (day, h) = self
-                .master_day(up, branch.id, fit, date, meter.clone())
-                .await?;
+        // Every master's day at once: on a cold day the calls queue together for the budget,
+        // not one after another.
+        let days: Vec<_> = fits
+            .iter()
+            .map(|fit| {
+                let (this, up, fit, meter) = (self.clone(), up.clone(), *fit, meter.clone());
+                let company = branch.id;
+                tokio::spawn(async move { this.master_day(&up, company, &fit, date, meter).await })
+            })
+            .collect();
+        for (fit, day) in fits.iter().zip(days) {
+            let (day, h) = day
+                .await
+                .map_err(|e| UpstreamError::Unavailable(e.to_string()))??;
             hit = worst(hit, h);
             let Some(day) = day.as_ref() else {
                 return Ok(None);
@@ -268,6 +299,13 @@ impl Catalog {
     ) -> Res<(Arc<Option<MasterDay>>, Hit)> {
         let client = up.client.clone();
         let (staff, (probe_id, probe_len)) = (fit.staff, fit.probe);
+        if self.known_off(up, company, staff, &date.to_string()).await {
+            let off = MasterDay {
+                probe: probe_len,
+                starts: Vec::new(),
+            };
+            return Ok((Arc::new(Some(off)), Hit::Fresh));
+        }
         let (r, hit) = self
             .days
             .get(
