@@ -85,9 +85,9 @@ pub struct NumberQuery {
     pub utm_medium: Option<String>,
     #[serde(default)]
     pub utm_campaign: Option<String>,
-    /// The tracker's context as JSON, `{"first": Touch, "last": Touch}` (as a booking's
-    /// `attribution` carries them): the call's touch while the visitor's first beacon has not
-    /// reached the server.
+    /// The tracker's context as JSON; its `first` and `last` touch (as a booking's
+    /// `attribution` carries them) are the call's touch while the visitor's first beacon has
+    /// not reached the server.
     #[serde(default)]
     #[param(max_length = 8192)]
     pub touch: Option<String>,

@@ -1,9 +1,9 @@
 //! The touch a page sends with its number ask. A desktop visitor may dial the number before the
 //! tracker's first beacon reaches the server; the call then matches the visitor, but the server
-//! has no session to take their touch from. The phone module sends the tracker's context (its
-//! first and last touch, `touch={"first":…,"last":…}`; older modules only the campaign
-//! parameters of one of them); it is classified like a booking's and kept on the hold, and
-//! matching uses it where the visitor has no stored touch yet.
+//! has no session to take their touch from. The phone module sends the tracker's context
+//! (`touch={"vid":…,"first":…,"last":…}`, of which the two touches are read; older modules only
+//! the campaign parameters of one of them); it is classified like a booking's and kept on the
+//! hold, and matching uses it where the visitor has no stored touch yet.
 
 use protocol::track::Touch;
 use serde::{Deserialize, Serialize};
@@ -89,7 +89,9 @@ mod tests {
 
     #[test]
     fn the_pages_context_is_classified_and_old_modules_campaign_parameters_are_read_too() {
-        let ctx = r#"{"first":{"referrer":"https://www.google.com/","landing":"/"},
+        // The whole context as the phone module sends it: the ids beside the touches.
+        let ctx = r#"{"vid":"0123456789abcdef0123456789abcdef","sid":"0123456789abcdef0123456789abcdef",
+            "first":{"referrer":"https://www.google.com/","landing":"/"},
             "last":{"source":"yandex","medium":"cpc","campaign":"spring","yclid":"1","landing":"/?yclid=1"}}"#;
         let p = PageTouch::from_ask(Some(ctx), None, None, None).unwrap();
         let first = p.cols(true).unwrap();

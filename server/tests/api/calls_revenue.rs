@@ -245,7 +245,10 @@ async fn a_record_made_long_after_the_call_joins_nothing_and_one_within_the_wind
 /// page sent with its number ask is the call's, first and last.
 async fn a_visitor_who_dials_before_their_first_beacon_gets_the_touch_their_page_sent(db: Db) {
     let app = spawn(db, 2).await;
+    // The tracker's context, whole, as the phone module sends it.
     let ctx = json!({
+        "vid": vid(9),
+        "sid": vid(109),
         "first": {"referrer": "https://www.google.com/", "landing": "/", "ts": 1},
         "last": {"source": "yandex", "medium": "cpc", "campaign": "winter", "landing": "/?utm_campaign=winter", "ts": 2},
     })
