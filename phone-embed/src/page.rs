@@ -49,14 +49,18 @@ fn enc(s: &str) -> String {
 }
 
 /// The number endpoint for this visitor: the id only when the tracker keeps it (stored under
-/// `zapis_vid`, which it does only when it may track), the touch's campaign for a first page.
+/// `zapis_vid`, which it does only when it may track), the touch's campaign for a first page,
+/// and the context itself (`touch`, JSON: its `first` and `last` touch).
 fn url(opts: &JsValue) -> String {
     // The tracker's context, as JSON text (embed.js) or an object.
-    let ctx = get(opts, "ctx");
-    let ctx = ctx
+    let raw = get(opts, "ctx");
+    let text_ctx = raw
         .as_string()
-        .and_then(|s| JSON::parse(&s).ok())
-        .unwrap_or(ctx);
+        .or_else(|| JSON::stringify(&raw).ok().and_then(|j| j.as_string()));
+    let ctx = text_ctx
+        .as_deref()
+        .and_then(|s| JSON::parse(s).ok())
+        .unwrap_or(raw);
     let vid = text(&ctx, "vid");
     let stored = web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
@@ -83,6 +87,12 @@ fn url(opts: &JsValue) -> String {
                 url.push('=');
                 url.push_str(&enc(&v));
             }
+        }
+        // The whole context (its first and last touch are what the server reads): a call
+        // dialled before the tracker's first beacon reaches the server is attributed to them.
+        if let Some(t) = &text_ctx {
+            url.push_str("&touch=");
+            url.push_str(&enc(t));
         }
     }
     url

@@ -85,6 +85,12 @@ pub struct NumberQuery {
     pub utm_medium: Option<String>,
     #[serde(default)]
     pub utm_campaign: Option<String>,
+    /// The tracker's context as JSON; its `first` and `last` touch (as a booking's
+    /// `attribution` carries them) are the call's touch while the visitor's first beacon has
+    /// not reached the server.
+    #[serde(default)]
+    #[param(max_length = 8192)]
+    pub touch: Option<String>,
 }
 
 #[utoipa::path(
@@ -161,9 +167,23 @@ async fn tracked_number(
         let digits = super::digits(&rule.number).unwrap_or_default();
         return Ok(Shown::new(calls, &digits, NumberKind::Static));
     }
+    let page = super::page_touch::PageTouch::from_ask(
+        q.touch.as_deref(),
+        q.utm_source.as_deref(),
+        q.utm_medium.as_deref(),
+        q.utm_campaign.as_deref(),
+    )
+    .map(|p| p.to_json());
     let leased = app
         .store
-        .lease_number(site, &calls.pool_digits(), vid, now, calls.tail_ms())
+        .lease_number(
+            site,
+            &calls.pool_digits(),
+            vid,
+            now,
+            calls.tail_ms(),
+            page.as_deref(),
+        )
         .await
         .map_err(ApiError::unavailable)?;
     Ok(match leased {

@@ -1,8 +1,9 @@
 //! Which visitor or source a call belongs to: a pool number → the visitor holding it at the
-//! call's start (their first touch and the latest touch by then, as bookings keep them); a static
+//! call's start (their first touch and the latest touch by then, as bookings keep them; the
+//! touch their page sent with its ask while none is stored); a static
 //! number → its rule's source; the default number → default; anything else → unknown.
 
-use super::{CallSettings, NumberKind, digits, pool};
+use super::{CallSettings, NumberKind, digits, page_touch::PageTouch, pool};
 use crate::store::{Matched, Store, TouchCols};
 
 /// What kind of number `called` (digits) is for the site.
@@ -50,15 +51,19 @@ pub async fn match_call(
             let holds = store.holds_of(site, called, started).await?;
             if let Some(h) = pool::holder_at(&holds, started, calls.tail_ms()) {
                 // The sessions by then, with the same allowance for the PBX's clock.
+                // With no session stored yet (the first beacon still on its way), the touch the
+                // page sent with its ask.
                 let by = started.saturating_add(pool::CLOCK_SKEW_MS);
-                m.first = store
-                    .visitor_touch(site, &h.vid, by, true)
-                    .await?
-                    .unwrap_or_default();
-                m.last = store
-                    .visitor_touch(site, &h.vid, by, false)
-                    .await?
-                    .unwrap_or_default();
+                let page = PageTouch::from_json(h.page_touch.as_deref());
+                let page = |first: bool| page.as_ref().and_then(|p| p.cols(first));
+                m.first = match store.visitor_touch(site, &h.vid, by, true).await? {
+                    Some(t) => t,
+                    None => page(true).unwrap_or_default(),
+                };
+                m.last = match store.visitor_touch(site, &h.vid, by, false).await? {
+                    Some(t) => t,
+                    None => page(false).unwrap_or_default(),
+                };
                 m.vid = Some(h.vid.clone());
             } else {
                 // A pool number nobody held at the time: unknown traffic.

@@ -7,10 +7,13 @@
 //! whatever their order. The first notification matches the call ([`matching`]): to the
 //! visitor holding the pool number at the call's start, to a static number's source, or
 //! unknown. Then [`voip`] tells YCLIENTS: the popup when the call starts, the history entry
-//! (duration, status, recording) when it has ended — each once, claimed in the database.
+//! (duration, status, recording) when it has ended — each once, claimed in the database. A
+//! record the salon then makes in YCLIENTS for the caller's phone joins the call ([`followed`]).
 
+pub mod followed;
 pub mod http;
 pub mod matching;
+pub mod page_touch;
 pub mod pbx;
 pub mod phone;
 pub mod pool;

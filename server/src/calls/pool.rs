@@ -93,6 +93,8 @@ pub struct PastHold {
     pub started: i64,
     pub active_at: i64,
     pub ended: Option<i64>,
+    /// The touch the page sent when asking ([`super::page_touch`]), as stored.
+    pub page_touch: Option<String>,
 }
 
 impl PastHold {
@@ -218,12 +220,14 @@ mod tests {
                 started: 0,
                 active_at: 60_000,
                 ended: Some(100_000),
+                page_touch: None,
             },
             PastHold {
                 vid: "b".into(),
                 started: 100_000,
                 active_at: 150_000,
                 ended: None,
+                page_touch: None,
             },
         ];
         assert_eq!(holder_at(&holds, 50_000, TAIL).unwrap().vid, "a");

@@ -31,6 +31,10 @@ pub struct CallSettings {
     /// A caller is "repeat" when the same phone called within this many days before.
     #[serde(default = "default_repeat_days")]
     pub repeat_window_days: u32,
+    /// A record the salon makes in YCLIENTS joins the caller's last call when the call was at
+    /// most this many days before the record.
+    #[serde(default = "default_record_days")]
+    pub record_window_days: u32,
     /// Seconds to wait for the recording after a call ends before its history goes to YCLIENTS
     /// without one (the PBX often posts the recording later).
     #[serde(default = "default_recording_wait")]
@@ -60,6 +64,9 @@ fn default_tail() -> u64 {
 fn default_repeat_days() -> u32 {
     30
 }
+fn default_record_days() -> u32 {
+    30
+}
 fn default_recording_wait() -> u64 {
     30
 }
@@ -82,6 +89,7 @@ impl CallSettings {
             pbx_secret_env: None,
             pbx_secret: Some(Secret::new(format!("{:032x}", rand::random::<u128>()))),
             repeat_window_days: default_repeat_days(),
+            record_window_days: default_record_days(),
             recording_wait_secs: default_recording_wait(),
         }
     }
@@ -145,6 +153,11 @@ impl CallSettings {
     /// The repeat-caller window, ms.
     pub fn repeat_window_ms(&self) -> i64 {
         i64::from(self.repeat_window_days) * 86_400_000
+    }
+
+    /// The window in which a salon's record joins the caller's call, ms.
+    pub fn record_window_ms(&self) -> i64 {
+        i64::from(self.record_window_days) * 86_400_000
     }
 
     pub fn tail_ms(&self) -> i64 {

@@ -123,6 +123,7 @@ pub fn run(load: Load) -> Outcome {
                         started: t,
                         active_at: t,
                         ended: None,
+                        page_touch: None,
                     },
                 ));
             }

@@ -18,7 +18,8 @@ fn grouped(whole: u64, ru: bool) -> String {
     out
 }
 
-/// A call lead in a line: `Звонок на +7 (495) 300-00-00 · 2:30 · повторный`.
+/// A call lead in a line: `Звонок на +7 (495) 300-00-00 · 2:30 · повторный`, and what followed
+/// (`записан на 12 дек., оплачено 3 500 ₽`).
 pub fn call_text(l: super::i18n::L, c: &crate::reports::calls::CallLead) -> String {
     let mut parts = vec![if c.number.is_empty() {
         l.t("Звонок", "Call").to_owned()
@@ -36,6 +37,9 @@ pub fn call_text(l: super::i18n::L, c: &crate::reports::calls::CallLead) -> Stri
         }
         .to_owned(),
     );
+    if !c.followed.is_empty() {
+        parts.push(crate::calls::followed::describe(&c.followed, l.ru()));
+    }
     parts.join(" · ")
 }
 

@@ -13,7 +13,11 @@ use super::{
 use crate::{
     app::AppState,
     booking::status::LeadState,
-    calls::{CallSettings, NumberKind, format_like},
+    calls::{
+        CallSettings, NumberKind,
+        followed::{FollowState, Followed},
+        format_like,
+    },
     config::SiteSettings,
     error::ApiError,
     store::{CallRow, TouchKind},
@@ -34,11 +38,28 @@ pub struct CallLead {
     pub recording: Option<String>,
     /// The phone called before within the repeat window.
     pub repeat: bool,
+    /// Records the salon then made in YCLIENTS for the caller ([`crate::calls::followed`]).
+    /// (The dashboard says it in words: [`crate::calls::followed::describe`].)
+    pub followed: Vec<Followed>,
 }
 
-/// A stored call as a lead.
-pub fn lead(c: CallRow, calls: &CallSettings, tz: &jiff::tz::TimeZone) -> Lead {
+/// A stored call as a lead, with the records that followed it: their paid sum is the lead's
+/// paid sum, the first visit its visit.
+pub fn lead(
+    c: CallRow,
+    calls: &CallSettings,
+    tz: &jiff::tz::TimeZone,
+    followed: Vec<Followed>,
+) -> Lead {
     let s = &c.state;
+    let live = || {
+        followed
+            .iter()
+            .filter(|f| f.state != FollowState::Cancelled)
+    };
+    let paid: f64 = live().map(|f| f.paid).sum();
+    let visit = live().next().map(|f| f.visit.clone()).unwrap_or_default();
+    let paid_full = live().next().is_some() && live().all(|f| f.state == FollowState::Paid);
     let talked = match (s.answered, s.finished) {
         (Some(a), Some(f)) => (f - a).max(0) / 1000,
         _ => 0,
@@ -59,10 +80,11 @@ pub fn lead(c: CallRow, calls: &CallSettings, tz: &jiff::tz::TimeZone) -> Lead {
             answered: s.answered.is_some(),
             recording: s.recording.clone(),
             repeat: c.earlier > 0,
+            followed,
         }),
         created: local_time(s.started, tz),
         created_ms: s.started,
-        visit: String::new(),
+        visit,
         vid: c.vid,
         first: touch(&c.first),
         last: touch(&c.last),
@@ -74,8 +96,8 @@ pub fn lead(c: CallRow, calls: &CallSettings, tz: &jiff::tz::TimeZone) -> Lead {
         planned_min: 0.0,
         planned_max: 0.0,
         state: LeadState::Call(s.status),
-        paid: 0.0,
-        paid_full: false,
+        paid,
+        paid_full,
         erased: false,
     }
 }
@@ -101,15 +123,42 @@ pub async fn call_leads(
         .await
         .map_err(ApiError::unavailable)?;
     let tz = zone(site);
-    Ok(rows
+    Ok(with_followed(app, site, calls, rows, &tz)
+        .await?
         .into_iter()
-        .map(|c| lead(c, calls, &tz))
         .filter(|l| {
             let t = match f.touch {
                 TouchKind::First => &l.first,
                 TouchKind::Last => &l.last,
             };
             f.source.as_ref().is_none_or(|s| &t.source == s)
+        })
+        .collect())
+}
+
+/// Stored calls as leads, each with the records that followed it.
+pub async fn with_followed(
+    app: &AppState,
+    site: &SiteSettings,
+    calls: &CallSettings,
+    rows: Vec<CallRow>,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Vec<Lead>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|c| c.id.clone()).collect();
+    let records = app
+        .store
+        .records_of_calls(&site.key, &ids)
+        .await
+        .map_err(ApiError::unavailable)?;
+    let mut by_call: std::collections::HashMap<String, Vec<Followed>> = Default::default();
+    for r in &records {
+        by_call.entry(r.call_id.clone()).or_default().push(r.into());
+    }
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let followed = by_call.remove(&c.id).unwrap_or_default();
+            lead(c, calls, tz, followed)
         })
         .collect())
 }

@@ -1,5 +1,6 @@
 //! Channels: visitors, sessions, bookings, conversion, came rate and revenue by source, medium
-//! and campaign, attributed to the first or the last touch; and the funnel
+//! and campaign, attributed to the first or the last touch (calls, and the visits the salon
+//! booked for callers, under the call's touch); and the funnel
 //! visits → widget opened → booked → came → paid.
 
 use std::collections::BTreeMap;
@@ -77,6 +78,15 @@ pub async fn report(
     } else {
         Vec::new()
     };
+    // What the salon booked for callers, under the call's touch.
+    let call_records = if site.calls.is_some() {
+        store
+            .channel_call_records(key, f.from_ms, f.to_ms, f.touch, f.by)
+            .await
+            .map_err(ApiError::unavailable)?
+    } else {
+        Vec::new()
+    };
     let (visitors, visits) = store
         .visit_totals(key, f.from_ms, f.to_ms)
         .await
@@ -88,7 +98,7 @@ pub async fn report(
 
     let mut lines: BTreeMap<(String, String, String), ChannelRow> = BTreeMap::new();
     merge(&mut lines, &sessions, &bookings);
-    merge(&mut lines, &calls, &[]);
+    merge(&mut lines, &calls, &call_records);
 
     let mut rows: Vec<ChannelLine> = lines.into_values().map(finish).collect();
     rows.sort_by(|a, b| {
@@ -110,6 +120,8 @@ pub async fn report(
         signups: sum(|r| r.signups),
         signup_seats: sum(|r| r.signup_seats),
         calls: sum(|r| r.calls),
+        call_visits: sum(|r| r.call_visits),
+        call_revenue: rows.iter().map(|r| r.counts.call_revenue).sum(),
         ..ChannelRow::default()
     });
     let t = &totals.counts;
@@ -154,5 +166,7 @@ fn merge(
         l.signups += r.signups;
         l.signup_seats += r.signup_seats;
         l.calls += r.calls;
+        l.call_visits += r.call_visits;
+        l.call_revenue += r.call_revenue;
     }
 }

@@ -121,11 +121,7 @@ pub async fn card(app: &AppState, site: &SiteSettings, vid: &str) -> Result<Visi
         .collect();
     bookings.reverse();
     if let Some(settings) = &site.calls {
-        bookings.extend(
-            calls
-                .into_iter()
-                .map(|c| super::calls::lead(c, settings, &tz)),
-        );
+        bookings.extend(super::calls::with_followed(app, site, settings, calls, &tz).await?);
         bookings.sort_by_key(|b| b.created_ms);
     }
     let sessions = sessions

@@ -23,7 +23,7 @@ pub use bookings::{BookingState, CancelView, Inserted, NewBooking, TouchColumns}
 pub use cabinet::{
     Account as CabinetAccount, CabinetUse, DeletionRow, MessageRow, Receipt, SessionRow, ThreadRow,
 };
-pub use calls::{CallRow, Leased, Matched, PoolUse};
+pub use calls::{CallRecord, CallRow, Leased, Matched, PoolUse};
 pub use cluster::BudgetTry;
 pub use erasure::Erased;
 pub use imports::{LinkRow, LogLine, Progress, RunRow, StoredRow};

@@ -177,6 +177,10 @@ pub struct ChannelRow {
     pub signup_seats: i64,
     /// Calls attributed to the line (call tracking).
     pub calls: i64,
+    /// Visits the salon booked in YCLIENTS for the line's callers (`came`, `paid` and
+    /// `revenue` include theirs), and the revenue of those visits.
+    pub call_visits: i64,
+    pub call_revenue: f64,
 }
 
 impl Store {

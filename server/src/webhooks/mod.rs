@@ -10,7 +10,7 @@ pub mod http;
 mod process;
 
 pub use hooks::Hooks;
-pub use process::{drain, run, stopped};
+pub use process::{ReadBacks, drain, run, stopped};
 
 /// The counter of webhook deliveries by result.
 pub const METRIC: &str = "zapis_webhooks_total";

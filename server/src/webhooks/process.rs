@@ -27,7 +27,7 @@ use crate::{
 const BATCH: i64 = 50;
 
 /// The records (site, record id) read back and applied in the current batch.
-type ReadBacks = HashSet<(String, u64)>;
+pub type ReadBacks = HashSet<(String, u64)>;
 /// Leftovers (from a crash) are looked for this often on one instance; with several, the
 /// lease holder also picks up what the others stored (they cannot wake it) this often.
 const POLL: Duration = Duration::from_secs(30);
@@ -138,6 +138,18 @@ async fn record_event(
         .booking_for_record(site, api_id, record.id as i64)
         .await?
     else {
+        if let Some(calls) = app.sites.get(site).and_then(|s| s.calls.clone()) {
+            return crate::calls::followed::record_event(
+                app,
+                site,
+                &calls,
+                event.company_id,
+                record.id,
+                &data,
+                read,
+            )
+            .await;
+        }
         return Ok(ignored(site, event, record.id));
     };
     read_back(
@@ -213,6 +225,9 @@ async fn finance_event(
         .booking_for_record(site, None, record_id as i64)
         .await?
     else {
+        if let Some(calls) = app.sites.get(site).and_then(|s| s.calls.clone()) {
+            return crate::calls::followed::finance_event(app, site, &calls, record_id, read).await;
+        }
         return Ok(ignored(site, event, record_id));
     };
     read_back(app, site, &booking, record_id, false, read).await

@@ -384,17 +384,22 @@ async fn a_call_to_a_visitors_pool_number_is_a_lead_with_their_campaign_and_reac
         card.contains("Call to +7 (495) 300-0") && card.contains("call recording"),
         "{card}"
     );
-    let channels: Value = serde_json::from_str(
-        &page(&app, &b, "/api/v1/sites/demo/channels?by=campaign", "en").await,
-    )
-    .unwrap();
-    let spring = channels["rows"]
+    let spring = campaign_line(&app, &b, "spring").await;
+    assert_eq!(spring["calls"], 2, "{spring}");
+}
+
+/// The channels report's line of `campaign` (grouped by campaign, last touch).
+pub async fn campaign_line(app: &TestApp, b: &reqwest::Client, campaign: &str) -> Value {
+    let channels: Value =
+        serde_json::from_str(&page(app, b, "/api/v1/sites/demo/channels?by=campaign", "en").await)
+            .unwrap();
+    channels["rows"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["campaign"] == "spring")
-        .expect("the campaign's line");
-    assert_eq!(spring["calls"], 2, "{channels}");
+        .find(|r| r["campaign"] == campaign)
+        .cloned()
+        .unwrap_or_else(|| panic!("no line for {campaign}: {channels}"))
 }
 
 crate::on_both_databases!(

@@ -12,6 +12,7 @@ mod cabinet_questions;
 mod cabinet_security;
 mod calls;
 mod calls_more;
+mod calls_revenue;
 mod cancel;
 mod dashboard;
 mod deletion;

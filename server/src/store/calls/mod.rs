@@ -2,9 +2,11 @@
 //! erasure; the pool's leases and holds are in [`pool`].
 
 mod pool;
+mod records;
 mod views;
 
 pub use pool::{Leased, PoolUse};
+pub use records::CallRecord;
 
 use sqlx::Row;
 
@@ -320,5 +322,6 @@ pub(super) async fn scrub_phone_calls(
     let n = sqlx::query("UPDATE calls SET caller = '', sip = NULL, recording = NULL WHERE site = $1 AND caller = $2")
         .bind(site).bind(phone)
         .execute(&mut **tx).await?.rows_affected();
+    records::scrub_phone_records(tx, site, phone).await?;
     Ok((vids.into_iter().flatten().collect(), n))
 }

@@ -27,6 +27,9 @@ impl Store {
     /// Gives `vid` a number of `pool` (digits) at `now`, or renews the one they hold: the choice
     /// is [`pool::choose`]'s, applied by a compare-and-set on the number's current hold and tried
     /// again when another instance changed it first. `None` when the pool is empty.
+    /// `page_touch`: what the page sent of its touch, kept on the hold (a renewal keeps the
+    /// earlier one when the page sent none).
+    #[allow(clippy::too_many_arguments)]
     pub async fn lease_number(
         &self,
         site: &str,
@@ -34,6 +37,7 @@ impl Store {
         vid: &str,
         now: i64,
         tail_ms: i64,
+        page_touch: Option<&str>,
     ) -> Result<Option<Leased>, sqlx::Error> {
         for _ in 0..8 {
             let mut tx = self.begin_write().await?;
@@ -62,9 +66,10 @@ impl Store {
                     let n = sqlx::query("UPDATE call_numbers SET active_at = $1 WHERE site = $2 AND number = $3 AND hold_id = $4")
                         .bind(now).bind(site).bind(number).bind(hold_id)
                         .execute(&mut *tx).await?.rows_affected();
-                    sqlx::query("UPDATE call_holds SET active_at = $1 WHERE id = $2")
+                    sqlx::query("UPDATE call_holds SET active_at = $1, page_touch = COALESCE($3, page_touch) WHERE id = $2")
                         .bind(now)
                         .bind(hold_id)
+                        .bind(page_touch)
                         .execute(&mut *tx)
                         .await?;
                     n == 1
@@ -90,8 +95,8 @@ impl Store {
                             .execute(&mut *tx)
                             .await?;
                     }
-                    sqlx::query("INSERT INTO call_holds (id, site, number, vid, started, active_at, ended, reused) VALUES ($1, $2, $3, $4, $5, $5, NULL, $6)")
-                        .bind(&id).bind(site).bind(number).bind(vid).bind(now).bind(i64::from(*reused))
+                    sqlx::query("INSERT INTO call_holds (id, site, number, vid, started, active_at, ended, reused, page_touch) VALUES ($1, $2, $3, $4, $5, $5, NULL, $6, $7)")
+                        .bind(&id).bind(site).bind(number).bind(vid).bind(now).bind(i64::from(*reused)).bind(page_touch)
                         .execute(&mut *tx).await?;
                     n == 1
                 }
@@ -118,7 +123,7 @@ impl Store {
         number: &str,
         t: i64,
     ) -> Result<Vec<PastHold>, sqlx::Error> {
-        let rows = sqlx::query("SELECT vid, started, active_at, ended FROM call_holds WHERE site = $1 AND number = $2 AND started <= $3 ORDER BY started DESC LIMIT 100")
+        let rows = sqlx::query("SELECT vid, started, active_at, ended, page_touch FROM call_holds WHERE site = $1 AND number = $2 AND started <= $3 ORDER BY started DESC LIMIT 100")
             .bind(site).bind(number).bind(t.saturating_add(pool::CLOCK_SKEW_MS))
             .fetch_all(&self.pool).await?;
         rows.iter()
@@ -128,6 +133,7 @@ impl Store {
                     started: r.try_get("started")?,
                     active_at: r.try_get("active_at")?,
                     ended: r.try_get("ended")?,
+                    page_touch: r.try_get("page_touch")?,
                 })
             })
             .collect()
