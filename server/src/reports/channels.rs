@@ -50,7 +50,8 @@ fn ratio(a: i64, b: i64) -> f64 {
 fn finish(counts: ChannelRow) -> ChannelLine {
     ChannelLine {
         conversion: ratio(counts.bookings, counts.visitors),
-        came_rate: ratio(counts.came, counts.bookings),
+        // Came of all booked: through zapis, and by the salon for callers (`call_visits`).
+        came_rate: ratio(counts.came, counts.bookings + counts.call_visits),
         counts,
     }
 }
@@ -128,7 +129,8 @@ pub async fn report(
     let funnel = Funnel {
         visits,
         widget_opened,
-        booked: t.bookings,
+        // The funnel's later steps count the salon's bookings for callers: so does this one.
+        booked: t.bookings + t.call_visits,
         came: t.came,
         paid: t.paid,
     };

@@ -190,6 +190,10 @@ async fn a_caller_booked_by_the_salon_admin_brings_the_visit_and_its_payment_to_
     )
     .unwrap();
     assert_eq!(first["totals"]["revenue"].as_f64(), Some(cost), "{first}");
+    // One booked (by the salon, for the caller) and it came: the funnel and the came rate agree.
+    assert_eq!(first["funnel"]["booked"], 1, "{first}");
+    assert_eq!(first["funnel"]["came"], 1, "{first}");
+    assert_eq!(spring["came_rate"].as_f64(), Some(1.0), "{spring}");
 
     // The owner reads it in the leads and in the visitor's story.
     let html = page(&app, &b, "/dashboard/sites/demo/leads", "ru").await;
