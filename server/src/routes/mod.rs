@@ -130,5 +130,6 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(middleware::map_request(ops::headers::sanitize_request_id))
+        .merge(ops::http::readiness())
         .with_state(state)
 }
