@@ -96,11 +96,11 @@ async fn a_client_signs_in_on_a_phone_moves_a_salon_visit_asks_a_question_and_le
 
     // Sign-in and the visits came with the `cabinet` module alone; the other screens' module
     // loads when the client first goes past the visits.
-    let loaded = "return performance.getEntriesByType('resource').filter(e => /\\/cabinet-more\\.[0-9a-f]+\\.wasm$/.test(e.name)).length";
+    let loaded = "return performance.getEntriesByType('resource').filter(e => /\\/account\\.[0-9a-f]+\\.wasm$/.test(e.name)).length";
     assert_eq!(
         b.eval(loaded).await?,
         0,
-        "cabinet-more is not loaded for the first screen"
+        "the account module is not loaded for the first screen"
     );
 
     // Bonuses and the certificate.
@@ -109,7 +109,7 @@ async fn a_client_signs_in_on_a_phone_moves_a_salon_visit_asks_a_question_and_le
     assert_eq!(
         b.eval(loaded).await?,
         1,
-        "cabinet-more loaded once, for the balances"
+        "the account module loaded once, for the balances"
     );
     w.wait("[data-testid^=certificate-]", 15).await?;
     let bonuses = w.text("[data-testid^=card-]").await?;
@@ -225,7 +225,7 @@ async fn a_client_signs_in_on_a_phone_moves_a_salon_visit_asks_a_question_and_le
     assert_eq!(
         b.eval(loaded).await?,
         1,
-        "cabinet-more is loaded once per page"
+        "the account module is loaded once per page"
     );
     w.click("[data-testid=delete]").await?;
     w.wait_step("delete", 15).await?;

@@ -74,10 +74,10 @@ const MODULES: &[Module] = &[
         rustflags: Some("-Zfmt-debug=none -Zlocation-detail=none --cfg erase_components"),
         exports: "initSync, open, mount, close, set_language",
     },
-    // Before `cabinet`, whose glue names its hash (`__ZAPIS_CABINET_MORE__`).
+    // Before `cabinet`, whose glue names its hash (`__ZAPIS_ACCOUNT__`).
     Module {
-        name: "cabinet-more",
-        krate: "cabinet-more-embed",
+        name: "account",
+        krate: "account-embed",
         // The cabinet's screens after the visits, loaded by the cabinet when first reached
         // (`widget/src/cabinet/split.rs`): built like the cabinet.
         profile: &["--profile", "wasm-release"],
@@ -130,7 +130,7 @@ pub fn build() -> anyhow::Result<Built> {
     for m in MODULES {
         let out = work.join(m.name);
         let mut js = bundle(m, &out)?;
-        // A module that loads another one names it by its hash: `__ZAPIS_CABINET_MORE__`.
+        // A module that loads another one names it by its hash: `__ZAPIS_ACCOUNT__`.
         for (name, hash) in &assets {
             let mark = format!("__ZAPIS_{}__", name.to_uppercase().replace('-', "_"));
             let text = String::from_utf8(js)?.replace(&mark, hash.as_str().unwrap_or_default());
@@ -267,10 +267,11 @@ fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
 }
 
 fn report(manifest: &serde_json::Map<String, serde_json::Value>) {
-    let sum = |prefix: &str, key: &str| -> u64 {
+    let sum = |part: &str, key: &str| -> u64 {
         manifest
             .iter()
-            .filter(|(n, _)| n.starts_with(prefix))
+            // `name.<hash>.…` only: one module's name may begin another's.
+            .filter(|(n, _)| n.split('.').next() == Some(part))
             .map(|(_, v)| v[key].as_u64().unwrap_or(0))
             .sum()
     };

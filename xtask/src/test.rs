@@ -49,7 +49,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "--exclude",
         "cabinet-embed",
         "--exclude",
-        "cabinet-more-embed",
+        "account-embed",
         "--exclude",
         "e2e",
     ]);
@@ -210,7 +210,7 @@ fn lint_commands() -> Vec<(&'static str, Command)> {
         "--exclude",
         "cabinet-embed",
         "--exclude",
-        "cabinet-more-embed",
+        "account-embed",
     ])
     .args(clippy);
     list.push(("cargo clippy (workspace, native)", c));
@@ -230,7 +230,7 @@ fn lint_commands() -> Vec<(&'static str, Command)> {
         "-p",
         "cabinet-embed",
         "-p",
-        "cabinet-more-embed",
+        "account-embed",
     ])
     .args(clippy);
     list.push(("cargo clippy (widget, wasm32)", c));
@@ -275,8 +275,8 @@ fn run_checks(commands: Vec<(&'static str, Command)>) -> Outcome {
 /// part may only shrink.
 fn check_sizes(dist: &std::path::Path) -> anyhow::Result<()> {
     use crate::bench::{
-        BUDGET_CABINET_GZ, BUDGET_CABINET_MORE_GZ, BUDGET_EMBED_GZ, BUDGET_EVENTS_GZ,
-        BUDGET_PHONE_GZ, BUDGET_TRACKER_GZ, BUDGET_WIDGET_GZ,
+        BUDGET_ACCOUNT_GZ, BUDGET_CABINET_GZ, BUDGET_EMBED_GZ, BUDGET_EVENTS_GZ, BUDGET_PHONE_GZ,
+        BUDGET_TRACKER_GZ, BUDGET_WIDGET_GZ,
     };
     let parts = crate::bench::measure(dist)?;
     let baseline: serde_json::Value = std::fs::read(sh::root().join("bench/size-baseline.json"))
@@ -291,11 +291,7 @@ fn check_sizes(dist: &std::path::Path) -> anyhow::Result<()> {
         ("phone", parts.phone.gzip, BUDGET_PHONE_GZ),
         ("events", parts.events.gzip, BUDGET_EVENTS_GZ),
         ("cabinet", parts.cabinet.gzip, BUDGET_CABINET_GZ),
-        (
-            "cabinet_more",
-            parts.cabinet_more.gzip,
-            BUDGET_CABINET_MORE_GZ,
-        ),
+        ("account", parts.account.gzip, BUDGET_ACCOUNT_GZ),
     ];
     for (part, size, budget) in measured {
         let accepted = baseline[part]["gzip"].as_u64();

@@ -52,7 +52,7 @@ fn http(opts: &Options) -> CabinetApi {
     Rc::new(Http::new(&opts.api, &opts.site))
 }
 
-/// Opens the shipped cabinet in its modal (the screens after the visits from `cabinet-more`).
+/// Opens the shipped cabinet in its modal (the screens after the visits from `account`).
 pub fn open(opts: Options) -> Result<(), JsValue> {
     let api = http(&opts);
     embed::open_app(opts, cabinet(api, split::host))

@@ -1,5 +1,5 @@
 //! The screens after the visits: moving a visit, balances, questions, profile, deleting the
-//! account. The shipped cabinet loads them as their own module, `cabinet-more`, when a client
+//! account. The shipped cabinet loads them as their own module, `account`, when a client
 //! first reaches one (`split.rs`): the cabinet's first screen, sign-in or the visits, stays
 //! within its size budget without them.
 

@@ -2,9 +2,9 @@
 //! loads on its own within the size budget:
 //!
 //! - `cabinet` draws the frame, the tabs, sign-in and the visits, and a [`host`] where the
-//!   other screens go; it loads `cabinet-more` when a client first reaches one of them (from
-//!   beside itself: `cabinet-more.<hash>.js`, the hash written in by `cargo xtask dist`);
-//! - `cabinet-more` ([`mount`]) draws those screens inside the host, under its own reactive
+//!   other screens go; it loads `account` when a client first reaches one of them (from
+//!   beside itself: `account.<hash>.js`, the hash written in by `cargo xtask dist`);
+//! - `account` ([`mount`]) draws those screens inside the host, under its own reactive
 //!   owner, with the session and language the first module gives it.
 //!
 //! The first module owns the frame and the navigation: the other one tells it where to go,
@@ -32,10 +32,10 @@ use crate::{
 };
 
 #[wasm_bindgen(
-    inline_js = "let p;export function more(b){const f=b+'cabinet-more.__ZAPIS_CABINET_MORE__.';return p=p||Promise.all([import(f+'js'),WebAssembly.compileStreaming(fetch(f+'wasm'))]).then(([m,module])=>(m.initSync({module}),m),e=>{p=0;throw e})}"
+    inline_js = "let p;export function more(b){const f=b+'account.__ZAPIS_ACCOUNT__.';return p=p||Promise.all([import(f+'js'),WebAssembly.compileStreaming(fetch(f+'wasm'))]).then(([m,module])=>(m.initSync({module}),m),e=>{p=0;throw e})}"
 )]
 extern "C" {
-    /// `cabinet-more`'s exports, loaded once (a failed load is tried again next time).
+    /// `account`'s exports, loaded once (a failed load is tried again next time).
     #[wasm_bindgen(js_name = more)]
     fn load_more(base: &str) -> Promise;
 }
@@ -57,7 +57,7 @@ fn quoted(s: &str) -> String {
     JSON::stringify(&s.into()).map_or_else(|_| "\"\"".into(), String::from)
 }
 
-/// The first module's ear: what `cabinet-more` tells it. (Each host makes one; it lives as
+/// The first module's ear: what `account` tells it. (Each host makes one; it lives as
 /// long as the page, a few bytes.)
 fn ear(ctx: Ctx) -> JsValue {
     Closure::<dyn Fn(String, String)>::new(move |kind: String, arg: String| {
@@ -74,7 +74,7 @@ fn ear(ctx: Ctx) -> JsValue {
     .into_js_value()
 }
 
-/// [`Link::more`] of the shipped `cabinet`: a place for `cabinet-more`, which is loaded, mounted
+/// [`Link::more`] of the shipped `cabinet`: a place for `account`, which is loaded, mounted
 /// with the screen shown, then told each next screen, and unmounted when a first-module screen
 /// (or another language) replaces this host.
 pub fn host(ctx: Ctx) -> AnyView {
@@ -142,11 +142,11 @@ pub fn host(ctx: Ctx) -> AnyView {
 }
 
 thread_local! {
-    /// `cabinet-more`'s one mount: its context and what keeps it alive.
+    /// `account`'s one mount: its context and what keeps it alive.
     static MOUNTED: RefCell<Option<(Ctx, Box<dyn std::any::Any>)>> = const { RefCell::new(None) };
 }
 
-/// `cabinet-more`: draws the screens inside `el` (the first module's host), with `opts_json`
+/// `account`: draws the screens inside `el` (the first module's host), with `opts_json`
 /// as the first module wrote it and `tell` to talk back.
 pub fn mount(el: Element, opts_json: &str, tell: Function) -> Result<(), JsValue> {
     unmount();
@@ -188,7 +188,7 @@ pub fn mount(el: Element, opts_json: &str, tell: Function) -> Result<(), JsValue
     Ok(())
 }
 
-/// `cabinet-more`: shows the screen the first module names.
+/// `account`: shows the screen the first module names.
 pub fn go(code: &str) {
     let ctx = MOUNTED.with(|m| m.borrow().as_ref().map(|(ctx, _)| *ctx));
     if let (Some(ctx), Some(screen)) = (ctx, Screen::from_code(code))
@@ -198,13 +198,13 @@ pub fn go(code: &str) {
     }
 }
 
-/// `cabinet-more`: takes its screens away (the first module's host is going).
+/// `account`: takes its screens away (the first module's host is going).
 pub fn unmount() {
     let gone = MOUNTED.with(|m| m.borrow_mut().take());
     drop(gone);
 }
 
-/// `cabinet-more`'s root: the screen shown; focus moves to each new screen's heading (to the
+/// `account`'s root: the screen shown; focus moves to each new screen's heading (to the
 /// first one too when `focus`: the modal, or focus was in the cabinet when it loaded).
 #[component]
 fn More(focus: bool) -> impl IntoView {

@@ -57,7 +57,7 @@ impl Screen {
     }
 
     /// The screens the shipped `cabinet` module draws itself (sign-in and the visits, the first
-    /// screen either way); the others come from `cabinet-more` (`split.rs`).
+    /// screen either way); the others come from `account` (`split.rs`).
     pub fn first(self) -> Option<Screen> {
         matches!(
             self,
@@ -140,12 +140,12 @@ pub struct Ctx {
 }
 
 /// The cabinet as one app (tests), or as the two shipped modules: `cabinet` (sign-in, visits)
-/// with a host for `cabinet-more` (the other screens, loaded when first reached).
+/// with a host for `account` (the other screens, loaded when first reached).
 #[derive(Clone, Copy)]
 pub struct Link {
     /// Draws the screens [`Screen::first`] does not cover: here, or a host for the other module.
     pub more: fn(Ctx) -> AnyView,
-    /// In `cabinet-more`: the first module's messenger (`kind`, `arg`); its navigation, notices,
+    /// In `account`: the first module's messenger (`kind`, `arg`); its navigation, notices,
     /// sign-out and fresh data go through the first module, which owns the frame and the tabs.
     pub tell: Option<StoredValue<js_sys::Function, LocalStorage>>,
 }
@@ -250,7 +250,7 @@ impl Ctx {
         self.session.try_get_untracked().is_some()
     }
 
-    /// In `cabinet-more`: tells the first module (`true`); elsewhere `false`.
+    /// In `account`: tells the first module (`true`); elsewhere `false`.
     fn tell(self, kind: &str, arg: &str) -> bool {
         self.link.tell.is_some_and(|t| {
             t.with_value(|t| t.call2(&JsValue::NULL, &kind.into(), &arg.into()))
@@ -299,7 +299,7 @@ impl Ctx {
         }
     }
 
-    /// In `cabinet-more`: shows the screen the first module asks for.
+    /// In `account`: shows the screen the first module asks for.
     pub fn show(self, screen: Screen) {
         self.error.set(None);
         self.screen.set(screen);
@@ -349,7 +349,7 @@ impl Ctx {
     }
 
     pub fn load_visits(self, force: bool) {
-        // A visit moved in `cabinet-more` is shown by the first module's list, not here.
+        // A visit moved in `account` is shown by the first module's list, not here.
         if force && self.tell("visits", "") {
             return;
         }

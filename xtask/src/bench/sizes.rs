@@ -34,8 +34,8 @@ pub const BUDGET_EVENTS_GZ: u64 = 150 * 1024;
 /// DESIGN.md §8: the client cabinet, first screen on its own: the `cabinet` module (frame,
 /// sign-in, visits).
 pub const BUDGET_CABINET_GZ: u64 = 150 * 1024;
-/// The cabinet's other screens (`cabinet-more`, loaded when first reached): the widget's budget.
-pub const BUDGET_CABINET_MORE_GZ: u64 = 150 * 1024;
+/// The cabinet's other screens (`account`, loaded when first reached): the widget's budget.
+pub const BUDGET_ACCOUNT_GZ: u64 = 150 * 1024;
 /// DESIGN.md §8: where the Leptos widget should head (not a gate).
 pub const AIM_WIDGET_GZ: u64 = 120 * 1024;
 /// The widget before Leptos (own signal core and DOM builder), `bench/RESULTS.md` of 2026-11-25.
@@ -92,7 +92,7 @@ pub struct Parts {
     pub phone: Size,
     pub events: Size,
     pub cabinet: Size,
-    pub cabinet_more: Size,
+    pub account: Size,
 }
 
 impl Parts {
@@ -118,7 +118,7 @@ pub fn measure(dist: &Path) -> anyhow::Result<Parts> {
         phone: module(dist, "phone")?,
         events: module(dist, "events")?,
         cabinet: module(dist, "cabinet")?,
-        cabinet_more: module(dist, "cabinet-more")?,
+        account: module(dist, "account")?,
     })
 }
 
@@ -161,11 +161,7 @@ pub fn check_sizes(dist: &Path) -> anyhow::Result<()> {
         ("phone (glue + wasm)", p.phone.gzip, BUDGET_PHONE_GZ),
         ("events (glue + wasm)", p.events.gzip, BUDGET_EVENTS_GZ),
         ("cabinet (glue + wasm)", p.cabinet.gzip, BUDGET_CABINET_GZ),
-        (
-            "cabinet-more (glue + wasm)",
-            p.cabinet_more.gzip,
-            BUDGET_CABINET_MORE_GZ,
-        ),
+        ("account (glue + wasm)", p.account.gzip, BUDGET_ACCOUNT_GZ),
     ];
     let mut over = Vec::new();
     for (what, gz, budget) in checks {
@@ -267,10 +263,10 @@ pub fn run(dist: &Path) -> anyhow::Result<Section> {
         how,
     ));
     s.rows.push(Row::new(
-        "client cabinet, other screens (cabinet-more: glue + wasm), loaded when first reached",
+        "client cabinet, other screens (account: glue + wasm), loaded when first reached",
         "≤ 150 KB gzip (153,600 B)",
-        p.cabinet_more.show(),
-        Verdict::of(p.cabinet_more.gzip <= BUDGET_CABINET_MORE_GZ),
+        p.account.show(),
+        Verdict::of(p.account.gzip <= BUDGET_ACCOUNT_GZ),
         how,
     ));
     let widget_gzip9: u64 = p
@@ -374,12 +370,12 @@ pub fn run(dist: &Path) -> anyhow::Result<Section> {
     ));
     s.data = json!({
         "snippet": p.snippet.json(), "embed": p.embed.json(), "snippet_plus_embed": stub_embed.json(),
-        "tracker": p.tracker.json(), "widget": p.widget.json(), "events": p.events.json(), "cabinet": p.cabinet.json(), "cabinet_more": p.cabinet_more.json(), "phone": p.phone.json(), "page_load_total": first_load.json(),
+        "tracker": p.tracker.json(), "widget": p.widget.json(), "events": p.events.json(), "cabinet": p.cabinet.json(), "account": p.account.json(), "phone": p.phone.json(), "page_load_total": first_load.json(),
         "plausible": {"package": PLAUSIBLE_PACKAGE, "version": pv, "shipped": pl.json(), "esbuild_minified": pl_min.json()},
-        "budgets_gzip": {"snippet_plus_embed": BUDGET_EMBED_GZ, "tracker": BUDGET_TRACKER_GZ, "widget": BUDGET_WIDGET_GZ, "events": BUDGET_EVENTS_GZ, "cabinet": BUDGET_CABINET_GZ, "cabinet_more": BUDGET_CABINET_MORE_GZ, "phone": BUDGET_PHONE_GZ},
+        "budgets_gzip": {"snippet_plus_embed": BUDGET_EMBED_GZ, "tracker": BUDGET_TRACKER_GZ, "widget": BUDGET_WIDGET_GZ, "events": BUDGET_EVENTS_GZ, "cabinet": BUDGET_CABINET_GZ, "account": BUDGET_ACCOUNT_GZ, "phone": BUDGET_PHONE_GZ},
     });
     s.notes = vec![
-        format!("Files: `dist/` as `cargo xtask dist` builds it (wasm-pack build --target web: wasm-bindgen 0.2.130 and wasm-opt -Oz from npm binaryen 132; esbuild --bundle --minify of the glue); {}.", [&p.embed.files[..], &p.tracker.files[..], &p.widget.files[..], &p.events.files[..], &p.cabinet.files[..], &p.cabinet_more.files[..], &p.phone.files[..]].concat().join(", ")),
+        format!("Files: `dist/` as `cargo xtask dist` builds it (wasm-pack build --target web: wasm-bindgen 0.2.130 and wasm-opt -Oz from npm binaryen 132; esbuild --bundle --minify of the glue); {}.", [&p.embed.files[..], &p.tracker.files[..], &p.widget.files[..], &p.events.files[..], &p.cabinet.files[..], &p.account.files[..], &p.phone.files[..]].concat().join(", ")),
         "\"snippet\" is the two lines the owner pastes (README), placeholders included; it is inline HTML, compressed here on its own, which over-counts it slightly.".into(),
         "Each file is compressed on its own (the browser fetches them separately) and the sizes are summed: gzip as dist/ precompresses and serves it (zopfli, 15 iterations: standard gzip, `zopfli -c FILE | wc -c`; about 5 % under `gzip -9`, shown in its own row), brotli quality 11, window 22 (as `brotli -q 11`).".into(),
         format!("Peer: `npm install {PLAUSIBLE_PACKAGE}@{pv}` (pinned in .ci/tools/package.json), its `{}` as shipped: {} raw / {} gzip / {} br; through esbuild --minify: {} / {} / {}.", pl.files[0], pl.raw, pl.gzip, pl.brotli, pl_min.raw, pl_min.gzip, pl_min.brotli),
