@@ -219,7 +219,7 @@ impl BookingCode {
         match (self, ru) {
             (BookingCode::InvalidPhone, true) => "Проверьте номер телефона.",
             (BookingCode::InvalidPhone, false) => "Please check the phone number.",
-            (BookingCode::WrongSmsCode, true) => "Неверный код из СМС.",
+            (BookingCode::WrongSmsCode, true) => "Неверный код из SMS.",
             (BookingCode::WrongSmsCode, false) => "The SMS code is wrong.",
             (BookingCode::SlotTaken, true) => "Это время уже заняли. Выберите другое.",
             (BookingCode::SlotTaken, false) => {

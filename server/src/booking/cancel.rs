@@ -148,7 +148,7 @@ fn when_in_words(lang: Lang, datetime: &str, timezone: &str) -> String {
     };
     let weekday = WEEKDAYS[dt.weekday().to_monday_zero_offset() as usize];
     let month = MONTHS[(dt.month() - 1) as usize];
-    let (ru, en) = city(timezone);
+    let (ru, en) = super::zone::city(timezone);
     let clock = format!("{:02}:{:02}", dt.hour(), dt.minute());
     match lang {
         Lang::Ru => format!(
@@ -165,35 +165,6 @@ fn when_in_words(lang: Lang, datetime: &str, timezone: &str) -> String {
             month.1,
             dt.year()
         ),
-    }
-}
-
-/// A time zone's city: in the genitive for "по времени …" and in English.
-fn city(timezone: &str) -> (String, String) {
-    let known = [
-        ("Europe/Kaliningrad", "Калининграда", "Kaliningrad"),
-        ("Europe/Moscow", "Москвы", "Moscow"),
-        ("Europe/Samara", "Самары", "Samara"),
-        ("Asia/Yekaterinburg", "Екатеринбурга", "Yekaterinburg"),
-        ("Asia/Omsk", "Омска", "Omsk"),
-        ("Asia/Novosibirsk", "Новосибирска", "Novosibirsk"),
-        ("Asia/Krasnoyarsk", "Красноярска", "Krasnoyarsk"),
-        ("Asia/Irkutsk", "Иркутска", "Irkutsk"),
-        ("Asia/Yakutsk", "Якутска", "Yakutsk"),
-        ("Asia/Vladivostok", "Владивостока", "Vladivostok"),
-        ("Asia/Magadan", "Магадана", "Magadan"),
-        ("Asia/Kamchatka", "Камчатки", "Kamchatka"),
-    ];
-    match known.iter().find(|(z, _, _)| *z == timezone) {
-        Some((_, ru, en)) => ((*ru).to_owned(), (*en).to_owned()),
-        None => {
-            let name = timezone
-                .rsplit('/')
-                .next()
-                .unwrap_or(timezone)
-                .replace('_', " ");
-            (format!("зоны {timezone}"), name)
-        }
     }
 }
 
@@ -395,6 +366,5 @@ mod tests {
             when_in_words(Lang::En, "2026-12-12T16:15:00+05:00", "Asia/Yekaterinburg"),
             "Saturday, 12 December 2026, 16:15 (Yekaterinburg time)"
         );
-        assert_eq!(city("America/New_York").1, "New York");
     }
 }

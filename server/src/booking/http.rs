@@ -125,6 +125,30 @@ pub(crate) async fn branch_of(
     })
 }
 
+/// An error for a visitor at this branch: when YCLIENTS is away or busy, it ends with the
+/// branch's phone to book by.
+fn or_call(branch: &Branch, e: impl Into<ApiError>) -> ApiError {
+    e.into().or_call(branch.phone.as_deref())
+}
+
+/// [`or_call`] where only the branch's id is at hand: its phone from the catalog cache (none when
+/// the cache has not got it within a second: YCLIENTS is what is failing).
+async fn or_call_branch(app: &AppState, site: &str, branch: u64, e: ApiError) -> ApiError {
+    let busy = matches!(e.code, codes::UPSTREAM_UNAVAILABLE | codes::RATE_LIMITED);
+    let Some(up) = busy.then(|| app.upstreams.get(site).ok()).flatten() else {
+        return e;
+    };
+    let found = tokio::time::timeout(
+        std::time::Duration::from_secs(1),
+        app.catalog.branch(&up, branch),
+    )
+    .await;
+    match found {
+        Ok(Ok(Some(b))) => or_call(&b, e),
+        _ => e,
+    }
+}
+
 pub(crate) fn cached<T: serde::Serialize>(value: &T, max_age: u32) -> Response {
     let mut res = Json(value).into_response();
     res.headers_mut().insert(
@@ -190,7 +214,8 @@ pub async fn services(
     let list: std::sync::Arc<Services> = app
         .catalog
         .services(&up, branch.id, staff, Some(client.0))
-        .await?;
+        .await
+        .map_err(|e| or_call(&branch, e))?;
     Ok(cached(list.as_ref(), 60))
 }
 
@@ -220,7 +245,8 @@ pub async fn staff(
     let list: std::sync::Arc<StaffList> = app
         .catalog
         .staff(&up, branch.id, ids, Some(client.0))
-        .await?;
+        .await
+        .map_err(|e| or_call(&branch, e))?;
     Ok(cached(list.as_ref(), 60))
 }
 
@@ -250,7 +276,8 @@ pub async fn dates(
     let dates: std::sync::Arc<Dates> = app
         .catalog
         .dates(&up, &branch, q.staff.unwrap_or(0), ids, Some(client.0))
-        .await?;
+        .await
+        .map_err(|e| or_call(&branch, e))?;
     Ok(cached(dates.as_ref(), 10))
 }
 
@@ -288,7 +315,8 @@ pub async fn times(
             date,
             Some(client.0),
         )
-        .await?;
+        .await
+        .map_err(|e| or_call(&branch, e))?;
     Ok(cached(times.as_ref(), 5))
 }
 
@@ -375,7 +403,7 @@ pub async fn code(
     up.client
         .book_code(branch.id, phone.as_digits(), "")
         .await
-        .map_err(|e| ApiError::from(crate::booking::upstream::UpstreamError::from(e)))?;
+        .map_err(|e| or_call(&branch, crate::booking::upstream::UpstreamError::from(e)))?;
     app.metrics.upstream("book_code", "ok");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -415,7 +443,11 @@ pub async fn create(
         .clone()
         .filter(|c| !c.trim().is_empty())
         .map(|code| (req.phone.clone(), req.name.clone(), code));
-    let (status, mut result) = book::book(&app, &site, &idem, req).await?;
+    let branch = req.branch;
+    let (status, mut result) = match book::book(&app, &site, &idem, req).await {
+        Ok(done) => done,
+        Err(e) => return Err(or_call_branch(&app, &site.key, branch, e).await),
+    };
     // A new booking made with an SMS code: the code proved the phone, the client may open the
     // cabinet signed in. The receipt is in this answer only, never in the stored one (a repeat
     // of the key gets none).

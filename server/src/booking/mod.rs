@@ -15,6 +15,7 @@ pub mod phone;
 pub mod request;
 pub mod status;
 pub mod upstream;
+pub mod zone;
 
 /// Free time changed at `company` on `date` (`None`: on a day not known): this instance's cached
 /// answers for it go at once, and the other instances on the database are told to drop theirs.

@@ -112,7 +112,7 @@ pub fn check_fields(req: &BookingRequest, site: &SiteSettings) -> Result<(), Api
     {
         return Err(invalid(
             "code",
-            "Код из СМС — это несколько цифр.",
+            "Код из SMS — это несколько цифр.",
             "The SMS code is a few digits.",
         ));
     }
@@ -206,7 +206,7 @@ pub fn validate(
         return Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             codes::CODE_REQUIRED,
-            "Подтвердите номер кодом из СМС.",
+            "Подтвердите номер кодом из SMS.",
             "Please confirm the number with the SMS code.",
         )
         .field("code"));

@@ -192,7 +192,7 @@ pub fn refusal(code: BookingCode) -> ApiError {
         BookingCode::WrongSmsCode => ApiError::new(
             unprocessable,
             codes::WRONG_CODE,
-            "Неверный код из СМС. Проверьте его или запросите новый.",
+            "Неверный код из SMS. Проверьте его или запросите новый.",
             "Wrong SMS code. Check it or ask for a new one.",
         )
         .field("code"),

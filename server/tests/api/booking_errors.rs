@@ -296,6 +296,62 @@ async fn an_unreachable_yclients_answers_upstream_unavailable_not_a_bare_5xx(db:
     assert!(err["message"].as_str().unwrap().contains("try again"));
 }
 
+async fn a_visitor_who_cannot_book_while_yclients_is_away_is_given_the_branchs_phone(db: Db) {
+    use yclients::sandbox::{Fault, FaultKind};
+    let app = spawn_app(db).await;
+    let (service, datetime) = first_free_slot(&app).await;
+    let config = crate::booking::get(&app, "/api/v1/sites/demo/config").await;
+    let phone = config["branches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == BRANCH)
+        .and_then(|b| b["phone"].as_str())
+        .expect("the demo branch has a phone")
+        .to_owned();
+    app.sandbox
+        .control()
+        .inject(Fault::rate(1.0, FaultKind::Status { status: 503 }));
+    // The booking itself, and a day whose times are not cached yet (past the warmed week).
+    let later = datetime[..10]
+        .parse::<jiff::civil::Date>()
+        .unwrap()
+        .checked_add(jiff::Span::new().days(12))
+        .unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/v1/sites/demo/bookings"))
+        .header("origin", ORIGIN)
+        .header("idempotency-key", "key-away-000001")
+        .header("accept-language", "ru")
+        .json(&booking(service, &datetime))
+        .send()
+        .await
+        .unwrap();
+    let (status, err) = error_of(res).await;
+    assert_eq!((status, err["code"].as_str()), (503, Some("upstream_unavailable")));
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.contains("всё введённое сохранится") && message.contains(&format!("запишитесь по телефону: {phone}")),
+        "{message}"
+    );
+    let res = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/sites/demo/branches/{BRANCH}/times?services={service}&date={later}"
+        )))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    let (status, err) = error_of(res).await;
+    assert_eq!((status, err["code"].as_str()), (503, Some("upstream_unavailable")));
+    assert!(
+        err["message"].as_str().unwrap().ends_with(&format!("Or book by phone: {phone}.")),
+        "{err}"
+    );
+}
+
 crate::on_both_databases!(
     a_taken_slot_answers_slot_taken_with_fresh_times,
     a_blacklisted_phone_is_refused_with_a_way_forward,
@@ -305,4 +361,5 @@ crate::on_both_databases!(
     malformed_bodies_and_missing_keys_get_4xx_in_the_error_shape,
     cors_answers_only_the_sites_origins,
     an_unreachable_yclients_answers_upstream_unavailable_not_a_bare_5xx,
+    a_visitor_who_cannot_book_while_yclients_is_away_is_given_the_branchs_phone,
 );
