@@ -172,8 +172,17 @@ fn close_quietly() -> bool {
     true
 }
 
-/// Closes the modal, if open, and returns focus to whatever had it before.
+/// Closes the modal, if open, and returns focus to whatever had it before; its history entry
+/// goes too.
 pub fn close() {
+    if close_quietly() {
+        crate::booking::keep::release_back_button();
+        dispatch("close", &JsValue::NULL);
+    }
+}
+
+/// The phone's Back on the modal's first step: its history entry is already gone.
+pub fn closed_by_back() {
     if close_quietly() {
         dispatch("close", &JsValue::NULL);
     }

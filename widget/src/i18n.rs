@@ -44,6 +44,8 @@ impl Lang {
 pub struct Texts {
     pub title: &'static str,
     pub close: &'static str,
+    /// Asked before ×, Esc or the backdrop close a filled contact form.
+    pub close_confirm: &'static str,
     pub back: &'static str,
     pub loading: &'static str,
     pub retry: &'static str,
@@ -121,6 +123,7 @@ pub struct Texts {
 pub static RU: Texts = Texts {
     title: "Онлайн-запись",
     close: "Закрыть",
+    close_confirm: "Закрыть запись? Введённое сохранится, пока открыта эта вкладка.",
     back: "Назад",
     loading: "Загрузка…",
     retry: "Повторить",
@@ -240,6 +243,7 @@ const EN_MONTHS: [&str; 12] = [
 pub static EN: Texts = Texts {
     title: "Book online",
     close: "Close",
+    close_confirm: "Close the booking? What you typed is kept while this tab is open.",
     back: "Back",
     loading: "Loading…",
     retry: "Try again",

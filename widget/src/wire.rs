@@ -377,3 +377,72 @@ pub fn booking_result_js(r: &BookingResult) -> JsValue {
     put(&o, "price_max", r.price_max);
     o.into()
 }
+
+/// The draft kept for the tab (`booking::keep`): choices and typed contact, never the code.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Kept {
+    pub step: String,
+    pub branch: u64,
+    pub services: Vec<u64>,
+    /// `None`: not chosen yet; `Some(0)`: any master.
+    pub staff: Option<u64>,
+    pub date: Option<String>,
+    pub slot: Option<Slot>,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub comment: String,
+    pub consent: bool,
+}
+
+pub fn kept_json(k: &Kept) -> String {
+    let o = Object::new();
+    for (key, v) in [
+        ("step", &k.step),
+        ("name", &k.name),
+        ("phone", &k.phone),
+        ("email", &k.email),
+        ("comment", &k.comment),
+    ] {
+        put(&o, key, v.as_str());
+    }
+    put(&o, "branch", k.branch as f64);
+    put(
+        &o,
+        "services",
+        k.services
+            .iter()
+            .map(|s| JsValue::from(*s as f64))
+            .collect::<Array>(),
+    );
+    if let Some(s) = k.staff {
+        put(&o, "staff", s as f64);
+    }
+    put_opt(&o, "date", &k.date);
+    if let Some(s) = &k.slot {
+        let so = Object::new();
+        put(&so, "time", s.time.as_str());
+        put(&so, "datetime", s.datetime.as_str());
+        put(&so, "length", s.length);
+        put(&o, "slot", so);
+    }
+    put(&o, "consent", k.consent);
+    stringify(&o)
+}
+
+pub fn kept(v: &JsValue) -> Kept {
+    let slot_v = get(v, "slot");
+    Kept {
+        step: str(v, "step"),
+        branch: id(v, "branch"),
+        services: list(v, "services", |x| x.as_f64().unwrap_or(0.0) as u64),
+        staff: get(v, "staff").as_f64().map(|s| s as u64),
+        date: opt_str(v, "date"),
+        slot: slot_v.is_object().then(|| slot(&slot_v)),
+        name: str(v, "name"),
+        phone: str(v, "phone"),
+        email: str(v, "email"),
+        comment: str(v, "comment"),
+        consent: flag(v, "consent"),
+    }
+}

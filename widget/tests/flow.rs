@@ -289,3 +289,106 @@ async fn a_booking_fires_the_sites_goals_and_tells_the_tracker() {
     js_sys::eval("delete window.ym; delete window.dataLayer; delete window.zapis;").unwrap();
     embed::close();
 }
+
+/// The draft this tab keeps for the site, as JSON text.
+fn kept() -> String {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("zapis_draft_demo")
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// `window.confirm` answers `yes` and counts the questions (`window.__asked`).
+fn confirm_answers(yes: bool) {
+    js_sys::eval(&format!(
+        "window.__asked = 0; window.confirm = () => {{ window.__asked++; return {yes}; }}"
+    ))
+    .unwrap();
+}
+
+fn asked() -> f64 {
+    js_sys::eval("window.__asked").unwrap().as_f64().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_or_reloaded_widget_reopens_where_the_visitor_was_but_never_with_the_code() {
+    let fake = Fake::new();
+    let w = open(&fake, opts("")).await;
+    w.choose_up_to_contact(20, 6).await;
+    w.type_in("#zw-name", "Пётр");
+    w.type_in("#zw-phone", "89161234567");
+    tick().await;
+    let draft = kept();
+    assert!(
+        draft.contains("Пётр") && draft.contains("\"step\":\"contact\""),
+        "{draft}"
+    );
+    assert!(!draft.contains("code"), "no SMS code is kept: {draft}");
+
+    // × on a filled form asks first; "no" keeps it open.
+    confirm_answers(false);
+    w.click("[data-testid=close]");
+    assert_eq!(asked(), 1.0);
+    assert!(modal().is_some(), "the visitor chose to stay");
+    confirm_answers(true);
+    w.click("[data-testid=close]");
+    assert!(modal().is_none());
+
+    // Opening again (or a reload: a new mount reads the same storage) is where they were.
+    embed::open_with(opts_keeping(""), fake.api()).unwrap();
+    let w = modal().unwrap();
+    w.wait_step("contact").await;
+    assert_eq!(w.value("#zw-name"), "Пётр");
+    assert_eq!(
+        w.value("#zw-phone")
+            .chars()
+            .filter(char::is_ascii_digit)
+            .count(),
+        11
+    );
+    w.click("[data-testid=back]");
+    w.wait_step("time").await;
+    assert_eq!(
+        w.attr("[data-time='10:00']", "aria-current").as_deref(),
+        Some("true"),
+        "the chosen time is back too"
+    );
+    embed::close();
+
+    // A trigger that preselects another service starts afresh.
+    embed::open_with(opts_keeping(r#","service":"10""#), fake.api()).unwrap();
+    let w = modal().unwrap();
+    w.wait_step("staff").await;
+    confirm_answers(true);
+    embed::close();
+}
+
+#[wasm_bindgen_test]
+async fn the_phones_back_button_steps_back_inside_the_modal_and_closes_it_at_the_start() {
+    let fake = Fake::new();
+    let w = open(&fake, opts("")).await;
+    let history = web_sys::window().unwrap().history().unwrap();
+    w.choose_up_to_contact(20, 6).await;
+    history.back().unwrap();
+    w.wait_step("time").await;
+    history.back().unwrap();
+    w.wait_step("date").await;
+    for _ in 0..2 {
+        history.back().unwrap();
+        sleep(50).await;
+    }
+    w.wait_step("services").await;
+    assert!(modal().is_some());
+    history.back().unwrap();
+    for _ in 0..100 {
+        if modal().is_none() {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert!(modal().is_none(), "Back on the first step closes the modal");
+}

@@ -3,8 +3,8 @@
 //! 1. `wasm-pack build --target web` for each module of [`MODULES`] — the booking widget
 //!    (`widget-embed`), the events schedule (`events-embed`), call
 //!    tracking (`phone-embed`) and the others, cdylibs with the cargo
-//!    profile `wasm-release` (opt z, LTO, panic=abort, plus `-Zfmt-debug=none
-//!    -Zlocation-detail=none`) — and the tracker (its own no_std workspace in `tracker/`, its release profile): wasm-pack runs
+//!    profile `wasm-release` (opt z, LTO, plus `-Zfmt-debug=none -Zlocation-detail=none`), std
+//!    built with them and panics as bare traps by Debian's rustc-web ([`crate::std_build`]) — and the tracker (its own no_std workspace in `tracker/`, its release profile): wasm-pack runs
 //!    cargo, the pinned wasm-bindgen CLI and npm's wasm-opt (binaryen 132) with the arguments in
 //!    each crate's `[package.metadata.wasm-pack]`, offline (`--mode no-install`);
 //! 2. the glue bundled by esbuild from an entry that imports only what embed.js calls, so unused
@@ -24,7 +24,10 @@ use std::{
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
-use crate::sh::{self, cmd, log};
+use crate::{
+    sh::{self, cmd, log},
+    std_build::StdBuild,
+};
 
 /// One wasm module: its logical name, the crate wasm-pack builds, how, and what embed.js calls.
 struct Module {
@@ -32,7 +35,8 @@ struct Module {
     krate: &'static str,
     /// `wasm-pack build` profile arguments.
     profile: &'static [&'static str],
-    /// Size flags for rustc (nightly-only flags, allowed on stable by `RUSTC_BOOTSTRAP=1`).
+    /// Size flags for rustc (nightly-only flags, allowed by `RUSTC_BOOTSTRAP=1`); a module with
+    /// flags is built by [`crate::std_build`]'s compiler.
     rustflags: Option<&'static str>,
     /// The glue's exports embed.js uses (`initSync` is wasm-bindgen's synchronous init).
     exports: &'static str,
@@ -103,10 +107,11 @@ pub fn build() -> anyhow::Result<Built> {
     let dist = root.join("dist");
     let work = root.join("target/dist-work");
     log("building wasm with wasm-pack (widget: profile wasm-release; tracker: its own workspace)");
+    let std_build = crate::std_build::ensure()?;
     let mut inputs = Sha256::new();
     for m in MODULES {
         let out = work.join(m.name);
-        wasm_pack(m, &out)?;
+        wasm_pack(m, &out, &std_build)?;
         for file in [glue(m, &out), wasm(m, &out)] {
             inputs.update(std::fs::read(&file).with_context(|| format!("{}", file.display()))?);
         }
@@ -200,7 +205,7 @@ fn wasm(m: &Module, out: &Path) -> PathBuf {
 /// `wasm-pack build --target web` of one crate into `out`, offline: wasm-pack finds the pinned
 /// wasm-bindgen CLI and npm's wasm-opt on PATH (`sh::path_env` puts them first) and installs
 /// nothing (`--mode no-install`); its cache is ours, so nothing comes from `~/.cache`.
-fn wasm_pack(m: &Module, out: &Path) -> anyhow::Result<()> {
+fn wasm_pack(m: &Module, out: &Path, std_build: &StdBuild) -> anyhow::Result<()> {
     let mut c = cmd("wasm-pack");
     c.args(["--quiet", "build"])
         .arg(sh::root().join(m.krate))
@@ -218,8 +223,9 @@ fn wasm_pack(m: &Module, out: &Path) -> anyhow::Result<()> {
         .arg(out)
         .args(m.profile)
         .env("WASM_PACK_CACHE", sh::root().join("target/wasm-pack-cache"));
+    // The Leptos modules: std built with them by Debian's rustc-web (see `std_build`).
     if let Some(flags) = m.rustflags {
-        c.env("RUSTC_BOOTSTRAP", "1").env("RUSTFLAGS", flags);
+        std_build.apply(&mut c, flags);
     }
     sh::run(&mut c)
 }

@@ -13,6 +13,7 @@ mod dist;
 mod fuzz;
 mod screens;
 mod sh;
+mod std_build;
 mod test;
 mod tools;
 

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 
 use super::{
-    flow,
+    flow, keep,
     state::{Ctx, Load, Step},
     steps::{
         branch::BranchStep, code::CodeStep, contact::ContactStep, date::DateStep,
@@ -30,8 +30,7 @@ pub(crate) const FOCUSABLE: &str = "a[href],button:not([disabled]):not([tabindex
 #[component]
 pub fn BookingApp() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let close = ctx.close;
-    let modal = close.is_some();
+    let modal = ctx.close.is_some();
     flow::load_site(ctx, false);
     effect(move || {
         if let Some(site) = ctx.site.ready()
@@ -43,6 +42,16 @@ pub fn BookingApp() -> impl IntoView {
             });
         }
     });
+
+    // The draft follows every change; the modal holds the phone's Back button.
+    effect(move || {
+        if ctx.step.get() != Step::Start {
+            keep::save(ctx);
+        }
+    });
+    if modal {
+        keep::hold_back_button(ctx);
+    }
 
     // The one element reference (each NodeRef type costs ~1.5 KB of wasm): the body and the
     // calendar grid are found from it or from their events.
@@ -68,13 +77,13 @@ pub fn BookingApp() -> impl IntoView {
     });
 
     let on_key = move |ev: KeyboardEvent| {
-        let Some(close) = close else {
+        if !modal {
             return;
-        };
+        }
         match ev.key().as_str() {
             "Escape" => {
                 ev.prevent_default();
-                close();
+                keep::ask_close(ctx);
             }
             "Tab" => {
                 if let Some(frame) = ev
@@ -104,10 +113,10 @@ pub fn BookingApp() -> impl IntoView {
             .get()
             .map(|m| view! { <div class="zw-alert" role="alert" data-testid="notice">{m}</div> })
     };
-    let close_button = close.map(|close| {
+    let close_button = modal.then(|| {
         view! {
             <button type="button" class="zw-icon zw-close" data-testid="close"
-                aria-label=move || ctx.t().close on:click=move |_| close()>
+                aria-label=move || ctx.t().close on:click=move |_| keep::ask_close(ctx)>
                 "×"
             </button>
         }
@@ -133,8 +142,8 @@ pub fn BookingApp() -> impl IntoView {
             </div>
         </div>
     };
-    let backdrop =
-        close.map(|close| view! { <div class="zw-backdrop" on:click=move |_| close()></div> });
+    let backdrop = modal
+        .then(|| view! { <div class="zw-backdrop" on:click=move |_| keep::ask_close(ctx)></div> });
     view! {
         <div class="zw-app" lang=move || ctx.lang.get().code() data-theme=theme style=theme_vars>
             {backdrop}

@@ -97,14 +97,12 @@ pub fn start(ctx: Ctx, site: &SiteInfo) {
     ctx.skip.staff.set(staff.is_some());
     d.services.set(services);
     d.staff.set(staff);
-    go(
-        ctx,
-        if branch.is_some() {
-            Step::Services
-        } else {
-            Step::Branch
-        },
-    );
+    let step = super::keep::restore(ctx, site).unwrap_or(if branch.is_some() {
+        Step::Services
+    } else {
+        Step::Branch
+    });
+    go(ctx, step);
 }
 
 /// Most services one booking may hold (the server's limit).

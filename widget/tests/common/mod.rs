@@ -14,13 +14,16 @@ use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{Element, HtmlElement, ShadowRoot};
 use widget::{embed, options::Options};
 
+/// A test's options; each test is a new tab (no draft kept by an earlier one).
 pub fn opts(extra: &str) -> Options {
-    let mut o = Options::parse(&format!(
-        r#"{{"site":"demo","api":"http://127.0.0.1:9/","lang":"ru"{extra}}}"#
-    ))
-    .unwrap();
-    o.resend_after = Some(1);
-    o
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    opts_keeping(extra)
 }
 
 pub fn document() -> web_sys::Document {
@@ -45,6 +48,16 @@ pub async fn sleep(ms: i32) {
             .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+/// Options without starting a new tab: the draft an earlier open kept is still there.
+pub fn opts_keeping(extra: &str) -> Options {
+    let mut o = Options::parse(&format!(
+        r#"{{"site":"demo","api":"http://127.0.0.1:9/","lang":"ru"{extra}}}"#
+    ))
+    .unwrap();
+    o.resend_after = Some(1);
+    o
 }
 
 /// The widget's shadow root: the modal's, or the one inside `container`.
