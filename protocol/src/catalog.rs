@@ -46,6 +46,12 @@ pub struct Branch {
     pub nearest: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// How a time at the branch is said, by its zone's city: «по времени Екатеринбурга».
+    #[serde(default)]
+    pub zone_ru: String,
+    /// The same in English: "Yekaterinburg time".
+    #[serde(default)]
+    pub zone_en: String,
 }
 
 /// `GET /api/v1/sites/{site}/branches/{branch}/services[?staff=ID]`

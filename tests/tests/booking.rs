@@ -4,6 +4,22 @@
 use e2e::{Browser, TestServer, Widget};
 
 const MOSCOW: u64 = 410201;
+const YEKATERINBURG: u64 = 410202;
+
+/// Opens the demo home page's booking button and waits for the widget.
+async fn open_widget(browser: &Browser) -> anyhow::Result<()> {
+    browser
+        .wait_for("return !!(window.zapis && window.zapis.l)", 15)
+        .await?;
+    browser
+        .client
+        .execute(
+            "document.querySelector('[data-zapis-book]:not([data-service])').click()",
+            vec![],
+        )
+        .await?;
+    Ok(())
+}
 
 async fn book_from_an_ad(width: u32, height: u32) -> anyhow::Result<()> {
     let server = TestServer::start().await?;
@@ -19,14 +35,7 @@ async fn book_from_an_ad(width: u32, height: u32) -> anyhow::Result<()> {
         .eval("return document.cookie.match(/zapis_vid=([0-9a-f]{32})/)[1]")
         .await?;
     browser.eval("window.__booked = []; window.addEventListener('zapis:booked', e => window.__booked.push(e.detail)); return 1;").await?;
-
-    browser
-        .client
-        .execute(
-            "document.querySelector('[data-zapis-book]:not([data-service])').click()",
-            vec![],
-        )
-        .await?;
+    open_widget(&browser).await?;
     let w = Widget::modal(&browser);
     w.wait("[role=dialog]", 20).await?;
     w.choose_first_slot(Some(MOSCOW)).await?;
@@ -82,13 +91,7 @@ async fn a_slot_taken_meanwhile_sends_the_visitor_back_to_fresh_times() -> anyho
     let server = TestServer::start().await?;
     let browser = Browser::chromium(1280, 900).await?;
     browser.client.goto(&server.url("/")).await?;
-    browser
-        .client
-        .execute(
-            "document.querySelector('[data-zapis-book]:not([data-service])').click()",
-            vec![],
-        )
-        .await?;
+    open_widget(&browser).await?;
     let w = Widget::modal(&browser);
     w.wait("[role=dialog]", 20).await?;
     let chosen = w.choose_slot(Some(MOSCOW), true).await?;
@@ -151,5 +154,57 @@ async fn take(server: &TestServer, chosen: &e2e::widget::Chosen) -> anyhow::Resu
         ..BookRecord::default()
     };
     client.book_record(MOSCOW, &body).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitor_on_a_phone_keeps_the_draft_through_a_reload_and_back_and_sees_the_branchs_time()
+-> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let browser = Browser::chromium(390, 844).await?;
+    browser.client.goto(&server.url("/")).await?;
+    open_widget(&browser).await?;
+    let w = Widget::modal(&browser);
+    w.wait("[role=dialog]", 20).await?;
+    w.click(&format!("[data-testid=branch-{YEKATERINBURG}]"))
+        .await?;
+    w.wait("input[type=checkbox][data-testid^=service-]", 20)
+        .await?;
+    let chosen = w.choose_slot(None, false).await?;
+
+    // The branch's clock by its city, and the visitor's own beside it when it differs.
+    let summary = w.text("[data-testid=summary]").await?;
+    assert!(summary.contains("по времени Екатеринбурга"), "{summary}");
+    let own_zone = browser
+        .eval("return Intl.DateTimeFormat().resolvedOptions().timeZone")
+        .await?;
+    assert_eq!(
+        summary.contains("(у вас "),
+        own_zone.as_str() != Some("Asia/Yekaterinburg"),
+        "{own_zone}: {summary}"
+    );
+    w.type_in("#zw-name", "Пётр Ильич").await?;
+
+    // A reload reopens where the visitor was, with what they typed.
+    browser.client.refresh().await?;
+    open_widget(&browser).await?;
+    w.wait_step("contact", 20).await?;
+    let name = w
+        .js_public("return R().querySelector('#zw-name').value")
+        .await?;
+    assert_eq!(name.as_str(), Some("Пётр Ильич"));
+    let summary = w.text("[data-testid=summary]").await?;
+    assert!(
+        summary.contains(&chosen.time),
+        "the chosen time is kept: {summary}"
+    );
+
+    // The phone's Back steps back inside the open widget, not off the page.
+    let url = browser.client.current_url().await?;
+    browser.client.back().await?;
+    w.wait_step("time", 10).await?;
+    assert_eq!(browser.client.current_url().await?, url);
+    assert!(w.exists("[role=dialog]").await?);
+    browser.close().await;
     Ok(())
 }

@@ -22,7 +22,15 @@ async fn a_visitor_books_with_the_keyboard_alone_and_esc_returns_focus_to_the_tr
     b.tab_to("input[type=checkbox][data-testid^=service-]")
         .await?;
     b.keys(&[key::SPACE]).await?;
-    b.tab_to("[data-testid=next]").await?;
+    // The whole list is one tab stop (arrows move inside it): "Next" is one Tab away, not one
+    // per service.
+    b.keys(&[key::TAB]).await?;
+    let on_next = "let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement; return !!a && a.matches('[data-testid=next]');";
+    assert_eq!(
+        b.eval(on_next).await?,
+        serde_json::Value::Bool(true),
+        "one Tab from the chosen service reaches Next"
+    );
     b.keys(&[key::ENTER]).await?;
     b.tab_to("[data-testid=staff-0]").await?;
     b.keys(&[key::ENTER]).await?;

@@ -236,6 +236,35 @@ pub fn local_when(lang: Lang, instant: &str) -> String {
     when(lang, &local)
 }
 
+/// A time at the branch said with its city (`zone`: «по времени Екатеринбурга»), and the
+/// visitor's own clock beside it when that reads otherwise: `Сб, 12 дек., 10:00 по времени
+/// Екатеринбурга (у вас 08:00)`, with the date too when it is another day for the visitor.
+pub fn zoned(lang: Lang, iso: &str, zone: &str) -> String {
+    let there = when(lang, iso);
+    let here = local_when(lang, iso);
+    let mut out = if zone.is_empty() {
+        there.clone()
+    } else {
+        format!("{there} {zone}")
+    };
+    if here != there {
+        let own = match (here.rsplit_once(", "), there.rsplit_once(", ")) {
+            (Some((day, clock)), Some((same, _))) if day == same => clock,
+            _ => &here,
+        };
+        out.push_str(&format!(" ({}{own})", lang.t().your_time));
+    }
+    out
+}
+
+/// The branch's «по времени Екатеринбурга» / "Yekaterinburg time" in the visitor's language.
+pub fn zone_of(lang: Lang, b: &protocol::catalog::Branch) -> &str {
+    match lang {
+        Lang::Ru => &b.zone_ru,
+        Lang::En => &b.zone_en,
+    }
+}
+
 /// `2025-03-12T14:00:00+03:00` plus `add_minutes` → `20250312T110000Z` (for calendar files).
 pub fn to_utc_stamp(iso: &str, add_minutes: i64) -> Option<String> {
     let date = Ymd::parse(iso)?;

@@ -71,6 +71,10 @@ pub struct Texts {
     pub next_month: &'static str,
     pub no_dates: &'static str,
     pub tz_note: &'static str,
+    /// Before the branch's «по времени Екатеринбурга».
+    pub tz_named: &'static str,
+    /// Before the visitor's own clock: «(у вас 08:00)».
+    pub your_time: &'static str,
     pub morning: &'static str,
     pub day: &'static str,
     pub evening: &'static str,
@@ -149,6 +153,8 @@ pub static RU: Texts = Texts {
     next_month: "Следующий месяц",
     no_dates: "Свободного времени пока нет. Выберите другого мастера или услуги.",
     tz_note: "Время указано по часовому поясу филиала: ",
+    tz_named: "Всё время указано ",
+    your_time: "у вас ",
     morning: "Утро",
     day: "День",
     evening: "Вечер",
@@ -269,6 +275,8 @@ pub static EN: Texts = Texts {
     next_month: "Next month",
     no_dates: "No free time yet. Try another specialist or other services.",
     tz_note: "Times are in the location's time zone: ",
+    tz_named: "All times are ",
+    your_time: "your time ",
     morning: "Morning",
     day: "Afternoon",
     evening: "Evening",
@@ -315,5 +323,5 @@ pub static EN: Texts = Texts {
     minutes: "min",
     months: EN_MONTHS,
     months_of: EN_MONTHS,
-    weekdays: ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"],
+    weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
 };

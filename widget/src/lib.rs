@@ -17,7 +17,7 @@ pub mod goals;
 pub mod i18n;
 pub mod ics;
 pub mod options;
-mod style;
+pub mod style;
 pub mod ui;
 pub mod validate;
 pub mod wire;

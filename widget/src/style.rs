@@ -17,7 +17,7 @@ pub const CSS: &str = r#"
 @media (max-width:560px){.zw-modal{top:0;left:0;transform:none;width:100vw;height:100vh;height:100dvh;border-radius:0}}
 .zw-head{display:flex;align-items:center;gap:8px;padding:10px 12px;border-bottom:1px solid var(--ln)}
 .zw-head h2{flex:1;font-size:18px;margin:0;text-align:center}
-.zw-body{flex:1;overflow:auto;overscroll-behavior:contain;padding:0 16px}
+.zw-body{flex:1;overflow:auto;overscroll-behavior:contain;padding:0 16px;scroll-padding-bottom:112px}
 .zw-step{display:flex;flex-direction:column;min-height:100%}
 .zw-h{font-size:17px;margin:16px 0 10px}
 h4{font-size:14px;margin:12px 0 6px;color:var(--mu);font-weight:600}
@@ -35,7 +35,7 @@ button,input,textarea,a{font:inherit;color:inherit}
 .zw-total{flex:1;margin:0;font-size:14px;color:var(--mu)}
 .zw-list{list-style:none;margin:0;padding:0;display:grid;gap:8px}
 .zw-item{display:flex;flex-direction:column;gap:2px;width:100%;padding:12px 14px;margin:0 0 8px;border:1px solid var(--ln);border-radius:var(--zr);background:none;text-align:left;cursor:pointer}
-.zw-item:hover,.zw-slot:hover{border-color:var(--zb)}
+@media (hover:hover){.zw-item:hover,.zw-slot:hover{border-color:var(--zb)}}
 .zw-item[aria-current],.zw-slot[aria-current]{border-color:var(--zb);background:var(--tint)}
 .zw-item:disabled{opacity:.5;cursor:default}
 .zw-item-title{font-weight:600}
@@ -82,6 +82,9 @@ button,input,textarea,a{font:inherit;color:inherit}
 .zw-empty{color:var(--mu);padding:16px 0}
 .zw-skel i{display:block;height:56px;margin:0 0 8px;border-radius:var(--zr);background:var(--sk);animation:zw-pulse 1.2s ease-in-out infinite}
 @keyframes zw-pulse{50%{opacity:.5}}
+.zw-dates .zw-skel{padding-top:72px}
+.zw-dates .zw-skel i{height:264px;border-radius:0;background:radial-gradient(circle,var(--sk) 19px,#0000 20px) 0 0/14.28% 44px}
+.zw-dates .zw-skel i+i{display:none}
 @media (prefers-reduced-motion:reduce){.zw-skel i{animation:none}}
 .zw-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .zw-sum{margin:0 0 8px;padding:10px 12px;border-radius:var(--zr);background:var(--tint);font-size:14px}

@@ -88,6 +88,8 @@ fn branch(v: &JsValue) -> Branch {
         comment_required: flag(v, "comment_required"),
         nearest: opt_str(v, "nearest"),
         phone: opt_str(v, "phone"),
+        zone_ru: str(v, "zone_ru"),
+        zone_en: str(v, "zone_en"),
     }
 }
 

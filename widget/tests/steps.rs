@@ -1,5 +1,6 @@
 //! Single steps against the fake API, in a real browser: the calendar grid, the times, the
-//! branches of a chain, preselection from the host page.
+//! branches of a chain, preselection from the host page, times said on whose clock, the
+//! keyboard in the service list, what loading and errors look like.
 
 mod common;
 
@@ -42,10 +43,10 @@ async fn the_calendar_offers_only_free_days_and_is_a_keyboard_grid() {
             .as_deref(),
         Some("12 марта 2031")
     );
-    assert!(
-        w.find("[data-testid=tz-note]")
-            .is_some_and(|n| n.text_content().unwrap().contains("Europe/Moscow"))
-            || js_tz() == "Europe/Moscow"
+    assert_eq!(
+        w.text("[data-testid=tz-note]"),
+        "Всё время указано по времени Москвы",
+        "the branch's clock by its city, whatever the visitor's zone"
     );
 
     w.click("[data-date='2031-03-14']");
@@ -79,10 +80,6 @@ async fn the_calendar_offers_only_free_days_and_is_a_keyboard_grid() {
     assert_eq!(w.text("[data-testid=month]"), "Март 2031");
     assert!(w.q("[data-testid=prev-month]").has_attribute("disabled"));
     embed::close();
-}
-
-fn js_tz() -> String {
-    widget::ui::visitor_zone()
 }
 
 #[wasm_bindgen_test]
@@ -165,6 +162,151 @@ async fn a_chain_starts_with_its_branches_unless_one_is_preselected() {
     assert_eq!(
         fake.calls_named("dates").last().map(String::as_str),
         Some("dates 2 10 6")
+    );
+    embed::close();
+}
+
+/// `HH:MM` of the demo slot (10:00 in Moscow) on this browser's clock, and whether its date
+/// is another there.
+fn own_clock() -> (String, bool) {
+    let d = js_sys::Date::new(&"2031-03-12T10:00:00+03:00".into());
+    (
+        format!("{:02}:{:02}", d.get_hours(), d.get_minutes()),
+        d.get_date() != 12,
+    )
+}
+
+#[wasm_bindgen_test]
+async fn times_are_said_on_the_branchs_clock_by_its_city_and_on_the_visitors_own() {
+    let fake = Fake::new();
+    let w = open(&fake, opts(r#","service":"10","staff":"5""#)).await;
+    w.shows("[data-testid=tz-note]").await;
+    w.tap(&format!("[data-date='{DAY}']")).await;
+    w.shows("[data-time='10:00']").await;
+    assert_eq!(
+        w.text("[data-testid=tz-note]"),
+        "Всё время указано по времени Москвы"
+    );
+    w.click("[data-time='10:00']");
+    w.wait_step("contact").await;
+    let summary = w.text("[data-testid=summary]");
+    assert!(
+        summary.contains("Ср, 12 марта, 10:00 по времени Москвы"),
+        "{summary}"
+    );
+    let (own, other_day) = own_clock();
+    if own == "10:00" && !other_day {
+        assert!(!summary.contains("у вас"), "the same clock: {summary}");
+    } else {
+        assert!(summary.contains(&format!("у вас ")), "{summary}");
+        assert!(summary.contains(&own), "the visitor's own {own}: {summary}");
+    }
+    embed::set_language("en");
+    tick().await;
+    let summary = w.text("[data-testid=summary]");
+    assert!(
+        summary.contains("Wed, 12 March, 10:00 Moscow time"),
+        "{summary}"
+    );
+    embed::set_language("ru");
+    w.fill_contact().await;
+    w.click("[data-testid=submit]");
+    w.wait_step("success").await;
+    assert!(
+        w.text("[data-testid=summary]")
+            .contains("10:00 по времени Москвы")
+    );
+    embed::close();
+}
+
+fn focused_testid(w: &W) -> Option<String> {
+    w.focused().and_then(|e| e.get_attribute("data-testid"))
+}
+
+#[wasm_bindgen_test]
+async fn the_service_list_is_one_tab_stop_and_the_arrows_move_through_it() {
+    let fake = Fake::new();
+    let w = open(&fake, opts("")).await;
+    w.shows("[data-testid=service-10]").await;
+    let first = w.q("[data-testid=service-10]");
+    first
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .focus()
+        .unwrap();
+    tick().await;
+    let stops: Vec<String> = w
+        .all("input[type=checkbox]")
+        .iter()
+        .map(|b| b.get_attribute("tabindex").unwrap_or_default())
+        .collect();
+    assert_eq!(
+        stops,
+        ["0", "-1", "-1"],
+        "one tab stop: Tab goes on to Next"
+    );
+    w.key("[data-testid=service-10]", "ArrowDown", false);
+    tick().await;
+    assert_eq!(focused_testid(&w).as_deref(), Some("service-11"));
+    w.key("[data-testid=service-11]", "ArrowDown", false);
+    w.key("[data-testid=service-20]", "ArrowDown", false);
+    tick().await;
+    assert_eq!(
+        focused_testid(&w).as_deref(),
+        Some("service-20"),
+        "the last one stays"
+    );
+    assert_eq!(
+        w.attr("[data-testid=service-20]", "tabindex").as_deref(),
+        Some("0")
+    );
+    w.key("[data-testid=service-20]", " ", false);
+    w.key("[data-testid=service-20]", "ArrowUp", false);
+    tick().await;
+    assert_eq!(focused_testid(&w).as_deref(), Some("service-11"));
+    embed::close();
+}
+
+#[wasm_bindgen_test]
+async fn the_calendar_loads_in_its_own_shape_without_a_jump() {
+    let fake = Fake::new();
+    fake.slow.borrow_mut().push("dates");
+    let w = open(&fake, opts(r#","service":"10","staff":"5""#)).await;
+    w.shows("[data-testid=loading]").await;
+    let height = |w: &W| w.q(".zw-dates").get_bounding_client_rect().height();
+    let loading = height(&w);
+    w.shows(&format!("[data-date='{DAY}']")).await;
+    let loaded = height(&w);
+    assert!(
+        (loading - loaded).abs() <= 40.0,
+        "skeleton {loading}px, calendar {loaded}px"
+    );
+    embed::close();
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_consent_is_said_above_the_submit_bar_not_under_it() {
+    let fake = Fake::new();
+    let w = open(&fake, opts("")).await;
+    w.choose_up_to_contact(10, 5).await;
+    w.type_in("#zw-name", "Мария");
+    w.type_in("#zw-phone", "89161234567");
+    w.type_in("#zw-comment", "Первый визит");
+    tick().await;
+    w.click("[data-testid=submit]");
+    w.wait(
+        |w| !w.text("#zw-err-consent").is_empty(),
+        "the consent error",
+    )
+    .await;
+    sleep(100).await;
+    let error = w.q("#zw-err-consent").get_bounding_client_rect();
+    let bar = w.q("[data-testid=submit]").get_bounding_client_rect();
+    let bar_top = bar.top() - 12.0;
+    assert_eq!(w.focused().map(|e| e.id()).as_deref(), Some("zw-consent"));
+    assert!(
+        error.bottom() <= bar_top + 1.0,
+        "error ends at {}px, the bar starts at {bar_top}px",
+        error.bottom()
     );
     embed::close();
 }

@@ -111,7 +111,7 @@ fn dates_by_hand() {
         "2032-01-01"
     );
     assert_eq!(format::date_long(Lang::Ru, d), "29 февраля 2024");
-    assert_eq!(format::date_short(Lang::En, d), "Th, 29 February");
+    assert_eq!(format::date_short(Lang::En, d), "Thu, 29 February");
     assert_eq!(
         format::when(Lang::Ru, "2031-03-12T09:05:00+03:00"),
         "Ср, 12 марта, 09:05"
@@ -452,4 +452,49 @@ fn a_message_time_is_shown_on_the_visitors_own_clock_whatever_zone_the_server_wr
     assert!(utc.ends_with(&hhmm), "{utc} ends with {hhmm}");
     // Not an instant: shown as written.
     assert_eq!(format::local_when(Lang::En, "soon"), "soon");
+}
+
+#[wasm_bindgen_test]
+fn hover_styles_apply_only_where_there_is_a_pointer_that_hovers() {
+    // On a phone a tap leaves :hover stuck on what was tapped: every :hover rule of the
+    // widget's stylesheet sits inside `@media (hover:hover)`.
+    let css = widget::style::CSS;
+    for (at, _) in css.match_indices(":hover") {
+        let before = &css[..at];
+        if before.ends_with("(hover") {
+            continue;
+        }
+        let opened = before.rfind("@media (hover:hover){");
+        let closed = before.rfind("}}");
+        assert!(
+            opened.is_some_and(|o| closed.is_none_or(|c| c < o)),
+            "a :hover outside @media (hover:hover): …{}",
+            &css[at.saturating_sub(40)..at + 6]
+        );
+    }
+    assert!(
+        css.contains(":hover"),
+        "the widget still shows hover where it can"
+    );
+}
+
+#[wasm_bindgen_test]
+fn weekdays_and_times_read_as_each_language_writes_them() {
+    assert_eq!(
+        format::date_short(Lang::En, format::Ymd::parse("2031-03-16").unwrap()),
+        "Sun, 16 March"
+    );
+    assert_eq!(
+        format::date_short(Lang::Ru, format::Ymd::parse("2031-03-16").unwrap()),
+        "Вс, 16 марта"
+    );
+    // The branch's city, and the visitor's clock only when it reads otherwise.
+    let there = format::zoned(Lang::En, "2031-03-16T10:00:00+03:00", "Moscow time");
+    assert!(
+        there.starts_with("Sun, 16 March, 10:00 Moscow time"),
+        "{there}"
+    );
+    let d = js_sys::Date::new(&"2031-03-16T10:00:00+03:00".into());
+    let same = d.get_hours() == 10 && d.get_minutes() == 0 && d.get_date() == 16;
+    assert_eq!(!there.contains("your time"), same, "{there}");
 }

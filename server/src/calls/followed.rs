@@ -118,29 +118,8 @@ const MONTHS_EN: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// `3 500` (a space between thousands, kopecks only when there are some).
-fn money(v: f64) -> String {
-    let whole = v.trunc() as i64;
-    let digits = whole.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    if whole < 0 {
-        out.insert(0, '-');
-    }
-    let cents = ((v - v.trunc()).abs() * 100.0).round() as i64;
-    if cents > 0 {
-        out.push_str(&format!(",{cents:02}"));
-    }
-    out
-}
-
 /// What followed a call, in words: "записан на 12 дек., оплачено 3 500 ₽" / "booked for
-/// 12 Dec, paid 3 500 ₽"; one phrase per record, joined by "; ".
+/// 12 Dec, paid ₽3,500" (sums as the dashboard writes them); one phrase per record, joined by "; ".
 pub fn describe(records: &[Followed], ru: bool) -> String {
     records
         .iter()
@@ -164,9 +143,9 @@ pub fn describe(records: &[Followed], ru: bool) -> String {
                 FollowState::Cancelled => Some(if ru { "отменён" } else { "cancelled" }.to_owned()),
                 FollowState::NoShow => Some(if ru { "не пришёл" } else { "no-show" }.to_owned()),
                 _ if r.paid > 0.0 => Some(format!(
-                    "{} {} ₽",
+                    "{} {}",
                     if ru { "оплачено" } else { "paid" },
-                    money(r.paid)
+                    crate::dashboard::format::money(r.paid, ru)
                 )),
                 FollowState::Came => Some(if ru { "пришёл" } else { "came" }.to_owned()),
                 _ => None,
@@ -346,12 +325,9 @@ mod tests {
         let paid = [followed(FollowState::Paid, 3500.0)];
         assert_eq!(
             describe(&paid, true),
-            "записан на 12 дек., оплачено 3\u{a0}500 ₽"
+            "записан на 12 дек., оплачено 3\u{202f}500\u{a0}₽"
         );
-        assert_eq!(
-            describe(&paid, false),
-            "booked for 12 Dec, paid 3\u{a0}500 ₽"
-        );
+        assert_eq!(describe(&paid, false), "booked for 12 Dec, paid ₽3,500");
         let two = [
             followed(FollowState::Booked, 0.0),
             followed(FollowState::Cancelled, 0.0),
@@ -360,7 +336,6 @@ mod tests {
             describe(&two, false),
             "booked for 12 Dec; booked for 12 Dec, cancelled"
         );
-        assert_eq!(money(1234567.5), "1\u{a0}234\u{a0}567,50");
     }
 
     #[test]

@@ -296,6 +296,11 @@ impl Ctx {
         })
     }
 
+    /// How a time at the chosen branch is said (ru, en): «по времени Екатеринбурга».
+    pub fn zone_names(self) -> Option<(String, String)> {
+        untrack(|| self.branch()).map(|b| (b.zone_ru, b.zone_en))
+    }
+
     pub fn chain(self) -> bool {
         self.site
             .state

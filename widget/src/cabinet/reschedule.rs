@@ -74,7 +74,7 @@ fn moving(ctx: Ctx, id: u64, visits: Visits) -> impl IntoView {
         });
         view! {
             <div>
-                {zone_note(dates.timezone)}
+                {zone_note(dates.timezone, None)}
                 <Calendar free selected=day.get_untracked() on_pick=pick/>
             </div>
         }

@@ -112,14 +112,21 @@ pub fn visitor_zone() -> String {
         .unwrap_or_default()
 }
 
-/// Says that times are the branch's when the visitor's zone is another.
-pub fn zone_note(zone: String) -> Option<impl IntoView> {
+/// Says whose clock the times are on: the branch's city when the server names it (`named`: ru,
+/// en) — «Всё время указано по времени Екатеринбурга» —, else the zone itself when the visitor's
+/// is another.
+pub fn zone_note(zone: String, named: Option<(String, String)>) -> Option<impl IntoView> {
     let lang = language();
-    (!zone.is_empty() && zone != visitor_zone()).then(|| {
+    let named = named.filter(|(ru, _)| !ru.is_empty());
+    (named.is_some() || (!zone.is_empty() && zone != visitor_zone())).then(|| {
         let zone = zone.replace('_', " ");
         view! {
             <p class="zw-note" data-testid="tz-note">
-                {move || format!("{}{zone}", lang.t().tz_note)}
+                {move || match (&named, lang.get()) {
+                    (Some((ru, _)), Lang::Ru) => format!("{}{ru}", lang.t().tz_named),
+                    (Some((_, en)), _) => format!("{}{en}", lang.t().tz_named),
+                    (None, _) => format!("{}{zone}", lang.t().tz_note),
+                }}
             </p>
         }
     })
@@ -135,12 +142,14 @@ pub fn input_value(ev: &web_sys::Event) -> String {
 
 /// Focuses the first element matching `selector` under `root`.
 pub fn focus(root: &Element, selector: &str) -> bool {
-    let found = root
-        .query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-    found.is_some_and(|e| e.focus().is_ok())
+    let found = root.query_selector(selector).ok().flatten();
+    found.is_some_and(|e| focus_element(&e))
+}
+
+/// Focuses `e`, when it can take focus.
+pub fn focus_element(e: &Element) -> bool {
+    e.dyn_ref::<HtmlElement>()
+        .is_some_and(|e| e.focus().is_ok())
 }
 
 /// Runs `f` now-ish and again whenever a signal it read changes, while the current owner lives

@@ -28,6 +28,8 @@ pub fn branch(id: u64, title: &str) -> Branch {
         comment_required: false,
         nearest: Some(format!("{DAY}T10:00:00+03:00")),
         phone: None,
+        zone_ru: "по времени Москвы".into(),
+        zone_en: "Moscow time".into(),
     }
 }
 
@@ -82,6 +84,8 @@ pub struct Fake {
     /// The cabinet receipt bookings answer with (`BookingResult.cabinet`).
     pub receipt: RefCell<Option<String>>,
     failures: RefCell<Vec<(&'static str, VecDeque<ApiError>)>>,
+    /// Calls answered after 300 ms rather than at once (to see what loading looks like).
+    pub slow: RefCell<Vec<&'static str>>,
 }
 
 impl Fake {
@@ -131,6 +135,7 @@ impl Fake {
             codes: RefCell::new(Vec::new()),
             receipt: RefCell::new(None),
             failures: RefCell::new(Vec::new()),
+            slow: RefCell::new(Vec::new()),
         })
     }
 
@@ -169,6 +174,12 @@ impl Fake {
             Some(e) => Err(e),
             None => Ok(ok()),
         };
+        if self.slow.borrow().contains(&name.as_str()) {
+            return Box::pin(async move {
+                super::sleep(300).await;
+                result
+            });
+        }
         Box::pin(std::future::ready(result))
     }
 }

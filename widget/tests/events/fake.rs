@@ -254,6 +254,8 @@ pub fn branch(id: u64, title: &str) -> protocol::catalog::Branch {
         comment_required: false,
         nearest: None,
         phone: None,
+        zone_ru: "по времени Москвы".into(),
+        zone_en: "Moscow time".into(),
     }
 }
 

@@ -323,6 +323,12 @@ pub(crate) fn fetching(client: yclients::Client) -> yclients::Client {
 }
 
 fn branch(c: Company) -> Branch {
+    let timezone = if c.timezone_name.is_empty() {
+        "Europe/Moscow".to_owned()
+    } else {
+        c.timezone_name
+    };
+    let (zone_ru, zone_en) = crate::booking::zone::time_of(&timezone);
     Branch {
         id: c.id,
         title: if c.public_title.is_empty() {
@@ -331,15 +337,13 @@ fn branch(c: Company) -> Branch {
             c.public_title
         },
         address: c.address,
-        timezone: if c.timezone_name.is_empty() {
-            "Europe/Moscow".into()
-        } else {
-            c.timezone_name
-        },
+        timezone,
         phone_confirmation: c.phone_confirmation,
         email_required: c.booking_email_required,
         comment_required: c.booking_comment_required,
         nearest: Some(c.next_slot).filter(|s| !s.is_empty()),
         phone: Some(c.phone).filter(|p| !p.is_empty()),
+        zone_ru,
+        zone_en,
     }
 }

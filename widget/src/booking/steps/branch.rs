@@ -24,9 +24,9 @@ pub fn BranchStep() -> impl IntoView {
             .into_iter()
             .map(|b| {
                 let id = b.id;
-                let near = b
-                    .nearest
-                    .map(|n| format!("{}{}", t.nearest, format::when(lang, &n)));
+                let near = b.nearest.as_ref().map(|n| {
+                    format!("{}{}", t.nearest, format::zoned(lang, n, format::zone_of(lang, &b)))
+                });
                 view! {
                     <li>
                         <button type="button" class="zw-item" data-testid=format!("branch-{id}")

@@ -69,10 +69,17 @@ fn BookingSummary() -> impl IntoView {
             .map(|s| s.length)
             .filter(|l| *l > 0)
             .unwrap_or(planned);
-        let branch = if ctx.chain() {
-            ctx.branch().map(|b| b.title).unwrap_or_default()
-        } else {
-            String::new()
+        let here = ctx.branch();
+        let zone = here
+            .as_ref()
+            .map(|b| format::zone_of(lang, b))
+            .unwrap_or_default();
+        let when = slot
+            .map(|s| format::zoned(lang, &s.datetime, zone))
+            .unwrap_or_default();
+        let branch = match here {
+            Some(b) if ctx.chain() => b.title,
+            _ => String::new(),
         };
         let services = chosen
             .iter()
@@ -83,11 +90,7 @@ fn BookingSummary() -> impl IntoView {
             (t.sum_branch, branch),
             (t.sum_services, services),
             (t.sum_staff, staff),
-            (
-                t.sum_when,
-                slot.map(|s| format::when(lang, &s.datetime))
-                    .unwrap_or_default(),
-            ),
+            (t.sum_when, when),
             (
                 t.sum_price,
                 format::price(lang, min, max).unwrap_or_default(),

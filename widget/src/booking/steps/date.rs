@@ -15,7 +15,9 @@ pub fn DateStep() -> impl IntoView {
     flow::load_dates(ctx, false);
     view! {
         <StepSection name="date" title=|t| t.choose_date>
-            {loaded(ctx.dates, move || flow::load_dates(ctx, true), move |d| free_days(ctx, d).into_any())}
+            <div class="zw-dates">
+                {loaded(ctx.dates, move || flow::load_dates(ctx, true), move |d| free_days(ctx, d).into_any())}
+            </div>
         </StepSection>
     }
 }
@@ -27,7 +29,7 @@ fn free_days(ctx: Ctx, dates: Dates) -> impl IntoView {
     let pick = std::sync::Arc::new(move |day: Ymd| flow::choose_date(ctx, day.iso()));
     view! {
         <div>
-            {zone_note(dates.timezone)}
+            {zone_note(dates.timezone, ctx.zone_names())}
             <Calendar free selected on_pick=pick/>
         </div>
     }

@@ -2,6 +2,8 @@
 
 use leptos::{either::Either, prelude::*};
 use protocol::catalog::{Service, Services};
+use wasm_bindgen::JsCast;
+use web_sys::Element;
 
 use crate::{
     booking::{flow, state::Ctx},
@@ -43,9 +45,19 @@ pub fn ServicesStep() -> impl IntoView {
             <input type="search" class="zw-input zw-search" data-testid="service-search"
                 aria-label=move || ctx.t().search placeholder=move || ctx.t().search
                 on:input=move |ev| query.set(input_value(&ev))/>
-            {loaded(ctx.services, move || flow::load_services(ctx, true), move |list| {
-                service_list(ctx, list, query).into_any()
-            })}
+            <div on:focusin=|ev| rove(&ev, 0) on:keydown=move |ev| {
+                let step = match ev.key().as_str() {
+                    "ArrowDown" | "ArrowRight" => 1,
+                    "ArrowUp" | "ArrowLeft" => -1,
+                    _ => return,
+                };
+                ev.prevent_default();
+                rove(&ev, step);
+            }>
+                {loaded(ctx.services, move || flow::load_services(ctx, true), move |list| {
+                    service_list(ctx, list, query).into_any()
+                })}
+            </div>
             <div class="zw-foot">
                 <p class="zw-total" aria-live="polite" data-testid="services-total">
                     {move || total(ctx)}
@@ -57,6 +69,34 @@ pub fn ServicesStep() -> impl IntoView {
                 </button>
             </div>
         </StepSection>
+    }
+}
+
+/// One tab stop for the whole list, so "Next" is a Tab away (#16): the checkbox focused last
+/// keeps it, and the arrows move between the checkboxes (`step`: −1, 0 or 1).
+fn rove(ev: &web_sys::Event, step: i32) {
+    let (Some(me), Some(list)) = (
+        ev.target().and_then(|t| t.dyn_into::<Element>().ok()),
+        ev.current_target()
+            .and_then(|t| t.dyn_into::<Element>().ok()),
+    ) else {
+        return;
+    };
+    let Ok(boxes) = list.query_selector_all("input:not(:disabled)") else {
+        return;
+    };
+    let all: Vec<Element> = (0..boxes.length())
+        .filter_map(|i| boxes.get(i)?.dyn_into().ok())
+        .collect();
+    let Some(at) = all.iter().position(|b| *b == me) else {
+        return;
+    };
+    let to = (at as i32 + step).clamp(0, all.len() as i32 - 1) as usize;
+    for (i, b) in all.iter().enumerate() {
+        let _ = b.set_attribute("tabindex", if i == to { "0" } else { "-1" });
+    }
+    if to != at {
+        crate::ui::focus_element(&all[to]);
     }
 }
 

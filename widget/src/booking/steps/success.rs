@@ -37,13 +37,18 @@ pub fn SuccessStep() -> impl IntoView {
     let ics_url = ics::calendar(&res).map(|c| ics::data_url(&c));
     let cancel = Some(res.cancel_url.clone()).filter(|u| !u.is_empty());
     let close = ctx.close;
+    let zone = move |lang| {
+        ctx.branch()
+            .map(|b| format::zone_of(lang, &b).to_owned())
+            .unwrap_or_default()
+    };
     let rows = move || {
         let lang = ctx.lang.get();
         let t = lang.t();
         let rows = vec![
             (t.sum_services, res.services.join(", ")),
             (t.sum_staff, res.staff.clone()),
-            (t.sum_when, format::when(lang, &res.datetime)),
+            (t.sum_when, format::zoned(lang, &res.datetime, &zone(lang))),
             (t.sum_branch, res.branch.clone()),
             (t.sum_address, res.address.clone()),
             (

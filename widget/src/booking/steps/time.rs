@@ -71,7 +71,7 @@ fn slot_groups(ctx: Ctx, times: Times) -> impl IntoView {
         .collect_view();
     Either::Right(view! {
         <div>
-            {zone_note(times.timezone)}
+            {zone_note(times.timezone, ctx.zone_names())}
             {groups}
         </div>
     })

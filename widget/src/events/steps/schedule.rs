@@ -160,7 +160,7 @@ fn days(ctx: Ctx, w: Schedule) -> impl IntoView {
         .collect_view();
     Either::Right(view! {
         <div>
-            {zone_note(w.timezone)}
+            {zone_note(w.timezone, None)}
             {list}
         </div>
     })
