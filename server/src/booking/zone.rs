@@ -45,7 +45,10 @@ mod tests {
     fn a_zone_reads_as_its_city_and_an_unknown_one_as_its_last_part() {
         assert_eq!(
             time_of("Asia/Yekaterinburg"),
-            ("по времени Екатеринбурга".into(), "Yekaterinburg time".into())
+            (
+                "по времени Екатеринбурга".into(),
+                "Yekaterinburg time".into()
+            )
         );
         assert_eq!(city("America/New_York").1, "New York");
         assert_eq!(time_of("Europe/Moscow").0, "по времени Москвы");

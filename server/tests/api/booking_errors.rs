@@ -329,10 +329,14 @@ async fn a_visitor_who_cannot_book_while_yclients_is_away_is_given_the_branchs_p
         .await
         .unwrap();
     let (status, err) = error_of(res).await;
-    assert_eq!((status, err["code"].as_str()), (503, Some("upstream_unavailable")));
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (503, Some("upstream_unavailable"))
+    );
     let message = err["message"].as_str().unwrap();
     assert!(
-        message.contains("всё введённое сохранится") && message.contains(&format!("запишитесь по телефону: {phone}")),
+        message.contains("всё введённое сохранится")
+            && message.contains(&format!("запишитесь по телефону: {phone}")),
         "{message}"
     );
     let res = app
@@ -345,9 +349,15 @@ async fn a_visitor_who_cannot_book_while_yclients_is_away_is_given_the_branchs_p
         .await
         .unwrap();
     let (status, err) = error_of(res).await;
-    assert_eq!((status, err["code"].as_str()), (503, Some("upstream_unavailable")));
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (503, Some("upstream_unavailable"))
+    );
     assert!(
-        err["message"].as_str().unwrap().ends_with(&format!("Or book by phone: {phone}.")),
+        err["message"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("Or book by phone: {phone}.")),
         "{err}"
     );
 }
