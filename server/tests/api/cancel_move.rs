@@ -120,6 +120,23 @@ async fn a_visitor_moves_their_booking_to_another_free_time_of_the_same_master_w
     );
     let staff_before = b.record(&app).staff_id;
     let to = another_time(&app, &b).await;
+    // In the visitor's language, the branch's time named.
+    let english = app
+        .client
+        .get(app.url(&format!("{}?t={}", b.move_path(), b.token)))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english.contains("Times are Moscow time.")
+            && english.contains("<abbr title=\"Monday\">Mo</abbr>")
+            && !english.contains("Перенос"),
+        "{english}"
+    );
 
     let path = b.move_path();
     let (status, code_form) = post_html(&app, &path, &[("t", &b.token), ("datetime", &to)]).await;
@@ -172,6 +189,22 @@ async fn a_visitor_moves_their_booking_to_another_free_time_of_the_same_master_w
     assert_eq!(status, 200, "{cancelled}");
     assert!(cancelled.contains("id=\"cancelled\""), "{cancelled}");
     assert!(b.record(&app).deleted);
+}
+
+async fn another_sites_page_cannot_move_a_visit_nor_send_a_code(db: Db) {
+    let app = spawn_app(db).await;
+    let b = book(&app, "move-key-0006").await;
+    let to = another_time(&app, &b).await;
+    let res = app
+        .client
+        .post(app.url(&b.move_path()))
+        .header("origin", "https://evil.test")
+        .form(&[("t", b.token.as_str()), ("datetime", to.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(app.sandbox.last_sms_code(DIGITS).is_none(), "no code sent");
 }
 
 async fn a_wrong_code_moves_nothing_and_asks_for_the_code_again(db: Db) {
@@ -271,6 +304,7 @@ async fn a_time_taken_meanwhile_answers_with_the_days_fresh_times(db: Db) {
 crate::on_both_databases!(
     a_visitor_moves_their_booking_to_another_free_time_of_the_same_master_with_the_sms_code,
     a_wrong_code_moves_nothing_and_asks_for_the_code_again,
+    another_sites_page_cannot_move_a_visit_nor_send_a_code,
     outside_the_salons_window_no_move_is_offered_and_a_move_is_refused,
     a_time_taken_meanwhile_answers_with_the_days_fresh_times,
 );

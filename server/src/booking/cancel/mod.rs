@@ -160,6 +160,26 @@ pub(super) async fn call_to_move(
     })
 }
 
+/// A form posted from zapis' own pages (or with no `Origin`, as a browser may send a same-origin
+/// form): another site's page cannot cancel or move a visit for the visitor.
+pub(super) fn same_origin(app: &AppState, headers: &HeaderMap) -> bool {
+    crate::dashboard::login::same_origin(headers, app.auth.form_origin.as_deref())
+}
+
+pub(super) fn cross_site(lang: Lang) -> Response {
+    page(
+        lang,
+        StatusCode::FORBIDDEN,
+        t(lang, "Запрос отклонён", "Request refused"),
+        None,
+        Body::Message(t(
+            lang,
+            "Откройте ссылку на запись ещё раз и повторите.",
+            "Please open the link to your booking again and retry.",
+        )),
+    )
+}
+
 pub(super) fn not_found(lang: Lang) -> Response {
     page(
         lang,
@@ -225,8 +245,8 @@ pub async fn cancel(
     Form(q): Form<Token>,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
-    if !crate::dashboard::login::same_origin(&headers, app.auth.form_origin.as_deref()) {
-        return not_found(lang);
+    if !same_origin(&app, &headers) {
+        return cross_site(lang);
     }
     let Some(found) = find(&app, &site, &id, &q.t).await else {
         return not_found(lang);

@@ -312,8 +312,8 @@ pub async fn submit(
     Form(f): Form<MoveForm>,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
-    if !crate::dashboard::login::same_origin(&headers, app.auth.form_origin.as_deref()) {
-        return not_found(lang);
+    if !super::same_origin(&app, &headers) {
+        return super::cross_site(lang);
     }
     let ctx = match open(&app, (&site, &id, &f.t), lang, addr, StatusCode::FORBIDDEN).await {
         Ok(ctx) => ctx,
