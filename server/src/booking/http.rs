@@ -48,10 +48,15 @@ pub fn router() -> Router<AppState> {
 
 /// The visitor's cancel link: a page, no CORS.
 pub fn cancel_router() -> Router<AppState> {
-    Router::new().route(
-        "/cancel/{site}/{id}",
-        get(cancel::show).post(cancel::cancel),
-    )
+    Router::new()
+        .route(
+            "/cancel/{site}/{id}",
+            get(cancel::show).post(cancel::cancel),
+        )
+        .route(
+            "/cancel/{site}/{id}/move",
+            get(cancel::move_visit::show).post(cancel::move_visit::submit),
+        )
 }
 
 /// The site, checking the caller's origin when it sends one (browsers do); `require_origin`

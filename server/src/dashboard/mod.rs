@@ -14,7 +14,7 @@ pub mod http;
 pub mod i18n;
 pub mod imports;
 mod leads;
-mod login;
+pub(crate) mod login;
 mod overview;
 mod privacy;
 mod visitor;

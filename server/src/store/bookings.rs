@@ -247,9 +247,26 @@ impl Store {
     }
 
     /// What the visitor's cancel link needs: site, company, records JSON, result JSON, cancelled.
+    /// The visitor moved the booking from the cancel link: its visit time and the result the
+    /// cancel page shows read the new time (a webhook of the move may follow and agrees).
+    pub async fn booking_moved(
+        &self,
+        id: &str,
+        visit_at: &str,
+        result: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE bookings SET visit_at = $2, result = $3 WHERE id = $1")
+            .bind(id)
+            .bind(visit_at)
+            .bind(result)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn booking_for_cancel(&self, id: &str) -> Result<Option<CancelView>, sqlx::Error> {
         let row = sqlx::query(
-            "SELECT site, company_id, records, result, outcome FROM bookings WHERE id = $1",
+            "SELECT site, company_id, records, result, outcome, phone, visit_at FROM bookings WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -262,6 +279,8 @@ impl Store {
                 result: r.try_get("result")?,
                 cancelled: super::parsed_opt::<Outcome>(&r, "outcome")?
                     .is_some_and(Outcome::is_cancelled),
+                phone: r.try_get("phone")?,
+                visit_at: r.try_get("visit_at")?,
             })
         })
         .transpose()
@@ -276,4 +295,8 @@ pub struct CancelView {
     pub result: Option<String>,
     /// Cancelled in YCLIENTS, by the client or the salon.
     pub cancelled: bool,
+    /// The phone the booking was made with (empty once retention blanked it).
+    pub phone: String,
+    /// The visit's time as YCLIENTS last said it (a move, here or at the salon).
+    pub visit_at: Option<String>,
 }

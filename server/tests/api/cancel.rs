@@ -27,14 +27,15 @@ async fn the_cancel_link_cancels_the_record_and_the_booking_reads_cancelled_by_t
         html.contains("id=\"cancel\"") && html.contains("Отменить запись"),
         "{html}"
     );
-    // The visit in words and in the branch's time, the master YCLIENTS assigned, and how to move
-    // it; in the visitor's language.
+    // The visit in words and in the branch's time, the master YCLIENTS assigned, and (inside
+    // the salon's window) a move with its rule said first; in the visitor's language.
     let staff = result["staff"].as_str().unwrap();
     assert!(!staff.is_empty(), "{result}");
     assert!(
         html.contains("(по времени Москвы)")
             && html.contains(&format!("<dt>Мастер</dt><dd id=\"master\">{staff}</dd>"))
-            && html.contains("позвоните в салон: +7 495 120-45-17"),
+            && html.contains("Перенести можно не позднее чем за 2 ч до визита.")
+            && html.find("id=\"rule\"") < html.find("id=\"move-visit\""),
         "{html}"
     );
     let english = app
@@ -51,6 +52,7 @@ async fn the_cancel_link_cancels_the_record_and_the_booking_reads_cancelled_by_t
         english.contains("<dt>When</dt>")
             && english.contains("(Moscow time)")
             && english.contains("Cancel the booking")
+            && english.contains("You can move it up to 2 h before the visit.")
             && !english.contains("Когда"),
         "{english}"
     );

@@ -14,6 +14,7 @@ mod calls;
 mod calls_more;
 mod calls_revenue;
 mod cancel;
+mod cancel_move;
 mod dashboard;
 mod deletion;
 mod demo;

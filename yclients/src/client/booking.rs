@@ -5,7 +5,9 @@ use serde_json::{Value, json};
 
 use super::Client;
 use super::http::{Auth, Call};
-use crate::model::{Appointment, AuthUser, BookCode, BookRecord, BookedRecord, Record, UserAuth};
+use crate::model::{
+    Appointment, AuthUser, BookCode, BookRecord, BookedRecord, Record, UserAuth, UserRecord,
+};
 use crate::{Error, Result, Secret};
 
 impl Client {
@@ -100,6 +102,33 @@ impl Client {
             endpoint: "user_records",
             message: e.to_string(),
         })
+    }
+
+    /// `GET /user/records/{record_id}/{record_hash}` read with its branch: the visitor's record
+    /// and the branch's rules for the client's own changes (`None` when the answer is empty).
+    pub async fn visitor_record(
+        &self,
+        record_id: u64,
+        record_hash: &str,
+    ) -> Result<Option<UserRecord>> {
+        let call = Call::get(
+            "user_records",
+            format!("/api/v1/user/records/{record_id}/{record_hash}"),
+        )
+        .auth(Auth::UserIfAny)
+        .priority(super::Priority::Records);
+        let data: Value = self.run(call).await?.data;
+        let first = match data {
+            Value::Array(mut all) if !all.is_empty() => all.swap_remove(0),
+            Value::Object(_) => data,
+            _ => return Ok(None),
+        };
+        serde_json::from_value(first)
+            .map(Some)
+            .map_err(|e| Error::Decode {
+                endpoint: "user_records",
+                message: e.to_string(),
+            })
     }
 
     /// `DELETE /user/records/{record_id}/{record_hash}`: the visitor cancels the record.

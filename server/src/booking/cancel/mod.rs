@@ -1,19 +1,26 @@
 //! The visitor's cancel link from the booking's success screen:
 //! `GET /cancel/{site}/{id}?t=HASH` shows the booking and a button; `POST` cancels it in
 //! YCLIENTS (`DELETE /user/records/{id}/{hash}`). The record hash is the capability: only the
-//! visitor who booked has it.
+//! visitor who booked has it. Inside the salon's window the page also moves the visit
+//! ([`move_visit`]).
+
+mod calendar;
+mod code;
+pub mod move_visit;
+mod page;
+mod view;
 
 use axum::{
     Form,
     extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode, header},
-    response::{IntoResponse, Response},
+    http::{HeaderMap, StatusCode},
+    response::Response,
 };
+use jiff::Timestamp;
 use protocol::booking::BookingResult;
 use serde::Deserialize;
 
-use askama::Template;
-
+use self::page::{Body, Moving, page};
 use crate::{app::AppState, error::Lang, util::clock::now_ms};
 
 #[derive(Deserialize)]
@@ -22,15 +29,18 @@ pub struct Token {
     t: String,
 }
 
-struct Found {
+#[derive(Clone)]
+pub struct Found {
     company_id: u64,
     result: Option<BookingResult>,
     records: Vec<(u64, String)>,
     cancelled: bool,
+    /// The phone the booking was made with (the move's SMS code goes there).
+    phone: String,
 }
 
 /// The booking if `token` is one of its record hashes (compared in constant time).
-async fn find(app: &AppState, site: &str, id: &str, token: &str) -> Option<Found> {
+pub(super) async fn find(app: &AppState, site: &str, id: &str, token: &str) -> Option<Found> {
     let view = app.store.booking_for_cancel(id).await.ok()??;
     if view.site != site || token.is_empty() {
         return None;
@@ -49,73 +59,32 @@ async fn find(app: &AppState, site: &str, id: &str, token: &str) -> Option<Found
     let ok = records
         .iter()
         .any(|(_, h)| constant_eq(h.as_bytes(), token.as_bytes()));
+    let mut result: Option<BookingResult> = view
+        .result
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok());
+    // Moved since (here or at the salon, told by a webhook): the visit's time as last known.
+    if let (Some(r), Some(at)) = (result.as_mut(), view.visit_at.filter(|v| v.len() >= 16)) {
+        r.datetime = at;
+    }
     ok.then(|| Found {
         company_id: u64::try_from(view.company_id).unwrap_or(0),
-        result: view
-            .result
-            .as_deref()
-            .and_then(|r| serde_json::from_str(r).ok()),
+        result,
         records,
         cancelled: view.cancelled,
+        phone: view.phone,
     })
 }
 
-fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn t(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
+pub(super) fn t(lang: Lang, ru: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::En { en } else { ru }
 }
 
-#[derive(Template)]
-#[template(path = "booking/cancel.html")]
-struct Page<'a> {
-    lang: &'static str,
-    title: &'static str,
-    summary: Option<Summary>,
-    /// The labels of the summary, in the visitor's language: when, where, services, master.
-    labels: [&'static str; 4],
-    /// "To move the visit, call the salon: …" with the branch's phone.
-    call: Option<String>,
-    body: Body<'a>,
-}
-
-/// What the page says below the booking.
-enum Body<'a> {
-    /// A plain paragraph (the link is wrong).
-    Message(&'static str),
-    /// `#cancelled`: the booking is (already) cancelled.
-    Status(&'static str),
-    /// `#refused`: YCLIENTS would not cancel it.
-    Refused(&'static str),
-    /// The cancel button.
-    Form {
-        token: &'a str,
-        button: &'static str,
-    },
-}
-
-struct Summary {
-    /// "суббота, 12 декабря 2026, 16:15 (по времени Екатеринбурга)".
-    when: String,
-    branch: String,
-    address: String,
-    services: String,
-    staff: String,
-}
-
-fn summary(lang: Lang, r: &BookingResult) -> Summary {
-    Summary {
-        when: when_in_words(lang, &r.datetime, &r.timezone),
-        branch: r.branch.clone(),
-        address: r.address.clone(),
-        services: r.services.join(", "),
-        staff: r.staff.clone(),
-    }
-}
-
-const WEEKDAYS: [(&str, &str); 7] = [
+pub(super) const WEEKDAYS: [(&str, &str); 7] = [
     ("понедельник", "Monday"),
     ("вторник", "Tuesday"),
     ("среда", "Wednesday"),
@@ -124,7 +93,7 @@ const WEEKDAYS: [(&str, &str); 7] = [
     ("суббота", "Saturday"),
     ("воскресенье", "Sunday"),
 ];
-const MONTHS: [(&str, &str); 12] = [
+pub(super) const MONTHS: [(&str, &str); 12] = [
     ("января", "January"),
     ("февраля", "February"),
     ("марта", "March"),
@@ -141,7 +110,7 @@ const MONTHS: [(&str, &str); 12] = [
 
 /// The visit's branch-local time in words with the branch's city: "суббота, 12 декабря 2026,
 /// 16:15 (по времени Екатеринбурга)" / "Saturday, 12 December 2026, 16:15 (Yekaterinburg time)".
-fn when_in_words(lang: Lang, datetime: &str, timezone: &str) -> String {
+pub(super) fn when_in_words(lang: Lang, datetime: &str, timezone: &str) -> String {
     let local = datetime.get(..19).unwrap_or(datetime);
     let Ok(dt) = local.parse::<jiff::civil::DateTime>() else {
         return datetime.replace('T', " ");
@@ -168,10 +137,14 @@ fn when_in_words(lang: Lang, datetime: &str, timezone: &str) -> String {
     }
 }
 
-/// "To move the visit, call the salon: +7 …" (moving online is not offered yet: YCLIENTS' move
-/// needs the salon's token and rules we do not hold here), with the branch's phone when the
-/// catalog knows it.
-async fn call_to_move(app: &AppState, site: &str, lang: Lang, found: &Found) -> Option<String> {
+/// "To move the visit, call the salon: +7 …" (outside the salon's window for moving online),
+/// with the branch's phone when the catalog knows it.
+pub(super) async fn call_to_move(
+    app: &AppState,
+    site: &str,
+    lang: Lang,
+    found: &Found,
+) -> Option<String> {
     let up = app.upstreams.get(site).ok()?;
     let branch = tokio::time::timeout(
         std::time::Duration::from_secs(2),
@@ -187,62 +160,27 @@ async fn call_to_move(app: &AppState, site: &str, lang: Lang, found: &Found) -> 
     })
 }
 
-fn page(
-    lang: Lang,
-    status: StatusCode,
-    title: &'static str,
-    found: Option<&Found>,
-    body: Body<'_>,
-) -> Response {
-    page_with(lang, status, title, found, None, body)
+/// A form posted from zapis' own pages (or with no `Origin`, as a browser may send a same-origin
+/// form): another site's page cannot cancel or move a visit for the visitor.
+pub(super) fn same_origin(app: &AppState, headers: &HeaderMap) -> bool {
+    crate::dashboard::login::same_origin(headers, app.auth.form_origin.as_deref())
 }
 
-fn page_with(
-    lang: Lang,
-    status: StatusCode,
-    title: &'static str,
-    found: Option<&Found>,
-    call: Option<String>,
-    body: Body<'_>,
-) -> Response {
-    let page = Page {
-        lang: if lang == Lang::En { "en" } else { "ru" },
-        title,
-        summary: found
-            .and_then(|f| f.result.as_ref())
-            .map(|r| summary(lang, r)),
-        labels: [
-            t(lang, "Когда", "When"),
-            t(lang, "Где", "Where"),
-            t(lang, "Услуги", "Services"),
-            t(lang, "Мастер", "Master"),
-        ],
-        call,
-        body,
-    };
-    let out = page.render().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "the cancel page failed to render");
-        String::new()
-    });
-    let mut res = (status, out).into_response();
-    let headers = res.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        "text/html; charset=utf-8".parse().expect("header"),
-    );
-    headers.insert(header::CACHE_CONTROL, "no-store".parse().expect("header"));
-    headers.insert("referrer-policy", "no-referrer".parse().expect("header"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-            .parse()
-            .expect("header"),
-    );
-    headers.insert("x-frame-options", "DENY".parse().expect("header"));
-    res
+pub(super) fn cross_site(lang: Lang) -> Response {
+    page(
+        lang,
+        StatusCode::FORBIDDEN,
+        t(lang, "Запрос отклонён", "Request refused"),
+        None,
+        Body::Message(t(
+            lang,
+            "Откройте ссылку на запись ещё раз и повторите.",
+            "Please open the link to your booking again and retry.",
+        )),
+    )
 }
 
-fn not_found(lang: Lang) -> Response {
+pub(super) fn not_found(lang: Lang) -> Response {
     page(
         lang,
         StatusCode::NOT_FOUND,
@@ -279,16 +217,23 @@ pub async fn show(
             )),
         );
     }
-    let call = call_to_move(&app, &site, lang, &found).await;
-    page_with(
+    let moving = match move_visit::window(&app, &site, &found, Timestamp::now()).await {
+        Some(w) if w.rule.allowed => Moving::Online {
+            rule: move_visit::rule_in_words(lang, w.rule.hours_before),
+            href: format!("/cancel/{site}/{id}/move?t={}", q.t),
+            label: t(lang, "Перенести", "Move"),
+        },
+        _ => Moving::Call(call_to_move(&app, &site, lang, &found).await),
+    };
+    page(
         lang,
         StatusCode::OK,
         t(lang, "Ваша запись", "Your booking"),
         Some(&found),
-        call,
         Body::Form {
             token: &q.t,
             button: t(lang, "Отменить запись", "Cancel the booking"),
+            moving,
         },
     )
 }
@@ -300,6 +245,9 @@ pub async fn cancel(
     Form(q): Form<Token>,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
+    if !same_origin(&app, &headers) {
+        return cross_site(lang);
+    }
     let Some(found) = find(&app, &site, &id, &q.t).await else {
         return not_found(lang);
     };
