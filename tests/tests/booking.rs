@@ -208,3 +208,120 @@ async fn a_visitor_on_a_phone_keeps_the_draft_through_a_reload_and_back_and_sees
     browser.close().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitor_on_a_phone_moves_their_visit_from_the_cancel_link_with_the_sms_code_then_cancels_it()
+-> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let browser = Browser::chromium(390, 844).await?;
+    browser.client.goto(&server.url("/")).await?;
+    open_widget(&browser).await?;
+    let w = Widget::modal(&browser);
+    w.wait("[role=dialog]", 20).await?;
+    let chosen = w.choose_slot(Some(MOSCOW), true).await?;
+    w.fill_contact("Анна Петрова", "+7 916 555-12-34").await?;
+    w.click("[data-testid=submit]").await?;
+    w.wait_step("success", 30).await?;
+    let link = w
+        .js_public("return R().querySelector('[data-testid=cancel-link]').href")
+        .await?;
+    let link = link.as_str().unwrap_or_default().to_owned();
+    let id = link
+        .split("/cancel/demo/")
+        .nth(1)
+        .and_then(|rest| rest.split('?').next())
+        .unwrap_or_default()
+        .to_owned();
+
+    // The link offers moving, with the salon's rule said first.
+    browser.client.goto(&link).await?;
+    browser
+        .wait_for("return !!document.getElementById('move-visit')", 15)
+        .await?;
+    let rule = browser
+        .eval("return document.getElementById('rule').textContent")
+        .await?;
+    assert!(
+        // In the browser's language (headless Chromium asks for English).
+        ["Перенести можно", "You can move it up to"]
+            .iter()
+            .any(|t| rule.as_str().unwrap_or_default().contains(t)),
+        "{rule}"
+    );
+    browser
+        .eval("document.getElementById('move-visit').click(); return 1")
+        .await?;
+    browser
+        .wait_for("return !!document.querySelector('#calendar a')", 15)
+        .await?;
+    let zone = browser
+        .eval("return document.getElementById('zone').textContent")
+        .await?;
+    assert!(
+        ["по времени Москвы", "Moscow time"]
+            .iter()
+            .any(|t| zone.as_str().unwrap_or_default().contains(t)),
+        "{zone}"
+    );
+    browser
+        .eval("document.querySelector('#calendar a').click(); return 1")
+        .await?;
+    browser
+        .wait_for("return !!document.querySelector('#times button')", 15)
+        .await?;
+    let booked = format!("{}T{}", chosen.date, chosen.time);
+    let to = browser
+        .eval(&format!(
+            "const t = [...document.querySelectorAll('#times button')].find(b => b.value.slice(0, 16) != {booked:?}); t.click(); return t.value"
+        ))
+        .await?;
+    let to = to.as_str().unwrap_or_default().to_owned();
+    if browser
+        .wait_for("return !!document.getElementById('code')", 15)
+        .await
+        .is_err()
+    {
+        let body = browser.eval("return document.body.innerText").await?;
+        anyhow::bail!("no code form after choosing {to}: {body}");
+    }
+    let code = TestServer::eventually(10, || async { server.sandbox.last_sms_code("79165551234") })
+        .await
+        .ok_or_else(|| anyhow::anyhow!("no SMS code in the sandbox"))?;
+    browser
+        .eval(&format!(
+            "document.getElementById('code').value = {code:?}; document.getElementById('confirm').click(); return 1"
+        ))
+        .await?;
+    browser
+        .wait_for("return !!document.getElementById('moved')", 20)
+        .await?;
+
+    // YCLIENTS holds the new time, and the page still offers to cancel.
+    let record = server
+        .sandbox
+        .records()
+        .into_iter()
+        .find(|r| r.api_id == id)
+        .ok_or_else(|| anyhow::anyhow!("no record for {id}"))?;
+    assert_eq!(record.datetime[..16], to[..16]);
+    browser.client.goto(&link).await?;
+    browser
+        .wait_for("return !!document.getElementById('cancel')", 15)
+        .await?;
+    browser
+        .eval("document.getElementById('cancel').click(); return 1")
+        .await?;
+    browser
+        .wait_for("return !!document.getElementById('cancelled')", 15)
+        .await?;
+    assert!(
+        server
+            .sandbox
+            .records()
+            .iter()
+            .any(|r| r.api_id == id && r.deleted),
+        "the moved visit is cancelled in YCLIENTS too"
+    );
+    browser.close().await;
+    Ok(())
+}

@@ -116,7 +116,9 @@ pub fn html(status: StatusCode, rendered: askama::Result<String>) -> Response {
         "text/html; charset=utf-8".parse().expect("header"),
     );
     headers.insert(header::CACHE_CONTROL, "no-store".parse().expect("header"));
-    headers.insert("referrer-policy", "no-referrer".parse().expect("header"));
+    // The token never leaves in a Referer to another site; `no-referrer` would also make a
+    // browser send `Origin: null` with the page's own forms, which the Origin check refuses.
+    headers.insert("referrer-policy", "same-origin".parse().expect("header"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
