@@ -209,6 +209,32 @@ async fn a_visitor_on_a_phone_keeps_the_draft_through_a_reload_and_back_and_sees
     Ok(())
 }
 
+/// Waits for `sel` on a plain page and clicks it.
+async fn click(browser: &Browser, sel: &str) -> anyhow::Result<()> {
+    browser
+        .wait_for(&format!("return !!document.querySelector({sel:?})"), 15)
+        .await?;
+    browser
+        .eval(&format!(
+            "document.querySelector({sel:?}).click(); return 1"
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Waits for `sel` on a plain page and checks that it says one of `texts`.
+async fn says(browser: &Browser, sel: &str, texts: &[&str]) -> anyhow::Result<()> {
+    let text = browser
+        .wait_for(
+            &format!("const e = document.querySelector({sel:?}); return e && e.textContent"),
+            15,
+        )
+        .await?;
+    let text = text.as_str().unwrap_or_default();
+    anyhow::ensure!(texts.iter().any(|t| text.contains(t)), "{sel}: {text}");
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_visitor_on_a_phone_moves_their_visit_from_the_cancel_link_with_the_sms_code_then_cancels_it()
 -> anyhow::Result<()> {
@@ -235,37 +261,16 @@ async fn a_visitor_on_a_phone_moves_their_visit_from_the_cancel_link_with_the_sm
 
     // The link offers moving, with the salon's rule said first.
     browser.client.goto(&link).await?;
-    browser
-        .wait_for("return !!document.getElementById('move-visit')", 15)
-        .await?;
-    let rule = browser
-        .eval("return document.getElementById('rule').textContent")
-        .await?;
-    assert!(
-        // In the browser's language (headless Chromium asks for English).
-        ["Перенести можно", "You can move it up to"]
-            .iter()
-            .any(|t| rule.as_str().unwrap_or_default().contains(t)),
-        "{rule}"
-    );
-    browser
-        .eval("document.getElementById('move-visit').click(); return 1")
-        .await?;
-    browser
-        .wait_for("return !!document.querySelector('#calendar a')", 15)
-        .await?;
-    let zone = browser
-        .eval("return document.getElementById('zone').textContent")
-        .await?;
-    assert!(
-        ["по времени Москвы", "Moscow time"]
-            .iter()
-            .any(|t| zone.as_str().unwrap_or_default().contains(t)),
-        "{zone}"
-    );
-    browser
-        .eval("document.querySelector('#calendar a').click(); return 1")
-        .await?;
+    // (In the browser's language: headless Chromium asks for English.)
+    says(
+        &browser,
+        "#rule",
+        &["Перенести можно", "You can move it up to"],
+    )
+    .await?;
+    click(&browser, "#move-visit").await?;
+    says(&browser, "#zone", &["по времени Москвы", "Moscow time"]).await?;
+    click(&browser, "#calendar a").await?;
     browser
         .wait_for("return !!document.querySelector('#times button')", 15)
         .await?;
@@ -305,12 +310,7 @@ async fn a_visitor_on_a_phone_moves_their_visit_from_the_cancel_link_with_the_sm
         .ok_or_else(|| anyhow::anyhow!("no record for {id}"))?;
     assert_eq!(record.datetime[..16], to[..16]);
     browser.client.goto(&link).await?;
-    browser
-        .wait_for("return !!document.getElementById('cancel')", 15)
-        .await?;
-    browser
-        .eval("document.getElementById('cancel').click(); return 1")
-        .await?;
+    click(&browser, "#cancel").await?;
     browser
         .wait_for("return !!document.getElementById('cancelled')", 15)
         .await?;

@@ -133,7 +133,7 @@ async fn a_visitor_moves_their_booking_to_another_free_time_of_the_same_master_w
         .unwrap();
     assert!(
         english.contains("Times are Moscow time.")
-            && english.contains("<abbr title=\"Monday\">Mo</abbr>")
+            && english.contains("<abbr title=\"Monday\">Mon</abbr>")
             && !english.contains("Перенос"),
         "{english}"
     );

@@ -1,5 +1,6 @@
 //! `cargo xtask screens`: what a visitor and an owner see, as PNG files for the README — the
-//! widget's steps and the dashboard's overview, leads and visitor card, on a phone (390 px) and
+//! widget's steps, the visit's cancel link with moving, and the dashboard's overview, leads and
+//! visitor card, on a phone (390 px) and
 //! a laptop (1366 px), in Russian, from the demo site on the built-in sandbox. Made by a script
 //! so that they stay current: run it after a change to what people see.
 //!
@@ -89,6 +90,24 @@ where
     w.click("[data-testid=submit]").await?;
     w.wait_step("success", 30).await?;
     shot("widget-6-booked".into()).await?;
+
+    // The cancel link from the success screen: the visit in words, then moving it.
+    let link = w
+        .js_public("return R().querySelector('[data-testid=cancel-link]').href")
+        .await?;
+    b.client.goto(link.as_str().unwrap_or_default()).await?;
+    b.wait_for("return !!document.getElementById('move-visit')", 15)
+        .await?;
+    shot("visit-1-cancel-link".into()).await?;
+    b.eval("document.getElementById('move-visit').click(); return 1")
+        .await?;
+    b.wait_for("return !!document.querySelector('#calendar a')", 15)
+        .await?;
+    b.eval("document.querySelector('#calendar a').click(); return 1")
+        .await?;
+    b.wait_for("return !!document.querySelector('#times button')", 15)
+        .await?;
+    shot("visit-2-move".into()).await?;
     Ok(())
 }
 

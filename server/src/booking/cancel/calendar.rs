@@ -22,13 +22,13 @@ const NOMINATIVE: [&str; 12] = [
     "Декабрь",
 ];
 const SHORT: [(&str, &str); 7] = [
-    ("Пн", "Mo"),
-    ("Вт", "Tu"),
-    ("Ср", "We"),
-    ("Чт", "Th"),
-    ("Пт", "Fr"),
-    ("Сб", "Sa"),
-    ("Вс", "Su"),
+    ("Пн", "Mon"),
+    ("Вт", "Tue"),
+    ("Ср", "Wed"),
+    ("Чт", "Thu"),
+    ("Пт", "Fri"),
+    ("Сб", "Sat"),
+    ("Вс", "Sun"),
 ];
 
 /// One day of the grid; `day == 0` is a blank before the 1st or after the last.
