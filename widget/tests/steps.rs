@@ -198,7 +198,7 @@ async fn times_are_said_on_the_branchs_clock_by_its_city_and_on_the_visitors_own
     if own == "10:00" && !other_day {
         assert!(!summary.contains("у вас"), "the same clock: {summary}");
     } else {
-        assert!(summary.contains(&format!("у вас ")), "{summary}");
+        assert!(summary.contains("у вас "), "{summary}");
         assert!(summary.contains(&own), "the visitor's own {own}: {summary}");
     }
     embed::set_language("en");
