@@ -106,14 +106,18 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "origin_not_allowed", ru, en)
     }
 
+    /// YCLIENTS is away or its budget is spent: booking online may work again in a moment.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self.code,
+            protocol::booking::codes::UPSTREAM_UNAVAILABLE | protocol::booking::codes::RATE_LIMITED
+        )
+    }
+
     /// With YCLIENTS away or its budget spent, the visitor is also given the branch's phone to
     /// book by (#16): the message ends with it. Other errors are left as they are.
     pub fn or_call(mut self, phone: Option<&str>) -> Self {
-        let busy = matches!(
-            self.code,
-            protocol::booking::codes::UPSTREAM_UNAVAILABLE | protocol::booking::codes::RATE_LIMITED
-        );
-        if let (true, Some(phone)) = (busy, phone.filter(|p| !p.trim().is_empty())) {
+        if let (true, Some(phone)) = (self.is_busy(), phone.filter(|p| !p.trim().is_empty())) {
             self.ru = format!("{} Или запишитесь по телефону: {phone}.", self.ru);
             self.en = format!("{} Or book by phone: {phone}.", self.en);
         }

@@ -139,8 +139,7 @@ fn or_call(branch: &Branch, e: impl Into<ApiError>) -> ApiError {
 /// [`or_call`] where only the branch's id is at hand: its phone from the catalog cache (none when
 /// the cache has not got it within a second: YCLIENTS is what is failing).
 async fn or_call_branch(app: &AppState, site: &str, branch: u64, e: ApiError) -> ApiError {
-    let busy = matches!(e.code, codes::UPSTREAM_UNAVAILABLE | codes::RATE_LIMITED);
-    let Some(up) = busy.then(|| app.upstreams.get(site).ok()).flatten() else {
+    let Some(up) = e.is_busy().then(|| app.upstreams.get(site).ok()).flatten() else {
         return e;
     };
     let found = tokio::time::timeout(
